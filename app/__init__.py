@@ -1,0 +1,95 @@
+"""Application factory for the Community Partnership Portal."""
+import os
+from pathlib import Path
+
+from flask import Flask
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from config import BASE_DIR, DEV_SECRET_KEY, INSTANCE_DIR, config_for
+
+from .extensions import csrf, db, limiter, login_manager, mail, migrate
+
+
+class InsecureConfiguration(RuntimeError):
+    """Raised when production settings would leave the site open."""
+
+
+def create_app(config_name=None, **overrides):
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_DIR),
+        static_folder=str(BASE_DIR / "static"),
+        template_folder=str(BASE_DIR / "templates"),
+    )
+    app.config.from_object(config_for(config_name))
+    app.config.update(overrides)
+    _refuse_insecure_production(app)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(BASE_DIR / "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    WTFormsHelpers(app)
+
+    from . import logging as portal_logging
+    from . import models  # noqa: F401  (registers every table)
+    from . import security
+
+    portal_logging.init_app(app)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    mail.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    security.init_app(app)
+
+    _register_blueprints(app)
+    _register_cli(app)
+
+    from . import errors, templating
+
+    errors.init_app(app)
+    templating.init_app(app)
+    return app
+
+
+def _refuse_insecure_production(app):
+    if app.config["ENV_NAME"] != "production":
+        return
+    key = app.config.get("SECRET_KEY") or ""
+    if key == DEV_SECRET_KEY or len(key) < 32:
+        raise InsecureConfiguration(
+            "Refusing to start in production with the development SECRET_KEY (or one shorter than "
+            "32 characters). Set SECRET_KEY in the environment, e.g. "
+            "python -c 'import secrets; print(secrets.token_urlsafe(48))'."
+        )
+
+
+def _register_blueprints(app):
+    from .auth.views import bp as auth_bp
+    from .main.views import bp as main_bp
+    from .places.views import bp as places_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(places_bp)
+
+
+def _register_cli(app):
+    from .auth.cli import users_cli
+    from .places.cli import geo_cli
+    from seed.cli import seed_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(geo_cli)
+    app.cli.add_command(seed_cli)

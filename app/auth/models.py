@@ -1,0 +1,78 @@
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..security import ADMIN, OFFICER_ROLES, ROLE_LABELS
+from ..timeutil import utcnow
+
+# Which organisations' listings a group editor may change.
+user_organisations = db.Table(
+    "user_organisation",
+    db.Column("user_id", db.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("organisation_id", db.ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class User(db.Model):
+    """A signed-in user of the portal. Residents never need one."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(db.String(254), unique=True)
+    name: Mapped[str] = mapped_column(db.String(120))
+    role: Mapped[str] = mapped_column(db.String(32))
+    # Empty until the invited person chooses a password.
+    password_hash: Mapped[str | None] = mapped_column(db.String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    invited_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user_account.id"))
+    invited_at: Mapped[datetime | None]
+    last_login_at: Mapped[datetime | None]
+    password_changed_at: Mapped[datetime | None]
+
+    organisations = relationship(
+        "Organisation", secondary=user_organisations, back_populates="editors", order_by="Organisation.name"
+    )
+    invited_by = relationship("User", remote_side=[id])
+
+    # Flask-Login protocol
+    @property
+    def is_authenticated(self):
+        return True
+
+    @property
+    def is_active(self):
+        return self.active and self.password_hash is not None
+
+    @property
+    def is_anonymous(self):
+        return False
+
+    def get_id(self):
+        return str(self.id)
+
+    @property
+    def role_label(self):
+        return ROLE_LABELS.get(self.role, self.role)
+
+    @property
+    def is_officer(self):
+        return self.role in OFFICER_ROLES
+
+    @property
+    def is_admin(self):
+        return self.role == ADMIN
+
+    def can_edit_organisation(self, organisation):
+        return self.is_admin or self.role in OFFICER_ROLES or organisation in self.organisations
+
+    @classmethod
+    def by_email(cls, email):
+        return db.session.scalar(db.select(cls).where(func.lower(cls.email) == email.strip().lower()))
+
+    def __repr__(self):
+        return f"<User {self.id} {self.role}>"
+

@@ -1,0 +1,157 @@
+"""Account logic that needs no request: hashing, tokens, invitations, resets."""
+import hashlib
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from flask import current_app, has_request_context, url_for
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from ..extensions import db
+from ..mail import send_email
+from ..timeutil import utcnow
+from .models import User
+
+# argon2id with argon2-cffi's RFC 9106 "low memory" defaults (t=3, m=64 MiB, p=4).
+password_hasher = PasswordHasher()
+# Verified against when the e-mail is unknown, so a wrong address takes as long as a wrong password.
+_DUMMY_HASH = password_hasher.hash("not-a-real-password")
+
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 128
+
+PURPOSE_RESET = "password-reset"
+PURPOSE_INVITATION = "invitation"
+
+
+class TokenInvalid(Exception):
+    """The link is wrong, used already or expired; `expired` tells which for the message."""
+
+    def __init__(self, expired=False):
+        super().__init__("expired" if expired else "invalid")
+        self.expired = expired
+
+
+def hash_password(password):
+    return password_hasher.hash(password)
+
+
+def password_problem(password, email=""):
+    """A sentence saying what is wrong with a new password, or None when it is acceptable."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"Password must be {MIN_PASSWORD_LENGTH} characters or more"
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return f"Password must be {MAX_PASSWORD_LENGTH} characters or fewer"
+    local_part = email.split("@")[0].lower()
+    if local_part and len(local_part) >= 4 and local_part in password.lower():
+        return "Password must not contain your email address"
+    if len(set(password)) < 5:
+        return "Password is too easy to guess: use a mix of different characters"
+    return None
+
+
+def authenticate(email, password):
+    """The active user with this e-mail and password, or None."""
+    user = User.by_email(email or "")
+    stored = user.password_hash if user and user.password_hash else _DUMMY_HASH
+    try:
+        password_hasher.verify(stored, password or "")
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return None
+    if user is None or not user.is_active:
+        return None
+    if password_hasher.check_needs_rehash(stored):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def set_password(user, password):
+    user.password_hash = hash_password(password)
+    user.password_changed_at = utcnow()
+    db.session.commit()
+
+
+def _serializer(purpose):
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"portal-{purpose}")
+
+
+def _fingerprint(user):
+    # Tied to the current password, so a link stops working once it has been used.
+    return hashlib.sha256((user.password_hash or "no-password").encode()).hexdigest()[:16]
+
+
+def make_token(user, purpose):
+    return _serializer(purpose).dumps({"uid": user.id, "fp": _fingerprint(user)})
+
+
+def user_for_token(token, purpose, max_age):
+    try:
+        data = _serializer(purpose).loads(token, max_age=max_age)
+    except SignatureExpired as exc:
+        raise TokenInvalid(expired=True) from exc
+    except BadSignature as exc:
+        raise TokenInvalid() from exc
+    user = db.session.get(User, data.get("uid"))
+    if user is None or not user.active or data.get("fp") != _fingerprint(user):
+        raise TokenInvalid()
+    return user
+
+
+def invite_user(email, name, role, organisations, invited_by):
+    """Create an account without a password and e-mail the person a link to choose one."""
+    user = User(
+        email=email.strip().lower(),
+        name=name.strip(),
+        role=role,
+        invited_by=invited_by,
+        invited_at=utcnow(),
+        organisations=list(organisations),
+    )
+    db.session.add(user)
+    db.session.commit()
+    send_invitation(user)
+    return user
+
+
+def send_invitation(user):
+    token = make_token(user, PURPOSE_INVITATION)
+    link = absolute_url("auth.accept_invitation", token=token)
+    days = current_app.config["INVITATION_MAX_AGE"] // 86400
+    send_email(
+        "invitation",
+        user.email,
+        f"You have been invited to the {current_app.config['SERVICE_NAME']}",
+        user=user,
+        link=link,
+        days=days,
+    )
+    user.invited_at = utcnow()
+    db.session.commit()
+
+
+def request_password_reset(email):
+    """E-mail a reset link when an active account has this address; say nothing either way."""
+    user = User.by_email(email)
+    if user is None or not user.is_active:
+        return False
+    token = make_token(user, PURPOSE_RESET)
+    minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
+    send_email(
+        "password_reset",
+        user.email,
+        f"Reset your {current_app.config['SERVICE_NAME']} password",
+        user=user,
+        link=absolute_url("auth.reset_password", token=token),
+        minutes=minutes,
+    )
+    return True
+
+
+def absolute_url(endpoint, **values):
+    """A link for an e-mail: PUBLIC_BASE_URL plus the route's path, with or without a request."""
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    if has_request_context():
+        return base + url_for(endpoint, **values)
+    with current_app.test_request_context("/"):
+        return base + url_for(endpoint, **values)

@@ -1,0 +1,1 @@
+"""VCFS directory of organisations (Open Referral model)."""

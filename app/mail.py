@@ -1,0 +1,35 @@
+"""Sending e-mail: multipart plain text + HTML, rendered from templates/email/.
+
+The embedded default (MAIL_BACKEND=file) writes every message to instance/outbox/ so a new user can
+read what the portal sent; MAIL_BACKEND=smtp sends through MAIL_SERVER.
+"""
+import logging
+
+from flask import current_app, render_template
+from flask_mailman import EmailMultiAlternatives
+
+log = logging.getLogger("portal.mail")
+
+
+def render_message(template, to, subject, headers=None, **context):
+    """Build (not send) a message from templates/email/<template>.txt and .html."""
+    context.setdefault("council_name", current_app.config["COUNCIL_NAME"])
+    context.setdefault("service_name", current_app.config["SERVICE_NAME"])
+    text = render_template(f"email/{template}.txt", **context)
+    html = render_template(f"email/{template}.html", **context)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=current_app.config["MAIL_DEFAULT_SENDER"],
+        to=[to] if isinstance(to, str) else list(to),
+        headers=headers or {},
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def send_email(template, to, subject, **context):
+    message = render_message(template, to, subject, **context)
+    message.send()
+    log.info("mail sent", extra={"template": template, "subject": subject})
+    return message

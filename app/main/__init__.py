@@ -1,0 +1,1 @@
+"""Home page, accessibility statement, cookies, health check."""

@@ -1,0 +1,1 @@
+"""Wards, postcodes and geocoding."""

@@ -1,0 +1,33 @@
+"""`flask seed reference` and `flask seed demo`."""
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from . import loader
+
+seed_cli = AppGroup("seed", help="Load reference data and demo data.")
+
+
+@seed_cli.command("reference")
+def reference():
+    """Load the 24 wards of 2022 and the 21 wards of 2002-2022 (safe to run again)."""
+    added = loader.load_wards()
+    click.echo(f"Wards ready ({added} added).")
+
+
+@seed_cli.command("demo")
+@click.option("--password", envvar="DEMO_PASSWORD", help="Password for the demo accounts (random if not given).")
+def demo(password):
+    """Load reference data and demo data from the council papers (safe to run again)."""
+    loader.load_wards()
+    organisations = loader.load_demo_organisations()
+    click.echo(f"Demo organisations added: {organisations}.")
+    password = loader.load_demo_accounts(password)
+    if password:
+        accounts = "\n".join(f"  {email} ({role})" for email, _, role in loader.DEMO_ACCOUNTS)
+        note = Path(current_app.instance_path) / "demo-accounts.txt"
+        note.write_text(f"Demo accounts (password: {password})\n{accounts}\n", encoding="utf-8")
+        note.chmod(0o600)
+        click.echo(f"Demo accounts created; sign-in details are in {note}")
