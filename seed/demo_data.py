@@ -1,7 +1,7 @@
 """Demo data for the Community Partnership Portal (London Borough of Barnet).
 
 Pure data: no imports from the app. Every record is taken from the council
-committee papers in /work/shared/seeds/ and carries a comment and a ``source``
+committee papers in ../shared/seeds/ and carries a comment and a ``source``
 value of the form ``<seed file name>:<line number>`` (several references are
 separated by ", ").
 
@@ -18,7 +18,7 @@ Seed files:
 Postcodes: the seeds give only one (Hendon Town Hall, NW4 4BG). Any other
 postcode below is a well-known public address, marked
 ``# postcode: public address, not in seeds``, and exists in
-/work/shared/geo/barnet_postcodes.csv. Addresses are only given where the
+../shared/geo/barnet_postcodes.csv. Addresses are only given where the
 seeds give them.
 
 Deliberately left out: the women's refuges named in 001 (Minerva House,
@@ -918,60 +918,4 @@ CTN_FACTS = {
     "together_we_are_barnet_featured_organisations": {"value": 10, "source": "002_6240a75a79bed02c.txt:181"},
 }
 
-# ---------------------------------------------------------------------------
-# 7. Wards: (ons_code, name)
-# Source: /work/shared/geo/barnet_wards_2022.geojson and
-# /work/shared/geo/barnet_wards_2002-2022.geojson, feature properties
-# ward_code / ward_name (ONS, Open Government Licence v3.0; codes and names
-# only - no geometry copied). ONS spells E05013646 "Totteridge & Woodside".
-# ---------------------------------------------------------------------------
-WARDS_2022 = [  # barnet_wards_2022.geojson properties (ward_code, ward_name)
-    ("E05013628", "Barnet Vale"),
-    ("E05013629", "Brunswick Park"),
-    ("E05013630", "Burnt Oak"),
-    ("E05013631", "Childs Hill"),
-    ("E05013632", "Colindale North"),
-    ("E05013633", "Colindale South"),
-    ("E05013634", "Cricklewood"),
-    ("E05013635", "East Barnet"),
-    ("E05013636", "East Finchley"),
-    ("E05013637", "Edgware"),
-    ("E05013638", "Edgwarebury"),
-    ("E05013639", "Finchley Church End"),
-    ("E05013640", "Friern Barnet"),
-    ("E05013641", "Garden Suburb"),
-    ("E05013642", "Golders Green"),
-    ("E05013643", "Hendon"),
-    ("E05013644", "High Barnet"),
-    ("E05013645", "Mill Hill"),
-    ("E05013646", "Totteridge & Woodside"),
-    ("E05013647", "Underhill"),
-    ("E05013648", "West Finchley"),
-    ("E05013649", "West Hendon"),
-    ("E05013650", "Whetstone"),
-    ("E05013651", "Woodhouse"),
-]
-
-WARDS_2002 = [  # barnet_wards_2002-2022.geojson properties (ward_code, ward_name)
-    ("E05000043", "Brunswick Park"),
-    ("E05000044", "Burnt Oak"),
-    ("E05000045", "Childs Hill"),
-    ("E05000046", "Colindale"),
-    ("E05000047", "Coppetts"),
-    ("E05000048", "East Barnet"),
-    ("E05000049", "East Finchley"),
-    ("E05000050", "Edgware"),
-    ("E05000051", "Finchley Church End"),
-    ("E05000052", "Garden Suburb"),
-    ("E05000053", "Golders Green"),
-    ("E05000054", "Hale"),
-    ("E05000055", "Hendon"),
-    ("E05000056", "High Barnet"),
-    ("E05000057", "Mill Hill"),
-    ("E05000058", "Oakleigh"),
-    ("E05000059", "Totteridge"),
-    ("E05000060", "Underhill"),
-    ("E05000061", "West Finchley"),
-    ("E05000062", "West Hendon"),
-    ("E05000063", "Woodhouse"),
-]
+# The ward lists (ONS codes and names) are reference data, kept in seed/wards.py.
