@@ -7,7 +7,7 @@ from flask import current_app, has_request_context, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from ..extensions import db
-from ..mail import send_email
+from ..mailer import send_email
 from ..timeutil import utcnow
 from .models import User
 

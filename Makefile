@@ -1,0 +1,61 @@
+# Community Partnership Portal: `make run` to try it, `make test` to test it.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := wsgi
+# ../shared/geo (ward boundaries, postcodes) is imported when present; set GEO_DATA_DIR to use another folder.
+export GEO_DATA_DIR ?= $(abspath ../shared/geo)
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test test-sqlite test-postgres setup setup-test assets db system-deps clean
+
+run: setup db  ## Set up and serve the portal on SQLite with the file mail outbox and demo data
+	@echo "Serving on http://$(HOST):$(PORT)/ ; demo sign-in details: instance/demo-accounts.txt ; mail: instance/outbox/"
+	LOG_JSON=0 $(BIN)/flask run --host $(HOST) --port $(PORT)
+
+test: setup-test  ## Install everything the tests need and run the suite on SQLite, then on PostgreSQL
+	$(MAKE) test-sqlite
+	$(MAKE) test-postgres
+
+test-sqlite:
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres:
+	scripts/with-postgres $(BIN)/pytest $(PYTEST_ARGS)
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/activate
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: requirements.txt requirements-test.txt | $(BIN)/activate
+	$(BIN)/pip install -q -r requirements-test.txt
+	touch $(VENV)/.installed $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+static/vendor/portal.css: node_modules/.installed static/src/portal.scss static/build.mjs
+	npm run --silent build
+
+assets: static/vendor/portal.css
+
+setup: $(VENV)/.installed assets
+
+setup-test: system-deps $(VENV)/.installed-test assets
+
+system-deps:
+	scripts/install-system-deps
+
+db: setup  ## Apply migrations, load wards, demo data and (when present) ../shared/geo
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed demo
+	$(BIN)/flask geo import-all
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor instance
