@@ -1,0 +1,91 @@
+"""A live portal on loopback and Debian's Chromium driven by Playwright (never a downloaded browser)."""
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from ..conftest import ROOT, free_port
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+AXE = ROOT / "static" / "vendor" / "axe.min.js"
+# Without these Chromium keeps trying to reach Google's services, which this network refuses.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    missing = [str(p) for p in (Path(CHROMIUM), AXE) if not p.exists()]
+    if not missing:
+        return
+    if os.environ.get("CI"):
+        raise pytest.UsageError(f"Browser tests must run in CI, but {', '.join(missing)} is missing")
+    skip = pytest.mark.skip(reason=f"missing {', '.join(missing)} (run `make test`, which installs them)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    port = free_port()
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.console_problems = []
+
+    def on_console(message):
+        # An error page's own 4xx status is reported as a console error; anything else is a problem.
+        if message.type != "error":
+            return
+        if message.text.startswith("Failed to load resource") and message.location.get("url") == page.url:
+            return
+        page.console_problems.append(message.text)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: page.console_problems.append(str(error)))
+    yield page
+    context.close()
+
+
+def run_axe(page):
+    """WCAG 2.2 A and AA violations on the current page (axe-core loaded from our own static files)."""
+    page.add_script_tag(url="/static/vendor/axe.min.js")
+    result = page.evaluate(
+        """async () => await axe.run(document, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa']},
+            resultTypes: ['violations'],
+        })"""
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+    ]
