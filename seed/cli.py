@@ -24,6 +24,8 @@ def demo(password):
     loader.load_wards()
     organisations = loader.load_demo_organisations()
     click.echo(f"Demo organisations added: {organisations}.")
+    for load in loader.module_demo_loaders():
+        click.echo(load())
     password = loader.load_demo_accounts(password)
     if password:
         accounts = "\n".join(f"  {email} ({role})" for email, _, role in loader.DEMO_ACCOUNTS)

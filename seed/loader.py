@@ -85,3 +85,16 @@ def load_demo_accounts(password=None):
         created = True
     db.session.commit()
     return password if created else None
+
+
+# Each module that has demo data adds "package.module:function" here; the function loads its records
+# (skipping any already there) and returns a one-line summary for the console.
+MODULE_DEMO_LOADERS = []
+
+
+def module_demo_loaders():
+    import importlib
+
+    for spec in MODULE_DEMO_LOADERS:
+        module_name, function_name = spec.split(":")
+        yield getattr(importlib.import_module(module_name), function_name)

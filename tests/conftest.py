@@ -43,7 +43,7 @@ def app():
         if IS_POSTGRES:
             db.session.execute(db.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
             db.session.commit()
-        upgrade()
+        upgrade(revision="heads")
     app.test_client_class = RequestLikeClient
     yield app
     with app.app_context():

@@ -9,8 +9,10 @@ from app.security import PUBLIC, ROLES, SIGNED_IN
 
 VISITORS = ("anonymous", *ROLES)
 
-# Example values for URL parts, by converter/argument name.
+# Example values for URL parts, by argument name. Any other argument gets a value that matches
+# nothing, so a visitor who is allowed in must get a clean 404 (and one who is not, 302 or 403).
 SAMPLE_ARGS = {"code": "E05013643", "token": "not-a-real-token"}
+MISSING = object()
 # Pages that answer something else than 200 to an allowed visitor, and why.
 EXPECTED_OVERRIDES = {
     # A made-up token: the page explains that the link does not work.
@@ -35,21 +37,28 @@ def test_every_view_declares_who_may_use_it(app):
 
 
 def _url_for(rule, user_ids):
-    values = {}
+    """The rule's URL with sample values, and whether any value stands for a missing record."""
+    values, missing = {}, False
     for argument in rule.arguments:
         if argument == "user_id":
             values[argument] = user_ids["group_editor"]
-        else:
+        elif argument in SAMPLE_ARGS:
             values[argument] = SAMPLE_ARGS[argument]
-    return rule.build(values)[1]
+        else:
+            converter = type(rule._converters[argument]).__name__
+            values[argument] = 987654 if converter == "IntegerConverter" else "no-such-record"
+            missing = True
+    return rule.build(values)[1], missing
 
 
-def _expected(view, endpoint, visitor):
+def _expected(view, endpoint, visitor, missing=False):
     allowed = view.access == PUBLIC or (
         visitor != "anonymous" and (view.access == SIGNED_IN or visitor in view.access)
     )
     if not allowed:
         return 302 if visitor == "anonymous" else 403
+    if missing:
+        return 404
     if visitor != "anonymous" and endpoint in SIGNED_IN_OVERRIDES:
         return SIGNED_IN_OVERRIDES[endpoint]
     return EXPECTED_OVERRIDES.get(endpoint, 200)
@@ -69,15 +78,15 @@ def test_role_by_route_matrix(app, make_user, organisation, wards, visitor):
     for endpoint, (rule, view) in sorted(_views(app).items()):
         if "GET" not in rule.methods:
             # POST-only actions: without a CSRF token they must never succeed.
-            response = client.post(_url_for(rule, user_ids))
-            if response.status_code not in (302, 400, 403) or (
+            response = client.post(_url_for(rule, user_ids)[0])
+            if response.status_code not in (302, 400, 403, 404) or (
                 response.status_code == 302 and visitor != "anonymous"
             ):
                 problems.append(f"POST {endpoint} as {visitor}: {response.status_code}")
             continue
-        url = _url_for(rule, user_ids)
+        url, missing = _url_for(rule, user_ids)
         response = client.get(url)
-        expected = _expected(view, endpoint, visitor)
+        expected = _expected(view, endpoint, visitor, missing)
         checked += 1
         if response.status_code != expected:
             problems.append(f"GET {url} ({endpoint}) as {visitor}: {response.status_code}, expected {expected}")
