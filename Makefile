@@ -53,9 +53,11 @@ system-deps:
 	scripts/install-system-deps
 
 db: setup  ## Apply migrations, load wards, demo data and (when present) ../shared/geo
-	$(BIN)/flask db upgrade
-	$(BIN)/flask seed demo
+	$(BIN)/flask db upgrade heads
+	$(BIN)/flask seed reference
 	$(BIN)/flask geo import-all
+	$(BIN)/flask seed demo
+	$(BIN)/flask directory geocode
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor instance

@@ -53,6 +53,20 @@ class Config:
         "MAIL_DEFAULT_SENDER", "Community Partnership Portal <community@barnet.example>"
     )
 
+    # Optional postcodes.io-compatible API for postcodes missing from the local table (off when empty).
+    POSTCODES_API_URL = os.environ.get("POSTCODES_API_URL", "")
+    POSTCODES_API_TIMEOUT = _int("POSTCODES_API_TIMEOUT", 3)
+
+    # Map tiles: any XYZ tile server; set MAP_TILE_URL empty for maps without a background (offline).
+    MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+    MAP_TILE_ATTRIBUTION = os.environ.get(
+        "MAP_TILE_ATTRIBUTION",
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+    )
+
+    # Where "report a problem" and other directory notices go, besides the group's own editors.
+    DIRECTORY_TEAM_EMAIL = os.environ.get("DIRECTORY_TEAM_EMAIL", "community@barnet.example")
+
     # Redis is optional: without it rate limits live in memory and tasks in SQLite.
     REDIS_URL = os.environ.get("REDIS_URL")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or REDIS_URL or "memory://"
@@ -79,6 +93,19 @@ class Config:
     PERMANENT_SESSION_LIFETIME = _int("PERMANENT_SESSION_LIFETIME", 8 * 60 * 60)
     FORCE_HTTPS = _bool("FORCE_HTTPS", False)
 
+    # Assets of Community Value (Localism Act 2011 Part 5 Chapter 3; SI 2012/2421): statutory periods,
+    # counted from the day of receipt inclusive. Settings, because a bill proposes changing them.
+    ACV_DECISION_WEEKS = _int("ACV_DECISION_WEEKS", 8)
+    ACV_LISTING_YEARS = _int("ACV_LISTING_YEARS", 5)
+    ACV_REVIEW_REQUEST_WEEKS = _int("ACV_REVIEW_REQUEST_WEEKS", 8)
+    ACV_REVIEW_DECISION_WEEKS = _int("ACV_REVIEW_DECISION_WEEKS", 8)
+    ACV_INTERIM_MORATORIUM_WEEKS = _int("ACV_INTERIM_MORATORIUM_WEEKS", 6)
+    ACV_FULL_MORATORIUM_MONTHS = _int("ACV_FULL_MORATORIUM_MONTHS", 6)
+    ACV_PROTECTED_PERIOD_MONTHS = _int("ACV_PROTECTED_PERIOD_MONTHS", 18)
+    # Faith covenant pledges are renewed every N years; signatories are reminded N days before.
+    COVENANT_RENEWAL_YEARS = _int("COVENANT_RENEWAL_YEARS", 3)
+    COVENANT_REMINDER_DAYS = _int("COVENANT_REMINDER_DAYS", 60)
+
     WTF_CSRF_TIME_LIMIT = _int("WTF_CSRF_TIME_LIMIT", 8 * 60 * 60)
     MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 10 * 1024 * 1024)
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
@@ -92,6 +119,8 @@ class DevelopmentConfig(Config):
 class TestingConfig(Config):
     ENV_NAME = "testing"
     TESTING = True
+    TASKS_IMMEDIATE = True
+    MAP_TILE_URL = ""  # no tile server on a test machine
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     MAIL_BACKEND = "locmem"
     RATELIMIT_STORAGE_URI = "memory://"

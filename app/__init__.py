@@ -42,7 +42,7 @@ def create_app(config_name=None, **overrides):
 
     from . import logging as portal_logging
     from . import models  # noqa: F401  (registers every table)
-    from . import security
+    from . import security, tasks
 
     portal_logging.init_app(app)
     db.init_app(app)
@@ -52,6 +52,7 @@ def create_app(config_name=None, **overrides):
     limiter.init_app(app)
     login_manager.init_app(app)
     security.init_app(app)
+    tasks.init_app(app)
 
     _register_blueprints(app)
     _register_cli(app)
@@ -76,20 +77,46 @@ def _refuse_insecure_production(app):
 
 
 def _register_blueprints(app):
+    from .api.views import bp as api_bp
+    from .assets.views import bp as assets_bp
     from .auth.views import bp as auth_bp
+    from .covenant.views import bp as covenant_bp
+    from .ctn.views import bp as ctn_bp
+    from .directory.import_views import export_bp as directory_export_bp
+    from .directory.import_views import import_bp as directory_import_bp
+    from .directory.views import bp as directory_bp
     from .main.views import bp as main_bp
+    from .maps.views import bp as maps_bp
     from .places.views import bp as places_bp
+    from .reporting.views import bp as reporting_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(directory_bp)
+    app.register_blueprint(directory_import_bp)
+    app.register_blueprint(directory_export_bp)
     app.register_blueprint(places_bp)
+    app.register_blueprint(maps_bp)
+    app.register_blueprint(ctn_bp)
+    app.register_blueprint(covenant_bp)
+    app.register_blueprint(assets_bp)
+    app.register_blueprint(reporting_bp)
+    app.register_blueprint(api_bp)
 
 
 def _register_cli(app):
     from .auth.cli import users_cli
+    from .covenant.cli import covenant_cli
+    from .directory.cli import directory_cli
     from .places.cli import geo_cli
+    from .reporting.cli import reporting_cli
+    from .tasks import tasks_cli
     from seed.cli import seed_cli
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(covenant_cli)
+    app.cli.add_command(directory_cli)
+    app.cli.add_command(tasks_cli)
     app.cli.add_command(geo_cli)
+    app.cli.add_command(reporting_cli)
     app.cli.add_command(seed_cli)

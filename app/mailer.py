@@ -5,7 +5,7 @@ read what the portal sent; MAIL_BACKEND=smtp sends through MAIL_SERVER.
 """
 import logging
 
-from flask import current_app, render_template
+from flask import current_app, has_request_context, render_template
 from flask_mailman import EmailMultiAlternatives
 
 log = logging.getLogger("portal.mail")
@@ -15,8 +15,14 @@ def render_message(template, to, subject, headers=None, **context):
     """Build (not send) a message from templates/email/<template>.txt and .html."""
     context.setdefault("council_name", current_app.config["COUNCIL_NAME"])
     context.setdefault("service_name", current_app.config["SERVICE_NAME"])
-    text = render_template(f"email/{template}.txt", **context)
-    html = render_template(f"email/{template}.html", **context)
+    if has_request_context():
+        text = render_template(f"email/{template}.txt", **context)
+        html = render_template(f"email/{template}.html", **context)
+    else:
+        # From a worker or a command: links in the templates are built for the public address.
+        with current_app.test_request_context("/", base_url=current_app.config["PUBLIC_BASE_URL"]):
+            text = render_template(f"email/{template}.txt", **context)
+            html = render_template(f"email/{template}.html", **context)
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,

@@ -1,4 +1,44 @@
 """Imports every module's models so that the metadata (and so Flask-Migrate) sees all tables."""
 from .auth.models import User, user_organisations  # noqa: F401
-from .directory.models import Organisation  # noqa: F401
+from .directory.models import (  # noqa: F401
+    ListingChange,
+    ListingVersion,
+    Location,
+    Organisation,
+    ProblemReport,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    Taxonomy,
+    TaxonomyTerm,
+)
+from .directory.import_models import DirectoryImport  # noqa: F401
 from .places.models import Postcode, Ward  # noqa: F401
+from .assets.models import AcvDisposalNotice, AcvNomination, CommunityAsset  # noqa: F401
+from .covenant.models import CovenantPledge, CovenantReminder  # noqa: F401
+from .ctn.models import (  # noqa: F401
+    AgendaItem,
+    Consent,
+    DepartedMember,
+    Meeting,
+    MeetingAction,
+    Member,
+    MemberInterest,
+    Registration,
+    SteeringSeat,
+    Suppression,
+    ThemePlanEntry,
+)
+from .reporting.models import (  # noqa: F401
+    Action,
+    ActionUpdate,
+    BudgetLine,
+    Kpi,
+    KpiResult,
+    Priority,
+    PriorityUpdate,
+    ReportPeriod,
+    Risk,
+    RiskAssessment,
+    SavingLine,
+)

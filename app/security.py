@@ -4,6 +4,7 @@ Every view declares who may use it with one of the decorators below; a test walk
 route and fails when a view has no declaration, so a new route cannot be left open by accident.
 """
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import abort, request
 from flask_login import current_user
@@ -29,7 +30,8 @@ SIGNED_IN = "signed_in"
 
 def content_security_policy(app):
     """The policy: our own origin only, nonces for inline script and style, nothing framed."""
-    tile_hosts = app.config.get("MAP_TILE_HOSTS", [])
+    tile_url = urlsplit(app.config.get("MAP_TILE_URL") or "")
+    tile_hosts = [f"{tile_url.scheme}://{tile_url.netloc}"] if tile_url.netloc else []
     return {
         "default-src": "'self'",
         "script-src": "'self'",

@@ -93,6 +93,9 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        from app.extensions import include_in_migrations
+
+        conf_args.setdefault("include_object", include_in_migrations)
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

@@ -14,7 +14,8 @@ seed_cli = AppGroup("seed", help="Load reference data and demo data.")
 def reference():
     """Load the 24 wards of 2022 and the 21 wards of 2002-2022 (safe to run again)."""
     added = loader.load_wards()
-    click.echo(f"Wards ready ({added} added).")
+    terms = loader.load_taxonomies()
+    click.echo(f"Wards ready ({added} added); directory vocabularies ready ({terms} terms added).")
 
 
 @seed_cli.command("demo")
@@ -22,6 +23,7 @@ def reference():
 def demo(password):
     """Load reference data and demo data from the council papers (safe to run again)."""
     loader.load_wards()
+    loader.load_taxonomies()
     organisations = loader.load_demo_organisations()
     click.echo(f"Demo organisations added: {organisations}.")
     for load in loader.module_demo_loaders():

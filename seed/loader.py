@@ -1,7 +1,5 @@
 """Loads reference data (wards) and the demo data built from the council papers in ../shared/seeds."""
-import re
 import secrets
-import unicodedata
 
 from app.auth.models import User
 from app.auth.services import hash_password
@@ -12,19 +10,6 @@ from app.security import ADMIN, GROUP_EDITOR, PERFORMANCE_OFFICER, STRATEGY_OFFI
 from app.timeutil import utcnow
 
 from .wards import WARDS_2002, WARDS_2022
-
-
-def slugify(text):
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "organisation"
-
-
-def unique_slug(name):
-    base = slugify(name)[:240]
-    slug, n = base, 2
-    while db.session.scalar(db.select(Organisation.id).where(Organisation.slug == slug)):
-        slug, n = f"{base}-{n}", n + 1
-    return slug
 
 
 def load_wards():
@@ -43,19 +28,31 @@ def load_wards():
 
 
 def load_demo_organisations():
+    """The organisations named in the council papers, as published listings with their categories."""
+    from app.directory.services import create_organisation, term_code
+
     from . import demo_data
 
     added = 0
     for record in demo_data.ORGANISATIONS:
         if db.session.scalar(db.select(Organisation.id).where(Organisation.name == record["name"])):
             continue
-        db.session.add(
-            Organisation(
-                name=record["name"],
-                slug=unique_slug(record["name"]),
-                description=record.get("description", ""),
-            )
-        )
+        listing = {
+            "organisation": {"name": record["name"], "description": record.get("description", ""),
+                             "kind": record.get("kind", "vcfs"), "status": "active", "website": record.get("website")},
+            "services": [{
+                "name": record["name"],
+                "description": record.get("description", ""),
+                "status": "active",
+                "terms": [f"category/{term_code(name)}" for name in record.get("categories", [])],
+                "areas": [],
+                "hours": [],
+                "locations": [0] if record.get("postcode") else [],
+            }],
+            "locations": [{"name": record["name"], "address_1": "", "postcode": record["postcode"],
+                           "city": "London", "confidential": False, "accessibility": []}] if record.get("postcode") else [],
+        }
+        create_organisation(listing, None, summary=f"Demo data from the council papers ({record['source']})")
         added += 1
     db.session.commit()
     return added
@@ -89,7 +86,12 @@ def load_demo_accounts(password=None):
 
 # Each module that has demo data adds "package.module:function" here; the function loads its records
 # (skipping any already there) and returns a one-line summary for the console.
-MODULE_DEMO_LOADERS = []
+MODULE_DEMO_LOADERS = [
+    "app.assets.demo:load_demo",
+    "app.covenant.demo:load_demo",
+    "app.ctn.demo:load_demo",
+    "app.reporting.demo:load_demo",
+]
 
 
 def module_demo_loaders():
@@ -98,3 +100,26 @@ def module_demo_loaders():
     for spec in MODULE_DEMO_LOADERS:
         module_name, function_name = spec.split(":")
         yield getattr(importlib.import_module(module_name), function_name)
+
+
+def load_taxonomies():
+    """Insert the vocabularies and their terms (safe to run again; names are kept up to date)."""
+    from app.directory.models import Taxonomy, TaxonomyTerm
+    from app.directory.services import term_code
+
+    from .taxonomy import TAXONOMIES
+
+    added = 0
+    for code, name, description, terms in TAXONOMIES:
+        taxonomy = db.session.scalar(db.select(Taxonomy).where(Taxonomy.code == code))
+        if taxonomy is None:
+            taxonomy = Taxonomy(code=code, name=name, description=description)
+            db.session.add(taxonomy)
+            db.session.flush()
+        existing = {term.code for term in taxonomy.terms}
+        for term_name in terms:
+            if term_code(term_name) not in existing:
+                db.session.add(TaxonomyTerm(taxonomy=taxonomy, code=term_code(term_name), name=term_name))
+                added += 1
+    db.session.commit()
+    return added

@@ -24,4 +24,12 @@ const govuk = join(modules, "govuk-frontend", "dist", "govuk");
 cpSync(join(govuk, "govuk-frontend.min.js"), join(out, "govuk", "govuk-frontend.min.js"));
 cpSync(join(govuk, "assets", "images"), join(out, "govuk", "assets", "images"), { recursive: true });
 cpSync(join(modules, "axe-core", "axe.min.js"), join(out, "axe.min.js"));
+
+// Leaflet and its cluster plug-in, for the folium maps (folium's own CDN links are never used).
+for (const file of ["leaflet.js", "leaflet.css", "images"]) {
+  cpSync(join(modules, "leaflet", "dist", file), join(out, "leaflet", file), { recursive: true });
+}
+for (const file of ["leaflet.markercluster.js", "MarkerCluster.css", "MarkerCluster.Default.css"]) {
+  cpSync(join(modules, "leaflet.markercluster", "dist", file), join(out, "leaflet", file));
+}
 console.log(`static/vendor built: portal.css ${css.css.length} bytes`);

@@ -110,6 +110,13 @@ def wards(app):
 
 
 @pytest.fixture
+def taxonomies(app):
+    from seed.loader import load_taxonomies
+
+    load_taxonomies()
+
+
+@pytest.fixture
 def organisation(app):
     from app.directory.models import Organisation
 

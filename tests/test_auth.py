@@ -228,3 +228,18 @@ def test_change_password_needs_the_current_one(client, signed_in_as):
         {"current_password": "wrong", "password": "brand new passphrase", "confirm": "brand new passphrase"},
     ).get_data(as_text=True)
     assert "Your current password is not correct" in page
+
+
+def test_account_page_lists_the_work_each_role_may_do(client, signed_in_as):
+    signed_in_as("group_editor")
+    page = client.get("/account").get_data(as_text=True)
+    assert "Your listings" in page
+    assert "Listings waiting for approval" not in page and "People with accounts" not in page
+
+
+def test_strategy_officer_sees_moderation_and_network_work(client, signed_in_as):
+    signed_in_as("strategy_officer")
+    page = client.get("/account").get_data(as_text=True)
+    assert "Listings waiting for approval" in page and "Communities Together Network" in page
+    assert "People with accounts" in page
+    assert "Your listings" not in page

@@ -18,6 +18,8 @@ EXPECTED_OVERRIDES = {
     # A made-up token: the page explains that the link does not work.
     "auth.reset_password": 400,
     "auth.accept_invitation": 400,
+    # CTN: a made-up confirmation link explains that it does not work.
+    "ctn.confirm": 400,
 }
 # Someone already signed in who opens the sign-in page is sent on to their account.
 SIGNED_IN_OVERRIDES = {"auth.sign_in": 302}

@@ -130,7 +130,9 @@ def accept_invitation(token):
 @bp.route("/account")
 @signed_in
 def account():
-    return render_template("auth/account.html", sign_out_form=ConfirmForm())
+    from ..templating import work_for_current_user
+
+    return render_template("auth/account.html", sign_out_form=ConfirmForm(), work=work_for_current_user())
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

@@ -1,9 +1,51 @@
-from datetime import datetime
+"""The directory, after the Open Referral UK (HSDS 3.0 UK profile) model.
+
+organisation -> services -> service_at_location <- locations; taxonomy -> taxonomy terms linked to services
+(categories, beneficiary groups, faith, languages) and to locations (accessibility); schedules (opening
+hours); service areas (wards). Each HSDS entity has a stable `uuid` used by the Open Referral API, and an
+integer key used inside the portal.
+
+What the public sees is the published state in these tables. Changes from community groups wait as a
+ListingChange (a full proposed snapshot) until an officer approves them; every published state is kept as a
+ListingVersion, so the history shows who changed what and when.
+"""
+import uuid
+from datetime import datetime, time
 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..timeutil import utcnow
+
+
+def new_uuid():
+    return str(uuid.uuid4())
+
+
+KIND_LABELS = {
+    "vcfs": "Voluntary or community group",
+    "faith": "Faith organisation",
+    "infrastructure": "Infrastructure and support",
+    "business": "Business",
+    "statutory": "Statutory partner",
+}
+STATUS_LABELS = {"active": "Active", "temporarily closed": "Temporarily closed", "inactive": "Inactive"}
+
+service_terms = db.Table(
+    "service_taxonomy_term",
+    db.Column("service_id", db.ForeignKey("service.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("taxonomy_term_id", db.ForeignKey("taxonomy_term.id", ondelete="CASCADE"), primary_key=True),
+)
+location_accessibility = db.Table(
+    "location_accessibility_term",
+    db.Column("location_id", db.ForeignKey("location.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("taxonomy_term_id", db.ForeignKey("taxonomy_term.id", ondelete="CASCADE"), primary_key=True),
+)
+service_areas = db.Table(
+    "service_area",
+    db.Column("service_id", db.ForeignKey("service.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("ward_code", db.ForeignKey("ward.code", ondelete="CASCADE"), primary_key=True),
+)
 
 
 class Organisation(db.Model):
@@ -12,13 +54,240 @@ class Organisation(db.Model):
     __tablename__ = "organisation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(db.String(36), unique=True, default=new_uuid)
     name: Mapped[str] = mapped_column(db.String(255))
     slug: Mapped[str] = mapped_column(db.String(255), unique=True)
     description: Mapped[str] = mapped_column(db.Text, default="")
+    kind: Mapped[str] = mapped_column(db.String(20), default="vcfs")
+    status: Mapped[str] = mapped_column(db.String(20), default="active")
+    email: Mapped[str | None] = mapped_column(db.String(254))
+    website: Mapped[str | None] = mapped_column(db.String(500))
+    phone: Mapped[str | None] = mapped_column(db.String(40))
+    charity_number: Mapped[str | None] = mapped_column(db.String(12), index=True)
+    company_number: Mapped[str | None] = mapped_column(db.String(8), index=True)
+    # False until an officer approves a new registration: unpublished listings are not public.
+    published: Mapped[bool] = mapped_column(default=True)
+    # Raised by one on every published change, so a stale edit can be told from a fresh one.
+    version: Mapped[int] = mapped_column(default=1)
+    last_verified_at: Mapped[datetime | None]
+    verification_reminder_sent_at: Mapped[datetime | None]
+    legacy_id: Mapped[str | None] = mapped_column(db.String(64))
+    # Words searched by the directory (name, description, services, categories): kept by services.py.
+    search_text: Mapped[str] = mapped_column(db.Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     editors = relationship("User", secondary="user_organisation", back_populates="organisations")
+    services = relationship(
+        "Service", back_populates="organisation", cascade="all, delete-orphan", order_by="Service.id"
+    )
+    locations = relationship(
+        "Location", back_populates="organisation", cascade="all, delete-orphan", order_by="Location.id"
+    )
+
+    @property
+    def kind_label(self):
+        return KIND_LABELS.get(self.kind, self.kind)
+
+    @property
+    def status_label(self):
+        return STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def public_locations(self):
+        return [loc for loc in self.locations if not loc.confidential]
 
     def __repr__(self):
         return f"<Organisation {self.slug}>"
+
+
+class Service(db.Model):
+    __tablename__ = "service"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(db.String(36), unique=True, default=new_uuid)
+    organisation_id: Mapped[int] = mapped_column(db.ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(db.String(255))
+    description: Mapped[str] = mapped_column(db.Text, default="")
+    url: Mapped[str | None] = mapped_column(db.String(500))
+    email: Mapped[str | None] = mapped_column(db.String(254))
+    phone: Mapped[str | None] = mapped_column(db.String(40))
+    status: Mapped[str] = mapped_column(db.String(20), default="active")
+    fees_description: Mapped[str | None] = mapped_column(db.Text)
+    minimum_age: Mapped[int | None]
+    maximum_age: Mapped[int | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    organisation = relationship("Organisation", back_populates="services")
+    terms = relationship("TaxonomyTerm", secondary=service_terms, order_by="TaxonomyTerm.name")
+    areas = relationship("Ward", secondary=service_areas, order_by="Ward.name")
+    service_at_locations = relationship(
+        "ServiceAtLocation", back_populates="service", cascade="all, delete-orphan"
+    )
+    schedules = relationship("Schedule", back_populates="service", cascade="all, delete-orphan")
+
+
+class Location(db.Model):
+    __tablename__ = "location"
+    __table_args__ = (db.Index("ix_location_lat_lon", "lat", "lon"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(db.String(36), unique=True, default=new_uuid)
+    organisation_id: Mapped[int] = mapped_column(db.ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(db.String(255), default="")
+    address_1: Mapped[str] = mapped_column(db.String(255), default="")
+    address_2: Mapped[str | None] = mapped_column(db.String(255))
+    city: Mapped[str] = mapped_column(db.String(100), default="London")
+    postcode: Mapped[str | None] = mapped_column(db.String(8), index=True)
+    lat: Mapped[float | None]
+    lon: Mapped[float | None]
+    ward_code: Mapped[str | None] = mapped_column(db.ForeignKey("ward.code"), index=True)
+    # Where lat/lon came from: "postcode" (table or API) or "manual" (an officer's pin, kept until the
+    # postcode changes); None when the address is not placed.
+    position_source: Mapped[str | None] = mapped_column(db.String(10))
+    # A refuge or a home address: shown to officers only, never on public pages, maps or the API.
+    confidential: Mapped[bool] = mapped_column(default=False)
+    accessibility_notes: Mapped[str | None] = mapped_column(db.Text)
+
+    organisation = relationship("Organisation", back_populates="locations")
+    ward = relationship("Ward")
+    accessibility = relationship("TaxonomyTerm", secondary=location_accessibility, order_by="TaxonomyTerm.name")
+    service_at_locations = relationship(
+        "ServiceAtLocation", back_populates="location", cascade="all, delete-orphan"
+    )
+
+    @property
+    def one_line_address(self):
+        return ", ".join(part for part in (self.address_1, self.address_2, self.city, self.postcode) if part)
+
+
+class ServiceAtLocation(db.Model):
+    __tablename__ = "service_at_location"
+    __table_args__ = (db.UniqueConstraint("service_id", "location_id", name="uq_service_at_location_pair"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(db.String(36), unique=True, default=new_uuid)
+    service_id: Mapped[int] = mapped_column(db.ForeignKey("service.id", ondelete="CASCADE"), index=True)
+    location_id: Mapped[int] = mapped_column(db.ForeignKey("location.id", ondelete="CASCADE"), index=True)
+
+    service = relationship("Service", back_populates="service_at_locations")
+    location = relationship("Location", back_populates="service_at_locations")
+
+
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+class Schedule(db.Model):
+    """Opening hours: one row per weekday the service is open (HSDS schedule, weekly)."""
+
+    __tablename__ = "schedule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(db.String(36), unique=True, default=new_uuid)
+    service_id: Mapped[int] = mapped_column(db.ForeignKey("service.id", ondelete="CASCADE"), index=True)
+    weekday: Mapped[int]  # 0 = Monday
+    opens_at: Mapped[time]
+    closes_at: Mapped[time]
+
+    service = relationship("Service", back_populates="schedules")
+
+    @property
+    def byday(self):
+        return WEEKDAYS[self.weekday]
+
+    @property
+    def weekday_name(self):
+        return WEEKDAY_NAMES[self.weekday]
+
+
+class Taxonomy(db.Model):
+    """A vocabulary: categories, beneficiary groups, faith, languages, accessibility."""
+
+    __tablename__ = "taxonomy"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(db.String(36), unique=True, default=new_uuid)
+    code: Mapped[str] = mapped_column(db.String(40), unique=True)
+    name: Mapped[str] = mapped_column(db.String(120))
+    description: Mapped[str] = mapped_column(db.Text, default="")
+
+    terms = relationship("TaxonomyTerm", back_populates="taxonomy", order_by="TaxonomyTerm.name")
+
+
+class TaxonomyTerm(db.Model):
+    __tablename__ = "taxonomy_term"
+    __table_args__ = (db.UniqueConstraint("taxonomy_id", "code", name="uq_taxonomy_term_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(db.String(36), unique=True, default=new_uuid)
+    taxonomy_id: Mapped[int] = mapped_column(db.ForeignKey("taxonomy.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(db.String(60))
+    name: Mapped[str] = mapped_column(db.String(120))
+    description: Mapped[str] = mapped_column(db.Text, default="")
+
+    taxonomy = relationship("Taxonomy", back_populates="terms")
+
+
+class ListingChange(db.Model):
+    """A group's proposed listing (new registration, edit or claim) waiting for an officer."""
+
+    __tablename__ = "listing_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int | None] = mapped_column(db.ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(db.String(20))  # register | edit | claim
+    status: Mapped[str] = mapped_column(db.String(20), default="pending", index=True)
+    # The proposed listing as JSON (see services.snapshot); empty for a claim.
+    payload: Mapped[str] = mapped_column(db.Text, default="{}")
+    # Organisation.version when the editor started; approval refuses a change made on a stale version.
+    base_version: Mapped[int] = mapped_column(default=0)
+    # Raised on every save of this pending change, to catch two people saving the same draft.
+    revision: Mapped[int] = mapped_column(default=1)
+    message: Mapped[str | None] = mapped_column(db.Text)
+    submitted_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user_account.id", ondelete="SET NULL"))
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user_account.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None]
+    decision_reason: Mapped[str | None] = mapped_column(db.Text)
+
+    organisation = relationship("Organisation")
+    submitted_by = relationship("User", foreign_keys=[submitted_by_id])
+    decided_by = relationship("User", foreign_keys=[decided_by_id])
+
+
+class ListingVersion(db.Model):
+    """One published state of a listing: who published it, when, and what it said."""
+
+    __tablename__ = "listing_version"
+    __table_args__ = (db.UniqueConstraint("organisation_id", "version", name="uq_listing_version_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(db.ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int]
+    snapshot: Mapped[str] = mapped_column(db.Text)
+    change_id: Mapped[int | None] = mapped_column(db.ForeignKey("listing_change.id", ondelete="SET NULL"))
+    summary: Mapped[str] = mapped_column(db.String(255), default="")
+    created_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    created_by = relationship("User")
+
+
+class ProblemReport(db.Model):
+    """'Report a problem with this listing', from anyone."""
+
+    __tablename__ = "problem_report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(db.ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    problem: Mapped[str] = mapped_column(db.String(40))
+    details: Mapped[str] = mapped_column(db.Text)
+    reporter_name: Mapped[str | None] = mapped_column(db.String(120))
+    reporter_email: Mapped[str | None] = mapped_column(db.String(254))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None]
+    resolved_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user_account.id", ondelete="SET NULL"))
+
+    organisation = relationship("Organisation")

@@ -1,4 +1,4 @@
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, jsonify, render_template, url_for
 from sqlalchemy import text
 
 from ..extensions import db
@@ -10,16 +10,30 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 @public
 def home():
-    from ..directory.models import Organisation
-    from ..places.models import WARD_SET_2022, Ward
+    from ..ctn.services import member_count
+    from ..places.ward_contents import contents
 
-    figures = {
-        "organisations": db.session.scalar(db.select(db.func.count(Organisation.id))),
-        "wards": db.session.scalar(
-            db.select(db.func.count(Ward.code)).where(Ward.ward_set == WARD_SET_2022)
-        ),
-    }
-    return render_template("main/home.html", figures=figures)
+    totals = {content.key: sum(content.count_by_ward("2022").values()) for content in contents()}
+    from ..directory.models import Organisation
+
+    published = db.session.scalar(
+        db.select(db.func.count(Organisation.id)).where(Organisation.published.is_(True), Organisation.status != "inactive")
+    )
+    sections = [
+        ("Directory", url_for("directory.index"), published,
+         "voluntary, community and faith organisations, and the services they run."),
+        ("Maps", url_for("maps.directory"), None,
+         "See organisations and community assets on a map, and compare wards."),
+        ("Wards", url_for("places.wards"), 24,
+         "electoral wards since May 2022: everything the portal knows about each one."),
+        ("Communities Together Network", url_for("ctn.index"), member_count(),
+         "members of the council's forum with the voluntary, community and faith sector. Join, and come to a meeting."),
+        ("Faith covenant", url_for("covenant.index"), totals.get("signatories"),
+         "faith organisations have signed the covenant for engagement with the council."),
+        ("Community assets", url_for("assets.index"), totals.get("assets"),
+         "halls, libraries, parks and other community assets, and Assets of Community Value."),
+    ]
+    return render_template("main/home.html", sections=sections)
 
 
 @bp.route("/accessibility")

@@ -5,7 +5,12 @@ import io
 import json
 import math
 import re
+import urllib.error
+import urllib.parse
+import urllib.request
 from dataclasses import dataclass, field
+
+from flask import current_app
 
 from ..extensions import db
 from .models import WARD_SETS, Postcode, Ward
@@ -33,9 +38,45 @@ def normalise_postcode(value):
 
 
 def lookup_postcode(value):
-    """The Postcode row for a user-typed postcode, or None."""
+    """The Postcode row for a user-typed postcode, or None.
+
+    The local table first; when POSTCODES_API_URL is set (a postcodes.io-compatible service), a postcode
+    missing from the table is asked for there and, if found, kept in the table for next time.
+    """
     postcode = normalise_postcode(value)
-    return db.session.get(Postcode, postcode) if postcode else None
+    if not postcode:
+        return None
+    found = db.session.get(Postcode, postcode)
+    if found is None and current_app.config.get("POSTCODES_API_URL"):
+        found = _lookup_remote(postcode)
+    return found
+
+
+def _lookup_remote(postcode):
+    """Ask a postcodes.io-compatible API (GET {base}/postcodes/{postcode}); None when unknown or unreachable."""
+    base = current_app.config["POSTCODES_API_URL"].rstrip("/")
+    url = f"{base}/postcodes/{urllib.parse.quote(postcode)}"
+    try:
+        with urllib.request.urlopen(url, timeout=current_app.config.get("POSTCODES_API_TIMEOUT", 3)) as response:
+            data = json.load(response)
+    except urllib.error.HTTPError as exc:
+        if exc.code != 404:
+            current_app.logger.warning("postcode API error", extra={"status": exc.code})
+        return None
+    except (urllib.error.URLError, TimeoutError, ValueError, OSError) as exc:
+        current_app.logger.warning("postcode API unreachable", extra={"error": str(exc)})
+        return None
+    result = (data or {}).get("result") or {}
+    lat, lon = result.get("latitude"), result.get("longitude")
+    if not isinstance(lat, (int, float)) or not isinstance(lon, (int, float)):
+        return None
+    ward_code = ((result.get("codes") or {}).get("admin_ward")) or None
+    if ward_code and db.session.get(Ward, ward_code) is None:
+        ward_code = None  # a ward outside the borough
+    row = Postcode(postcode=postcode, lat=float(lat), lon=float(lon), ward_code=ward_code)
+    db.session.add(row)
+    db.session.flush()
+    return row
 
 
 @dataclass
@@ -352,3 +393,20 @@ def save_postcodes(rows, report, progress=None, batch_size=2000):
         raise
     report.written = len(rows)
     return report
+
+
+def _in_ring(lat, lon, ring):
+    inside = False
+    for (x0, y0, *_), (x1, y1, *_) in zip(ring, ring[1:]):
+        if (y0 > lat) != (y1 > lat) and lon < x0 + (lat - y0) * (x1 - x0) / (y1 - y0):
+            inside = not inside
+    return inside
+
+
+def ward_at(lat, lon, ward_set="2022"):
+    """The ward whose imported boundary contains the point (ray casting; holes respected), or None."""
+    for ward in db.session.scalars(db.select(Ward).where(Ward.ward_set == ward_set, Ward.boundary_geojson.is_not(None))):
+        for polygon in _rings(json.loads(ward.boundary_geojson)):
+            if _in_ring(lat, lon, polygon[0]) and not any(_in_ring(lat, lon, hole) for hole in polygon[1:]):
+                return ward
+    return None

@@ -1,0 +1,476 @@
+"""Reading the published directory for the Open Referral UK API: parameters, filters, paging and distance.
+
+Nothing here needs a request: the views pass in the query-string values and get rows back, or an
+InvalidParameter whose message says what to send instead. Only services of published organisations are
+read, and a service is only ever shown at a location that is not confidential (and whose organisation is
+published too), so nothing here can leak a refuge's address or a listing that waits for approval.
+"""
+import math
+import re
+from dataclasses import dataclass
+
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
+
+from ..directory import search as directory_search
+from ..directory.models import (
+    Location,
+    Organisation,
+    Service,
+    ServiceAtLocation,
+    Taxonomy,
+    TaxonomyTerm,
+    location_accessibility,
+    service_areas,
+    service_terms,
+)
+from ..extensions import db
+from ..places.services import lookup_postcode, normalise_postcode
+
+PER_PAGE = 50
+MAX_PER_PAGE = 200
+MAX_PAGE = 1_000_000
+MAX_PROXIMITY_METRES = 100_000  # far more than the borough is wide
+MAX_TEXT_LENGTH = 200
+MAX_ID_LENGTH = 64
+EARTH_RADIUS_METRES = 6_371_008.8  # mean radius of the Earth (IUGG)
+UNKNOWN_DISTANCE = 1e6  # square degrees: further than anywhere on Earth
+WHOLE_NUMBER_RE = re.compile(r"^[0-9]{1,9}$")
+METRES_RE = re.compile(r"^[0-9]{1,9}(\.[0-9]{1,6})?$")
+
+class InvalidParameter(ValueError):
+    """A query-string value the API cannot use; the message tells the caller what to send instead."""
+
+
+# --- Parameters ---------------------------------------------------------------------------------
+
+
+def shown(value, limit=40):
+    return repr(value if len(value) <= limit else value[:limit] + "...")
+
+
+def clean_text(value, limit=MAX_TEXT_LENGTH):
+    """Query-string text without NUL characters (PostgreSQL refuses them), trimmed and cut to `limit`."""
+    return (value or "").replace("\x00", "").strip()[:limit]
+
+
+def clean_id(value):
+    """An id as sent, or "" when it cannot be one of ours, so that it matches nothing (and never errors)."""
+    value = (value or "").strip()
+    return value if 0 < len(value) <= MAX_ID_LENGTH and "\x00" not in value else ""
+
+
+def whole_number(args, name, default, maximum):
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return default
+    if not WHOLE_NUMBER_RE.match(raw) or not 1 <= int(raw) <= maximum:
+        raise InvalidParameter(f"{name} must be a whole number from 1 to {maximum}, not {shown(raw)}")
+    return int(raw)
+
+
+def paging(args):
+    """(page, per_page) from the query string: page from 1, per_page from 1 to 200 (50 when not given)."""
+    return whole_number(args, "page", 1, MAX_PAGE), whole_number(args, "per_page", PER_PAGE, MAX_PER_PAGE)
+
+
+def optional_id(args, name):
+    raw = args.get(name)
+    if raw is None or not raw.strip():
+        return None
+    return clean_id(raw)
+
+
+@dataclass
+class Filters:
+    search: str = ""
+    taxonomy_term_id: str | None = None
+    taxonomy_id: str | None = None
+    origin: object = None  # the Postcode row measured from
+    proximity: float | None = None  # metres
+
+
+def parse_filters(args, place=False):
+    """The filters of a list request; `place` reads postcode and proximity too (service_at_locations)."""
+    filters = Filters(
+        search=clean_text(args.get("search")),
+        taxonomy_term_id=optional_id(args, "taxonomy_term_id"),
+        taxonomy_id=optional_id(args, "taxonomy_id"),
+    )
+    if place:
+        filters.origin, filters.proximity = parse_place(args.get("postcode"), args.get("proximity"))
+    return filters
+
+
+def parse_place(postcode, proximity):
+    """(Postcode row or None, metres or None); InvalidParameter for a bad distance or an unknown postcode."""
+    postcode, proximity = clean_text(postcode, 20), clean_text(proximity, 20)
+    metres = None
+    if proximity:
+        if not METRES_RE.match(proximity) or not 0 < float(proximity) <= MAX_PROXIMITY_METRES:
+            raise InvalidParameter(
+                f"proximity must be a distance in metres, more than 0 and at most {MAX_PROXIMITY_METRES}, "
+                f"not {shown(proximity)}"
+            )
+        metres = float(proximity)
+    if not postcode:
+        if metres is not None:
+            raise InvalidParameter("proximity needs a postcode to measure from, for example postcode=EN5 4AG")
+        return None, None
+    normal = normalise_postcode(postcode)
+    if normal is None:
+        raise InvalidParameter(f"{shown(postcode)} is not a UK postcode; send a full postcode, for example EN5 4AG")
+    found = lookup_postcode(normal)
+    if found is None:
+        raise InvalidParameter(
+            f"The postcode {normal} is unknown: this directory knows the postcodes in and around the borough only"
+        )
+    return found, metres
+
+
+# --- Word search --------------------------------------------------------------------------------
+
+
+def search_services(words):
+    """A where-clause for the services whose listing matches `words` (None when there are no words).
+
+    This is the directory's own full-text search (app/directory/search.py: SQLite FTS5, PostgreSQL full text,
+    over organisation.search_text, which holds the organisation's name and description and its services'
+    names, descriptions and categories), so the API finds what the directory's search page finds. It matches
+    listings: every public service of a matching organisation is found. The clause needs the service's
+    Organisation in the query (every query here joins it).
+    """
+    if not directory_search.WORD_RE.search(words or ""):
+        return None
+    clause, _rank, fts = directory_search._word_filter(words)
+    if fts is not None:
+        return Service.organisation_id.in_(db.select(fts.c.org_id))
+    return clause
+
+
+def _services_with_term(term_id):
+    return (
+        db.select(service_terms.c.service_id)
+        .join(TaxonomyTerm, TaxonomyTerm.id == service_terms.c.taxonomy_term_id)
+        .where(TaxonomyTerm.uuid == term_id)
+    )
+
+
+def _services_in_taxonomy(taxonomy_id):
+    return (
+        db.select(service_terms.c.service_id)
+        .join(TaxonomyTerm, TaxonomyTerm.id == service_terms.c.taxonomy_term_id)
+        .join(Taxonomy, Taxonomy.id == TaxonomyTerm.taxonomy_id)
+        .where(Taxonomy.uuid == taxonomy_id)
+    )
+
+
+def _locations_with_term(term_id):
+    return (
+        db.select(location_accessibility.c.location_id)
+        .join(TaxonomyTerm, TaxonomyTerm.id == location_accessibility.c.taxonomy_term_id)
+        .where(TaxonomyTerm.uuid == term_id)
+    )
+
+
+def _locations_in_taxonomy(taxonomy_id):
+    return (
+        db.select(location_accessibility.c.location_id)
+        .join(TaxonomyTerm, TaxonomyTerm.id == location_accessibility.c.taxonomy_term_id)
+        .join(Taxonomy, Taxonomy.id == TaxonomyTerm.taxonomy_id)
+        .where(Taxonomy.uuid == taxonomy_id)
+    )
+
+
+def _service_clauses(filters):
+    clauses = [Organisation.published.is_(True)]
+    words = search_services(filters.search) if filters.search else None
+    if words is not None:
+        clauses.append(words)
+    if filters.taxonomy_term_id is not None:
+        clauses.append(Service.id.in_(_services_with_term(filters.taxonomy_term_id)))
+    if filters.taxonomy_id is not None:
+        clauses.append(Service.id.in_(_services_in_taxonomy(filters.taxonomy_id)))
+    return clauses
+
+
+# --- Paging -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Page:
+    items: list
+    total: int
+    number: int
+    per_page: int
+
+    @property
+    def total_pages(self):
+        return math.ceil(self.total / self.per_page)
+
+    @property
+    def offset(self):
+        return (self.number - 1) * self.per_page
+
+
+def _page(count_query, items_query, page, per_page):
+    """One page of `items_query` (already ordered), counted with `count_query`; past the end, no items."""
+    result = Page(items=[], total=db.session.scalar(count_query) or 0, number=page, per_page=per_page)
+    if result.offset < result.total:
+        result.items = list(db.session.scalars(items_query.limit(per_page).offset(result.offset)).unique())
+    return result
+
+
+# --- Services -----------------------------------------------------------------------------------
+
+
+def list_services(filters, page, per_page):
+    clauses = _service_clauses(filters)
+    count = db.select(db.func.count(Service.id)).select_from(Service).join(Service.organisation).where(*clauses)
+    items = (
+        db.select(Service)
+        .join(Service.organisation)
+        .where(*clauses)
+        .options(contains_eager(Service.organisation))
+        .order_by(Service.id)
+    )
+    return _page(count, items, page, per_page)
+
+
+def _service_detail_options():
+    """Loader options, relative to a Service, for what a full HSDS service shows (not its places)."""
+    return (
+        selectinload(Service.schedules),
+        selectinload(Service.areas),
+        selectinload(Service.terms).joinedload(TaxonomyTerm.taxonomy),
+    )
+
+
+def _location_detail_options():
+    return (selectinload(Location.accessibility).joinedload(TaxonomyTerm.taxonomy),)
+
+
+def get_service(service_id):
+    """The published service with this id, with everything the full HSDS service shows, or None."""
+    service_id = clean_id(service_id)
+    if not service_id:
+        return None
+    return db.session.scalar(
+        db.select(Service)
+        .join(Service.organisation)
+        .where(Service.uuid == service_id, Organisation.published.is_(True))
+        .options(
+            contains_eager(Service.organisation),
+            *_service_detail_options(),
+            selectinload(Service.service_at_locations)
+            .joinedload(ServiceAtLocation.location)
+            .options(*_location_detail_options()),
+        )
+    )
+
+
+def public_service_at_locations(service):
+    """The service's places that may be shown: never a confidential address, and only its own
+    organisation's places (as in the service_at_locations list)."""
+    return sorted(
+        (
+            sal
+            for sal in service.service_at_locations
+            if not sal.location.confidential and sal.location.organisation_id == service.organisation_id
+        ),
+        key=lambda sal: sal.id,
+    )
+
+
+# --- Services at locations ----------------------------------------------------------------------
+
+
+def _service_at_location_select(*columns):
+    return (
+        db.select(*columns)
+        .select_from(ServiceAtLocation)
+        .join(ServiceAtLocation.service)
+        .join(Service.organisation)
+        .join(ServiceAtLocation.location)
+    )
+
+
+def _service_at_location_clauses(filters):
+    clauses = [
+        Organisation.published.is_(True),
+        Location.confidential.is_(False),
+        # A service is shown only at its own organisation's places, so an unpublished organisation's
+        # location can never appear under someone else's service.
+        Location.organisation_id == Service.organisation_id,
+    ]
+    words = search_services(filters.search) if filters.search else None
+    if words is not None:
+        clauses.append(words)
+    # A term or taxonomy matches what the service offers or how accessible the place is.
+    if filters.taxonomy_term_id is not None:
+        clauses.append(
+            db.or_(
+                Service.id.in_(_services_with_term(filters.taxonomy_term_id)),
+                Location.id.in_(_locations_with_term(filters.taxonomy_term_id)),
+            )
+        )
+    if filters.taxonomy_id is not None:
+        clauses.append(
+            db.or_(
+                Service.id.in_(_services_in_taxonomy(filters.taxonomy_id)),
+                Location.id.in_(_locations_in_taxonomy(filters.taxonomy_id)),
+            )
+        )
+    if filters.origin is not None:
+        clauses.append(_serves_postcode(filters.origin))
+    return clauses
+
+
+def _serves_postcode(origin):
+    """A service with service areas must serve the postcode's ward (ORUK: "If service_area is available,
+    only return results where the postcode exists within the service_area")."""
+    wards = [code for code in (origin.ward_code, origin.ward_code_2002) if code]
+    # Uncorrelated subqueries: the database builds each list once, not once a row.
+    with_areas = db.select(service_areas.c.service_id)
+    serving = db.select(service_areas.c.service_id).where(service_areas.c.ward_code.in_(wards))
+    return db.or_(Service.id.not_in(with_areas), Service.id.in_(serving))
+
+
+def _service_at_location_options():
+    return (
+        contains_eager(ServiceAtLocation.service).contains_eager(Service.organisation),
+        contains_eager(ServiceAtLocation.location),
+    )
+
+
+def list_service_at_locations(filters, page, per_page):
+    """A page of services at public locations. From a postcode, nearest first: within `proximity` metres
+    when it is given (a latitude/longitude box in SQL, then the exact great-circle distance), otherwise
+    all of them, ordered in SQL by a flat-earth distance (exact enough across a borough) with the places of
+    unknown position last."""
+    clauses = _service_at_location_clauses(filters)
+    if filters.origin is not None and filters.proximity is not None:
+        return _within(clauses, filters.origin, filters.proximity, page, per_page)
+    order = [ServiceAtLocation.id]
+    if filters.origin is not None:
+        order = [_flat_distance(filters.origin), *order]
+    count = _service_at_location_select(db.func.count(ServiceAtLocation.id)).where(*clauses)
+    items = (
+        _service_at_location_select(ServiceAtLocation)
+        .where(*clauses)
+        .options(*_service_at_location_options())
+        .order_by(*order)
+    )
+    return _page(count, items, page, per_page)
+
+
+def _flat_distance(origin):
+    """For ORDER BY: grows with the distance from `origin` (equirectangular, squared, in square degrees);
+    places of unknown position sort after every real one on both databases."""
+    scale = math.cos(math.radians(origin.lat))
+    north = Location.lat - origin.lat
+    east = (Location.lon - origin.lon) * scale
+    return db.func.coalesce(north * north + east * east, UNKNOWN_DISTANCE)
+
+
+def _within(clauses, origin, proximity, page, per_page):
+    south, north, west, east = bounding_box(origin.lat, origin.lon, proximity)
+    rows = db.session.execute(
+        _service_at_location_select(ServiceAtLocation.id, Location.lat, Location.lon).where(
+            *clauses, Location.lat.between(south, north), Location.lon.between(west, east)
+        )
+    )
+    ranked = sorted(
+        (metres, sal_id)
+        for sal_id, lat, lon in rows
+        if (metres := metres_between(origin.lat, origin.lon, lat, lon)) <= proximity
+    )
+    result = Page(items=[], total=len(ranked), number=page, per_page=per_page)
+    page_ids = [sal_id for _, sal_id in ranked[result.offset : result.offset + per_page]]
+    if page_ids:
+        loaded = {
+            sal.id: sal
+            for sal in db.session.scalars(
+                _service_at_location_select(ServiceAtLocation)
+                .where(ServiceAtLocation.id.in_(page_ids), *clauses)
+                .options(*_service_at_location_options())
+            ).unique()
+        }
+        result.items = [loaded[sal_id] for sal_id in page_ids if sal_id in loaded]
+    return result
+
+
+def get_service_at_location(sal_id):
+    sal_id = clean_id(sal_id)
+    if not sal_id:
+        return None
+    return db.session.scalar(
+        _service_at_location_select(ServiceAtLocation)
+        .where(ServiceAtLocation.uuid == sal_id, *_service_at_location_clauses(Filters()))
+        .options(
+            contains_eager(ServiceAtLocation.service).options(
+                contains_eager(Service.organisation), *_service_detail_options()
+            ),
+            contains_eager(ServiceAtLocation.location).options(*_location_detail_options()),
+        )
+    )
+
+
+# --- Taxonomies ---------------------------------------------------------------------------------
+
+
+def list_taxonomies(page, per_page):
+    count = db.select(db.func.count(Taxonomy.id))
+    items = db.select(Taxonomy).order_by(Taxonomy.name, Taxonomy.id)
+    return _page(count, items, page, per_page)
+
+
+def get_taxonomy(taxonomy_id):
+    taxonomy_id = clean_id(taxonomy_id)
+    if not taxonomy_id:
+        return None
+    return db.session.scalar(
+        db.select(Taxonomy).where(Taxonomy.uuid == taxonomy_id).options(selectinload(Taxonomy.terms))
+    )
+
+
+def list_taxonomy_terms(page, per_page, taxonomy_id=None):
+    clauses = [] if taxonomy_id is None else [Taxonomy.uuid == taxonomy_id]
+    count = db.select(db.func.count(TaxonomyTerm.id)).join(TaxonomyTerm.taxonomy).where(*clauses)
+    items = (
+        db.select(TaxonomyTerm)
+        .join(TaxonomyTerm.taxonomy)
+        .where(*clauses)
+        .options(contains_eager(TaxonomyTerm.taxonomy))
+        .order_by(Taxonomy.name, TaxonomyTerm.name, TaxonomyTerm.id)
+    )
+    return _page(count, items, page, per_page)
+
+
+def get_taxonomy_term(term_id):
+    term_id = clean_id(term_id)
+    if not term_id:
+        return None
+    return db.session.scalar(
+        db.select(TaxonomyTerm).where(TaxonomyTerm.uuid == term_id).options(joinedload(TaxonomyTerm.taxonomy))
+    )
+
+
+# --- Distance -----------------------------------------------------------------------------------
+
+
+def metres_between(lat1, lon1, lat2, lon2):
+    """Great-circle distance in metres (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_METRES * math.asin(min(1.0, math.sqrt(a)))
+
+
+def bounding_box(lat, lon, metres):
+    """(south, north, west, east) in degrees around a point: every place within `metres` is inside it."""
+    angle = metres / EARTH_RADIUS_METRES
+    dlat = math.degrees(angle)
+    ratio = math.sin(angle) / max(math.cos(math.radians(lat)), 1e-9)
+    dlon = 180.0 if ratio >= 1 else math.degrees(math.asin(ratio))
+    margin = 1.001  # rounding must never cut off a place right on the edge
+    return lat - dlat * margin, lat + dlat * margin, lon - dlon * margin, lon + dlon * margin

@@ -1,0 +1,115 @@
+"""Open Referral UK read API routes: public, read-only JSON, CORS `*`; errors are JSON from render_error."""
+from flask import Blueprint, jsonify, request
+
+from ..auth.services import absolute_url
+from ..errors import render_error
+from ..security import public
+from . import hsds, openapi, services
+
+PREFIX = "/api/oruk/v3"
+
+bp = Blueprint("api", __name__, url_prefix=PREFIX)
+
+
+@bp.after_app_request
+def allow_any_origin(response):
+    """ORUK: every response of the API, errors and redirects included, carries `Access-Control-Allow-Origin: *`;
+    a preflight request is answered for any origin. Nothing here uses cookies, so no credentials are allowed."""
+    if request.path == PREFIX or request.path.startswith(PREFIX + "/"):
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        if request.method == "OPTIONS":
+            response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+            asked = request.headers.get("Access-Control-Request-Headers")
+            if asked:
+                response.headers["Access-Control-Allow-Headers"] = asked
+            response.headers["Access-Control-Max-Age"] = "86400"
+    return response
+
+
+@bp.errorhandler(services.InvalidParameter)
+def invalid_parameter(exc):
+    return render_error(400, str(exc))
+
+
+def _not_found(what, value):
+    return render_error(404, f"There is no public {what} with the id {services.shown(value)}.")
+
+
+@bp.route("/")
+@public
+def index():
+    return jsonify(hsds.metadata(absolute_url("api.openapi_document")))
+
+
+@bp.route("/openapi.json")
+@public
+def openapi_document():
+    return jsonify(openapi.document(absolute_url("api.index").rstrip("/")))
+
+
+@bp.route("/services")
+@public
+def service_list():
+    page, per_page = services.paging(request.args)
+    result = services.list_services(services.parse_filters(request.args), page, per_page)
+    return jsonify(hsds.page_envelope(result, hsds.service))
+
+
+@bp.route("/services/<id>")
+@public
+def service(id):
+    row = services.get_service(id)
+    if row is None:
+        return _not_found("service", id)
+    return jsonify(hsds.service_full(row, services.public_service_at_locations(row)))
+
+
+@bp.route("/service_at_locations")
+@public
+def service_at_location_list():
+    page, per_page = services.paging(request.args)
+    filters = services.parse_filters(request.args, place=True)
+    result = services.list_service_at_locations(filters, page, per_page)
+    return jsonify(hsds.page_envelope(result, hsds.service_at_location))
+
+
+@bp.route("/service_at_locations/<id>")
+@public
+def service_at_location(id):
+    row = services.get_service_at_location(id)
+    if row is None:
+        return _not_found("service at location", id)
+    return jsonify(hsds.service_at_location_full(row))
+
+
+@bp.route("/taxonomies")
+@public
+def taxonomy_list():
+    page, per_page = services.paging(request.args)
+    return jsonify(hsds.page_envelope(services.list_taxonomies(page, per_page), hsds.taxonomy))
+
+
+@bp.route("/taxonomies/<id>")
+@public
+def taxonomy(id):
+    row = services.get_taxonomy(id)
+    if row is None:
+        return _not_found("taxonomy", id)
+    return jsonify(hsds.taxonomy(row, with_terms=True))
+
+
+@bp.route("/taxonomy_terms")
+@public
+def taxonomy_term_list():
+    page, per_page = services.paging(request.args)
+    taxonomy_id = services.optional_id(request.args, "taxonomy_id")
+    return jsonify(hsds.page_envelope(services.list_taxonomy_terms(page, per_page, taxonomy_id), hsds.taxonomy_term))
+
+
+@bp.route("/taxonomy_terms/<id>")
+@public
+def taxonomy_term(id):
+    row = services.get_taxonomy_term(id)
+    if row is None:
+        return _not_found("taxonomy term", id)
+    return jsonify(hsds.taxonomy_term(row))

@@ -1,0 +1,62 @@
+"""The public iCalendar feed of CTN meetings (RFC 5545), built with the `icalendar` library.
+
+Times are given in Europe/London with a VTIMEZONE, so a 7pm meeting stays at 7pm in BST and GMT;
+each meeting keeps one UID and raises SEQUENCE when it changes, so clients update it in place.
+"""
+from datetime import timezone
+from urllib.parse import urlsplit
+
+from icalendar import Calendar, Event
+
+from ..timeutil import LONDON, utcnow
+from .models import CANCELLED
+
+
+def _utc(value):
+    return value.replace(tzinfo=timezone.utc)
+
+
+def _agenda_line(item):
+    who = ", ".join(part for part in (item.speaker, item.organisation_display) if part)
+    return f"- {item.title}" + (f" ({who})" if who else "")
+
+
+def event_uid(meeting, base_url):
+    host = urlsplit(base_url).hostname or "localhost"
+    return f"ctn-meeting-{meeting.uid}@{host}"
+
+
+def build_calendar(meetings, base_url, meeting_url, name="Communities Together Network meetings"):
+    """An iCalendar document (bytes) for `meetings`; `meeting_url(meeting)` gives each event's page."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//London Borough of Barnet//Community Partnership Portal CTN//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", "Europe/London")
+    stamp = _utc(utcnow())
+    for meeting in meetings:
+        event = Event()
+        event.add("uid", event_uid(meeting, base_url))
+        event.add("dtstamp", stamp)
+        event.add("dtstart", _utc(meeting.starts_at).astimezone(LONDON))
+        event.add("dtend", _utc(meeting.ends_at).astimezone(LONDON))
+        summary = f"CTN {meeting.kind_label.lower()}: {meeting.title}"
+        event.add("summary", summary)
+        if meeting.venue_display:
+            event.add("location", meeting.venue_display)
+        description = [f"Theme: {meeting.theme}" if meeting.theme else "", meeting.description]
+        if meeting.agenda_items:
+            description.append("Agenda:\n" + "\n".join(_agenda_line(item) for item in meeting.agenda_items))
+        description.append(f"Details and booking: {meeting_url(meeting)}")
+        event.add("description", "\n\n".join(part for part in description if part))
+        event.add("url", meeting_url(meeting))
+        event.add("categories", [meeting.kind_label])
+        event.add("status", "CANCELLED" if meeting.status == CANCELLED else "CONFIRMED")
+        event.add("sequence", meeting.sequence or 0)
+        event.add("last-modified", _utc(meeting.updated_at or meeting.created_at))
+        event.add("created", _utc(meeting.created_at))
+        calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()

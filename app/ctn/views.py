@@ -1,0 +1,825 @@
+"""CTN pages: public (about, join, confirm, preferences, meetings, calendar) and officers' (/ctn/manage)."""
+import csv
+import io
+from datetime import date, datetime, timedelta
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from werkzeug.routing import BuildError
+
+from ..directory.models import Organisation
+from ..extensions import db, limiter
+from ..places.models import WARD_SET_2022, Ward
+from ..places.services import normalise_postcode
+from ..security import STRATEGY_OFFICER, public, roles_required
+from ..timeutil import LONDON, to_london, utcnow
+from . import calendar as ctn_calendar
+from . import charts, services
+from .forms import (
+    ActionForm,
+    AgendaItemForm,
+    AttendanceForm,
+    ButtonForm,
+    EraseForm,
+    ImportForm,
+    JoinForm,
+    MeetingForm,
+    MinutesForm,
+    PreferencesForm,
+    RegisterForm,
+    ThemePlanForm,
+)
+from .models import (
+    CANCELLED,
+    CONFIRMED,
+    MEETING_KINDS,
+    MEMBER_STATUSES,
+    OPEN_FORUM,
+    PENDING,
+    REGISTERED,
+    SEASONS,
+    SECTOR_SHORT,
+    SECTORS,
+    SOURCE_OFFICER,
+    SOURCE_PREFERENCES,
+    WAITING,
+    AgendaItem,
+    Meeting,
+    MeetingAction,
+    Member,
+    SteeringSeat,
+    ThemePlanEntry,
+)
+
+bp = Blueprint("ctn", __name__, url_prefix="/ctn")
+MANAGERS = (STRATEGY_OFFICER,)
+
+
+@bp.app_template_global("organisation_url")
+def organisation_url(organisation):
+    """The organisation's public directory page, or None when it is not published there."""
+    if organisation is None or not getattr(organisation, "published", True):
+        return None
+    try:
+        return url_for("directory.listing", slug=organisation.slug)
+    except BuildError:
+        return None
+
+
+@bp.app_template_filter("london_time")
+def london_time(value):
+    local = to_london(value)
+    return local.strftime("%-I:%M%p").lower().replace(":00", "") if local else ""
+
+
+def _organisation_choices(blank="Not listed, or none"):
+    rows = db.session.execute(
+        db.select(Organisation.id, Organisation.name).where(Organisation.published.is_(True)).order_by(Organisation.name)
+    )
+    return [(0, blank)] + [(row.id, row.name) for row in rows]
+
+
+def _ward_choices():
+    rows = db.session.execute(db.select(Ward.code, Ward.name).where(Ward.ward_set == WARD_SET_2022).order_by(Ward.name))
+    return [("", "Not in Barnet, or prefer not to say")] + [(row.code, row.name) for row in rows]
+
+
+def _details_form(form_class, **kwargs):
+    form = form_class(**kwargs)
+    form.organisation_id.choices = _organisation_choices()
+    form.ward_code.choices = _ward_choices()
+    return form
+
+
+def _details_from(form):
+    return services.MemberDetails(
+        name=form.name.data,
+        email=form.email.data,
+        sector=form.sector.data,
+        organisation_id=form.organisation_id.data or None,
+        organisation_name=form.organisation_name.data or "",
+        job_title=form.job_title.data or "",
+        ward_code=form.ward_code.data or None,
+        interests=form.interests.data or [],
+    )
+
+
+def _today():
+    return datetime.now(LONDON).date()
+
+
+def _public_meeting_or_404(meeting_id):
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or not meeting.published:
+        abort(404)
+    return meeting
+
+
+def _upcoming_public_meetings():
+    return db.session.scalars(
+        db.select(Meeting)
+        .where(Meeting.published.is_(True), Meeting.ends_at >= utcnow(), Meeting.status != CANCELLED)
+        .order_by(Meeting.starts_at)
+    ).all()
+
+
+def _theme_plan(year):
+    rows = db.session.scalars(db.select(ThemePlanEntry).where(ThemePlanEntry.year == year)).all()
+    return sorted(rows, key=lambda row: row.season_order)
+
+
+def _latest_theme_plan_year():
+    return db.session.scalar(db.select(db.func.max(ThemePlanEntry.year)))
+
+
+# --- Public pages -------------------------------------------------------------------------------
+
+
+@bp.route("/")
+@public
+def index():
+    plan_year = _latest_theme_plan_year()
+    seats = db.session.scalars(db.select(SteeringSeat).order_by(SteeringSeat.position, SteeringSeat.id)).all()
+    return render_template(
+        "ctn/index.html",
+        upcoming=_upcoming_public_meetings()[:4],
+        plan_year=plan_year,
+        plan=_theme_plan(plan_year) if plan_year else [],
+        seats=seats,
+    )
+
+
+@bp.route("/join", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config.get("CTN_JOIN_RATE_LIMIT", "10 per hour"), methods=["POST"])
+@public
+def join():
+    form = _details_form(JoinForm)
+    if form.validate_on_submit():
+        services.request_membership(_details_from(form), wording=services.JOIN_CONSENT_WORDING)
+        db.session.commit()
+        return redirect(url_for("ctn.check_email"))
+    return render_template("ctn/join.html", form=form, wording=services.JOIN_CONSENT_WORDING)
+
+
+@bp.route("/join/check-your-email")
+@public
+def check_email():
+    return render_template("ctn/check_email.html", days=services.confirm_max_age_days())
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+@public
+def confirm(token):
+    # GET only shows a button: link checkers that open every link in an e-mail must not confirm.
+    try:
+        member = services.member_for_confirmation(token)
+    except services.TokenInvalid as exc:
+        return render_template("ctn/link_invalid.html", expired=exc.expired), 400
+    form = ButtonForm()
+    if member.status == CONFIRMED:
+        return render_template("ctn/confirmed.html", member=member, already=True)
+    if form.validate_on_submit():
+        services.confirm_membership(member)
+        return render_template("ctn/confirmed.html", member=member, already=False)
+    return render_template("ctn/confirm.html", form=form, member=member)
+
+
+def _member_for_prefs_or_404(prefs_token):
+    member = services.member_by_preferences_token(prefs_token)
+    if member is None:
+        abort(404)
+    return member
+
+
+@bp.route("/preferences/<prefs_token>", methods=["GET", "POST"])
+@public
+def preferences(prefs_token):
+    member = _member_for_prefs_or_404(prefs_token)
+    form = _details_form(PreferencesForm, obj=member if request.method == "GET" else None)
+    if request.method == "GET":
+        form.organisation_id.data = member.organisation_id or 0
+        form.interests.data = member.interests
+        form.ward_code.data = member.ward_code or ""
+    if form.validate_on_submit():
+        try:
+            changed = services.update_preferences(member, _details_from(form), SOURCE_PREFERENCES)
+        except ValueError as exc:
+            form.email.errors.append(str(exc))
+        else:
+            if changed:
+                flash(f"Saved. We have sent a link to {member.email}: follow it to confirm your new address.", "success")
+            else:
+                flash("Your preferences have been saved", "success")
+            return redirect(url_for("ctn.preferences", prefs_token=member.preferences_token))
+    return render_template(
+        "ctn/preferences.html", form=form, member=member, button_form=ButtonForm(), erase_form=EraseForm()
+    )
+
+
+@bp.route("/preferences/<prefs_token>/unsubscribe", methods=["POST"])
+@public
+def unsubscribe(prefs_token):
+    member = _member_for_prefs_or_404(prefs_token)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    services.unsubscribe(member, SOURCE_PREFERENCES)
+    flash("You have unsubscribed. We will not email you about the CTN again unless you join again.", "success")
+    return redirect(url_for("ctn.preferences", prefs_token=member.preferences_token))
+
+
+@bp.route("/preferences/<prefs_token>/join-again", methods=["POST"])
+@public
+def join_again(prefs_token):
+    member = _member_for_prefs_or_404(prefs_token)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    if member.status != CONFIRMED:
+        services.record_consent(member, "given", SOURCE_PREFERENCES, services.JOIN_CONSENT_WORDING)
+        services.send_confirmation(member)
+        flash(f"We have sent a link to {member.email}. Follow it to join again.", "success")
+    return redirect(url_for("ctn.preferences", prefs_token=member.preferences_token))
+
+
+def _export_response(email, fmt, filename_stem):
+    if fmt == "json":
+        body, mimetype = services.export_person_json(email), "application/json"
+    elif fmt == "csv":
+        body, mimetype = services.export_person_csv(email), "text/csv"
+    else:
+        abort(404)
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename_stem}.{fmt}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/preferences/<prefs_token>/your-data.<fmt>")
+@public
+def preferences_export(prefs_token, fmt):
+    member = _member_for_prefs_or_404(prefs_token)
+    return _export_response(member.email, fmt, "ctn-your-data")
+
+
+@bp.route("/preferences/<prefs_token>/delete", methods=["POST"])
+@public
+def preferences_erase(prefs_token):
+    member = _member_for_prefs_or_404(prefs_token)
+    form = EraseForm()
+    if not form.validate_on_submit():
+        flash("Tick the box to confirm that you want all your data deleted", "info")
+        return redirect(url_for("ctn.preferences", prefs_token=prefs_token) + "#delete")
+    services.erase_person(member.email)
+    return render_template("ctn/erased.html")
+
+
+@bp.route("/meetings")
+@public
+def meetings():
+    published = db.session.scalars(
+        db.select(Meeting).where(Meeting.published.is_(True)).order_by(Meeting.starts_at.desc())
+    ).all()
+    now = utcnow()
+    upcoming = sorted((m for m in published if m.ends_at >= now), key=lambda m: m.starts_at)
+    past = [m for m in published if m.ends_at < now]
+    return render_template("ctn/meetings.html", upcoming=upcoming, past=past)
+
+
+@bp.route("/meetings/<int:meeting_id>", methods=["GET", "POST"])
+@public
+def meeting(meeting_id):
+    meeting = _public_meeting_or_404(meeting_id)
+    form = RegisterForm()
+    can_book = meeting.registration_open and meeting.status == "scheduled" and meeting.ends_at >= utcnow()
+    if request.method == "POST":
+        if not can_book:
+            flash("This meeting is not taking bookings", "info")
+            return redirect(url_for("ctn.meeting", meeting_id=meeting.id))
+        if form.validate_on_submit():
+            try:
+                registration, is_new = services.register_for_meeting(
+                    meeting.id, form.name.data, form.email.data, form.organisation_name.data, form.access_needs.data
+                )
+            except services.RegistrationClosed:
+                flash("This meeting is not taking bookings", "info")
+                return redirect(url_for("ctn.meeting", meeting_id=meeting_id))
+            return render_template("ctn/booked.html", meeting=meeting, registration=registration, is_new=is_new)
+    return render_template("ctn/meeting.html", meeting=meeting, form=form, can_book=can_book)
+
+
+@bp.route("/meetings/<int:meeting_id>.ics")
+@public
+def meeting_ics(meeting_id):
+    meeting = _public_meeting_or_404(meeting_id)
+    return _ics_response([meeting], f"ctn-meeting-{meeting.id}.ics")
+
+
+@bp.route("/meetings.ics")
+@public
+def calendar_feed():
+    # Everything published from a year ago on: clients keep recent history and see changes.
+    since = utcnow() - timedelta(days=366)
+    rows = db.session.scalars(
+        db.select(Meeting).where(Meeting.published.is_(True), Meeting.starts_at >= since).order_by(Meeting.starts_at)
+    ).all()
+    return _ics_response(rows, "ctn-meetings.ics", inline=True)
+
+
+def _ics_response(rows, filename, inline=False):
+    base = current_app.config["PUBLIC_BASE_URL"]
+    body = ctn_calendar.build_calendar(
+        rows, base, lambda m: services.absolute_url("ctn.meeting", meeting_id=m.id)
+    )
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{filename}"'
+    return response
+
+
+@bp.route("/bookings/<cancel_token>", methods=["GET", "POST"])
+@public
+def cancel_registration(cancel_token):
+    registration = services.registration_by_cancel_token(cancel_token)
+    if registration is None:
+        abort(404)
+    form = ButtonForm()
+    if form.validate_on_submit():
+        services.cancel_registration(registration)
+        return render_template("ctn/booking_cancelled.html", meeting=registration.meeting)
+    return render_template("ctn/cancel_booking.html", registration=registration, meeting=registration.meeting, form=form)
+
+
+# --- Officers: dashboard and annual figures ------------------------------------------------------
+
+
+def _year_arg():
+    try:
+        year = int(request.args.get("year", ""))
+    except ValueError:
+        year = _today().year
+    return year if 2011 <= year <= 2100 else _today().year
+
+
+def _meeting_years():
+    years = {to_london(m).year for m in db.session.scalars(db.select(Meeting.starts_at))}
+    return sorted(years | {_today().year}, reverse=True)
+
+
+@bp.route("/manage")
+@roles_required(*MANAGERS)
+def dashboard():
+    year = _year_arg()
+    figures = services.annual_report_figures(year)
+    today = _today()
+    growth_start = date(today.year - 1, today.month, 1) if year == today.year else date(year, 1, 1)
+    growth_end = today if year == today.year else date(year, 12, 31)
+    growth = services.membership_growth(growth_start, growth_end)
+    open_actions = db.session.scalars(
+        db.select(MeetingAction).where(MeetingAction.done_on.is_(None)).order_by(MeetingAction.due_on)
+    ).all()
+    return render_template(
+        "ctn/manage/dashboard.html",
+        year=year,
+        years=_meeting_years(),
+        figures=figures,
+        growth=growth,
+        growth_chart=charts.line_chart(
+            [(p.month.strftime("%b %Y"), p.members) for p in growth],
+            title="Confirmed CTN members at the end of each month",
+        ),
+        attendance_chart=charts.bar_chart(
+            [(f"{to_london(m.starts_at):%-d %b}", a or 0) for m, a in figures["attendance"]],
+            title=f"Attendance at CTN meetings held in {year}",
+        ),
+        status_counts=services.status_counts(),
+        member_total=services.member_count(),
+        open_actions=open_actions,
+        today=today,
+        sector_short=SECTOR_SHORT,
+        statuses=MEMBER_STATUSES,
+    )
+
+
+@bp.route("/manage/report/<int:year>")
+@roles_required(*MANAGERS)
+def annual_report(year):
+    if not 2011 <= year <= 2100:
+        abort(404)
+    figures = services.annual_report_figures(year)
+    return render_template("ctn/manage/report.html", figures=figures, year=year, sector_short=SECTOR_SHORT)
+
+
+@bp.route("/manage/report/<int:year>.csv")
+@roles_required(*MANAGERS)
+def annual_report_csv(year):
+    if not 2011 <= year <= 2100:
+        abort(404)
+    response = Response(services.annual_report_csv(services.annual_report_figures(year)), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="ctn-annual-figures-{year}.csv"'
+    return response
+
+
+# --- Officers: members ---------------------------------------------------------------------------
+
+
+@bp.route("/manage/members")
+@roles_required(*MANAGERS)
+def members():
+    query = db.select(Member)
+    status = request.args.get("status", "")
+    sector = request.args.get("sector", "")
+    ward = request.args.get("ward", "")
+    q = (request.args.get("q") or "").strip()[:100]
+    if status in MEMBER_STATUSES:
+        query = query.where(Member.status == status)
+    if sector in SECTORS:
+        query = query.where(Member.sector == sector)
+    if ward:
+        query = query.where(Member.ward_code == ward)
+    if q:
+        like = f"%{q.lower()}%"
+        query = query.outerjoin(Organisation, Member.organisation_id == Organisation.id).where(
+            db.or_(
+                db.func.lower(Member.name).like(like),
+                Member.email_key.like(like),
+                db.func.lower(Member.organisation_name).like(like),
+                db.func.lower(Organisation.name).like(like),
+            )
+        )
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    pagination = db.paginate(query.order_by(Member.name, Member.id), page=page, per_page=50, error_out=False)
+    return render_template(
+        "ctn/manage/members.html",
+        pagination=pagination,
+        filters={"status": status, "sector": sector, "ward": ward, "q": q},
+        statuses=MEMBER_STATUSES,
+        sectors=SECTOR_SHORT,
+        wards=_ward_choices()[1:],
+    )
+
+
+@bp.route("/manage/members.csv")
+@roles_required(*MANAGERS)
+def members_csv():
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["name", "email", "organisation", "sector", "interests", "ward", "job_title", "status", "joined"])
+    for member in db.session.scalars(db.select(Member).order_by(Member.name)):
+        writer.writerow(
+            [
+                services._csv_value(member.name),
+                member.email,
+                services._csv_value(member.organisation_display),
+                member.sector_label,
+                "; ".join(member.interest_labels),
+                member.ward.name if member.ward else "",
+                services._csv_value(member.job_title),
+                member.status,
+                to_london(member.confirmed_at).date().isoformat() if member.confirmed_at else "",
+            ]
+        )
+    response = Response(out.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="ctn-members.csv"'
+    return response
+
+
+@bp.route("/manage/members/<int:member_id>")
+@roles_required(*MANAGERS)
+def member(member_id):
+    member = db.get_or_404(Member, member_id)
+    registrations = services._registrations_for(member, member.email_key)
+    return render_template(
+        "ctn/manage/member.html",
+        member=member,
+        registrations=registrations,
+        suppression=services.suppression_for(member.email),
+        button_form=ButtonForm(),
+        seats=db.session.scalars(db.select(SteeringSeat).where(SteeringSeat.member_id == member.id)).all(),
+    )
+
+
+@bp.route("/manage/members/<int:member_id>/data.<fmt>")
+@roles_required(*MANAGERS)
+def member_export(member_id, fmt):
+    member = db.get_or_404(Member, member_id)
+    return _export_response(member.email, fmt, f"ctn-member-{member.id}-data")
+
+
+@bp.route("/manage/members/<int:member_id>/unsubscribe", methods=["POST"])
+@roles_required(*MANAGERS)
+def member_unsubscribe(member_id):
+    member = db.get_or_404(Member, member_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    services.unsubscribe(member, SOURCE_OFFICER)
+    flash(f"{member.name} is unsubscribed and their address is on the suppression list", "success")
+    return redirect(url_for("ctn.member", member_id=member.id))
+
+
+@bp.route("/manage/members/<int:member_id>/resend", methods=["POST"])
+@roles_required(*MANAGERS)
+def member_resend(member_id):
+    member = db.get_or_404(Member, member_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    if member.status != PENDING:
+        flash("Only members waiting for confirmation can be sent the link again", "info")
+    else:
+        services.send_confirmation(member)
+        flash(f"Confirmation link sent again to {member.email}", "success")
+    return redirect(url_for("ctn.member", member_id=member.id))
+
+
+@bp.route("/manage/members/<int:member_id>/erase", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def member_erase(member_id):
+    member = db.get_or_404(Member, member_id)
+    form = EraseForm()
+    if form.validate_on_submit():
+        report = services.erase_person(member.email)
+        flash(f"All CTN data about this person has been erased ({sum(report.values())} records)", "success")
+        return redirect(url_for("ctn.members"))
+    return render_template("ctn/manage/erase.html", member=member, form=form)
+
+
+@bp.route("/manage/members/import", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def import_members():
+    form = ImportForm()
+    report = None
+    if form.validate_on_submit():
+        upload = form.file.data
+        report = services.import_members(
+            upload.read(),
+            upload.filename,
+            CONFIRMED if form.status.data == "confirmed" else PENDING,
+            form.consent_wording.data.strip(),
+            skip_bad_rows=form.skip_bad_rows.data,
+        )
+        if report.written:
+            flash(f"{report.imported} members imported", "success")
+    return render_template("ctn/manage/import.html", form=form, report=report)
+
+
+# --- Officers: meetings --------------------------------------------------------------------------
+
+
+@bp.route("/manage/meetings")
+@roles_required(*MANAGERS)
+def manage_meetings():
+    rows = db.session.scalars(db.select(Meeting).order_by(Meeting.starts_at.desc())).all()
+    return render_template("ctn/manage/meetings.html", meetings=rows, kinds=MEETING_KINDS)
+
+
+def _apply_meeting_form(meeting, form):
+    meeting.kind = form.kind.data
+    meeting.title = form.title.data.strip()
+    meeting.theme = (form.theme.data or "").strip()
+    meeting.description = (form.description.data or "").strip()
+    meeting.starts_at = services.london_to_utc(form.day.data, form.start_time.clock())
+    meeting.ends_at = services.london_to_utc(form.day.data, form.end_time.clock())
+    meeting.venue_name = (form.venue_name.data or "").strip()
+    meeting.venue_address = (form.venue_address.data or "").strip()
+    meeting.venue_postcode = normalise_postcode(form.venue_postcode.data) or ""
+    meeting.ward_code = services.ward_for_postcode(meeting.venue_postcode) if meeting.venue_postcode else None
+    meeting.online_details = (form.online_details.data or "").strip()
+    meeting.capacity = form.capacity.data
+    meeting.registration_open = form.registration_open.data
+    meeting.published = form.published.data
+    meeting.status = form.status.data
+    meeting.sequence = (meeting.sequence or 0) + 1
+
+
+@bp.route("/manage/meetings/new", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def new_meeting():
+    form = MeetingForm()
+    if request.method == "GET":
+        form.kind.data = OPEN_FORUM
+        form.registration_open.data = True
+        form.published.data = True
+        form.start_time.data, form.end_time.data = "10:00", "12:00"
+    if form.validate_on_submit():
+        meeting = Meeting()
+        _apply_meeting_form(meeting, form)
+        meeting.sequence = 0
+        db.session.add(meeting)
+        db.session.commit()
+        flash("Meeting created. Add the agenda below.", "success")
+        return redirect(url_for("ctn.manage_meeting", meeting_id=meeting.id))
+    return render_template("ctn/manage/meeting_form.html", form=form, meeting=None)
+
+
+@bp.route("/manage/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def edit_meeting(meeting_id):
+    meeting = db.get_or_404(Meeting, meeting_id)
+    form = MeetingForm(obj=meeting if request.method == "GET" else None)
+    if request.method == "GET":
+        local_start, local_end = to_london(meeting.starts_at), to_london(meeting.ends_at)
+        form.day.data = local_start.date()
+        form.start_time.data, form.end_time.data = f"{local_start:%H:%M}", f"{local_end:%H:%M}"
+    if form.validate_on_submit():
+        old_capacity = meeting.capacity
+        _apply_meeting_form(meeting, form)
+        db.session.commit()
+        if meeting.capacity is None or (old_capacity is not None and meeting.capacity > old_capacity):
+            promoted = services.promote_after_capacity_change(meeting)
+            if promoted:
+                flash(f"{len(promoted)} people moved from the waiting list to a place", "success")
+        flash("Meeting saved", "success")
+        return redirect(url_for("ctn.manage_meeting", meeting_id=meeting.id))
+    return render_template("ctn/manage/meeting_form.html", form=form, meeting=meeting)
+
+
+def _agenda_form():
+    form = AgendaItemForm(prefix="agenda")
+    form.organisation_id.choices = _organisation_choices("Not in the directory")
+    return form
+
+
+def _attendance_form(meeting, formdata=None):
+    form = AttendanceForm(prefix="attendance", formdata=formdata)
+    form.attended.choices = [
+        (r.id, f"{r.display_name}" + (f" ({r.organisation_name})" if r.organisation_name else ""))
+        for r in meeting.registrations
+        if r.status == REGISTERED
+    ]
+    if formdata is None:
+        form.attended.data = [r.id for r in meeting.registrations if r.attended]
+        form.extra_attendees.data = meeting.extra_attendees or 0
+    return form
+
+
+@bp.route("/manage/meetings/<int:meeting_id>")
+@roles_required(*MANAGERS)
+def manage_meeting(meeting_id):
+    meeting = db.get_or_404(Meeting, meeting_id)
+    return _render_manage_meeting(meeting)
+
+
+def _render_manage_meeting(meeting, **forms):
+    minutes_form = forms.get("minutes_form") or MinutesForm(prefix="minutes", obj=meeting, formdata=None)
+    return render_template(
+        "ctn/manage/meeting.html",
+        meeting=meeting,
+        agenda_form=forms.get("agenda_form") or _agenda_form(),
+        attendance_form=forms.get("attendance_form") or _attendance_form(meeting),
+        minutes_form=minutes_form,
+        action_form=forms.get("action_form") or _blank_action_form(),
+        button_form=ButtonForm(),
+        form=forms.get("form"),
+        today=_today(),
+        statuses={REGISTERED: "Registered", WAITING: "Waiting list"},
+    )
+
+
+def _blank_action_form():
+    return ActionForm(prefix="action", formdata=None)
+
+
+@bp.route("/manage/meetings/<int:meeting_id>/agenda", methods=["POST"])
+@roles_required(*MANAGERS)
+def add_agenda_item(meeting_id):
+    meeting = db.get_or_404(Meeting, meeting_id)
+    form = _agenda_form()
+    if not form.validate_on_submit():
+        return _render_manage_meeting(meeting, agenda_form=form, form=form), 400
+    position = max((item.position for item in meeting.agenda_items), default=0) + 1
+    db.session.add(
+        AgendaItem(
+            meeting=meeting,
+            position=position,
+            title=form.title.data.strip(),
+            speaker=(form.speaker.data or "").strip(),
+            organisation_id=form.organisation_id.data or None,
+            organisation_name="" if form.organisation_id.data else (form.organisation_name.data or "").strip(),
+        )
+    )
+    meeting.sequence = (meeting.sequence or 0) + 1
+    db.session.commit()
+    flash("Agenda item added", "success")
+    return redirect(url_for("ctn.manage_meeting", meeting_id=meeting.id) + "#agenda")
+
+
+@bp.route("/manage/meetings/<int:meeting_id>/agenda/<int:item_id>/remove", methods=["POST"])
+@roles_required(*MANAGERS)
+def remove_agenda_item(meeting_id, item_id):
+    item = db.get_or_404(AgendaItem, item_id)
+    if item.meeting_id != meeting_id or not ButtonForm().validate_on_submit():
+        abort(404 if item.meeting_id != meeting_id else 400)
+    item.meeting.sequence = (item.meeting.sequence or 0) + 1
+    db.session.delete(item)
+    db.session.commit()
+    flash("Agenda item removed", "success")
+    return redirect(url_for("ctn.manage_meeting", meeting_id=meeting_id) + "#agenda")
+
+
+@bp.route("/manage/meetings/<int:meeting_id>/attendance", methods=["POST"])
+@roles_required(*MANAGERS)
+def record_attendance(meeting_id):
+    meeting = db.get_or_404(Meeting, meeting_id)
+    form = _attendance_form(meeting, formdata=request.form)
+    if not form.validate_on_submit():
+        return _render_manage_meeting(meeting, attendance_form=form, form=form), 400
+    if meeting.starts_at > utcnow() + timedelta(hours=12):
+        form.extra_attendees.errors.append("You can record attendance on the day of the meeting or after it")
+        return _render_manage_meeting(meeting, attendance_form=form, form=form), 400
+    services.record_attendance(meeting, form.attended.data or [], form.extra_attendees.data)
+    flash(f"Attendance saved: {meeting.attendance} people", "success")
+    return redirect(url_for("ctn.manage_meeting", meeting_id=meeting.id) + "#attendance")
+
+
+@bp.route("/manage/meetings/<int:meeting_id>/minutes", methods=["POST"])
+@roles_required(*MANAGERS)
+def save_minutes(meeting_id):
+    meeting = db.get_or_404(Meeting, meeting_id)
+    form = MinutesForm(prefix="minutes")
+    if not form.validate_on_submit():
+        return _render_manage_meeting(meeting, minutes_form=form, form=form), 400
+    meeting.minutes = (form.minutes.data or "").strip()
+    meeting.minutes_published = form.minutes_published.data and bool(meeting.minutes)
+    db.session.commit()
+    flash("Minutes saved" + (" and published" if meeting.minutes_published else ""), "success")
+    return redirect(url_for("ctn.manage_meeting", meeting_id=meeting.id) + "#minutes")
+
+
+@bp.route("/manage/meetings/<int:meeting_id>/actions", methods=["POST"])
+@roles_required(*MANAGERS)
+def add_action(meeting_id):
+    meeting = db.get_or_404(Meeting, meeting_id)
+    form = ActionForm(prefix="action")
+    if not form.validate_on_submit():
+        return _render_manage_meeting(meeting, action_form=form, form=form), 400
+    db.session.add(
+        MeetingAction(
+            meeting=meeting, description=form.description.data.strip(), owner=form.owner.data.strip(), due_on=form.due_on.data
+        )
+    )
+    db.session.commit()
+    flash("Action added", "success")
+    return redirect(url_for("ctn.manage_meeting", meeting_id=meeting.id) + "#actions")
+
+
+@bp.route("/manage/actions/<int:action_id>/done", methods=["POST"])
+@roles_required(*MANAGERS)
+def action_done(action_id):
+    action = db.get_or_404(MeetingAction, action_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    action.done_on = None if action.done_on else _today()
+    db.session.commit()
+    flash("Action marked as done" if action.done_on else "Action reopened", "success")
+    return redirect(url_for("ctn.manage_meeting", meeting_id=action.meeting_id) + "#actions")
+
+
+@bp.route("/manage/registrations/<int:registration_id>/cancel", methods=["POST"])
+@roles_required(*MANAGERS)
+def officer_cancel_registration(registration_id):
+    from .models import Registration
+
+    registration = db.get_or_404(Registration, registration_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    promoted = services.cancel_registration(registration)
+    flash(
+        "Booking cancelled" + (f"; {promoted[0].display_name} moved up from the waiting list" if promoted else ""),
+        "success",
+    )
+    return redirect(url_for("ctn.manage_meeting", meeting_id=registration.meeting_id) + "#registrations")
+
+
+@bp.route("/manage/themes", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def themes():
+    form = ThemePlanForm()
+    if request.method == "GET":
+        form.year.data = request.args.get("year", type=int) or _today().year + 1
+        for entry in _theme_plan(form.year.data):
+            getattr(form, entry.season.lower()).data = entry.theme
+            form.agreed_on.data = entry.agreed_on
+    if form.validate_on_submit():
+        existing = {e.season: e for e in _theme_plan(form.year.data)}
+        for season in SEASONS:
+            theme = (getattr(form, season.lower()).data or "").strip()
+            entry = existing.get(season)
+            if theme and entry is None:
+                db.session.add(ThemePlanEntry(year=form.year.data, season=season, theme=theme, agreed_on=form.agreed_on.data))
+            elif theme:
+                entry.theme, entry.agreed_on = theme, form.agreed_on.data
+            elif entry is not None:
+                db.session.delete(entry)
+        db.session.commit()
+        flash(f"Theme plan for {form.year.data} saved", "success")
+        return redirect(url_for("ctn.themes", year=form.year.data))
+    years = db.session.scalars(db.select(ThemePlanEntry.year).distinct().order_by(ThemePlanEntry.year.desc())).all()
+    plans = {year: _theme_plan(year) for year in years}
+    return render_template("ctn/manage/themes.html", form=form, plans=plans)

@@ -1,0 +1,561 @@
+"""Directory logic that needs no request: listings as snapshots, publishing, moderation, freshness.
+
+A listing is edited and moderated as a *snapshot*: a plain dict of the organisation, its services and its
+locations (see `snapshot`). Groups' changes wait as ListingChange rows holding a proposed snapshot; an
+officer's approval `publish`es it into the tables, raises Organisation.version and keeps the published
+snapshot as a ListingVersion, so history and diffs come from comparing snapshots.
+"""
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import time, timedelta
+
+from flask import current_app
+
+from ..extensions import db
+from ..places.services import lookup_postcode, normalise_postcode
+from ..timeutil import utcnow
+from .models import (
+    KIND_LABELS,
+    STATUS_LABELS,
+    WEEKDAY_NAMES,
+    ListingChange,
+    ListingVersion,
+    Location,
+    Organisation,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    Taxonomy,
+    TaxonomyTerm,
+)
+
+STALE_AFTER_DAYS = 183  # "not verified for 6 months"
+REMINDER_INTERVAL_DAYS = 30
+
+# Registered charity numbers: England and Wales (6-8 digits, optional "-N" for a linked charity),
+# Scotland (SC + 6 digits), Northern Ireland (NIC + 6 digits, or the older XN/XR + digits).
+CHARITY_NUMBER_RE = re.compile(r"^(\d{6,8}(-\d{1,2})?|SC\d{6}|NIC\d{6}|X[NR]\d{5,6})$")
+# Companies House numbers: 8 digits, or two letters (SC, NI, OC, CE...) and 6 digits.
+COMPANY_NUMBER_RE = re.compile(r"^(\d{8}|[A-Z]{2}\d{6})$")
+
+
+def normalise_charity_number(value):
+    """'sc 012345' -> 'SC012345'; None when blank; ValueError when not a charity number."""
+    compact = re.sub(r"\s+", "", value or "").upper()
+    if not compact:
+        return None
+    if not CHARITY_NUMBER_RE.match(compact):
+        raise ValueError(
+            "Enter a registered charity number, like 1012345 (England and Wales), SC012345 (Scotland) "
+            "or NIC100123 (Northern Ireland)"
+        )
+    return compact
+
+
+def normalise_company_number(value):
+    """'1234567' -> '01234567', 'sc123456' -> 'SC123456'; None when blank; ValueError when wrong."""
+    compact = re.sub(r"\s+", "", value or "").upper()
+    if not compact:
+        return None
+    if compact.isdigit() and len(compact) < 8:
+        compact = compact.zfill(8)
+    if not COMPANY_NUMBER_RE.match(compact):
+        raise ValueError("Enter a company number of 8 characters, like 01234567 or SC123456")
+    return compact
+
+
+def term_code(name):
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-")
+
+
+def term_key(term):
+    return f"{term.taxonomy.code}/{term.code}"
+
+
+def terms_for_keys(keys):
+    """TaxonomyTerm rows for keys like 'category/food', in the given order; unknown keys are skipped."""
+    wanted = [key.split("/", 1) for key in keys if "/" in key]
+    if not wanted:
+        return []
+    rows = db.session.execute(
+        db.select(TaxonomyTerm, Taxonomy.code).join(Taxonomy).where(Taxonomy.code.in_({t for t, _ in wanted}))
+    ).all()
+    by_key = {f"{taxonomy_code}/{term.code}": term for term, taxonomy_code in rows}
+    return [by_key[f"{t}/{c}"] for t, c in wanted if f"{t}/{c}" in by_key]
+
+
+def term_choices(taxonomy_code):
+    taxonomy = db.session.scalar(db.select(Taxonomy).where(Taxonomy.code == taxonomy_code))
+    return [(f"{taxonomy_code}/{term.code}", term.name) for term in (taxonomy.terms if taxonomy else [])]
+
+
+# --- Snapshots ---------------------------------------------------------------------------------
+
+ORGANISATION_FIELDS = ("name", "description", "kind", "status", "email", "website", "phone", "charity_number", "company_number")
+SERVICE_FIELDS = ("name", "description", "url", "email", "phone", "status", "fees_description", "minimum_age", "maximum_age")
+LOCATION_FIELDS = ("name", "address_1", "address_2", "city", "postcode", "confidential", "accessibility_notes")
+
+
+def _hhmm(value):
+    return value.strftime("%H:%M") if value else None
+
+
+def snapshot(organisation):
+    """The whole listing as plain data (JSON-safe), as groups edit it and officers compare it."""
+    location_index = {location.id: i for i, location in enumerate(organisation.locations)}
+    return {
+        "organisation": {field: getattr(organisation, field) for field in ORGANISATION_FIELDS},
+        "services": [
+            {
+                "uuid": service.uuid,
+                **{field: getattr(service, field) for field in SERVICE_FIELDS},
+                "terms": [term_key(term) for term in service.terms],
+                "areas": [ward.code for ward in service.areas],
+                "hours": [
+                    {"weekday": s.weekday, "opens_at": _hhmm(s.opens_at), "closes_at": _hhmm(s.closes_at)}
+                    for s in sorted(service.schedules, key=lambda s: (s.weekday, s.opens_at))
+                ],
+                "locations": sorted(
+                    location_index[sal.location_id] for sal in service.service_at_locations
+                    if sal.location_id in location_index
+                ),
+            }
+            for service in organisation.services
+        ],
+        "locations": [
+            {
+                "uuid": location.uuid,
+                **{field: getattr(location, field) for field in LOCATION_FIELDS},
+                "accessibility": [term_key(term) for term in location.accessibility],
+            }
+            for location in organisation.locations
+        ],
+    }
+
+
+def empty_snapshot():
+    return {"organisation": {field: None for field in ORGANISATION_FIELDS} | {"kind": "vcfs", "status": "active"},
+            "services": [], "locations": []}
+
+
+def _parse_time(value):
+    hours, minutes = value.split(":")
+    return time(int(hours), int(minutes))
+
+
+def _apply_fields(target, data, fields):
+    for field in fields:
+        if field in data:
+            setattr(target, field, data[field])
+
+
+def write_snapshot(organisation, data):
+    """Make the tables say what `data` says: update, add and remove services and locations by uuid."""
+    with db.session.no_autoflush:
+        _write_snapshot(organisation, data)
+
+
+def _write_snapshot(organisation, data):
+    _apply_fields(organisation, data.get("organisation", {}), ORGANISATION_FIELDS)
+
+    existing_locations = {location.uuid: location for location in organisation.locations}
+    locations = []
+    for item in data.get("locations", []):
+        location = existing_locations.pop(item.get("uuid"), None)
+        if location is None:
+            # Appended through the collection: SQLAlchemy 2 does not cascade a new child through a backref.
+            location = Location()
+            organisation.locations.append(location)
+        old_postcode = location.postcode
+        _apply_fields(location, item, LOCATION_FIELDS)
+        location.postcode = normalise_postcode(location.postcode) or location.postcode
+        if not (location.position_source == "manual" and location.postcode == old_postcode):
+            geocode(location)
+        location.accessibility = terms_for_keys(item.get("accessibility", []))
+        locations.append(location)
+    for stale in existing_locations.values():
+        organisation.locations.remove(stale)
+
+    existing_services = {service.uuid: service for service in organisation.services}
+    from ..places.models import Ward
+
+    for item in data.get("services", []):
+        service = existing_services.pop(item.get("uuid"), None)
+        if service is None:
+            service = Service()
+            organisation.services.append(service)
+        _apply_fields(service, item, SERVICE_FIELDS)
+        service.terms = terms_for_keys(item.get("terms", []))
+        codes = item.get("areas", [])
+        service.areas = db.session.scalars(db.select(Ward).where(Ward.code.in_(codes))).all() if codes else []
+        service.schedules = [
+            Schedule(weekday=h["weekday"], opens_at=_parse_time(h["opens_at"]), closes_at=_parse_time(h["closes_at"]))
+            for h in item.get("hours", [])
+        ]
+        wanted = [locations[i] for i in item.get("locations", []) if 0 <= i < len(locations)]
+        kept = [sal for sal in service.service_at_locations if sal.location in wanted]
+        have = {sal.location for sal in kept}
+        service.service_at_locations = kept + [ServiceAtLocation(location=loc) for loc in wanted if loc not in have]
+    for stale in existing_services.values():
+        organisation.services.remove(stale)
+    organisation.search_text = search_text_for(organisation)
+
+
+def geocode(location):
+    """Position and ward from the local postcode table; a confidential address keeps only its ward."""
+    found = lookup_postcode(location.postcode) if location.postcode else None
+    if found is None:
+        location.lat = location.lon = location.ward_code = location.position_source = None
+        return False
+    location.lat, location.lon, location.ward_code = found.lat, found.lon, found.ward_code
+    location.position_source = "postcode"
+    return True
+
+
+def pin(location, lat, lon):
+    """An officer places an address by hand (the last resort when its postcode cannot be found)."""
+    from ..places.services import ward_at
+
+    location.lat, location.lon = round(lat, 6), round(lon, 6)
+    location.position_source = "manual"
+    ward = ward_at(lat, lon, "2022")
+    location.ward_code = ward.code if ward else location.ward_code
+    db.session.commit()
+    return ward
+
+
+def search_text_for(organisation):
+    parts = [organisation.name, organisation.description or "", organisation.kind_label]
+    for service in organisation.services:
+        parts += [service.name, service.description or ""]
+        parts += [term.name for term in service.terms]
+    for location in organisation.locations:
+        if not location.confidential:
+            parts += [location.name or "", location.city or ""]
+    return " ".join(part for part in parts if part)
+
+
+# --- Publishing, history and diffs -------------------------------------------------------------
+
+
+def publish(organisation, data, user, change=None, summary="Listing updated"):
+    """Write `data` into the published listing, raise its version and keep the snapshot in history."""
+    write_snapshot(organisation, data)
+    organisation.published = True
+    organisation.version = (organisation.version or 0) + 1 if organisation.id else 1
+    db.session.flush()
+    db.session.add(
+        ListingVersion(
+            organisation_id=organisation.id,
+            version=organisation.version,
+            snapshot=json.dumps(snapshot(organisation)),
+            change_id=change.id if change else None,
+            summary=summary[:255],
+            created_by_id=user.id if user else None,
+        )
+    )
+    return organisation
+
+
+def unique_slug(name, exclude_id=None):
+    base = term_code(name)[:240] or "organisation"
+    slug, n = base, 2
+    while True:
+        query = db.select(Organisation.id).where(Organisation.slug == slug)
+        if exclude_id:
+            query = query.where(Organisation.id != exclude_id)
+        if db.session.scalar(query) is None:
+            return slug
+        slug, n = f"{base}-{n}", n + 1
+
+
+def create_organisation(data, user, summary="Listing created", change=None, published=True):
+    organisation = Organisation(name=data["organisation"]["name"], slug=unique_slug(data["organisation"]["name"]), version=0)
+    db.session.add(organisation)
+    publish(organisation, data, user, change=change, summary=summary)
+    organisation.published = published
+    organisation.last_verified_at = utcnow()
+    return organisation
+
+
+def _display(value):
+    if value is None or value == "" or value == []:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return str(value)
+
+
+FIELD_LABELS = {
+    "name": "Name", "description": "Description", "kind": "Type", "status": "Status", "email": "Email",
+    "website": "Website", "phone": "Phone", "charity_number": "Charity number", "company_number": "Company number",
+    "url": "Web page", "fees_description": "Costs", "minimum_age": "Minimum age", "maximum_age": "Maximum age",
+    "address_1": "Address line 1", "address_2": "Address line 2", "city": "Town or city", "postcode": "Postcode",
+    "confidential": "Address hidden from the public", "accessibility_notes": "Accessibility notes",
+}
+
+
+def _term_names(keys):
+    return ", ".join(term.name for term in terms_for_keys(keys))
+
+
+def flatten(data):
+    """Ordered (label, value) rows that describe a snapshot for people, for comparing side by side."""
+    rows = []
+    org = data.get("organisation", {})
+    for field in ORGANISATION_FIELDS:
+        value = org.get(field)
+        if field == "kind":
+            value = KIND_LABELS.get(value, value)
+        elif field == "status":
+            value = STATUS_LABELS.get(value, value)
+        rows.append((f"Organisation: {FIELD_LABELS[field]}", _display(value)))
+    for n, service in enumerate(data.get("services", []), start=1):
+        prefix = f"Service {n}"
+        for field in SERVICE_FIELDS:
+            rows.append((f"{prefix}: {FIELD_LABELS[field]}", _display(service.get(field))))
+        rows.append((f"{prefix}: Categories and groups", _term_names(service.get("terms", []))))
+        rows.append((f"{prefix}: Wards served", ", ".join(service.get("areas", []))))
+        rows.append((f"{prefix}: Opening hours", "; ".join(
+            f"{WEEKDAY_NAMES[h['weekday']]} {h['opens_at']}-{h['closes_at']}" for h in service.get("hours", [])
+        )))
+    for n, location in enumerate(data.get("locations", []), start=1):
+        prefix = f"Location {n}"
+        for field in LOCATION_FIELDS:
+            rows.append((f"{prefix}: {FIELD_LABELS[field]}", _display(location.get(field))))
+        rows.append((f"{prefix}: Accessibility", _term_names(location.get("accessibility", []))))
+    return rows
+
+
+def compare(old, new):
+    """Rows (label, old value, new value, changed?) over the labels of both snapshots."""
+    old_rows, new_rows = dict(flatten(old)), dict(flatten(new))
+    labels = list(dict.fromkeys([*old_rows, *new_rows]))
+    return [(label, old_rows.get(label, ""), new_rows.get(label, ""), old_rows.get(label, "") != new_rows.get(label, "")) for label in labels]
+
+
+def changed_labels(old, new):
+    return [label for label, _, _, changed in compare(old, new) if changed]
+
+
+# --- Moderation --------------------------------------------------------------------------------
+
+
+@dataclass
+class EditConflict(Exception):
+    """Someone else changed the listing (or the pending draft) after this editor started."""
+
+    organisation: Organisation
+    theirs: dict
+    reason: str
+
+
+def pending_edit(organisation):
+    return db.session.scalar(
+        db.select(ListingChange).where(
+            ListingChange.organisation_id == organisation.id,
+            ListingChange.kind == "edit",
+            ListingChange.status == "pending",
+        )
+    )
+
+
+def save_edit(organisation, data, user, base_version, draft_revision, message=None):
+    """A group's edit: saved as the one pending change of this listing, never over someone else's.
+
+    Raises EditConflict when the published listing or the pending draft moved on since the editor
+    opened the form (they give the version and draft revision they started from).
+    """
+    if organisation.version != base_version:
+        raise EditConflict(organisation, snapshot(organisation), "published")
+    pending = pending_edit(organisation)
+    if pending is not None and pending.revision != draft_revision:
+        raise EditConflict(organisation, json.loads(pending.payload), "draft")
+    if pending is None:
+        if draft_revision:
+            raise EditConflict(organisation, snapshot(organisation), "decided")
+        pending = ListingChange(organisation_id=organisation.id, kind="edit", base_version=base_version, revision=0)
+        db.session.add(pending)
+    pending.payload = json.dumps(data)
+    pending.revision += 1
+    pending.submitted_by_id = user.id
+    pending.submitted_at = utcnow()
+    pending.message = message
+    db.session.commit()
+    return pending
+
+
+def save_officer_edit(organisation, data, user, base_version):
+    """An officer's own edit is published at once, with the same stale-version check."""
+    if organisation.version != base_version:
+        raise EditConflict(organisation, snapshot(organisation), "published")
+    publish(organisation, data, user, summary="Edited by an officer: " + ", ".join(changed_labels(snapshot(organisation), data))[:200])
+    organisation.last_verified_at = utcnow()
+    db.session.commit()
+    return organisation
+
+
+def submit_registration(data, contact, message=None):
+    """A new group asks to be listed: waits for an officer; `contact` is {name, email, role}."""
+    change = ListingChange(
+        kind="register",
+        payload=json.dumps({"listing": data, "contact": contact}),
+        message=message,
+    )
+    db.session.add(change)
+    db.session.commit()
+    return change
+
+
+def submit_claim(organisation, contact, message=None, user=None):
+    change = ListingChange(
+        organisation_id=organisation.id,
+        kind="claim",
+        payload=json.dumps({"contact": contact}),
+        message=message,
+        submitted_by_id=user.id if user else None,
+    )
+    db.session.add(change)
+    db.session.commit()
+    return change
+
+
+class ModerationError(Exception):
+    pass
+
+
+def approve(change, officer):
+    """Publish a pending edit or registration, or grant a claim; tell the group by e-mail."""
+    from ..auth.models import User
+    from ..auth.services import invite_user
+
+    if change.status != "pending":
+        raise ModerationError("This change has already been decided")
+    payload = json.loads(change.payload)
+    organisation = change.organisation
+    if change.kind == "edit":
+        if organisation.version != change.base_version:
+            raise ModerationError(
+                "The published listing has changed since this edit was made. Reject it with a note asking "
+                "the group to check the latest listing, so nothing is overwritten."
+            )
+        summary = "Approved edit: " + ", ".join(changed_labels(snapshot(organisation), payload))
+        publish(organisation, payload, officer, change=change, summary=summary[:255])
+        organisation.last_verified_at = utcnow()
+        recipients = [change.submitted_by] if change.submitted_by else organisation.editors
+    elif change.kind == "register":
+        organisation = create_organisation(payload["listing"], officer, summary="Registered by the group", change=change)
+        db.session.flush()
+        change.organisation_id = organisation.id
+        recipients = _grant_editor(organisation, payload["contact"], officer, invite_user, User)
+    elif change.kind == "claim":
+        recipients = _grant_editor(organisation, payload["contact"], officer, invite_user, User)
+    else:  # pragma: no cover - kinds are fixed above
+        raise ModerationError(f"Unknown change kind {change.kind}")
+    change.status = "approved"
+    change.decided_by_id = officer.id
+    change.decided_at = utcnow()
+    db.session.commit()
+    _tell_group(change, organisation, recipients, approved=True)
+    return organisation
+
+
+def _grant_editor(organisation, contact, officer, invite_user, User):
+    user = User.by_email(contact["email"])
+    if user is None:
+        invite_user(contact["email"], contact["name"], "group_editor", [organisation], invited_by=officer)
+        return []  # the invitation e-mail says it all
+    if organisation not in user.organisations:
+        user.organisations.append(organisation)
+    return [user]
+
+
+def reject(change, officer, reason):
+    if change.status != "pending":
+        raise ModerationError("This change has already been decided")
+    if not (reason or "").strip():
+        raise ModerationError("Enter the reason for rejecting this change; the group will see it")
+    change.status = "rejected"
+    change.decided_by_id = officer.id
+    change.decided_at = utcnow()
+    change.decision_reason = reason.strip()
+    db.session.commit()
+    recipients = [change.submitted_by] if change.submitted_by else []
+    _tell_group(change, change.organisation, recipients, approved=False)
+
+
+def _tell_group(change, organisation, users, approved):
+    from ..mailer import send_email
+
+    payload = json.loads(change.payload)
+    addresses = {user.email for user in users if user and user.active}
+    if change.kind in ("register", "claim") and not approved:
+        addresses.add(payload["contact"]["email"])
+    name = organisation.name if organisation else payload.get("listing", {}).get("organisation", {}).get("name", "your group")
+    verdict = "approved" if approved else "not approved"
+    for address in sorted(addresses):
+        send_email(
+            "listing_decision",
+            address,
+            f"Your directory {'listing' if change.kind != 'claim' else 'claim'} for {name} was {verdict}",
+            change=change,
+            organisation=organisation,
+            name=name,
+            approved=approved,
+        )
+
+
+# --- Freshness ---------------------------------------------------------------------------------
+
+
+def confirm_still_right(organisation, user):
+    organisation.last_verified_at = utcnow()
+    organisation.verification_reminder_sent_at = None
+    db.session.commit()
+
+
+def stale_query(now=None, days=STALE_AFTER_DAYS):
+    cutoff = (now or utcnow()) - timedelta(days=days)
+    return (
+        db.select(Organisation)
+        .where(Organisation.published.is_(True))
+        .where(db.or_(Organisation.last_verified_at.is_(None), Organisation.last_verified_at < cutoff))
+        .order_by(Organisation.last_verified_at.asc().nullsfirst(), Organisation.name)
+    )
+
+
+def organisations_due_a_reminder(now=None):
+    now = now or utcnow()
+    recent = now - timedelta(days=REMINDER_INTERVAL_DAYS)
+    query = stale_query(now).where(
+        db.or_(Organisation.verification_reminder_sent_at.is_(None), Organisation.verification_reminder_sent_at < recent)
+    )
+    return [org for org in db.session.scalars(query) if any(user.active for user in org.editors)]
+
+
+def send_verification_reminder(organisation_id):
+    """E-mail the group's editors asking them to confirm or update their listing (one task per listing)."""
+    from ..mailer import send_email
+
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None:
+        return 0
+    sent = 0
+    for user in organisation.editors:
+        if user.active:
+            send_email(
+                "verification_reminder",
+                user.email,
+                f"Is the directory listing for {organisation.name} still right?",
+                organisation=organisation,
+                user=user,
+                months=STALE_AFTER_DAYS // 30,
+            )
+            sent += 1
+    organisation.verification_reminder_sent_at = utcnow()
+    db.session.commit()
+    current_app.logger.info("verification reminder", extra={"organisation_id": organisation_id, "sent": sent})
+    return sent

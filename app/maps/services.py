@@ -1,0 +1,117 @@
+"""Building folium maps that work offline and under the strict Content-Security-Policy.
+
+folium writes a whole HTML document that loads Leaflet, jQuery and Bootstrap from CDNs and styles the map
+with inline CSS. We keep only its two useful parts, the map element and its script, and load Leaflet and
+Leaflet.markercluster from static/vendor/; the script goes into the page with the request's nonce. Points
+are never embedded one `folium.Marker` at a time: a small module (static/maps/points.js) fetches them as
+compact JSON and adds them to a cluster layer, so a map of 20,000 organisations stays a small page.
+"""
+import math
+from dataclasses import dataclass
+
+import folium
+from branca.element import MacroElement
+from jinja2 import Template
+
+from ..extensions import db
+from ..places.models import Postcode, Ward
+
+BARNET_CENTRE = (51.6123, -0.2092)
+# ColorBrewer "Blues", 5 classes: light to dark, for counts from few to many.
+BLUES = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"]
+
+
+class RegisterMap(MacroElement):
+    """Lets our own scripts find the folium map: window.portalMaps[name] and a 'portal:map-ready' event."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        window.portalMaps = window.portalMaps || {};
+        window.portalMaps[{{ this._parent.get_name()|tojson }}] = {{ this._parent.get_name() }};
+        document.dispatchEvent(new CustomEvent("portal:map-ready", {detail: {{ this._parent.get_name()|tojson }}}));
+        {% endmacro %}"""
+    )
+
+
+@dataclass
+class RenderedMap:
+    name: str
+    script: str
+
+
+def new_map(config, location=BARNET_CENTRE, zoom=11):
+    tiles = config.get("MAP_TILE_URL") or None
+    fmap = folium.Map(
+        location=list(location), zoom_start=zoom, tiles=None, control_scale=True, prefer_canvas=False,
+    )
+    # folium passes max_zoom to tile layers only; the cluster layer needs it on the map itself.
+    fmap.options["max_zoom"] = 19
+    if tiles:
+        folium.TileLayer(tiles=tiles, attr=config["MAP_TILE_ATTRIBUTION"], name="Map", max_zoom=19).add_to(fmap)
+    return fmap
+
+
+def render(fmap):
+    """The map's name (its element id) and its script, without folium's CDN links and inline styles."""
+    RegisterMap().add_to(fmap)
+    root = fmap.get_root()
+    root.render()
+    return RenderedMap(name=fmap.get_name(), script=root.script.render())
+
+
+def colour_for(count, bins):
+    """The fill colour for a count, given ascending upper bounds of the classes."""
+    for colour, upper in zip(BLUES, bins):
+        if count <= upper:
+            return colour
+    return BLUES[-1]
+
+
+def class_bounds(counts, classes=5):
+    """Upper bounds of equal-interval classes from 0 to the largest count (at least 1 each)."""
+    top = max(counts, default=0)
+    step = max(1, math.ceil(top / classes))
+    return [step * (i + 1) for i in range(classes)]
+
+
+def legend(bounds):
+    rows, lower = [], 0
+    for colour, upper in zip(BLUES, bounds):
+        rows.append({"colour": colour, "label": f"{lower} to {upper}" if lower != upper else f"{upper}"})
+        lower = upper + 1
+    return rows
+
+
+def ward_centres(ward_set):
+    """Each ward's centre: the boundary's centroid when imported, else the mean of its postcodes."""
+    centres = {}
+    column = Postcode.ward_code if ward_set == "2022" else Postcode.ward_code_2002
+    fallback = dict(
+        (code, (lat, lon))
+        for code, lat, lon in db.session.execute(
+            db.select(column, db.func.avg(Postcode.lat), db.func.avg(Postcode.lon)).where(column.is_not(None)).group_by(column)
+        )
+    )
+    for ward in db.session.scalars(db.select(Ward).where(Ward.ward_set == ward_set)):
+        if ward.centroid_lat is not None:
+            centres[ward.code] = (ward.centroid_lat, ward.centroid_lon)
+        elif ward.code in fallback:
+            centres[ward.code] = fallback[ward.code]
+    return centres
+
+
+def bounds_of(geometries):
+    """[[south, west], [north, east]] around GeoJSON polygons, for fitting a map to them."""
+    lats, lons = [], []
+
+    def walk(coords):
+        if coords and isinstance(coords[0], (int, float)):
+            lons.append(coords[0])
+            lats.append(coords[1])
+        else:
+            for part in coords:
+                walk(part)
+
+    for geometry in geometries:
+        walk(geometry["coordinates"])
+    return [[min(lats), min(lons)], [max(lats), max(lons)]]

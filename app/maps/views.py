@@ -1,0 +1,165 @@
+import json
+
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
+
+from ..directory.models import Location, Organisation, Service, Taxonomy, TaxonomyTerm, service_terms
+from ..directory.services import term_choices
+from ..extensions import db
+from ..places.models import WARD_SET_2022, WARD_SETS, Postcode, Ward
+from ..security import public
+from . import services
+from .measures import measures, organisations_by_ward
+
+bp = Blueprint("maps", __name__, url_prefix="/maps")
+
+
+def directory_points(category="", ward=None):
+    """[lat, lon, name, slug] of every public address of a published, not inactive organisation."""
+    query = (
+        db.select(Location.lat, Location.lon, Organisation.name, Organisation.slug)
+        .join(Organisation, Organisation.id == Location.organisation_id)
+        .where(Organisation.published.is_(True), Organisation.status != "inactive")
+        .where(Location.confidential.is_(False), Location.lat.is_not(None))
+        .order_by(Organisation.name)
+    )
+    if ward is not None:
+        from ..places.ward_contents import ward_column
+
+        query = query.join(Postcode, Postcode.postcode == Location.postcode).where(ward_column(ward.ward_set) == ward.code)
+    if category:
+        taxonomy_code, _, code = category.partition("/")
+        query = query.where(
+            db.exists()
+            .where(Service.organisation_id == Organisation.id, service_terms.c.service_id == Service.id)
+            .where(service_terms.c.taxonomy_term_id == TaxonomyTerm.id, TaxonomyTerm.code == code)
+            .where(TaxonomyTerm.taxonomy_id == Taxonomy.id, Taxonomy.code == taxonomy_code)
+        )
+    return [[round(lat, 5), round(lon, 5), name, slug] for lat, lon, name, slug in db.session.execute(query)]
+
+
+@bp.route("/directory")
+@public
+def directory():
+    categories = term_choices("category")
+    category = request.args.get("category", "")
+    if category and category not in dict(categories):
+        category = ""
+    fmap = services.new_map(current_app.config)
+    rendered = services.render(fmap)
+    counts = organisations_by_ward(WARD_SET_2022)
+    wards = db.session.scalars(db.select(Ward).where(Ward.ward_set == WARD_SET_2022).order_by(Ward.name)).all()
+    return render_template(
+        "maps/directory.html",
+        map=rendered,
+        points_url=url_for("maps.directory_points_json", category=category or None),
+        categories=categories,
+        category=category,
+        wards=wards,
+        counts=counts,
+    )
+
+
+@bp.route("/directory/points.json")
+@public
+def directory_points_json():
+    ward = db.session.get(Ward, request.args["ward"]) if request.args.get("ward") else None
+    points = directory_points(request.args.get("category", ""), ward)
+    response = jsonify(fields=["lat", "lon", "name", "slug"], listing_url=url_for("directory.listing", slug="SLUG"), points=points)
+    response.headers["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+@bp.route("/assets")
+@public
+def assets():
+    from ..assets.models import CATEGORIES, CommunityAsset
+
+    category = request.args.get("category", "")
+    if category not in CATEGORIES:
+        category = ""
+    rendered = services.render(services.new_map(current_app.config))
+    query = db.select(CommunityAsset).where(CommunityAsset.published.is_(True)).order_by(CommunityAsset.name)
+    if category:
+        query = query.where(CommunityAsset.category == category)
+    return render_template(
+        "maps/assets.html", map=rendered, categories=CATEGORIES, category=category,
+        assets=db.session.scalars(query).all(),
+        points_url=url_for("maps.asset_points_json", category=category or None),
+    )
+
+
+@bp.route("/assets/points.json")
+@public
+def asset_points_json():
+    from ..assets.models import CommunityAsset
+
+    query = db.select(CommunityAsset.lat, CommunityAsset.lon, CommunityAsset.name, CommunityAsset.id).where(
+        CommunityAsset.published.is_(True), CommunityAsset.lat.is_not(None)
+    )
+    if request.args.get("category"):
+        query = query.where(CommunityAsset.category == request.args["category"])
+    points = [[round(lat, 5), round(lon, 5), name, asset_id] for lat, lon, name, asset_id in db.session.execute(query)]
+    response = jsonify(fields=["lat", "lon", "name", "id"], listing_url=url_for("assets.asset", asset_id=0).replace("/0", "/SLUG"), points=points)
+    response.headers["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+@bp.route("/wards")
+@public
+def wards():
+    ward_set = request.args.get("set", WARD_SET_2022)
+    measure = request.args.get("measure", "organisations")
+    available = measures()
+    if ward_set not in WARD_SETS or measure not in available:
+        abort(404)
+    label, count_function = available[measure]
+    counts = count_function(ward_set)
+    ward_rows = db.session.scalars(db.select(Ward).where(Ward.ward_set == ward_set).order_by(Ward.name)).all()
+    bounds = services.class_bounds([counts.get(w.code, 0) for w in ward_rows])
+    fmap = services.new_map(current_app.config)
+    with_boundaries = [w for w in ward_rows if w.boundary_geojson]
+    if with_boundaries:
+        import folium
+
+        collection = {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "geometry": json.loads(w.boundary_geojson),
+                    "properties": {"ward": w.name, "code": w.code, "count": counts.get(w.code, 0),
+                                   "fill": services.colour_for(counts.get(w.code, 0), bounds)},
+                }
+                for w in with_boundaries
+            ],
+        }
+        folium.GeoJson(
+            collection,
+            name=label,
+            style_function=lambda feature: {"fillColor": feature["properties"]["fill"], "color": "#0b0c0c",
+                                            "weight": 1, "fillOpacity": 0.8},
+            highlight_function=lambda feature: {"weight": 3},
+            tooltip=folium.GeoJsonTooltip(fields=["ward", "count"], aliases=["Ward", label]),
+        ).add_to(fmap)
+        fmap.fit_bounds(services.bounds_of([json.loads(w.boundary_geojson) for w in with_boundaries]))
+        mode = "boundaries"
+    else:
+        import folium
+
+        centres = services.ward_centres(ward_set)
+        largest = max(counts.values(), default=0) or 1
+        for w in ward_rows:
+            if w.code not in centres:
+                continue
+            count = counts.get(w.code, 0)
+            folium.CircleMarker(
+                location=list(centres[w.code]),
+                radius=4 + 20 * (count / largest) ** 0.5,
+                color="#08519c", weight=1, fill=True, fill_color="#3182bd", fill_opacity=0.6,
+                tooltip=f"{w.name}: {count}",
+            ).add_to(fmap)
+        mode = "circles" if centres else "none"
+    return render_template(
+        "maps/wards.html", map=services.render(fmap), mode=mode, wards=ward_rows, counts=counts, label=label,
+        measure=measure, measures=available, ward_set=ward_set, ward_sets=WARD_SETS, legend=services.legend(bounds),
+    )

@@ -1,0 +1,479 @@
+"""Reporting logic that needs no request: building a quarter's report, the workflow, live results.
+
+The rules themselves are pure functions in ratings.py. ``build_report`` turns the stored figures into one
+plain structure (dicts and lists) that the web page, the PDF, the CSV / XLSX / JSON exports and the CLI all
+use, so they can never disagree.
+"""
+import re
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from ..extensions import db
+from ..timeutil import utcnow
+from . import live, ratings
+from .models import (
+    APPROVED,
+    DRAFT,
+    MEASURE_MARKS,
+    POLARITY_LABELS,
+    SUBMITTED,
+    ActionUpdate,
+    BudgetLine,
+    Kpi,
+    KpiResult,
+    Priority,
+    PriorityUpdate,
+    ReportPeriod,
+    RiskAssessment,
+)
+
+PERIOD_CODE = re.compile(r"^(\d{4})-(\d{2})-Q([1-4])$")
+
+
+class WorkflowError(Exception):
+    """An action the workflow does not allow now; the message is shown to the officer."""
+
+
+# --- Periods --------------------------------------------------------------------------------------------
+
+def parse_period_code(code):
+    """'2019-20-Q1' -> (2019, 1); None when it is not a period code."""
+    match = PERIOD_CODE.match((code or "").strip())
+    if not match:
+        return None
+    year, next_year, quarter = int(match.group(1)), int(match.group(2)), int(match.group(3))
+    if (year + 1) % 100 != next_year:
+        return None
+    return year, quarter
+
+
+def period_by_code(code):
+    parsed = parse_period_code(code)
+    if parsed is None:
+        return None
+    return db.session.scalar(
+        db.select(ReportPeriod).where(ReportPeriod.year_start == parsed[0], ReportPeriod.quarter == parsed[1])
+    )
+
+
+def priorities_for_year(year_start):
+    return db.session.scalars(
+        db.select(Priority).where(Priority.year_start == year_start).order_by(Priority.position)
+    ).all()
+
+
+def kpis_for_year(year_start):
+    return db.session.scalars(
+        db.select(Kpi).join(Priority).where(Priority.year_start == year_start).order_by(Priority.position, Kpi.position)
+    ).all()
+
+
+def plan_years():
+    return db.session.scalars(db.select(Priority.year_start).distinct().order_by(Priority.year_start)).all()
+
+
+def create_period(year_start, quarter, user=None):
+    """A new draft quarter. Risk assessments start from the latest earlier quarter's (the register is a
+    live document, 000:754), so the officer only changes what moved."""
+    if not priorities_for_year(year_start):
+        raise WorkflowError(f"There is no delivery plan for {year_start}/{(year_start + 1) % 100:02d}")
+    existing = db.session.scalar(
+        db.select(ReportPeriod).where(ReportPeriod.year_start == year_start, ReportPeriod.quarter == quarter)
+    )
+    if existing:
+        raise WorkflowError(f"The report for {existing.label} already exists")
+    period = ReportPeriod(year_start=year_start, quarter=quarter, status=DRAFT, created_by=user)
+    db.session.add(period)
+    previous = db.session.scalar(
+        db.select(ReportPeriod)
+        .where((ReportPeriod.year_start * 10 + ReportPeriod.quarter) < year_start * 10 + quarter)
+        .order_by(ReportPeriod.year_start.desc(), ReportPeriod.quarter.desc())
+    )
+    if previous:
+        for old in previous.risk_assessments:
+            if old.risk.priority.year_start == year_start:
+                period.risk_assessments.append(
+                    RiskAssessment(risk=old.risk, likelihood=old.likelihood, impact=old.impact,
+                                   score=old.score, controls=old.controls)
+                )
+    db.session.commit()
+    return period
+
+
+# --- Workflow -------------------------------------------------------------------------------------------
+
+def submit(period, user):
+    """draft -> submitted."""
+    if period.status != DRAFT:
+        raise WorkflowError(f"Only a draft can be submitted; this report is {period.status_label.lower()}")
+    period.status = SUBMITTED
+    period.submitted_by = user
+    period.submitted_at = utcnow()
+    db.session.commit()
+
+
+def approve(period, user):
+    """submitted -> approved, by someone other than the submitter. The report is then public and frozen."""
+    if period.status != SUBMITTED:
+        raise WorkflowError("Only a submitted report can be approved")
+    if period.submitted_by_id == user.id:
+        raise WorkflowError("Someone other than the person who submitted the report must approve it")
+    period.status = APPROVED
+    period.approved_by = user
+    period.approved_at = utcnow()
+    db.session.commit()
+
+
+def return_to_draft(period, user, reason):
+    """submitted -> draft with a reason, so the submitter can correct it."""
+    if period.status != SUBMITTED:
+        raise WorkflowError("Only a submitted report can be returned")
+    period.status = DRAFT
+    period.returned_by = user
+    period.returned_at = utcnow()
+    period.return_reason = reason.strip()
+    db.session.commit()
+
+
+def require_editable(period):
+    if not period.is_editable:
+        raise WorkflowError(
+            f"The report for {period.label} is {period.status_label.lower()}: it can no longer be changed"
+        )
+
+
+# --- Live results ---------------------------------------------------------------------------------------
+
+def live_window(kpi, period):
+    """The dates a live source counts over, by the KPI's measure: the quarter (q), the year so far (c), the
+    12 months to the quarter's end (r); a snapshot (s) counts everything up to the quarter's end."""
+    start, end = live.quarter_dates(period.year_start, period.quarter)
+    if kpi.measure in ("c", "annual", "bi-annual"):
+        start = live.year_dates(period.year_start)[0]
+    elif kpi.measure == "r":
+        start = date(end.year - 1, end.month, end.day) if not (end.month == 2 and end.day == 29) else date(end.year - 1, 3, 1)
+    elif kpi.measure == "s":
+        start = date(1900, 1, 1)
+    return start, end
+
+
+def take_live_results(period, user=None):
+    """Fill the result of every KPI with a live source. Returns (taken: [(kpi, value)], unavailable:
+    [(kpi, message)]). A source that is not available leaves the entered figure as it is."""
+    require_editable(period)
+    taken, unavailable = [], []
+    for kpi in kpis_for_year(period.year_start):
+        if not kpi.live_source:
+            continue
+        start, end = live_window(kpi, period)
+        try:
+            value = live.fetch(kpi.live_source, start, end)
+        except live.SourceUnavailable as exc:
+            unavailable.append((kpi, str(exc)))
+            continue
+        result = result_for(period, kpi, create=True)
+        result.result = float(value)
+        result.result_note = ""
+        result.live_taken_at = utcnow()
+        result.updated_by = user
+        taken.append((kpi, value))
+    db.session.commit()
+    return taken, unavailable
+
+
+def result_for(period, kpi, create=False):
+    result = db.session.scalar(
+        db.select(KpiResult).where(KpiResult.period_id == period.id, KpiResult.kpi_id == kpi.id)
+    )
+    if result is None and create:
+        result = KpiResult(period=period, kpi=kpi)
+        db.session.add(result)
+    return result
+
+
+def action_update_for(period, action, create=False):
+    update = db.session.scalar(
+        db.select(ActionUpdate).where(ActionUpdate.period_id == period.id, ActionUpdate.action_id == action.id)
+    )
+    if update is None and create:
+        update = ActionUpdate(period=period, action=action)
+        db.session.add(update)
+    return update
+
+
+def risk_assessment_for(period, risk, create=False):
+    assessment = db.session.scalar(
+        db.select(RiskAssessment).where(RiskAssessment.period_id == period.id, RiskAssessment.risk_id == risk.id)
+    )
+    if assessment is None and create:
+        assessment = RiskAssessment(period=period, risk=risk, score=0)
+        db.session.add(assessment)
+    return assessment
+
+
+def priority_update_for(period, priority, create=False):
+    update = db.session.scalar(
+        db.select(PriorityUpdate).where(
+            PriorityUpdate.period_id == period.id, PriorityUpdate.priority_id == priority.id
+        )
+    )
+    if update is None and create:
+        update = PriorityUpdate(period=period, priority=priority)
+        db.session.add(update)
+    return update
+
+
+# --- Building the report --------------------------------------------------------------------------------
+
+def format_number(value, unit=""):
+    """22789 -> '22,789'; 9.54 -> '9.54'; with '%' when the KPI is a percentage."""
+    if value is None:
+        return ""
+    value = float(value)
+    text = f"{int(value):,}" if value.is_integer() else f"{value:,}"
+    return text + ("%" if unit == "%" else "")
+
+
+def kpi_row(kpi, result):
+    """One KPI's line of the report, with our RAG and DOT and the published ones."""
+    target_text = result.target if result else ""
+    problems = []
+    target = None
+    if target_text:
+        try:
+            target = ratings.parse_target(target_text)
+        except ratings.RatingError as exc:
+            problems.append(str(exc))
+    value = result.result if result else None
+    rag = None
+    if target is not None and value is not None:
+        rag = ratings.kpi_rag(value, target, kpi.polarity)
+    dot = None
+    if result is not None:
+        dot = ratings.direction_of_travel(value, result.previous_result, kpi.polarity)
+    published_rag = (result.published_rag if result else "") or ""
+    published_dot = (result.published_dot if result else "") or ""
+    row = {
+        "id": kpi.id,
+        "name": kpi.name,
+        "mark": MEASURE_MARKS.get(kpi.measure, ""),
+        "measure": kpi.measure,
+        "polarity": kpi.polarity,
+        "polarity_label": POLARITY_LABELS.get(kpi.polarity, kpi.polarity),
+        "unit": kpi.unit,
+        "previous_year_end": kpi.previous_year_end,
+        "annual_target": kpi.annual_target,
+        "new_for_year": kpi.new_for_year,
+        "live_source": kpi.live_source or "",
+        "target": target_text,
+        "target_rated": bool(target and target.is_rated),
+        "result": value,
+        "result_text": format_number(value, kpi.unit) if value is not None else (result.result_note if result else ""),
+        "previous_result": result.previous_result if result else None,
+        "previous_result_text": (
+            format_number(result.previous_result, kpi.unit)
+            if result and result.previous_result is not None
+            else (result.previous_result_note if result else "")
+        ),
+        "benchmark": result.benchmark if result else "",
+        "notes": result.notes if result else "",
+        "rag": rag,
+        "rag_label": ratings.RAG_LABELS.get(rag, "Not rated"),
+        "published_rag": published_rag,
+        "rag_differs": bool(published_rag) and published_rag != (rag or ""),
+        "dot": dot.code if dot else None,
+        "dot_label": dot.label if dot else "",
+        "dot_percent": float(dot.percent) if dot else None,
+        "dot_text": dot.text if dot else "",
+        "published_dot": published_dot,
+        "dot_differs": bool(dot) and bool(published_dot) and not dot_matches_published(dot, published_dot),
+        "live_taken_at": result.live_taken_at if result else None,
+        "problems": problems,
+        "entered": result is not None,
+    }
+    if not row["result_text"] and not row["entered"]:
+        row["result_text"] = "Not entered"
+    return row
+
+
+def dot_matches_published(direction, published):
+    """Whether the printed DOT ("↓ W +10%") says the same as ours, to the precision it was printed with:
+    "+10%" agrees with +10.1% but not with +15.7%. Text such as "New for 19/20" is not compared."""
+    match = re.search(r"\b([IWS])\b\s*([+-]?\d+(?:\.(\d+))?)?\s*%?", published or "")
+    if not match:
+        return True
+    if match.group(1) != direction.code:
+        return False
+    if match.group(2) is None:
+        return True
+    places = len(match.group(3) or "")
+    printed = Decimal(match.group(2))
+    ours = direction.percent.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return ours == printed
+
+
+def risk_row(risk, assessment):
+    score = assessment.score if assessment else None
+    band = None
+    problem = ""
+    if score:
+        try:
+            band = ratings.risk_band(score)
+        except ratings.RatingError as exc:
+            problem = str(exc)
+    return {
+        "id": risk.id,
+        "code": risk.code,
+        "title": risk.title,
+        "description": risk.description,
+        "likelihood": assessment.likelihood if assessment else None,
+        "impact": assessment.impact if assessment else None,
+        "score": score,
+        "band": band.name if band else "",
+        "colour": band.colour if band else "",
+        "high": bool(band and band.name == "High"),
+        "controls": assessment.controls if assessment else "",
+        "assessed": bool(assessment and score),
+        "problem": problem,
+    }
+
+
+def risk_history(risk):
+    """The risk's score in every quarter it was assessed, oldest first."""
+    rows = db.session.execute(
+        db.select(ReportPeriod, RiskAssessment)
+        .join(RiskAssessment, RiskAssessment.period_id == ReportPeriod.id)
+        .where(RiskAssessment.risk_id == risk.id)
+        .order_by(ReportPeriod.year_start, ReportPeriod.quarter)
+    ).all()
+    return [(period, assessment) for period, assessment in rows]
+
+
+def build_report(period):
+    """Everything the quarter's report shows, as plain data."""
+    priorities = []
+    for priority in priorities_for_year(period.year_start):
+        update = priority_update_for(period, priority)
+        actions = []
+        for action in priority.actions:
+            action_update = action_update_for(period, action)
+            actions.append({
+                "id": action.id,
+                "description": action.description,
+                "timescale": action.timescale,
+                "rag": action_update.rag if action_update else "",
+                "commentary": action_update.commentary if action_update else "",
+            })
+        kpis = [kpi_row(kpi, result_for(period, kpi)) for kpi in priority.kpis]
+        risks = [risk_row(risk, risk_assessment_for(period, risk)) for risk in priority.risks]
+        risks_assessed = [row for row in risks if row["assessed"]]
+        action_rags = [a["rag"] for a in actions if a["rag"]]
+        summary = ratings.actions_summary(action_rags)
+        valid_scores = [row["score"] for row in risks_assessed if not row["problem"]]
+        overall = ratings.overall_rating(
+            action_rags,
+            [row["rag"] for row in kpis],
+            valid_scores,
+        )
+        published_overall = update.published_overall_rating if update else ""
+        published_actions = update.published_actions_rating if update else ""
+        kpi_counts = {code: sum(1 for row in kpis if row["rag"] == code) for code in ("G", "A", "R")}
+        kpi_counts["not_rated"] = sum(1 for row in kpis if row["rag"] is None)
+        priorities.append({
+            "id": priority.id,
+            "position": priority.position,
+            "title": priority.title,
+            "actions": actions,
+            "actions_rated": sum(1 for a in actions if a["rag"]),
+            "actions_summary": summary,
+            "actions_summary_label": ratings.progress_label(summary) if summary else "Not rated",
+            "published_actions_rating": published_actions,
+            "actions_differs": bool(published_actions)
+            and ratings.published_progress_code(published_actions) != summary,
+            "actions_commentary": update.actions_commentary if update else "",
+            "kpi_commentary": update.kpi_commentary if update else "",
+            "risk_commentary": update.risk_commentary if update else "",
+            "kpis": kpis,
+            "kpi_counts": kpi_counts,
+            "risks": risks,
+            "high_risks": sum(1 for row in risks_assessed if row["high"]),
+            "overall": overall,
+            "overall_label": ratings.progress_label(overall) if overall else "Not rated",
+            "published_overall": published_overall,
+            "overall_differs": bool(published_overall)
+            and ratings.published_progress_code(published_overall) != overall,
+        })
+    budget = [budget_row(line) for line in period.budget_lines]
+    savings = [
+        {"ref": s.ref, "service_area": s.service_area, "description": s.description,
+         "saving": s.saving, "forecast": s.forecast, "comment": s.comment}
+        for s in period.saving_lines
+    ]
+    return {
+        "code": period.code,
+        "label": period.label,
+        "year_label": period.year_label,
+        "previous_year_label": f"{(period.year_start - 1) % 100:02d}/{period.year_start % 100:02d}",
+        "short_year_label": f"{period.year_start % 100:02d}/{(period.year_start + 1) % 100:02d}",
+        "quarter": period.quarter,
+        "status": period.status,
+        "status_label": period.status_label,
+        "submitted_by": period.submitted_by.name if period.submitted_by else "",
+        "submitted_at": period.submitted_at,
+        "approved_by": period.approved_by.name if period.approved_by else "",
+        "approved_at": period.approved_at,
+        "priorities": priorities,
+        "budget": budget,
+        "budget_totals": _totals(budget, ("revised_budget", "forecast", "variance", "reserve_movements",
+                                          "forecast_after_reserves", "variance_after_reserves")),
+        "savings": savings,
+        "savings_totals": _totals(savings, ("saving", "forecast")),
+    }
+
+
+def budget_row(line: BudgetLine):
+    """Table 2 (000:701): the variance columns are arithmetic, so they are computed; what the paper printed
+    is kept beside them (000:1059 prints a Q2 forecast after reserve movements of 3,583 where 3,618 + 0 is
+    3,618)."""
+    variance = line.forecast - line.revised_budget
+    after = line.forecast + line.reserve_movements
+    variance_after = after - line.revised_budget
+    row = {
+        "service": line.service,
+        "revised_budget": line.revised_budget,
+        "forecast": line.forecast,
+        "variance": variance,
+        "reserve_movements": line.reserve_movements,
+        "forecast_after_reserves": after,
+        "variance_after_reserves": variance_after,
+        "commentary": line.commentary,
+        "published": {},
+    }
+    for key, published in (
+        ("variance", line.published_variance),
+        ("forecast_after_reserves", line.published_forecast_after_reserves),
+        ("variance_after_reserves", line.published_variance_after_reserves),
+    ):
+        if published is not None and abs(published - row[key]) > 0.0005:
+            row["published"][key] = published
+    return row
+
+
+def _totals(rows, keys):
+    return {key: sum(row[key] for row in rows) for key in keys} if rows else {}
+
+
+def kpi_trend(kpi, periods):
+    """The KPI's result, target and last year's result in each of `periods` (oldest first)."""
+    points = []
+    for period in periods:
+        result = result_for(period, kpi)
+        if result is None:
+            continue
+        row = kpi_row(kpi, result)
+        target_value = None
+        if row["target_rated"]:
+            target_value = float(ratings.parse_target(row["target"]).value)
+        points.append({"period": period, "label": period.label, "result": row["result"], "target": target_value,
+                       "target_text": row["target"], "previous_result": row["previous_result"], "row": row})
+    return points

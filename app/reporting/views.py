@@ -1,0 +1,496 @@
+"""Pages of the quarterly report (url prefix /reporting).
+
+Who sees what: an approved report is public (committee members and residents read published reports);
+drafts and submitted reports are seen only by officers (strategy officers, performance officers and
+administrators), and anyone else gets "Page not found" so unpublished reports are not revealed.
+Performance officers and administrators enter, import and submit results; a different performance officer
+or administrator approves.
+"""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..extensions import db
+from ..security import OFFICER_ROLES, PERFORMANCE_OFFICER, public, roles_required
+from ..timeutil import utcnow
+from . import charts, exports, importer, live, services
+from .forms import (
+    ActionUpdateForm,
+    BudgetLineForm,
+    ConfirmForm,
+    ImportForm,
+    KpiResultForm,
+    KpiSourceForm,
+    NewPeriodForm,
+    PriorityUpdateForm,
+    ReturnForm,
+    RiskAssessmentForm,
+    SavingLineForm,
+    parse_number,
+)
+from .models import APPROVED, Action, BudgetLine, Kpi, Priority, ReportPeriod, Risk, SavingLine
+
+bp = Blueprint("reporting", __name__, url_prefix="/reporting")
+
+
+def _clean(field):
+    """A text field's value without surrounding spaces ('' when it was not sent)."""
+    return (field.data or "").strip()
+
+
+def _is_officer():
+    return current_user.is_authenticated and current_user.role in OFFICER_ROLES
+
+
+def _visible_period(code):
+    """The period, if the visitor may see it; 404 otherwise (drafts are not revealed)."""
+    period = services.period_by_code(code)
+    if period is None or (period.status != APPROVED and not _is_officer()):
+        abort(404)
+    return period
+
+
+def _editable_period(code):
+    period = services.period_by_code(code)
+    if period is None:
+        abort(404)
+    return period
+
+
+def _visible_periods():
+    query = db.select(ReportPeriod).order_by(ReportPeriod.year_start, ReportPeriod.quarter)
+    if not _is_officer():
+        query = query.where(ReportPeriod.status == APPROVED)
+    return db.session.scalars(query).all()
+
+
+def _locked(period):
+    """Redirect with a message when the report can no longer be changed, else None."""
+    if period.is_editable:
+        return None
+    flash(f"The report for {period.label} is {period.status_label.lower()}: it can no longer be changed", "info")
+    return redirect(url_for("reporting.dashboard", period=period.code))
+
+
+def _of_year(record, period):
+    """404 unless the plan record belongs to the period's financial year."""
+    if record is None or record.priority.year_start != period.year_start:
+        abort(404)
+    return record
+
+
+# --- Public pages ---------------------------------------------------------------------------------------
+
+@bp.route("/")
+@public
+def index():
+    periods = _visible_periods()
+    reports = [(period, services.build_report(period)) for period in reversed(periods)]
+    return render_template("reporting/index.html", reports=reports, is_officer=_is_officer(),
+                           may_edit=current_user.is_authenticated and current_user.role in (PERFORMANCE_OFFICER, "admin"))
+
+
+@bp.route("/<period>")
+@public
+def report(period):
+    period = _visible_period(period)
+    data = services.build_report(period)
+    visible = _visible_periods()
+    history = _risk_histories(data, visible)
+    return render_template("reporting/report.html", period=period, report=data, risk_history=history,
+                           is_officer=_is_officer())
+
+
+def _risk_histories(data, visible):
+    visible_ids = {p.id for p in visible}
+    histories = {}
+    for priority in data["priorities"]:
+        for row in priority["risks"]:
+            risk = db.session.get(Risk, row["id"])
+            histories[row["id"]] = [
+                (period.label, assessment.score)
+                for period, assessment in services.risk_history(risk)
+                if period.id in visible_ids and assessment.score
+            ]
+    return histories
+
+
+@bp.route("/<period>/report.pdf")
+@public
+def report_pdf(period):
+    period = _visible_period(period)
+    data = services.build_report(period)
+    html = render_template("reporting/report_pdf.html", period=period, report=data,
+                           generated_at=utcnow())
+    pdf = exports.to_pdf_bytes(html, base_url=request.url_root)
+    return current_app.response_class(
+        pdf, mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="performance-report-{period.code}.pdf"'},
+    )
+
+
+def _download(body, mimetype, filename):
+    return current_app.response_class(
+        body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
+
+
+@bp.route("/<period>/export.csv")
+@public
+def export_csv(period):
+    period = _visible_period(period)
+    return _download(exports.to_csv_text(services.build_report(period)), "text/csv; charset=utf-8",
+                     f"performance-report-{period.code}.csv")
+
+
+@bp.route("/<period>/export.xlsx")
+@public
+def export_xlsx(period):
+    period = _visible_period(period)
+    return _download(
+        exports.to_xlsx_bytes(services.build_report(period)),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"performance-report-{period.code}.xlsx",
+    )
+
+
+@bp.route("/<period>/export.json")
+@public
+def export_json(period):
+    period = _visible_period(period)
+    return _download(exports.to_json_text(services.build_report(period)), "application/json",
+                     f"performance-report-{period.code}.json")
+
+
+@bp.route("/<period>/kpis/<int:kpi_id>")
+@public
+def kpi_trend(period, kpi_id):
+    period = _visible_period(period)
+    kpi = _of_year(db.session.get(Kpi, kpi_id), period)
+    # Results exist only in the quarters of the KPI's own delivery plan year.
+    points = services.kpi_trend(kpi, _visible_periods())
+    chart = charts.trend_svg(f"{kpi.name}: results by quarter", points, chart_id=f"kpi-{kpi.id}")
+    return render_template("reporting/kpi.html", period=period, kpi=kpi, points=points, chart=chart,
+                           row=services.kpi_row(kpi, services.result_for(period, kpi)))
+
+
+# --- Officers: starting a report, entering figures ------------------------------------------------------
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(PERFORMANCE_OFFICER)
+def new_period():
+    form = NewPeriodForm()
+    years = services.plan_years()
+    form.year_start.choices = [(year, f"{year}/{(year + 1) % 100:02d}") for year in years]
+    if form.validate_on_submit():
+        try:
+            period = services.create_period(form.year_start.data, int(form.quarter.data), current_user)
+        except services.WorkflowError as exc:
+            form.quarter.errors.append(str(exc))
+        else:
+            flash(f"Draft report for {period.label} started", "success")
+            return redirect(url_for("reporting.dashboard", period=period.code))
+    return render_template("reporting/new_period.html", form=form, years=years)
+
+
+@bp.route("/<period>/edit")
+@roles_required(*OFFICER_ROLES)
+def dashboard(period):
+    period = _editable_period(period)
+    data = services.build_report(period)
+    may_edit = current_user.role in (PERFORMANCE_OFFICER, "admin")
+    return render_template(
+        "reporting/dashboard.html", period=period, report=data, confirm=ConfirmForm(), may_edit=may_edit,
+        may_approve=may_edit and period.submitted_by_id != current_user.id,
+        sources={name: source.description for name, source in sorted(live.SOURCES.items())},
+    )
+
+
+@bp.route("/<period>/kpis/<int:kpi_id>/edit", methods=["GET", "POST"])
+@roles_required(PERFORMANCE_OFFICER)
+def edit_kpi(period, kpi_id):
+    period = _editable_period(period)
+    kpi = _of_year(db.session.get(Kpi, kpi_id), period)
+    if (locked := _locked(period)) is not None:
+        return locked
+    result = services.result_for(period, kpi)
+    form = KpiResultForm(obj=result if request.method == "GET" else None)
+    if request.method == "GET" and result is not None:
+        form.result.data = services.format_number(result.result).replace(",", "") if result.result is not None else ""
+        form.previous_result.data = (
+            services.format_number(result.previous_result).replace(",", "") if result.previous_result is not None else ""
+        )
+    source_form = KpiSourceForm(live_source=kpi.live_source or "", prefix="source")
+    if form.validate_on_submit():
+        result = services.result_for(period, kpi, create=True)
+        result.target = _clean(form.target)
+        new_value = parse_number(form.result.data)
+        if new_value != result.result:
+            result.live_taken_at = None
+        result.result = new_value
+        result.result_note = _clean(form.result_note)
+        result.previous_result = parse_number(form.previous_result.data)
+        result.previous_result_note = _clean(form.previous_result_note)
+        result.benchmark = _clean(form.benchmark)
+        result.notes = _clean(form.notes)
+        result.updated_by = current_user
+        db.session.commit()
+        flash(f"Saved the {period.label} result for {kpi.name}", "success")
+        return redirect(url_for("reporting.dashboard", period=period.code) + f"#kpi-{kpi.id}")
+    return render_template("reporting/edit_kpi.html", form=form, source_form=source_form, period=period, kpi=kpi,
+                           sources=sorted(live.SOURCES.values(), key=lambda s: s.name))
+
+
+@bp.route("/<period>/kpis/<int:kpi_id>/source", methods=["POST"])
+@roles_required(PERFORMANCE_OFFICER)
+def edit_kpi_source(period, kpi_id):
+    period = _editable_period(period)
+    kpi = _of_year(db.session.get(Kpi, kpi_id), period)
+    if (locked := _locked(period)) is not None:
+        return locked
+    source_form = KpiSourceForm(prefix="source")
+    if source_form.validate_on_submit():
+        kpi.live_source = _clean(source_form.live_source) or None
+        db.session.commit()
+        flash(f"Saved the live source for {kpi.name}", "success")
+        return redirect(url_for("reporting.edit_kpi", period=period.code, kpi_id=kpi.id))
+    form = KpiResultForm(obj=services.result_for(period, kpi))
+    return render_template("reporting/edit_kpi.html", form=form, source_form=source_form, period=period, kpi=kpi,
+                           sources=sorted(live.SOURCES.values(), key=lambda s: s.name)), 400
+
+
+@bp.route("/<period>/actions/<int:action_id>/edit", methods=["GET", "POST"])
+@roles_required(PERFORMANCE_OFFICER)
+def edit_action(period, action_id):
+    period = _editable_period(period)
+    action = _of_year(db.session.get(Action, action_id), period)
+    if (locked := _locked(period)) is not None:
+        return locked
+    update = services.action_update_for(period, action)
+    form = ActionUpdateForm(obj=update if request.method == "GET" else None)
+    if form.validate_on_submit():
+        update = services.action_update_for(period, action, create=True)
+        update.rag = form.rag.data or ""
+        update.commentary = _clean(form.commentary)
+        update.updated_by = current_user
+        db.session.commit()
+        flash("Saved the action's progress", "success")
+        return redirect(url_for("reporting.dashboard", period=period.code) + f"#action-{action.id}")
+    return render_template("reporting/edit_action.html", form=form, period=period, action=action)
+
+
+@bp.route("/<period>/risks/<int:risk_id>/edit", methods=["GET", "POST"])
+@roles_required(PERFORMANCE_OFFICER)
+def edit_risk(period, risk_id):
+    period = _editable_period(period)
+    risk = _of_year(db.session.get(Risk, risk_id), period)
+    if (locked := _locked(period)) is not None:
+        return locked
+    assessment = services.risk_assessment_for(period, risk)
+    form = RiskAssessmentForm(obj=assessment if request.method == "GET" else None)
+    if request.method == "GET" and assessment is not None:
+        form.likelihood.data = str(assessment.likelihood or "")
+        form.impact.data = str(assessment.impact or "")
+        form.score.data = str(assessment.score or "")
+    if form.validate_on_submit():
+        assessment = services.risk_assessment_for(period, risk, create=True)
+        assessment.likelihood = int(form.likelihood.data) if form.likelihood.data else None
+        assessment.impact = int(form.impact.data) if form.impact.data else None
+        assessment.score = form.computed_score
+        assessment.controls = _clean(form.controls)
+        assessment.updated_by = current_user
+        db.session.commit()
+        flash(f"Saved the {period.label} assessment of {risk.code}", "success")
+        return redirect(url_for("reporting.dashboard", period=period.code) + f"#risk-{risk.id}")
+    return render_template("reporting/edit_risk.html", form=form, period=period, risk=risk)
+
+
+@bp.route("/<period>/priorities/<int:priority_id>/edit", methods=["GET", "POST"])
+@roles_required(PERFORMANCE_OFFICER)
+def edit_priority(period, priority_id):
+    period = _editable_period(period)
+    priority = db.session.get(Priority, priority_id)
+    if priority is None or priority.year_start != period.year_start:
+        abort(404)
+    if (locked := _locked(period)) is not None:
+        return locked
+    update = services.priority_update_for(period, priority)
+    form = PriorityUpdateForm(obj=update if request.method == "GET" else None)
+    if form.validate_on_submit():
+        update = services.priority_update_for(period, priority, create=True)
+        update.actions_commentary = _clean(form.actions_commentary)
+        update.kpi_commentary = _clean(form.kpi_commentary)
+        update.risk_commentary = _clean(form.risk_commentary)
+        db.session.commit()
+        flash(f"Saved the commentary for {priority.title}", "success")
+        return redirect(url_for("reporting.dashboard", period=period.code) + f"#priority-{priority.id}")
+    return render_template("reporting/edit_priority.html", form=form, period=period, priority=priority)
+
+
+def _line(model, period, line_id):
+    if line_id is None:
+        return None
+    line = db.session.get(model, line_id)
+    if line is None or line.period_id != period.id:
+        abort(404)
+    return line
+
+
+@bp.route("/<period>/budget/new", methods=["GET", "POST"])
+@roles_required(PERFORMANCE_OFFICER)
+def new_budget_line(period):
+    return _budget_line(period, None)
+
+
+@bp.route("/<period>/budget/<int:line_id>/edit", methods=["GET", "POST"])
+@roles_required(PERFORMANCE_OFFICER)
+def edit_budget_line(period, line_id):
+    return _budget_line(period, line_id)
+
+
+def _budget_line(period, line_id):
+    period = _editable_period(period)
+    line = _line(BudgetLine, period, line_id)
+    if (locked := _locked(period)) is not None:
+        return locked
+    form = BudgetLineForm(obj=line if request.method == "GET" else None)
+    if request.method == "GET" and line is not None:
+        for name in ("revised_budget", "forecast", "reserve_movements"):
+            getattr(form, name).data = services.format_number(getattr(line, name)).replace(",", "")
+    if form.validate_on_submit():
+        if line is None:
+            line = BudgetLine(period=period, position=len(period.budget_lines) + 1)
+            db.session.add(line)
+        line.service = _clean(form.service)
+        line.revised_budget = parse_number(form.revised_budget.data)
+        line.forecast = parse_number(form.forecast.data)
+        line.reserve_movements = parse_number(form.reserve_movements.data) or 0.0
+        line.commentary = _clean(form.commentary)
+        # Figures typed by an officer are the figures: nothing "published" differs from them.
+        line.published_variance = line.published_forecast_after_reserves = None
+        line.published_variance_after_reserves = None
+        db.session.commit()
+        flash(f"Saved the budget line for {line.service}", "success")
+        return redirect(url_for("reporting.dashboard", period=period.code) + "#budget")
+    return render_template("reporting/edit_line.html", form=form, period=period, line=line, kind="budget line")
+
+
+@bp.route("/<period>/savings/new", methods=["GET", "POST"])
+@roles_required(PERFORMANCE_OFFICER)
+def new_saving_line(period):
+    return _saving_line(period, None)
+
+
+@bp.route("/<period>/savings/<int:line_id>/edit", methods=["GET", "POST"])
+@roles_required(PERFORMANCE_OFFICER)
+def edit_saving_line(period, line_id):
+    return _saving_line(period, line_id)
+
+
+def _saving_line(period, line_id):
+    period = _editable_period(period)
+    line = _line(SavingLine, period, line_id)
+    if (locked := _locked(period)) is not None:
+        return locked
+    form = SavingLineForm(obj=line if request.method == "GET" else None)
+    if request.method == "GET" and line is not None:
+        for name in ("saving", "forecast"):
+            getattr(form, name).data = services.format_number(getattr(line, name)).replace(",", "")
+    if form.validate_on_submit():
+        if line is None:
+            line = SavingLine(period=period, position=len(period.saving_lines) + 1)
+            db.session.add(line)
+        line.ref = _clean(form.ref)
+        line.service_area = _clean(form.service_area)
+        line.description = _clean(form.description)
+        line.saving = parse_number(form.saving.data)
+        line.forecast = parse_number(form.forecast.data)
+        line.comment = _clean(form.comment)
+        db.session.commit()
+        flash(f"Saved savings line {line.ref}", "success")
+        return redirect(url_for("reporting.dashboard", period=period.code) + "#savings")
+    return render_template("reporting/edit_line.html", form=form, period=period, line=line, kind="savings line")
+
+
+@bp.route("/<period>/import", methods=["GET", "POST"])
+@roles_required(PERFORMANCE_OFFICER)
+def import_results(period):
+    period = _editable_period(period)
+    if (locked := _locked(period)) is not None:
+        return locked
+    form = ImportForm()
+    outcome = None
+    if form.validate_on_submit():
+        upload = form.file.data
+        outcome = importer.import_results(upload.filename, upload.read(), user=current_user, allowed_period=period)
+        if outcome.ok:
+            flash(f"Imported {outcome.changed} KPI result{'s' if outcome.changed != 1 else ''} for {period.label}",
+                  "success")
+            return redirect(url_for("reporting.dashboard", period=period.code))
+        form.file.errors.append(
+            "The file was not imported: nothing has been changed. Correct the rows listed below and try again"
+        )
+    kpis = services.kpis_for_year(period.year_start)
+    return render_template("reporting/import.html", form=form, period=period, outcome=outcome, kpis=kpis,
+                           status=400 if outcome and not outcome.ok else 200), (400 if outcome and not outcome.ok else 200)
+
+
+@bp.route("/<period>/live", methods=["POST"])
+@roles_required(PERFORMANCE_OFFICER)
+def take_live(period):
+    period = _editable_period(period)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if (locked := _locked(period)) is not None:
+        return locked
+    taken, unavailable = services.take_live_results(period, current_user)
+    if taken:
+        flash("Live results taken: " + "; ".join(f"{kpi.name}: {services.format_number(value)}" for kpi, value in taken),
+              "success")
+    for kpi, message in unavailable:
+        flash(f"{kpi.name}: source not available ({message}). The entered result is kept.", "info")
+    if not taken and not unavailable:
+        flash("No KPI in this delivery plan has a live source", "info")
+    return redirect(url_for("reporting.dashboard", period=period.code))
+
+
+# --- Workflow -------------------------------------------------------------------------------------------
+
+def _workflow(period_code, action, done_message):
+    period = _editable_period(period_code)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        action(period, current_user)
+    except services.WorkflowError as exc:
+        flash(str(exc), "info")
+    else:
+        flash(done_message.format(label=period.label), "success")
+    return redirect(url_for("reporting.dashboard", period=period.code))
+
+
+@bp.route("/<period>/submit", methods=["POST"])
+@roles_required(PERFORMANCE_OFFICER)
+def submit(period):
+    return _workflow(period, services.submit, "The report for {label} has been submitted for approval")
+
+
+@bp.route("/<period>/approve", methods=["POST"])
+@roles_required(PERFORMANCE_OFFICER)
+def approve(period):
+    return _workflow(period, services.approve, "The report for {label} is approved and published")
+
+
+@bp.route("/<period>/return", methods=["GET", "POST"])
+@roles_required(PERFORMANCE_OFFICER)
+def return_report(period):
+    period = _editable_period(period)
+    form = ReturnForm()
+    if form.validate_on_submit():
+        try:
+            services.return_to_draft(period, current_user, _clean(form.reason))
+        except services.WorkflowError as exc:
+            flash(str(exc), "info")
+        else:
+            flash(f"The report for {period.label} is back in draft", "success")
+        return redirect(url_for("reporting.dashboard", period=period.code))
+    return render_template("reporting/return.html", form=form, period=period)

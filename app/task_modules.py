@@ -1,0 +1,2 @@
+"""Imports every module that defines background tasks, so a worker knows them all."""
+from .directory import tasks as directory_tasks  # noqa: F401

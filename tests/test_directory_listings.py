@@ -1,0 +1,232 @@
+"""Groups keeping their listings up to date, and officers moderating: what each of them sees."""
+import json
+import re
+from datetime import timedelta
+
+import pytest
+
+from app.auth.models import User
+from app.directory import services
+from app.directory.models import ListingChange, ListingVersion, Organisation, ProblemReport
+from app.extensions import db
+from app.timeutil import utcnow
+
+from .conftest import TEST_PASSWORD, csrf_token, post_form, sign_in
+from .directory_helpers import add_postcodes, make_listing
+
+
+@pytest.fixture
+def food_bank(app, wards, taxonomies):
+    add_postcodes()
+    return make_listing("Colindale Food Bank", description="Free food parcels", categories=["Food"], postcode="NW9 4EW")
+
+
+@pytest.fixture
+def editor(make_user, food_bank):
+    return make_user("group_editor", email="editor@foodbank.example", organisations=[food_bank])
+
+
+def edit_form_data(client, slug):
+    """What the edit form holds now, as a browser would send it back."""
+    html = client.get(f"/directory/{slug}/edit").get_data(as_text=True)
+    data = {}
+    for tag in re.findall(r"<input[^>]+>", html):
+        name = re.search(r'name="([^"]+)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        if not name:
+            continue
+        if 'type="checkbox"' in tag or 'type="radio"' in tag:
+            if "checked" in tag:
+                data.setdefault(name.group(1), []).append(value.group(1))
+        else:
+            data[name.group(1)] = value.group(1) if value else ""
+    for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', html, re.S):
+        data[name] = body.strip()
+    import html as html_lib
+
+    return {key: ([html_lib.unescape(v) for v in value] if isinstance(value, list) else html_lib.unescape(value)) for key, value in data.items()}
+
+
+def test_editor_change_waits_for_approval_then_is_published(app, client, editor, food_bank, make_user, outbox):
+    sign_in(client, editor.email)
+    data = edit_form_data(client, food_bank.slug)
+    assert data["name"] == "Colindale Food Bank" and data["postcode"] == "NW9 4EW"
+    data.update(description="Free food parcels and hot meals on Wednesdays", we_opens="10:00", we_closes="14:00")
+    response = client.post(f"/directory/{food_bank.slug}/edit", data=data)
+    assert response.status_code == 302
+    # Not public yet.
+    assert "hot meals" not in client.get(f"/directory/{food_bank.slug}").get_data(as_text=True)
+    assert "waiting for an officer" in client.get("/directory/mine").get_data(as_text=True)
+
+    officer_client = app.test_client()
+    officer = make_user("strategy_officer")
+    sign_in(officer_client, officer.email)
+    change = db.session.scalar(db.select(ListingChange).where(ListingChange.status == "pending"))
+    review = officer_client.get(f"/directory/moderation/{change.id}").get_data(as_text=True)
+    assert "Free food parcels and hot meals on Wednesdays" in review and "Changed" in review
+    response = post_form(officer_client, f"/directory/moderation/{change.id}", {"decision": "approve"})
+    assert response.status_code == 302
+
+    page = client.get(f"/directory/{food_bank.slug}").get_data(as_text=True)
+    assert "hot meals on Wednesdays" in page and "Wednesday: 10:00 to 14:00" in page
+    db.session.refresh(food_bank)
+    assert food_bank.version == 2
+    assert outbox[-1].to == [editor.email] and "was approved" in outbox[-1].subject
+    history = client.get(f"/directory/{food_bank.slug}/history").get_data(as_text=True)
+    assert "Version 2" in history and "Opening hours" in history and officer.name in history
+
+
+def test_rejection_needs_a_reason_and_tells_the_group(app, client, editor, food_bank, make_user, outbox):
+    sign_in(client, editor.email)
+    data = edit_form_data(client, food_bank.slug)
+    data["description"] = "Spam spam spam"
+    client.post(f"/directory/{food_bank.slug}/edit", data=data)
+    officer_client = app.test_client()
+    sign_in(officer_client, make_user("strategy_officer").email)
+    change = db.session.scalar(db.select(ListingChange))
+    page = post_form(officer_client, f"/directory/moderation/{change.id}", {"decision": "reject"}).get_data(as_text=True)
+    assert "Enter the reason for rejecting this change" in page
+    post_form(officer_client, f"/directory/moderation/{change.id}", {"decision": "reject", "reason": "This is not a description"})
+    assert outbox[-1].to == [editor.email] and "not approved" in outbox[-1].subject
+    assert "This is not a description" in outbox[-1].body
+    db.session.refresh(food_bank)
+    assert food_bank.version == 1 and food_bank.description == "Free food parcels"
+
+
+def test_second_editor_gets_a_conflict_page_and_nothing_is_lost(app, client, editor, food_bank, make_user):
+    other = make_user("group_editor", email="second@foodbank.example", organisations=[food_bank])
+    second = app.test_client()
+    sign_in(client, editor.email)
+    sign_in(second, other.email)
+    mine = edit_form_data(client, food_bank.slug)
+    theirs = edit_form_data(second, food_bank.slug)
+    mine["description"] = "First editor's words"
+    assert client.post(f"/directory/{food_bank.slug}/edit", data=mine).status_code == 302
+    theirs["description"] = "Second editor's words"
+    response = second.post(f"/directory/{food_bank.slug}/edit", data=theirs)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Someone else changed this listing while you were editing" in page
+    assert "First editor&#39;s words" in page and "Second editor&#39;s words" in page
+    pending = db.session.scalar(db.select(ListingChange))
+    assert json.loads(pending.payload)["organisation"]["description"] == "First editor's words"
+
+
+def test_officer_cannot_approve_an_edit_made_on_an_old_version(app, client, editor, food_bank, make_user):
+    sign_in(client, editor.email)
+    data = edit_form_data(client, food_bank.slug)
+    data["description"] = "Editor's change"
+    client.post(f"/directory/{food_bank.slug}/edit", data=data)
+    officer_client = app.test_client()
+    sign_in(officer_client, make_user("strategy_officer").email)
+    # The officer edits the published listing directly in the meantime.
+    officer_data = edit_form_data(officer_client, food_bank.slug)
+    officer_data["phone"] = "020 8359 2000"
+    assert officer_client.post(f"/directory/{food_bank.slug}/edit", data=officer_data).status_code == 302
+    change = db.session.scalar(db.select(ListingChange))
+    page = post_form(officer_client, f"/directory/moderation/{change.id}", {"decision": "approve"}).get_data(as_text=True)
+    assert "has changed since this edit was made" in page
+    db.session.refresh(food_bank)
+    assert food_bank.phone == "020 8359 2000" and food_bank.description == "Free food parcels"
+
+
+def test_editor_cannot_edit_another_groups_listing(app, client, editor, wards, taxonomies):
+    other = make_listing("Hendon Youth Club")
+    sign_in(client, editor.email)
+    assert client.get(f"/directory/{other.slug}/edit").status_code == 403
+    assert post_form(client, f"/directory/{other.slug}/confirm", {}, form_url="/directory/mine").status_code == 403
+
+
+def test_listing_form_answers_bad_input_clearly(client, editor, food_bank):
+    sign_in(client, editor.email)
+    data = edit_form_data(client, food_bank.slug)
+    data.update(name="", website="not a site", phone="12", charity_number="ABC", company_number="1234ABCD",
+                postcode="XYZ", mo_opens="25:00", mo_closes="09:00", tu_opens="10:00", tu_closes="09:00",
+                minimum_age="30", maximum_age="20")
+    response = client.post(f"/directory/{food_bank.slug}/edit", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    for message in ["Enter the name of the organisation", "Enter a web address starting with https://",
+                    "Enter a phone number", "Enter a registered charity number", "Enter a company number of 8 characters",
+                    "Enter a real postcode", "Enter the opening time on Monday as a 24-hour time",
+                    "The closing time on Tuesday must be after the opening time",
+                    "Oldest age must be the same as or more than the youngest age"]:
+        assert message in page, message
+
+
+@pytest.mark.parametrize("value, expected", [("1012345", "1012345"), ("sc 012345", "SC012345"), ("NIC100123", "NIC100123"), ("1012345-1", "1012345-1")])
+def test_charity_numbers_are_normalised(value, expected):
+    assert services.normalise_charity_number(value) == expected
+
+
+@pytest.mark.parametrize("value, expected", [("1234567", "01234567"), ("sc123456", "SC123456"), ("OC301234", "OC301234")])
+def test_company_numbers_are_normalised(value, expected):
+    assert services.normalise_company_number(value) == expected
+
+
+def test_new_group_registers_and_is_invited_when_approved(app, client, wards, taxonomies, make_user, outbox):
+    add_postcodes()
+    token = csrf_token(client, "/directory/register")
+    response = client.post("/directory/register", data={
+        "csrf_token": token, "contact_name": "Amira Khan", "contact_email": "amira@newgroup.example", "contact_role": "Chair",
+        "name": "Burnt Oak Knit and Natter", "description": "Knitting and friendship for older residents", "kind": "vcfs",
+        "status": "active", "service_name": "Tuesday knitting circle", "service_description": "Bring wool, or borrow ours",
+        "categories": ["category/older-people"], "address_1": "Library, Watling Avenue", "city": "London", "postcode": "NW9 4EW",
+        "tu_opens": "14:00", "tu_closes": "16:00",
+    })
+    assert "Registration sent" in response.get_data(as_text=True)
+    assert client.get("/directory/?q=knitting").get_data(as_text=True).count("Burnt Oak Knit") == 0
+
+    officer_client = app.test_client()
+    sign_in(officer_client, make_user("strategy_officer").email)
+    change = db.session.scalar(db.select(ListingChange).where(ListingChange.kind == "register"))
+    assert "Tuesday knitting circle" in officer_client.get(f"/directory/moderation/{change.id}").get_data(as_text=True)
+    post_form(officer_client, f"/directory/moderation/{change.id}", {"decision": "approve"})
+    assert "Burnt Oak Knit and Natter" in client.get("/directory/?q=knitting").get_data(as_text=True)
+    invited = User.by_email("amira@newgroup.example")
+    assert invited.role == "group_editor" and [o.name for o in invited.organisations] == ["Burnt Oak Knit and Natter"]
+    assert outbox[-1].to == ["amira@newgroup.example"] and "invited" in outbox[-1].subject
+
+
+def test_claiming_a_listing(app, client, food_bank, make_user, outbox):
+    page = post_form(client, f"/directory/{food_bank.slug}/claim", {
+        "contact_name": "Tom Reed", "contact_email": "Tom@FoodBank.example", "contact_role": "Coordinator",
+        "message": "I am named on our website's team page",
+    }).get_data(as_text=True)
+    assert "Claim sent" in page
+    officer_client = app.test_client()
+    sign_in(officer_client, make_user("strategy_officer").email)
+    change = db.session.scalar(db.select(ListingChange).where(ListingChange.kind == "claim"))
+    post_form(officer_client, f"/directory/moderation/{change.id}", {"decision": "approve"})
+    assert User.by_email("tom@foodbank.example").organisations == [food_bank]
+
+
+def test_report_a_problem_reaches_the_group_and_the_officers(client, editor, food_bank, outbox):
+    page = post_form(client, f"/directory/{food_bank.slug}/report-a-problem", {
+        "problem": "wrong-hours", "details": "They now open on Thursdays", "reporter_email": "resident@example.org",
+    }).get_data(as_text=True)
+    assert "Report sent" in page
+    assert sorted(m.to[0] for m in outbox) == ["community@barnet.example", "editor@foodbank.example"]
+    assert "They now open on Thursdays" in outbox[0].body
+    assert db.session.scalar(db.select(ProblemReport)).problem == "wrong-hours"
+    page = post_form(client, f"/directory/{food_bank.slug}/report-a-problem", {"details": ""}).get_data(as_text=True)
+    assert "Select what is wrong" in page and "Tell us what is wrong" in page
+
+
+def test_confirming_a_listing_and_reminders_for_stale_ones(app, client, editor, food_bank, outbox, make_user):
+    food_bank.last_verified_at = utcnow() - timedelta(days=200)
+    db.session.commit()
+    officer_client = app.test_client()
+    sign_in(officer_client, make_user("strategy_officer").email)
+    assert food_bank.name in officer_client.get("/directory/needs-checking").get_data(as_text=True)
+
+    result = app.test_cli_runner().invoke(args=["directory", "send-reminders"])
+    assert "Queued verification reminders for 1 listings" in result.output
+    assert outbox[-1].to == [editor.email] and "still right" in outbox[-1].subject
+    # Not again within the month.
+    app.test_cli_runner().invoke(args=["directory", "send-reminders"])
+    assert len(outbox) == 1
+
+    sign_in(client, editor.email)
+    assert post_form(client, f"/directory/{food_bank.slug}/confirm", {}, form_url="/directory/mine").status_code == 302
+    assert food_bank.name not in officer_client.get("/directory/needs-checking").get_data(as_text=True)

@@ -1,0 +1,138 @@
+"""Maps: no CDN, strict CSP, points as compact JSON, the ward choropleth and its fallback, ward pages."""
+import json
+import re
+
+import pytest
+
+from .conftest import GEO_DIR
+from .directory_helpers import add_postcodes, make_listing
+
+
+@pytest.fixture
+def places(app, wards, taxonomies):
+    add_postcodes()
+    make_listing("Colindale Food Bank", categories=["Food"], postcode="NW9 4EW")
+    make_listing("Hendon Youth Club", categories=["Youth"], postcode="NW4 4BG")
+    make_listing("Hendon Refuge", categories=["Domestic abuse"], postcode="NW4 4BG", confidential=True)
+    make_listing("Draft Group", postcode="NW4 4BG", published=False)
+
+
+@pytest.fixture
+def boundaries(app, wards):
+    result = app.test_cli_runner().invoke(args=["geo", "import-wards", str(GEO_DIR / "barnet_wards_2022.geojson")])
+    assert result.exit_code == 0, result.output
+
+
+def test_map_page_loads_nothing_from_a_cdn_and_runs_under_the_csp(client, places):
+    response = client.get("/maps/directory")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "cdn" not in html.lower() and "jquery" not in html.lower() and "bootstrap" not in html.lower()
+    nonce = re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"]).group(1)
+    scripts = re.findall(r"<script([^>]*)>", html)
+    assert any(f'nonce="{nonce}"' in attrs for attrs in scripts)  # folium's map script
+    assert all('src="/static/' in attrs or f'nonce="{nonce}"' in attrs for attrs in scripts)
+    assert 'src="/static/vendor/leaflet/leaflet.js"' in html and "L.map(" in html
+    # The points are not in the page: they are fetched.
+    assert "Colindale Food Bank" not in html.split("<table")[0]
+    assert 'data-points-url="/maps/directory/points.json"' in html
+
+
+def test_points_are_compact_and_leave_out_hidden_places(client, places):
+    data = client.get("/maps/directory/points.json").get_json()
+    assert data["fields"] == ["lat", "lon", "name", "slug"]
+    assert sorted(point[2] for point in data["points"]) == ["Colindale Food Bank", "Hendon Youth Club"]
+    food = client.get("/maps/directory/points.json?category=category/food").get_json()
+    assert [point[2] for point in food["points"]] == ["Colindale Food Bank"]
+    in_hendon = client.get("/maps/directory/points.json?ward=E05013643").get_json()
+    assert [point[2] for point in in_hendon["points"]] == ["Hendon Youth Club"]
+
+
+def test_choropleth_shades_ward_boundaries_with_a_key_and_a_table(client, places, boundaries):
+    html = client.get("/maps/wards").get_data(as_text=True)
+    script = html[html.index("L.map("):]
+    assert script.count('"type": "Feature"') == 24 or script.count('"Feature"') >= 24
+    assert "Colindale North" in script and "#eff3ff" in script
+    assert "Key" in html and "portal-legend__swatch--1" in html
+    table = html[html.index("<table"):]
+    assert re.search(r"Colindale North</a></th>\s*<td[^>]*>1</td>", table)
+    assert re.search(r"Hendon</a></th>\s*<td[^>]*>1</td>", table)  # the refuge's address does not count
+    assert "circle at its centre" not in html
+
+
+def test_without_boundaries_the_map_falls_back_to_labelled_circles(client, places):
+    add_postcodes()
+    html = client.get("/maps/wards").get_data(as_text=True)
+    assert "Ward boundaries have not been imported, so each ward is shown as a circle" in html
+    assert "L.circleMarker(" in html
+
+
+def test_2002_wards_and_unknown_measures(client, places):
+    html = client.get("/maps/wards?set=2002").get_data(as_text=True)
+    assert "Hale" in html and "Wards 2002 to 2022" in html
+    assert client.get("/maps/wards?measure=nonsense").status_code == 404
+
+
+def test_ward_page_lists_what_is_in_the_ward(client, places, boundaries):
+    html = client.get("/wards/E05013643").get_data(as_text=True)
+    assert "Community organisations (1)" in html and "Hendon Youth Club" in html
+    assert "Hendon Refuge" not in html and "Draft Group" not in html
+    assert 'data-points-url="/maps/directory/points.json?ward=E05013643"' in html
+
+
+def test_borough_overview_counts_every_ward(client, places):
+    html = client.get("/wards").get_data(as_text=True)
+    assert "Community organisations" in html
+    assert re.search(r"Borough</th>\s*<td[^>]*>2</td>", html)
+
+
+def test_attribution_is_shown_where_ons_data_is(client, places):
+    for path in ["/maps/wards", "/maps/directory", "/wards", "/wards/E05013643"]:
+        assert "Source: Office for National Statistics licensed under the Open Government Licence v.3.0." in client.get(path).get_data(as_text=True)
+
+
+def test_assets_map_and_ward_counts(client, app, wards, taxonomies, boundaries):
+    from app.assets.models import CommunityAsset
+    from app.extensions import db
+
+    add_postcodes()
+    db.session.add_all([
+        CommunityAsset(name="Hendon Library", category="Spaces", kind="library", owner="council", postcode="NW4 4BG",
+                       lat=51.588264, lon=-0.229251, ward_code="E05013643"),
+        CommunityAsset(name="Hidden Hall", category="Spaces", kind="other", postcode="NW4 4BG", lat=51.5, lon=-0.2,
+                       published=False),
+    ])
+    db.session.commit()
+    html = client.get("/maps/assets").get_data(as_text=True)
+    assert "Hendon Library" in html and "Hidden Hall" not in html
+    points = client.get("/maps/assets/points.json").get_json()
+    assert [p[2] for p in points["points"]] == ["Hendon Library"]
+    assert points["listing_url"].endswith("/SLUG")
+    ward_page = client.get("/wards/E05013643").get_data(as_text=True)
+    assert "Community assets (1)" in ward_page and "Hendon Library" in ward_page
+    choropleth = client.get("/maps/wards?measure=assets").get_data(as_text=True)
+    assert "Community assets by ward" in choropleth
+
+
+def test_ward_pages_count_ctn_members_without_naming_them(client, places):
+    from datetime import datetime
+
+    from app.ctn.models import Meeting, Member
+    from app.extensions import db
+
+    db.session.add_all([
+        Member(name="Priya Shah", email="priya@example.org", email_key="priya@example.org", sector="vcfs",
+               ward_code="E05013643", status="confirmed"),
+        Member(name="Not Yet", email="pending@example.org", email_key="pending@example.org", sector="vcfs",
+               ward_code="E05013643", status="pending"),
+        Meeting(title="CTN open forum: food security", starts_at=datetime(2026, 12, 3, 10), ends_at=datetime(2026, 12, 3, 12),
+                venue_name="Hendon Town Hall", venue_postcode="NW4 4BG", ward_code="E05013643"),
+    ])
+    db.session.commit()
+    html = client.get("/wards/E05013643").get_data(as_text=True)
+    assert "CTN meetings (1)" in html and "CTN open forum: food security" in html
+    assert re.search(r"CTN members\s*</dt>\s*<dd[^>]*>\s*1\s*</dd>", html)
+    assert "Priya" not in html and "priya@example.org" not in html
+    overview = client.get("/wards").get_data(as_text=True)
+    assert "CTN members" in overview and "CTN meetings" in overview
+    assert "CTN members by ward" in client.get("/maps/wards?measure=members").get_data(as_text=True)
