@@ -5,10 +5,17 @@ from pathlib import Path
 from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.routing import IntegerConverter
 
 from config import BASE_DIR, DEV_SECRET_KEY, INSTANCE_DIR, config_for
 
 from .extensions import csrf, db, limiter, login_manager, mail, migrate
+
+
+class DatabaseIntegerConverter(IntegerConverter):
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 class InsecureConfiguration(RuntimeError):
@@ -22,6 +29,8 @@ def create_app(config_name=None, **overrides):
         static_folder=str(BASE_DIR / "static"),
         template_folder=str(BASE_DIR / "templates"),
     )
+    # Record ids in URLs fit a database integer: a larger number is a 404, never a database error.
+    app.url_map.converters["int"] = DatabaseIntegerConverter
     app.config.from_object(config_for(config_name))
     app.config.update(overrides)
     _refuse_insecure_production(app)
@@ -80,6 +89,7 @@ def _register_blueprints(app):
     from .api.views import bp as api_bp
     from .assets.views import bp as assets_bp
     from .auth.views import bp as auth_bp
+    from .bulletins.views import bp as bulletins_bp
     from .covenant.views import bp as covenant_bp
     from .ctn.views import bp as ctn_bp
     from .directory.import_views import export_bp as directory_export_bp
@@ -98,6 +108,7 @@ def _register_blueprints(app):
     app.register_blueprint(places_bp)
     app.register_blueprint(maps_bp)
     app.register_blueprint(ctn_bp)
+    app.register_blueprint(bulletins_bp)
     app.register_blueprint(covenant_bp)
     app.register_blueprint(assets_bp)
     app.register_blueprint(reporting_bp)
@@ -106,6 +117,8 @@ def _register_blueprints(app):
 
 def _register_cli(app):
     from .auth.cli import users_cli
+    from .backup import backup_cli
+    from .bulletins.cli import bulletins_cli
     from .covenant.cli import covenant_cli
     from .directory.cli import directory_cli
     from .places.cli import geo_cli
@@ -114,6 +127,8 @@ def _register_cli(app):
     from seed.cli import seed_cli
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(backup_cli)
+    app.cli.add_command(bulletins_cli)
     app.cli.add_command(covenant_cli)
     app.cli.add_command(directory_cli)
     app.cli.add_command(tasks_cli)

@@ -29,6 +29,7 @@ from .ctn.models import (  # noqa: F401
     Suppression,
     ThemePlanEntry,
 )
+from .bulletins.models import Bulletin, BulletinDelivery, BulletinItem  # noqa: F401
 from .reporting.models import (  # noqa: F401
     Action,
     ActionUpdate,

@@ -55,17 +55,21 @@ def gunicorn(database_url, instance, workers=2):
     env = {**os.environ, "DATABASE_URL": database_url, "PORTAL_INSTANCE_DIR": instance, "LOG_LEVEL": "WARNING",
            "LOGIN_IP_RATE_LIMIT": "100000 per minute"}
     process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
+        [str(Path(sys.executable).parent / "gunicorn"), "-w", str(workers), "-k", "gthread", "--threads", "4",
+         "--backlog", "512", "-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
         cwd=ROOT, env=env,
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        deadline = time.monotonic() + 60
+        while True:
             try:
-                urllib.request.urlopen(base + "/healthz", timeout=1).read()
+                urllib.request.urlopen(base + "/healthz", timeout=5).read()
                 break
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.1)
+            except OSError:  # not listening yet, or its workers still starting
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
         yield base
     finally:
         process.terminate()

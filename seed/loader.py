@@ -90,6 +90,7 @@ MODULE_DEMO_LOADERS = [
     "app.assets.demo:load_demo",
     "app.covenant.demo:load_demo",
     "app.ctn.demo:load_demo",
+    "app.bulletins.demo:load_demo",
     "app.reporting.demo:load_demo",
 ]
 

@@ -4,6 +4,7 @@ A route whose view does not declare its access (public, signed_in or roles_requi
 test, so a new page cannot be added without deciding who may see it.
 """
 import pytest
+from werkzeug.routing import IntegerConverter
 
 from app.security import PUBLIC, ROLES, SIGNED_IN
 
@@ -20,6 +21,8 @@ EXPECTED_OVERRIDES = {
     "auth.accept_invitation": 400,
     # CTN: a made-up confirmation link explains that it does not work.
     "ctn.confirm": 400,
+    # Bulletins: a made-up one-click unsubscribe token explains that the link does not work.
+    "bulletins.unsubscribe": 400,
 }
 # Someone already signed in who opens the sign-in page is sent on to their account.
 SIGNED_IN_OVERRIDES = {"auth.sign_in": 302}
@@ -47,8 +50,8 @@ def _url_for(rule, user_ids):
         elif argument in SAMPLE_ARGS:
             values[argument] = SAMPLE_ARGS[argument]
         else:
-            converter = type(rule._converters[argument]).__name__
-            values[argument] = 987654 if converter == "IntegerConverter" else "no-such-record"
+            numeric = isinstance(rule._converters[argument], IntegerConverter)
+            values[argument] = 987654 if numeric else "no-such-record"
             missing = True
     return rule.build(values)[1], missing
 
@@ -90,6 +93,11 @@ def test_role_by_route_matrix(app, make_user, organisation, wards, visitor):
         response = client.get(url)
         expected = _expected(view, endpoint, visitor, missing)
         checked += 1
+        # Security headers on every answer, and the strict policy on every page.
+        if "nosniff" != response.headers.get("X-Content-Type-Options") or "frame-ancestors 'none'" not in response.headers.get("Content-Security-Policy", ""):
+            problems.append(f"GET {url} ({endpoint}) as {visitor}: security headers missing")
+        if response.mimetype == "text/html" and "unsafe-inline" in response.headers["Content-Security-Policy"]:
+            problems.append(f"GET {url} ({endpoint}) as {visitor}: unsafe-inline in the CSP")
         if response.status_code != expected:
             problems.append(f"GET {url} ({endpoint}) as {visitor}: {response.status_code}, expected {expected}")
         elif expected == 302 and visitor == "anonymous":

@@ -141,7 +141,7 @@ def search_services(words):
     """
     if not directory_search.WORD_RE.search(words or ""):
         return None
-    clause, _rank, fts = directory_search._word_filter(words)
+    clause, _rank, fts = directory_search.word_filter(words)
     if fts is not None:
         return Service.organisation_id.in_(db.select(fts.c.org_id))
     return clause

@@ -3,7 +3,6 @@ from datetime import date
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
-    GovDateInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -14,6 +13,7 @@ from wtforms import BooleanField, Field, RadioField, SelectField, StringField, S
 from wtforms.validators import URL, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..places.services import normalise_postcode
+from ..widgets import GovDateInput
 from .models import CATEGORIES, KINDS, OWNERS
 from .services import BODY_TYPES, MIN_UNINCORPORATED_MEMBERS, eligibility_problems
 

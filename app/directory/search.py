@@ -69,8 +69,10 @@ def _fts_match_expression(words):
     return " ".join(f'"{token}"' for token in tokens[:-1]) + (f' "{tokens[-1]}"*' if tokens else "")
 
 
-def _word_filter(query_words):
-    """(where-clause or joinable subquery, rank expression, rank descending?) for the database in use."""
+def word_filter(query_words):
+    """How to match organisations by words on the database in use: (where-clause or None, order-by for the
+    ranking, subquery to join on org_id or None). PostgreSQL filters with a clause; SQLite joins the FTS5
+    match. Used by the directory search and the Open Referral API."""
     if db.engine.dialect.name == "postgresql":
         vector = db.func.to_tsvector(literal_column("'english'::regconfig"), Organisation.search_text)
         tsquery = db.func.websearch_to_tsquery(literal_column("'english'::regconfig"), query_words)
@@ -131,7 +133,7 @@ def search(query):
     words = (query.words or "").strip()
     word_clause = order = fts = None
     if words and WORD_RE.search(words):
-        word_clause, order, fts = _word_filter(words)
+        word_clause, order, fts = word_filter(words)
         if word_clause is not None:
             clauses.append(word_clause)
 

@@ -51,10 +51,13 @@ def cookies():
 @bp.route("/healthz")
 @public
 def healthz():
-    """For load balancers and monitoring: 200 when the database answers, 503 when it does not."""
+    """For load balancers and monitoring: 200 when the database answers a real read, 503 when it does not.
+
+    Reading the schema version (not just SELECT 1) also catches a locked SQLite file, and tells monitoring
+    which migration the database is at."""
     try:
-        db.session.execute(text("SELECT 1"))
+        version = db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
     except Exception:  # noqa: BLE001  (any database failure means unhealthy)
         db.session.rollback()
         return jsonify(status="unavailable", database="down"), 503
-    return jsonify(status="ok", database="up")
+    return jsonify(status="ok", database="up", schema=version)

@@ -96,7 +96,7 @@ def test_officer_moderation_pages_are_accessible(live_server, page, listings, ma
         assert run_axe(page) == [], path
     page.goto(live_server + "/directory/moderation")
     page.get_by_role("link", name="Colindale Food Bank").click()
-    assert page.get_by_text("Now with hot meals").is_visible()
+    page.get_by_text("Now with hot meals").wait_for()
     assert run_axe(page) == []
     page.get_by_label("Approve and publish").check()
     page.get_by_role("button", name="Save decision").click()

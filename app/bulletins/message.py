@@ -1,0 +1,195 @@
+"""Each recipient's e-mail: multipart/alternative (plain text + HTML), RFC 8058 one-click unsubscribe.
+
+The bulletin is rendered once (templates/email/bulletin.txt and .html) with placeholders for the two
+per-recipient links; `MessageFactory.build` then only substitutes the links and encodes the parts, so a
+send to thousands of members does not render a template per message. Both parts are base64 (no line-
+length limits to worry about, and fast); the result is a standard MIME message (tests parse it with
+`email.policy.default`).
+
+Headers on every bulletin message:
+- `Message-ID: <bulletin-B.delivery-D@domain>`: derived from the bulletin and delivery ids, so a copy sent
+  twice (see sender.py for the only way that can happen) carries the same id and can be recognised;
+- `List-Unsubscribe: <https://.../bulletins/unsubscribe/TOKEN>` and
+  `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058). RFC 8058 requires an https URI, so the
+  header's address is PUBLIC_BASE_URL with its scheme forced to https (the links in the body use
+  PUBLIC_BASE_URL as it is). The token is signed and names one delivery record: it is the only authority
+  the unsubscribe view needs;
+- `List-Id`, `Precedence: bulk`.
+"""
+import base64
+import hashlib
+import hmac
+import re
+from email.header import Header
+from email.utils import formataddr, formatdate, parseaddr
+from urllib.parse import urlsplit, urlunsplit
+
+from flask import current_app, has_request_context, render_template, url_for
+
+from .content import html_to_text, markdown_to_html, safe_link
+
+UNSUBSCRIBE_PLACEHOLDER = "@@UNSUBSCRIBE_URL@@"
+PREFERENCES_PLACEHOLDER = "@@PREFERENCES_URL@@"
+TOKEN_PLACEHOLDER = "TOKEN-PLACEHOLDER"
+
+
+def _token_key():
+    secret = current_app.config["SECRET_KEY"]
+    secret = secret.encode("utf-8") if isinstance(secret, str) else secret
+    return hmac.new(secret, b"bulletin-one-click-unsubscribe", hashlib.sha256).digest()
+
+
+def _signature(key, delivery_id):
+    digest = hmac.new(key, str(delivery_id).encode("ascii"), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:18]).decode("ascii")
+
+
+def unsubscribe_token(delivery_id, key=None):
+    """'<delivery id>.<HMAC-SHA256 of it under a key derived from SECRET_KEY>' (144 bits, URL-safe).
+
+    The token never expires (RFC 8058 links must keep working) and names one delivery record only."""
+    return f"{delivery_id}.{_signature(key or _token_key(), delivery_id)}"
+
+
+def delivery_id_from_token(token):
+    """The delivery id a token was signed for, or None for anything else."""
+    if not token or len(token) > 80 or "." not in token:
+        return None
+    number, _, signature = token.partition(".")
+    if not number.isdigit() or len(number) > 12:
+        return None
+    expected = _signature(_token_key(), int(number))
+    return int(number) if hmac.compare_digest(expected, signature) else None
+
+
+def _one_line(text):
+    return " ".join((text or "").split())
+
+
+def _https(url):
+    parts = urlsplit(url)
+    return urlunsplit(("https", parts.netloc, parts.path, parts.query, parts.fragment))
+
+
+def _render(template, **context):
+    context.setdefault("council_name", current_app.config["COUNCIL_NAME"])
+    context.setdefault("service_name", current_app.config["SERVICE_NAME"])
+    if has_request_context():
+        return render_template(template, **context)
+    with current_app.test_request_context("/", base_url=current_app.config["PUBLIC_BASE_URL"]):
+        return render_template(template, **context)
+
+
+def bulletin_context(bulletin, for_email=True):
+    """What the e-mail templates and the web pages show: sanitised HTML and text for each part."""
+    sections = []
+    for key, label, items in bulletin.items_by_section():
+        rendered = []
+        for item in items:
+            body_html = markdown_to_html(item.body, for_email=for_email)
+            rendered.append({
+                "title": _one_line(item.title),
+                "html": body_html,
+                "text": html_to_text(body_html),
+                "link": safe_link(item.link_url),
+            })
+        sections.append({"key": key, "label": label, "entries": rendered})
+    intro_html = markdown_to_html(bulletin.introduction, for_email=for_email)
+    return {
+        "bulletin": bulletin,
+        "subject": _one_line(bulletin.subject),
+        "introduction_html": intro_html,
+        "introduction_text": html_to_text(intro_html),
+        "sections": sections,
+    }
+
+
+class MessageFactory:
+    """Builds one bulletin's messages; create it once per send (inside an app context)."""
+
+    def __init__(self, bulletin, subject_prefix=""):
+        config = current_app.config
+        base = config["PUBLIC_BASE_URL"].rstrip("/")
+        context = bulletin_context(bulletin)
+        context.update(unsubscribe_url=UNSUBSCRIBE_PLACEHOLDER, preferences_url=PREFERENCES_PLACEHOLDER,
+                       archive_url=base + self._path("bulletins.bulletin", bulletin_id=bulletin.id))
+        self.text = _render("email/bulletin.txt", **context)
+        self.html = _render("email/bulletin.html", **context)
+        self.bulletin_id = bulletin.id
+        self.sender_header = config["MAIL_DEFAULT_SENDER"]
+        self.envelope_from = parseaddr(self.sender_header)[1]
+        self.domain = self.envelope_from.rpartition("@")[2] or urlsplit(base).hostname or "localhost"
+        subject = _one_line(subject_prefix + context["subject"])
+        charset = "us-ascii" if subject.isascii() else "utf-8"
+        self.subject_header = Header(subject, charset, header_name="Subject").encode()
+        self.unsubscribe_base = base + self._path("bulletins.unsubscribe", token=TOKEN_PLACEHOLDER)
+        self.header_unsubscribe_base = _https(self.unsubscribe_base)
+        # The same address as ctn.services.preferences_url(member), built once instead of per message.
+        self.preferences_base = base + self._path("ctn.preferences", prefs_token=TOKEN_PLACEHOLDER)
+        self.list_id = f"CTN Bulletin <ctn-bulletin.{self.domain}>"
+        self.token_key = _token_key()
+
+    @staticmethod
+    def _path(endpoint, **values):
+        if has_request_context():
+            return url_for(endpoint, **values)
+        with current_app.test_request_context("/"):
+            return url_for(endpoint, **values)
+
+    def message_id(self, delivery_id):
+        return f"<bulletin-{self.bulletin_id}.delivery-{delivery_id}@{self.domain}>"
+
+    def preferences_url(self, prefs_token):
+        return self.preferences_base.replace(TOKEN_PLACEHOLDER, prefs_token)
+
+    def unsubscribe_url(self, delivery_id, https=False):
+        base = self.header_unsubscribe_base if https else self.unsubscribe_base
+        return base.replace(TOKEN_PLACEHOLDER, unsubscribe_token(delivery_id, self.token_key))
+
+    def build(self, delivery_id, name, address, preferences_url, message_id=None):
+        """The message as bytes with CRLF line ends, ready for smtplib.sendmail."""
+        token = unsubscribe_token(delivery_id, self.token_key) if delivery_id is not None else "test-message"
+        unsubscribe = self.unsubscribe_base.replace(TOKEN_PLACEHOLDER, token)
+        text = self.text.replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe).replace(PREFERENCES_PLACEHOLDER, preferences_url)
+        html = self.html.replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe).replace(PREFERENCES_PLACEHOLDER, preferences_url)
+        boundary = f"==bulletin-{self.bulletin_id}-{delivery_id}=="
+        headers = [
+            f"From: {self.sender_header}",
+            f"To: {formataddr((_one_line(name), address), charset='utf-8')}",
+            f"Subject: {self.subject_header}",
+            f"Date: {formatdate(usegmt=True)}",
+            f"Message-ID: {message_id or self.message_id(delivery_id)}",
+            "MIME-Version: 1.0",
+            f"List-Id: {self.list_id}",
+            f"List-Unsubscribe: <{self.header_unsubscribe_base.replace(TOKEN_PLACEHOLDER, token)}>",
+            "List-Unsubscribe-Post: List-Unsubscribe=One-Click",
+            "Precedence: bulk",
+            f'Content-Type: multipart/alternative; boundary="{boundary}"',
+        ]
+        return "\r\n".join([
+            *headers,
+            "",
+            f"--{boundary}",
+            'Content-Type: text/plain; charset="utf-8"',
+            "Content-Transfer-Encoding: base64",
+            "",
+            _b64(text),
+            f"--{boundary}",
+            'Content-Type: text/html; charset="utf-8"',
+            "Content-Transfer-Encoding: base64",
+            "",
+            _b64(html),
+            f"--{boundary}--",
+            "",
+        ]).encode("ascii")
+
+
+def _b64(text):
+    return base64.encodebytes(text.encode("utf-8")).decode("ascii").replace("\n", "\r\n").rstrip("\r\n")
+
+
+_SAFE_ADDRESS = re.compile(r"^[^\s<>\"(),;:\\\[\]]+@[^\s<>\"(),;:\\\[\]]+$")
+
+
+def usable_address(address):
+    return bool(address) and _SAFE_ADDRESS.match(address) is not None

@@ -1,0 +1,542 @@
+"""The bulletin sender: every recipient exactly once, as far as SMTP allows.
+
+How a send works
+----------------
+1. `services.start_sending` moves the bulletin to 'sending' (a conditional UPDATE, so only once) and inserts
+   one `bulletin_delivery` row per recipient in state 'queued' (unique per bulletin and member).
+2. `run_sender(bulletin_id)` (a huey task, or `flask bulletins send ID`) takes the bulletin's sender lease
+   (one sender per bulletin at a time; a dead sender's lease runs out) and then loops:
+   - it claims a small batch of rows with ONE statement in its own transaction:
+     `UPDATE bulletin_delivery SET state='sending', claimed_by=me, lease_until=now+lease
+      WHERE id IN (SELECT id ... WHERE state='queued' OR (state='failed_temporary' AND next_attempt_at<=now)
+                   OR (state='sending' AND lease_until<now) ORDER BY id LIMIT n FOR UPDATE SKIP LOCKED)
+      RETURNING id`
+     (PostgreSQL skips rows another sender has locked; SQLite runs the statement under its single write
+     lock, so two senders can never claim the same row);
+   - it checks every claimed recipient again *now*: erased, no longer confirmed, or on the suppression
+     list -> 'skipped', never sent;
+   - it sends each message over one reused SMTP connection (smtplib) and, right after the server's 250
+     reply to DATA, commits that row as 'sent' (one row, one commit);
+   - 4xx -> 'failed_temporary' with attempts and next_attempt_at (exponential back-off); after
+     BULLETIN_MAX_ATTEMPTS it becomes 'failed_permanent'. 5xx to RCPT (the mailbox is refused) ->
+     'failed_permanent' and the member is flagged bounced (`ctn.services.mark_bounced`); 5xx to DATA
+     -> 'failed_permanent', and the member is flagged only when the enhanced status says the mailbox is
+     bad (5.1.x / 5.2.1), because a content rejection is not the member's fault;
+   - between batches a routine send checks for an emergency bulletin being sent and, if there is one,
+     sends it first (or waits while another worker sends it);
+   - when no row is left to claim, the bulletin becomes 'sent' once every row is final; otherwise the
+     caller is told when the next retry is due.
+
+Exactly once, and the one window where it is not
+------------------------------------------------
+A row becomes 'sent' only after the server accepted the message, so a crash can never lose a recipient:
+a killed sender leaves its claimed rows in 'sending' with a lease; when the lease has run out the next
+sender (the every-minute `send_due` task, or a rerun of the command) claims them again. Rows already
+committed as 'sent' are never claimed again, so nobody gets a second copy - except in one window: if the
+process dies after the server has accepted a message (the server answers 250) and before our UPDATE to
+'sent' is committed, that recipient is sent the message again on resume. The window holds at most one
+message per sender (messages go one at a time on one connection) and lasts one network reply plus one
+commit. The second copy carries the same Message-ID, derived from the bulletin and delivery ids, so
+receiving systems that de-duplicate by Message-ID drop it. SMTP itself offers no way to close this
+window (there is no two-phase commit with the server).
+
+On SQLite the sender's own connection uses WAL with synchronous=NORMAL (a commit per row with a full
+fsync would cost ~5 ms on an ordinary disk): a killed process loses nothing, but a power cut or OS
+crash could lose the last few 'sent' commits, and those recipients would get a second copy (same
+Message-ID). PostgreSQL commits stay fully durable.
+
+Rate limit: BULLETIN_RATE_PER_SECOND messages per second per sender (0: as fast as the server takes them).
+"""
+import logging
+import os
+import signal
+import smtplib
+import socket
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import and_, func, or_, select, update
+
+from ..ctn.models import CONFIRMED, Member, Suppression
+from ..ctn.services import address_hash
+from ..extensions import db
+from ..timeutil import utcnow
+from .message import MessageFactory, usable_address
+from .models import (
+    D_SENDING,
+    EMERGENCY,
+    FAILED_PERMANENT,
+    FAILED_TEMPORARY,
+    FINAL_STATES,
+    QUEUED,
+    SENDING,
+    SENT,
+    SKIPPED,
+    Bulletin,
+    BulletinDelivery,
+)
+
+log = logging.getLogger("portal.bulletins")
+
+# Settings: app.config wins, then the environment, then these defaults.
+DEFAULTS = {
+    "BULLETIN_RATE_PER_SECOND": 0.0,  # 0: no limit
+    "BULLETIN_BATCH_SIZE": 50,  # rows claimed at a time (and how often a routine send looks for emergencies)
+    "BULLETIN_LEASE_SECONDS": 120,  # how long a claim lasts before another sender may take the rows over
+    "BULLETIN_MAX_ATTEMPTS": 5,  # temporary failures before a row is given up as failed
+    "BULLETIN_RETRY_BASE_SECONDS": 60,  # back-off: base, 2 x base, 4 x base ... up to the maximum
+    "BULLETIN_RETRY_MAX_SECONDS": 3600,
+}
+
+
+def setting(name):
+    default = DEFAULTS[name]
+    if name in current_app.config and current_app.config[name] is not None:
+        return type(default)(current_app.config[name])
+    value = os.environ.get(name)
+    return type(default)(value) if value not in (None, "") else default
+
+
+def retry_delay(attempts):
+    """Seconds to wait after the `attempts`-th temporary failure: base x 2^(attempts-1), capped."""
+    base = setting("BULLETIN_RETRY_BASE_SECONDS")
+    return min(base * 2 ** max(attempts - 1, 0), setting("BULLETIN_RETRY_MAX_SECONDS"))
+
+
+# --- Fault hooks (tests only) ---------------------------------------------------------------------
+
+
+def _fault_kill_after_sent():
+    """PORTAL_FAULT_KILL_AFTER_SENT=N: SIGKILL this process right after committing the Nth 'sent' row.
+
+    Read only when PORTAL_FAULT_HOOKS=1 and the app is not in production, so it cannot fire by accident.
+    """
+    if os.environ.get("PORTAL_FAULT_HOOKS") != "1" or current_app.config.get("ENV_NAME") == "production":
+        return None
+    value = os.environ.get("PORTAL_FAULT_KILL_AFTER_SENT")
+    return int(value) if value else None
+
+
+# Tests may set this to a function(bulletin_id, delivery_id, sent_count) called after each 'sent' commit.
+after_sent_hook = None
+
+
+# --- Transports ------------------------------------------------------------------------------------
+
+
+class TemporaryFailure(Exception):
+    pass
+
+
+class SmtpTransport:
+    """One SMTP connection, opened on first use and reused for every message (settings read at send time)."""
+
+    def __init__(self, config):
+        self.server = config["MAIL_SERVER"]
+        self.port = int(config["MAIL_PORT"])
+        self.username = config.get("MAIL_USERNAME")
+        self.password = config.get("MAIL_PASSWORD")
+        self.use_tls = bool(config.get("MAIL_USE_TLS"))
+        self.use_ssl = bool(config.get("MAIL_USE_SSL"))
+        self.timeout = config.get("MAIL_TIMEOUT") or 30
+        self.connection = None
+
+    def open(self):
+        cls = smtplib.SMTP_SSL if self.use_ssl else smtplib.SMTP
+        connection = cls(self.server, self.port, timeout=self.timeout)
+        if self.use_tls and not self.use_ssl:
+            connection.starttls()
+        if self.username:
+            connection.login(self.username, self.password or "")
+        self.connection = connection
+
+    def send(self, envelope_from, recipient, data):
+        if self.connection is None:
+            self.open()
+        try:
+            self.connection.sendmail(envelope_from, [recipient], data)
+        except (smtplib.SMTPServerDisconnected, OSError):
+            self.connection = None
+            raise
+
+    def close(self):
+        if self.connection is not None:
+            try:
+                self.connection.quit()
+            except (smtplib.SMTPException, OSError):
+                pass
+            self.connection = None
+
+
+class FileTransport:
+    """MAIL_BACKEND=file (the embedded default): each message as an .eml file in MAIL_FILE_PATH."""
+
+    def __init__(self, config):
+        self.folder = Path(config["MAIL_FILE_PATH"])
+
+    def send(self, envelope_from, recipient, data):
+        self.folder.mkdir(parents=True, exist_ok=True)
+        name = f"{time.strftime('%Y%m%d-%H%M%S')}-bulletin-{uuid.uuid4().hex[:12]}.eml"
+        (self.folder / name).write_bytes(data)
+
+    def close(self):
+        pass
+
+
+class MemoryTransport:
+    """MAIL_BACKEND=locmem (tests without an SMTP server): kept in the Flask-Mailman outbox list."""
+
+    def __init__(self, app):
+        self.state = app.extensions["mailman"]
+
+    def send(self, envelope_from, recipient, data):
+        import email
+        import email.policy
+
+        if getattr(self.state, "outbox", None) is None:
+            self.state.outbox = []
+        self.state.outbox.append(email.message_from_bytes(data, policy=email.policy.default))
+
+    def close(self):
+        pass
+
+
+def make_transport(app=None):
+    app = app or current_app._get_current_object()
+    backend = app.config.get("MAIL_BACKEND", "smtp")
+    if backend == "file":
+        return FileTransport(app.config)
+    if backend == "locmem":
+        return MemoryTransport(app)
+    return SmtpTransport(app.config)
+
+
+def classify(exc):
+    """(kind, code, text) for a sending error: kind is 'temporary', 'permanent' or 'bounce'."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        code, message = next(iter(exc.recipients.values()))
+        text = message.decode("utf-8", "replace") if isinstance(message, bytes) else str(message)
+        return ("bounce" if 500 <= code < 600 else "temporary"), code, text
+    if isinstance(exc, smtplib.SMTPResponseException):
+        code = exc.smtp_code
+        message = exc.smtp_error
+        text = message.decode("utf-8", "replace") if isinstance(message, bytes) else str(message)
+        if 500 <= code < 600 and not isinstance(exc, smtplib.SMTPSenderRefused):
+            mailbox_bad = text.startswith(("5.1.", "5.2.1"))
+            return ("bounce" if mailbox_bad else "permanent"), code, text
+        return "temporary", code, text
+    return "temporary", None, f"{type(exc).__name__}: {exc}"
+
+
+# --- The loop --------------------------------------------------------------------------------------
+
+
+@dataclass
+class SendResult:
+    bulletin_id: int
+    status: str = "done"  # done | busy | waiting (retries due later) | stopped (connection problem)
+    sent: int = 0
+    failed: int = 0
+    retried: int = 0
+    skipped: int = 0
+    retry_at: object = None
+    emergencies: list = field(default_factory=list)
+
+
+def new_worker_id():
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+D = BulletinDelivery.__table__.c
+B = Bulletin.__table__.c
+
+
+class Sender:
+    def __init__(self, worker_id=None, transport=None):
+        self.app = current_app._get_current_object()
+        self.worker_id = worker_id or new_worker_id()
+        self.transport = transport or make_transport(self.app)
+        self.rate = setting("BULLETIN_RATE_PER_SECOND")
+        self.batch_size = max(1, setting("BULLETIN_BATCH_SIZE"))
+        if self.rate > 0:
+            # A batch should take no more than about two seconds, so send-time checks stay fresh.
+            self.batch_size = max(1, min(self.batch_size, int(self.rate * 2) or 1))
+        self.lease = timedelta(seconds=max(setting("BULLETIN_LEASE_SECONDS"), 1))
+        self.max_attempts = setting("BULLETIN_MAX_ATTEMPTS")
+        self.kill_after = _fault_kill_after_sent()
+        self.sent_total = 0
+        self.paced = 0
+        self.pace_start = None
+        self.conn = None
+        self._sent_sql = None
+
+    # Connection handling: the sender works on its own connection, committing row by row.
+    def __enter__(self):
+        self.conn = db.engine.connect()
+        if self.conn.dialect.name == "sqlite":
+            self.conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+            self.conn.exec_driver_sql("PRAGMA synchronous=NORMAL")
+            self.conn.commit()
+        return self
+
+    def __exit__(self, *exc):
+        self.transport.close()
+        try:
+            self.conn.rollback()
+            if self.conn.dialect.name == "sqlite":
+                self.conn.exec_driver_sql("PRAGMA synchronous=FULL")
+        finally:
+            self.conn.close()
+
+    def _commit(self, statement):
+        result = self.conn.execute(statement)
+        self.conn.commit()
+        return result
+
+    # The bulletin lease: one sender per bulletin.
+    def acquire(self, bulletin_id):
+        now = utcnow()
+        result = self._commit(
+            update(Bulletin.__table__)
+            .where(B.id == bulletin_id, B.status == SENDING,
+                   or_(B.sender_lease_until.is_(None), B.sender_lease_until < now, B.sender_id == self.worker_id))
+            .values(sender_id=self.worker_id, sender_lease_until=now + self.lease)
+        )
+        return result.rowcount == 1
+
+    def renew(self, bulletin_id):
+        self._commit(
+            update(Bulletin.__table__).where(B.id == bulletin_id, B.sender_id == self.worker_id)
+            .values(sender_lease_until=utcnow() + self.lease)
+        )
+
+    def release(self, bulletin_id):
+        self._commit(
+            update(Bulletin.__table__).where(B.id == bulletin_id, B.sender_id == self.worker_id)
+            .values(sender_id=None, sender_lease_until=None)
+        )
+
+    def claim(self, bulletin_id):
+        now = utcnow()
+        claimable = (
+            select(D.id)
+            .where(
+                D.bulletin_id == bulletin_id,
+                or_(
+                    D.state == QUEUED,
+                    and_(D.state == FAILED_TEMPORARY, D.next_attempt_at <= now),
+                    and_(D.state == D_SENDING, D.lease_until < now),
+                ),
+            )
+            .order_by(D.id)
+            .limit(self.batch_size)
+            .with_for_update(skip_locked=True)
+        )
+        statement = (
+            update(BulletinDelivery.__table__)
+            .where(D.id.in_(claimable.scalar_subquery()))
+            .values(state=D_SENDING, claimed_by=self.worker_id, lease_until=now + self.lease)
+            .returning(D.id)
+        )
+        ids = sorted(self.conn.execute(statement).scalars().all())
+        self.conn.commit()
+        return ids
+
+    def _recipients(self, ids):
+        rows = self.conn.execute(
+            select(D.id, D.attempts, Member.id, Member.name, Member.email, Member.status, Member.preferences_token)
+            .select_from(BulletinDelivery.__table__.outerjoin(Member.__table__, Member.id == D.member_id))
+            .where(D.id.in_(ids)).order_by(D.id)
+        ).all()
+        hashes = {row[4]: address_hash(row[4]) for row in rows if row[4]}
+        suppressed = set(
+            self.conn.execute(select(Suppression.email_hash).where(Suppression.email_hash.in_(list(hashes.values())))).scalars()
+        ) if hashes else set()
+        self.conn.commit()
+        return rows, hashes, suppressed
+
+    def _pace(self):
+        if self.rate <= 0:
+            return
+        now = time.monotonic()
+        if self.pace_start is None:
+            self.pace_start = now
+        due = self.pace_start + self.paced / self.rate
+        if due > now:
+            time.sleep(due - now)
+        self.paced += 1
+
+    def _mark(self, delivery_id, **values):
+        return self._commit(
+            update(BulletinDelivery.__table__)
+            .where(D.id == delivery_id, D.claimed_by == self.worker_id)
+            .values(claimed_by=None, lease_until=None, **values)
+        )
+
+    def _mark_sent(self, delivery_id, attempts):
+        """The hot path (once per message): a plain parameterised statement on the driver, then commit."""
+        if self._sent_sql is None:
+            mark = "?" if self.conn.dialect.paramstyle == "qmark" else "%s"
+            self._sent_sql = (
+                "UPDATE bulletin_delivery SET state = 'sent', sent_at = {0}, attempts = {0}, last_error = '', "
+                "claimed_by = NULL, lease_until = NULL WHERE id = {0} AND claimed_by = {0}"
+            ).format(mark)
+        now = utcnow()
+        if self.conn.dialect.name == "sqlite":
+            now = now.strftime("%Y-%m-%d %H:%M:%S.%f")  # SQLAlchemy's own SQLite DateTime format
+        result = self.conn.exec_driver_sql(self._sent_sql, (now, attempts, delivery_id, self.worker_id))
+        self.conn.commit()
+        if result.rowcount != 1:
+            log.warning("a sent row had been claimed by another sender (lease ran out)",
+                        extra={"delivery_id": delivery_id})
+
+    def _pending_emergencies(self, current_id):
+        return self.conn.execute(
+            select(B.id).where(B.kind == EMERGENCY, B.status == SENDING, B.id != current_id).order_by(B.id)
+        ).scalars().all()
+
+    def _serve_emergencies(self, bulletin_id, result):
+        """Called by a routine send between batches: emergencies go first."""
+        while True:
+            pending = self._pending_emergencies(bulletin_id)
+            self.conn.commit()
+            if not pending:
+                return
+            waited = False
+            for emergency_id in pending:
+                if self.acquire(emergency_id):
+                    log.info("routine bulletin yields to an emergency",
+                             extra={"bulletin_id": bulletin_id, "emergency_id": emergency_id})
+                    try:
+                        outcome = self.send_bulletin(emergency_id)
+                    finally:
+                        self.release(emergency_id)
+                    result.emergencies.append(emergency_id)
+                    if outcome.status in ("waiting", "stopped"):
+                        return  # retries due later: do not hold the routine send up meanwhile
+                else:
+                    waited = True
+            if waited:
+                # Another worker is sending the emergency: leave the connection to it.
+                self.renew(bulletin_id)
+                time.sleep(0.2)
+
+    def send_bulletin(self, bulletin_id):
+        """Send every claimable row of one bulletin (the caller holds the bulletin lease)."""
+        bulletin = db.session.get(Bulletin, bulletin_id)
+        result = SendResult(bulletin_id)
+        factory = MessageFactory(bulletin)
+        db.session.commit()  # release the session's read transaction before the row-by-row writes
+        routine = bulletin.kind != EMERGENCY
+        while True:
+            if routine:
+                self._serve_emergencies(bulletin_id, result)
+            self.renew(bulletin_id)
+            ids = self.claim(bulletin_id)
+            if not ids:
+                break
+            rows, hashes, suppressed = self._recipients(ids)
+            for position, (delivery_id, attempts, member_id, name, address, status, prefs_token) in enumerate(rows):
+                if member_id is None or status != CONFIRMED or hashes.get(address) in suppressed or not usable_address(address):
+                    self._mark(delivery_id, state=SKIPPED, last_error="not a confirmed member, or suppressed, when sent")
+                    result.skipped += 1
+                    continue
+                data = factory.build(delivery_id, name, address, factory.preferences_url(prefs_token))
+                self._pace()
+                try:
+                    self.transport.send(factory.envelope_from, address, data)
+                except (smtplib.SMTPException, OSError) as exc:
+                    kind, code, text = classify(exc)
+                    self._failed(delivery_id, member_id, attempts, kind, code, text, result)
+                    if isinstance(exc, (smtplib.SMTPServerDisconnected, OSError)) and not isinstance(exc, smtplib.SMTPResponseException):
+                        if not self._reconnect():
+                            self._release_claims(bulletin_id, [row[0] for row in rows[position + 1:]])
+                            result.status = "stopped"
+                            result.retry_at = utcnow() + timedelta(seconds=retry_delay(1))
+                            return result
+                    continue
+                self._mark_sent(delivery_id, attempts + 1)
+                result.sent += 1
+                self.sent_total += 1
+                if after_sent_hook is not None:
+                    after_sent_hook(bulletin_id, delivery_id, self.sent_total)
+                if self.kill_after is not None and self.sent_total >= self.kill_after:
+                    os.kill(os.getpid(), signal.SIGKILL)
+        return self._finish(bulletin_id, result)
+
+    def _failed(self, delivery_id, member_id, attempts, kind, code, text, result):
+        attempts += 1
+        message = (f"{code} {text}" if code else text)[:300]
+        if kind == "temporary" and attempts < self.max_attempts:
+            self._mark(delivery_id, state=FAILED_TEMPORARY, attempts=attempts, last_error=message,
+                       next_attempt_at=utcnow() + timedelta(seconds=retry_delay(attempts)))
+            result.retried += 1
+            return
+        if kind == "temporary":
+            message = f"gave up after {attempts} temporary failures: {message}"[:300]
+        self._mark(delivery_id, state=FAILED_PERMANENT, attempts=attempts, last_error=message, next_attempt_at=None)
+        result.failed += 1
+        if kind == "bounce":
+            from ..ctn.services import mark_bounced
+
+            member = db.session.get(Member, member_id)
+            if member is not None:
+                mark_bounced(member, f"bulletin {result.bulletin_id}: {message}"[:120])
+
+    def _reconnect(self):
+        try:
+            self.transport.close()
+            if hasattr(self.transport, "open"):
+                self.transport.open()
+            return True
+        except (smtplib.SMTPException, OSError) as exc:
+            log.warning("bulletin sender cannot reach the mail server", extra={"error": str(exc)})
+            return False
+
+    def _release_claims(self, bulletin_id, ids):
+        if ids:
+            self._commit(
+                update(BulletinDelivery.__table__)
+                .where(D.id.in_(ids), D.claimed_by == self.worker_id, D.state == D_SENDING)
+                .values(state=QUEUED, claimed_by=None, lease_until=None)
+            )
+
+    def _finish(self, bulletin_id, result):
+        counts = dict(self.conn.execute(
+            select(D.state, func.count()).where(D.bulletin_id == bulletin_id).group_by(D.state)
+        ).all())
+        open_rows = sum(n for state, n in counts.items() if state not in FINAL_STATES)
+        if open_rows == 0:
+            self._commit(
+                update(Bulletin.__table__).where(B.id == bulletin_id, B.status == SENDING)
+                .values(status=SENT, sent_at=utcnow())
+            )
+            result.status = "done"
+            log.info("bulletin sent", extra={"bulletin_id": bulletin_id, "states": counts})
+            return result
+        next_retry = self.conn.execute(
+            select(func.min(D.next_attempt_at)).where(D.bulletin_id == bulletin_id, D.state == FAILED_TEMPORARY)
+        ).scalar()
+        leased = self.conn.execute(
+            select(func.min(D.lease_until)).where(D.bulletin_id == bulletin_id, D.state == D_SENDING)
+        ).scalar()
+        self.conn.commit()
+        candidates = [t for t in (next_retry, leased) if t is not None]
+        result.status = "waiting"
+        result.retry_at = min(candidates) if candidates else utcnow()
+        return result
+
+
+def run_sender(bulletin_id, worker_id=None, transport=None):
+    """Send what is left of one bulletin. Safe to run in several processes at once."""
+    with Sender(worker_id, transport) as sender:
+        if not sender.acquire(bulletin_id):
+            return SendResult(bulletin_id, status="busy")
+        try:
+            return sender.send_bulletin(bulletin_id)
+        finally:
+            sender.release(bulletin_id)

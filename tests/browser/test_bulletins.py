@@ -1,0 +1,96 @@
+"""Bulletin pages in a real browser: no WCAG 2.2 A/AA violations, no CSP or script errors; the progress bar
+is updated by its external module script while a bulletin is being sent."""
+import pytest
+from playwright.sync_api import expect
+
+from app.bulletins import services
+from app.bulletins.demo import load_demo
+from app.bulletins.models import D_SENT, Bulletin, BulletinDelivery
+from app.extensions import db
+
+from ..bulletins_helpers import make_bulletin, make_members
+from ..conftest import TEST_PASSWORD
+from .conftest import run_axe
+
+pytestmark = pytest.mark.browser
+
+
+def _check(page):
+    assert page.locator("h1").count() == 1
+    assert run_axe(page) == []
+    assert page.console_problems == []
+
+
+def _sign_in(page, live_server, make_user):
+    officer = make_user("strategy_officer")
+    page.goto(live_server + "/sign-in")
+    page.get_by_label("Email address").fill(officer.email)
+    page.get_by_label("Password", exact=True).fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/account")
+
+
+def test_public_archive_and_bulletin_pages_are_accessible(live_server, page, organisation):
+    make_members(2)
+    load_demo()
+    bulletin = db.session.scalar(db.select(Bulletin))
+    for path in ("/bulletins/", f"/bulletins/{bulletin.id}"):
+        page.goto(live_server + path)
+        _check(page)
+    delivery = db.session.scalar(db.select(BulletinDelivery))
+    from app.bulletins.message import unsubscribe_token
+
+    for path in (f"/bulletins/unsubscribe/{unsubscribe_token(delivery.id)}", "/bulletins/unsubscribe/not-a-token"):
+        page.goto(live_server + path)
+        _check(page)
+
+
+def test_compose_preview_and_officer_pages_are_accessible(live_server, page, make_user, wards):
+    _sign_in(page, live_server, make_user)
+    page.goto(live_server + "/bulletins/manage")
+    _check(page)
+    page.get_by_role("link", name="Write a bulletin").click()
+    page.get_by_role("button", name="Save and continue").click()
+    page.locator(".govuk-error-summary").wait_for()
+    assert page.title().startswith("Error:")
+    _check(page)
+    page.get_by_label("Title").fill("CTN Bulletin, 28 November 2019")
+    page.get_by_label("Introduction (optional)").fill("Welcome to the **bulletin**.")
+    page.get_by_role("button", name="Save and continue").click()
+    page.get_by_role("link", name="Add an item").click()
+    _check(page)
+    page.get_by_label("Funding opportunities").check()
+    page.get_by_label("Heading").fill("Lottery funding")
+    page.get_by_label("Text").fill("Apply by **Friday**. See [the fund](https://example.org).")
+    page.get_by_role("button", name="Save item").click()
+    page.get_by_role("heading", name="Contents").wait_for()
+    _check(page)
+    bulletin = db.session.scalar(db.select(Bulletin))
+    for path in (f"/bulletins/manage/{bulletin.id}/preview", f"/bulletins/manage/{bulletin.id}/audience",
+                 f"/bulletins/manage/{bulletin.id}/schedule", f"/bulletins/manage/{bulletin.id}/send"):
+        page.goto(live_server + path)
+        _check(page)
+    page.goto(live_server + f"/bulletins/manage/{bulletin.id}/preview")
+    page.get_by_role("tab", name="As plain text").click()
+    assert "Apply by Friday. See the fund (https://example.org)." in page.locator("pre").inner_text()
+
+
+def test_the_progress_bar_follows_the_send(live_server, page, make_user):
+    _sign_in(page, live_server, make_user)
+    make_members(4)
+    bulletin = make_bulletin()
+    services.start_sending(bulletin, enqueue=False)  # queued; no worker in this test, so it stays 'sending'
+    page.goto(live_server + f"/bulletins/manage/{bulletin.id}")
+    progress = page.locator("progress#delivery-progress")
+    assert progress.get_attribute("value") == "0"
+    assert page.get_by_role("link", name="Refresh the figures").is_visible()
+    _check(page)
+    # Two messages go out: the page catches up without a reload.
+    rows = db.session.scalars(db.select(BulletinDelivery).order_by(BulletinDelivery.id).limit(2)).all()
+    for row in rows:
+        row.state = D_SENT
+    db.session.commit()
+    expect(page.locator("[data-figure=sent]")).to_have_text("2", timeout=10000)
+    assert progress.evaluate("element => element.value") == 50
+    assert "2 of 4 done (50%)" in page.locator("#delivery-message").inner_text()
+    assert page.console_problems == []

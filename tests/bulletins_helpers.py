@@ -1,0 +1,134 @@
+"""Shared helpers for the bulletin tests: a controllable aiosmtpd server on loopback, members, bulletins."""
+import email
+import email.policy
+import threading
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from app.bulletins.models import Bulletin, BulletinItem
+from app.ctn.models import CONFIRMED, Member, email_key
+from app.extensions import db
+from app.timeutil import utcnow
+
+from .conftest import free_port
+
+
+class Sink:
+    """An SMTP server that records what it accepts. `rcpt_replies[address]` is a list of replies to give
+    to that recipient's next RCPT commands, in order (e.g. ["451 4.3.0 Try later"]); then it accepts."""
+
+    def __init__(self):
+        self.messages = []  # (recipients, parsed message)
+        self.rcpt_replies = {}
+        self.rcpt_log = []  # (address, reply)
+        self.lock = threading.Lock()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        with self.lock:
+            replies = self.rcpt_replies.get(address)
+            reply = replies.pop(0) if replies else "250 OK"
+            self.rcpt_log.append((address, reply))
+        if reply.startswith("250"):
+            envelope.rcpt_tos.append(address)
+        return reply
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self.lock:
+            self.messages.append((list(envelope.rcpt_tos), message))
+        return "250 OK"
+
+    # Helpers for assertions
+    def recipients(self):
+        with self.lock:
+            return [rcpt for rcpts, _ in self.messages for rcpt in rcpts]
+
+    def message_ids(self):
+        with self.lock:
+            return [m["Message-ID"] for _, m in self.messages]
+
+    def by_recipient(self, address):
+        with self.lock:
+            return [m for rcpts, m in self.messages if address in rcpts]
+
+
+@pytest.fixture
+def sink(app):
+    """A real SMTP server on 127.0.0.1; the bulletin sender (and test sends) deliver to it."""
+    handler = Sink()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    saved = {k: app.config.get(k) for k in ("MAIL_BACKEND", "MAIL_SERVER", "MAIL_PORT")}
+    app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    handler.port = port
+    try:
+        yield handler
+    finally:
+        app.config.update(saved)
+        controller.stop()
+
+
+@pytest.fixture
+def bulletin_config(app):
+    """Set bulletin settings for one test (restored afterwards)."""
+    saved = {}
+
+    def set_(**values):
+        for key, value in values.items():
+            saved.setdefault(key, app.config.get(key, KeyError))
+        app.config.update(values)
+
+    yield set_
+    for key, value in saved.items():
+        if value is KeyError:
+            app.config.pop(key, None)
+        else:
+            app.config[key] = value
+
+
+def make_member(name, address, sector="vcfs", status=CONFIRMED, interests=(), ward_code=None):
+    member = Member(name=name, email=address, email_key=email_key(address), sector=sector, status=status,
+                    ward_code=ward_code, confirmed_at=utcnow() if status == CONFIRMED else None)
+    member.interest_rows = []
+    member.interests = list(interests)
+    db.session.add(member)
+    db.session.commit()
+    return member
+
+
+def make_members(count, prefix="member", **kwargs):
+    members = []
+    for number in range(1, count + 1):
+        member = Member(name=f"Member {number}", email=f"{prefix}{number}@example.org",
+                        email_key=f"{prefix}{number}@example.org", sector=kwargs.get("sector", "vcfs"),
+                        status=CONFIRMED, confirmed_at=utcnow())
+        member.interest_rows = []
+        db.session.add(member)
+        members.append(member)
+    db.session.commit()
+    return members
+
+
+def make_bulletin(title="CTN Bulletin, 14 November 2019", kind="routine", items=None, introduction="Hello members."):
+    bulletin = Bulletin(title=title, kind=kind, introduction=introduction)
+    for position, (section, heading, body) in enumerate(items or [("events", "Open meeting", "Come along on **28 November**.")], start=1):
+        bulletin.items.append(BulletinItem(section=section, title=heading, body=body, position=position))
+    db.session.add(bulletin)
+    db.session.commit()
+    return bulletin
+
+
+def wait_for(condition, timeout=20.0, interval=0.02):
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(interval)
+    return False
+
+
+__all__ = ["Sink", "sink", "bulletin_config", "make_member", "make_members", "make_bulletin", "wait_for"]

@@ -1,0 +1,118 @@
+"""Hostile and random input to every form and API parameter: never a server error, nothing stored unescaped.
+
+The forms are found the way a person finds them: by crawling the portal (with the demo data loaded) while
+signed in as an administrator, so a new form is fuzzed without anyone listing it here.
+"""
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from .conftest import sign_in
+from .crawler import crawl
+
+XSS_SCRIPT = "<script>window.__xss=1</script>"
+XSS_IMG = '"><img src=x onerror="window.__xss=1">'
+HOSTILE = [
+    XSS_SCRIPT, XSS_IMG, "'; DROP TABLE organisation; --", "\x00\x07\x1b[31m", "A" * 6000, "-1", "0",
+    "99999999999999999999999", "1e309", "NaN", "../../../etc/passwd", "{{ 7*7 }}", "%s%n%x", "javascript:alert(1)",
+    "=HYPERLINK(\"http://evil.example\")", "   ", "", "\u202eevil", "ñ漢字🙂", "2026-02-30", "NW4 4BG", "a@b",
+]
+# Text a person might type, and text nobody would: any Unicode, including control characters.
+hostile_text = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=300), st.text(alphabet=st.characters(max_codepoint=0x2FF), max_size=50))
+
+SKIP_ACTIONS = ("/sign-out", "/erase", "/delete", "/people/")  # ends the session, or wipes the fixture's data
+START_PAGES = ["/", "/directory/", "/directory/register", "/ctn/", "/ctn/join", "/ctn/meetings", "/ctn/manage",
+               "/ctn/manage/meetings", "/ctn/manage/members", "/covenant/", "/covenant/sign", "/covenant/pledges",
+               "/assets-register/", "/assets-register/new", "/assets-register/acv", "/assets-register/acv/nominate",
+               "/assets-register/acv/nominations", "/reporting/", "/directory/moderation", "/directory/import/",
+               "/people/invite", "/account/password", "/wards", "/maps/wards"]
+
+
+@pytest.fixture
+def demo_portal(app, make_user):
+    from seed.loader import load_demo_organisations, load_taxonomies, load_wards, module_demo_loaders
+
+    from .directory_helpers import add_postcodes
+
+    load_wards()
+    load_taxonomies()
+    add_postcodes()
+    load_demo_organisations()
+    for load in module_demo_loaders():
+        load()
+    return make_user("admin", email="fuzz-admin@example.org")
+
+
+def _fill(form, values):
+    data = dict(form.fields)
+    for name, value in zip(form.text_fields, values):
+        data[name] = value
+    for name, options in form.choices.items():
+        if options:
+            data[name] = options[-1] if len(options) > 1 else options[0]
+    return data
+
+
+def test_every_form_answers_hostile_input_without_a_server_error(app, client, demo_portal):
+    assert sign_in(client, demo_portal.email).status_code == 302
+    pages, forms = crawl(client, START_PAGES, skip=("/sign-out", "/erase"), limit=250)
+    assert [path for path, (status, _) in pages.items() if status >= 500] == []
+    unique = {}
+    for form in forms:
+        if form.has_file or any(marker in form.action for marker in SKIP_ACTIONS):
+            continue
+        unique.setdefault((form.action, tuple(sorted(form.fields)), tuple(sorted(form.choices))), form)
+    assert len(unique) >= 25, f"only {len(unique)} forms found: the crawl is not reaching the portal"
+    failures = []
+
+    for form in unique.values():
+        @settings(max_examples=6, deadline=None, database=None,
+                  suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+        @given(values=st.lists(hostile_text, min_size=len(form.text_fields), max_size=len(form.text_fields)))
+        def post(values):
+            response = client.post(form.action, data=_fill(form, values))
+            if response.status_code >= 500:
+                failures.append(f"{form.action} from {form.page}: {response.status_code} with {values!r:.300}")
+
+        post()
+        # And once with the two stored-XSS payloads in every field, for the escaping check below.
+        client.post(form.action, data=_fill(form, [XSS_SCRIPT + XSS_IMG] * len(form.text_fields)))
+    assert failures == []
+
+    pages, _ = crawl(client, START_PAGES, skip=("/sign-out", "/erase"), limit=250)
+    unescaped = [path for path, (_, html) in pages.items() if XSS_SCRIPT in html or "<img src=x onerror" in html]
+    assert unescaped == []
+    assert any("window.__xss=1" in html for _, html in pages.values()), "the payload was stored nowhere: check the test"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(params=st.dictionaries(
+    st.sampled_from(["q", "search", "page", "per_page", "postcode", "distance", "category", "ward", "proximity",
+                     "taxonomy_term_id", "accessibility", "open_now", "set", "measure", "year"]),
+    hostile_text, max_size=5))
+def test_query_parameters_never_cause_a_server_error(client, params):
+    for path in ["/directory/", "/api/oruk/v3/services", "/api/oruk/v3/service_at_locations", "/api/oruk/v3/taxonomy_terms",
+                 "/maps/wards", "/maps/directory/points.json", "/wards", "/ctn/meetings", "/reporting/"]:
+        response = client.get(path, query_string=params)
+        assert response.status_code < 500, (path, params, response.status_code)
+
+
+@pytest.mark.parametrize("path", ["/directory/no-such", "/api/oruk/v3/services/not-a-uuid", "/wards/%00", "/ctn/meetings/99999999999999999999"])
+def test_odd_urls_are_404_not_500(client, path):
+    assert client.get(path).status_code == 404
+
+
+def test_member_emails_never_appear_on_public_pages_or_the_api(app, client, demo_portal):
+    from app.ctn.models import Member
+    from app.extensions import db
+
+    emails = [m.email for m in db.session.scalars(db.select(Member))]
+    assert emails, "the demo data has CTN members"
+    pages, _ = crawl(client, ["/", "/ctn/", "/ctn/meetings", "/directory/", "/wards", "/covenant/signatories",
+                              "/api/oruk/v3/services", "/api/oruk/v3/service_at_locations"], limit=200)
+    api = client.get("/api/oruk/v3/services?per_page=200").get_data(as_text=True)
+    leaked = [(path, email) for path, (_, html) in pages.items() for email in emails if email in html]
+    leaked += [("api", email) for email in emails if email in api]
+    assert leaked == []
