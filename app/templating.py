@@ -43,7 +43,7 @@ WORK = [
     ("Listings waiting for approval", "directory.moderation", "New listings, changes and claims from groups"),
     ("Listings not checked for 6 months", "directory.needs_checking", "Listings that need their group to confirm them"),
     ("Problems reported by residents", "directory.problems", "Reports about listings"),
-    ("Import the legacy directory", "directory_import.index", "Upload a CSV file of organisations"),
+    ("Import the legacy directory", "directory_import.upload", "Upload a CSV file of organisations"),
     ("Communities Together Network", "ctn.dashboard", "Members, meetings and the annual report figures"),
     ("CTN bulletins", "bulletins.manage", "Write, schedule and send bulletins and emergency messages"),
     ("Faith covenant pledges", "covenant.pledges", "Pledges waiting for approval and renewals"),

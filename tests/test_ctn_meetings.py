@@ -306,3 +306,21 @@ def test_theme_plan_is_kept_per_year_and_shown_publicly(client, signed_in_as):
     assert [e.season for e in db.session.scalars(db.select(ThemePlanEntry).order_by(ThemePlanEntry.id))] == ["Spring", "Winter"]
     public = client.get("/ctn/").get_data(as_text=True)
     assert "Themes for 2031" in public and "Food security" in public
+
+
+def test_a_meeting_venue_can_be_a_space_in_the_assets_register(client, signed_in_as):
+    from app.assets.models import CommunityAsset
+
+    signed_in_as("strategy_officer")
+    hall = CommunityAsset(name="Hendon Town Hall", category="Spaces", kind="council_building", owner="council",
+                          address="The Burroughs, London", postcode="NW4 4BG", published=True)
+    db.session.add(hall)
+    db.session.commit()
+    assert "Hendon Town Hall" in client.get("/ctn/manage/meetings/new").get_data(as_text=True)
+    response = post_form(client, "/ctn/manage/meetings/new",
+                         meeting_form(venue_name="", venue_address="", venue_postcode="", asset_id=str(hall.id)))
+    assert response.status_code == 302
+    meeting = db.session.scalar(db.select(Meeting))
+    assert (meeting.asset_id, meeting.venue_name, meeting.venue_postcode) == (hall.id, "Hendon Town Hall", "NW4 4BG")
+    page = client.get(f"/ctn/meetings/{meeting.id}").get_data(as_text=True)
+    assert f'href="/assets-register/{hall.id}"' in page

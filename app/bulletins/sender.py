@@ -8,9 +8,9 @@ How a send works
    (one sender per bulletin at a time; a dead sender's lease runs out) and then loops:
    - it claims a small batch of rows with ONE statement in its own transaction:
      `UPDATE bulletin_delivery SET state='sending', claimed_by=me, lease_until=now+lease
-      WHERE id IN (SELECT id ... WHERE state='queued' OR (state='failed_temporary' AND next_attempt_at<=now)
-                   OR (state='sending' AND lease_until<now) ORDER BY id LIMIT n FOR UPDATE SKIP LOCKED)
-      RETURNING id`
+      WHERE id IN (SELECT id ... WHERE state='queued' ORDER BY id LIMIT n FOR UPDATE SKIP LOCKED)
+      RETURNING id`, then the same for retries that are due (failed_temporary, next_attempt_at<=now) and
+     rows whose lease ran out (state='sending', lease_until<now)
      (PostgreSQL skips rows another sender has locked; SQLite runs the statement under its single write
      lock, so two senders can never claim the same row);
    - it checks every claimed recipient again *now*: erased, no longer confirmed, or on the suppression
@@ -85,7 +85,7 @@ log = logging.getLogger("portal.bulletins")
 # Settings: app.config wins, then the environment, then these defaults.
 DEFAULTS = {
     "BULLETIN_RATE_PER_SECOND": 0.0,  # 0: no limit
-    "BULLETIN_BATCH_SIZE": 50,  # rows claimed at a time (and how often a routine send looks for emergencies)
+    "BULLETIN_BATCH_SIZE": 100,  # rows claimed at a time (and how often a routine send looks for emergencies)
     "BULLETIN_LEASE_SECONDS": 120,  # how long a claim lasts before another sender may take the rows over
     "BULLETIN_MAX_ATTEMPTS": 5,  # temporary failures before a row is given up as failed
     "BULLETIN_RETRY_BASE_SECONDS": 60,  # back-off: base, 2 x base, 4 x base ... up to the maximum
@@ -276,7 +276,10 @@ class Sender:
 
     # Connection handling: the sender works on its own connection, committing row by row.
     def __enter__(self):
-        self.conn = db.engine.connect()
+        # Every statement the sender runs is complete on its own (the claim is one UPDATE ... RETURNING),
+        # so its connection runs in autocommit: each statement is its own transaction, committed when it
+        # returns - one round trip per 'sent' row instead of BEGIN + UPDATE + COMMIT.
+        self.conn = db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
         if self.conn.dialect.name == "sqlite":
             self.conn.exec_driver_sql("PRAGMA journal_mode=WAL")
             self.conn.exec_driver_sql("PRAGMA synchronous=NORMAL")
@@ -321,19 +324,26 @@ class Sender:
         )
 
     def claim(self, bulletin_id):
+        """Claim up to a batch of rows: queued ones first (the index on (bulletin_id, state) gives them in id
+        order, so this stays cheap however long the list), then retries that are due and rows whose sender's
+        lease ran out."""
         now = utcnow()
+        ids = self._claim_where(bulletin_id, D.state == QUEUED, self.batch_size, now)
+        if len(ids) < self.batch_size:
+            ids += self._claim_where(
+                bulletin_id,
+                or_(and_(D.state == FAILED_TEMPORARY, D.next_attempt_at <= now),
+                    and_(D.state == D_SENDING, D.lease_until < now)),
+                self.batch_size - len(ids), now,
+            )
+        return sorted(ids)
+
+    def _claim_where(self, bulletin_id, condition, limit, now):
         claimable = (
             select(D.id)
-            .where(
-                D.bulletin_id == bulletin_id,
-                or_(
-                    D.state == QUEUED,
-                    and_(D.state == FAILED_TEMPORARY, D.next_attempt_at <= now),
-                    and_(D.state == D_SENDING, D.lease_until < now),
-                ),
-            )
+            .where(D.bulletin_id == bulletin_id, condition)
             .order_by(D.id)
-            .limit(self.batch_size)
+            .limit(limit)
             .with_for_update(skip_locked=True)
         )
         statement = (
@@ -342,9 +352,9 @@ class Sender:
             .values(state=D_SENDING, claimed_by=self.worker_id, lease_until=now + self.lease)
             .returning(D.id)
         )
-        ids = sorted(self.conn.execute(statement).scalars().all())
+        ids = self.conn.execute(statement).scalars().all()
         self.conn.commit()
-        return ids
+        return list(ids)
 
     def _recipients(self, ids):
         rows = self.conn.execute(
@@ -378,19 +388,26 @@ class Sender:
         )
 
     def _mark_sent(self, delivery_id, attempts):
-        """The hot path (once per message): a plain parameterised statement on the driver, then commit."""
+        """The hot path, once per message: one parameterised UPDATE straight on the driver's connection
+        (autocommit, so it is committed when execute returns). SQLAlchemy's statement machinery costs
+        more than the database here; the statement is fixed and every value is a bound parameter."""
         if self._sent_sql is None:
             mark = "?" if self.conn.dialect.paramstyle == "qmark" else "%s"
             self._sent_sql = (
                 "UPDATE bulletin_delivery SET state = 'sent', sent_at = {0}, attempts = {0}, last_error = '', "
                 "claimed_by = NULL, lease_until = NULL WHERE id = {0} AND claimed_by = {0}"
             ).format(mark)
+            self._raw = self.conn.connection.driver_connection
         now = utcnow()
         if self.conn.dialect.name == "sqlite":
             now = now.strftime("%Y-%m-%d %H:%M:%S.%f")  # SQLAlchemy's own SQLite DateTime format
-        result = self.conn.exec_driver_sql(self._sent_sql, (now, attempts, delivery_id, self.worker_id))
-        self.conn.commit()
-        if result.rowcount != 1:
+        cursor = self._raw.cursor()
+        try:
+            cursor.execute(self._sent_sql, (now, attempts, delivery_id, self.worker_id))
+            updated = cursor.rowcount
+        finally:
+            cursor.close()
+        if updated != 1:
             log.warning("a sent row had been claimed by another sender (lease ran out)",
                         extra={"delivery_id": delivery_id})
 

@@ -9,6 +9,7 @@
 """
 from datetime import date, datetime, time
 
+from ..assets.models import CommunityAsset
 from ..directory.models import Organisation
 from ..extensions import db
 from .models import (
@@ -117,6 +118,8 @@ def load_demo():
             starts_at=london_to_utc(record["date"], time(10, 0)),
             ends_at=london_to_utc(record["date"], time(12, 0)),
             venue_name=record["venue"] or "",
+            # The same space in the community assets register, when the assets demo has loaded it.
+            asset_id=db.session.scalar(db.select(CommunityAsset.id).where(CommunityAsset.name == record["venue"])) if record["venue"] else None,
             venue_address=venue.get("address", "") if venue.get("address") != record["venue"] else "",
             venue_postcode=postcode,
             ward_code=ward_for_postcode(postcode) if postcode else None,

@@ -12,7 +12,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from ..widgets import GovDateInput
 from wtforms import (
     BooleanField,
     DateField,
@@ -26,6 +25,7 @@ from wtforms import (
 )
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from ..widgets import GovDateInput
 from .models import INTERESTS, MEETING_KINDS, MEETING_STATUSES, SECTORS
 
 EMAIL_VALIDATORS = [
@@ -251,6 +251,13 @@ class MeetingForm(FlaskForm):
     end_time = ClockField(
         "End time", widget=GovTextInput(), description="24-hour clock, for example 20:30",
         validators=[InputRequired(message="Enter the end time"), valid_clock],
+    )
+    asset_id = SelectField(
+        "Venue from the community assets register",
+        widget=GovSelect(),
+        coerce=int,
+        validators=[Optional()],
+        description="Choose a listed space, or leave it and type the venue below",
     )
     venue_name = StringField("Venue", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
     venue_address = StringField("Venue address (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=300)])

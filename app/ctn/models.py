@@ -275,8 +275,8 @@ class Meeting(db.Model):
     venue_address: Mapped[str] = mapped_column(db.String(300), default="")
     venue_postcode: Mapped[str] = mapped_column(db.String(8), default="")
     ward_code: Mapped[str | None] = mapped_column(db.ForeignKey("ward.code", ondelete="SET NULL"))
-    # The community asset (issue 7) this venue is, once that register exists; no foreign key yet.
-    asset_id: Mapped[int | None]
+    # The community asset this venue is, when the space is in the register (its details fill the venue).
+    asset_id: Mapped[int | None] = mapped_column(db.ForeignKey("community_asset.id", ondelete="SET NULL"))
     online_details: Mapped[str] = mapped_column(db.String(300), default="")
     capacity: Mapped[int | None]  # None: no limit
     registration_open: Mapped[bool] = mapped_column(default=True)
@@ -295,6 +295,7 @@ class Meeting(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     ward = relationship("Ward")
+    asset = relationship("CommunityAsset")
     agenda_items = relationship(
         "AgendaItem", cascade="all, delete-orphan", back_populates="meeting", order_by="AgendaItem.position"
     )

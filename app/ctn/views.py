@@ -38,6 +38,7 @@ from .forms import (
     RegisterForm,
     ThemePlanForm,
 )
+from ..assets.models import CommunityAsset
 from .models import (
     CANCELLED,
     CONFIRMED,
@@ -586,9 +587,12 @@ def _apply_meeting_form(meeting, form):
     meeting.description = (form.description.data or "").strip()
     meeting.starts_at = services.london_to_utc(form.day.data, form.start_time.clock())
     meeting.ends_at = services.london_to_utc(form.day.data, form.end_time.clock())
-    meeting.venue_name = (form.venue_name.data or "").strip()
-    meeting.venue_address = (form.venue_address.data or "").strip()
-    meeting.venue_postcode = normalise_postcode(form.venue_postcode.data) or ""
+    asset = db.session.get(CommunityAsset, form.asset_id.data) if form.asset_id.data else None
+    meeting.asset_id = asset.id if asset else None
+    # A listed space fills in whatever of the venue the officer left empty.
+    meeting.venue_name = (form.venue_name.data or "").strip() or (asset.name if asset else "")
+    meeting.venue_address = (form.venue_address.data or "").strip() or (asset.address if asset else "")
+    meeting.venue_postcode = normalise_postcode(form.venue_postcode.data) or (asset.postcode if asset and asset.postcode else "")
     meeting.ward_code = services.ward_for_postcode(meeting.venue_postcode) if meeting.venue_postcode else None
     meeting.online_details = (form.online_details.data or "").strip()
     meeting.capacity = form.capacity.data
@@ -598,10 +602,17 @@ def _apply_meeting_form(meeting, form):
     meeting.sequence = (meeting.sequence or 0) + 1
 
 
+def _venue_choices(form):
+    from ..assets.services import meeting_venues
+
+    form.asset_id.choices = [(0, "Not in the register")] + meeting_venues()
+
+
 @bp.route("/manage/meetings/new", methods=["GET", "POST"])
 @roles_required(*MANAGERS)
 def new_meeting():
     form = MeetingForm()
+    _venue_choices(form)
     if request.method == "GET":
         form.kind.data = OPEN_FORUM
         form.registration_open.data = True
@@ -623,7 +634,9 @@ def new_meeting():
 def edit_meeting(meeting_id):
     meeting = db.get_or_404(Meeting, meeting_id)
     form = MeetingForm(obj=meeting if request.method == "GET" else None)
+    _venue_choices(form)
     if request.method == "GET":
+        form.asset_id.data = meeting.asset_id or 0
         local_start, local_end = to_london(meeting.starts_at), to_london(meeting.ends_at)
         form.day.data = local_start.date()
         form.start_time.data, form.end_time.data = f"{local_start:%H:%M}", f"{local_end:%H:%M}"

@@ -147,22 +147,15 @@ def directory_category_count(period_start: date, period_end: date, argument=None
     return count
 
 
-@register_source("ctn_meetings_held", "CTN meetings held in the period")
+@register_source("ctn_meetings_held", "CTN open meetings held in the period")
 def ctn_meetings_held(period_start: date, period_end: date):
-    """Meetings of the CTN (any kind) marked as held, starting within the period. Reads the CTN module's
-    ``ctn_meeting`` table (``starts_at``, ``status`` = 'held') when it exists; the CTN module may replace this
-    by registering its own function under the same name."""
+    """The CTN's open meetings held in the period (London dates): the "four open meetings each year" the
+    Steering Group plans (002:117) and the delivery plan's KPI counts (004:37). From the CTN module."""
     if not _tables_exist("ctn_meeting"):
         raise SourceUnavailable("CTN meetings are not recorded in the portal yet")
-    columns = {column["name"] for column in inspect(db.engine).get_columns("ctn_meeting")}
-    if not {"starts_at", "status"} <= columns:
-        raise SourceUnavailable("CTN meetings are recorded without the dates and status this count needs")
-    return db.session.execute(
-        text(
-            "SELECT COUNT(*) FROM ctn_meeting WHERE status = :held AND starts_at >= :start AND starts_at < :end"
-        ),
-        {"held": "held", "start": datetime.combine(period_start, time.min), "end": _end_of(period_end)},
-    ).scalar_one()
+    from ..ctn.services import meetings_held
+
+    return meetings_held(period_start, period_end)
 
 
 def quarter_dates(year_start, quarter):
