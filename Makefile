@@ -12,6 +12,9 @@ PORT ?= 5000
 
 run: setup db  ## Set up and serve the portal on SQLite with the file mail outbox and demo data
 	@echo "Serving on http://$(HOST):$(PORT)/ ; demo sign-in details: instance/demo-accounts.txt ; mail: instance/outbox/"
+	@# The task worker (bulletins, reminders, imports) runs beside the web server and stops with it.
+	LOG_JSON=0 $(BIN)/flask tasks worker --workers 2 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	LOG_JSON=0 $(BIN)/flask run --host $(HOST) --port $(PORT)
 
 test: setup-test  ## Install everything the tests need and run the suite on SQLite, then on PostgreSQL

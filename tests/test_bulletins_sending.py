@@ -11,7 +11,6 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 
 from app.bulletins import sender as sender_module
 from app.bulletins import services, tasks
@@ -29,7 +28,7 @@ from app.bulletins.models import (
 )
 from app.bulletins.sender import run_sender
 from app.ctn import services as ctn
-from app.ctn.models import BOUNCED, PENDING, UNSUBSCRIBED
+from app.ctn.models import BOUNCED, PENDING
 from app.extensions import db
 from app.timeutil import utcnow
 

@@ -1,18 +1,17 @@
 """Bulletin pages: composing (forms with clear errors), preview as HTML and plain text, test send, audience,
 schedule, send; the public archive; one-click unsubscribe (RFC 8058); figures and status; roles; XSS;
 GDPR export and erasure of delivery records; demo data."""
-import json
 import re
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 
 from app.bulletins import services
-from app.bulletins.models import D_SENT, SCHEDULED, SENT, Bulletin, BulletinDelivery, BulletinItem
+from app.bulletins.models import SCHEDULED, SENT, Bulletin, BulletinDelivery
 from app.ctn import services as ctn
 from app.ctn.models import UNSUBSCRIBED
 from app.extensions import db
-from app.timeutil import to_london, utcnow
+from app.timeutil import to_london
 
 from .bulletins_helpers import bulletin_config, make_bulletin, make_member, make_members, sink  # noqa: F401
 from .conftest import post_form
