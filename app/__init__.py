@@ -51,9 +51,11 @@ def create_app(config_name=None, **overrides):
 
     from . import logging as portal_logging
     from . import models  # noqa: F401  (registers every table)
+    from . import request as portal_request
     from . import security, tasks
 
     portal_logging.init_app(app)
+    portal_request.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)

@@ -1,5 +1,6 @@
 """Faults a council service meets: the database away for a moment, an import killed half way."""
 import csv
+from datetime import timedelta
 import os
 import signal
 import sqlite3
@@ -13,7 +14,9 @@ import pytest
 from app import create_app
 from app.directory.models import Organisation
 from app.extensions import db
+from app.timeutil import utcnow
 
+from .bulletins_helpers import bulletin_config  # noqa: F401  (fixture)
 from .conftest import DATABASE_URL, IS_POSTGRES, ROOT
 
 
@@ -112,3 +115,50 @@ def test_a_killed_import_leaves_the_directory_as_it_was(app, wards, taxonomies, 
     db.session.rollback()
     assert db.session.scalar(db.select(db.func.count(Organisation.id))) == before
     assert db.session.scalar(db.select(Organisation).where(Organisation.name.like("Legacy group%"))) is None
+
+
+def test_mail_server_down_the_bulletin_waits_and_resumes_when_it_is_back(app, bulletin_config):  # noqa: F811
+    """Nothing listens on the mail port: the send stops without losing anyone, then finishes once a
+    server is there, each member getting exactly one message."""
+    from collections import Counter
+
+    from aiosmtpd.controller import Controller
+
+    from app.bulletins import services as bulletin_services
+    from app.bulletins.models import SENT, Bulletin, BulletinDelivery
+    from app.bulletins.sender import run_sender
+
+    from .bulletins_helpers import Sink, make_bulletin, make_members
+    from .conftest import free_port
+
+    port = free_port()
+    bulletin_config(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    members = make_members(5)
+    bulletin = make_bulletin()
+    bulletin_services.start_sending(bulletin, enqueue=False)
+
+    down = run_sender(bulletin.id)
+    assert down.sent == 0 and down.status in ("stopped", "waiting")
+    db.session.expire_all()
+    assert db.session.get(Bulletin, bulletin.id).status != SENT
+    assert db.session.scalar(db.select(db.func.count(BulletinDelivery.id)).where(BulletinDelivery.bulletin_id == bulletin.id)) == 5
+
+    handler = Sink()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        # The mail server is back: once the retry is due (time passes), the same send finishes.
+        db.session.execute(db.update(BulletinDelivery).where(BulletinDelivery.next_attempt_at.is_not(None)).values(next_attempt_at=utcnow() - timedelta(seconds=1)))
+        db.session.commit()
+        result = run_sender(bulletin.id)
+        for _ in range(5):
+            if result.status == "done":
+                break
+            db.session.execute(db.update(BulletinDelivery).where(BulletinDelivery.next_attempt_at.is_not(None)).values(next_attempt_at=utcnow() - timedelta(seconds=1)))
+            db.session.commit()
+            result = run_sender(bulletin.id)
+    finally:
+        controller.stop()
+    assert Counter(handler.recipients()) == Counter({m.email: 1 for m in members})
+    db.session.expire_all()
+    assert db.session.get(Bulletin, bulletin.id).status == SENT

@@ -176,3 +176,15 @@ def test_member_emails_never_appear_on_public_pages_or_the_api(app, client, demo
     leaked = [(path, email) for path, (_, html) in pages.items() for email in emails if email in html]
     leaked += [("api", email) for email in emails if email in api]
     assert leaked == []
+
+
+def test_nul_characters_never_reach_the_database(client, app, wards, taxonomies):
+    """PostgreSQL refuses text with NUL in it; the portal drops NULs from queries and forms, and a path
+    with one is simply not found."""
+    assert client.get("/directory/", query_string={"q": "fo\x00od"}).status_code == 200
+    assert client.get("/api/oruk/v3/services", query_string={"search": "\x00"}).status_code == 200
+    assert client.get("/wards/E05013643%00").status_code == 404
+    from .conftest import post_form
+
+    page = post_form(client, "/password/forgot", {"email": "some\x00one@example.org"})
+    assert page.status_code == 200
