@@ -18,6 +18,14 @@ os.environ.setdefault("PORTAL_INSTANCE_DIR", _tmp)
 DATABASE_URL = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{_tmp}/test.sqlite3"
 IS_POSTGRES = DATABASE_URL.startswith("postgresql")
 
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+
+# In CI the property-based tests draw the same examples every run (a new failure shows up when someone runs
+# them locally, where the examples differ each time), so a landing is never decided by luck.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
+
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 
