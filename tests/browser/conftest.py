@@ -89,3 +89,18 @@ def run_axe(page):
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
         for v in result["violations"]
     ]
+
+
+def wait_until(page, expression, timeout=10.0):
+    """Poll a JavaScript expression until it is truthy.
+
+    Playwright's wait_for_function evaluates string predicates with eval() inside the page once it has to
+    poll, which our CSP (rightly) forbids; page.evaluate is not subject to the page's CSP.
+    """
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for: {expression}")
+        time.sleep(0.05)

@@ -3,7 +3,7 @@ import pytest
 
 from ..conftest import GEO_DIR
 from ..directory_helpers import add_postcodes, make_listing
-from .conftest import run_axe
+from .conftest import run_axe, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +22,7 @@ def test_directory_map_shows_markers_and_a_popup_link_opens_the_listing(live_ser
     page.get_by_text("2 places shown on the map.").wait_for()
     assert run_axe(page) == []
     # Zoom in until the clusters split into markers, then open one marker's popup.
-    page.wait_for_function("document.querySelectorAll('.leaflet-marker-icon').length >= 1")
+    wait_until(page, "document.querySelectorAll('.leaflet-marker-icon').length >= 1")
     page.evaluate("(() => { const m = Object.values(window.portalMaps)[0]; m.setView([51.5976, -0.2450], 17); })()")
     marker = page.locator('img.leaflet-marker-icon[alt="Colindale Food Bank"]')
     marker.wait_for()
@@ -37,7 +37,7 @@ def test_directory_map_shows_markers_and_a_popup_link_opens_the_listing(live_ser
 
 def test_ward_choropleth_draws_every_ward(live_server, page, mapped):
     page.goto(live_server + "/maps/wards")
-    page.wait_for_function("document.querySelectorAll('path.leaflet-interactive').length === 24")
+    wait_until(page, "document.querySelectorAll('path.leaflet-interactive').length === 24")
     assert run_axe(page) == []
     assert page.console_problems == []
 

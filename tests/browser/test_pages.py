@@ -2,7 +2,7 @@
 import pytest
 
 from ..conftest import TEST_PASSWORD
-from .conftest import run_axe
+from .conftest import run_axe, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -47,7 +47,7 @@ def test_form_errors_are_announced_and_accessible(live_server, page):
     summary.wait_for()
     assert "Enter your email address" in summary.inner_text()
     # GOV.UK Frontend moves focus to the error summary so screen readers announce it.
-    page.wait_for_function("document.activeElement.classList.contains('govuk-error-summary')", timeout=5000)
+    wait_until(page, "document.activeElement.classList.contains('govuk-error-summary')", timeout=5)
     assert page.title().startswith("Error:")
     assert run_axe(page) == []
 
