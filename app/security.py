@@ -6,7 +6,7 @@ route and fails when a view has no declaration, so a new route cannot be left op
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import abort, request
+from flask import abort
 from flask_login import current_user
 from flask_talisman import Talisman
 
@@ -117,6 +117,3 @@ def is_safe_next_url(target):
         return False
     return "\\" not in target and not any(ord(ch) < 32 for ch in target)
 
-
-def client_ip():
-    return request.remote_addr or "unknown"

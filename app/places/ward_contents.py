@@ -24,7 +24,7 @@ def ward_column(ward_set):
 # --- Directory ---------------------------------------------------------------------------------
 
 
-def _organisations_query(column):
+def _organisations_query():
     from ..directory.models import Location, Organisation
 
     return (
@@ -36,17 +36,11 @@ def _organisations_query(column):
 
 
 def organisations_by_ward(ward_set):
-    from ..directory.models import Location, Organisation
+    from ..directory.models import Organisation
 
     column = ward_column(ward_set)
-    rows = db.session.execute(
-        db.select(column, db.func.count(db.distinct(Organisation.id)))
-        .join(Location, Location.organisation_id == Organisation.id)
-        .join(Postcode, Postcode.postcode == Location.postcode)
-        .where(Organisation.published.is_(True), Organisation.status != "inactive", Location.confidential.is_(False))
-        .group_by(column)
-    )
-    return {code: count for code, count in rows if code}
+    query = _organisations_query().with_only_columns(column, db.func.count(db.distinct(Organisation.id)))
+    return {code: count for code, count in db.session.execute(query.group_by(column)) if code}
 
 
 def organisations_in_ward(ward):
@@ -55,7 +49,7 @@ def organisations_in_ward(ward):
     column = ward_column(ward.ward_set)
     seen, items = set(), []
     for organisation, location in db.session.execute(
-        _organisations_query(column).where(column == ward.code).order_by(db.text("organisation.name"))
+        _organisations_query().where(column == ward.code).order_by(db.text("organisation.name"))
     ):
         if organisation.id not in seen:
             seen.add(organisation.id)
