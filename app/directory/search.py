@@ -87,17 +87,22 @@ def word_filter(query_words):
     return None, fts.c.rank.asc(), fts
 
 
+def has_term(key):
+    """Organisations with a service tagged with the term `key` (like "category/food")."""
+    taxonomy_code, _, code = key.partition("/")
+    return (
+        db.exists()
+        .where(Service.organisation_id == Organisation.id)
+        .where(service_terms.c.service_id == Service.id)
+        .where(service_terms.c.taxonomy_term_id == TaxonomyTerm.id)
+        .where(TaxonomyTerm.code == code, TaxonomyTerm.taxonomy_id == Taxonomy.id, Taxonomy.code == taxonomy_code)
+    )
+
+
 def _filters(query):
     clauses = [Organisation.published.is_(True), Organisation.status != "inactive"]
     if query.category:
-        taxonomy_code, _, code = query.category.partition("/")
-        clauses.append(
-            db.exists()
-            .where(Service.organisation_id == Organisation.id)
-            .where(service_terms.c.service_id == Service.id)
-            .where(service_terms.c.taxonomy_term_id == TaxonomyTerm.id)
-            .where(TaxonomyTerm.code == code, TaxonomyTerm.taxonomy_id == Taxonomy.id, Taxonomy.code == taxonomy_code)
-        )
+        clauses.append(has_term(query.category))
     if query.ward:
         in_ward = db.exists().where(
             Location.organisation_id == Organisation.id, Location.ward_code == query.ward, Location.confidential.is_(False)

@@ -1,14 +1,16 @@
 import json
 
+import folium
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
 
-from ..directory.models import Location, Organisation, Service, Taxonomy, TaxonomyTerm, service_terms
+from ..directory.models import Location, Organisation
+from ..directory.search import has_term
 from ..directory.services import term_choices
 from ..extensions import db
 from ..places.models import WARD_SET_2022, WARD_SETS, Postcode, Ward
+from ..places.ward_contents import contents, organisations_by_ward
 from ..security import public
 from . import services
-from .measures import measures, organisations_by_ward
 
 bp = Blueprint("maps", __name__, url_prefix="/maps")
 
@@ -27,13 +29,7 @@ def directory_points(category="", ward=None):
 
         query = query.join(Postcode, Postcode.postcode == Location.postcode).where(ward_column(ward.ward_set) == ward.code)
     if category:
-        taxonomy_code, _, code = category.partition("/")
-        query = query.where(
-            db.exists()
-            .where(Service.organisation_id == Organisation.id, service_terms.c.service_id == Service.id)
-            .where(service_terms.c.taxonomy_term_id == TaxonomyTerm.id, TaxonomyTerm.code == code)
-            .where(TaxonomyTerm.taxonomy_id == Taxonomy.id, Taxonomy.code == taxonomy_code)
-        )
+        query = query.where(has_term(category))
     return [[round(lat, 5), round(lon, 5), name, slug] for lat, lon, name, slug in db.session.execute(query)]
 
 
@@ -109,7 +105,8 @@ def asset_points_json():
 def wards():
     ward_set = request.args.get("set", WARD_SET_2022)
     measure = request.args.get("measure", "organisations")
-    available = measures()
+    # Anything the portal counts per ward (app/places/ward_contents.py) can be mapped.
+    available = {content.key: (content.label, content.count_by_ward) for content in contents()}
     if ward_set not in WARD_SETS or measure not in available:
         abort(404)
     label, count_function = available[measure]
@@ -119,8 +116,6 @@ def wards():
     fmap = services.new_map(current_app.config)
     with_boundaries = [w for w in ward_rows if w.boundary_geojson]
     if with_boundaries:
-        import folium
-
         collection = {
             "type": "FeatureCollection",
             "features": [
@@ -144,8 +139,6 @@ def wards():
         fmap.fit_bounds(services.bounds_of([json.loads(w.boundary_geojson) for w in with_boundaries]))
         mode = "boundaries"
     else:
-        import folium
-
         centres = services.ward_centres(ward_set)
         largest = max(counts.values(), default=0) or 1
         for w in ward_rows:
