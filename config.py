@@ -55,6 +55,9 @@ class Config:
 
     # Optional postcodes.io-compatible API for postcodes missing from the local table (off when empty).
     POSTCODES_API_URL = os.environ.get("POSTCODES_API_URL", "")
+    # Open Referral UK API: the public address it is reached at, when it differs from the request's host
+    # (empty: the address each request came to). `openapi_url` and the OpenAPI document's server use it.
+    ORUK_PUBLIC_BASE_URL = os.environ.get("ORUK_PUBLIC_BASE_URL", "")
     POSTCODES_API_TIMEOUT = _int("POSTCODES_API_TIMEOUT", 3)
 
     # Map tiles: any XYZ tile server; set MAP_TILE_URL empty for maps without a background (offline).

@@ -31,8 +31,16 @@ def render_error(status, message=None):
 
 
 def init_app(app):
-    for status in (400, 403, 404, 405, 413):
+    for status in (400, 403, 404, 413):
         app.register_error_handler(status, lambda exc, status=status: render_error(status))
+
+    @app.errorhandler(405)
+    def method_not_allowed(exc):
+        # RFC 9110: a 405 names the methods the address does allow.
+        response = render_error(405)
+        if getattr(exc, "valid_methods", None):
+            response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+        return response
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):

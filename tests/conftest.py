@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 GEO_DIR = Path(os.environ.get("GEO_DATA_DIR") or SHARED / "geo")
-ORUK_DIR = SHARED / "oruk"
+ORUK_DIR = Path(os.environ.get("ORUK_SCHEMA_DIR") or SHARED / "oruk")
 
 _tmp = tempfile.mkdtemp(prefix="portal-tests-")
 os.environ.setdefault("PORTAL_INSTANCE_DIR", _tmp)

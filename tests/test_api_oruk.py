@@ -80,7 +80,7 @@ def directory(app, wards, make_user):
     meals = Service(
         organisation=kitchen, name="Hot meals", description="A free hot lunch, twice a week.",
         url="https://cbkitchen.org.uk/meals", email="meals@cbkitchen.org.uk", fees_description="Free",
-        minimum_age=0, terms=[food, polish], areas=[db.session.get(Ward, "E05013644")],
+        minimum_age=0, maximum_age=120, terms=[food, polish], areas=[db.session.get(Ward, "E05013644")],
         schedules=[
             Schedule(weekday=2, opens_at=time(12), closes_at=time(14)),
             Schedule(weekday=0, opens_at=time(12), closes_at=time(14, 30)),
@@ -317,11 +317,18 @@ def test_optional_fields_are_left_out_never_null(client, directory):
     debt = get_json(client, f"{API}/services/{d.debt}")
     for absent in ("description", "url", "email", "minimum_age", "maximum_age", "fees"):
         assert absent not in debt
-    assert debt["schedules"] == [] and debt["service_areas"] == [] and debt["cost_options"] == []
+    # Empty lists are left out too: no schedules, areas, costs or identifiers to send.
+    for absent in ("schedules", "service_areas", "cost_options"):
+        assert absent not in debt
+    benefits = get_json(client, f"{API}/services/{d.benefits}")
+    assert "organization_identifiers" not in benefits["organization"]
     van = get_json(client, f"{API}/service_at_locations/{d.sal_benefits_van}")["location"]
-    assert "latitude" not in van and "longitude" not in van and van["addresses"] == []
+    assert "latitude" not in van and "longitude" not in van and "addresses" not in van
+    # Required text is never empty: a vocabulary or term without a description is described by its name.
     language = get_json(client, f"{API}/taxonomies/{d.language}")
-    assert language["description"] == ""  # required by the profile, so present even when empty
+    assert language["description"] == "Language"
+    polish = get_json(client, f"{API}/taxonomy_terms/{d.polish}")
+    assert polish["description"] == "Polish (Language)"
 
     def no_nulls(value, where):
         if isinstance(value, dict):
@@ -587,15 +594,26 @@ def test_root_describes_the_api_and_its_openapi_document(client, app):
     assert body == {
         "version": "3.0",
         "profile": "https://github.com/OpenReferralUK/uk-profile/blob/main/docs/index.md",
-        "openapi_url": "http://portal.test/api/oruk/v3/openapi.json",
+        "openapi_url": "http://localhost/api/oruk/v3/openapi.json",
     }
     assert client.get(f"{API}").status_code in (301, 308)
+    # The address follows where the API is reached, not the e-mail links' PUBLIC_BASE_URL...
+    served = client.get(f"{API}/", base_url="https://data.barnet.example").get_json()
+    assert served["openapi_url"] == "https://data.barnet.example/api/oruk/v3/openapi.json"
+    document = client.get(f"{API}/openapi.json", base_url="https://data.barnet.example").get_json()
+    assert document["servers"] == [{"url": "https://data.barnet.example/api/oruk/v3"}]
+    # ...unless a public address is configured for it (a gateway in front that rewrites the host).
+    app.config["ORUK_PUBLIC_BASE_URL"] = "https://api.barnet.example/"
+    try:
+        assert get_json(client, f"{API}/")["openapi_url"] == "https://api.barnet.example/api/oruk/v3/openapi.json"
+    finally:
+        app.config["ORUK_PUBLIC_BASE_URL"] = ""
 
 
 def test_the_openapi_document_lists_every_endpoint_and_each_answers(app, client, directory):
     document = get_json(client, f"{API}/openapi.json")
     assert document["openapi"].startswith("3.")
-    assert document["servers"] == [{"url": "http://portal.test/api/oruk/v3"}]
+    assert document["servers"] == [{"url": "http://localhost/api/oruk/v3"}]
     routes = {
         rule.rule.removeprefix(API).replace("<id>", "{id}") or "/"
         for rule in app.url_map.iter_rules()
@@ -610,7 +628,8 @@ def test_the_openapi_document_lists_every_endpoint_and_each_answers(app, client,
     sample_ids = {"services": d.meals, "service_at_locations": d.sal_meals_hall, "taxonomies": d.category,
                   "taxonomy_terms": d.food}
     samples = {"search": "meals", "page": "1", "per_page": "5", "taxonomy_term_id": d.food,
-               "taxonomy_id": d.category, "postcode": "EN5 4AG", "proximity": "2000"}
+               "taxonomy_id": d.category, "postcode": "EN5 4AG", "proximity": "2000", "minimum_age": "0",
+               "maximum_age": "120", "day": "MO", "start_time": "12:00", "end_time": "15:00"}
     components = document["components"]["parameters"]
     for path, item in document["paths"].items():
         url = API + path.replace("{id}", sample_ids.get(path.split("/")[1], ""))
@@ -662,3 +681,124 @@ def test_values_are_written_the_way_the_profile_asks():
     assert hsds.charity_scheme("SC012345") == "GB-SC" and hsds.charity_scheme("NIC100002") == "GB-NIC"
     assert hsds.present(a=None, b="", c=0, d=False, e="x") == {"c": 0, "d": False, "e": "x"}
     assert hsds.derived_id("address", "x") == hsds.derived_id("address", "x") != hsds.derived_id("address", "y")
+
+
+# --- The filters the standard lists ---------------------------------------------------------------------
+
+
+def test_age_filters_read_the_eligibility_ages_as_the_standard_words_them(client, directory):
+    d = directory
+    # meals: 0 to 120; debt and benefits: no ages recorded (open from birth, no upper limit).
+    assert set(ids(get_json(client, f"{API}/services?minimum_age=0"))) == {d.meals, d.debt, d.benefits}
+    assert ids(get_json(client, f"{API}/services?minimum_age=1")) == []
+    assert ids(get_json(client, f"{API}/services?maximum_age=120")) == [d.meals]
+    assert ids(get_json(client, f"{API}/services?maximum_age=119.5")) == []
+    sal = get_json(client, f"{API}/service_at_locations?maximum_age=120")
+    assert {item["service_id"] for item in sal["contents"]} == {d.meals}
+
+
+def test_day_and_time_filters_read_the_opening_hours(client, directory):
+    d = directory
+    # meals opens Monday 12:00-14:30 and Wednesday 12:00-14:00; nothing else has opening hours.
+    assert ids(get_json(client, f"{API}/services?day=MO")) == [d.meals]
+    assert ids(get_json(client, f"{API}/services?day=wednesday")) == [d.meals]
+    assert ids(get_json(client, f"{API}/services?day=TU")) == []
+    assert ids(get_json(client, f"{API}/services?start_time=12:00")) == [d.meals]
+    assert ids(get_json(client, f"{API}/services?start_time=12:00:01")) == []
+    assert ids(get_json(client, f"{API}/services?end_time=14:00")) == [d.meals]
+    assert ids(get_json(client, f"{API}/services?end_time=13:59")) == []
+    # One opening must meet every condition: Monday closes at 14:30, so not "Monday, closed by 14:00".
+    assert ids(get_json(client, f"{API}/services?day=MO&end_time=14:00")) == []
+    assert ids(get_json(client, f"{API}/services?day=WE&end_time=14:00")) == [d.meals]
+    sal = get_json(client, f"{API}/service_at_locations?day=MO")
+    assert {item["service_id"] for item in sal["contents"]} == {d.meals}
+
+
+def test_hours_from_the_listing_editor_are_the_schedules_the_api_sends(app, client, directory):
+    """One source of truth: what the editor saves is what the API serves and filters on."""
+    from app.directory import services as directory_services
+    from app.directory.models import Organisation
+
+    org = db.session.scalar(db.select(Organisation).where(Organisation.uuid == directory.oakleigh))
+    data = directory_services.snapshot(org)
+    data["services"][0]["hours"] = [{"weekday": 1, "opens_at": "09:30", "closes_at": "16:00"}]
+    data["services"][0]["minimum_age"], data["services"][0]["maximum_age"] = 18, 65
+    directory_services.write_snapshot(org, data)
+    db.session.commit()
+    body = get_json(client, f"{API}/services/{directory.benefits}")
+    assert [(s["byday"], s["opens_at"], s["closes_at"]) for s in body["schedules"]] == [("TU", "09:30", "16:00")]
+    assert (body["minimum_age"], body["maximum_age"]) == (18, 65)
+    assert ids(get_json(client, f"{API}/services?day=TU&start_time=09:00&end_time=16:00")) == [directory.benefits]
+    assert ids(get_json(client, f"{API}/services?minimum_age=18&maximum_age=65")) == [directory.benefits]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("minimum_age=abc", "minimum_age must be an age in years"),
+        ("minimum_age=-1", "minimum_age must be an age in years"),
+        ("maximum_age=1e3", "maximum_age must be an age in years"),
+        ("maximum_age=151", "maximum_age must be an age in years"),
+        ("maximum_age=NaN", "maximum_age must be an age in years"),
+        ("start_time=abc", "start_time must be a 24-hour time"),
+        ("start_time=25:00", "start_time must be a 24-hour time"),
+        ("end_time=9am", "end_time must be a 24-hour time"),
+        ("day=xyz", "day must be a day as MO, TU"),
+        ("page=", "page must be a whole number from 1"),
+        ("per_page=", "per_page must be a whole number from 1 to 200"),
+        ("search=" + "a" * 201, "search must be 200 characters or fewer"),
+    ],
+)
+def test_bad_filter_values_are_a_clear_400(client, query, message):
+    for endpoint in ("services", "service_at_locations"):
+        body = get_json(client, f"{API}/{endpoint}?{query}", status=400)
+        assert message in body["detail"], body
+
+
+def test_empty_paging_is_refused_on_every_list(client):
+    for endpoint in ("taxonomies", "taxonomy_terms"):
+        get_json(client, f"{API}/{endpoint}?page=", status=400)
+        get_json(client, f"{API}/{endpoint}?per_page=", status=400)
+    # 200 characters is still fine.
+    get_json(client, f"{API}/services?search=" + "a" * 200)
+
+
+def test_a_refused_method_names_the_allowed_ones(client, directory):
+    response = client.post(f"{API}/services")
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+    assert client.delete(f"{API}/services/{directory.meals}").headers["Allow"]
+
+
+def test_only_fields_the_uk_profile_declares_are_sent(client, directory, oruk):
+    d = directory
+    body = get_json(client, f"{API}/services/{d.meals}")
+    attributes = {a["taxonomy_term"]["name"]: a for a in body["attributes"]}
+    assert attributes["Food"]["link_type"] == "service_type"
+    assert attributes["Polish"]["link_type"] == "language"
+    location = body["service_at_locations"][0]["location"]
+    assert location["accessibility"][0]["attributes"][0]["link_type"] == "accessibility"
+
+    def declared(instance, schema, where):
+        """Every key of `instance` is a property `schema` declares, all the way down."""
+        while "$ref" in schema:
+            schema = oruk.schema(schema["$ref"].rsplit("/", 1)[-1] if "compiled" not in schema["$ref"]
+                                 else schema["$ref"])
+        if isinstance(instance, dict):
+            properties = schema.get("properties", {})
+            for key, value in instance.items():
+                assert key in properties, f"{where}.{key} is not in the UK profile"
+                declared(value, properties[key], f"{where}.{key}")
+        elif isinstance(instance, list):
+            for n, item in enumerate(instance):
+                declared(item, schema.get("items", {}), f"{where}[{n}]")
+
+    declared(body, oruk.schema("compiled/service.json"), "service")
+    for item in get_json(client, f"{API}/service_at_locations")["contents"]:
+        declared(item, oruk.schema("compiled/service_at_location_list.json"), "service_at_location")
+        assert "addresses" not in item["location"]
+    for item in get_json(client, f"{API}/services")["contents"]:
+        declared(item, oruk.schema("compiled/service_list.json"), "service")
+    declared(get_json(client, f"{API}/service_at_locations/{d.sal_meals_hall}"),
+             oruk.schema("compiled/service_at_location.json"), "service_at_location")
+    declared(get_json(client, f"{API}/taxonomies/{d.category}"), oruk.schema("taxonomy.json"), "taxonomy")

@@ -9,7 +9,7 @@ import pytest
 
 from app.directory import importer, services
 from app.directory.import_models import DirectoryImport
-from app.directory.models import ListingVersion, Location, Organisation
+from app.directory.models import ListingVersion, Location, Organisation, Service
 from app.extensions import db
 from app.places.models import Postcode
 
@@ -898,3 +898,27 @@ def test_a_legacy_file_of_300_rows_is_checked_quickly_and_its_mistakes_found(app
     assert "Imported 294 listings and skipped 6 rows with problems." in result.output
     assert organisation_count() == 294
     assert db.session.scalar(db.select(db.func.count(Location.id)).where(Location.confidential.is_(True))) == 6
+
+
+def test_eligibility_ages_are_imported_checked_and_exported(client, directory, make_user):
+    officer = make_user("strategy_officer")
+    rows = [
+        good_row("Youth Club", minimum_age="11", maximum_age="18"),
+        good_row("Lunch Club", minimum_age="65"),
+        good_row("Odd Ages", minimum_age="18", maximum_age="11"),
+        good_row("Bad Age", minimum_age="eleven", maximum_age="121"),
+    ]
+    report = importer.run_import(csv_bytes(rows), officer, dry_run=True)
+    assert {(p["line"], p["field"], p["problem"]) for p in report.problems} == {
+        (4, "maximum_age", "Oldest age must be the same as or more than the youngest age"),
+        (5, "minimum_age", "Enter an age from 0 to 120 in whole years (“eleven” is not)"),
+        (5, "maximum_age", "Enter an age from 0 to 120 in whole years (“121” is not)"),
+    }
+    report = importer.run_import(csv_bytes(rows[:2]), officer, dry_run=False)
+    db.session.commit()
+    assert report.outcome == "imported"
+    ages = {s.organisation.name: (s.minimum_age, s.maximum_age) for s in db.session.scalars(db.select(Service))}
+    assert ages == {"Youth Club": (11, 18), "Lunch Club": (65, None)}
+    exported_rows = exported(client.get("/directory/export.csv").get_data(as_text=True))
+    assert (exported_rows["Youth Club"]["minimum_age"], exported_rows["Youth Club"]["maximum_age"]) == ("11", "18")
+    assert (exported_rows["Lunch Club"]["minimum_age"], exported_rows["Lunch Club"]["maximum_age"]) == ("65", "")

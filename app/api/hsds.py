@@ -1,7 +1,9 @@
 """Directory rows as Open Referral UK (HSDS 3.0 UK profile) objects.
 
-Optional fields without a value are left out (never null, never empty text); required text the portal does
-not hold is sent as "". Ids are the rows' `uuid`s. Objects that the portal keeps inside another row (an
+Optional fields without a value are left out (never null, never empty text, never an empty list); required
+text the portal does not hold is filled from what it does hold (a name, the borough), never sent empty, and an
+object whose required fields cannot be filled (an address without a postcode) is left out. Only fields that
+the UK profile declares for the object are sent. Ids are the rows' `uuid`s. Objects that the portal keeps inside another row (an
 address, a service area, an attribute, a charity number...) get a name-based uuid (uuid5), so the same
 object always has the same id.
 
@@ -19,8 +21,17 @@ ID_NAMESPACE = uuid.UUID("b233d5e7-e909-40a7-85c1-692da3f99b8a")
 ONS_GEOGRAPHY_URI = "http://statistics.data.gov.uk/id/statistical-geography/"
 COUNTRY = "GB"  # ISO 3166-1 alpha-2
 STATE_PROVINCE = "Greater London"  # the borough's ceremonial county
+DEFAULT_CITY = "London"
 # How open a service is, least open last; a service is as closed as its organisation.
 STATUS_ORDER = ("active", "temporarily closed", "inactive", "defunct")
+# attribute.link_type: what the taxonomy term says about the thing it is linked to, by taxonomy code.
+LINK_TYPES = {
+    "category": "service_type",
+    "beneficiary": "audience",
+    "faith": "faith",
+    "language": "language",
+    "accessibility": "accessibility",
+}
 
 URL_RE = re.compile(r"^https?://[^\s/?#]+\.[^\s]+$", re.IGNORECASE)
 BARE_DOMAIN_RE = re.compile(r"^(www\.)?[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}(/\S*)?$", re.IGNORECASE)
@@ -35,8 +46,8 @@ def derived_id(*parts):
 
 
 def present(**fields):
-    """The fields that have a value: None and empty text are left out (0 and False are values)."""
-    return {key: value for key, value in fields.items() if value is not None and value != ""}
+    """The fields that have a value: None, empty text and empty lists are left out (0 and False are values)."""
+    return {key: value for key, value in fields.items() if value is not None and value != "" and value != []}
 
 
 def web_address(value):
@@ -82,7 +93,8 @@ def organization(org):
     return {
         "id": org.uuid,
         "name": org.name,
-        "description": org.description or "",
+        # Required by the profile: a listing without a description is described by its name.
+        "description": org.description or org.name,
         **present(email=email_address(org.email), website=web_address(org.website)),
     }
 
@@ -124,7 +136,7 @@ def organization_identifiers(org):
 
 
 def organization_full(org):
-    return {**organization(org), "organization_identifiers": organization_identifiers(org)}
+    return {**organization(org), **present(organization_identifiers=organization_identifiers(org))}
 
 
 # --- Taxonomies ---------------------------------------------------------------------------------
@@ -135,7 +147,8 @@ def taxonomy_term(term, taxonomy=None):
     return {
         "id": term.uuid,
         "name": term.name,
-        "description": term.description or "",
+        # Required by the profile: a term the vocabulary does not describe says which vocabulary it is from.
+        "description": term.description or f"{term.name} ({taxonomy.name})",
         "taxonomy": taxonomy.name,
         "taxonomy_id": taxonomy.uuid,
         **present(term=term.code),
@@ -143,19 +156,21 @@ def taxonomy_term(term, taxonomy=None):
 
 
 def taxonomy(vocabulary, with_terms=False):
-    data = {"id": vocabulary.uuid, "name": vocabulary.name, "description": vocabulary.description or ""}
+    data = {"id": vocabulary.uuid, "name": vocabulary.name, "description": vocabulary.description or vocabulary.name}
     if with_terms:
-        data["taxonomy_terms"] = [taxonomy_term(term, vocabulary) for term in vocabulary.terms]
+        data.update(present(taxonomy_terms=[taxonomy_term(term, vocabulary) for term in vocabulary.terms]))
     return data
 
 
 def attribute(link_id, link_entity, term):
-    """A link from a service (or an accessibility entry) to a taxonomy term."""
+    """A link from a service (or an accessibility entry) to a taxonomy term. `link_entity` (HSDS 3.0's
+    "service", "accessibility") is not in the UK profile's attribute, so it only keeps the derived id stable;
+    `link_type`, which the profile declares, says what the term describes."""
     return {
         "id": derived_id("attribute", link_entity, link_id, term.uuid),
         "link_id": link_id,
-        "link_entity": link_entity,
         "taxonomy_term_id": term.uuid,
+        **present(link_type=LINK_TYPES.get(term.taxonomy.code)),
         "taxonomy_term": taxonomy_term(term),
     }
 
@@ -163,25 +178,30 @@ def attribute(link_id, link_entity, term):
 # --- Locations ----------------------------------------------------------------------------------
 
 
-def address(location):
-    return {
-        "id": derived_id("address", location.uuid),
-        "location_id": location.uuid,
-        "address_1": ", ".join(part for part in (location.address_1, location.address_2) if part),
-        "city": location.city or "",
-        "state_province": STATE_PROVINCE,
-        "postal_code": location.postcode or "",
-        "country": COUNTRY,
-        "address_type": "physical",
-    }
+def addresses(location):
+    """The location's street address, or none when it lacks a first line or a postcode (both required)."""
+    line = ", ".join(part for part in (location.address_1, location.address_2) if part)
+    if not line or not location.postcode:
+        return []
+    return [
+        {
+            "id": derived_id("address", location.uuid),
+            "location_id": location.uuid,
+            "address_1": line,
+            "city": location.city or DEFAULT_CITY,
+            "state_province": STATE_PROVINCE,
+            "postal_code": location.postcode,
+            "country": COUNTRY,
+            "address_type": "physical",
+        }
+    ]
 
 
 def location(place):
-    """A location's one-to-one fields and its address (as in a list item)."""
+    """A location's one-to-one fields (as in a list item: the list schema has no addresses)."""
     data = {"id": place.uuid, "location_type": "physical", **present(name=place.name)}
     if place.lat is not None and place.lon is not None:
         data.update(latitude=place.lat, longitude=place.lon)
-    data["addresses"] = [address(place)] if (place.address_1 or place.postcode) else []
     return data
 
 
@@ -210,7 +230,7 @@ def accessibility(place):
 
 
 def location_full(place):
-    return {**location(place), "accessibility": accessibility(place)}
+    return {**location(place), **present(addresses=addresses(place), accessibility=accessibility(place))}
 
 
 # --- Services -----------------------------------------------------------------------------------
@@ -277,22 +297,25 @@ def service_full(row, places=None):
     leave service_at_locations out (inside a service_at_location)."""
     data = service(row)
     data["organization"] = organization_full(row.organisation)
-    data["schedules"] = [
-        schedule(s, row.uuid) for s in sorted(row.schedules, key=lambda s: (s.weekday, s.opens_at, s.id))
-    ]
-    data["service_areas"] = [service_area(row.uuid, ward) for ward in row.areas]
-    data["attributes"] = [attribute(row.uuid, "service", term) for term in row.terms]
-    data["cost_options"] = cost_options(row)
-    if places is not None:
-        data["service_at_locations"] = [
-            {
-                "id": sal.uuid,
-                "service_id": row.uuid,
-                "location_id": sal.location.uuid,
-                "location": location_full(sal.location),
-            }
-            for sal in places
-        ]
+    data.update(
+        present(
+            schedules=[
+                schedule(s, row.uuid) for s in sorted(row.schedules, key=lambda s: (s.weekday, s.opens_at, s.id))
+            ],
+            service_areas=[service_area(row.uuid, ward) for ward in row.areas],
+            attributes=[attribute(row.uuid, "service", term) for term in row.terms],
+            cost_options=cost_options(row),
+            service_at_locations=[
+                {
+                    "id": sal.uuid,
+                    "service_id": row.uuid,
+                    "location_id": sal.location.uuid,
+                    "location": location_full(sal.location),
+                }
+                for sal in places or []
+            ],
+        )
+    )
     return data
 
 

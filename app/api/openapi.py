@@ -3,6 +3,7 @@
 Built from the constants in services.py so the limits it states are the ones the code applies. Response
 bodies refer to the UK profile's published JSON schemas (the ones the tests validate against).
 """
+from ..directory.models import WEEKDAY_NAMES, WEEKDAYS
 from . import services
 
 SCHEMAS = "https://raw.githubusercontent.com/openreferral/uk-profile/main/schema/"
@@ -62,6 +63,50 @@ PARAMETERS = {
         "description": "Only the terms of this taxonomy.",
         "schema": {"type": "string"},
     },
+    "minimum_age": {
+        "name": "minimum_age",
+        "in": "query",
+        "required": False,
+        "description": (
+            "Only services whose minimum age is at least this many years (a service with no minimum age is open "
+            "from birth, so it counts as 0)."
+        ),
+        "schema": {"type": "number", "minimum": 0, "maximum": services.MAX_AGE},
+    },
+    "maximum_age": {
+        "name": "maximum_age",
+        "in": "query",
+        "required": False,
+        "description": (
+            "Only services whose maximum age is this many years or below (a service with no maximum age has no "
+            "upper limit, so it is not returned)."
+        ),
+        "schema": {"type": "number", "minimum": 0, "maximum": services.MAX_AGE},
+    },
+    "start_time": {
+        "name": "start_time",
+        "in": "query",
+        "required": False,
+        "description": (
+            "Only services with a weekly opening that starts at or after this time (UK time, 24-hour HH:MM or "
+            "HH:MM:SS). With `day` and `end_time`, the same opening must meet all three."
+        ),
+        "schema": {"type": "string", "pattern": services.TIME_RE.pattern},
+    },
+    "end_time": {
+        "name": "end_time",
+        "in": "query",
+        "required": False,
+        "description": "Only services with a weekly opening that ends at or before this time (UK time, 24-hour).",
+        "schema": {"type": "string", "pattern": services.TIME_RE.pattern},
+    },
+    "day": {
+        "name": "day",
+        "in": "query",
+        "required": False,
+        "description": "Only services open on this day: MO, TU, WE, TH, FR, SA or SU (or the day's English name).",
+        "schema": {"type": "string", "enum": [*WEEKDAYS, *WEEKDAY_NAMES]},
+    },
     "postcode": {
         "name": "postcode",
         "in": "query",
@@ -117,6 +162,8 @@ ERROR_SCHEMA = {
     },
 }
 
+SERVICE_FILTERS = ("minimum_age", "maximum_age", "start_time", "end_time", "day")
+
 ID_PARAMETER = {"in": "path", "name": "id", "required": True, "schema": {"type": "string"}}
 
 
@@ -142,7 +189,7 @@ def _list(operation_id, summary, item_schema, parameters):
                         "properties": {"contents": {"type": "array", "items": {"$ref": SCHEMAS + item_schema}}},
                     },
                 ),
-                "400": _error("A parameter cannot be used (for example per_page above the maximum)."),
+                "400": _error("A parameter cannot be used (for example per_page above the maximum, or an empty page)."),
             },
         }
     }
@@ -210,7 +257,7 @@ def document(server_url):
                 "getPaginatedListOfServices",
                 "Paginated listing of services with their one-to-one fields and organisation.",
                 "compiled/service_list.json",
-                ["search", "page", "per_page", "taxonomy_term_id", "taxonomy_id"],
+                ["search", "page", "per_page", "taxonomy_term_id", "taxonomy_id", *SERVICE_FILTERS],
             ),
             "/services/{id}": _one(
                 "getFullyNestedServiceById",
@@ -222,7 +269,8 @@ def document(server_url):
                 "getPaginatedListOfServiceAtLocation",
                 "Paginated listing of services at locations, nearest first when a postcode is given.",
                 "compiled/service_at_location_list.json",
-                ["search", "page", "per_page", "taxonomy_term_id", "taxonomy_id", "postcode", "proximity"],
+                ["search", "page", "per_page", "taxonomy_term_id", "taxonomy_id", *SERVICE_FILTERS, "postcode",
+                 "proximity"],
             ),
             "/service_at_locations/{id}": _one(
                 "getServiceAtLocationWithNestedDataById",

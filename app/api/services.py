@@ -8,13 +8,17 @@ published too), so nothing here can leak a refuge's address or a listing that wa
 import math
 import re
 from dataclasses import dataclass
+from datetime import time
 
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from ..directory import search as directory_search
 from ..directory.models import (
+    WEEKDAY_NAMES,
+    WEEKDAYS,
     Location,
     Organisation,
+    Schedule,
     Service,
     ServiceAtLocation,
     Taxonomy,
@@ -34,8 +38,13 @@ MAX_TEXT_LENGTH = 200
 MAX_ID_LENGTH = 64
 EARTH_RADIUS_METRES = 6_371_008.8  # mean radius of the Earth (IUGG)
 UNKNOWN_DISTANCE = 1e6  # square degrees: further than anywhere on Earth
+MAX_AGE = 150
 WHOLE_NUMBER_RE = re.compile(r"^[0-9]{1,9}$")
 METRES_RE = re.compile(r"^[0-9]{1,9}(\.[0-9]{1,6})?$")
+AGE_RE = re.compile(r"^[0-9]{1,3}(\.[0-9]{1,3})?$")
+TIME_RE = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])(?::([0-5][0-9]))?$")
+# ORUK `day`: the RRULE BYDAY codes the schedules carry (MO...SU), or the English day names.
+DAY_CODES = {**{code: i for i, code in enumerate(WEEKDAYS)}, **{name.upper(): i for i, name in enumerate(WEEKDAY_NAMES)}}
 
 class InvalidParameter(ValueError):
     """A query-string value the API cannot use; the message tells the caller what to send instead."""
@@ -53,6 +62,14 @@ def clean_text(value, limit=MAX_TEXT_LENGTH):
     return (value or "").replace("\x00", "").strip()[:limit]
 
 
+def search_words(args):
+    """`search`: at most 200 characters, as the document declares (longer is refused, not cut)."""
+    raw = args.get("search") or ""
+    if len(raw) > MAX_TEXT_LENGTH:
+        raise InvalidParameter(f"search must be {MAX_TEXT_LENGTH} characters or fewer, not {len(raw)}")
+    return clean_text(raw)
+
+
 def clean_id(value):
     """An id as sent, or "" when it cannot be one of ours, so that it matches nothing (and never errors)."""
     value = (value or "").strip()
@@ -60,9 +77,9 @@ def clean_id(value):
 
 
 def whole_number(args, name, default, maximum):
-    raw = (args.get(name) or "").strip()
-    if not raw:
+    if name not in args:
         return default
+    raw = args.get(name).strip()
     if not WHOLE_NUMBER_RE.match(raw) or not 1 <= int(raw) <= maximum:
         raise InvalidParameter(f"{name} must be a whole number from 1 to {maximum}, not {shown(raw)}")
     return int(raw)
@@ -80,11 +97,50 @@ def optional_id(args, name):
     return clean_id(raw)
 
 
+def _given(args, name):
+    """The parameter's value, or None when it is absent or empty (an empty filter filters nothing)."""
+    raw = args.get(name)
+    return None if raw is None or not raw.strip() else raw.strip()
+
+
+def age(args, name):
+    raw = _given(args, name)
+    if raw is None:
+        return None
+    if not AGE_RE.match(raw) or float(raw) > MAX_AGE:
+        raise InvalidParameter(f"{name} must be an age in years from 0 to {MAX_AGE}, like 18, not {shown(raw)}")
+    return float(raw)
+
+
+def time_of_day(args, name):
+    raw = _given(args, name)
+    if raw is None:
+        return None
+    found = TIME_RE.match(raw)
+    if found is None:
+        raise InvalidParameter(f"{name} must be a 24-hour time, like 09:30 or 09:30:00, not {shown(raw)}")
+    return time(int(found[1]), int(found[2]), int(found[3] or 0))
+
+
+def weekday(args, name="day"):
+    raw = _given(args, name)
+    if raw is None:
+        return None
+    if raw.upper() not in DAY_CODES:
+        raise InvalidParameter(f"{name} must be a day as MO, TU, WE, TH, FR, SA or SU (or Monday...), not {shown(raw)}")
+    return DAY_CODES[raw.upper()]
+
+
 @dataclass
 class Filters:
     search: str = ""
     taxonomy_term_id: str | None = None
     taxonomy_id: str | None = None
+    minimum_age: float | None = None
+    maximum_age: float | None = None
+    start_time: time | None = None
+    end_time: time | None = None
+    day: int | None = None  # 0 = Monday
     origin: object = None  # the Postcode row measured from
     proximity: float | None = None  # metres
 
@@ -92,9 +148,14 @@ class Filters:
 def parse_filters(args, place=False):
     """The filters of a list request; `place` reads postcode and proximity too (service_at_locations)."""
     filters = Filters(
-        search=clean_text(args.get("search")),
+        search=search_words(args),
         taxonomy_term_id=optional_id(args, "taxonomy_term_id"),
         taxonomy_id=optional_id(args, "taxonomy_id"),
+        minimum_age=age(args, "minimum_age"),
+        maximum_age=age(args, "maximum_age"),
+        start_time=time_of_day(args, "start_time"),
+        end_time=time_of_day(args, "end_time"),
+        day=weekday(args),
     )
     if place:
         filters.origin, filters.proximity = parse_place(args.get("postcode"), args.get("proximity"))
@@ -181,6 +242,33 @@ def _locations_in_taxonomy(taxonomy_id):
     )
 
 
+def eligibility_and_hours(filters):
+    """Where-clauses on Service for the ORUK age, day and time filters, read as the standard words them.
+
+    minimum_age=N: services whose minimum age is at least N (no recorded minimum counts as 0, open from
+    birth); maximum_age=N: services whose maximum age is N or below (no recorded maximum is no upper
+    limit, so it never matches). day, start_time, end_time: the service has one weekly opening (a
+    schedule row, from the listing editor's opening hours) on that day, opening at or after start_time and
+    closing at or before end_time; all three must hold for the same opening.
+    """
+    clauses = []
+    if filters.minimum_age is not None:
+        clauses.append(db.func.coalesce(Service.minimum_age, 0) >= filters.minimum_age)
+    if filters.maximum_age is not None:
+        clauses.append(Service.maximum_age.is_not(None))
+        clauses.append(Service.maximum_age <= filters.maximum_age)
+    opening = []
+    if filters.day is not None:
+        opening.append(Schedule.weekday == filters.day)
+    if filters.start_time is not None:
+        opening.append(Schedule.opens_at >= filters.start_time)
+    if filters.end_time is not None:
+        opening.append(Schedule.closes_at <= filters.end_time)
+    if opening:
+        clauses.append(Service.id.in_(db.select(Schedule.service_id).where(*opening)))
+    return clauses
+
+
 def _service_clauses(filters):
     clauses = [Organisation.published.is_(True)]
     words = search_services(filters.search) if filters.search else None
@@ -190,6 +278,7 @@ def _service_clauses(filters):
         clauses.append(Service.id.in_(_services_with_term(filters.taxonomy_term_id)))
     if filters.taxonomy_id is not None:
         clauses.append(Service.id.in_(_services_in_taxonomy(filters.taxonomy_id)))
+    clauses.extend(eligibility_and_hours(filters))
     return clauses
 
 
@@ -320,6 +409,7 @@ def _service_at_location_clauses(filters):
                 Location.id.in_(_locations_in_taxonomy(filters.taxonomy_id)),
             )
         )
+    clauses.extend(eligibility_and_hours(filters))
     if filters.origin is not None:
         clauses.append(_serves_postcode(filters.origin))
     return clauses

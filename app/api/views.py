@@ -1,7 +1,6 @@
 """Open Referral UK read API routes: public, read-only JSON, CORS `*`; errors are JSON from render_error."""
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request, url_for
 
-from ..auth.services import absolute_url
 from ..errors import render_error
 from ..security import public
 from . import hsds, openapi, services
@@ -35,16 +34,25 @@ def _not_found(what, value):
     return render_error(404, f"There is no public {what} with the id {services.shown(value)}.")
 
 
+def api_url(endpoint):
+    """The API's own address: ORUK_PUBLIC_BASE_URL when configured (behind a gateway that rewrites hosts),
+    otherwise the address this request came to (scheme and host as ProxyFix gives them)."""
+    base = (current_app.config.get("ORUK_PUBLIC_BASE_URL") or "").rstrip("/")
+    if base:
+        return base + url_for(endpoint)
+    return url_for(endpoint, _external=True)
+
+
 @bp.route("/")
 @public
 def index():
-    return jsonify(hsds.metadata(absolute_url("api.openapi_document")))
+    return jsonify(hsds.metadata(api_url("api.openapi_document")))
 
 
 @bp.route("/openapi.json")
 @public
 def openapi_document():
-    return jsonify(openapi.document(absolute_url("api.index").rstrip("/")))
+    return jsonify(openapi.document(api_url("api.index").rstrip("/")))
 
 
 @bp.route("/services")

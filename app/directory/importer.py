@@ -46,7 +46,7 @@ log = logging.getLogger("portal.directory.import")
 COLUMNS = (
     "name", "description", "kind", "status", "email", "website", "phone", "charity_number", "company_number",
     "service_name", "service_description", "categories", "address_1", "address_2", "city", "postcode",
-    "confidential", "accessibility", "opening_hours", "legacy_id",
+    "confidential", "accessibility", "opening_hours", "minimum_age", "maximum_age", "legacy_id",
 )
 REQUIRED_COLUMNS = ("name",)
 COLUMN_HELP = {
@@ -69,6 +69,8 @@ COLUMN_HELP = {
     "confidential": "yes to hide the address from the public (a refuge or a home address), otherwise no",
     "accessibility": "Accessibility of the address, separated by semicolons, like Step-free access; Hearing loop",
     "opening_hours": "Days and 24-hour times separated by semicolons, like Mon 09:00-17:00; Wed 10:00-14:00 (or Mon-Fri 09:00-17:00)",
+    "minimum_age": "Youngest age the service is for, in whole years from 0 to 120 (empty if none)",
+    "maximum_age": "Oldest age the service is for, in whole years from 0 to 120 (empty if none)",
     "legacy_id": "The record's number in the old directory",
 }
 MAX_LENGTHS = {
@@ -97,6 +99,7 @@ NAME_SIMILARITY = 0.9
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 EXAMPLE_HEADER = "name,description,postcode"
 PROGRESS_EVERY_SECONDS = 0.25
+MAX_AGE = 120  # as the listing form
 
 
 class FileRefused(Exception):
@@ -367,6 +370,15 @@ def _hhmm(value):
     return f"{int(hours):02d}:{minutes}"
 
 
+def parse_age(value):
+    """(age or None, problem or None): a whole number of years, as the listing form's age fields take."""
+    if not value:
+        return None, None
+    if not value.isascii() or not value.isdigit() or not 0 <= int(value) <= MAX_AGE:
+        return None, f"Enter an age from 0 to {MAX_AGE} in whole years (“{value[:20]}” is not)"
+    return int(value), None
+
+
 def format_opening_hours(hours):
     return "; ".join(f"{DAY_ABBREVIATIONS[h['weekday']]} {h['opens_at']}-{h['closes_at']}" for h in hours)
 
@@ -404,6 +416,13 @@ def build_row(line, values, vocabulary):
     hours, hour_problems = parse_opening_hours(v["opening_hours"])
     for problem in hour_problems:
         row.problem("opening_hours", problem)
+    ages = {}
+    for column in ("minimum_age", "maximum_age"):
+        ages[column], problem = parse_age(v[column])
+        if problem:
+            row.problem(column, problem)
+    if None not in ages.values() and ages["maximum_age"] < ages["minimum_age"]:
+        row.problem("maximum_age", "Oldest age must be the same as or more than the youngest age")
     confidential = v["confidential"].lower()
     if confidential not in YES | NO:
         row.problem("confidential", "Enter yes or no")
@@ -419,7 +438,8 @@ def build_row(line, values, vocabulary):
     if row.problems:
         return row
 
-    has_service = bool(v["service_name"] or v["service_description"] or categories or hours)
+    has_service = bool(v["service_name"] or v["service_description"] or categories or hours
+                       or any(age is not None for age in ages.values()))
     row.data = {
         "organisation": {
             "name": v["name"], "description": v["description"], "kind": kind, "status": status,
@@ -428,7 +448,7 @@ def build_row(line, values, vocabulary):
         },
         "services": [{
             "name": v["service_name"] or v["name"], "description": v["service_description"], "url": None, "email": None,
-            "phone": None, "status": status, "fees_description": None, "minimum_age": None, "maximum_age": None,
+            "phone": None, "status": status, "fees_description": None, **ages,
             "terms": categories, "areas": [], "hours": hours, "locations": [0] if has_address else [],
         }] if has_service else [],
         "locations": [{
@@ -796,7 +816,9 @@ def export_row(organisation):
         "city": location.city if location else "", "postcode": location.postcode if location else "",
         "confidential": "yes" if hidden else "no",
         "accessibility": "; ".join(t.name for t in location.accessibility) if location else "",
-        "opening_hours": format_opening_hours(hours), "legacy_id": organisation.legacy_id,
+        "opening_hours": format_opening_hours(hours),
+        "minimum_age": service.minimum_age if service else None, "maximum_age": service.maximum_age if service else None,
+        "legacy_id": organisation.legacy_id,
     }
     return [protect(row[column]) for column in COLUMNS]
 
