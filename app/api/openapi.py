@@ -7,6 +7,8 @@ from ..directory.models import WEEKDAY_NAMES, WEEKDAYS
 from . import services
 
 SCHEMAS = "https://raw.githubusercontent.com/openreferral/uk-profile/main/schema/"
+# The shape of a UK postcode, any case and spacing (or nothing at all).
+POSTCODE_PATTERN = r"^(\s*[A-Za-z]{1,2}[0-9][A-Za-z0-9]?\s*[0-9][A-Za-z]{2}\s*)?$"
 
 PARAMETERS = {
     "search": {
@@ -113,9 +115,10 @@ PARAMETERS = {
         "required": False,
         "description": (
             "A postcode in the borough. Results are ordered by distance from its centre; a service with service "
-            "areas is returned only if the postcode's ward is one of them. 400 when the postcode is unknown."
+            "areas is returned only if the postcode's ward is one of them. 400 when the postcode is unknown "
+            "(the directory knows the postcodes in and around the borough). Empty: no postcode."
         ),
-        "schema": {"type": "string"},
+        "schema": {"type": "string", "pattern": POSTCODE_PATTERN},
     },
     "proximity": {
         "name": "proximity",
@@ -125,7 +128,7 @@ PARAMETERS = {
             "Only results within this many metres of the centre of `postcode` (which it needs), at most "
             f"{services.MAX_PROXIMITY_METRES}."
         ),
-        "schema": {"type": "string", "pattern": services.METRES_RE.pattern},
+        "schema": {"type": "number", "exclusiveMinimum": 0, "maximum": services.MAX_PROXIMITY_METRES},
     },
 }
 

@@ -40,8 +40,6 @@ EARTH_RADIUS_METRES = 6_371_008.8  # mean radius of the Earth (IUGG)
 UNKNOWN_DISTANCE = 1e6  # square degrees: further than anywhere on Earth
 MAX_AGE = 150
 WHOLE_NUMBER_RE = re.compile(r"^[0-9]{1,9}$")
-METRES_RE = re.compile(r"^[0-9]{1,9}(\.[0-9]{1,6})?$")
-AGE_RE = re.compile(r"^[0-9]{1,3}(\.[0-9]{1,3})?$")
 TIME_RE = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])(?::([0-5][0-9]))?$")
 # ORUK `day`: the RRULE BYDAY codes the schedules carry (MO...SU), or the English day names.
 DAY_CODES = {**{code: i for i, code in enumerate(WEEKDAYS)}, **{name.upper(): i for i, name in enumerate(WEEKDAY_NAMES)}}
@@ -98,18 +96,31 @@ def optional_id(args, name):
 
 
 def _given(args, name):
-    """The parameter's value, or None when it is absent or empty (an empty filter filters nothing)."""
+    """The parameter's value, None when it is absent; sent empty (`day=`) it is a value that means nothing,
+    so it is refused like any other value that cannot be used."""
     raw = args.get(name)
-    return None if raw is None or not raw.strip() else raw.strip()
+    return None if raw is None else raw.strip()
+
+
+def decimal(raw):
+    """A finite number written in digits (`18`, `0.5`, `1e-05`), or None."""
+    if not raw or len(raw) > 40 or not raw.isascii() or "_" in raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
 
 
 def age(args, name):
     raw = _given(args, name)
     if raw is None:
         return None
-    if not AGE_RE.match(raw) or float(raw) > MAX_AGE:
+    value = decimal(raw)
+    if value is None or not 0 <= value <= MAX_AGE:
         raise InvalidParameter(f"{name} must be an age in years from 0 to {MAX_AGE}, like 18, not {shown(raw)}")
-    return float(raw)
+    return value
 
 
 def time_of_day(args, name):
@@ -164,15 +175,16 @@ def parse_filters(args, place=False):
 
 def parse_place(postcode, proximity):
     """(Postcode row or None, metres or None); InvalidParameter for a bad distance or an unknown postcode."""
-    postcode, proximity = clean_text(postcode, 20), clean_text(proximity, 20)
+    given = proximity is not None
+    postcode, proximity = clean_text(postcode, 20), clean_text(proximity, 40)
     metres = None
-    if proximity:
-        if not METRES_RE.match(proximity) or not 0 < float(proximity) <= MAX_PROXIMITY_METRES:
+    if given:
+        metres = decimal(proximity)
+        if metres is None or not 0 < metres <= MAX_PROXIMITY_METRES:
             raise InvalidParameter(
                 f"proximity must be a distance in metres, more than 0 and at most {MAX_PROXIMITY_METRES}, "
                 f"not {shown(proximity)}"
             )
-        metres = float(proximity)
     if not postcode:
         if metres is not None:
             raise InvalidParameter("proximity needs a postcode to measure from, for example postcode=EN5 4AG")
