@@ -97,6 +97,7 @@ def _register_blueprints(app):
     from .directory.import_views import export_bp as directory_export_bp
     from .directory.import_views import import_bp as directory_import_bp
     from .directory.views import bp as directory_bp
+    from .exchange.views import bp as exchange_bp
     from .main.views import bp as main_bp
     from .maps.views import bp as maps_bp
     from .places.views import bp as places_bp
@@ -115,6 +116,7 @@ def _register_blueprints(app):
     app.register_blueprint(assets_bp)
     app.register_blueprint(reporting_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(exchange_bp)
 
 
 def _register_cli(app):

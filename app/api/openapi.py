@@ -212,9 +212,17 @@ def _one(operation_id, summary, what, schema):
     }
 
 
-def document(server_url):
-    """The OpenAPI document, with `server_url` (the API stub) as its server."""
+def document(server_url, open_data_url=None):
+    """The OpenAPI document, with `server_url` (the API stub) as its server; `open_data_url` is the page of
+    bulk downloads (the whole directory as HSDS-UK JSON and tables)."""
+    extra = {}
+    if open_data_url:
+        extra["externalDocs"] = {
+            "description": "The whole directory at once: HSDS-UK JSON and the HSDS tabular CSV package (zip).",
+            "url": open_data_url,
+        }
     return {
+        **extra,
         "openapi": "3.1.0",
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
         "info": {

@@ -369,6 +369,34 @@ def get_service(service_id):
     )
 
 
+def iter_public_services(batch_size=200):
+    """Every published service, fully loaded as get_service loads one, in id order, a batch at a time (keyset
+    paging), so the whole directory can be streamed in bounded memory: the session's identity map holds
+    unchanged rows weakly, so a batch is freed once the caller has written it."""
+    last_id = 0
+    while True:
+        batch = list(
+            db.session.scalars(
+                db.select(Service)
+                .join(Service.organisation)
+                .where(Organisation.published.is_(True), Service.id > last_id)
+                .options(
+                    contains_eager(Service.organisation),
+                    *_service_detail_options(),
+                    selectinload(Service.service_at_locations)
+                    .joinedload(ServiceAtLocation.location)
+                    .options(*_location_detail_options()),
+                )
+                .order_by(Service.id)
+                .limit(batch_size)
+            ).unique()
+        )
+        if not batch:
+            return
+        last_id = batch[-1].id
+        yield from batch
+
+
 def public_service_at_locations(service):
     """The service's places that may be shown: never a confidential address, and only its own
     organisation's places (as in the service_at_locations list)."""

@@ -52,7 +52,7 @@ def index():
 @bp.route("/openapi.json")
 @public
 def openapi_document():
-    return jsonify(openapi.document(api_url("api.index").rstrip("/")))
+    return jsonify(openapi.document(api_url("api.index").rstrip("/"), api_url("exchange.open_data")))
 
 
 @bp.route("/services")
