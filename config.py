@@ -58,6 +58,9 @@ class Config:
     # Open Referral UK API: the public address it is reached at, when it differs from the request's host
     # (empty: the address each request came to). `openapi_url` and the OpenAPI document's server use it.
     ORUK_PUBLIC_BASE_URL = os.environ.get("ORUK_PUBLIC_BASE_URL", "")
+    # Feed imports from other ORUK directories: allow feeds on private, loopback or link-local addresses
+    # (off: a feed must not point the portal at internal services; tests on loopback turn it on).
+    FEED_ALLOW_PRIVATE_ADDRESSES = _bool("FEED_ALLOW_PRIVATE_ADDRESSES", False)
     POSTCODES_API_TIMEOUT = _int("POSTCODES_API_TIMEOUT", 3)
 
     # Map tiles: any XYZ tile server; set MAP_TILE_URL empty for maps without a background (offline).

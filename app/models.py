@@ -13,6 +13,7 @@ from .directory.models import (  # noqa: F401
     TaxonomyTerm,
 )
 from .directory.import_models import DirectoryImport  # noqa: F401
+from .exchange.models import Feed, FeedRecord, FeedRun  # noqa: F401
 from .places.models import Postcode, Ward  # noqa: F401
 from .assets.models import AcvDisposalNotice, AcvNomination, CommunityAsset  # noqa: F401
 from .covenant.models import CovenantPledge, CovenantReminder  # noqa: F401

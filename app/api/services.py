@@ -369,30 +369,32 @@ def get_service(service_id):
     )
 
 
+def public_services_after(last_id, batch_size=200):
+    """The next `batch_size` published services after the id `last_id`, fully loaded as get_service loads
+    one, in id order: keyset paging, so the whole directory can be read a batch at a time."""
+    return list(
+        db.session.scalars(
+            db.select(Service)
+            .join(Service.organisation)
+            .where(Organisation.published.is_(True), Service.id > last_id)
+            .options(
+                contains_eager(Service.organisation),
+                *_service_detail_options(),
+                selectinload(Service.service_at_locations)
+                .joinedload(ServiceAtLocation.location)
+                .options(*_location_detail_options()),
+            )
+            .order_by(Service.id)
+            .limit(batch_size)
+        ).unique()
+    )
+
+
 def iter_public_services(batch_size=200):
-    """Every published service, fully loaded as get_service loads one, in id order, a batch at a time (keyset
-    paging), so the whole directory can be streamed in bounded memory: the session's identity map holds
-    unchanged rows weakly, so a batch is freed once the caller has written it."""
+    """Every published service (see public_services_after); the session's identity map holds unchanged rows
+    weakly, so a batch is freed once the caller has written it."""
     last_id = 0
-    while True:
-        batch = list(
-            db.session.scalars(
-                db.select(Service)
-                .join(Service.organisation)
-                .where(Organisation.published.is_(True), Service.id > last_id)
-                .options(
-                    contains_eager(Service.organisation),
-                    *_service_detail_options(),
-                    selectinload(Service.service_at_locations)
-                    .joinedload(ServiceAtLocation.location)
-                    .options(*_location_detail_options()),
-                )
-                .order_by(Service.id)
-                .limit(batch_size)
-            ).unique()
-        )
-        if not batch:
-            return
+    while batch := public_services_after(last_id, batch_size):
         last_id = batch[-1].id
         yield from batch
 

@@ -43,6 +43,7 @@ TABLES = {
     "cost_option": ("cost_options.csv", ["id", "service_id", "valid_from", "valid_to", "option", "amount", "amount_description"]),
 }
 CHUNK = 64 * 1024
+BATCH = 200  # services read at a time
 # Characters that make a spreadsheet run a cell as a formula (OWASP "CSV injection"): such text gets a "'".
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -54,13 +55,25 @@ def filename(extension):
 # --- JSON ------------------------------------------------------------------------------------------------
 
 
-def json_chunks():
-    """The directory as a JSON array of fully nested services, as text pieces."""
+def _full(row):
+    return hsds.service_full(row, api_services.public_service_at_locations(row))
+
+
+def json_chunks(app, batch_size=BATCH):
+    """The directory as a JSON array of fully nested services, as text pieces of one batch each.
+
+    Each batch is read in an app context (so a database session) of its own, left before the piece is
+    handed on: nothing is held open while the client reads, however slowly, or if it never does."""
     yield "["
-    first = True
-    for row in api_services.iter_public_services():
-        data = hsds.service_full(row, api_services.public_service_at_locations(row))
-        yield ("" if first else ",\n") + json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    last_id, first = 0, True
+    while True:
+        with app.app_context():
+            batch = api_services.public_services_after(last_id, batch_size)
+            if not batch:
+                break
+            last_id = batch[-1].id
+            text = ",\n".join(json.dumps(_full(row), ensure_ascii=False, separators=(",", ":")) for row in batch)
+        yield ("" if first else ",\n") + text
         first = False
     yield "]\n"
 
@@ -176,17 +189,20 @@ def datapackage(generated):
     }
 
 
-def tabular_zip_chunks():
-    """The HSDS tabular package as a zip, in byte pieces."""
+def tabular_zip_chunks(app, batch_size=BATCH):
+    """The HSDS tabular package as a zip, in byte pieces. The tables are spooled in an app context of their
+    own, left before the first piece is handed on (as json_chunks)."""
     tables = _Tables()
     try:
-        for row in api_services.iter_public_services():
-            tables.service(hsds.service_full(row, api_services.public_service_at_locations(row)))
-        # Every vocabulary and term, as /taxonomies and /taxonomy_terms list them.
-        for vocabulary in db.session.scalars(db.select(Taxonomy).order_by(Taxonomy.name, Taxonomy.id)):
-            tables.add("taxonomy", hsds.taxonomy(vocabulary))
-            for term in vocabulary.terms:
-                tables.add("taxonomy_term", hsds.taxonomy_term(term, vocabulary))
+        with app.app_context():
+            for row in api_services.iter_public_services(batch_size):
+                tables.service(_full(row))
+            # Every vocabulary and term, as /taxonomies and /taxonomy_terms list them.
+            for vocabulary in db.session.scalars(db.select(Taxonomy).order_by(Taxonomy.name, Taxonomy.id)):
+                tables.add("taxonomy", hsds.taxonomy(vocabulary))
+                for term in vocabulary.terms:
+                    tables.add("taxonomy_term", hsds.taxonomy_term(term, vocabulary))
+            generated = hsds.iso_datetime(utcnow())
         pipe = _Pipe()
         with zipfile.ZipFile(pipe, mode="w", compression=zipfile.ZIP_DEFLATED) as package:
             for table, (name, _columns) in TABLES.items():
@@ -196,7 +212,7 @@ def tabular_zip_chunks():
                     while text := handle.read(CHUNK):
                         entry.write(text.encode("utf-8"))
                         yield pipe.take()
-            package.writestr("datapackage.json", json.dumps(datapackage(hsds.iso_datetime(utcnow())), indent=2))
+            package.writestr("datapackage.json", json.dumps(datapackage(generated), indent=2))
         yield pipe.take()
     finally:
         tables.close()
