@@ -22,6 +22,7 @@ import re
 import socket
 import time
 from dataclasses import asdict, dataclass, field
+from datetime import timedelta
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -53,6 +54,10 @@ CHARITY_SCHEMES = {"GB-CHC", "GB-SC", "GB-NIC"}
 
 class FeedError(Exception):
     """The feed as a whole cannot be read; the message says why, for the officer."""
+
+
+class FeedTooSlow(FeedError):
+    """The run's time is up: nothing more is read."""
 
 
 # --- Reading a feed --------------------------------------------------------------------------------------
@@ -96,7 +101,7 @@ class FeedClient:
         url = f"{self.base_url}{path}"
         for _ in range(MAX_REDIRECTS + 1):
             if time.monotonic() > self.deadline:
-                raise FeedError(f"The feed took longer than {RUN_DEADLINE // 60} minutes, so the run stopped")
+                raise FeedTooSlow(f"The feed took longer than {RUN_DEADLINE // 60} minutes, so the run stopped")
             parts = urlsplit(url)
             if parts.scheme not in ("http", "https") or not parts.hostname:
                 raise FeedError(f"The feed sent us to {url[:100]}, which is not a web address (http or https)")
@@ -137,7 +142,7 @@ class FeedClient:
                 if len(body) > MAX_RESPONSE_BYTES:
                     raise FeedError(f"The feed's answer is larger than {MAX_RESPONSE_BYTES // (1024 * 1024)}MB")
                 if time.monotonic() > self.deadline:
-                    raise FeedError(f"The feed took longer than {RUN_DEADLINE // 60} minutes, so the run stopped")
+                    raise FeedTooSlow(f"The feed took longer than {RUN_DEADLINE // 60} minutes, so the run stopped")
         except requests.RequestException as exc:
             raise FeedError(f"The feed's answer was cut off ({exc.__class__.__name__})") from exc
         return bytes(body)
@@ -158,7 +163,7 @@ def _remote_id(value):
 def read_feed(client, notes):
     """Every service of the feed, in full, grouped by organisation: [(remote org id, [service dicts])].
     Records that cannot be read become entries with an "unreadable" note instead."""
-    ids, page, total_pages = [], 1, None
+    ids, seen, page, total_pages = [], set(), 1, None
     while page <= MAX_PAGES:
         body = client.get_json("/services", {"page": page, "per_page": PER_PAGE})
         if not isinstance(body, dict) or not isinstance(body.get("contents"), list):
@@ -167,7 +172,8 @@ def read_feed(client, notes):
             remote = _remote_id(item.get("id")) if isinstance(item, dict) else None
             if remote is None:
                 notes.append(f"Page {page}: an item without a usable id was skipped")
-            elif remote not in ids:
+            elif remote not in seen and len(ids) <= MAX_RECORDS:
+                seen.add(remote)
                 ids.append(remote)
         total_pages = body.get("total_pages") if isinstance(body.get("total_pages"), int) else None
         if not body["contents"] or body.get("last_page") is True or (total_pages is not None and page >= total_pages):
@@ -185,9 +191,9 @@ def read_feed(client, notes):
     for remote in ids:
         try:
             full = client.get_json(f"/services/{requests.utils.quote(remote, safe='')}")
+        except FeedTooSlow:
+            raise
         except FeedError as exc:
-            if "longer than" in str(exc):
-                raise
             unreadable.append((remote, str(exc)))
             continue
         if not isinstance(full, dict) or not isinstance(full.get("name"), str):
@@ -502,9 +508,22 @@ def feeds_due(now=None):
     return due
 
 
+LOST_AFTER = 30 * 60  # seconds: a run queued or running this long has lost its worker (runs stop at 10 minutes)
+
+
+def run_in_progress(feed, now=None):
+    """The id of the feed's run that is queued or running (and not lost), or None."""
+    since = (now or utcnow()) - timedelta(seconds=LOST_AFTER)
+    return db.session.scalar(
+        db.select(FeedRun.id).where(FeedRun.feed_id == feed.id, FeedRun.status.in_(("queued", "running")),
+                                    FeedRun.created_at > since)
+    )
+
+
 def refresh_due_feeds(now=None):
-    """The periodic job: import every feed whose refresh is due. Returns the number queued."""
-    due = feeds_due(now)
+    """The periodic job: import every feed whose refresh is due (and is not being read already). Returns the
+    number queued."""
+    due = [feed for feed in feeds_due(now) if run_in_progress(feed, now) is None]
     for feed in due:
         queue_run(feed, dry_run=False, scheduled=True)
     return len(due)

@@ -89,7 +89,7 @@ def run_feed(feed_id):
     form = RunForm()
     if not form.validate_on_submit():
         abort(400)
-    busy = db.session.scalar(db.select(FeedRun.id).where(FeedRun.feed_id == feed.id, FeedRun.status.in_(("queued", "running"))))
+    busy = feeds.run_in_progress(feed)
     if busy:
         flash("This feed is being read already: wait for that run to finish.", "error")
         return redirect(url_for(".feed_run", feed_id=feed.id, run_id=busy))
