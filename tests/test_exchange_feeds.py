@@ -212,6 +212,28 @@ def test_a_refresh_updates_what_changed_and_keeps_what_was_changed_here(remote, 
     assert org.description == "Edited by the group." and org.services[0].description == "Now open on Fridays too."
 
 
+def test_records_gone_from_the_feed_are_reported_not_deleted(remote, ours):
+    feed = add_feed(remote)
+    feeds.run(feed, dry_run=False)
+    db.session.commit()
+    remote.services = [s for s in remote.services if s["organization"]["id"] != ORG_A]
+    report = feeds.run(feed, dry_run=True)
+    record = next(r for r in report.records if r["outcome"] == "missing")
+    assert record["name"] == "Enfield Food Share" and record["listing"] == "enfield-food-share"
+    assert "no longer in the feed" in report.summary(True)
+    assert db.session.scalar(db.select(Organisation).where(Organisation.name == "Enfield Food Share")).published
+
+
+def test_the_same_organisation_twice_in_a_feed_is_a_duplicate_of_the_first(remote, ours):
+    twin = oruk_service("svc-9", "00000000-0000-4000-8000-000000000099", "Enfield Food Share", "Pantry",
+                        charity="1100001")
+    remote.services.append(twin)
+    report = feeds.run(add_feed(remote), dry_run=True)
+    record = next(r for r in report.records if r["remote_id"] == "00000000-0000-4000-8000-000000000099")
+    assert record["outcome"] == "duplicate"
+    assert record["problems"][0] == "Same charity number as record 1 of this feed (Enfield Food Share)"
+
+
 @pytest.mark.parametrize(
     ("route", "message"),
     [

@@ -50,6 +50,7 @@ CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)")
 STATUSES = {"active": "active", "temporarily closed": "temporarily closed", "inactive": "inactive", "defunct": "inactive"}
 CHARITY_SCHEMES = {"GB-CHC", "GB-SC", "GB-NIC"}
+LINE_RE = re.compile(r"\bline (\d+) \(")
 
 
 class FeedError(Exception):
@@ -367,7 +368,8 @@ class RunReport:
             return self.error[:255]
         parts = [(self.count("created", "would create"), "new"), (self.count("updated", "would update"), "updated"),
                  (self.count("unchanged"), "unchanged"), (self.count("duplicate"), "duplicates"),
-                 (self.count("refused", "unreadable"), "with problems"), (self.count("kept"), "changed here, kept")]
+                 (self.count("refused", "unreadable"), "with problems"), (self.count("kept"), "changed here, kept"),
+                 (self.count("missing"), "no longer in the feed")]
         text_ = ", ".join(f"{n} {what}" for n, what in parts if n) or "nothing in the feed"
         return (("Dry run: " if dry_run else "") + text_)[:255]
 
@@ -422,7 +424,8 @@ def run(feed, *, dry_run=True, user=None, client=None):
                 continue
             duplicates.check(row)
             if row.problems:
-                problems = [p["problem"] for p in row.problems]
+                # The CSV import's words for an earlier row ("line 3 (name)") said of a feed's record.
+                problems = [LINE_RE.sub(r"record \1 of this feed (", p["problem"]) for p in row.problems]
                 listing = next((p["listing"] for p in row.problems if p.get("listing")), None)
                 report.records.append(_entry(remote, name, "duplicate", problems, notes, listing))
                 continue
@@ -436,6 +439,14 @@ def run(feed, *, dry_run=True, user=None, client=None):
             db.session.add(FeedRecord(feed_id=feed.id, remote_id=remote, organisation_id=organisation.id,
                                       imported_version=organisation.version, first_imported_at=now, last_refreshed_at=now))
             report.records.append(_entry(remote, name, "created", notes=notes, listing=organisation.slug))
+    if not report.notes:  # the whole feed was read, so what it no longer has is known
+        seen = {remote for remote, _group in groups} | {remote for remote, _problem in unreadable}
+        for remote, record in sorted(known.items()):
+            if remote not in seen:
+                report.records.append(_entry(
+                    remote, record.organisation.name, "missing",
+                    ["No longer in the feed: the listing was left as it is. Check whether the organisation has closed."],
+                    listing=record.organisation.slug))
     return report
 
 

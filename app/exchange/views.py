@@ -43,7 +43,7 @@ def hsds_tables():
 OUTCOME_LABELS = {
     "created": "Created", "would create": "Would be created", "updated": "Updated", "would update": "Would be updated",
     "unchanged": "Unchanged", "duplicate": "Already in the directory", "refused": "Not imported: problems",
-    "unreadable": "Could not be read", "kept": "Kept: changed in the directory",
+    "unreadable": "Could not be read", "kept": "Kept: changed in the directory", "missing": "No longer in the feed",
 }
 
 
