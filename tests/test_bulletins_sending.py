@@ -34,6 +34,7 @@ from app.timeutil import utcnow
 
 from .bulletins_helpers import bulletin_config, make_bulletin, make_member, make_members, sink, wait_for  # noqa: F401
 from .conftest import DATABASE_URL, ROOT
+from .sender_faults import after_each_sent
 
 
 def deliveries(bulletin):
@@ -218,7 +219,7 @@ def test_emergency_jumps_ahead_of_a_routine_send_in_progress(app, sink, bulletin
         if bulletin_id == routine.id and sent_count == 3:
             services.start_sending(db.session.get(Bulletin, emergency.id), enqueue=False)
 
-    monkeypatch.setattr(sender_module, "after_sent_hook", start_emergency_during_routine)
+    after_each_sent(monkeypatch, start_emergency_during_routine)
     result = run_sender(routine.id)
 
     subjects = [m["Subject"] for _, m in sink.messages]
@@ -317,9 +318,10 @@ def test_a_sender_killed_right_after_a_commit_resumes_with_no_recipient_lost_or_
     db.session.expunge_all()
     db.session.remove()
 
+    # A real sender process that SIGKILLs itself right after committing its 7th 'sent' row.
     process = subprocess.run(
-        [FLASK, "bulletins", "send", str(bulletin.id)], cwd=ROOT, capture_output=True, timeout=120,
-        env=_sender_env(sink, PORTAL_FAULT_HOOKS="1", PORTAL_FAULT_KILL_AFTER_SENT="7"),
+        [sys.executable, "-m", "tests.sender_faults", str(bulletin.id), "7"], cwd=ROOT, capture_output=True,
+        timeout=120, env=_sender_env(sink),
     )
     assert process.returncode == -signal.SIGKILL, process.stderr.decode()[-2000:]
     assert len(sink.messages) == 7

@@ -54,32 +54,19 @@ def years_end(start: date, years: int) -> date:
 
 @dataclass(frozen=True)
 class AcvPeriods:
-    """The statutory periods; defaults are those of SI 2012/2421 and the Localism Act 2011."""
+    """The statutory periods (SI 2012/2421 and the Localism Act 2011), from the ACV_* settings in config.py."""
 
-    decision_weeks: int = 8
-    listing_years: int = 5
-    review_request_weeks: int = 8
-    review_decision_weeks: int = 8
-    interim_moratorium_weeks: int = 6
-    full_moratorium_months: int = 6
-    protected_period_months: int = 18
+    decision_weeks: int
+    listing_years: int
+    review_request_weeks: int
+    review_decision_weeks: int
+    interim_moratorium_weeks: int
+    full_moratorium_months: int
+    protected_period_months: int
 
     @classmethod
     def from_config(cls, config: Mapping):
-        defaults = cls()
-        return cls(
-            decision_weeks=int(config.get("ACV_DECISION_WEEKS", defaults.decision_weeks)),
-            listing_years=int(config.get("ACV_LISTING_YEARS", defaults.listing_years)),
-            review_request_weeks=int(config.get("ACV_REVIEW_REQUEST_WEEKS", defaults.review_request_weeks)),
-            review_decision_weeks=int(config.get("ACV_REVIEW_DECISION_WEEKS", defaults.review_decision_weeks)),
-            interim_moratorium_weeks=int(
-                config.get("ACV_INTERIM_MORATORIUM_WEEKS", defaults.interim_moratorium_weeks)
-            ),
-            full_moratorium_months=int(config.get("ACV_FULL_MORATORIUM_MONTHS", defaults.full_moratorium_months)),
-            protected_period_months=int(
-                config.get("ACV_PROTECTED_PERIOD_MONTHS", defaults.protected_period_months)
-            ),
-        )
+        return cls(**{name: int(config[f"ACV_{name.upper()}"]) for name in cls.__dataclass_fields__})
 
 
 def decision_due(received_on: date, periods: AcvPeriods) -> date:

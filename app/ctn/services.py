@@ -156,7 +156,7 @@ def confirmation_token(member):
 
 
 def member_for_confirmation(token, max_age=None):
-    max_age = max_age or current_app.config.get("CTN_CONFIRM_MAX_AGE", 7 * 24 * 3600)
+    max_age = max_age or current_app.config["CTN_CONFIRM_MAX_AGE"]
     try:
         data = _serializer().loads(token, max_age=max_age)
     except SignatureExpired as exc:
@@ -173,7 +173,7 @@ def member_for_confirmation(token, max_age=None):
 
 
 def confirm_max_age_days():
-    return current_app.config.get("CTN_CONFIRM_MAX_AGE", 7 * 24 * 3600) // 86400
+    return current_app.config["CTN_CONFIRM_MAX_AGE"] // 86400
 
 
 def preferences_url(member):
@@ -673,7 +673,7 @@ def attendance_by_meeting(start_date, end_date, kinds=None):
 
 
 def open_meetings_target():
-    return current_app.config.get("CTN_OPEN_MEETINGS_TARGET", 4)
+    return current_app.config["CTN_OPEN_MEETINGS_TARGET"]
 
 
 def annual_report_figures(year):
