@@ -3,6 +3,7 @@ import secrets
 
 from app.auth.models import User
 from app.auth.services import hash_password
+from app.demo import demo_loaders
 from app.directory.models import Organisation
 from app.extensions import db
 from app.places.models import WARD_SET_2002, WARD_SET_2022, Ward
@@ -84,23 +85,9 @@ def load_demo_accounts(password=None):
     return password if created else None
 
 
-# Each module that has demo data adds "package.module:function" here; the function loads its records
-# (skipping any already there) and returns a one-line summary for the console.
-MODULE_DEMO_LOADERS = [
-    "app.assets.demo:load_demo",
-    "app.covenant.demo:load_demo",
-    "app.ctn.demo:load_demo",
-    "app.bulletins.demo:load_demo",
-    "app.reporting.demo:load_demo",
-]
-
-
 def module_demo_loaders():
-    import importlib
-
-    for spec in MODULE_DEMO_LOADERS:
-        module_name, function_name = spec.split(":")
-        yield getattr(importlib.import_module(module_name), function_name)
+    """Every module's demo loader, as registered in its contributions.py (app/demo.py)."""
+    return demo_loaders()
 
 
 def load_taxonomies():

@@ -27,6 +27,7 @@ from app.bulletins.models import (
     BulletinDelivery,
 )
 from app.bulletins.sender import run_sender
+from app.tasks import huey
 from app.ctn import services as ctn
 from app.ctn.models import BOUNCED, PENDING
 from app.extensions import db
@@ -393,7 +394,7 @@ def test_the_task_queue_worker_sends_a_bulletin(app, sink, tmp_path):
     db.session.remove()
     # The same message services.enqueue_send would put on the queue, written into the store the worker reads.
     message = tasks.send_bulletin.s(bulletin_id)
-    queue.storage.enqueue(tasks.huey.serialize_task(message), message.priority)
+    queue.storage.enqueue(huey.serialize_task(message), message.priority)
     worker = subprocess.Popen([FLASK, "tasks", "worker", "--workers", "1"], cwd=ROOT, stdout=subprocess.DEVNULL,
                               stderr=subprocess.PIPE, env=_sender_env(sink, TASKS_SQLITE_PATH=str(store)))
     try:

@@ -34,7 +34,6 @@ from wtforms.validators import Email, ValidationError
 
 from ..extensions import db
 from ..places.services import normalise_postcode
-from ..tasks import app_task
 from ..timeutil import utcnow
 from . import services
 from .forms import TIME_RE, validate_phone, validate_postcode, validate_url
@@ -709,11 +708,6 @@ def finish_job(job, report):
         remove_upload(job)
     job.rows_total = report.total_rows
     job.rows_done = len(report.created) if report.outcome == "imported" else report.total_rows
-
-
-@app_task()
-def import_task(job_id):
-    return process_job(job_id)
 
 
 def request_abort(job):

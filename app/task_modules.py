@@ -1,4 +1,0 @@
-"""Imports every module that defines background tasks, so a worker knows them all."""
-from .directory import tasks as directory_tasks  # noqa: F401
-from .bulletins import tasks as bulletins_tasks  # noqa: F401
-from .directory import importer as directory_importer  # noqa: F401  (the import task)
