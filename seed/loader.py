@@ -4,12 +4,14 @@ import secrets
 from app.auth.models import User
 from app.auth.services import hash_password
 from app.demo import demo_loaders
-from app.directory.models import Organisation
+from app.directory.models import Organisation, Taxonomy, TaxonomyTerm
+from app.directory.services import create_organisation, term_code
 from app.extensions import db
 from app.places.models import WARD_SET_2002, WARD_SET_2022, Ward
 from app.security import ADMIN, GROUP_EDITOR, PERFORMANCE_OFFICER, STRATEGY_OFFICER
 from app.timeutil import utcnow
 
+from .taxonomy import TAXONOMIES
 from .wards import WARDS_2002, WARDS_2022
 
 
@@ -30,9 +32,7 @@ def load_wards():
 
 def load_demo_organisations():
     """The organisations named in the council papers, as published listings with their categories."""
-    from app.directory.services import create_organisation, term_code
-
-    from . import demo_data
+    from . import demo_data  # the demo records are read only when demo data is loaded
 
     added = 0
     for record in demo_data.ORGANISATIONS:
@@ -92,11 +92,6 @@ def module_demo_loaders():
 
 def load_taxonomies():
     """Insert the vocabularies and their terms (safe to run again; names are kept up to date)."""
-    from app.directory.models import Taxonomy, TaxonomyTerm
-    from app.directory.services import term_code
-
-    from .taxonomy import TAXONOMIES
-
     added = 0
     for code, name, description, terms in TAXONOMIES:
         taxonomy = db.session.scalar(db.select(Taxonomy).where(Taxonomy.code == code))

@@ -25,6 +25,7 @@ from wtforms import (
 )
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from ..places.services import normalise_postcode
 from ..widgets import GovDateInput
 from .models import INTERESTS, MEETING_KINDS, MEETING_STATUSES, SECTORS
 
@@ -285,8 +286,6 @@ class MeetingForm(FlaskForm):
     submit = SubmitField("Save meeting", widget=GovSubmitInput())
 
     def validate_venue_postcode(self, field):
-        from ..places.services import normalise_postcode
-
         if field.data and normalise_postcode(field.data) is None:
             raise ValidationError("Enter a real postcode, like NW4 4BG")
 

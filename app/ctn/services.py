@@ -35,6 +35,7 @@ from ..directory.models import Organisation
 from ..extensions import db
 from ..mailer import send_email
 from ..places.models import WARD_SET_2022, Ward
+from ..places.services import lookup_postcode
 from ..timeutil import LONDON, utcnow
 from .models import (
     BOUNCED,
@@ -56,6 +57,7 @@ from .models import (
     DepartedMember,
     Meeting,
     Member,
+    MemberInterest,
     Registration,
     SteeringSeat,
     Suppression,
@@ -339,8 +341,6 @@ def confirmed_members(sectors=None, interests=None, ward_codes=None):
     if ward_codes:
         query = query.where(Member.ward_code.in_(list(ward_codes)))
     if interests:
-        from .models import MemberInterest
-
         query = query.where(
             Member.id.in_(db.select(MemberInterest.member_id).where(MemberInterest.interest.in_(list(interests))))
         )
@@ -759,8 +759,6 @@ def london_to_utc(day, clock):
 
 def ward_for_postcode(postcode):
     """The 2022 ward code for a postcode, or None when the postcode is not in the local table."""
-    from ..places.services import lookup_postcode
-
     row = lookup_postcode(postcode)
     return row.ward_code if row else None
 

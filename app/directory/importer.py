@@ -25,6 +25,7 @@ import re
 import time
 import unicodedata
 from dataclasses import asdict, dataclass, field
+from datetime import timedelta
 from difflib import SequenceMatcher
 from pathlib import Path
 
@@ -737,8 +738,6 @@ def cancel(job):
 
 def forget_stale_checks(hours=24):
     """Checked files nobody imported within a day are removed, so personal details are not kept."""
-    from datetime import timedelta
-
     cutoff = utcnow() - timedelta(hours=hours)
     stale = db.session.scalars(
         db.select(DirectoryImport).where(DirectoryImport.state == "checked", DirectoryImport.updated_at < cutoff)

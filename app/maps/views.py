@@ -3,6 +3,7 @@ import json
 import folium
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
 
+from ..assets.models import CATEGORIES, CommunityAsset
 from ..directory.models import Location, Organisation
 from ..directory.search import has_term
 from ..directory.services import term_choices
@@ -66,8 +67,6 @@ def directory_points_json():
 @bp.route("/assets")
 @public
 def assets():
-    from ..assets.models import CATEGORIES, CommunityAsset
-
     category = request.args.get("category", "")
     if category not in CATEGORIES:
         category = ""
@@ -85,8 +84,6 @@ def assets():
 @bp.route("/assets/points.json")
 @public
 def asset_points_json():
-    from ..assets.models import CommunityAsset
-
     query = db.select(CommunityAsset.lat, CommunityAsset.lon, CommunityAsset.name, CommunityAsset.id).where(
         CommunityAsset.published.is_(True), CommunityAsset.lat.is_not(None)
     )
