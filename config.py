@@ -111,11 +111,10 @@ class Config:
     COVENANT_RENEWAL_YEARS = _int("COVENANT_RENEWAL_YEARS", 3)
     COVENANT_REMINDER_DAYS = _int("COVENANT_REMINDER_DAYS", 60)
 
-    # Communities Together Network: how long a "confirm your membership" link works, the open meetings
-    # planned each year (002:117, "four open meetings"), and join attempts per address.
+    # Communities Together Network: how long a "confirm your membership" link works, and the open meetings
+    # planned each year (002:117, "four open meetings").
     CTN_CONFIRM_MAX_AGE = _int("CTN_CONFIRM_MAX_AGE", 7 * 24 * 60 * 60)
     CTN_OPEN_MEETINGS_TARGET = _int("CTN_OPEN_MEETINGS_TARGET", 4)
-    CTN_JOIN_RATE_LIMIT = os.environ.get("CTN_JOIN_RATE_LIMIT", "10 per hour")
 
     # Bulletin sender (app/bulletins/sender.py).
     BULLETIN_RATE_PER_SECOND = _float("BULLETIN_RATE_PER_SECOND", 0.0)  # messages a second per sender; 0: no limit

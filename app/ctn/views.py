@@ -162,7 +162,7 @@ def index():
 
 
 @bp.route("/join", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["CTN_JOIN_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config.get("CTN_JOIN_RATE_LIMIT", "10 per hour"), methods=["POST"])
 @public
 def join():
     form = _details_form(JoinForm)
