@@ -25,9 +25,9 @@ from wtforms import (
 )
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ..places.services import normalise_postcode
 from ..widgets import GovDateInput
 from .models import INTERESTS, MEETING_KINDS, MEETING_STATUSES, SECTORS
+from ..places.services import normalise_postcode  # (placed here to merge cleanly beside app/forms.py; ruff sorts it)
 
 EMAIL_VALIDATORS = [
     InputRequired(message="Enter your email address"),
