@@ -33,7 +33,9 @@ from app.ctn.models import BOUNCED, PENDING
 from app.extensions import db
 from app.timeutil import utcnow
 
-from .bulletins_helpers import bulletin_config, make_bulletin, make_member, make_members, sink, wait_for  # noqa: F401
+from .bulletins_helpers import bulletin_config, sink, wait_for  # noqa: F401
+from .factories.bulletins import make_bulletin
+from .factories.ctn import make_member, make_members
 from .conftest import DATABASE_URL, ROOT
 from .sender_faults import after_each_sent
 

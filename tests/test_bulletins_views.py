@@ -13,7 +13,9 @@ from app.ctn.models import UNSUBSCRIBED
 from app.extensions import db
 from app.timeutil import to_london
 
-from .bulletins_helpers import bulletin_config, make_bulletin, make_member, make_members, sink  # noqa: F401
+from .bulletins_helpers import bulletin_config, sink  # noqa: F401
+from .factories.bulletins import make_bulletin
+from .factories.ctn import make_member, make_members
 from .conftest import post_form
 
 XSS_MARKDOWN = (

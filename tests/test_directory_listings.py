@@ -12,7 +12,7 @@ from app.extensions import db
 from app.timeutil import utcnow
 
 from .conftest import TEST_PASSWORD, csrf_token, post_form, sign_in
-from .directory_helpers import add_postcodes, make_listing
+from .factories.directory import add_postcodes, make_listing
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from .conftest import GEO_DIR
-from .directory_helpers import add_postcodes, make_listing
+from .factories.directory import add_postcodes, make_listing
 
 
 @pytest.fixture
