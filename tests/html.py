@@ -1,0 +1,53 @@
+"""Reading pages in tests through an HTML parser, as a person or a screen reader would, not by substring.
+
+    page = parse(client.get("/covenant/"))
+    assert page.select_one("h1").get_text(strip=True) == "Barnet Faith Covenant"
+    assert error_messages(page) == ["Enter the name of your group"]
+
+`parse` gives a BeautifulSoup document (CSS selectors with `select` / `select_one`).
+"""
+from bs4 import BeautifulSoup
+
+
+def parse(response_or_html):
+    """The page of a test-client response (or an HTML string) as a parsed document."""
+    html = response_or_html if isinstance(response_or_html, str) else response_or_html.get_data(as_text=True)
+    return BeautifulSoup(html, "html.parser")
+
+
+def text(element):
+    """An element's visible text with its white space collapsed ('' for no element)."""
+    return " ".join(element.get_text(" ").split()) if element is not None else ""
+
+
+def heading(page):
+    """The text of the page's one h1."""
+    headings = page.select("h1")
+    assert len(headings) == 1, f"expected one h1, found {len(headings)}"
+    return text(headings[0])
+
+
+def error_messages(page):
+    """The messages in the GOV.UK error summary, in order ([] when there is none)."""
+    return [text(item) for item in page.select(".govuk-error-summary__list li")]
+
+
+def table(page, caption):
+    """The table whose caption reads `caption`."""
+    for candidate in page.select("table"):
+        if text(candidate.caption) == caption:
+            return candidate
+    raise AssertionError(f"no table captioned {caption!r} (captions: {[text(t.caption) for t in page.select('table')]})")
+
+
+def table_rows(page_or_table, caption=None):
+    """The body rows of a table (the page's first, or the one captioned `caption`) as lists of cell texts."""
+    found = table(page_or_table, caption) if caption is not None else (
+        page_or_table if page_or_table.name == "table" else page_or_table.select_one("table"))
+    assert found is not None, "no table"
+    return [[text(cell) for cell in row.select("th, td")] for row in found.select("tbody tr")]
+
+
+def links(page, selector="a"):
+    """(text, href) of the links matching `selector`."""
+    return [(text(a), a.get("href")) for a in page.select(selector)]

@@ -1,0 +1,37 @@
+"""The page-reading helpers used by the tests (tests/html.py) read what a visitor sees."""
+import pytest
+
+from .html import error_messages, heading, links, parse, table_rows, text
+
+PAGE = """<!doctype html><html><body>
+<div class="govuk-error-summary"><ul class="govuk-error-summary__list">
+  <li><a href="#name">Enter the   name of
+      your group</a></li><li><a href="#email">Enter an email address</a></li></ul></div>
+<h1 class="govuk-heading-l">Nominate an <strong>asset</strong></h1>
+<table><caption>Pledges by ward</caption><thead><tr><th>Ward</th><th>Count</th></tr></thead>
+<tbody><tr><th>Hendon</th><td>2</td></tr><tr><th>West Finchley</th><td>0</td></tr></tbody></table>
+<a href="/a">First</a> <a href="/b">Second &amp; last</a>
+</body></html>"""
+
+
+def test_helpers_read_the_page_as_a_visitor_would():
+    page = parse(PAGE)
+    assert heading(page) == "Nominate an asset"
+    assert error_messages(page) == ["Enter the name of your group", "Enter an email address"]
+    assert table_rows(page) == [["Hendon", "2"], ["West Finchley", "0"]]
+    assert table_rows(page, caption="Pledges by ward") == table_rows(page)
+    assert links(page, "body > a") == [("First", "/a"), ("Second & last", "/b")]
+    assert text(page.select_one("nothing")) == ""
+
+
+def test_heading_insists_on_exactly_one_h1():
+    with pytest.raises(AssertionError):
+        heading(parse("<h1>One</h1><h1>Two</h1>"))
+    with pytest.raises(AssertionError):
+        table_rows(parse(PAGE), caption="No such table")
+    assert error_messages(parse("<h1>No errors</h1>")) == []
+
+
+def test_parse_reads_a_test_client_response(client):
+    page = parse(client.get("/no-such-page"))
+    assert page.select_one("h1") is not None
