@@ -6,12 +6,16 @@
 - tasks and periodic jobs (`app/tasks.py`),
 - demo data loaders (`app/demo.py`).
 
-`create_app` imports this once. The order here is the order of the ward contents on the ward pages and of
-the demo loaders. Blueprints and commands are registered in `app/__init__.py`.
+`create_app` imports this once. Blueprints and commands are registered in `app/__init__.py`.
+The order below is the order of the ward contents on the ward pages and of the demo loaders (the CTN's
+demo meetings use the assets' demo venues, so assets come before the CTN): keep it when adding a module.
 """
+
+# isort: off
 from .directory import contributions as directory  # noqa: F401
 from .assets import contributions as assets  # noqa: F401
 from .covenant import contributions as covenant  # noqa: F401
 from .ctn import contributions as ctn  # noqa: F401
 from .bulletins import contributions as bulletins  # noqa: F401
 from .reporting import contributions as reporting  # noqa: F401
+# isort: on

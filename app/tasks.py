@@ -12,6 +12,7 @@ workers on several machines share them; otherwise they are kept in a SQLite file
 A task runs inside the app context of the app created in its process (the worker's, under `flask tasks
 worker`), so tasks need no request and no import of the app factory.
 """
+
 import functools
 import os
 

@@ -5,6 +5,7 @@
 A function-local import is an ``import`` or ``from ... import`` statement anywhere inside a function body
 (in ``app/``, ``seed/`` and ``config.py``). ``--list`` prints each one with its file and line.
 """
+
 import ast
 import sys
 from pathlib import Path
@@ -44,7 +45,11 @@ def main(argv):
         if "--list" in argv:
             for node in imports:
                 names = ", ".join(alias.name for alias in node.names)
-                source = f"from {'.' * node.level}{node.module or ''} import {names}" if isinstance(node, ast.ImportFrom) else f"import {names}"
+                source = (
+                    f"from {'.' * node.level}{node.module or ''} import {names}"
+                    if isinstance(node, ast.ImportFrom)
+                    else f"import {names}"
+                )
                 print(f"  {path.relative_to(ROOT)}:{node.lineno}: {source}")
     print(f"function-local imports: {total}")
 

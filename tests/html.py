@@ -6,6 +6,7 @@
 
 `parse` gives a BeautifulSoup document (CSS selectors with `select` / `select_one`).
 """
+
 from bs4 import BeautifulSoup
 
 
@@ -37,13 +38,18 @@ def table(page, caption):
     for candidate in page.select("table"):
         if text(candidate.caption) == caption:
             return candidate
-    raise AssertionError(f"no table captioned {caption!r} (captions: {[text(t.caption) for t in page.select('table')]})")
+    raise AssertionError(
+        f"no table captioned {caption!r} (captions: {[text(t.caption) for t in page.select('table')]})"
+    )
 
 
 def table_rows(page_or_table, caption=None):
     """The body rows of a table (the page's first, or the one captioned `caption`) as lists of cell texts."""
-    found = table(page_or_table, caption) if caption is not None else (
-        page_or_table if page_or_table.name == "table" else page_or_table.select_one("table"))
+    found = (
+        table(page_or_table, caption)
+        if caption is not None
+        else (page_or_table if page_or_table.name == "table" else page_or_table.select_one("table"))
+    )
     assert found is not None, "no table"
     return [[text(cell) for cell in row.select("th, td")] for row in found.select("tbody tr")]
 

@@ -8,6 +8,7 @@
   BULLETIN_ID` in a process that SIGKILLs itself right after committing its KILL_AFTER-th 'sent' row (the
   settings come from the environment, as for the real command).
 """
+
 import email
 import email.policy
 import os

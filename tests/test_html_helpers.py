@@ -1,4 +1,5 @@
 """The page-reading helpers used by the tests (tests/html.py) read what a visitor sees."""
+
 import pytest
 
 from .html import error_messages, heading, links, parse, table_rows, text

@@ -1,4 +1,5 @@
 """What community assets add to the core: published assets per ward, and the demo data."""
+
 from flask import url_for
 
 from ..demo import register_demo_loader
@@ -16,8 +17,10 @@ def assets_by_ward(ward_set):
 def assets_in_ward(ward):
     column = ward_column(ward.ward_set)
     assets = db.session.scalars(
-        db.select(CommunityAsset).join(Postcode, Postcode.postcode == CommunityAsset.postcode)
-        .where(CommunityAsset.published.is_(True), column == ward.code).order_by(CommunityAsset.name)
+        db.select(CommunityAsset)
+        .join(Postcode, Postcode.postcode == CommunityAsset.postcode)
+        .where(CommunityAsset.published.is_(True), column == ward.code)
+        .order_by(CommunityAsset.name)
     )
     return [(a.name, url_for("assets.asset", asset_id=a.id), f"{a.kind_label}, {a.category}") for a in assets]
 

@@ -5,6 +5,7 @@ higher huey priority, so a worker picks it before any routine task waiting in th
 send already running gives way between batches (see sender.Sender._serve_emergencies). The services start
 these tasks by name (`app.tasks.enqueue("bulletins.send", ...)`), so they never import this module.
 """
+
 from huey import crontab
 
 from ..extensions import db
@@ -20,7 +21,9 @@ def _after(result):
     """Retries due later (4xx back-off), or a sender that stopped: come back when they are due."""
     if result.status in ("waiting", "stopped") and result.retry_at is not None:
         bulletin = db.session.get(Bulletin, result.bulletin_id)
-        services.enqueue_send(result.bulletin_id, emergency=bulletin is not None and bulletin.kind == EMERGENCY, eta=result.retry_at)
+        services.enqueue_send(
+            result.bulletin_id, emergency=bulletin is not None and bulletin.kind == EMERGENCY, eta=result.retry_at
+        )
     return {"bulletin_id": result.bulletin_id, "status": result.status, "sent": result.sent, "failed": result.failed}
 
 

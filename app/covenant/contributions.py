@@ -1,4 +1,5 @@
 """What the faith covenant adds to the core: approved signatories per ward, and the demo data."""
+
 from flask import url_for
 
 from ..demo import register_demo_loader
@@ -16,14 +17,20 @@ def signatories_by_ward(ward_set):
 def signatories_in_ward(ward):
     column = ward_column(ward.ward_set)
     pledges = db.session.scalars(
-        db.select(CovenantPledge).join(Postcode, Postcode.postcode == CovenantPledge.postcode)
+        db.select(CovenantPledge)
+        .join(Postcode, Postcode.postcode == CovenantPledge.postcode)
         .where(CovenantPledge.status == "approved", column == ward.code)
     )
     return sorted(
-        ((p.organisation.name, url_for("covenant.signatories"), f"{p.faith_label}, signed {p.date_signed:%-d %B %Y}") for p in pledges),
+        (
+            (p.organisation.name, url_for("covenant.signatories"), f"{p.faith_label}, signed {p.date_signed:%-d %B %Y}")
+            for p in pledges
+        ),
         key=lambda item: item[0],
     )
 
 
-register_ward_content(WardContent("signatories", "Faith covenant signatories", signatories_by_ward, signatories_in_ward))
+register_ward_content(
+    WardContent("signatories", "Faith covenant signatories", signatories_by_ward, signatories_in_ward)
+)
 register_demo_loader(load_demo)

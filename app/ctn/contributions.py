@@ -1,4 +1,5 @@
 """What the CTN adds to the core: meetings and members per ward, a live KPI source, and the demo data."""
+
 from flask import url_for
 
 from ..demo import register_demo_loader
@@ -15,16 +16,23 @@ from .services import meetings_held
 
 
 def meetings_by_ward(ward_set):
-    return count_by_postcode_ward(Meeting, ward_set, Meeting.published.is_(True), postcode_column=Meeting.venue_postcode)
+    return count_by_postcode_ward(
+        Meeting, ward_set, Meeting.published.is_(True), postcode_column=Meeting.venue_postcode
+    )
 
 
 def meetings_in_ward(ward):
     column = ward_column(ward.ward_set)
     meetings = db.session.scalars(
-        db.select(Meeting).join(Postcode, Postcode.postcode == Meeting.venue_postcode)
-        .where(Meeting.published.is_(True), column == ward.code).order_by(Meeting.starts_at.desc())
+        db.select(Meeting)
+        .join(Postcode, Postcode.postcode == Meeting.venue_postcode)
+        .where(Meeting.published.is_(True), column == ward.code)
+        .order_by(Meeting.starts_at.desc())
     )
-    return [(m.title, url_for("ctn.meeting", meeting_id=m.id), to_london(m.starts_at).strftime("%-d %B %Y")) for m in meetings]
+    return [
+        (m.title, url_for("ctn.meeting", meeting_id=m.id), to_london(m.starts_at).strftime("%-d %B %Y"))
+        for m in meetings
+    ]
 
 
 def members_by_ward(ward_set):
@@ -32,7 +40,9 @@ def members_by_ward(ward_set):
     if ward_set != "2022":
         return {}
     rows = db.session.execute(
-        db.select(Member.ward_code, db.func.count(Member.id)).where(Member.status == CONFIRMED, Member.ward_code.is_not(None)).group_by(Member.ward_code)
+        db.select(Member.ward_code, db.func.count(Member.id))
+        .where(Member.status == CONFIRMED, Member.ward_code.is_not(None))
+        .group_by(Member.ward_code)
     )
     return dict(rows.all())
 

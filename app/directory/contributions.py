@@ -1,4 +1,5 @@
 """What the directory adds to the core: its organisations per ward, its live KPI sources and its tasks."""
+
 from flask import url_for
 from sqlalchemy import text
 
@@ -35,11 +36,15 @@ def organisations_in_ward(ward):
     ):
         if organisation.id not in seen:
             seen.add(organisation.id)
-            items.append((organisation.name, url_for("directory.listing", slug=organisation.slug), location.one_line_address))
+            items.append(
+                (organisation.name, url_for("directory.listing", slug=organisation.slug), location.one_line_address)
+            )
     return items
 
 
-register_ward_content(WardContent("organisations", "Community organisations", organisations_by_ward, organisations_in_ward))
+register_ward_content(
+    WardContent("organisations", "Community organisations", organisations_by_ward, organisations_in_ward)
+)
 
 
 # --- Live KPI sources (app/reporting/live.py) -----------------------------------------------------

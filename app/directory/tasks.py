@@ -1,4 +1,5 @@
 """Directory background tasks: verification reminders and CSV imports."""
+
 from ..tasks import app_task
 from . import importer, services
 

@@ -6,8 +6,9 @@ on a ward's page. Each module registers its own kinds of content in its `contrib
 `count_by_ward(ward_set)` gives {ward code: count}; `items_in_ward(ward)` gives [(name, url or None, detail)].
 Contents are listed in the order they are registered (the order of the modules in app/modules.py).
 """
+
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from ..extensions import db
 from .models import Postcode
@@ -55,6 +56,9 @@ def count_by_postcode_ward(model, ward_set, *conditions, postcode_column=None):
     column = ward_column(ward_set)
     postcode_column = postcode_column if postcode_column is not None else model.postcode
     rows = db.session.execute(
-        db.select(column, db.func.count(model.id)).join(Postcode, Postcode.postcode == postcode_column).where(*conditions).group_by(column)
+        db.select(column, db.func.count(model.id))
+        .join(Postcode, Postcode.postcode == postcode_column)
+        .where(*conditions)
+        .group_by(column)
     )
     return {code: count for code, count in rows if code}

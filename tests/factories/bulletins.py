@@ -1,4 +1,5 @@
 """Bulletin factories."""
+
 from app.bulletins.models import Bulletin, BulletinItem
 from app.extensions import db
 

@@ -1,4 +1,5 @@
 """Directory factories: real Barnet postcodes with their wards, and listings built through the services."""
+
 from app.directory import services
 from app.extensions import db
 from app.places.models import Postcode
@@ -18,22 +19,62 @@ def add_postcodes():
     db.session.commit()
 
 
-def listing(name, description="", categories=(), postcode=None, confidential=False, hours=(), accessibility=(),
-            kind="vcfs", status="active", areas=(), charity_number=None):
+def listing(
+    name,
+    description="",
+    categories=(),
+    postcode=None,
+    confidential=False,
+    hours=(),
+    accessibility=(),
+    kind="vcfs",
+    status="active",
+    areas=(),
+    charity_number=None,
+):
     return {
-        "organisation": {"name": name, "description": description or f"{name} helps people in Barnet.",
-                         "kind": kind, "status": status, "email": None, "website": None, "phone": None,
-                         "charity_number": charity_number, "company_number": None},
-        "services": [{
-            "name": f"{name} service", "description": description or "A service.", "status": status,
-            "url": None, "email": None, "phone": None, "fees_description": None, "minimum_age": None, "maximum_age": None,
-            "terms": [f"category/{services.term_code(c)}" for c in categories],
-            "areas": list(areas), "hours": list(hours), "locations": [0] if postcode else [],
-        }],
-        "locations": [{"name": f"{name} base", "address_1": "1 High Street", "address_2": None, "city": "London",
-                       "postcode": postcode, "confidential": confidential,
-                       "accessibility": [f"accessibility/{services.term_code(a)}" for a in accessibility],
-                       "accessibility_notes": None}] if postcode else [],
+        "organisation": {
+            "name": name,
+            "description": description or f"{name} helps people in Barnet.",
+            "kind": kind,
+            "status": status,
+            "email": None,
+            "website": None,
+            "phone": None,
+            "charity_number": charity_number,
+            "company_number": None,
+        },
+        "services": [
+            {
+                "name": f"{name} service",
+                "description": description or "A service.",
+                "status": status,
+                "url": None,
+                "email": None,
+                "phone": None,
+                "fees_description": None,
+                "minimum_age": None,
+                "maximum_age": None,
+                "terms": [f"category/{services.term_code(c)}" for c in categories],
+                "areas": list(areas),
+                "hours": list(hours),
+                "locations": [0] if postcode else [],
+            }
+        ],
+        "locations": [
+            {
+                "name": f"{name} base",
+                "address_1": "1 High Street",
+                "address_2": None,
+                "city": "London",
+                "postcode": postcode,
+                "confidential": confidential,
+                "accessibility": [f"accessibility/{services.term_code(a)}" for a in accessibility],
+                "accessibility_notes": None,
+            }
+        ]
+        if postcode
+        else [],
     }
 
 
