@@ -5,8 +5,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from config import Config
-
 from app.assets.services import (
     AcvPeriods,
     BidRequestOutOfTime,
@@ -23,6 +21,7 @@ from app.assets.services import (
     weeks_end,
     years_end,
 )
+from config import Config
 
 # The statutory periods: the defaults in config.py.
 STATUTORY_SETTINGS = {name: value for name, value in vars(Config).items() if name.startswith("ACV_")}

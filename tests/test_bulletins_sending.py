@@ -11,7 +11,6 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
-
 from app.bulletins import sender as sender_module
 from app.bulletins import services, tasks
 from app.bulletins.models import (
@@ -27,16 +26,16 @@ from app.bulletins.models import (
     BulletinDelivery,
 )
 from app.bulletins.sender import run_sender
-from app.tasks import huey
 from app.ctn import services as ctn
 from app.ctn.models import BOUNCED, PENDING
 from app.extensions import db
+from app.tasks import huey
 from app.timeutil import utcnow
 
 from .bulletins_helpers import bulletin_config, sink, wait_for  # noqa: F401
+from .conftest import DATABASE_URL, ROOT
 from .factories.bulletins import make_bulletin
 from .factories.ctn import make_member, make_members
-from .conftest import DATABASE_URL, ROOT
 from .sender_faults import after_each_sent
 
 

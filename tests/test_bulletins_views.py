@@ -14,9 +14,9 @@ from app.extensions import db
 from app.timeutil import to_london
 
 from .bulletins_helpers import bulletin_config, sink  # noqa: F401
+from .conftest import post_form
 from .factories.bulletins import make_bulletin
 from .factories.ctn import make_member, make_members
-from .conftest import post_form
 
 XSS_MARKDOWN = (
     "Hello <script>alert('x')</script> [click me](javascript:alert(1)) "

@@ -1,12 +1,12 @@
 """Faults a council service meets: the database away for a moment, an import killed half way."""
 import csv
-from datetime import timedelta
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -17,9 +17,9 @@ from app.extensions import db
 from app.timeutil import utcnow
 
 from .bulletins_helpers import Sink, bulletin_config  # noqa: F401  (fixture)
+from .conftest import DATABASE_URL, IS_POSTGRES, ROOT
 from .factories.bulletins import make_bulletin
 from .factories.ctn import make_members
-from .conftest import DATABASE_URL, IS_POSTGRES, ROOT
 
 
 def _as_owner(command):

@@ -8,9 +8,9 @@ from app.bulletins.demo import load_demo
 from app.bulletins.models import D_SENT, Bulletin, BulletinDelivery
 from app.extensions import db
 
+from ..conftest import TEST_PASSWORD
 from ..factories.bulletins import make_bulletin
 from ..factories.ctn import make_members
-from ..conftest import TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
 
