@@ -107,11 +107,11 @@ class SmtpTransport:
         config = app.config
         self.server = config["MAIL_SERVER"]
         self.port = int(config["MAIL_PORT"])
-        self.username = config.get("MAIL_USERNAME")
-        self.password = config.get("MAIL_PASSWORD")
-        self.use_tls = bool(config.get("MAIL_USE_TLS"))
-        self.use_ssl = bool(config.get("MAIL_USE_SSL"))
-        self.timeout = config.get("MAIL_TIMEOUT") or 30
+        self.username = config["MAIL_USERNAME"]
+        self.password = config["MAIL_PASSWORD"]
+        self.use_tls = bool(config["MAIL_USE_TLS"])
+        self.use_ssl = bool(config["MAIL_USE_SSL"])
+        self.timeout = config["MAIL_TIMEOUT"]
         self.connection = None
 
     def open(self):
