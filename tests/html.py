@@ -18,7 +18,7 @@ def parse(response_or_html):
 
 def text(element):
     """An element's visible text with its white space collapsed ('' for no element)."""
-    return " ".join(element.get_text(" ").split()) if element is not None else ""
+    return " ".join(element.get_text().split()) if element is not None else ""
 
 
 def heading(page):
@@ -52,6 +52,25 @@ def table_rows(page_or_table, caption=None):
     )
     assert found is not None, "no table"
     return [[text(cell) for cell in row.select("th, td")] for row in found.select("tbody tr")]
+
+
+def summary_list(page):
+    """A GOV.UK summary list as {key: value} (the first on the page)."""
+    found = page.select_one(".govuk-summary-list")
+    assert found is not None, "no summary list"
+    return {
+        text(row.select_one(".govuk-summary-list__key")): text(row.select_one(".govuk-summary-list__value"))
+        for row in found.select(".govuk-summary-list__row")
+    }
+
+
+def list_under(page, heading_text):
+    """The items of the list that follows the heading reading `heading_text` ([] when none follows it)."""
+    for candidate in page.select("h2, h3"):
+        if text(candidate) == heading_text:
+            following = candidate.find_next_sibling()
+            return [text(item) for item in following.select("li")] if following and following.name == "ul" else []
+    raise AssertionError(f"no heading {heading_text!r}")
 
 
 def links(page, selector="a"):

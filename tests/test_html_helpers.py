@@ -2,7 +2,7 @@
 
 import pytest
 
-from .html import error_messages, heading, links, parse, table_rows, text
+from .html import error_messages, heading, links, list_under, parse, summary_list, table_rows, text
 
 PAGE = """<!doctype html><html><body>
 <div class="govuk-error-summary"><ul class="govuk-error-summary__list">
@@ -12,6 +12,10 @@ PAGE = """<!doctype html><html><body>
 <table><caption>Pledges by ward</caption><thead><tr><th>Ward</th><th>Count</th></tr></thead>
 <tbody><tr><th>Hendon</th><td>2</td></tr><tr><th>West Finchley</th><td>0</td></tr></tbody></table>
 <a href="/a">First</a> <a href="/b">Second &amp; last</a>
+<dl class="govuk-summary-list"><div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">
+  CTN members </dt><dd class="govuk-summary-list__value"> 1 </dd></div></dl>
+<h2>Community assets (2)</h2><ul><li><a href="/x">Hendon Library</a>, library</li><li>Town Hall</li></ul>
+<h2>CTN meetings (0)</h2><p>None known in this ward.</p>
 </body></html>"""
 
 
@@ -23,6 +27,9 @@ def test_helpers_read_the_page_as_a_visitor_would():
     assert table_rows(page, caption="Pledges by ward") == table_rows(page)
     assert links(page, "body > a") == [("First", "/a"), ("Second & last", "/b")]
     assert text(page.select_one("nothing")) == ""
+    assert summary_list(page) == {"CTN members": "1"}
+    assert list_under(page, "Community assets (2)") == ["Hendon Library, library", "Town Hall"]
+    assert list_under(page, "CTN meetings (0)") == []
 
 
 def test_heading_insists_on_exactly_one_h1():
