@@ -1,12 +1,11 @@
 """Maps: no CDN, strict CSP, points as compact JSON, the ward choropleth and its fallback, ward pages."""
-import json
 import re
 
 import pytest
 
 from .conftest import GEO_DIR
-from .html import list_under, parse, summary_list, text
 from .factories.directory import add_postcodes, make_listing
+from .html import list_under, parse, summary_list, text
 
 
 @pytest.fixture
