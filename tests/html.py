@@ -73,6 +73,27 @@ def list_under(page, heading_text):
     raise AssertionError(f"no heading {heading_text!r}")
 
 
+def form_data(page, selector="form"):
+    """What a browser would send back from the form unchanged: {name: value}, or {name: [values]} for
+    checkboxes and radios (only the checked ones), with each select's chosen option."""
+    form = page.select_one(selector)
+    assert form is not None, f"no form matching {selector!r}"
+    data = {}
+    for field in form.select("input[name], textarea[name], select[name]"):
+        name = field["name"]
+        if field.name == "textarea":
+            data[name] = field.get_text().strip()
+        elif field.name == "select":
+            chosen = field.select_one("option[selected]") or field.select_one("option")
+            data[name] = chosen.get("value", text(chosen)) if chosen is not None else ""
+        elif field.get("type") in ("checkbox", "radio"):
+            if field.has_attr("checked"):
+                data.setdefault(name, []).append(field.get("value", "on"))
+        elif field.get("type") not in ("submit", "button", "file"):
+            data[name] = field.get("value", "")
+    return data
+
+
 def links(page, selector="a"):
     """(text, href) of the links matching `selector`."""
     return [(text(a), a.get("href")) for a in page.select(selector)]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from .html import error_messages, heading, links, list_under, parse, summary_list, table_rows, text
+from .html import error_messages, form_data, heading, links, list_under, parse, summary_list, table_rows, text
 
 PAGE = """<!doctype html><html><body>
 <div class="govuk-error-summary"><ul class="govuk-error-summary__list">
@@ -38,6 +38,25 @@ def test_heading_insists_on_exactly_one_h1():
     with pytest.raises(AssertionError):
         table_rows(parse(PAGE), caption="No such table")
     assert error_messages(parse("<h1>No errors</h1>")) == []
+
+
+def test_form_data_is_what_a_browser_sends_back():
+    page = parse(
+        """<form><input type="hidden" name="csrf_token" value="t"><input name="name" value="Food &amp; Friends">
+        <input type="checkbox" name="days" value="mo" checked><input type="checkbox" name="days" value="tu">
+        <input type="radio" name="kind" value="vcfs" checked><textarea name="about">
+          Hot meals </textarea><select name="ward"><option value="a">A</option><option value="b" selected>B</option>
+        </select><select name="set"><option value="2022">2022</option></select><button>Save</button></form>"""
+    )
+    assert form_data(page) == {
+        "csrf_token": "t",
+        "name": "Food & Friends",
+        "days": ["mo"],
+        "kind": ["vcfs"],
+        "about": "Hot meals",
+        "ward": "b",
+        "set": "2022",
+    }
 
 
 def test_parse_reads_a_test_client_response(client):
