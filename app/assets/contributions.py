@@ -4,8 +4,7 @@ from flask import url_for
 
 from ..demo import register_demo_loader
 from ..extensions import db
-from ..places.models import Postcode
-from ..places.ward_contents import WardContent, count_by_postcode_ward, register_ward_content, ward_column
+from ..places.ward_contents import WardContent, count_by_postcode_ward, register_ward_content, select_in_ward
 from .demo import load_demo
 from .models import CommunityAsset
 
@@ -15,13 +14,8 @@ def assets_by_ward(ward_set):
 
 
 def assets_in_ward(ward):
-    column = ward_column(ward.ward_set)
-    assets = db.session.scalars(
-        db.select(CommunityAsset)
-        .join(Postcode, Postcode.postcode == CommunityAsset.postcode)
-        .where(CommunityAsset.published.is_(True), column == ward.code)
-        .order_by(CommunityAsset.name)
-    )
+    query = select_in_ward(CommunityAsset, ward, CommunityAsset.published.is_(True))
+    assets = db.session.scalars(query.order_by(CommunityAsset.name))
     return [(a.name, url_for("assets.asset", asset_id=a.id), f"{a.kind_label}, {a.category}") for a in assets]
 
 

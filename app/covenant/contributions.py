@@ -4,8 +4,7 @@ from flask import url_for
 
 from ..demo import register_demo_loader
 from ..extensions import db
-from ..places.models import Postcode
-from ..places.ward_contents import WardContent, count_by_postcode_ward, register_ward_content, ward_column
+from ..places.ward_contents import WardContent, count_by_postcode_ward, register_ward_content, select_in_ward
 from .demo import load_demo
 from .models import CovenantPledge
 
@@ -15,12 +14,7 @@ def signatories_by_ward(ward_set):
 
 
 def signatories_in_ward(ward):
-    column = ward_column(ward.ward_set)
-    pledges = db.session.scalars(
-        db.select(CovenantPledge)
-        .join(Postcode, Postcode.postcode == CovenantPledge.postcode)
-        .where(CovenantPledge.status == "approved", column == ward.code)
-    )
+    pledges = db.session.scalars(select_in_ward(CovenantPledge, ward, CovenantPledge.status == "approved"))
     return sorted(
         (
             (p.organisation.name, url_for("covenant.signatories"), f"{p.faith_label}, signed {p.date_signed:%-d %B %Y}")

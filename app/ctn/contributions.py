@@ -4,8 +4,13 @@ from flask import url_for
 
 from ..demo import register_demo_loader
 from ..extensions import db
-from ..places.models import Postcode
-from ..places.ward_contents import WardContent, count_by_postcode_ward, no_names, register_ward_content, ward_column
+from ..places.ward_contents import (
+    WardContent,
+    count_by_postcode_ward,
+    no_names,
+    register_ward_content,
+    select_in_ward,
+)
 from ..reporting.live import SourceUnavailable, register_source, tables_exist
 from ..timeutil import to_london
 from .demo import load_demo
@@ -22,13 +27,8 @@ def meetings_by_ward(ward_set):
 
 
 def meetings_in_ward(ward):
-    column = ward_column(ward.ward_set)
-    meetings = db.session.scalars(
-        db.select(Meeting)
-        .join(Postcode, Postcode.postcode == Meeting.venue_postcode)
-        .where(Meeting.published.is_(True), column == ward.code)
-        .order_by(Meeting.starts_at.desc())
-    )
+    query = select_in_ward(Meeting, ward, Meeting.published.is_(True), postcode_column=Meeting.venue_postcode)
+    meetings = db.session.scalars(query.order_by(Meeting.starts_at.desc()))
     return [
         (m.title, url_for("ctn.meeting", meeting_id=m.id), to_london(m.starts_at).strftime("%-d %B %Y"))
         for m in meetings

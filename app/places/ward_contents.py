@@ -51,6 +51,16 @@ def ward_column(ward_set):
     return Postcode.ward_code if ward_set == "2022" else Postcode.ward_code_2002
 
 
+def select_in_ward(model, ward, *conditions, postcode_column=None):
+    """A select of the rows of `model` whose postcode lies in `ward` (via the postcode table)."""
+    postcode_column = postcode_column if postcode_column is not None else model.postcode
+    return (
+        db.select(model)
+        .join(Postcode, Postcode.postcode == postcode_column)
+        .where(ward_column(ward.ward_set) == ward.code, *conditions)
+    )
+
+
 def count_by_postcode_ward(model, ward_set, *conditions, postcode_column=None):
     """Counts per ward of rows with a postcode, in either ward set (via the postcode table)."""
     column = ward_column(ward_set)
