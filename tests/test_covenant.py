@@ -11,7 +11,7 @@ from app.extensions import db
 from app.places.models import Postcode
 
 from .conftest import post_form
-from .html import error_messages, parse, table_rows, text
+from .html import error_messages, list_under, parse, table_rows, text
 
 # Every test here runs on one fixed day, so its dates never depend on when (or how near midnight) it runs.
 TODAY = date(2026, 6, 17)
@@ -217,3 +217,15 @@ def test_demo_loader_adds_the_multi_faith_forum_once(app, organisation):
     pledge = db.session.scalar(db.select(CovenantPledge))
     assert pledge.organisation == organisation and pledge.date_signed == date(2021, 11, 15)
     assert pledge.status == "approved" and "001_74f26b0b4220c599.txt:989" in pledge.source
+
+
+def test_the_ward_page_lists_approved_signatories_only(client, organisation, hendon_postcode):
+    approved = make_pledge(organisation)
+    other = Organisation(name="Hendon Mosque", slug="hendon-mosque")
+    db.session.add(other)
+    db.session.commit()
+    pending = make_pledge(other, status="pending", email="b@example.org")
+    approved.postcode = pending.postcode = "NW4 4BG"
+    db.session.commit()
+    page = parse(client.get("/wards/E05013643"))
+    assert list_under(page, "Faith covenant signatories (1)") == [f"{organisation.name}, Jewish, signed 15 November 2021"]
