@@ -25,6 +25,11 @@ def _int(name, default):
     return int(value) if value not in (None, "") else default
 
 
+def _float(name, default):
+    value = os.environ.get(name)
+    return float(value) if value not in (None, "") else default
+
+
 class Config:
     ENV_NAME = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
@@ -111,6 +116,27 @@ class Config:
     # Faith covenant pledges are renewed every N years; signatories are reminded N days before.
     COVENANT_RENEWAL_YEARS = _int("COVENANT_RENEWAL_YEARS", 3)
     COVENANT_REMINDER_DAYS = _int("COVENANT_REMINDER_DAYS", 60)
+
+    # Communities Together Network: how long a "confirm your membership" link works, and the open meetings
+    # planned each year (002:117, "four open meetings").
+    CTN_CONFIRM_MAX_AGE = _int("CTN_CONFIRM_MAX_AGE", 7 * 24 * 60 * 60)
+    CTN_OPEN_MEETINGS_TARGET = _int("CTN_OPEN_MEETINGS_TARGET", 4)
+
+    # Bulletin sender (app/bulletins/sender.py).
+    BULLETIN_RATE_PER_SECOND = _float("BULLETIN_RATE_PER_SECOND", 0.0)  # messages a second per sender; 0: no limit
+    BULLETIN_BATCH_SIZE = _int("BULLETIN_BATCH_SIZE", 100)  # rows claimed at a time (and how often a routine send looks for emergencies)
+    BULLETIN_LEASE_SECONDS = _int("BULLETIN_LEASE_SECONDS", 120)  # how long a claim lasts before another sender may take the rows over
+    BULLETIN_MAX_ATTEMPTS = _int("BULLETIN_MAX_ATTEMPTS", 5)  # temporary failures before a row is given up as failed
+    BULLETIN_RETRY_BASE_SECONDS = _int("BULLETIN_RETRY_BASE_SECONDS", 60)  # back-off: base, 2 x base, 4 x base ...
+    BULLETIN_RETRY_MAX_SECONDS = _int("BULLETIN_RETRY_MAX_SECONDS", 3600)  # ... up to this
+
+    # Background tasks (app/tasks.py): through Redis when REDIS_URL is set, otherwise in this SQLite file.
+    # TASKS_IMMEDIATE runs each task at once in the caller (tests).
+    TASKS_SQLITE_PATH = os.environ.get("TASKS_SQLITE_PATH") or str(INSTANCE_DIR / "tasks.sqlite3")
+    TASKS_IMMEDIATE = False
+
+    # Folder holding pg_dump and pg_restore for `flask backup` (found on PATH when empty).
+    PG_BINDIR = os.environ.get("PG_BINDIR", "")
 
     WTF_CSRF_TIME_LIMIT = _int("WTF_CSRF_TIME_LIMIT", 8 * 60 * 60)
     MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 10 * 1024 * 1024)

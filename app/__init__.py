@@ -51,6 +51,7 @@ def create_app(config_name=None, **overrides):
 
     from . import logging as portal_logging
     from . import models  # noqa: F401  (registers every table)
+    from . import modules  # noqa: F401  (every module's ward contents, live sources, tasks, demo loaders)
     from . import request as portal_request
     from . import security, tasks
 

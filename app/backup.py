@@ -5,7 +5,6 @@ file that is itself a SQLite database. Restoring copies it back the same way (th
 requests during the copy wait for it). PostgreSQL: pg_dump's custom format, restored with pg_restore in a
 single transaction (--clean), so a failed restore leaves the database as it was.
 """
-import os
 import shutil
 import sqlite3
 import subprocess
@@ -30,7 +29,7 @@ def _libpq_url(url):
 
 
 def _pg_tool(name):
-    folder = current_app.config.get("PG_BINDIR") or os.environ.get("PG_BINDIR")
+    folder = current_app.config["PG_BINDIR"]
     path = Path(folder) / name if folder else shutil.which(name)
     if not path or not Path(path).exists():
         raise click.ClickException(f"{name} was not found: install postgresql-client or set PG_BINDIR")

@@ -10,6 +10,8 @@ from flask import abort
 from flask_login import current_user
 from flask_talisman import Talisman
 
+from .extensions import login_manager
+
 # Roles, from least to most trusted. Residents need no account.
 GROUP_EDITOR = "group_editor"
 STRATEGY_OFFICER = "strategy_officer"
@@ -83,8 +85,6 @@ def signed_in(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
         if not current_user.is_authenticated:
-            from .extensions import login_manager
-
             return login_manager.unauthorized()
         return view(*args, **kwargs)
 
@@ -99,8 +99,6 @@ def roles_required(*roles):
         @wraps(view)
         def wrapper(*args, **kwargs):
             if not current_user.is_authenticated:
-                from .extensions import login_manager
-
                 return login_manager.unauthorized()
             if current_user.role not in allowed:
                 abort(403)

@@ -1,58 +1,96 @@
-"""Background work (reminders, bulletin sending) on huey.
+"""Background work on huey: the queue, and the registry of every module's tasks and periodic jobs.
 
-Embedded default: tasks are kept in a SQLite file (instance/tasks.sqlite3) and run by
-`flask tasks worker`; with REDIS_URL set they go through Redis, so several workers on several machines
-share them. In tests (TASKS_IMMEDIATE) a task runs at once, in the caller.
+A module declares its tasks in its own `tasks.py` with `@app_task("module.what", ...)` and its periodic jobs
+with `@periodic_job(crontab(...))`; its `contributions.py` imports that file, and `app/modules.py` imports
+every module's contributions when the app is created. Code elsewhere starts a task by its name with
+`enqueue("module.what", *args)`, so a module's services never import its tasks (which import the services).
+
+The queue is configured from the settings by `init_app`: with REDIS_URL set, tasks go through Redis, so several
+workers on several machines share them; otherwise they are kept in a SQLite file (TASKS_SQLITE_PATH) and run by
+`flask tasks worker`. With TASKS_IMMEDIATE (tests) a task runs at once, in the caller.
+
+A task runs inside the app context of the app created in its process (the worker's, under `flask tasks
+worker`), so tasks need no request and no import of the app factory.
 """
+
 import functools
 import os
 
 import click
 from flask import has_app_context
 from flask.cli import AppGroup
-from huey import RedisHuey, SqliteHuey
+from huey import Huey
+from huey.storage import RedisStorage, SqliteStorage
 
-from config import INSTANCE_DIR
+# Until init_app applies the settings, tasks run at once and nothing is stored.
+huey = Huey("portal", immediate=True)
 
-
-def _make_huey():
-    redis_url = os.environ.get("REDIS_URL")
-    if redis_url:
-        return RedisHuey("portal", url=redis_url)
-    path = os.environ.get("TASKS_SQLITE_PATH") or str(INSTANCE_DIR / "tasks.sqlite3")
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    return SqliteHuey("portal", filename=path)
+TASKS = {}  # registry name -> huey task, for enqueue()
+_process_app = None  # the app created in this process (set by init_app)
 
 
-huey = _make_huey()
+def _in_app_context(function):
+    @functools.wraps(function)
+    def run(*args, **kwargs):
+        if has_app_context():
+            return function(*args, **kwargs)
+        if _process_app is None:
+            raise RuntimeError("No portal app has been created in this process; run tasks with `flask tasks worker`")
+        with _process_app.app_context():
+            return function(*args, **kwargs)
+
+    return run
 
 
-@functools.cache
-def _worker_app():
-    from . import create_app
-
-    return create_app()
-
-
-def app_task(**options):
-    """A huey task that runs inside the portal's app context (the worker has no request)."""
+def app_task(name, **options):
+    """Decorator: a huey task (options as for `huey.task`) that runs inside the portal's app context,
+    registered as `name` for `enqueue`. The decorated function is the task: call it to enqueue it."""
 
     def decorator(function):
-        @huey.task(**options)
-        @functools.wraps(function)
-        def run(*args, **kwargs):
-            if has_app_context():
-                return function(*args, **kwargs)
-            with _worker_app().app_context():
-                return function(*args, **kwargs)
-
-        return run
+        if name in TASKS:
+            raise ValueError(f"a task is already registered as {name!r}")
+        task = huey.task(**options)(_in_app_context(function))
+        TASKS[name] = task
+        return task
 
     return decorator
 
 
+def periodic_job(schedule, **options):
+    """Decorator: run the function on a schedule (`huey.crontab(...)`) in every worker, in the app context."""
+
+    def decorator(function):
+        return huey.periodic_task(schedule, **options)(_in_app_context(function))
+
+    return decorator
+
+
+def enqueue(name, *args, eta=None):
+    """Queue the task registered as `name` (now, or at the datetime `eta`)."""
+    try:
+        task = TASKS[name]
+    except KeyError:
+        raise LookupError(f"no task is registered as {name!r} (is its module listed in app/modules.py?)") from None
+    if eta is not None:
+        return task.schedule(args, eta=eta)
+    return task(*args)
+
+
 def init_app(app):
-    huey.immediate = bool(app.config.get("TASKS_IMMEDIATE"))
+    global _process_app
+    _process_app = app
+    config = app.config
+    if config["REDIS_URL"]:
+        huey.storage_class, huey.storage_kwargs = RedisStorage, {"url": config["REDIS_URL"]}
+    else:
+        path = config["TASKS_SQLITE_PATH"]
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        huey.storage_class, huey.storage_kwargs = SqliteStorage, {"filename": path}
+    immediate = bool(config["TASKS_IMMEDIATE"])
+    if immediate != huey.immediate:
+        huey.immediate = immediate  # creates the storage chosen above (or the in-memory one)
+    elif not immediate:
+        huey.storage = huey.create_storage()
 
 
 tasks_cli = AppGroup("tasks", help="Run the background task worker.")
@@ -62,8 +100,6 @@ tasks_cli = AppGroup("tasks", help="Run the background task worker.")
 @click.option("--workers", default=2, show_default=True, help="Worker threads.")
 def worker(workers):
     """Run queued tasks until stopped (Ctrl+C)."""
-    from . import task_modules  # noqa: F401  (registers every task)
-
     huey.immediate = False
     consumer = huey.create_consumer(workers=workers, worker_type="thread")
     consumer.run()

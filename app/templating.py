@@ -1,8 +1,8 @@
 """Template globals and filters shared by every page."""
-from flask import current_app
+from flask import current_app, request, url_for
 from flask_login import current_user
 
-from .security import OFFICER_ROLES
+from .security import ADMIN, OFFICER_ROLES, PUBLIC, SIGNED_IN
 from .timeutil import to_london
 
 
@@ -57,10 +57,6 @@ WORK = [
 
 def may_open(endpoint):
     """Whether the signed-in user may open the page (from the view's own access declaration)."""
-    from flask import current_app
-
-    from .security import ADMIN, PUBLIC, SIGNED_IN
-
     view = current_app.view_functions.get(endpoint)
     access = getattr(view, "access", None)
     if view is None or access is None:
@@ -71,15 +67,11 @@ def may_open(endpoint):
 
 
 def work_for_current_user():
-    from flask import url_for
-
     return [(label, url_for(endpoint), hint) for label, endpoint, hint in WORK if may_open(endpoint)]
 
 
 def navigation():
     """The service navigation links: the site's sections, then the account link."""
-    from flask import current_app, request, url_for
-
     items = [(text, url_for(endpoint)) for text, endpoint in SECTIONS if endpoint in current_app.view_functions]
     if current_user.is_authenticated:
         items.append(("Your account", url_for("auth.account")))

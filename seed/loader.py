@@ -3,12 +3,15 @@ import secrets
 
 from app.auth.models import User
 from app.auth.services import hash_password
-from app.directory.models import Organisation
+from app.demo import demo_loaders
+from app.directory.models import Organisation, Taxonomy, TaxonomyTerm
+from app.directory.services import create_organisation, term_code
 from app.extensions import db
 from app.places.models import WARD_SET_2002, WARD_SET_2022, Ward
 from app.security import ADMIN, GROUP_EDITOR, PERFORMANCE_OFFICER, STRATEGY_OFFICER
 from app.timeutil import utcnow
 
+from .taxonomy import TAXONOMIES
 from .wards import WARDS_2002, WARDS_2022
 
 
@@ -29,9 +32,7 @@ def load_wards():
 
 def load_demo_organisations():
     """The organisations named in the council papers, as published listings with their categories."""
-    from app.directory.services import create_organisation, term_code
-
-    from . import demo_data
+    from . import demo_data  # the demo records are read only when demo data is loaded
 
     added = 0
     for record in demo_data.ORGANISATIONS:
@@ -84,32 +85,13 @@ def load_demo_accounts(password=None):
     return password if created else None
 
 
-# Each module that has demo data adds "package.module:function" here; the function loads its records
-# (skipping any already there) and returns a one-line summary for the console.
-MODULE_DEMO_LOADERS = [
-    "app.assets.demo:load_demo",
-    "app.covenant.demo:load_demo",
-    "app.ctn.demo:load_demo",
-    "app.bulletins.demo:load_demo",
-    "app.reporting.demo:load_demo",
-]
-
-
 def module_demo_loaders():
-    import importlib
-
-    for spec in MODULE_DEMO_LOADERS:
-        module_name, function_name = spec.split(":")
-        yield getattr(importlib.import_module(module_name), function_name)
+    """Every module's demo loader, as registered in its contributions.py (app/demo.py)."""
+    return demo_loaders()
 
 
 def load_taxonomies():
     """Insert the vocabularies and their terms (safe to run again; names are kept up to date)."""
-    from app.directory.models import Taxonomy, TaxonomyTerm
-    from app.directory.services import term_code
-
-    from .taxonomy import TAXONOMIES
-
     added = 0
     for code, name, description, terms in TAXONOMIES:
         taxonomy = db.session.scalar(db.select(Taxonomy).where(Taxonomy.code == code))

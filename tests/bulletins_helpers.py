@@ -1,15 +1,12 @@
-"""Shared helpers for the bulletin tests: a controllable aiosmtpd server on loopback, members, bulletins."""
+"""Shared helpers for the bulletin tests: a controllable aiosmtpd server on loopback, bulletin settings for one
+test, and waiting for a condition. Members and bulletins come from tests/factories."""
 import email
 import email.policy
 import threading
+import time
 
 import pytest
 from aiosmtpd.controller import Controller
-
-from app.bulletins.models import Bulletin, BulletinItem
-from app.ctn.models import CONFIRMED, Member, email_key
-from app.extensions import db
-from app.timeutil import utcnow
 
 from .conftest import free_port
 
@@ -88,41 +85,7 @@ def bulletin_config(app):
             app.config[key] = value
 
 
-def make_member(name, address, sector="vcfs", status=CONFIRMED, interests=(), ward_code=None):
-    member = Member(name=name, email=address, email_key=email_key(address), sector=sector, status=status,
-                    ward_code=ward_code, confirmed_at=utcnow() if status == CONFIRMED else None)
-    member.interest_rows = []
-    member.interests = list(interests)
-    db.session.add(member)
-    db.session.commit()
-    return member
-
-
-def make_members(count, prefix="member", **kwargs):
-    members = []
-    for number in range(1, count + 1):
-        member = Member(name=f"Member {number}", email=f"{prefix}{number}@example.org",
-                        email_key=f"{prefix}{number}@example.org", sector=kwargs.get("sector", "vcfs"),
-                        status=CONFIRMED, confirmed_at=utcnow())
-        member.interest_rows = []
-        db.session.add(member)
-        members.append(member)
-    db.session.commit()
-    return members
-
-
-def make_bulletin(title="CTN Bulletin, 14 November 2019", kind="routine", items=None, introduction="Hello members."):
-    bulletin = Bulletin(title=title, kind=kind, introduction=introduction)
-    for position, (section, heading, body) in enumerate(items or [("events", "Open meeting", "Come along on **28 November**.")], start=1):
-        bulletin.items.append(BulletinItem(section=section, title=heading, body=body, position=position))
-    db.session.add(bulletin)
-    db.session.commit()
-    return bulletin
-
-
 def wait_for(condition, timeout=20.0, interval=0.02):
-    import time
-
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
@@ -131,4 +94,4 @@ def wait_for(condition, timeout=20.0, interval=0.02):
     return False
 
 
-__all__ = ["Sink", "sink", "bulletin_config", "make_member", "make_members", "make_bulletin", "wait_for"]
+__all__ = ["Sink", "sink", "bulletin_config", "wait_for"]

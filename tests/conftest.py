@@ -29,6 +29,10 @@ if os.environ.get("CI"):
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 
+from .sender_faults import register_memory_transport  # noqa: E402
+
+register_memory_transport()
+
 # One password hash for every test account: argon2id is deliberately slow.
 TEST_PASSWORD = "correct horse battery staple"
 

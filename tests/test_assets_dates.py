@@ -21,8 +21,11 @@ from app.assets.services import (
     weeks_end,
     years_end,
 )
+from config import Config
 
-PERIODS = AcvPeriods()
+# The statutory periods: the defaults in config.py.
+STATUTORY_SETTINGS = {name: value for name, value in vars(Config).items() if name.startswith("ACV_")}
+PERIODS = AcvPeriods.from_config(STATUTORY_SETTINGS)
 FRI_10_JAN_2025 = date(2025, 1, 10)
 
 
@@ -82,11 +85,11 @@ def test_leap_day_listing_and_weeks_across_february():
 
 
 def test_periods_come_from_configuration(app):
-    periods = AcvPeriods.from_config({"ACV_DECISION_WEEKS": "10", "ACV_FULL_MORATORIUM_MONTHS": 3})
+    periods = AcvPeriods.from_config({**STATUTORY_SETTINGS, "ACV_DECISION_WEEKS": "10", "ACV_FULL_MORATORIUM_MONTHS": 3})
     assert periods.decision_weeks == 10 and periods.full_moratorium_months == 3
     assert periods.protected_period_months == 18  # unchanged default
     assert decision_due(FRI_10_JAN_2025, periods) == date(2025, 3, 20)
-    assert AcvPeriods.from_config(app.config) == AcvPeriods()
+    assert AcvPeriods.from_config(app.config) == PERIODS
 
 
 def test_a_period_must_be_at_least_one_unit():

@@ -7,7 +7,7 @@ from app.directory.models import Organisation
 from app.extensions import db
 
 from .conftest import IS_POSTGRES
-from .directory_helpers import make_listing
+from .factories.directory import make_listing
 
 
 def names():

@@ -10,7 +10,9 @@ from app.bulletins.models import D_SENT, BulletinDelivery
 from app.bulletins.sender import Sender, classify, retry_delay
 from app.extensions import db
 
-from .bulletins_helpers import bulletin_config, make_bulletin, make_member, make_members, sink  # noqa: F401
+from .bulletins_helpers import bulletin_config, sink  # noqa: F401
+from .factories.bulletins import make_bulletin
+from .factories.ctn import make_member, make_members
 
 
 def test_markdown_keeps_formatting_and_drops_anything_that_runs():

@@ -11,7 +11,6 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
-
 from app.bulletins import sender as sender_module
 from app.bulletins import services, tasks
 from app.bulletins.models import (
@@ -30,10 +29,14 @@ from app.bulletins.sender import run_sender
 from app.ctn import services as ctn
 from app.ctn.models import BOUNCED, PENDING
 from app.extensions import db
+from app.tasks import huey
 from app.timeutil import utcnow
 
-from .bulletins_helpers import bulletin_config, make_bulletin, make_member, make_members, sink, wait_for  # noqa: F401
+from .bulletins_helpers import bulletin_config, sink, wait_for  # noqa: F401
 from .conftest import DATABASE_URL, ROOT
+from .factories.bulletins import make_bulletin
+from .factories.ctn import make_member, make_members
+from .sender_faults import after_each_sent
 
 
 def deliveries(bulletin):
@@ -218,7 +221,7 @@ def test_emergency_jumps_ahead_of_a_routine_send_in_progress(app, sink, bulletin
         if bulletin_id == routine.id and sent_count == 3:
             services.start_sending(db.session.get(Bulletin, emergency.id), enqueue=False)
 
-    monkeypatch.setattr(sender_module, "after_sent_hook", start_emergency_during_routine)
+    after_each_sent(monkeypatch, start_emergency_during_routine)
     result = run_sender(routine.id)
 
     subjects = [m["Subject"] for _, m in sink.messages]
@@ -317,9 +320,10 @@ def test_a_sender_killed_right_after_a_commit_resumes_with_no_recipient_lost_or_
     db.session.expunge_all()
     db.session.remove()
 
+    # A real sender process that SIGKILLs itself right after committing its 7th 'sent' row.
     process = subprocess.run(
-        [FLASK, "bulletins", "send", str(bulletin.id)], cwd=ROOT, capture_output=True, timeout=120,
-        env=_sender_env(sink, PORTAL_FAULT_HOOKS="1", PORTAL_FAULT_KILL_AFTER_SENT="7"),
+        [sys.executable, "-m", "tests.sender_faults", str(bulletin.id), "7"], cwd=ROOT, capture_output=True,
+        timeout=120, env=_sender_env(sink),
     )
     assert process.returncode == -signal.SIGKILL, process.stderr.decode()[-2000:]
     assert len(sink.messages) == 7
@@ -391,7 +395,7 @@ def test_the_task_queue_worker_sends_a_bulletin(app, sink, tmp_path):
     db.session.remove()
     # The same message services.enqueue_send would put on the queue, written into the store the worker reads.
     message = tasks.send_bulletin.s(bulletin_id)
-    queue.storage.enqueue(tasks.huey.serialize_task(message), message.priority)
+    queue.storage.enqueue(huey.serialize_task(message), message.priority)
     worker = subprocess.Popen([FLASK, "tasks", "worker", "--workers", "1"], cwd=ROOT, stdout=subprocess.DEVNULL,
                               stderr=subprocess.PIPE, env=_sender_env(sink, TASKS_SQLITE_PATH=str(store)))
     try:

@@ -13,8 +13,10 @@ from app.ctn.models import UNSUBSCRIBED
 from app.extensions import db
 from app.timeutil import to_london
 
-from .bulletins_helpers import bulletin_config, make_bulletin, make_member, make_members, sink  # noqa: F401
+from .bulletins_helpers import bulletin_config, sink  # noqa: F401
 from .conftest import post_form
+from .factories.bulletins import make_bulletin
+from .factories.ctn import make_member, make_members
 
 XSS_MARKDOWN = (
     "Hello <script>alert('x')</script> [click me](javascript:alert(1)) "

@@ -2,6 +2,7 @@
 from datetime import date, timedelta
 
 import pytest
+from freezegun import freeze_time
 
 from app.covenant import services
 from app.covenant.models import CovenantPledge, CovenantReminder
@@ -10,8 +11,16 @@ from app.extensions import db
 from app.places.models import Postcode
 
 from .conftest import post_form
+from .html import error_messages, list_under, parse, table_rows, text
 
-TODAY = services.london_today()
+# Every test here runs on one fixed day, so its dates never depend on when (or how near midnight) it runs.
+TODAY = date(2026, 6, 17)
+
+
+@pytest.fixture(autouse=True)
+def _fixed_day():
+    with freeze_time("2026-06-17 12:00:00", tick=True):
+        yield
 
 
 def pledge_data(org, **overrides):
@@ -92,19 +101,22 @@ def test_pledge_form_errors_are_clear(client, organisation):
         organisation, **{"organisation": "0"}, faith="other", faith_other="", signatory_name="", agree="",
         date_signed=[str(future.day), str(future.month), str(future.year)], postcode="not a postcode",
     )
-    page = post_form(client, "/covenant/sign", data).get_data(as_text=True)
-    for message in (
+    page = parse(post_form(client, "/covenant/sign", data))
+    assert error_messages(page) == [
         "Select your organisation", "Enter the name of the faith or belief", "Enter the name of the person signing",
-        "Date signed must be today or in the past", "Enter a real postcode", "Confirm that you sign up",
-    ):
-        assert message in page
-    assert "<title>Error:" in page
-    page = post_form(client, "/covenant/sign", pledge_data(organisation, date_signed=["31", "2", "2022"])).get_data(as_text=True)
-    assert "Date signed must be a real date" in page
-    page = post_form(client, "/covenant/sign", pledge_data(organisation, date_signed=["1", "", "2022"])).get_data(as_text=True)
-    assert "Date signed must include a month" in page
-    page = post_form(client, "/covenant/sign", pledge_data(organisation, date_signed=["1", "1", "2014"])).get_data(as_text=True)
-    assert "28 July 2015" in page
+        "Date signed must be today or in the past", "Enter a real postcode, like NW4 4BG",
+        "Confirm that you sign up to the covenant",
+    ]
+    assert text(page.title).startswith("Error:")
+    page = parse(post_form(client, "/covenant/sign", pledge_data(organisation, date_signed=["31", "2", "2022"])))
+    [message] = error_messages(page)
+    assert message.startswith("Date signed must be a real date")
+    page = parse(post_form(client, "/covenant/sign", pledge_data(organisation, date_signed=["1", "", "2022"])))
+    [message] = error_messages(page)
+    assert message.startswith("Date signed must include a month")
+    page = parse(post_form(client, "/covenant/sign", pledge_data(organisation, date_signed=["1", "1", "2014"])))
+    [message] = error_messages(page)
+    assert "28 July 2015" in message
     assert db.session.scalar(db.select(db.func.count(CovenantPledge.id))) == 0
 
 
@@ -120,8 +132,8 @@ def test_officer_must_explain_a_rejection(client, organisation, signed_in_as, ou
     pledge = make_pledge(organisation, status="pending")
     url = f"/covenant/pledges/{pledge.id}"
     signed_in_as("strategy_officer")
-    page = post_form(client, url + "/decide", {"decision-decision": "reject"}, form_url=url).get_data(as_text=True)
-    assert "Enter why the pledge is not approved" in page and pledge.status == "pending"
+    page = parse(post_form(client, url + "/decide", {"decision-decision": "reject"}, form_url=url))
+    assert error_messages(page) == ["Enter why the pledge is not approved"] and pledge.status == "pending"
     post_form(client, url + "/decide", {"decision-decision": "reject", "decision-note": "Not a faith group"}, form_url=url)
     assert pledge.status == "rejected" and "Not a faith group" in outbox[-1].body
 
@@ -140,8 +152,9 @@ def test_officer_records_a_renewal(client, organisation, signed_in_as):
     pledge = make_pledge(organisation)
     signed_in_as("strategy_officer")
     url = f"/covenant/pledges/{pledge.id}"
-    page = post_form(client, url + "/renew", {"renewal-date_signed": ["1", "1", "2020"]}, form_url=url).get_data(as_text=True)
-    assert "cannot be before the pledge was first signed" in page
+    page = parse(post_form(client, url + "/renew", {"renewal-date_signed": ["1", "1", "2020"]}, form_url=url))
+    [message] = error_messages(page)
+    assert "cannot be before the pledge was first signed" in message
     post_form(client, url + "/renew", {"renewal-date_signed": ["20", "11", "2024"], "renewal-signatory_role": "Secretary"}, form_url=url)
     assert pledge.date_signed == date(2024, 11, 20) and pledge.renewal_due == date(2027, 11, 20)
     assert pledge.signatory_role == "Secretary"
@@ -161,8 +174,10 @@ def test_counts_by_faith_and_ward(client, organisation, hendon_postcode):
     assert services.counts_by_faith(pledges) == [("Jewish", 2), ("Muslim", 1)]
     by_ward = services.counts_by_ward(pledges)
     assert [(w.name if w else None, c) for w, c in by_ward] == [("Hendon", 1), (None, 2)]
-    page = client.get("/covenant/signatories").get_data(as_text=True)
-    assert "Signatories by faith" in page and "Signatories by ward" in page and "Ward not known" in page
+    page = parse(client.get("/covenant/signatories"))
+    captions = [text(caption) for caption in page.select("caption")]
+    assert "Signatories by faith" in captions and "Signatories by ward" in captions
+    assert ["Ward not known", "2"] in table_rows(page, caption="Signatories by ward")
 
 
 def test_renewal_dates():
@@ -202,3 +217,15 @@ def test_demo_loader_adds_the_multi_faith_forum_once(app, organisation):
     pledge = db.session.scalar(db.select(CovenantPledge))
     assert pledge.organisation == organisation and pledge.date_signed == date(2021, 11, 15)
     assert pledge.status == "approved" and "001_74f26b0b4220c599.txt:989" in pledge.source
+
+
+def test_the_ward_page_lists_approved_signatories_only(client, organisation, hendon_postcode):
+    approved = make_pledge(organisation)
+    other = Organisation(name="Hendon Mosque", slug="hendon-mosque")
+    db.session.add(other)
+    db.session.commit()
+    pending = make_pledge(other, status="pending", email="b@example.org")
+    approved.postcode = pending.postcode = "NW4 4BG"
+    db.session.commit()
+    page = parse(client.get("/wards/E05013643"))
+    assert list_under(page, "Faith covenant signatories (1)") == [f"{organisation.name}, Jewish, signed 15 November 2021"]

@@ -1,18 +1,18 @@
 """Groups keeping their listings up to date, and officers moderating: what each of them sees."""
 import json
-import re
 from datetime import timedelta
 
 import pytest
 
 from app.auth.models import User
 from app.directory import services
-from app.directory.models import ListingChange, ListingVersion, Organisation, ProblemReport
+from app.directory.models import ListingChange, ProblemReport
 from app.extensions import db
 from app.timeutil import utcnow
 
-from .conftest import TEST_PASSWORD, csrf_token, post_form, sign_in
-from .directory_helpers import add_postcodes, make_listing
+from .conftest import csrf_token, post_form, sign_in
+from .factories.directory import add_postcodes, make_listing
+from .html import error_messages, form_data, parse, text
 
 
 @pytest.fixture
@@ -28,23 +28,7 @@ def editor(make_user, food_bank):
 
 def edit_form_data(client, slug):
     """What the edit form holds now, as a browser would send it back."""
-    html = client.get(f"/directory/{slug}/edit").get_data(as_text=True)
-    data = {}
-    for tag in re.findall(r"<input[^>]+>", html):
-        name = re.search(r'name="([^"]+)"', tag)
-        value = re.search(r'value="([^"]*)"', tag)
-        if not name:
-            continue
-        if 'type="checkbox"' in tag or 'type="radio"' in tag:
-            if "checked" in tag:
-                data.setdefault(name.group(1), []).append(value.group(1))
-        else:
-            data[name.group(1)] = value.group(1) if value else ""
-    for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', html, re.S):
-        data[name] = body.strip()
-    import html as html_lib
-
-    return {key: ([html_lib.unescape(v) for v in value] if isinstance(value, list) else html_lib.unescape(value)) for key, value in data.items()}
+    return form_data(parse(client.get(f"/directory/{slug}/edit")), "main form")
 
 
 def test_editor_change_waits_for_approval_then_is_published(app, client, editor, food_bank, make_user, outbox):
@@ -84,8 +68,9 @@ def test_rejection_needs_a_reason_and_tells_the_group(app, client, editor, food_
     officer_client = app.test_client()
     sign_in(officer_client, make_user("strategy_officer").email)
     change = db.session.scalar(db.select(ListingChange))
-    page = post_form(officer_client, f"/directory/moderation/{change.id}", {"decision": "reject"}).get_data(as_text=True)
-    assert "Enter the reason for rejecting this change" in page
+    page = parse(post_form(officer_client, f"/directory/moderation/{change.id}", {"decision": "reject"}))
+    [message] = error_messages(page)
+    assert message.startswith("Enter the reason for rejecting this change")
     post_form(officer_client, f"/directory/moderation/{change.id}", {"decision": "reject", "reason": "This is not a description"})
     assert outbox[-1].to == [editor.email] and "not approved" in outbox[-1].subject
     assert "This is not a description" in outbox[-1].body
@@ -104,10 +89,10 @@ def test_second_editor_gets_a_conflict_page_and_nothing_is_lost(app, client, edi
     assert client.post(f"/directory/{food_bank.slug}/edit", data=mine).status_code == 302
     theirs["description"] = "Second editor's words"
     response = second.post(f"/directory/{food_bank.slug}/edit", data=theirs)
-    page = response.get_data(as_text=True)
+    page = parse(response)
     assert response.status_code == 409
-    assert "Someone else changed this listing while you were editing" in page
-    assert "First editor&#39;s words" in page and "Second editor&#39;s words" in page
+    assert "Someone else changed this listing while you were editing" in text(page.main)
+    assert "First editor's words" in text(page.main) and "Second editor's words" in text(page.main)
     pending = db.session.scalar(db.select(ListingChange))
     assert json.loads(pending.payload)["organisation"]["description"] == "First editor's words"
 
@@ -144,14 +129,14 @@ def test_listing_form_answers_bad_input_clearly(client, editor, food_bank):
                 postcode="XYZ", mo_opens="25:00", mo_closes="09:00", tu_opens="10:00", tu_closes="09:00",
                 minimum_age="30", maximum_age="20")
     response = client.post(f"/directory/{food_bank.slug}/edit", data=data)
-    page = response.get_data(as_text=True)
+    errors = " | ".join(error_messages(parse(response)))
     assert response.status_code == 200
     for message in ["Enter the name of the organisation", "Enter a web address starting with https://",
                     "Enter a phone number", "Enter a registered charity number", "Enter a company number of 8 characters",
                     "Enter a real postcode", "Enter the opening time on Monday as a 24-hour time",
                     "The closing time on Tuesday must be after the opening time",
                     "Oldest age must be the same as or more than the youngest age"]:
-        assert message in page, message
+        assert message in errors, message
 
 
 @pytest.mark.parametrize("value, expected", [("1012345", "1012345"), ("sc 012345", "SC012345"), ("NIC100123", "NIC100123"), ("1012345-1", "1012345-1")])
@@ -209,8 +194,8 @@ def test_report_a_problem_reaches_the_group_and_the_officers(client, editor, foo
     assert sorted(m.to[0] for m in outbox) == ["community@barnet.example", "editor@foodbank.example"]
     assert "They now open on Thursdays" in outbox[0].body
     assert db.session.scalar(db.select(ProblemReport)).problem == "wrong-hours"
-    page = post_form(client, f"/directory/{food_bank.slug}/report-a-problem", {"details": ""}).get_data(as_text=True)
-    assert "Select what is wrong" in page and "Tell us what is wrong" in page
+    page = parse(post_form(client, f"/directory/{food_bank.slug}/report-a-problem", {"details": ""}))
+    assert error_messages(page)[:2] == ["Select what is wrong", "Tell us what is wrong"]
 
 
 def test_confirming_a_listing_and_reminders_for_stale_ones(app, client, editor, food_bank, outbox, make_user):

@@ -7,7 +7,7 @@ from freezegun import freeze_time
 from app.directory import search as directory_search
 from app.directory.search import SearchQuery
 
-from .directory_helpers import add_postcodes, make_listing
+from .factories.directory import add_postcodes, make_listing
 
 
 @pytest.fixture

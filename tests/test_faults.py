@@ -1,12 +1,12 @@
 """Faults a council service meets: the database away for a moment, an import killed half way."""
 import csv
-from datetime import timedelta
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,8 +16,10 @@ from app.directory.models import Organisation
 from app.extensions import db
 from app.timeutil import utcnow
 
-from .bulletins_helpers import bulletin_config  # noqa: F401  (fixture)
+from .bulletins_helpers import Sink, bulletin_config  # noqa: F401  (fixture)
 from .conftest import DATABASE_URL, IS_POSTGRES, ROOT
+from .factories.bulletins import make_bulletin
+from .factories.ctn import make_members
 
 
 def _as_owner(command):
@@ -128,7 +130,6 @@ def test_mail_server_down_the_bulletin_waits_and_resumes_when_it_is_back(app, bu
     from app.bulletins.models import SENT, Bulletin, BulletinDelivery
     from app.bulletins.sender import run_sender
 
-    from .bulletins_helpers import Sink, make_bulletin, make_members
     from .conftest import free_port
 
     port = free_port()

@@ -11,7 +11,7 @@ from app.places.models import Postcode
 from app.places.services import lookup_postcode, ward_at
 
 from .conftest import GEO_DIR, free_port, post_form, sign_in
-from .directory_helpers import add_postcodes, make_listing
+from .factories.directory import add_postcodes, make_listing
 
 # What a postcodes.io-compatible service knows (the real position of EN5 4AG, High Barnet).
 REMOTE = {"EN5 4AG": {"postcode": "EN5 4AG", "latitude": 51.653969, "longitude": -0.22146,

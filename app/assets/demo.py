@@ -20,7 +20,7 @@ OWNER_MAP = {"council-owned": "council", "CBAT lease": "cbat_lease", "VCFS": "vc
 
 
 def load_demo():
-    from seed import demo_data
+    from seed import demo_data  # the demo records are read only when demo data is loaded
 
     added = 0
     for record in demo_data.VENUES:  # each record: source = "<seed file>:<line>", e.g. 003_c91605f45081f960.txt:15

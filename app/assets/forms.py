@@ -14,8 +14,8 @@ from wtforms.validators import URL, Email, InputRequired, Length, NumberRange, O
 
 from ..places.services import normalise_postcode
 from ..widgets import GovDateInput
-from .models import CATEGORIES, KINDS, OWNERS
-from .services import BODY_TYPES, MIN_UNINCORPORATED_MEMBERS, eligibility_problems
+from .models import BODY_TYPES, CATEGORIES, KINDS, OWNERS
+from .services import MIN_UNINCORPORATED_MEMBERS, eligibility_problems, london_today
 
 
 class GovDateField(Field):
@@ -77,8 +77,6 @@ class GovIntegerField(Field):
 
 def not_in_future(message):
     def check(form, field):
-        from .services import london_today
-
         if field.data and field.data > london_today():
             raise ValidationError(message)
 

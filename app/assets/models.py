@@ -6,6 +6,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from ..timeutil import utcnow
 
+# Localism Act 2011 s.89 and SI 2012/2421 regs 4-5: who may nominate land. Councils may not.
+BODY_TYPES = {
+    "parish_council": "Parish council",
+    "neighbourhood_forum": "Neighbourhood forum",
+    "unincorporated": "Unincorporated body with at least 21 members who are on the electoral register locally",
+    "charity": "Charity",
+    "company_limited_by_guarantee": "Company limited by guarantee that does not distribute any surplus to its members",
+    "community_benefit_society": "Community benefit society that does not distribute any surplus to its members",
+    "cic": "Community interest company",
+}
+
 # 003_c91605f45081f960.txt:605-611 (section 4.21): the rows of the assets table.
 CATEGORIES = {
     "Money": "Money",
@@ -183,8 +194,6 @@ class AcvNomination(db.Model):
 
     @property
     def body_type_label(self):
-        from .services import BODY_TYPES
-
         return BODY_TYPES.get(self.body_type, self.body_type)
 
     @property

@@ -20,7 +20,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flask import current_app
+
+from ..extensions import db
+from ..mailer import send_email
+from ..places.services import lookup_postcode, normalise_postcode
 from ..timeutil import to_london, utcnow
+from .models import BODY_TYPES, AcvDisposalNotice, AcvNomination, CommunityAsset
 
 # --- Periods -----------------------------------------------------------------------------------
 
@@ -54,32 +60,19 @@ def years_end(start: date, years: int) -> date:
 
 @dataclass(frozen=True)
 class AcvPeriods:
-    """The statutory periods; defaults are those of SI 2012/2421 and the Localism Act 2011."""
+    """The statutory periods (SI 2012/2421 and the Localism Act 2011), from the ACV_* settings in config.py."""
 
-    decision_weeks: int = 8
-    listing_years: int = 5
-    review_request_weeks: int = 8
-    review_decision_weeks: int = 8
-    interim_moratorium_weeks: int = 6
-    full_moratorium_months: int = 6
-    protected_period_months: int = 18
+    decision_weeks: int
+    listing_years: int
+    review_request_weeks: int
+    review_decision_weeks: int
+    interim_moratorium_weeks: int
+    full_moratorium_months: int
+    protected_period_months: int
 
     @classmethod
     def from_config(cls, config: Mapping):
-        defaults = cls()
-        return cls(
-            decision_weeks=int(config.get("ACV_DECISION_WEEKS", defaults.decision_weeks)),
-            listing_years=int(config.get("ACV_LISTING_YEARS", defaults.listing_years)),
-            review_request_weeks=int(config.get("ACV_REVIEW_REQUEST_WEEKS", defaults.review_request_weeks)),
-            review_decision_weeks=int(config.get("ACV_REVIEW_DECISION_WEEKS", defaults.review_decision_weeks)),
-            interim_moratorium_weeks=int(
-                config.get("ACV_INTERIM_MORATORIUM_WEEKS", defaults.interim_moratorium_weeks)
-            ),
-            full_moratorium_months=int(config.get("ACV_FULL_MORATORIUM_MONTHS", defaults.full_moratorium_months)),
-            protected_period_months=int(
-                config.get("ACV_PROTECTED_PERIOD_MONTHS", defaults.protected_period_months)
-            ),
-        )
+        return cls(**{name: int(config[f"ACV_{name.upper()}"]) for name in cls.__dataclass_fields__})
 
 
 def decision_due(received_on: date, periods: AcvPeriods) -> date:
@@ -196,16 +189,7 @@ def overdue(nominations, today: date):
 
 # --- Eligibility ----------------------------------------------------------------------------------
 
-# Localism Act 2011 s.89 and SI 2012/2421 regs 4-5: who may nominate land. Councils may not.
-BODY_TYPES = {
-    "parish_council": "Parish council",
-    "neighbourhood_forum": "Neighbourhood forum",
-    "unincorporated": "Unincorporated body with at least 21 members who are on the electoral register locally",
-    "charity": "Charity",
-    "company_limited_by_guarantee": "Company limited by guarantee that does not distribute any surplus to its members",
-    "community_benefit_society": "Community benefit society that does not distribute any surplus to its members",
-    "cic": "Community interest company",
-}
+# Localism Act 2011 s.89 and SI 2012/2421 regs 4-5: who may nominate land (BODY_TYPES, in models.py).
 MIN_UNINCORPORATED_MEMBERS = 21
 NON_DISTRIBUTING_TYPES = ("company_limited_by_guarantee", "community_benefit_society")
 NUMBERED_TYPES = {
@@ -306,8 +290,6 @@ class Place:
 
 def place_for_postcode(value):
     """Normalised postcode, ward and position from the postcode table (position unknown if not there)."""
-    from ..places.services import lookup_postcode, normalise_postcode
-
     postcode = normalise_postcode(value)
     if not postcode:
         return Place()
@@ -321,8 +303,6 @@ def place_for_postcode(value):
 
 
 def current_periods():
-    from flask import current_app
-
     return AcvPeriods.from_config(current_app.config)
 
 
@@ -331,10 +311,6 @@ class NotAllowedNow(ValueError):
 
 
 def create_nomination(received_on=None, **fields):
-    from ..extensions import db
-    from ..mailer import send_email
-    from .models import AcvNomination
-
     received_on = received_on or london_today()
     place = place_for_postcode(fields.pop("site_postcode", None))
     nomination = AcvNomination(
@@ -360,8 +336,6 @@ def create_nomination(received_on=None, **fields):
 
 
 def validate_nomination(nomination, valid, checked_on, note, officer):
-    from ..extensions import db
-
     if nomination.status != "received":
         raise NotAllowedNow("This nomination has already been checked")
     nomination.validated_on = checked_on
@@ -383,9 +357,6 @@ def decide_nomination(nomination, listed, decided_on, reasons, officer, asset=No
 
 
 def _decide(nomination, listed, decided_on, reasons, officer):
-    from ..extensions import db
-    from ..mailer import send_email
-
     nomination.status = "listed" if listed else "not_listed"
     nomination.decided_on = decided_on
     nomination.decision_reasons = (reasons or "").strip()
@@ -403,8 +374,6 @@ def _decide(nomination, listed, decided_on, reasons, officer):
 
 
 def record_owner_notified(nomination, on):
-    from ..extensions import db
-
     if nomination.status != "listed":
         raise NotAllowedNow("The owner is notified only once the land is listed")
     if on < nomination.listed_on:
@@ -415,8 +384,6 @@ def record_owner_notified(nomination, on):
 
 
 def record_review_request(nomination, on):
-    from ..extensions import db
-
     if nomination.status != "listed" or nomination.review_requested_on:
         raise NotAllowedNow("A review can be requested once, while the land is listed")
     if on < nomination.listed_on:
@@ -427,8 +394,6 @@ def record_review_request(nomination, on):
 
 
 def record_review_outcome(nomination, outcome, on, reasons):
-    from ..extensions import db
-
     if not nomination.review_requested_on or nomination.review_decided_on:
         raise NotAllowedNow("There is no review waiting for a decision")
     if on < nomination.review_requested_on:
@@ -443,9 +408,6 @@ def record_review_outcome(nomination, outcome, on, reasons):
 
 
 def record_disposal_notice(nomination, on):
-    from ..extensions import db
-    from .models import AcvDisposalNotice
-
     if nomination.status != "listed":
         raise NotAllowedNow("A disposal notice can be recorded only for listed land")
     if on < nomination.listed_on:
@@ -460,8 +422,6 @@ def record_disposal_notice(nomination, on):
 
 
 def record_bid_request(notice, on, group):
-    from ..extensions import db
-
     if notice.bid_request_on:
         raise NotAllowedNow("A request to bid has already been recorded for this notice")
     try:
@@ -475,18 +435,12 @@ def record_bid_request(notice, on, group):
 
 
 def listed_nominations():
-    from ..extensions import db
-    from .models import AcvNomination
-
     return db.session.scalars(
         db.select(AcvNomination).where(AcvNomination.status == "listed").order_by(AcvNomination.listed_on.desc())
     ).all()
 
 
 def unsuccessful_nominations():
-    from ..extensions import db
-    from .models import AcvNomination
-
     return db.session.scalars(
         db.select(AcvNomination).where(AcvNomination.status == "not_listed").order_by(AcvNomination.decided_on.desc())
     ).all()
@@ -497,9 +451,6 @@ def meeting_venues():
 
     For the CTN meetings module: meetings refer to a venue by the asset's integer id.
     """
-    from ..extensions import db
-    from .models import CommunityAsset
-
     rows = db.session.scalars(
         db.select(CommunityAsset)
         .where(CommunityAsset.published.is_(True), CommunityAsset.category == "Spaces")

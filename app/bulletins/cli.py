@@ -3,6 +3,9 @@ import click
 from flask.cli import AppGroup
 
 from ..extensions import db
+from .models import DRAFT, SCHEDULED, Bulletin
+from .sender import run_sender
+from .services import send_due, start_sending
 
 bulletins_cli = AppGroup("bulletins", help="Send CTN bulletins.")
 
@@ -11,10 +14,6 @@ bulletins_cli = AppGroup("bulletins", help="Send CTN bulletins.")
 @click.argument("bulletin_id", type=int)
 def send(bulletin_id):
     """Send (or resume sending) bulletin BULLETIN_ID in this process."""
-    from .models import DRAFT, SCHEDULED, Bulletin
-    from .sender import run_sender
-    from .services import start_sending
-
     bulletin = db.session.get(Bulletin, bulletin_id)
     if bulletin is None:
         raise click.ClickException(f"There is no bulletin {bulletin_id}")
@@ -28,7 +27,5 @@ def send(bulletin_id):
 @bulletins_cli.command("send-due")
 def send_due_command():
     """Start every scheduled bulletin that is due and resume interrupted sends, in this process."""
-    from .services import send_due
-
     for bulletin_id, what in send_due(run_inline=True):
         click.echo(f"bulletin {bulletin_id}: {what}")

@@ -46,10 +46,10 @@ crash could lose the last few 'sent' commits, and those recipients would get a s
 Message-ID). PostgreSQL commits stay fully durable.
 
 Rate limit: BULLETIN_RATE_PER_SECOND messages per second per sender (0: as fast as the server takes them).
+The BULLETIN_* settings and their defaults are in config.py.
 """
 import logging
 import os
-import signal
 import smtplib
 import socket
 import time
@@ -62,7 +62,7 @@ from flask import current_app
 from sqlalchemy import and_, func, or_, select, update
 
 from ..ctn.models import CONFIRMED, Member, Suppression
-from ..ctn.services import address_hash
+from ..ctn.services import address_hash, mark_bounced
 from ..extensions import db
 from ..timeutil import utcnow
 from .message import MessageFactory, usable_address
@@ -82,47 +82,15 @@ from .models import (
 
 log = logging.getLogger("portal.bulletins")
 
-# Settings: app.config wins, then the environment, then these defaults.
-DEFAULTS = {
-    "BULLETIN_RATE_PER_SECOND": 0.0,  # 0: no limit
-    "BULLETIN_BATCH_SIZE": 100,  # rows claimed at a time (and how often a routine send looks for emergencies)
-    "BULLETIN_LEASE_SECONDS": 120,  # how long a claim lasts before another sender may take the rows over
-    "BULLETIN_MAX_ATTEMPTS": 5,  # temporary failures before a row is given up as failed
-    "BULLETIN_RETRY_BASE_SECONDS": 60,  # back-off: base, 2 x base, 4 x base ... up to the maximum
-    "BULLETIN_RETRY_MAX_SECONDS": 3600,
-}
-
-
 def setting(name):
-    default = DEFAULTS[name]
-    if name in current_app.config and current_app.config[name] is not None:
-        return type(default)(current_app.config[name])
-    value = os.environ.get(name)
-    return type(default)(value) if value not in (None, "") else default
+    """A BULLETIN_* setting (defaults and meanings in config.py)."""
+    return current_app.config[name]
 
 
 def retry_delay(attempts):
     """Seconds to wait after the `attempts`-th temporary failure: base x 2^(attempts-1), capped."""
     base = setting("BULLETIN_RETRY_BASE_SECONDS")
     return min(base * 2 ** max(attempts - 1, 0), setting("BULLETIN_RETRY_MAX_SECONDS"))
-
-
-# --- Fault hooks (tests only) ---------------------------------------------------------------------
-
-
-def _fault_kill_after_sent():
-    """PORTAL_FAULT_KILL_AFTER_SENT=N: SIGKILL this process right after committing the Nth 'sent' row.
-
-    Read only when PORTAL_FAULT_HOOKS=1 and the app is not in production, so it cannot fire by accident.
-    """
-    if os.environ.get("PORTAL_FAULT_HOOKS") != "1" or current_app.config.get("ENV_NAME") == "production":
-        return None
-    value = os.environ.get("PORTAL_FAULT_KILL_AFTER_SENT")
-    return int(value) if value else None
-
-
-# Tests may set this to a function(bulletin_id, delivery_id, sent_count) called after each 'sent' commit.
-after_sent_hook = None
 
 
 # --- Transports ------------------------------------------------------------------------------------
@@ -135,14 +103,15 @@ class TemporaryFailure(Exception):
 class SmtpTransport:
     """One SMTP connection, opened on first use and reused for every message (settings read at send time)."""
 
-    def __init__(self, config):
+    def __init__(self, app):
+        config = app.config
         self.server = config["MAIL_SERVER"]
         self.port = int(config["MAIL_PORT"])
-        self.username = config.get("MAIL_USERNAME")
-        self.password = config.get("MAIL_PASSWORD")
-        self.use_tls = bool(config.get("MAIL_USE_TLS"))
-        self.use_ssl = bool(config.get("MAIL_USE_SSL"))
-        self.timeout = config.get("MAIL_TIMEOUT") or 30
+        self.username = config["MAIL_USERNAME"]
+        self.password = config["MAIL_PASSWORD"]
+        self.use_tls = bool(config["MAIL_USE_TLS"])
+        self.use_ssl = bool(config["MAIL_USE_SSL"])
+        self.timeout = config["MAIL_TIMEOUT"]
         self.connection = None
 
     def open(self):
@@ -175,8 +144,8 @@ class SmtpTransport:
 class FileTransport:
     """MAIL_BACKEND=file (the embedded default): each message as an .eml file in MAIL_FILE_PATH."""
 
-    def __init__(self, config):
-        self.folder = Path(config["MAIL_FILE_PATH"])
+    def __init__(self, app):
+        self.folder = Path(app.config["MAIL_FILE_PATH"])
 
     def send(self, envelope_from, recipient, data):
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -187,32 +156,16 @@ class FileTransport:
         pass
 
 
-class MemoryTransport:
-    """MAIL_BACKEND=locmem (tests without an SMTP server): kept in the Flask-Mailman outbox list."""
-
-    def __init__(self, app):
-        self.state = app.extensions["mailman"]
-
-    def send(self, envelope_from, recipient, data):
-        import email
-        import email.policy
-
-        if getattr(self.state, "outbox", None) is None:
-            self.state.outbox = []
-        self.state.outbox.append(email.message_from_bytes(data, policy=email.policy.default))
-
-    def close(self):
-        pass
+# MAIL_BACKEND -> transport class. Another backend (the tests' in-memory one) registers itself here.
+TRANSPORTS = {"smtp": SmtpTransport, "file": FileTransport}
 
 
 def make_transport(app=None):
     app = app or current_app._get_current_object()
-    backend = app.config.get("MAIL_BACKEND", "smtp")
-    if backend == "file":
-        return FileTransport(app.config)
-    if backend == "locmem":
-        return MemoryTransport(app)
-    return SmtpTransport(app.config)
+    backend = app.config["MAIL_BACKEND"]
+    if backend not in TRANSPORTS:
+        raise LookupError(f"MAIL_BACKEND={backend!r} has no bulletin transport (known: {', '.join(TRANSPORTS)})")
+    return TRANSPORTS[backend](app)
 
 
 def classify(exc):
@@ -267,7 +220,6 @@ class Sender:
             self.batch_size = max(1, min(self.batch_size, int(self.rate * 2) or 1))
         self.lease = timedelta(seconds=max(setting("BULLETIN_LEASE_SECONDS"), 1))
         self.max_attempts = setting("BULLETIN_MAX_ATTEMPTS")
-        self.kill_after = _fault_kill_after_sent()
         self.sent_total = 0
         self.paced = 0
         self.pace_start = None
@@ -479,10 +431,6 @@ class Sender:
                 self._mark_sent(delivery_id, attempts + 1)
                 result.sent += 1
                 self.sent_total += 1
-                if after_sent_hook is not None:
-                    after_sent_hook(bulletin_id, delivery_id, self.sent_total)
-                if self.kill_after is not None and self.sent_total >= self.kill_after:
-                    os.kill(os.getpid(), signal.SIGKILL)
         return self._finish(bulletin_id, result)
 
     def _failed(self, delivery_id, member_id, attempts, kind, code, text, result):
@@ -498,8 +446,6 @@ class Sender:
         self._mark(delivery_id, state=FAILED_PERMANENT, attempts=attempts, last_error=message, next_attempt_at=None)
         result.failed += 1
         if kind == "bounce":
-            from ..ctn.services import mark_bounced
-
             member = db.session.get(Member, member_id)
             if member is not None:
                 mark_bounced(member, f"bulletin {result.bulletin_id}: {message}"[:120])

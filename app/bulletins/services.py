@@ -9,9 +9,12 @@ from datetime import datetime, timezone
 from sqlalchemy import func, insert, select, update
 
 from ..ctn import services as ctn
-from ..ctn.models import SOURCE_BULLETIN
+from ..ctn.models import INTERESTS, SECTOR_SHORT, SOURCE_BULLETIN
 from ..extensions import db
+from ..places.models import Ward
+from ..tasks import enqueue
 from ..timeutil import LONDON, utcnow
+from .message import MessageFactory, delivery_id_from_token
 from .models import (
     D_SENDING,
     D_SENT,
@@ -28,6 +31,7 @@ from .models import (
     BulletinDelivery,
     BulletinItem,
 )
+from .sender import make_transport, run_sender
 
 log = logging.getLogger("portal.bulletins")
 
@@ -49,9 +53,6 @@ def recipients(bulletin):
 
 
 def audience_description(bulletin):
-    from ..ctn.models import INTERESTS, SECTOR_SHORT
-    from ..places.models import Ward
-
     parts = []
     if bulletin.sectors:
         parts.append("sector: " + ", ".join(SECTOR_SHORT.get(s, s) for s in bulletin.sectors))
@@ -144,12 +145,8 @@ def start_sending(bulletin, enqueue=True):
 
 
 def enqueue_send(bulletin_id, emergency=False, eta=None):
-    from . import tasks
-
-    task = tasks.send_emergency if emergency else tasks.send_bulletin
-    if eta is not None:
-        return task.schedule((bulletin_id,), eta=eta)
-    return task(bulletin_id)
+    """Queue the send (the tasks are in tasks.py): emergencies go ahead of routine sends."""
+    return enqueue("bulletins.send_emergency" if emergency else "bulletins.send", bulletin_id, eta=eta)
 
 
 def send_due(run_inline=False):
@@ -158,8 +155,6 @@ def send_due(run_inline=False):
     The huey periodic task calls this every minute (enqueueing the sends); `flask bulletins send-due`
     runs them in the calling process. Returns [(bulletin id, what happened)].
     """
-    from .sender import run_sender
-
     done = []
     for bulletin in due_bulletins():
         try:
@@ -188,9 +183,6 @@ def send_test(bulletin, address, name):
 
     The unsubscribe link in a test message points at no delivery record, so it does nothing.
     """
-    from .message import MessageFactory
-    from .sender import make_transport
-
     factory = MessageFactory(bulletin, subject_prefix="[Test] ")
     data = factory.build(None, name, address, factory.preferences_base, message_id=f"<bulletin-{bulletin.id}.test-{int(utcnow().timestamp())}@{factory.domain}>")
     transport = make_transport()
@@ -204,8 +196,6 @@ def send_test(bulletin, address, name):
 
 
 def delivery_for_token(token):
-    from .message import delivery_id_from_token
-
     delivery_id = delivery_id_from_token(token)
     return db.session.get(BulletinDelivery, delivery_id) if delivery_id is not None else None
 

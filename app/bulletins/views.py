@@ -12,7 +12,7 @@ from ..security import STRATEGY_OFFICER, public, roles_required
 from ..timeutil import to_london, utcnow
 from . import services
 from .forms import AudienceForm, BulletinForm, ButtonForm, ItemForm, ScheduleForm
-from .message import bulletin_context
+from .message import MessageFactory, bulletin_context
 from .models import (
     D_SENT,
     DRAFT,
@@ -262,8 +262,6 @@ def audience(bulletin_id):
 @bp.route("/manage/<int:bulletin_id>/preview")
 @roles_required(*MANAGERS)
 def preview(bulletin_id):
-    from .message import MessageFactory
-
     bulletin = _bulletin_or_404(bulletin_id)
     factory = MessageFactory(bulletin)
     text = factory.text.replace("@@UNSUBSCRIBE_URL@@", "(each member's own unsubscribe link)").replace(

@@ -54,13 +54,13 @@ def _organisation(name):
 
 
 def _venue(name):
-    from seed.demo_data import VENUES
+    from seed.demo_data import VENUES  # the demo records are read only when demo data is loaded
 
     return next((v for v in VENUES if v["name"] == name), {})
 
 
 def load_demo():
-    from seed.demo_data import CTN_MEETINGS, CTN_STEERING_GROUP, CTN_THEME_PLAN
+    from seed.demo_data import CTN_MEETINGS, CTN_STEERING_GROUP, CTN_THEME_PLAN  # read only when loading demo data
 
     added = {"meetings": 0, "themes": 0, "seats": 0, "members": 0}
 

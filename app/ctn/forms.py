@@ -27,6 +27,7 @@ from wtforms.validators import Email, InputRequired, Length, NumberRange, Option
 
 from ..widgets import GovDateInput
 from .models import INTERESTS, MEETING_KINDS, MEETING_STATUSES, SECTORS
+from ..places.services import normalise_postcode  # (placed here to merge cleanly beside app/forms.py; ruff sorts it)
 
 EMAIL_VALIDATORS = [
     InputRequired(message="Enter your email address"),
@@ -285,8 +286,6 @@ class MeetingForm(FlaskForm):
     submit = SubmitField("Save meeting", widget=GovSubmitInput())
 
     def validate_venue_postcode(self, field):
-        from ..places.services import normalise_postcode
-
         if field.data and normalise_postcode(field.data) is None:
             raise ValidationError("Enter a real postcode, like NW4 4BG")
 

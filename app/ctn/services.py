@@ -35,6 +35,7 @@ from ..directory.models import Organisation
 from ..extensions import db
 from ..mailer import send_email
 from ..places.models import WARD_SET_2022, Ward
+from ..places.services import lookup_postcode
 from ..timeutil import LONDON, utcnow
 from .models import (
     BOUNCED,
@@ -56,6 +57,7 @@ from .models import (
     DepartedMember,
     Meeting,
     Member,
+    MemberInterest,
     Registration,
     SteeringSeat,
     Suppression,
@@ -156,7 +158,7 @@ def confirmation_token(member):
 
 
 def member_for_confirmation(token, max_age=None):
-    max_age = max_age or current_app.config.get("CTN_CONFIRM_MAX_AGE", 7 * 24 * 3600)
+    max_age = max_age or current_app.config["CTN_CONFIRM_MAX_AGE"]
     try:
         data = _serializer().loads(token, max_age=max_age)
     except SignatureExpired as exc:
@@ -173,7 +175,7 @@ def member_for_confirmation(token, max_age=None):
 
 
 def confirm_max_age_days():
-    return current_app.config.get("CTN_CONFIRM_MAX_AGE", 7 * 24 * 3600) // 86400
+    return current_app.config["CTN_CONFIRM_MAX_AGE"] // 86400
 
 
 def preferences_url(member):
@@ -339,8 +341,6 @@ def confirmed_members(sectors=None, interests=None, ward_codes=None):
     if ward_codes:
         query = query.where(Member.ward_code.in_(list(ward_codes)))
     if interests:
-        from .models import MemberInterest
-
         query = query.where(
             Member.id.in_(db.select(MemberInterest.member_id).where(MemberInterest.interest.in_(list(interests))))
         )
@@ -673,7 +673,7 @@ def attendance_by_meeting(start_date, end_date, kinds=None):
 
 
 def open_meetings_target():
-    return current_app.config.get("CTN_OPEN_MEETINGS_TARGET", 4)
+    return current_app.config["CTN_OPEN_MEETINGS_TARGET"]
 
 
 def annual_report_figures(year):
@@ -759,8 +759,6 @@ def london_to_utc(day, clock):
 
 def ward_for_postcode(postcode):
     """The 2022 ward code for a postcode, or None when the postcode is not in the local table."""
-    from ..places.services import lookup_postcode
-
     row = lookup_postcode(postcode)
     return row.ward_code if row else None
 

@@ -39,6 +39,7 @@ from .forms import (
     ThemePlanForm,
 )
 from ..assets.models import CommunityAsset
+from ..assets.services import meeting_venues
 from .models import (
     CANCELLED,
     CONFIRMED,
@@ -57,6 +58,7 @@ from .models import (
     Meeting,
     MeetingAction,
     Member,
+    Registration,
     SteeringSeat,
     ThemePlanEntry,
 )
@@ -603,8 +605,6 @@ def _apply_meeting_form(meeting, form):
 
 
 def _venue_choices(form):
-    from ..assets.services import meeting_venues
-
     form.asset_id.choices = [(0, "Not in the register")] + meeting_venues()
 
 
@@ -797,8 +797,6 @@ def action_done(action_id):
 @bp.route("/manage/registrations/<int:registration_id>/cancel", methods=["POST"])
 @roles_required(*MANAGERS)
 def officer_cancel_registration(registration_id):
-    from .models import Registration
-
     registration = db.get_or_404(Registration, registration_id)
     if not ButtonForm().validate_on_submit():
         abort(400)

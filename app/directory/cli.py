@@ -1,8 +1,14 @@
 """`flask directory ...`: reminders, search index upkeep, CSV import and export."""
+import sys
+from pathlib import Path
+
 import click
 from flask.cli import AppGroup
 
-from . import services
+from ..extensions import db
+from . import importer, services
+from .models import Location
+from .tasks import send_verification_reminder
 
 directory_cli = AppGroup("directory", help="The VCFS directory.")
 
@@ -10,8 +16,6 @@ directory_cli = AppGroup("directory", help="The VCFS directory.")
 @directory_cli.command("send-reminders")
 def send_reminders():
     """Queue an e-mail to every group whose listing has not been checked for 6 months (once a month)."""
-    from .tasks import send_verification_reminder
-
     due = services.organisations_due_a_reminder()
     with click.progressbar(due, label=f"Queueing {len(due)} reminders") as bar:
         for organisation in bar:
@@ -22,9 +26,6 @@ def send_reminders():
 @directory_cli.command("geocode")
 def geocode_locations():
     """Place every address that has no position yet, from the postcode table (after a postcode import)."""
-    from ..extensions import db
-    from .models import Location
-
     missing = db.session.scalars(db.select(Location).where(Location.lat.is_(None), Location.postcode.is_not(None))).all()
     placed = 0
     with click.progressbar(missing, label=f"Placing {len(missing)} addresses") as bar:
@@ -65,11 +66,6 @@ def import_listings(file, dry_run, skip_bad_rows):
 
     All or nothing: if any row has a problem or is a duplicate, nothing is written, unless --skip-bad-rows.
     """
-    from pathlib import Path
-
-    from ..extensions import db
-    from . import importer
-
     bars = _ProgressBars()
     try:
         report = importer.run_import(
@@ -99,10 +95,6 @@ def import_listings(file, dry_run, skip_bad_rows):
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 def export_listings(file):
     """Write the public directory to a CSV FILE ('-' for the screen), in the columns the import reads."""
-    import sys
-
-    from . import importer
-
     if file == "-":
         count = importer.write_export(sys.stdout)
     else:

@@ -20,7 +20,7 @@ from ..auth.forms import ConfirmForm
 from ..extensions import db
 from ..security import STRATEGY_OFFICER, public, roles_required
 from ..timeutil import utcnow
-from . import importer, services
+from . import importer, services, tasks
 from .import_models import DirectoryImport
 
 import_bp = Blueprint("directory_import", __name__, url_prefix="/directory/import")
@@ -88,7 +88,7 @@ def upload():
         )
         db.session.add(job)
         db.session.commit()
-        importer.import_task(job.id)
+        tasks.import_task(job.id)
         return redirect(url_for(".job", job_id=job.id))
     return _render_upload(form)
 
@@ -180,7 +180,7 @@ def confirm(job_id):
             ).rowcount
             db.session.commit()
             if claimed:
-                importer.import_task(job.id)
+                tasks.import_task(job.id)
             return redirect(url_for(".job", job_id=job.id))
     return _render_job(job, form)
 

@@ -25,6 +25,7 @@ import re
 import time
 import unicodedata
 from dataclasses import asdict, dataclass, field
+from datetime import timedelta
 from difflib import SequenceMatcher
 from pathlib import Path
 
@@ -34,7 +35,6 @@ from wtforms.validators import Email, ValidationError
 
 from ..extensions import db
 from ..places.services import normalise_postcode
-from ..tasks import app_task
 from ..timeutil import utcnow
 from . import services
 from .forms import TIME_RE, validate_phone, validate_postcode, validate_url
@@ -731,11 +731,6 @@ def finish_job(job, report):
     job.rows_done = len(report.created) if report.outcome == "imported" else report.total_rows
 
 
-@app_task()
-def import_task(job_id):
-    return process_job(job_id)
-
-
 def request_abort(job):
     """Ask a queued or running import to stop. Returns what happened: stopped, asked, or finished."""
     with db.engine.begin() as connection:
@@ -763,8 +758,6 @@ def cancel(job):
 
 def forget_stale_checks(hours=24):
     """Checked files nobody imported within a day are removed, so personal details are not kept."""
-    from datetime import timedelta
-
     cutoff = utcnow() - timedelta(hours=hours)
     stale = db.session.scalars(
         db.select(DirectoryImport).where(DirectoryImport.state == "checked", DirectoryImport.updated_at < cutoff)

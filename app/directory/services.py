@@ -13,8 +13,12 @@ from datetime import time, timedelta
 
 from flask import current_app
 
+from ..auth.models import User
+from ..auth.services import invite_user
 from ..extensions import db
-from ..places.services import lookup_postcode, normalise_postcode
+from ..mailer import send_email
+from ..places.models import Ward
+from ..places.services import lookup_postcode, normalise_postcode, ward_at
 from ..timeutil import utcnow
 from .models import (
     KIND_LABELS,
@@ -180,8 +184,6 @@ def _write_snapshot(organisation, data):
         organisation.locations.remove(stale)
 
     existing_services = {service.uuid: service for service in organisation.services}
-    from ..places.models import Ward
-
     for item in data.get("services", []):
         service = existing_services.pop(item.get("uuid"), None)
         if service is None:
@@ -217,8 +219,6 @@ def geocode(location):
 
 def pin(location, lat, lon):
     """An officer places an address by hand (the last resort when its postcode cannot be found)."""
-    from ..places.services import ward_at
-
     location.lat, location.lon = round(lat, 6), round(lon, 6)
     location.position_source = "manual"
     ward = ward_at(lat, lon, "2022")
@@ -429,9 +429,6 @@ class ModerationError(Exception):
 
 def approve(change, officer):
     """Publish a pending edit or registration, or grant a claim; tell the group by e-mail."""
-    from ..auth.models import User
-    from ..auth.services import invite_user
-
     if change.status != "pending":
         raise ModerationError("This change has already been decided")
     payload = json.loads(change.payload)
@@ -488,8 +485,6 @@ def reject(change, officer, reason):
 
 
 def _tell_group(change, organisation, users, approved):
-    from ..mailer import send_email
-
     payload = json.loads(change.payload)
     addresses = {user.email for user in users if user and user.active}
     if change.kind in ("register", "claim") and not approved:
@@ -538,8 +533,6 @@ def organisations_due_a_reminder(now=None):
 
 def send_verification_reminder(organisation_id):
     """E-mail the group's editors asking them to confirm or update their listing (one task per listing)."""
-    from ..mailer import send_email
-
     organisation = db.session.get(Organisation, organisation_id)
     if organisation is None:
         return 0

@@ -32,6 +32,7 @@ from wtforms.validators import Email
 from ..directory import importer, services
 from ..directory.models import WEEKDAYS
 from ..extensions import db
+from ..tasks import enqueue
 from ..timeutil import utcnow
 from .models import Feed, FeedRecord, FeedRun
 
@@ -501,9 +502,7 @@ def queue_run(feed, *, dry_run, user=None, scheduled=False):
     feed_run = FeedRun(feed_id=feed.id, dry_run=dry_run, scheduled=scheduled, requested_by_id=user.id if user else None)
     db.session.add(feed_run)
     db.session.commit()
-    from .tasks import run_feed
-
-    run_feed(feed_run.id)
+    enqueue("exchange.run_feed", feed_run.id)
     return feed_run
 
 

@@ -1,7 +1,10 @@
 from flask import Blueprint, jsonify, render_template, url_for
 from sqlalchemy import text
 
+from ..ctn.services import member_count
+from ..directory.models import Organisation
 from ..extensions import db
+from ..places.ward_contents import contents
 from ..security import public
 
 bp = Blueprint("main", __name__)
@@ -10,12 +13,7 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 @public
 def home():
-    from ..ctn.services import member_count
-    from ..places.ward_contents import contents
-
     totals = {content.key: sum(content.count_by_ward("2022").values()) for content in contents()}
-    from ..directory.models import Organisation
-
     published = db.session.scalar(
         db.select(db.func.count(Organisation.id)).where(Organisation.published.is_(True), Organisation.status != "inactive")
     )

@@ -3,12 +3,13 @@ import json
 import folium
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
 
+from ..assets.models import CATEGORIES, CommunityAsset
 from ..directory.models import Location, Organisation
 from ..directory.search import has_term
 from ..directory.services import term_choices
 from ..extensions import db
 from ..places.models import WARD_SET_2022, WARD_SETS, Postcode, Ward
-from ..places.ward_contents import contents, organisations_by_ward
+from ..places.ward_contents import content, contents, ward_column
 from ..security import public
 from . import services
 
@@ -25,8 +26,6 @@ def directory_points(category="", ward=None):
         .order_by(Organisation.name)
     )
     if ward is not None:
-        from ..places.ward_contents import ward_column
-
         query = query.join(Postcode, Postcode.postcode == Location.postcode).where(ward_column(ward.ward_set) == ward.code)
     if category:
         query = query.where(has_term(category))
@@ -42,7 +41,7 @@ def directory():
         category = ""
     fmap = services.new_map(current_app.config)
     rendered = services.render(fmap)
-    counts = organisations_by_ward(WARD_SET_2022)
+    counts = content("organisations").count_by_ward(WARD_SET_2022)
     wards = db.session.scalars(db.select(Ward).where(Ward.ward_set == WARD_SET_2022).order_by(Ward.name)).all()
     return render_template(
         "maps/directory.html",
@@ -68,8 +67,6 @@ def directory_points_json():
 @bp.route("/assets")
 @public
 def assets():
-    from ..assets.models import CATEGORIES, CommunityAsset
-
     category = request.args.get("category", "")
     if category not in CATEGORIES:
         category = ""
@@ -87,8 +84,6 @@ def assets():
 @bp.route("/assets/points.json")
 @public
 def asset_points_json():
-    from ..assets.models import CommunityAsset
-
     query = db.select(CommunityAsset.lat, CommunityAsset.lon, CommunityAsset.name, CommunityAsset.id).where(
         CommunityAsset.published.is_(True), CommunityAsset.lat.is_not(None)
     )
@@ -105,7 +100,7 @@ def asset_points_json():
 def wards():
     ward_set = request.args.get("set", WARD_SET_2022)
     measure = request.args.get("measure", "organisations")
-    # Anything the portal counts per ward (app/places/ward_contents.py) can be mapped.
+    # Anything a module registers in the ward contents (app/places/ward_contents.py) can be mapped.
     available = {content.key: (content.label, content.count_by_ward) for content in contents()}
     if ward_set not in WARD_SETS or measure not in available:
         abort(404)

@@ -57,7 +57,7 @@ def _lookup_remote(postcode):
     base = current_app.config["POSTCODES_API_URL"].rstrip("/")
     url = f"{base}/postcodes/{urllib.parse.quote(postcode)}"
     try:
-        with urllib.request.urlopen(url, timeout=current_app.config.get("POSTCODES_API_TIMEOUT", 3)) as response:
+        with urllib.request.urlopen(url, timeout=current_app.config["POSTCODES_API_TIMEOUT"]) as response:
             data = json.load(response)
     except urllib.error.HTTPError as exc:
         if exc.code != 404:

@@ -1,8 +1,10 @@
 import json
 
+import folium
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
 from ..extensions import db
+from ..maps import services as maps
 from ..security import public
 from .models import WARD_SET_2002, WARD_SET_2022, WARD_SETS, Postcode, Ward
 from .ward_contents import contents
@@ -47,10 +49,6 @@ def ward(code):
     counts = {content.key: content.count_by_ward(ward.ward_set).get(ward.code, 0) for content in contents() if not content.lists_items}
     rendered_map = None
     if ward.boundary_geojson:
-        import folium
-
-        from ..maps import services as maps
-
         fmap = maps.new_map(current_app.config)
         geometry = json.loads(ward.boundary_geojson)
         folium.GeoJson(

@@ -7,9 +7,10 @@ the 2019/20 delivery plan, ../shared/seeds/004_eefa4e81a284a492.txt):
 - one report per quarter (``ReportPeriod``, code like ``2019-20-Q1``) with each KPI's period target and
   result, each action's RAG, each risk's assessment, the priority commentary, budget forecast and savings
   rows, and a draft -> submitted -> approved workflow recording who did what and when;
-- the ratings, computed by the pure functions in ``services.py`` exactly as the reports' footnotes 1-4
+- the ratings, computed by the pure functions in ``ratings.py`` exactly as the reports' footnotes 1-4
   define them; the published value is kept beside ours so any difference shows;
 - outputs: the web report, a PDF (WeasyPrint), CSV / XLSX / JSON exports, per-KPI trend charts (inline SVG
   with a table), and ``flask reporting import`` / ``flask reporting export``;
-- live KPIs: a KPI may name a source in ``live.py`` that counts the portal's own data.
+- live KPIs: a KPI may name a source registered in ``live.py`` (by the module whose data it counts, in
+  its ``contributions.py``) that counts the portal's own data.
 """

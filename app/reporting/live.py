@@ -9,28 +9,29 @@ When the data a source needs is not there (the module is not installed yet, or i
 created), the source raises ``SourceUnavailable`` with a sentence for the officer; the report then keeps
 the figure that was entered by hand and shows the note instead of failing.
 
-How another module adds a source (for example the CTN meetings module, when it exists)::
+How a module adds a source: in its ``contributions.py`` (imported at start-up through app/modules.py)::
 
-    # in app/ctn/__init__.py or its services, imported at start-up
-    from app.reporting.live import register_source
+    from app.reporting.live import SourceUnavailable, register_source, tables_exist
 
-    @register_source("ctn_meetings_held", "CTN meetings held in the period")
-    def ctn_meetings_held(period_start, period_end, argument=None):
-        return db.session.scalar(select(func.count(Meeting.id)).where(Meeting.held_on.between(...)))
+    @register_source("ctn_meetings_held", "CTN open meetings held in the period")
+    def ctn_meetings_held(period_start, period_end):
+        if not tables_exist("ctn_meeting"):
+            raise SourceUnavailable("CTN meetings are not recorded in the portal yet")
+        return meetings_held(period_start, period_end)
 
-Registering a name again replaces the placeholder below. Sources wanted by the 2019/20 delivery plan:
+Registering a name again replaces the earlier source. The sources the 2019/20 delivery plan wants:
 
-- ``ctn_meetings_held``: "Number of CTN meetings held per year" (004:37): meetings in the CTN module's
-  ``ctn_meeting`` table marked as held; unavailable while that table does not exist.
+- ``ctn_meetings_held``: "Number of CTN meetings held per year" (004:37): open meetings held in the period,
+  from the CTN module (app/ctn/contributions.py).
 - ``directory_category_count:<category>``: "Hate Crime Reporting Centres in Barnet" (000:848) as the number
-  of published organisations with a service in that directory category. Works as soon as the directory's
-  taxonomy tables exist; until then it reports itself unavailable.
-- ``directory_organisations``: published organisations in the directory at the end of the period.
+  of published organisations with a service in that directory category (app/directory/contributions.py).
+- ``directory_organisations``: published organisations in the directory at the end of the period
+  (app/directory/contributions.py).
 """
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect
 
 from ..extensions import db
 
@@ -102,60 +103,19 @@ def fetch(full_name, period_start, period_end):
         raise SourceUnavailable(f"The source '{full_name}' is not available ({exc.__class__.__name__})") from exc
 
 
-def _tables_exist(*names):
+def tables_exist(*names):
+    """Whether the tables a source reads exist (a module's tables may not be created yet)."""
+    return _tables_exist(*names)
+
+
+def _tables_exist(*names):  # separate, so tests can imitate a module whose tables are missing
     existing = set(inspect(db.engine).get_table_names())
     return all(name in existing for name in names)
 
 
-def _end_of(day):
+def end_of(day):
     """The first moment after `day` (stored times are naive UTC; a day's end is near enough)."""
     return datetime.combine(day + timedelta(days=1), time.min)
-
-
-@register_source("directory_organisations", "Published organisations in the directory at the end of the period")
-def directory_organisations(period_start: date, period_end: date):
-    if not _tables_exist("organisation"):
-        raise SourceUnavailable("The directory is not available")
-    return db.session.execute(
-        text(
-            "SELECT COUNT(*) FROM organisation WHERE published = :yes AND created_at < :end"
-        ),
-        {"yes": True, "end": _end_of(period_end)},
-    ).scalar_one()
-
-
-@register_source(
-    "directory_category_count",
-    "Published organisations with a service in a directory category",
-    takes_argument=True,
-)
-def directory_category_count(period_start: date, period_end: date, argument=None):
-    needed = ("organisation", "service", "taxonomy_term", "service_taxonomy_term")
-    if not _tables_exist(*needed):
-        raise SourceUnavailable("Directory categories are not available yet")
-    count = db.session.execute(
-        text(
-            "SELECT COUNT(DISTINCT organisation.id) FROM organisation "
-            "JOIN service ON service.organisation_id = organisation.id "
-            "JOIN service_taxonomy_term link ON link.service_id = service.id "
-            "JOIN taxonomy_term ON taxonomy_term.id = link.taxonomy_term_id "
-            "WHERE organisation.published = :yes AND LOWER(taxonomy_term.name) = LOWER(:name) "
-            "AND organisation.created_at < :end"
-        ),
-        {"yes": True, "name": argument, "end": _end_of(period_end)},
-    ).scalar_one()
-    return count
-
-
-@register_source("ctn_meetings_held", "CTN open meetings held in the period")
-def ctn_meetings_held(period_start: date, period_end: date):
-    """The CTN's open meetings held in the period (London dates): the "four open meetings each year" the
-    Steering Group plans (002:117) and the delivery plan's KPI counts (004:37). From the CTN module."""
-    if not _tables_exist("ctn_meeting"):
-        raise SourceUnavailable("CTN meetings are not recorded in the portal yet")
-    from ..ctn.services import meetings_held
-
-    return meetings_held(period_start, period_end)
 
 
 def quarter_dates(year_start, quarter):

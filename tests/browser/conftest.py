@@ -1,6 +1,7 @@
 """A live portal on loopback and Debian's Chromium driven by Playwright (never a downloaded browser)."""
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -76,6 +77,21 @@ def page(browser):
     context.close()
 
 
+@pytest.fixture
+def check_page(page):
+    """check_page(): the page in `page` has one h1, ran GOV.UK Frontend's JavaScript, has no WCAG 2.2 A/AA
+    violations (axe-core) and logged no console errors. Call it after each page a test opens."""
+
+    def check(note=""):
+        where = f"{note} ({page.url})" if note else page.url
+        assert page.locator("h1").count() == 1, f"not one h1 on {where}"
+        assert "govuk-frontend-supported" in page.evaluate("document.body.className"), f"GOV.UK Frontend did not start on {where}"
+        assert run_axe(page) == [], where
+        assert page.console_problems == [], where
+
+    return check
+
+
 def run_axe(page):
     """WCAG 2.2 A and AA violations on the current page (axe-core loaded from our own static files)."""
     page.add_script_tag(url="/static/vendor/axe.min.js")
@@ -97,8 +113,6 @@ def wait_until(page, expression, timeout=10.0):
     Playwright's wait_for_function evaluates string predicates with eval() inside the page once it has to
     poll, which our CSP (rightly) forbids; page.evaluate is not subject to the page's CSP.
     """
-    import time
-
     deadline = time.monotonic() + timeout
     while not page.evaluate(expression):
         if time.monotonic() > deadline:

@@ -6,7 +6,6 @@ from app.assets.services import create_nomination, london_today
 from app.extensions import db
 
 from ..conftest import TEST_PASSWORD
-from .conftest import run_axe
 
 pytestmark = pytest.mark.browser
 
@@ -30,34 +29,27 @@ def register(wards):
     return asset, nomination
 
 
-def check(page):
-    assert page.locator("h1").count() == 1
-    assert "govuk-frontend-supported" in page.evaluate("document.body.className")
-    assert run_axe(page) == []
-    assert page.console_problems == []
-
-
 @pytest.mark.parametrize(
     "path",
     ["/assets-register/", "/assets-register/?category=Spaces&bookable=yes", "/assets-register/{asset}",
      "/assets-register/acv", "/assets-register/acv/nominate", "/assets-register/acv/nominate/sent",
      "/assets-register/acv/listed", "/assets-register/acv/unsuccessful", "/assets-register/acv/register/{nomination}"],
 )
-def test_public_asset_pages_are_accessible(live_server, page, register, path):
+def test_public_asset_pages_are_accessible(live_server, page, register, path, check_page):
     asset, nomination = register
     page.goto(live_server + path.format(asset=asset.id, nomination=nomination.id))
-    check(page)
+    check_page()
 
 
-def test_nomination_errors_are_accessible(live_server, page):
+def test_nomination_errors_are_accessible(live_server, page, check_page):
     page.goto(live_server + "/assets-register/acv/nominate")
     page.get_by_role("button", name="Send nomination").click()
     page.locator(".govuk-error-summary").wait_for()
     assert "Enter the name of your group" in page.locator(".govuk-error-summary").inner_text()
-    check(page)
+    check_page()
 
 
-def test_officer_pages_are_accessible(live_server, page, register, make_user):
+def test_officer_pages_are_accessible(live_server, page, register, make_user, check_page):
     asset, nomination = register
     officer = make_user("strategy_officer")
     page.goto(live_server + "/sign-in")
@@ -67,4 +59,4 @@ def test_officer_pages_are_accessible(live_server, page, register, make_user):
     for path in ("/assets-register/new", f"/assets-register/{asset.id}/edit", "/assets-register/acv/nominations",
                  "/assets-register/acv/due", f"/assets-register/acv/nominations/{nomination.id}"):
         page.goto(live_server + path)
-        check(page)
+        check_page()

@@ -8,17 +8,11 @@ from app.bulletins.demo import load_demo
 from app.bulletins.models import D_SENT, Bulletin, BulletinDelivery
 from app.extensions import db
 
-from ..bulletins_helpers import make_bulletin, make_members
 from ..conftest import TEST_PASSWORD
-from .conftest import run_axe
+from ..factories.bulletins import make_bulletin
+from ..factories.ctn import make_members
 
 pytestmark = pytest.mark.browser
-
-
-def _check(page):
-    assert page.locator("h1").count() == 1
-    assert run_axe(page) == []
-    assert page.console_problems == []
 
 
 def _sign_in(page, live_server, make_user):
@@ -30,52 +24,52 @@ def _sign_in(page, live_server, make_user):
     page.wait_for_url("**/account")
 
 
-def test_public_archive_and_bulletin_pages_are_accessible(live_server, page, organisation):
+def test_public_archive_and_bulletin_pages_are_accessible(live_server, page, organisation, check_page):
     make_members(2)
     load_demo()
     bulletin = db.session.scalar(db.select(Bulletin))
     for path in ("/bulletins/", f"/bulletins/{bulletin.id}"):
         page.goto(live_server + path)
-        _check(page)
+        check_page()
     delivery = db.session.scalar(db.select(BulletinDelivery))
     from app.bulletins.message import unsubscribe_token
 
     for path in (f"/bulletins/unsubscribe/{unsubscribe_token(delivery.id)}", "/bulletins/unsubscribe/not-a-token"):
         page.goto(live_server + path)
-        _check(page)
+        check_page()
 
 
-def test_compose_preview_and_officer_pages_are_accessible(live_server, page, make_user, wards):
+def test_compose_preview_and_officer_pages_are_accessible(live_server, page, make_user, wards, check_page):
     _sign_in(page, live_server, make_user)
     page.goto(live_server + "/bulletins/manage")
-    _check(page)
+    check_page()
     page.get_by_role("link", name="Write a bulletin").click()
     page.get_by_role("button", name="Save and continue").click()
     page.locator(".govuk-error-summary").wait_for()
     assert page.title().startswith("Error:")
-    _check(page)
+    check_page()
     page.get_by_label("Title").fill("CTN Bulletin, 28 November 2019")
     page.get_by_label("Introduction (optional)").fill("Welcome to the **bulletin**.")
     page.get_by_role("button", name="Save and continue").click()
     page.get_by_role("link", name="Add an item").click()
-    _check(page)
+    check_page()
     page.get_by_label("Funding opportunities").check()
     page.get_by_label("Heading").fill("Lottery funding")
     page.get_by_label("Text").fill("Apply by **Friday**. See [the fund](https://example.org).")
     page.get_by_role("button", name="Save item").click()
     page.get_by_role("heading", name="Contents").wait_for()
-    _check(page)
+    check_page()
     bulletin = db.session.scalar(db.select(Bulletin))
     for path in (f"/bulletins/manage/{bulletin.id}/preview", f"/bulletins/manage/{bulletin.id}/audience",
                  f"/bulletins/manage/{bulletin.id}/schedule", f"/bulletins/manage/{bulletin.id}/send"):
         page.goto(live_server + path)
-        _check(page)
+        check_page()
     page.goto(live_server + f"/bulletins/manage/{bulletin.id}/preview")
     page.get_by_role("tab", name="As plain text").click()
     assert "Apply by Friday. See the fund (https://example.org)." in page.locator("pre").inner_text()
 
 
-def test_the_progress_bar_follows_the_send(live_server, page, make_user):
+def test_the_progress_bar_follows_the_send(live_server, page, make_user, check_page):
     _sign_in(page, live_server, make_user)
     make_members(4)
     bulletin = make_bulletin()
@@ -84,7 +78,7 @@ def test_the_progress_bar_follows_the_send(live_server, page, make_user):
     progress = page.locator("progress#delivery-progress")
     assert progress.get_attribute("value") == "0"
     assert page.get_by_role("link", name="Refresh the figures").is_visible()
-    _check(page)
+    check_page()
     # Two messages go out: the page catches up without a reload.
     rows = db.session.scalars(db.select(BulletinDelivery).order_by(BulletinDelivery.id).limit(2)).all()
     for row in rows:

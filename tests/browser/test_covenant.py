@@ -7,7 +7,6 @@ from app.covenant.models import CovenantPledge
 from app.extensions import db
 
 from ..conftest import TEST_PASSWORD
-from .conftest import run_axe
 
 pytestmark = pytest.mark.browser
 
@@ -22,26 +21,19 @@ def pledge(organisation, wards):
     return item
 
 
-def check(page):
-    assert page.locator("h1").count() == 1
-    assert "govuk-frontend-supported" in page.evaluate("document.body.className")
-    assert run_axe(page) == []
-    assert page.console_problems == []
-
-
 @pytest.mark.parametrize("path", ["/covenant/", "/covenant/signatories", "/covenant/sign", "/covenant/sign/sent"])
-def test_public_covenant_pages_are_accessible(live_server, page, pledge, path):
+def test_public_covenant_pages_are_accessible(live_server, page, pledge, path, check_page):
     pledge.status = "approved"
     db.session.commit()
     page.goto(live_server + path)
-    check(page)
+    check_page()
 
 
-def test_pledge_in_the_browser_then_officer_page(live_server, page, organisation, make_user, pledge):
+def test_pledge_in_the_browser_then_officer_page(live_server, page, organisation, make_user, pledge, check_page):
     page.goto(live_server + "/covenant/sign")
     page.get_by_role("button", name="Send pledge").click()
     page.locator(".govuk-error-summary").wait_for()
-    check(page)
+    check_page()
     page.get_by_label("Organisation", exact=True).select_option(str(organisation.id))
     page.get_by_label("Jewish").check()
     page.get_by_label("Name of the person signing").fill("Ruth Cohen")
@@ -54,7 +46,7 @@ def test_pledge_in_the_browser_then_officer_page(live_server, page, organisation
     page.get_by_label("We sign up to the Barnet Faith Covenant", exact=False).check()
     page.get_by_role("button", name="Send pledge").click()
     page.get_by_text("Pledge sent").first.wait_for()
-    check(page)
+    check_page()
 
     officer = make_user("strategy_officer")
     page.goto(live_server + "/sign-in")
@@ -63,6 +55,6 @@ def test_pledge_in_the_browser_then_officer_page(live_server, page, organisation
     page.get_by_role("button", name="Sign in").click()
     page.goto(live_server + "/covenant/pledges")
     assert "Ruth Cohen" in page.content()
-    check(page)
+    check_page()
     page.goto(live_server + f"/covenant/pledges/{pledge.id}")
-    check(page)
+    check_page()

@@ -1,7 +1,7 @@
 """The directory in a real browser: accessible pages, and a resident's search."""
 import pytest
 
-from ..directory_helpers import add_postcodes, make_listing
+from ..factories.directory import add_postcodes, make_listing
 from .conftest import run_axe
 
 pytestmark = pytest.mark.browser
@@ -75,7 +75,7 @@ def test_officer_moderation_pages_are_accessible(live_server, page, listings, ma
     from app.extensions import db
 
     from ..conftest import TEST_PASSWORD
-    from ..directory_helpers import listing
+    from ..factories.directory import listing
 
     org = db.session.scalar(db.select(Organisation).where(Organisation.slug == "colindale-food-bank"))
     services.submit_registration(listing("New Lunch Club", postcode="NW4 4BG"), {"name": "Ann", "email": "ann@example.org", "role": "Chair"})

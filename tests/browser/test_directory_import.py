@@ -8,7 +8,7 @@ from app.directory.models import Organisation
 from app.extensions import db
 
 from ..conftest import TEST_PASSWORD
-from ..directory_helpers import add_postcodes
+from ..factories.directory import add_postcodes
 from ..test_directory_import import csv_bytes, good_row
 from .conftest import run_axe
 

@@ -2,7 +2,7 @@
 import pytest
 
 from ..conftest import GEO_DIR
-from ..directory_helpers import add_postcodes, make_listing
+from ..factories.directory import add_postcodes, make_listing
 from .conftest import run_axe, wait_until
 
 pytestmark = pytest.mark.browser

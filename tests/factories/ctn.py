@@ -1,0 +1,47 @@
+"""Communities Together Network factories: members."""
+
+from app.ctn.models import CONFIRMED, Member, email_key
+from app.extensions import db
+from app.timeutil import utcnow
+
+
+def _member(name, email, sector, status, interests, ward_code, confirmed_at):
+    member = Member(
+        name=name,
+        email=email,
+        email_key=email_key(email),
+        sector=sector,
+        status=status,
+        ward_code=ward_code,
+        confirmed_at=confirmed_at or (utcnow() if status == CONFIRMED else None),
+    )
+    member.interest_rows = []
+    member.interests = list(interests)
+    return member
+
+
+def make_member(
+    name="Member Person",
+    email="member@example.org",
+    sector="vcfs",
+    status=CONFIRMED,
+    interests=(),
+    ward_code=None,
+    confirmed_at=None,
+):
+    """One member (confirmed unless told otherwise)."""
+    member = _member(name, email, sector, status, interests, ward_code, confirmed_at)
+    db.session.add(member)
+    db.session.commit()
+    return member
+
+
+def make_members(count, prefix="member", sector="vcfs"):
+    """`count` confirmed members, "Member 1" <member1@example.org> onwards, in one commit."""
+    members = [
+        _member(f"Member {number}", f"{prefix}{number}@example.org", sector, CONFIRMED, (), None, None)
+        for number in range(1, count + 1)
+    ]
+    db.session.add_all(members)
+    db.session.commit()
+    return members
