@@ -28,8 +28,8 @@ test-postgres:
 	scripts/with-postgres $(BIN)/pytest $(PYTEST_ARGS)
 
 # The system packages come first (order-only), so a machine that lacks them stops before anything is made.
-# bin/pip, not bin/activate, marks a finished venv: a `python3 -m venv` that failed for want of ensurepip
-# leaves bin/activate behind without pip, and the next run must finish the job.
+# bin/pip marks a finished venv: a `python3 -m venv` that failed for want of ensurepip leaves .venv/bin/python
+# behind without pip, and the next run must finish the job.
 $(BIN)/pip: | system-deps-run
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
