@@ -1,4 +1,4 @@
-# Community Partnership Portal: `make run` to try it, `make test` to test it.
+# Community Partnership Portal: `make run` to try it, `make test` to test it, `make bench` to measure it.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,7 +8,7 @@ export GEO_DATA_DIR ?= $(abspath ../shared/geo)
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-sqlite test-postgres setup setup-test assets db system-deps clean
+.PHONY: run test test-sqlite test-postgres bench setup setup-test assets db system-deps system-deps-run clean
 
 run: setup db  ## Set up and serve the portal on SQLite with the file mail outbox and demo data
 	@echo "Serving on http://$(HOST):$(PORT)/ ; demo sign-in details: instance/demo-accounts.txt ; mail: instance/outbox/"
@@ -27,19 +27,26 @@ test-sqlite:
 test-postgres:
 	scripts/with-postgres $(BIN)/pytest $(PYTEST_ARGS)
 
-$(BIN)/activate:
+# The system packages come first (order-only), so a machine that lacks them stops before anything is made.
+# bin/pip marks a finished venv: a `python3 -m venv` that failed for want of ensurepip leaves .venv/bin/python
+# behind without pip, and the next run must finish the job.
+$(BIN)/pip: | system-deps-run
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-$(VENV)/.installed: requirements.txt | $(BIN)/activate
+$(VENV)/.installed: requirements.txt | $(BIN)/pip
 	$(BIN)/pip install -q -r requirements.txt
 	touch $@
 
-$(VENV)/.installed-test: requirements.txt requirements-test.txt | $(BIN)/activate
+$(VENV)/.installed-test: requirements.txt requirements-test.txt | $(BIN)/pip
 	$(BIN)/pip install -q -r requirements-test.txt
 	touch $(VENV)/.installed $@
 
-node_modules/.installed: package.json package-lock.json
+$(VENV)/.installed-bench: requirements.txt requirements-bench.txt | $(BIN)/pip
+	$(BIN)/pip install -q -r requirements-bench.txt
+	touch $(VENV)/.installed $@
+
+node_modules/.installed: package.json package-lock.json | system-deps-run
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
@@ -48,12 +55,22 @@ static/vendor/portal.css: node_modules/.installed static/src/portal.scss static/
 
 assets: static/vendor/portal.css
 
-setup: $(VENV)/.installed assets
+setup: system-deps-run $(VENV)/.installed assets
 
 setup-test: system-deps $(VENV)/.installed-test assets
 
+# python3-venv, Pango and fonts for `make run`; Chromium and PostgreSQL as well for `make test`. Each installs
+# what is missing with apt-get (root or sudo) or stops, naming the packages and the command to install them.
+system-deps-run:
+	@PYTHON=$(PYTHON) scripts/install-system-deps run
+
 system-deps:
-	scripts/install-system-deps
+	@PYTHON=$(PYTHON) scripts/install-system-deps test
+
+# Every benchmark in turn, or some: make bench BENCHES="maps bulletins" BENCH_ARGS="--help"
+BENCHES ?= directory_search maps load bulletins
+bench: setup $(VENV)/.installed-bench  ## Install what the benchmarks need (aiosmtpd) and run them
+	@for name in $(BENCHES); do echo "== bench/$$name.py"; $(BIN)/python -m bench.$$name $(BENCH_ARGS) || exit 1; done
 
 db: setup  ## Apply migrations, load wards, demo data and (when present) ../shared/geo
 	$(BIN)/flask db upgrade heads
