@@ -1,6 +1,5 @@
 from datetime import date
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovRadioInput,
@@ -12,6 +11,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, Field, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import URL, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from ..forms import Form
 from ..places.services import normalise_postcode
 from ..widgets import GovDateInput
 from .models import CATEGORIES, KINDS, OWNERS
@@ -93,7 +93,7 @@ def postcode_format(form, field):
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
-class AssetForm(FlaskForm):
+class AssetForm(Form):
     name = StringField(
         "Name", widget=GovTextInput(), validators=[InputRequired(message="Enter the name of the asset"), Length(max=200, message="Enter 200 characters or fewer")]
     )
@@ -158,7 +158,7 @@ class AssetForm(FlaskForm):
             raise ValidationError("Enter the address of the space")
 
 
-class NominationForm(FlaskForm):
+class NominationForm(Form):
     body_name = StringField(
         "Name of your group", widget=GovTextInput(),
         validators=[InputRequired(message="Enter the name of your group"), Length(max=200, message="Enter 200 characters or fewer")],
@@ -283,7 +283,7 @@ class NominationForm(FlaskForm):
 # --- Officer actions -----------------------------------------------------------------------------
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """Several of these share one page, so each has a field prefix; the page-wide CSRFProtect checks the
     token (templates render it as a plain `csrf_token` field), so the prefixed form does not check it again."""
 
