@@ -374,6 +374,23 @@ def test_officer_imports_a_list_that_must_confirm_by_email(client, signed_in_as,
     assert "Select a CSV file" in missing and "Enter how these people agreed to join" in missing
 
 
+@pytest.mark.parametrize("data, message", [
+    # Issue 12 finding 10: a value longer than the csv module's field limit was a 500.
+    (b"name,email,sector\n" + b"A" * 200_000 + b",a@example.org,VCFS\n", "Line 2 has a value longer than 131,072 characters"),
+    # Issue 12 finding 6: no silent cp1252 fallback (it turns a UTF-8 file's accents into nonsense).
+    ("name,email,sector\nZo\u00eb,zoe@example.org,VCFS\n".encode("cp1252"), "line 2 has characters in another encoding"),
+    (b'name,email,sector\n"Unfinished,a@example.org,VCFS\n', "cannot be read as CSV"),
+])
+def test_an_unreadable_import_file_is_refused_on_the_page(client, signed_in_as, data, message):
+    signed_in_as("strategy_officer")
+    page = post_form(client, "/ctn/manage/members/import", {
+        "file": (io.BytesIO(data), "list.csv"), "status": "confirmed", "consent_wording": "Paper list",
+    }, content_type="multipart/form-data")
+    assert page.status_code == 200
+    assert message in page.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(Member.id))) == 0
+
+
 def test_import_rejects_a_file_without_the_needed_columns(app):
     report = services.import_members(b"full name,mail\nA,b@example.org\n", "x.csv", CONFIRMED, "x")
     assert report.problems[0][1] == "header" and "email" in report.problems[0][2]

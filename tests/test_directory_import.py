@@ -230,6 +230,9 @@ def test_a_row_with_only_a_name_is_a_listing_without_services_or_address(directo
     (b"name,postcode,Postcode\r\nGroup,NW4 4BG,NW4 4BG\r\n", "The column postcode appears twice in the header row"),
     (b'name,description\r\nGroup,"unfinished quote\r\nOther,x\r\n', "The file cannot be read as CSV near line"),
     (b'name,description\r\nGroup,"quoted" then more\r\n', "The file cannot be read as CSV near line 2"),
+    # Issue 12 finding 10: a value longer than the csv module's field limit was a 500.
+    (b"name,description\r\nGroup," + b"x" * 200_000 + b"\r\n", "Line 2 has a value longer than 131,072 characters"),
+    (b"name,description\r\nGroup,\x00\r\n", "The file is not UTF-8 text (it may be UTF-16 or a binary file)."),
 ])
 def test_a_malformed_file_is_refused_whole_and_nothing_is_written(directory, data, message):
     for dry_run in (True, False):

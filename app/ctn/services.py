@@ -17,7 +17,6 @@ Reporting (issue 7, live KPIs):
     attendance_by_meeting(start_date, end_date) -> [(meeting, attendance or None)]
     annual_report_figures(year)          -> everything the annual CTN report quotes
 """
-import csv
 import hashlib
 import io
 import json
@@ -30,6 +29,7 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func
 
+from .. import csvkit
 from ..auth.services import absolute_url
 from ..directory.models import Organisation
 from ..extensions import db
@@ -463,7 +463,7 @@ def export_person_csv(email):
     """The same data as the JSON export, one value per line: record, item, field, value."""
     data = export_person(email)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csvkit.Writer(out)
     writer.writerow(["record", "item", "field", "value"])
     for record, value in data.items():
         if isinstance(value, list):
@@ -479,11 +479,7 @@ def export_person_csv(email):
 
 
 def _csv_value(value):
-    if isinstance(value, list):
-        value = "; ".join(str(v) for v in value)
-    text = "" if value is None else str(value)
-    # Spreadsheets run cells that start with these as formulas.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return "; ".join(str(v) for v in value) if isinstance(value, list) else value
 
 
 def erase_person(email):
@@ -714,7 +710,7 @@ def annual_report_figures(year):
 
 def annual_report_csv(figures):
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csvkit.Writer(out)
     writer.writerow(["figure", "value"])
     for name in (
         "year",
@@ -962,17 +958,6 @@ class MemberImportReport:
         return not self.problems
 
 
-def _decode(raw):
-    if isinstance(raw, str):
-        return raw
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValueError("The file must be a CSV file saved as UTF-8")
-
-
 def import_members(raw, filename, status, consent_wording, skip_bad_rows=False, max_rows=20000):
     """Import the existing CTN list from CSV (columns: IMPORT_COLUMNS; name, email and sector required).
 
@@ -984,15 +969,14 @@ def import_members(raw, filename, status, consent_wording, skip_bad_rows=False, 
     """
     report = MemberImportReport()
     try:
-        text = _decode(raw)
-    except ValueError as exc:
-        report.problems.append((0, "file", str(exc)))
+        lines = csvkit.read(raw)
+    except csvkit.CsvFileError as exc:
+        report.problems.append((exc.line or 0, "file", str(exc)))
         return report
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames:
+    if not lines:
         report.problems.append((0, "file", "The file is empty"))
         return report
-    headers = {(h or "").strip().lower().replace(" ", "_"): h for h in reader.fieldnames}
+    headers = {(h or "").strip().lower().replace(" ", "_"): index for index, h in enumerate(lines[0][1])}
     missing = [c for c in ("name", "email", "sector") if c not in headers]
     if missing:
         report.problems.append((1, "header", f"The first row must name the columns; missing: {', '.join(missing)}"))
@@ -1008,13 +992,16 @@ def import_members(raw, filename, status, consent_wording, skip_bad_rows=False, 
     suppressed = set(db.session.scalars(db.select(Suppression.email_hash)))
     seen = {}
     good = []
-    for number, row in enumerate(reader, start=2):
-        if number - 1 > max_rows:
+    for count, (number, cells) in enumerate(lines[1:], start=1):
+        if count > max_rows:
             report.problems.append((number, "file", f"The file has more than {max_rows} rows"))
             break
-        get = lambda column: (row.get(headers.get(column, ""), "") or "").strip()  # noqa: E731
-        if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
-            continue
+        row = [csvkit.unguard(cell.strip()) for cell in cells]
+
+        def get(column, row=row):
+            index = headers.get(column)
+            return row[index] if index is not None and index < len(row) else ""
+
         report.rows += 1
         row_problems = []
         name, email = get("name"), get("email")

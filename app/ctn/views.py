@@ -1,6 +1,4 @@
 """CTN pages: public (about, join, confirm, preferences, meetings, calendar) and officers' (/ctn/manage)."""
-import csv
-import io
 from datetime import date, datetime, timedelta
 
 from flask import (
@@ -16,6 +14,7 @@ from flask import (
 )
 from werkzeug.routing import BuildError
 
+from .. import csvkit
 from ..directory.models import Organisation
 from ..extensions import db, limiter
 from ..places.models import WARD_SET_2022, Ward
@@ -470,24 +469,25 @@ def members():
 @bp.route("/manage/members.csv")
 @roles_required(*MANAGERS)
 def members_csv():
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["name", "email", "organisation", "sector", "interests", "ward", "job_title", "status", "joined"])
-    for member in db.session.scalars(db.select(Member).order_by(Member.name)):
-        writer.writerow(
+    # Every cell is guarded, the e-mail address too: "=1+1@example.org" is a valid address.
+    text = csvkit.to_text(
+        ["name", "email", "organisation", "sector", "interests", "ward", "job_title", "status", "joined"],
+        (
             [
-                services._csv_value(member.name),
+                member.name,
                 member.email,
-                services._csv_value(member.organisation_display),
+                member.organisation_display,
                 member.sector_label,
                 "; ".join(member.interest_labels),
                 member.ward.name if member.ward else "",
-                services._csv_value(member.job_title),
+                member.job_title,
                 member.status,
                 to_london(member.confirmed_at).date().isoformat() if member.confirmed_at else "",
             ]
-        )
-    response = Response(out.getvalue(), mimetype="text/csv")
+            for member in db.session.scalars(db.select(Member).order_by(Member.name))
+        ),
+    )
+    response = Response(text, mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="ctn-members.csv"'
     return response
 
