@@ -38,6 +38,18 @@ def one_line(text):
     return " ".join(cleaned.split())
 
 
+def whole_number(text, max_digits=12):
+    """The whole number written in `text` with ASCII digits (surrounding spaces allowed), or None.
+
+    Use this, not `text.isdigit()` before `int(text)`: "²" is a digit to isdigit() that int() refuses, "١٢"
+    (Arabic-Indic) is one int() accepts, and int() refuses more than 4,300 digits; all three once made 500s.
+    """
+    text = (text or "").strip() if isinstance(text, str) else ""
+    if not text or len(text) > max_digits or not (text.isascii() and text.isdecimal()):
+        return None
+    return int(text)
+
+
 def is_single_line(field):
     return isinstance(field, StringField) and not isinstance(field, (TextAreaField, PasswordField))
 

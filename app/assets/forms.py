@@ -11,7 +11,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, Field, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import URL, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ..forms import Form
+from ..forms import Form, whole_number
 from ..places.services import normalise_postcode
 from ..widgets import GovDateInput
 from .models import CATEGORIES, KINDS, OWNERS
@@ -43,7 +43,7 @@ class GovDateField(Field):
         missing = [what for what, part in zip(("day", "month", "year"), parts) if not part]
         if missing:
             raise ValueError(f"{name} must include a {' and '.join(missing)}")
-        if not all(p.isdigit() for p in parts) or len(parts[2]) != 4:
+        if any(whole_number(p, max_digits=4) is None for p in parts) or len(parts[2]) != 4:
             raise ValueError(f"{name} must be a real date, like 27 3 2025")
         try:
             self.data = date(int(parts[2]), int(parts[1]), int(parts[0]))
@@ -70,9 +70,9 @@ class GovIntegerField(Field):
         text = (valuelist[0] if valuelist else "").strip().replace(",", "")
         if not text:
             return
-        if not text.isdigit() or len(text) > 9:
+        self.data = whole_number(text, max_digits=9)
+        if self.data is None:
             raise ValueError(self.invalid_message)
-        self.data = int(text)
 
 
 def not_in_future(message):

@@ -10,7 +10,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from ..forms import Form
+from ..forms import Form, whole_number
 from . import live, ratings
 from .models import ACTION_RAGS
 
@@ -145,9 +145,9 @@ class RiskAssessmentForm(Form):
             raise ValidationError("Select both the likelihood and the impact, or neither")
         text = (field.data or "").strip()
         if text:
-            if not text.isdigit():
+            score = whole_number(text, max_digits=4)
+            if score is None:
                 raise ValidationError("Enter the risk score as a whole number, like 9")
-            score = int(text)
         elif likelihood is not None:
             score = likelihood * impact
         else:
