@@ -78,9 +78,10 @@ REJOIN_SOURCE = "web join form (joined again)"
 
 
 class TokenInvalid(Exception):
-    def __init__(self, expired=False):
-        super().__init__("expired" if expired else "invalid")
+    def __init__(self, expired=False, used=False):
+        super().__init__("expired" if expired else "used" if used else "invalid")
         self.expired = expired
+        self.used = used
 
 
 # --- Addresses and the suppression list -----------------------------------------------------------
@@ -149,10 +150,18 @@ def _serializer():
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="ctn-confirm-membership")
 
 
-def confirmation_token(member):
-    # Bound to the address and to when this link was sent: a newer link replaces an older one.
+def _confirmation_state(member):
+    """What a confirmation link is bound to: when it was sent (a newer link replaces an older one) and when
+    the member last confirmed (so a link, once used, never works again: confirm, unsubscribe, then the same
+    link would otherwise confirm again and lift the suppression)."""
     sent = member.confirmation_sent_at.isoformat() if member.confirmation_sent_at else ""
-    return _serializer().dumps({"m": member.id, "k": member.email_key, "s": sent})
+    confirmed = member.confirmed_at.isoformat() if member.confirmed_at else ""
+    return sent, confirmed
+
+
+def confirmation_token(member):
+    sent, confirmed = _confirmation_state(member)
+    return _serializer().dumps({"m": member.id, "k": member.email_key, "s": sent, "c": confirmed})
 
 
 def member_for_confirmation(token, max_age=None):
@@ -166,7 +175,11 @@ def member_for_confirmation(token, max_age=None):
     member = db.session.get(Member, data.get("m")) if isinstance(data, dict) else None
     if member is None or member.email_key != data.get("k"):
         raise TokenInvalid()
-    sent = member.confirmation_sent_at.isoformat() if member.confirmation_sent_at else ""
+    sent, confirmed = _confirmation_state(member)
+    if data.get("c", "") != confirmed:
+        if member.status == CONFIRMED:
+            return member  # used: the page says they are a member, and nothing changes
+        raise TokenInvalid(used=True)
     if member.status != CONFIRMED and data.get("s") != sent:
         raise TokenInvalid()  # superseded by a newer link
     return member
@@ -216,14 +229,21 @@ def _apply_details(member, details):
 
 
 def request_membership(details, wording=JOIN_CONSENT_WORDING, source=SOURCE_WEB):
-    """The public join form. Always ends in one e-mail to the address, never reveals whether it is known.
+    """The public join form. The page after it is the same whatever happened, so it never reveals whether
+    the address is known; an anonymous form never changes an existing person (issue 12, finding 4).
 
-    - new address, or pending / unsubscribed / bounced member: details saved, consent recorded as given,
-      a signed confirmation link sent; the member stays as they were until they confirm.
-    - confirmed member: nothing changes; they get a note with their preferences link.
-    Returns the member.
+    - a new address: a pending member with these details and their consent, and a confirmation link;
+    - a pending member (any letter case): their details and consent stay as they were; the address gets
+      their confirmation link again;
+    - a confirmed member: nothing changes; the address gets a note with their preferences link;
+    - an address on the suppression list (unsubscribed, bounced, erased): nothing changes and nothing is
+      sent. Its owner joins again from their preferences page (or an officer helps), and confirms by link.
+    Returns the member, or None when nothing was done.
     """
     member = member_by_email(details.email)
+    if is_suppressed(details.email) or (member is not None and member.status in (UNSUBSCRIBED, BOUNCED)):
+        log.info("ctn join for a suppressed address: nothing sent", extra={"member_id": member.id if member else None})
+        return None
     if member is not None and member.status == CONFIRMED:
         send_email(
             "ctn_already_member",
@@ -233,15 +253,14 @@ def request_membership(details, wording=JOIN_CONSENT_WORDING, source=SOURCE_WEB)
             preferences_link=preferences_url(member),
         )
         return member
-    if member is None:
-        member = Member(email=details.email.strip(), email_key=email_key(details.email), status=PENDING, source=source)
-        db.session.add(member)
-        member.interest_rows = []
-    else:
-        member.email = details.email.strip()
+    if member is not None:
+        send_confirmation(member)
+        return member
+    member = Member(email=details.email.strip(), email_key=email_key(details.email), status=PENDING, source=source)
+    db.session.add(member)
+    member.interest_rows = []
     _apply_details(member, details)
-    rejoining = member.status in (UNSUBSCRIBED, BOUNCED)
-    record_consent(member, "given", REJOIN_SOURCE if rejoining else source, wording)
+    record_consent(member, "given", source, wording)
     db.session.flush()
     send_confirmation(member)
     return member
@@ -773,7 +792,8 @@ def _locked_meeting(meeting_id):
 def register_for_meeting(meeting_id, name, email, organisation_name="", access_needs=""):
     """Book a place, or a waiting-list place when the meeting is full. One booking per address.
 
-    Returns (registration, is_new). Raises RegistrationClosed when the meeting takes no bookings.
+    Returns (registration, is_new); (None, False) for an address on the suppression list, when nothing is
+    booked or sent. Raises RegistrationClosed when the meeting takes no bookings.
     """
     meeting = _locked_meeting(meeting_id)
     if meeting is None or not meeting.registration_open or meeting.status != "scheduled":
@@ -783,8 +803,16 @@ def register_for_meeting(meeting_id, name, email, organisation_name="", access_n
     registration = db.session.scalar(
         db.select(Registration).where(Registration.meeting_id == meeting.id, Registration.email_key == key)
     )
+    if is_suppressed(email):
+        # Nothing is sent to an address on the suppression list, so nothing is booked in its name either.
+        db.session.rollback()
+        log.info("ctn booking for a suppressed address: nothing done", extra={"meeting_id": meeting_id})
+        return None, False
     if registration is not None and registration.status != CANCELLED_REGISTRATION:
+        # Booked already: the booking stays as it is (an anonymous form never changes it); its owner gets
+        # its details again, with the link to cancel.
         db.session.commit()
+        _send_registration_email(registration, reminder=True)
         return registration, False
     is_new = registration is None
     if is_new:
@@ -809,9 +837,11 @@ def register_for_meeting(meeting_id, name, email, organisation_name="", access_n
     return registration, True
 
 
-def _send_registration_email(registration, promoted=False):
+def _send_registration_email(registration, promoted=False, reminder=False):
     meeting = registration.meeting
-    if promoted:
+    if reminder:
+        subject = f"Your booking: {meeting.title}"
+    elif promoted:
         subject = f"A place has become free for you: {meeting.title}"
     elif registration.status == WAITING:
         subject = f"You are on the waiting list: {meeting.title}"
@@ -824,6 +854,7 @@ def _send_registration_email(registration, promoted=False):
         registration=registration,
         meeting=meeting,
         promoted=promoted,
+        reminder=reminder,
         meeting_link=absolute_url("ctn.meeting", meeting_id=meeting.id),
         cancel_link=absolute_url("ctn.cancel_registration", cancel_token=registration.cancel_token),
         calendar_link=absolute_url("ctn.meeting_ics", meeting_id=meeting.id),

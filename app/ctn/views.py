@@ -183,7 +183,7 @@ def confirm(token):
     try:
         member = services.member_for_confirmation(token)
     except services.TokenInvalid as exc:
-        return render_template("ctn/link_invalid.html", expired=exc.expired), 400
+        return render_template("ctn/link_invalid.html", expired=exc.expired, used=exc.used), 400
     form = ButtonForm()
     if member.status == CONFIRMED:
         return render_template("ctn/confirmed.html", member=member, already=True)
@@ -305,13 +305,13 @@ def meeting(meeting_id):
             return redirect(url_for("ctn.meeting", meeting_id=meeting.id))
         if form.validate_on_submit():
             try:
-                registration, is_new = services.register_for_meeting(
+                services.register_for_meeting(
                     meeting.id, form.name.data, form.email.data, form.organisation_name.data, form.access_needs.data
                 )
             except services.RegistrationClosed:
                 flash("This meeting is not taking bookings", "info")
                 return redirect(url_for("ctn.meeting", meeting_id=meeting_id))
-            return render_template("ctn/booked.html", meeting=meeting, registration=registration, is_new=is_new)
+            return render_template("ctn/booked.html", meeting=meeting)
     return render_template("ctn/meeting.html", meeting=meeting, form=form, can_book=can_book)
 
 
@@ -350,6 +350,9 @@ def cancel_registration(cancel_token):
     registration = services.registration_by_cancel_token(cancel_token)
     if registration is None:
         abort(404)
+    if registration.status == services.CANCELLED_REGISTRATION:
+        # A cancel link works once: afterwards it only says so (booking again sends a new link).
+        return render_template("ctn/booking_cancelled.html", meeting=registration.meeting)
     form = ButtonForm()
     if form.validate_on_submit():
         services.cancel_registration(registration)
