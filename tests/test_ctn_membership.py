@@ -529,6 +529,13 @@ def test_an_unreadable_import_file_is_refused_on_the_page(client, signed_in_as, 
     assert db.session.scalar(db.select(db.func.count(Member.id))) == 0
 
 
+def test_import_refuses_line_breaks_in_one_line_columns(app):
+    data = b'name,email,sector,job_title\n"Ann\r\nBcc: x@example.org",ann@example.org,VCFS,Chair\nBob,bob@example.org,VCFS,"Tea\x07"\n'
+    report = services.import_members(data, "x.csv", CONFIRMED, "x")
+    assert [(line, column) for line, column, _ in report.problems] == [(2, "name"), (4, "job_title")]
+    assert db.session.scalar(db.select(Member)) is None
+
+
 def test_import_rejects_a_file_without_the_needed_columns(app):
     report = services.import_members(b"full name,mail\nA,b@example.org\n", "x.csv", CONFIRMED, "x")
     assert report.problems[0][1] == "header" and "email" in report.problems[0][2]

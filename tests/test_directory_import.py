@@ -901,3 +901,14 @@ def test_a_legacy_file_of_300_rows_is_checked_quickly_and_its_mistakes_found(app
     assert "Imported 294 listings and skipped 6 rows with problems." in result.output
     assert organisation_count() == 294
     assert db.session.scalar(db.select(db.func.count(Location.id)).where(Location.confidential.is_(True))) == 6
+
+
+def test_one_line_columns_refuse_line_breaks_as_the_form_does(directory):
+    """Issue 12 finding 7: a name with a line break, saved by the import, would reach e-mail subjects."""
+    data = csv_bytes([good_row("Hendon\r\nBcc: x@example.org"), good_row("Fine Group", description="Line one\nLine two"),
+                      good_row("Bell Group", city="Lon\x07don")])
+    report = importer.run_import(data, dry_run=True)
+    problems = {(p["name"], p["field"]): p["problem"] for p in report.problems}
+    assert "must be on one line" in problems[("Hendon\r\nBcc: x@example.org", "name")]
+    assert "must be on one line" in problems[("Bell Group", "city")]
+    assert not any(name == "Fine Group" for name, _ in problems)

@@ -33,6 +33,7 @@ from .. import csvkit
 from ..auth.services import absolute_url
 from ..directory.models import Organisation
 from ..extensions import db
+from ..forms import control_characters
 from ..mailer import send_email
 from ..places.models import WARD_SET_2022, Ward
 from ..timeutil import LONDON, utcnow
@@ -1036,6 +1037,8 @@ def import_members(raw, filename, status, consent_wording, skip_bad_rows=False, 
         report.rows += 1
         row_problems = []
         name, email = get("name"), get("email")
+        broken = [column for column in headers if column in IMPORT_COLUMNS and control_characters(get(column))]
+        row_problems.extend(f"{column}: must be on one line: remove line breaks and control characters" for column in broken)
         if not name:
             row_problems.append("name: Enter the person's name")
         elif len(name) > 120:

@@ -33,6 +33,7 @@ from wtforms.validators import Email, ValidationError
 
 from .. import csvkit
 from ..extensions import db
+from ..forms import control_characters
 from ..places.services import normalise_postcode
 from ..tasks import app_task
 from ..timeutil import utcnow
@@ -49,6 +50,8 @@ COLUMNS = (
     "confidential", "accessibility", "opening_hours", "legacy_id",
 )
 REQUIRED_COLUMNS = ("name",)
+# Columns that may hold line breaks (the rest are one line, as on the listing form).
+MULTILINE_COLUMNS = ("description", "service_description", "opening_hours")
 COLUMN_HELP = {
     "name": "Name of the organisation (needed on every row)",
     "description": "What the organisation does",
@@ -346,6 +349,12 @@ def build_row(line, values, vocabulary):
     for column, limit in MAX_LENGTHS.items():
         if len(v[column]) > limit:
             row.problem(column, f"{FIELD_NAMES[column]} must be {limit:,} characters or fewer")
+    # The listing form's rule (app/forms.py): one-line values have no line breaks or control characters.
+    for column in COLUMNS:
+        multiline = column in MULTILINE_COLUMNS
+        if v[column] and control_characters(v[column], multiline=multiline):
+            row.problem(column, f"The {column.replace('_', ' ')} must not contain control characters" if multiline
+                        else f"The {column.replace('_', ' ')} must be on one line: remove line breaks and control characters")
     kind = vocabulary.kinds.get(v["kind"].lower(), None) if v["kind"] else "vcfs"
     if kind is None:
         row.problem("kind", "Enter the type of organisation: " + ", ".join(KIND_LABELS.values()))

@@ -139,8 +139,8 @@ class RiskAssessmentForm(Form):
     submit = SubmitField("Save risk", widget=GovSubmitInput())
 
     def validate_score(self, field):
-        likelihood = int(self.likelihood.data) if self.likelihood.data else None
-        impact = int(self.impact.data) if self.impact.data else None
+        likelihood = whole_number(self.likelihood.data, max_digits=1)
+        impact = whole_number(self.impact.data, max_digits=1)
         if (likelihood is None) != (impact is None):
             raise ValidationError("Select both the likelihood and the impact, or neither")
         text = (field.data or "").strip()
