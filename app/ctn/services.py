@@ -75,7 +75,6 @@ JOIN_CONSENT_WORDING = (
     "my preferences, download my data, unsubscribe or ask for my data to be deleted at any time from the "
     "link in every email."
 )
-REJOIN_SOURCE = "web join form (joined again)"
 
 
 class TokenInvalid(Exception):
