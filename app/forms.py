@@ -15,8 +15,10 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, TextAreaField
 
 # Unicode's line and paragraph separators are not control characters (Cc) but break lines all the same
-# (str.splitlines and mail clients honour them).
-_LINE_SEPARATORS = frozenset("\u2028\u2029")
+# (str.splitlines and mail clients honour them). The bidirectional embeddings, overrides and isolates
+# reorder the text around them: in a name or a subject they make "cod.exe" look like "exe.doc".
+# (Marks such as U+200E and joiners such as U+200D stay allowed: some scripts and emoji need them.)
+_LINE_SEPARATORS = frozenset("\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _MULTILINE_ALLOWED = frozenset("\r\n\t")
 
 

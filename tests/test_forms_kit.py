@@ -15,7 +15,7 @@ from .conftest import post_form
 from .directory_helpers import add_postcodes, make_listing
 
 BREAKS = ["Line\r\nbreak", "Line\nbreak", "Line\rbreak", "Tab\there", "Bell\x07", "Esc\x1b[31m", "Next\x85line",
-          "Sep\u2028arator", "Para\u2029graph", "Del\x7f"]
+          "Sep\u2028arator", "Para\u2029graph", "cod\u202eexe.doc", "Del\x7f"]
 
 
 def _all_form_classes():
@@ -74,6 +74,16 @@ def test_text_areas_keep_line_breaks_but_refuse_other_control_characters(app):
         form = ProblemForm(formdata=MultiDict({"details": "Ring\x07"}), meta={"csrf": False})
         form.validate()
         assert "must not contain control characters" in " ".join(form.details.errors)
+
+
+def test_what_single_line_fields_allow():
+    from app.forms import control_characters
+
+    for fine in ("Zoë's Café", "\u0639\u0631\u0628\u064a \u200f(Arabic)", "👩\u200d👩\u200d👧", "Ŝ\u200cx", "  spaced  "):
+        assert control_characters(fine) == [], fine
+    for refused in ("a\u202eb", "a\u2066b", "a\x00b", "a\nb"):
+        assert control_characters(refused), refused
+    assert control_characters("a\r\nb\tc", multiline=True) == []
 
 
 def test_one_line():
