@@ -4,6 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 
 from ..auth.forms import ConfirmForm
+from ..auth.models import User
 from ..extensions import db
 from ..mailer import send_email
 from ..places.models import WARD_SET_2022, Ward
@@ -246,7 +247,12 @@ def review(change_id):
     proposed = payload if change.kind == "edit" else payload.get("listing", {})
     rows = services.compare(published, proposed) if change.kind != "claim" else []
     stale = change.kind == "edit" and change.organisation.version != change.base_version
-    return render_template("directory/review.html", change=change, payload=payload, rows=rows, form=form, stale=stale)
+    # Anyone can type any address into a claim or registration: the officer sees when it is an existing
+    # account's, whose owner may not have sent it (approving ties the listing to that account).
+    contact_email = (payload.get("contact") or {}).get("email") if change.kind in ("claim", "register") else None
+    existing_account = User.by_email(contact_email) if contact_email else None
+    return render_template("directory/review.html", change=change, payload=payload, rows=rows, form=form, stale=stale,
+                           existing_account=existing_account)
 
 
 @bp.route("/needs-checking")
