@@ -8,6 +8,8 @@ import logging
 from flask import current_app, has_request_context, render_template
 from flask_mailman import EmailMultiAlternatives
 
+from .forms import one_line
+
 log = logging.getLogger("portal.mail")
 
 
@@ -23,12 +25,15 @@ def render_message(template, to, subject, headers=None, **context):
         with current_app.test_request_context("/", base_url=current_app.config["PUBLIC_BASE_URL"]):
             text = render_template(f"email/{template}.txt", **context)
             html = render_template(f"email/{template}.html", **context)
+    # Header values often carry what people typed (a listing's name in a subject): a line break there would
+    # make the mail library refuse the message (the e-mail lost, the page a 500) or, with a laxer one, let the
+    # text add headers of its own. Each becomes one line.
     message = EmailMultiAlternatives(
-        subject=subject,
+        subject=one_line(subject),
         body=text,
         from_email=current_app.config["MAIL_DEFAULT_SENDER"],
-        to=[to] if isinstance(to, str) else list(to),
-        headers=headers or {},
+        to=[one_line(address) for address in ([to] if isinstance(to, str) else to)],
+        headers={name: one_line(str(value)) for name, value in (headers or {}).items()},
     )
     message.attach_alternative(html, "text/html")
     return message
@@ -37,5 +42,5 @@ def render_message(template, to, subject, headers=None, **context):
 def send_email(template, to, subject, **context):
     message = render_message(template, to, subject, **context)
     message.send()
-    log.info("mail sent", extra={"template": template, "subject": subject})
+    log.info("mail sent", extra={"template": template, "subject": message.subject})
     return message

@@ -25,6 +25,9 @@ ROLE_LABELS = {
     ADMIN: "Administrator",
 }
 OFFICER_ROLES = (STRATEGY_OFFICER, PERFORMANCE_OFFICER, ADMIN)
+# Who moderates the directory, and so edits any listing directly (README, "Accounts and roles"). A performance
+# officer produces the quarterly report: they neither moderate nor edit listings.
+LISTING_MODERATORS = (STRATEGY_OFFICER, ADMIN)
 
 PUBLIC = "public"
 SIGNED_IN = "signed_in"

@@ -14,6 +14,7 @@ class Form:
     text_fields: list = field(default_factory=list)  # names a person types into
     choices: dict = field(default_factory=dict)  # name -> [values] (select, radio, checkbox)
     has_file: bool = False
+    file_fields: list = field(default_factory=list)  # names of file inputs
 
 
 class _PageParser(HTMLParser):
@@ -41,6 +42,7 @@ class _PageParser(HTMLParser):
                 self.form.choices.setdefault(name, []).append(a.get("value", "on"))
             elif kind == "file":
                 self.form.has_file = True
+                self.form.file_fields.append(name)
             elif kind in ("submit", "button", "image", "reset"):
                 return
             else:

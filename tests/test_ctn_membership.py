@@ -181,12 +181,150 @@ def test_preferences_change_details_and_unsubscribe_keeps_the_address_suppressed
 def test_someone_unsubscribed_can_join_again_with_fresh_consent(client, outbox):
     member = make_member("kim@example.org")
     services.unsubscribe(member, "test")
+    # The join form sends nothing to a suppressed address (anyone could type it in): the way back is the
+    # preferences page, whose link only the owner holds.
     join(client, email="Kim@example.org", name="Kim Again")
+    assert outbox == [] and db.session.get(Member, member.id).name == "Member Person"
+    url = f"/ctn/preferences/{member.preferences_token}"
+    post_form(client, url + "/join-again", {}, form_url=url)
     assert services.is_suppressed("kim@example.org")  # still suppressed until they confirm
     post_form(client, confirm_link(outbox[-1]), {})
     member = db.session.get(Member, member.id)
     assert member.status == CONFIRMED and not services.is_suppressed("kim@example.org")
     assert db.session.scalar(db.select(db.func.count(Member.id))) == 1
+
+
+# --- Anonymous forms never change an existing person (issue 12, finding 4) --------------------------
+
+
+@pytest.mark.parametrize("status", [PENDING, UNSUBSCRIBED, CONFIRMED])
+@pytest.mark.parametrize("typed", ["owner@example.org", "OWNER@Example.ORG", "oWnEr@example.org"])
+def test_joining_with_someone_elses_address_changes_nothing_about_them(client, outbox, status, typed):
+    owner = make_member("owner@example.org", status=status, name="Olive Owner")
+    owner.organisation_name, owner.job_title = "Owner's Group", "Chair"
+    if status == UNSUBSCRIBED:
+        services.unsubscribe(owner, "test")
+    db.session.commit()
+    consents = len(owner.consents)
+    outbox.clear()
+
+    response = join(client, email=typed, name="Mallory", organisation_name="Evil Ltd", job_title="Boss", sector="faith")
+    assert response.status_code == 302 and response.headers["Location"] == "/ctn/join/check-your-email"
+    owner = db.session.get(Member, owner.id)
+    assert (owner.name, owner.organisation_name, owner.job_title, owner.sector) == ("Olive Owner", "Owner's Group", "Chair", "vcfs")
+    assert owner.status == status and len(owner.consents) == consents
+    assert db.session.scalar(db.select(db.func.count(Member.id))) == 1
+    everything_sent = " ".join(m.subject + m.body for m in outbox)
+    assert "Mallory" not in everything_sent and "Evil Ltd" not in everything_sent
+    if status == UNSUBSCRIBED:
+        assert outbox == [] and services.is_suppressed("owner@example.org")
+    else:
+        # The owner hears about it, at their own address; nobody else is told anything.
+        assert [m.to for m in outbox] == [["owner@example.org"]]
+        assert ("/ctn/confirm/" in outbox[0].body) == (status == PENDING)
+
+
+def test_the_join_page_is_the_same_whoever_the_address_belongs_to(client, outbox):
+    make_member("known@example.org", status=PENDING)
+    services.unsubscribe(make_member("gone@example.org"), "test")
+    pages = set()
+    for address in ("known@example.org", "gone@example.org", "nobody-yet@example.org"):
+        response = join(client, email=address)
+        pages.add((response.status_code, response.headers["Location"]))
+        pages.add(re.sub(r'nonce="[^"]+"', "", client.get(response.headers["Location"]).get_data(as_text=True)))
+    assert len(pages) == 2
+
+
+def test_a_suppressed_address_that_is_no_members_gets_nothing(client, outbox):
+    services.unsubscribe_address("erased@example.org", "bulletin unsubscribe link")
+    db.session.commit()
+    join(client, email="Erased@example.org")
+    assert outbox == [] and db.session.scalar(db.select(Member)) is None
+
+
+def test_booking_with_someone_elses_address_reveals_and_changes_nothing(client, outbox):
+    from .test_ctn_meetings import future_meeting
+
+    meeting = future_meeting(capacity=1)
+    url = f"/ctn/meetings/{meeting.id}"
+    first = post_form(client, url, {"name": "Olive Owner", "email": "owner@example.org", "organisation_name": "Owner's Group"})
+    second = post_form(client, url, {"name": "Mallory", "email": "OWNER@example.org", "organisation_name": "Evil Ltd"})
+    third = post_form(client, url, {"name": "Wendy Waiting", "email": "wendy@example.org"})
+    # The same page every time: booked, already booked and waiting cannot be told apart.
+    bodies = {re.sub(r'nonce="[^"]+"', "", r.get_data(as_text=True)) for r in (first, second, third)}
+    assert len(bodies) == 1 and "owner@example.org" not in bodies.pop().lower()
+    registrations = {r.email_key: r for r in db.session.scalars(db.select(services.Registration))}
+    owner = registrations["owner@example.org"]
+    assert (owner.name, owner.organisation_name, owner.email) == ("Olive Owner", "Owner's Group", "owner@example.org")
+    # The owner is told again about their own booking, at their own address.
+    assert [m.to for m in outbox] == [["owner@example.org"], ["owner@example.org"], ["wendy@example.org"]]
+    assert "Your booking has not changed" in outbox[1].body and "Mallory" not in outbox[1].body
+    assert "waiting list" in outbox[2].subject
+
+
+def test_booking_with_a_suppressed_address_books_and_sends_nothing(client, outbox):
+    from .test_ctn_meetings import future_meeting
+
+    services.unsubscribe_address("gone@example.org", "test")
+    db.session.commit()
+    meeting = future_meeting(capacity=5)
+    page = post_form(client, f"/ctn/meetings/{meeting.id}", {"name": "Someone", "email": "Gone@example.org"})
+    assert page.status_code == 200 and "Check your email" in page.get_data(as_text=True)
+    assert outbox == [] and db.session.scalar(db.select(services.Registration)) is None
+
+
+# --- Links that change something work once (issue 12, finding 9) -------------------------------------
+
+
+def test_a_confirmation_link_works_once(client, outbox):
+    join(client)
+    link = confirm_link(outbox[0])
+    post_form(client, link, {})
+    member = db.session.scalar(db.select(Member))
+    assert member.status == CONFIRMED
+    # Still a member: the link says so, and changes nothing.
+    assert "already" in post_form(client, link, {}, form_url="/ctn/join").get_data(as_text=True).lower()
+    services.unsubscribe(member, "test")
+    for method in ("get", "post"):
+        response = client.get(link) if method == "get" else post_form(client, link, {}, form_url="/ctn/join")
+        assert response.status_code == 400
+        assert "This link has already been used" in response.get_data(as_text=True)
+    member = db.session.get(Member, member.id)
+    assert member.status == UNSUBSCRIBED and services.is_suppressed(member.email)
+    assert [c.action for c in member.consents] == ["given", "confirmed", "withdrawn"]
+
+
+def test_a_confirmation_link_from_before_rejoining_is_used_up(client, outbox):
+    join(client)
+    old_link = confirm_link(outbox[0])
+    post_form(client, old_link, {})
+    member = db.session.scalar(db.select(Member))
+    services.unsubscribe(member, "test")
+    url = f"/ctn/preferences/{member.preferences_token}"
+    post_form(client, url + "/join-again", {}, form_url=url)
+    new_link = confirm_link(outbox[-1])
+    assert client.get(old_link).status_code == 400
+    post_form(client, new_link, {})
+    assert db.session.get(Member, member.id).status == CONFIRMED
+    services.unsubscribe(member, "test")
+    assert client.get(new_link).status_code == 400
+    assert services.is_suppressed(member.email)
+
+
+def test_a_booking_cancel_link_works_once(client, outbox):
+    from .test_ctn_meetings import future_meeting
+
+    meeting = future_meeting(capacity=5)
+    url = f"/ctn/meetings/{meeting.id}"
+    post_form(client, url, {"name": "Bea", "email": "bea@example.org"})
+    cancel = next(link for link in links_in(outbox[0]) if link.startswith("/ctn/bookings/"))
+    post_form(client, cancel, {})
+    page = client.get(cancel).get_data(as_text=True)
+    assert "Your booking is cancelled" in page and "Cancel my booking" not in page
+    # Booking again sends a new link; the old one no longer finds the booking.
+    post_form(client, url, {"name": "Bea", "email": "bea@example.org"})
+    assert client.get(cancel).status_code == 404
+    assert db.session.scalar(db.select(services.Registration)).status != "cancelled"
 
 
 def test_unsubscribe_address_and_bounce_for_the_bulletins_module(app):
@@ -372,6 +510,30 @@ def test_officer_imports_a_list_that_must_confirm_by_email(client, signed_in_as,
     assert member.status == PENDING and outbox[0].to == ["gil@example.org"]
     missing = post_form(client, "/ctn/manage/members/import", {"status": "confirmed"}).get_data(as_text=True)
     assert "Select a CSV file" in missing and "Enter how these people agreed to join" in missing
+
+
+@pytest.mark.parametrize("data, message", [
+    # Issue 12 finding 10: a value longer than the csv module's field limit was a 500.
+    (b"name,email,sector\n" + b"A" * 200_000 + b",a@example.org,VCFS\n", "Line 2 has a value longer than 131,072 characters"),
+    # Issue 12 finding 6: no silent cp1252 fallback (it turns a UTF-8 file's accents into nonsense).
+    ("name,email,sector\nZo\u00eb,zoe@example.org,VCFS\n".encode("cp1252"), "line 2 has characters in another encoding"),
+    (b'name,email,sector\n"Unfinished,a@example.org,VCFS\n', "cannot be read as CSV"),
+])
+def test_an_unreadable_import_file_is_refused_on_the_page(client, signed_in_as, data, message):
+    signed_in_as("strategy_officer")
+    page = post_form(client, "/ctn/manage/members/import", {
+        "file": (io.BytesIO(data), "list.csv"), "status": "confirmed", "consent_wording": "Paper list",
+    }, content_type="multipart/form-data")
+    assert page.status_code == 200
+    assert message in page.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(Member.id))) == 0
+
+
+def test_import_refuses_line_breaks_in_one_line_columns(app):
+    data = b'name,email,sector,job_title\n"Ann\r\nBcc: x@example.org",ann@example.org,VCFS,Chair\nBob,bob@example.org,VCFS,"Tea\x07"\n'
+    report = services.import_members(data, "x.csv", CONFIRMED, "x")
+    assert [(line, column) for line, column, _ in report.problems] == [(2, "name"), (4, "job_title")]
+    assert db.session.scalar(db.select(Member)) is None
 
 
 def test_import_rejects_a_file_without_the_needed_columns(app):

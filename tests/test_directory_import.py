@@ -230,6 +230,9 @@ def test_a_row_with_only_a_name_is_a_listing_without_services_or_address(directo
     (b"name,postcode,Postcode\r\nGroup,NW4 4BG,NW4 4BG\r\n", "The column postcode appears twice in the header row"),
     (b'name,description\r\nGroup,"unfinished quote\r\nOther,x\r\n', "The file cannot be read as CSV near line"),
     (b'name,description\r\nGroup,"quoted" then more\r\n', "The file cannot be read as CSV near line 2"),
+    # Issue 12 finding 10: a value longer than the csv module's field limit was a 500.
+    (b"name,description\r\nGroup," + b"x" * 200_000 + b"\r\n", "Line 2 has a value longer than 131,072 characters"),
+    (b"name,description\r\nGroup,\x00\r\n", "The file is not UTF-8 text (it may be UTF-16 or a binary file)."),
 ])
 def test_a_malformed_file_is_refused_whole_and_nothing_is_written(directory, data, message):
     for dry_run in (True, False):
@@ -922,3 +925,14 @@ def test_eligibility_ages_are_imported_checked_and_exported(client, directory, m
     exported_rows = exported(client.get("/directory/export.csv").get_data(as_text=True))
     assert (exported_rows["Youth Club"]["minimum_age"], exported_rows["Youth Club"]["maximum_age"]) == ("11", "18")
     assert (exported_rows["Lunch Club"]["minimum_age"], exported_rows["Lunch Club"]["maximum_age"]) == ("65", "")
+
+
+def test_one_line_columns_refuse_line_breaks_as_the_form_does(directory):
+    """Issue 12 finding 7: a name with a line break, saved by the import, would reach e-mail subjects."""
+    data = csv_bytes([good_row("Hendon\r\nBcc: x@example.org"), good_row("Fine Group", description="Line one\nLine two"),
+                      good_row("Bell Group", city="Lon\x07don")])
+    report = importer.run_import(data, dry_run=True)
+    problems = {(p["name"], p["field"]): p["problem"] for p in report.problems}
+    assert "must be on one line" in problems[("Hendon\r\nBcc: x@example.org", "name")]
+    assert "must be on one line" in problems[("Bell Group", "city")]
+    assert not any(name == "Fine Group" for name, _ in problems)

@@ -173,6 +173,20 @@ def test_new_group_registers_and_is_invited_when_approved(app, client, wards, ta
     assert outbox[-1].to == ["amira@newgroup.example"] and "invited" in outbox[-1].subject
 
 
+def test_a_claim_with_an_existing_accounts_address_warns_the_officer(app, client, food_bank, make_user):
+    """Issue 12 finding 4: an anonymous form never changes an existing person without someone noticing."""
+    make_user("group_editor", email="someone@elsewhere.example")
+    post_form(client, f"/directory/{food_bank.slug}/claim", {
+        "contact_name": "Mallory", "contact_email": "SOMEONE@elsewhere.example", "contact_role": "Boss", "message": "mine",
+    })
+    officer_client = app.test_client()
+    sign_in(officer_client, make_user("strategy_officer").email)
+    change = db.session.scalar(db.select(ListingChange).where(ListingChange.kind == "claim"))
+    page = officer_client.get(f"/directory/moderation/{change.id}").get_data(as_text=True)
+    assert "already has an account" in page and "check with them first" in page
+    assert User.by_email("someone@elsewhere.example").organisations == []
+
+
 def test_claiming_a_listing(app, client, food_bank, make_user, outbox):
     page = post_form(client, f"/directory/{food_bank.slug}/claim", {
         "contact_name": "Tom Reed", "contact_email": "Tom@FoodBank.example", "contact_role": "Coordinator",

@@ -9,6 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from werkzeug.routing import IntegerConverter
+
 from app.extensions import db
 
 from .conftest import sign_in
@@ -20,7 +22,10 @@ HOSTILE = [
     XSS_SCRIPT, XSS_IMG, "'; DROP TABLE organisation; --", "\x00\x07\x1b[31m", "A" * 6000, "-1", "0",
     "99999999999999999999999", "1e309", "NaN", "../../../etc/passwd", "{{ 7*7 }}", "%s%n%x", "javascript:alert(1)",
     "=HYPERLINK(\"http://evil.example\")", "   ", "", "\u202eevil", "ñ漢字🙂", "2026-02-30", "NW4 4BG", "a@b",
+    *("²", "١٢٣", "9" * 5000, "1e400", "Infinity", "Line\r\nBcc: x@example.org", "\u2028"),
 ]
+# Values that int(), float() and mail headers have tripped over: each goes into every text field of every form.
+NUMBER_AND_LINE_TRAPS = ["²", "9" * 5000, "Name\r\nBcc: x@example.org"]
 # Text a person might type, and text nobody would: any Unicode, including control characters.
 hostile_text = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=300), st.text(alphabet=st.characters(max_codepoint=0x2FF), max_size=50))
 
@@ -138,6 +143,8 @@ def test_every_form_answers_hostile_input_without_a_server_error(app, client, de
 
         post()
     assert failures == []
+    for payload in NUMBER_AND_LINE_TRAPS:
+        assert post_payload_everywhere(client, unique.values(), payload) == [], payload
     # The stored-XSS payloads, one field at a time in otherwise sensible forms, for the escaping check below.
     assert post_payload_everywhere(client, unique.values(), XSS_SCRIPT + XSS_IMG) == []
 
@@ -162,6 +169,85 @@ def test_query_parameters_never_cause_a_server_error(client, params):
 @pytest.mark.parametrize("path", ["/directory/no-such", "/api/oruk/v3/services/not-a-uuid", "/wards/%00", "/ctn/meetings/99999999999999999999"])
 def test_odd_urls_are_404_not_500(client, path):
     assert client.get(path).status_code == 404
+
+
+# Files no officer means to upload: each goes into every file field of every form (imports of CSV and XLSX).
+HOSTILE_FILES = [
+    ("long-field.csv", b"name,email,sector,description\r\n" + b"A" * 200_000 + b",a@example.org,VCFS,x\r\n"),
+    ("quoted-forever.csv", b'name,email,sector\r\n"' + b"B" * 300_000 + b"\r\n"),
+    ("windows-1252.csv", "name,email,sector\r\nZo\u00eb,zoe@example.org,VCFS\r\n".encode("cp1252")),
+    ("utf-16.csv", "name,email,sector\r\nZoe,zoe@example.org,VCFS\r\n".encode("utf-16")),
+    ("nul.csv", b"name,email\r\nA\x00B,a@example.org\r\n"),
+    ("empty.csv", b""), ("bom-only.csv", b"\xef\xbb\xbf"), ("workbook.csv", b"PK\x03\x04not really a zip"),
+    ("broken.xlsx", b"PK\x03\x04not really a zip"), ("digits.csv", "name,email,sector\r\n\u00b2,\u0661@x.org,\u00b2\r\n".encode()),
+    ("formulas.csv", b"name,email,sector\r\n=cmd|' /C calc'!A0,=1+1@example.org,+VCFS\r\n"),
+    ("line-breaks.csv", b'name,email,sector\r\n"Ann\r\nBcc: x@example.org",ann@example.org,VCFS\r\n'),
+]
+
+
+def test_every_file_upload_answers_hostile_files_without_a_server_error(app, client, demo_portal):
+    import io
+
+    assert sign_in(client, demo_portal.email).status_code == 302
+    _, forms = crawl(client, ["/directory/import/", "/ctn/manage/members/import", "/reporting/2019-20-Q3/import"],
+                     skip=("/sign-out", "/erase"), limit=20)
+    uploads = {form.action: form for form in forms if form.has_file}
+    assert len(uploads) >= 3, f"only {sorted(uploads)}: the upload forms moved?"
+    failures, answers = [], []
+    for form in uploads.values():
+        for filename, content in HOSTILE_FILES:
+            data = _fill(form, [plausible(name, form.fields[name]) for name in form.text_fields])
+            for name in form.file_fields:
+                data[name] = (io.BytesIO(content), filename)
+            response = client.post(form.action, data=data, content_type="multipart/form-data")
+            if response.status_code >= 500:
+                failures.append(f"{form.action} with {filename}: {response.status_code}")
+            elif filename == "long-field.csv":
+                answers.append(response.get_data(as_text=True) + client.get(response.headers.get("Location") or form.page).get_data(as_text=True))
+    assert failures == []
+    # The files reached the importers (not a CSRF refusal): the long value is named on the pages.
+    assert sum("longer than 131,072 characters" in answer for answer in answers) >= 2
+
+
+# Path segments a signed link (or any other text in a URL) might be replaced with: a digit int() refuses, digits
+# int() accepts but ASCII does not have, too many digits, odd dots, non-ASCII, bytes that are not UTF-8.
+HOSTILE_SEGMENTS = [
+    "%C2%B2.abc", "%D9%A1%D9%A2.abc", "9" * 5000 + ".x", "1." + "%C3%A9" * 20, "-1.x", "1e400", "1.", ".", "..",
+    "%E2%80%AE1.abc", "a" * 3000, "%FF%FE.x", "%20", "1.%0D%0ABcc:x", "0.AAAAAAAAAAAAAAAAAAAAAAAA", "%C2%B2",
+]
+
+
+def test_every_route_answers_hostile_url_segments_without_a_server_error(app, client, make_user, wards):
+    """Every route with a text part in its URL (signed links, slugs, codes), asked for and posted to (with a
+    valid CSRF token) with each hostile segment in that part: never a server error, as a visitor and as an
+    administrator."""
+    from .conftest import csrf_token
+
+    token = csrf_token(client, "/ctn/join")
+    rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"]
+    checked, failures = 0, []
+    for signed_in in (False, True):
+        if signed_in:
+            admin = make_user("admin", email="segments-admin@example.org")
+            assert sign_in(client, admin.email).status_code == 302
+            token = csrf_token(client, "/ctn/join")
+        for rule in rules:
+            text_parts = [name for name in rule.arguments if not isinstance(rule._converters[name], IntegerConverter)]
+            for part in text_parts:
+                values = {name: ("1" if isinstance(rule._converters[name], IntegerConverter) else "x") for name in rule.arguments}
+                values[part] = "SEGMENTMARKER"
+                url = rule.build(values)[1]
+                for segment in HOSTILE_SEGMENTS:
+                    hostile = url.replace("SEGMENTMARKER", segment)
+                    for method in sorted(rule.methods & {"GET", "POST"}):
+                        if rule.endpoint == "auth.sign_out":
+                            continue
+                        response = client.open(hostile, method=method, data={"csrf_token": token} if method == "POST" else None)
+                        checked += 1
+                        if response.status_code >= 500:
+                            failures.append(f"{method} {hostile[:80]} ({rule.endpoint}): {response.status_code}")
+    assert checked > 300
+    assert failures == []
 
 
 def test_member_emails_never_appear_on_public_pages_or_the_api(app, client, demo_portal):

@@ -1,6 +1,5 @@
 from datetime import date
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovRadioInput,
@@ -12,6 +11,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, Field, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import URL, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from ..forms import Form, whole_number
 from ..places.services import normalise_postcode
 from ..widgets import GovDateInput
 from .models import BODY_TYPES, CATEGORIES, KINDS, OWNERS
@@ -43,7 +43,7 @@ class GovDateField(Field):
         missing = [what for what, part in zip(("day", "month", "year"), parts) if not part]
         if missing:
             raise ValueError(f"{name} must include a {' and '.join(missing)}")
-        if not all(p.isdigit() for p in parts) or len(parts[2]) != 4:
+        if any(whole_number(p, max_digits=4) is None for p in parts) or len(parts[2]) != 4:
             raise ValueError(f"{name} must be a real date, like 27 3 2025")
         try:
             self.data = date(int(parts[2]), int(parts[1]), int(parts[0]))
@@ -70,9 +70,9 @@ class GovIntegerField(Field):
         text = (valuelist[0] if valuelist else "").strip().replace(",", "")
         if not text:
             return
-        if not text.isdigit() or len(text) > 9:
+        self.data = whole_number(text, max_digits=9)
+        if self.data is None:
             raise ValueError(self.invalid_message)
-        self.data = int(text)
 
 
 def not_in_future(message):
@@ -91,7 +91,7 @@ def postcode_format(form, field):
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
-class AssetForm(FlaskForm):
+class AssetForm(Form):
     name = StringField(
         "Name", widget=GovTextInput(), validators=[InputRequired(message="Enter the name of the asset"), Length(max=200, message="Enter 200 characters or fewer")]
     )
@@ -156,7 +156,7 @@ class AssetForm(FlaskForm):
             raise ValidationError("Enter the address of the space")
 
 
-class NominationForm(FlaskForm):
+class NominationForm(Form):
     body_name = StringField(
         "Name of your group", widget=GovTextInput(),
         validators=[InputRequired(message="Enter the name of your group"), Length(max=200, message="Enter 200 characters or fewer")],
@@ -281,7 +281,7 @@ class NominationForm(FlaskForm):
 # --- Officer actions -----------------------------------------------------------------------------
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """Several of these share one page, so each has a field prefix; the page-wide CSRFProtect checks the
     token (templates render it as a plain `csrf_token` field), so the prefixed form does not check it again."""
 

@@ -14,14 +14,13 @@ Worked example (issue 7): notice received Fri 10 Jan 2025 -> interim moratorium 
 nomination received that day must be decided by Thu 6 Mar 2025 (8 weeks).
 """
 import calendar
-import csv
-import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask import current_app
 
+from .. import csvkit
 from ..extensions import db
 from ..mailer import send_email
 from ..places.services import lookup_postcode, normalise_postcode
@@ -223,23 +222,8 @@ def eligibility_problems(body_type, members_on_register=None, distributes_surplu
 # --- Registers as CSV ---------------------------------------------------------------------------
 
 
-def _iso(value):
-    return value.isoformat() if value else ""
-
-
-def _safe_cell(value):
-    """Cells that a spreadsheet would run as a formula are quoted with a leading apostrophe."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def csv_text(header, rows):
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_safe_cell(_iso(v) if isinstance(v, date) else v) for v in row])
-    return out.getvalue()
+    return csvkit.to_text(header, rows)
 
 
 LISTED_HEADER = [

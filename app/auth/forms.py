@@ -1,4 +1,3 @@
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
@@ -10,6 +9,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, PasswordField, RadioField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
+from ..forms import Form
 from ..security import ROLE_LABELS
 from .services import password_problem
 
@@ -20,7 +20,7 @@ EMAIL_VALIDATORS = [
 ]
 
 
-class SignInForm(FlaskForm):
+class SignInForm(Form):
     email = StringField("Email address", widget=GovTextInput(), validators=EMAIL_VALIDATORS)
     password = PasswordField(
         "Password",
@@ -30,12 +30,12 @@ class SignInForm(FlaskForm):
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = StringField("Email address", widget=GovTextInput(), validators=EMAIL_VALIDATORS)
     submit = SubmitField("Send reset link", widget=GovSubmitInput())
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(Form):
     password = PasswordField(
         "New password",
         widget=GovPasswordInput(),
@@ -74,7 +74,7 @@ def role_choices(allowed_roles):
     return [(role, ROLE_LABELS[role]) for role in allowed_roles]
 
 
-class InviteUserForm(FlaskForm):
+class InviteUserForm(Form):
     name = StringField(
         "Full name",
         widget=GovTextInput(),
@@ -103,7 +103,7 @@ class InviteUserForm(FlaskForm):
             raise ValidationError("Select at least one organisation for a group editor")
 
 
-class EditUserForm(FlaskForm):
+class EditUserForm(Form):
     role = RadioField("Role", widget=GovRadioInput(), validators=[InputRequired(message="Select a role")])
     organisations = SelectMultipleField(
         "Organisations this person may edit", widget=GovCheckboxesInput(), coerce=int
@@ -116,7 +116,7 @@ class EditUserForm(FlaskForm):
             raise ValidationError("Select at least one organisation for a group editor")
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """An empty form: a button that carries the CSRF token (sign out, resend)."""
 
     submit = SubmitField("Confirm", widget=GovSubmitInput())

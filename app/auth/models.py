@@ -4,7 +4,7 @@ from sqlalchemy import func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..security import ADMIN, OFFICER_ROLES, ROLE_LABELS
+from ..security import ADMIN, LISTING_MODERATORS, OFFICER_ROLES, ROLE_LABELS
 from ..timeutil import utcnow
 
 # Which organisations' listings a group editor may change.
@@ -66,8 +66,12 @@ class User(db.Model):
     def is_admin(self):
         return self.role == ADMIN
 
+    @property
+    def moderates_listings(self):
+        return self.role in LISTING_MODERATORS
+
     def can_edit_organisation(self, organisation):
-        return self.is_admin or self.role in OFFICER_ROLES or organisation in self.organisations
+        return self.moderates_listings or organisation in self.organisations
 
     @classmethod
     def by_email(cls, email):

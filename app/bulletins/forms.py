@@ -1,4 +1,3 @@
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovRadioInput,
@@ -11,6 +10,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from ..ctn.forms import ClockField, DayField, valid_clock
 from ..ctn.models import INTERESTS, SECTORS
+from ..forms import Form
 from .content import safe_link
 from .models import KINDS, SECTIONS
 
@@ -20,7 +20,7 @@ MARKDOWN_HINT = (
 )
 
 
-class BulletinForm(FlaskForm):
+class BulletinForm(Form):
     kind = RadioField(
         "What are you sending?",
         widget=GovRadioInput(),
@@ -45,7 +45,7 @@ class BulletinForm(FlaskForm):
     submit = SubmitField("Save and continue", widget=GovSubmitInput())
 
 
-class ItemForm(FlaskForm):
+class ItemForm(Form):
     section = RadioField(
         "Section",
         widget=GovRadioInput(),
@@ -76,7 +76,7 @@ class ItemForm(FlaskForm):
             raise ValidationError("Enter a web address starting with https:// or http://")
 
 
-class AudienceForm(FlaskForm):
+class AudienceForm(Form):
     sectors = SelectMultipleField(
         "Sectors (optional)", widget=GovCheckboxesInput(), choices=list(SECTORS.items()),
         description="Leave all unticked to send to every sector.",
@@ -92,7 +92,7 @@ class AudienceForm(FlaskForm):
     submit = SubmitField("Save the audience", widget=GovSubmitInput())
 
 
-class ScheduleForm(FlaskForm):
+class ScheduleForm(Form):
     day = DayField("Date", description="For example, 14 11 2019", validators=[InputRequired(message="Enter the date to send the bulletin")])
     clock = ClockField(
         "Time", widget=GovTextInput(), description="24-hour clock, London time, for example 09:30",
@@ -101,5 +101,5 @@ class ScheduleForm(FlaskForm):
     submit = SubmitField("Schedule the bulletin", widget=GovSubmitInput())
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(Form):
     submit = SubmitField("Confirm", widget=GovSubmitInput())

@@ -26,6 +26,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from flask import current_app, has_request_context, render_template, url_for
 
+from ..forms import whole_number
 from .content import html_to_text, markdown_to_html, safe_link
 
 UNSUBSCRIBE_PLACEHOLDER = "@@UNSUBSCRIBE_URL@@"
@@ -56,10 +57,11 @@ def delivery_id_from_token(token):
     if not token or len(token) > 80 or "." not in token:
         return None
     number, _, signature = token.partition(".")
-    if not number.isdigit() or len(number) > 12:
+    delivery_id = whole_number(number)
+    if delivery_id is None or number != str(delivery_id):
         return None
-    expected = _signature(_token_key(), int(number))
-    return int(number) if hmac.compare_digest(expected, signature) else None
+    expected = _signature(_token_key(), delivery_id)
+    return delivery_id if hmac.compare_digest(expected.encode(), signature.encode("utf-8", "replace")) else None
 
 
 def _one_line(text):

@@ -1,6 +1,5 @@
 from datetime import date
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovRadioInput,
@@ -13,6 +12,7 @@ from wtforms import BooleanField, RadioField, SelectField, StringField, SubmitFi
 from wtforms.validators import Email, InputRequired, Length, ValidationError
 
 from ..assets.forms import ActionForm, GovDateField, not_in_future, postcode_format
+from ..forms import Form
 from .models import FAITHS
 
 # The council adopted the covenant on 28 July 2015 (002_6240a75a79bed02c.txt:93).
@@ -24,7 +24,7 @@ def signed_after_adoption(form, field):
         raise ValidationError("Date signed must be on or after 28 July 2015, when the council adopted the covenant")
 
 
-class PledgeForm(FlaskForm):
+class PledgeForm(Form):
     organisation = SelectField(
         "Organisation",
         widget=GovSelect(),

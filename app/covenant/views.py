@@ -5,6 +5,7 @@ from flask_login import current_user
 from ..assets.services import csv_text, place_for_postcode
 from ..directory.models import Organisation
 from ..extensions import db, limiter
+from ..forms import whole_number
 from ..security import STRATEGY_OFFICER, public, roles_required
 from . import services
 from .forms import PledgeDecisionForm, PledgeForm, RenewalForm
@@ -69,9 +70,9 @@ def sign():
     form = PledgeForm()
     form.organisation.choices = _organisation_choices()
     if request.method == "GET":
-        wanted = request.args.get("organisation", "")
-        if wanted.isdigit() and any(value == int(wanted) for value, _ in form.organisation.choices):
-            form.organisation.data = int(wanted)
+        wanted = whole_number(request.args.get("organisation"))
+        if wanted is not None and any(value == wanted for value, _ in form.organisation.choices):
+            form.organisation.data = wanted
     if form.validate_on_submit():
         place = place_for_postcode(form.postcode.data)
         pledge = services.submit_pledge(

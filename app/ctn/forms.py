@@ -1,6 +1,5 @@
 from datetime import datetime
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
@@ -25,6 +24,7 @@ from wtforms import (
 )
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from ..forms import Form
 from ..widgets import GovDateInput
 from .models import INTERESTS, MEETING_KINDS, MEETING_STATUSES, SECTORS
 from ..places.services import normalise_postcode  # (placed here to merge cleanly beside app/forms.py; ruff sorts it)
@@ -36,7 +36,7 @@ EMAIL_VALIDATORS = [
 ]
 
 
-class MemberDetailsForm(FlaskForm):
+class MemberDetailsForm(Form):
     name = StringField(
         "Full name",
         widget=GovTextInput(),
@@ -97,13 +97,13 @@ class PreferencesForm(MemberDetailsForm):
     submit = SubmitField("Save your preferences", widget=GovSubmitInput())
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(Form):
     """A button that carries the CSRF token (confirm, unsubscribe, cancel a booking)."""
 
     submit = SubmitField("Confirm", widget=GovSubmitInput())
 
 
-class EraseForm(FlaskForm):
+class EraseForm(Form):
     understood = BooleanField(
         "I understand that this deletes the data and cannot be undone",
         widget=GovCheckboxInput(),
@@ -112,7 +112,7 @@ class EraseForm(FlaskForm):
     submit = SubmitField("Delete the data", widget=GovSubmitInput())
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     name = StringField(
         "Full name",
         widget=GovTextInput(),
@@ -138,7 +138,7 @@ class RegisterForm(FlaskForm):
     submit = SubmitField("Book a place", widget=GovSubmitInput())
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(
         "CSV file",
         widget=GovFileInput(),
@@ -222,7 +222,7 @@ def valid_clock(form, field):
         raise ValidationError(f"Enter {field.label.text.lower()} as a 24-hour time, like 18:30")
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(Form):
     kind = RadioField(
         "Type of meeting",
         widget=GovRadioInput(),
@@ -299,7 +299,7 @@ class MeetingForm(FlaskForm):
             raise ValidationError("Enter the venue, or online joining details")
 
 
-class AgendaItemForm(FlaskForm):
+class AgendaItemForm(Form):
     title = StringField(
         "Agenda item",
         widget=GovTextInput(),
@@ -315,7 +315,7 @@ class AgendaItemForm(FlaskForm):
     submit = SubmitField("Add to the agenda", widget=GovSubmitInput())
 
 
-class AttendanceForm(FlaskForm):
+class AttendanceForm(Form):
     attended = SelectMultipleField("Who came", widget=GovCheckboxesInput(), coerce=int)
     extra_attendees = IntegerField(
         "People who came without booking",
@@ -329,13 +329,13 @@ class AttendanceForm(FlaskForm):
     submit = SubmitField("Save attendance", widget=GovSubmitInput())
 
 
-class MinutesForm(FlaskForm):
+class MinutesForm(Form):
     minutes = TextAreaField("Minutes", widget=GovTextArea(), validators=[Optional(), Length(max=50000)])
     minutes_published = BooleanField("Publish the minutes on the public meeting page", widget=GovCheckboxInput())
     submit = SubmitField("Save minutes", widget=GovSubmitInput())
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     description = TextAreaField(
         "Action",
         widget=GovTextArea(),
@@ -351,7 +351,7 @@ class ActionForm(FlaskForm):
     submit = SubmitField("Add action", widget=GovSubmitInput())
 
 
-class ThemePlanForm(FlaskForm):
+class ThemePlanForm(Form):
     year = IntegerField(
         "Year",
         widget=GovTextInput(),

@@ -17,7 +17,6 @@ Reporting (issue 7, live KPIs):
     attendance_by_meeting(start_date, end_date) -> [(meeting, attendance or None)]
     annual_report_figures(year)          -> everything the annual CTN report quotes
 """
-import csv
 import hashlib
 import io
 import json
@@ -30,9 +29,11 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func
 
+from .. import csvkit
 from ..auth.services import absolute_url
 from ..directory.models import Organisation
 from ..extensions import db
+from ..forms import control_characters
 from ..mailer import send_email
 from ..places.models import WARD_SET_2022, Ward
 from ..places.services import lookup_postcode
@@ -76,13 +77,13 @@ JOIN_CONSENT_WORDING = (
     "my preferences, download my data, unsubscribe or ask for my data to be deleted at any time from the "
     "link in every email."
 )
-REJOIN_SOURCE = "web join form (joined again)"
 
 
 class TokenInvalid(Exception):
-    def __init__(self, expired=False):
-        super().__init__("expired" if expired else "invalid")
+    def __init__(self, expired=False, used=False):
+        super().__init__("expired" if expired else "used" if used else "invalid")
         self.expired = expired
+        self.used = used
 
 
 # --- Addresses and the suppression list -----------------------------------------------------------
@@ -151,10 +152,18 @@ def _serializer():
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="ctn-confirm-membership")
 
 
-def confirmation_token(member):
-    # Bound to the address and to when this link was sent: a newer link replaces an older one.
+def _confirmation_state(member):
+    """What a confirmation link is bound to: when it was sent (a newer link replaces an older one) and when
+    the member last confirmed (so a link, once used, never works again: confirm, unsubscribe, then the same
+    link would otherwise confirm again and lift the suppression)."""
     sent = member.confirmation_sent_at.isoformat() if member.confirmation_sent_at else ""
-    return _serializer().dumps({"m": member.id, "k": member.email_key, "s": sent})
+    confirmed = member.confirmed_at.isoformat() if member.confirmed_at else ""
+    return sent, confirmed
+
+
+def confirmation_token(member):
+    sent, confirmed = _confirmation_state(member)
+    return _serializer().dumps({"m": member.id, "k": member.email_key, "s": sent, "c": confirmed})
 
 
 def member_for_confirmation(token, max_age=None):
@@ -168,7 +177,11 @@ def member_for_confirmation(token, max_age=None):
     member = db.session.get(Member, data.get("m")) if isinstance(data, dict) else None
     if member is None or member.email_key != data.get("k"):
         raise TokenInvalid()
-    sent = member.confirmation_sent_at.isoformat() if member.confirmation_sent_at else ""
+    sent, confirmed = _confirmation_state(member)
+    if data.get("c", "") != confirmed:
+        if member.status == CONFIRMED:
+            return member  # used: the page says they are a member, and nothing changes
+        raise TokenInvalid(used=True)
     if member.status != CONFIRMED and data.get("s") != sent:
         raise TokenInvalid()  # superseded by a newer link
     return member
@@ -218,14 +231,21 @@ def _apply_details(member, details):
 
 
 def request_membership(details, wording=JOIN_CONSENT_WORDING, source=SOURCE_WEB):
-    """The public join form. Always ends in one e-mail to the address, never reveals whether it is known.
+    """The public join form. The page after it is the same whatever happened, so it never reveals whether
+    the address is known; an anonymous form never changes an existing person (issue 12, finding 4).
 
-    - new address, or pending / unsubscribed / bounced member: details saved, consent recorded as given,
-      a signed confirmation link sent; the member stays as they were until they confirm.
-    - confirmed member: nothing changes; they get a note with their preferences link.
-    Returns the member.
+    - a new address: a pending member with these details and their consent, and a confirmation link;
+    - a pending member (any letter case): their details and consent stay as they were; the address gets
+      their confirmation link again;
+    - a confirmed member: nothing changes; the address gets a note with their preferences link;
+    - an address on the suppression list (unsubscribed, bounced, erased): nothing changes and nothing is
+      sent. Its owner joins again from their preferences page (or an officer helps), and confirms by link.
+    Returns the member, or None when nothing was done.
     """
     member = member_by_email(details.email)
+    if is_suppressed(details.email) or (member is not None and member.status in (UNSUBSCRIBED, BOUNCED)):
+        log.info("ctn join for a suppressed address: nothing sent", extra={"member_id": member.id if member else None})
+        return None
     if member is not None and member.status == CONFIRMED:
         send_email(
             "ctn_already_member",
@@ -235,15 +255,14 @@ def request_membership(details, wording=JOIN_CONSENT_WORDING, source=SOURCE_WEB)
             preferences_link=preferences_url(member),
         )
         return member
-    if member is None:
-        member = Member(email=details.email.strip(), email_key=email_key(details.email), status=PENDING, source=source)
-        db.session.add(member)
-        member.interest_rows = []
-    else:
-        member.email = details.email.strip()
+    if member is not None:
+        send_confirmation(member)
+        return member
+    member = Member(email=details.email.strip(), email_key=email_key(details.email), status=PENDING, source=source)
+    db.session.add(member)
+    member.interest_rows = []
     _apply_details(member, details)
-    rejoining = member.status in (UNSUBSCRIBED, BOUNCED)
-    record_consent(member, "given", REJOIN_SOURCE if rejoining else source, wording)
+    record_consent(member, "given", source, wording)
     db.session.flush()
     send_confirmation(member)
     return member
@@ -463,7 +482,7 @@ def export_person_csv(email):
     """The same data as the JSON export, one value per line: record, item, field, value."""
     data = export_person(email)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csvkit.Writer(out)
     writer.writerow(["record", "item", "field", "value"])
     for record, value in data.items():
         if isinstance(value, list):
@@ -479,11 +498,7 @@ def export_person_csv(email):
 
 
 def _csv_value(value):
-    if isinstance(value, list):
-        value = "; ".join(str(v) for v in value)
-    text = "" if value is None else str(value)
-    # Spreadsheets run cells that start with these as formulas.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return "; ".join(str(v) for v in value) if isinstance(value, list) else value
 
 
 def erase_person(email):
@@ -714,7 +729,7 @@ def annual_report_figures(year):
 
 def annual_report_csv(figures):
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csvkit.Writer(out)
     writer.writerow(["figure", "value"])
     for name in (
         "year",
@@ -775,7 +790,8 @@ def _locked_meeting(meeting_id):
 def register_for_meeting(meeting_id, name, email, organisation_name="", access_needs=""):
     """Book a place, or a waiting-list place when the meeting is full. One booking per address.
 
-    Returns (registration, is_new). Raises RegistrationClosed when the meeting takes no bookings.
+    Returns (registration, is_new); (None, False) for an address on the suppression list, when nothing is
+    booked or sent. Raises RegistrationClosed when the meeting takes no bookings.
     """
     meeting = _locked_meeting(meeting_id)
     if meeting is None or not meeting.registration_open or meeting.status != "scheduled":
@@ -785,8 +801,16 @@ def register_for_meeting(meeting_id, name, email, organisation_name="", access_n
     registration = db.session.scalar(
         db.select(Registration).where(Registration.meeting_id == meeting.id, Registration.email_key == key)
     )
+    if is_suppressed(email):
+        # Nothing is sent to an address on the suppression list, so nothing is booked in its name either.
+        db.session.rollback()
+        log.info("ctn booking for a suppressed address: nothing done", extra={"meeting_id": meeting_id})
+        return None, False
     if registration is not None and registration.status != CANCELLED_REGISTRATION:
+        # Booked already: the booking stays as it is (an anonymous form never changes it); its owner gets
+        # its details again, with the link to cancel.
         db.session.commit()
+        _send_registration_email(registration, reminder=True)
         return registration, False
     is_new = registration is None
     if is_new:
@@ -811,9 +835,11 @@ def register_for_meeting(meeting_id, name, email, organisation_name="", access_n
     return registration, True
 
 
-def _send_registration_email(registration, promoted=False):
+def _send_registration_email(registration, promoted=False, reminder=False):
     meeting = registration.meeting
-    if promoted:
+    if reminder:
+        subject = f"Your booking: {meeting.title}"
+    elif promoted:
         subject = f"A place has become free for you: {meeting.title}"
     elif registration.status == WAITING:
         subject = f"You are on the waiting list: {meeting.title}"
@@ -826,6 +852,7 @@ def _send_registration_email(registration, promoted=False):
         registration=registration,
         meeting=meeting,
         promoted=promoted,
+        reminder=reminder,
         meeting_link=absolute_url("ctn.meeting", meeting_id=meeting.id),
         cancel_link=absolute_url("ctn.cancel_registration", cancel_token=registration.cancel_token),
         calendar_link=absolute_url("ctn.meeting_ics", meeting_id=meeting.id),
@@ -960,17 +987,6 @@ class MemberImportReport:
         return not self.problems
 
 
-def _decode(raw):
-    if isinstance(raw, str):
-        return raw
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValueError("The file must be a CSV file saved as UTF-8")
-
-
 def import_members(raw, filename, status, consent_wording, skip_bad_rows=False, max_rows=20000):
     """Import the existing CTN list from CSV (columns: IMPORT_COLUMNS; name, email and sector required).
 
@@ -982,15 +998,14 @@ def import_members(raw, filename, status, consent_wording, skip_bad_rows=False, 
     """
     report = MemberImportReport()
     try:
-        text = _decode(raw)
-    except ValueError as exc:
-        report.problems.append((0, "file", str(exc)))
+        lines = csvkit.read(raw)
+    except csvkit.CsvFileError as exc:
+        report.problems.append((exc.line or 0, "file", str(exc)))
         return report
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames:
+    if not lines:
         report.problems.append((0, "file", "The file is empty"))
         return report
-    headers = {(h or "").strip().lower().replace(" ", "_"): h for h in reader.fieldnames}
+    headers = {(h or "").strip().lower().replace(" ", "_"): index for index, h in enumerate(lines[0][1])}
     missing = [c for c in ("name", "email", "sector") if c not in headers]
     if missing:
         report.problems.append((1, "header", f"The first row must name the columns; missing: {', '.join(missing)}"))
@@ -1006,16 +1021,21 @@ def import_members(raw, filename, status, consent_wording, skip_bad_rows=False, 
     suppressed = set(db.session.scalars(db.select(Suppression.email_hash)))
     seen = {}
     good = []
-    for number, row in enumerate(reader, start=2):
-        if number - 1 > max_rows:
+    for count, (number, cells) in enumerate(lines[1:], start=1):
+        if count > max_rows:
             report.problems.append((number, "file", f"The file has more than {max_rows} rows"))
             break
-        get = lambda column: (row.get(headers.get(column, ""), "") or "").strip()  # noqa: E731
-        if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
-            continue
+        row = [csvkit.unguard(cell.strip()) for cell in cells]
+
+        def get(column, row=row):
+            index = headers.get(column)
+            return row[index] if index is not None and index < len(row) else ""
+
         report.rows += 1
         row_problems = []
         name, email = get("name"), get("email")
+        broken = [column for column in headers if column in IMPORT_COLUMNS and control_characters(get(column))]
+        row_problems.extend(f"{column}: must be on one line: remove line breaks and control characters" for column in broken)
         if not name:
             row_problems.append("name: Enter the person's name")
         elif len(name) > 120:

@@ -1,6 +1,4 @@
 """CTN pages: public (about, join, confirm, preferences, meetings, calendar) and officers' (/ctn/manage)."""
-import csv
-import io
 from datetime import date, datetime, timedelta
 
 from flask import (
@@ -16,6 +14,7 @@ from flask import (
 )
 from werkzeug.routing import BuildError
 
+from .. import csvkit
 from ..directory.models import Organisation
 from ..extensions import db, limiter
 from ..places.models import WARD_SET_2022, Ward
@@ -186,7 +185,7 @@ def confirm(token):
     try:
         member = services.member_for_confirmation(token)
     except services.TokenInvalid as exc:
-        return render_template("ctn/link_invalid.html", expired=exc.expired), 400
+        return render_template("ctn/link_invalid.html", expired=exc.expired, used=exc.used), 400
     form = ButtonForm()
     if member.status == CONFIRMED:
         return render_template("ctn/confirmed.html", member=member, already=True)
@@ -308,13 +307,13 @@ def meeting(meeting_id):
             return redirect(url_for("ctn.meeting", meeting_id=meeting.id))
         if form.validate_on_submit():
             try:
-                registration, is_new = services.register_for_meeting(
+                services.register_for_meeting(
                     meeting.id, form.name.data, form.email.data, form.organisation_name.data, form.access_needs.data
                 )
             except services.RegistrationClosed:
                 flash("This meeting is not taking bookings", "info")
                 return redirect(url_for("ctn.meeting", meeting_id=meeting_id))
-            return render_template("ctn/booked.html", meeting=meeting, registration=registration, is_new=is_new)
+            return render_template("ctn/booked.html", meeting=meeting)
     return render_template("ctn/meeting.html", meeting=meeting, form=form, can_book=can_book)
 
 
@@ -353,6 +352,9 @@ def cancel_registration(cancel_token):
     registration = services.registration_by_cancel_token(cancel_token)
     if registration is None:
         abort(404)
+    if registration.status == services.CANCELLED_REGISTRATION:
+        # A cancel link works once: afterwards it only says so (booking again sends a new link).
+        return render_template("ctn/booking_cancelled.html", meeting=registration.meeting)
     form = ButtonForm()
     if form.validate_on_submit():
         services.cancel_registration(registration)
@@ -472,24 +474,25 @@ def members():
 @bp.route("/manage/members.csv")
 @roles_required(*MANAGERS)
 def members_csv():
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["name", "email", "organisation", "sector", "interests", "ward", "job_title", "status", "joined"])
-    for member in db.session.scalars(db.select(Member).order_by(Member.name)):
-        writer.writerow(
+    # Every cell is guarded, the e-mail address too: "=1+1@example.org" is a valid address.
+    text = csvkit.to_text(
+        ["name", "email", "organisation", "sector", "interests", "ward", "job_title", "status", "joined"],
+        (
             [
-                services._csv_value(member.name),
+                member.name,
                 member.email,
-                services._csv_value(member.organisation_display),
+                member.organisation_display,
                 member.sector_label,
                 "; ".join(member.interest_labels),
                 member.ward.name if member.ward else "",
-                services._csv_value(member.job_title),
+                member.job_title,
                 member.status,
                 to_london(member.confirmed_at).date().isoformat() if member.confirmed_at else "",
             ]
-        )
-    response = Response(out.getvalue(), mimetype="text/csv")
+            for member in db.session.scalars(db.select(Member).order_by(Member.name))
+        ),
+    )
+    response = Response(text, mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="ctn-members.csv"'
     return response
 

@@ -1,6 +1,5 @@
 import re
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
@@ -23,6 +22,7 @@ from wtforms import (
 )
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from ..forms import Form
 from ..places.services import normalise_postcode
 from .models import KIND_LABELS, STATUS_LABELS, WEEKDAY_NAMES, WEEKDAYS
 from .services import normalise_charity_number, normalise_company_number
@@ -55,7 +55,7 @@ def validate_postcode(form, field):
         raise ValidationError("Enter a real postcode, like NW4 4BG")
 
 
-class ListingForm(FlaskForm):
+class ListingForm(Form):
     """A group's listing: the organisation, its main service and its main place, and opening hours."""
 
     base_version = HiddenField()
@@ -177,7 +177,7 @@ class RegisterForm(ContactMixin, ListingForm):
     submit = SubmitField("Send for approval", widget=GovSubmitInput())
 
 
-class ClaimForm(ContactMixin, FlaskForm):
+class ClaimForm(ContactMixin, Form):
     message = TextAreaField("How can we check you run this organisation?", widget=GovTextArea(),
                             description="For example, a link to your website that names you, or your charity trustee role",
                             validators=[InputRequired(message="Tell us how we can check you run this organisation"), Length(max=2000)])
@@ -193,7 +193,7 @@ PROBLEM_CHOICES = [
 ]
 
 
-class ProblemForm(FlaskForm):
+class ProblemForm(Form):
     problem = RadioField("What is wrong?", widget=GovRadioInput(), choices=PROBLEM_CHOICES,
                          validators=[InputRequired(message="Select what is wrong")])
     details = TextAreaField("Tell us more", widget=GovTextArea(), validators=[InputRequired(message="Tell us what is wrong"), Length(max=2000, message="Details must be 2,000 characters or fewer")])
@@ -203,7 +203,7 @@ class ProblemForm(FlaskForm):
     submit = SubmitField("Send report", widget=GovSubmitInput())
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     decision = RadioField("Decision", widget=GovRadioInput(), choices=[("approve", "Approve and publish"), ("reject", "Reject")],
                           validators=[InputRequired(message="Select approve or reject")])
     reason = TextAreaField("Reason (the group will see this; needed to reject)", widget=GovTextArea(), validators=[Optional(), Length(max=2000)])
@@ -214,7 +214,7 @@ class DecisionForm(FlaskForm):
             raise ValidationError("Enter the reason for rejecting this change")
 
 
-class SearchForm(FlaskForm):
+class SearchForm(Form):
     class Meta:
         csrf = False  # a GET search form
 
@@ -229,7 +229,7 @@ class SearchForm(FlaskForm):
     submit = SubmitField("Search", widget=GovSubmitInput())
 
 
-class PinForm(FlaskForm):
+class PinForm(Form):
     """An officer's manual position for an address whose postcode cannot be placed."""
 
     latitude = StringField("Latitude", widget=GovTextInput(), description="For example 51.5883",

@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from flask import Blueprint, current_app, flash, jsonify, make_response, redirect, render_template, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovFileInput, GovSubmitInput
 from sqlalchemy.exc import OperationalError
@@ -18,6 +17,7 @@ from wtforms.validators import ValidationError
 
 from ..auth.forms import ConfirmForm
 from ..extensions import db
+from ..forms import Form
 from ..security import STRATEGY_OFFICER, public, roles_required
 from ..timeutil import utcnow
 from . import importer, services, tasks
@@ -38,7 +38,7 @@ def _size_limit():
     return f"{limit / (1024 * 1024):g}MB" if limit >= 1024 * 1024 else f"{limit // 1024 or 1}KB"
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     file = FileField("Upload a CSV file", widget=GovFileInput())
     submit = SubmitField("Upload and check the file", widget=GovSubmitInput())
 
@@ -50,7 +50,7 @@ class UploadForm(FlaskForm):
             raise ValidationError("The selected file must be a CSV")
 
 
-class ConfirmImportForm(FlaskForm):
+class ConfirmImportForm(Form):
     skip_bad_rows = BooleanField("Import the good rows and skip the rows with problems", widget=GovCheckboxInput())
     submit = SubmitField("Import the listings", widget=GovSubmitInput())
 

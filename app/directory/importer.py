@@ -17,7 +17,6 @@ Import, in two steps:
 Export writes the same columns, so an export can be imported again; confidential addresses are left out,
 and cells that a spreadsheet would run as a formula are made plain text.
 """
-import csv
 import io
 import json
 import logging
@@ -33,7 +32,9 @@ from flask import current_app
 from sqlalchemy.orm import selectinload
 from wtforms.validators import Email, ValidationError
 
+from .. import csvkit
 from ..extensions import db
+from ..forms import control_characters
 from ..places.services import normalise_postcode
 from ..timeutil import utcnow
 from . import services
@@ -49,6 +50,8 @@ COLUMNS = (
     "confidential", "accessibility", "opening_hours", "minimum_age", "maximum_age", "legacy_id",
 )
 REQUIRED_COLUMNS = ("name",)
+# Columns that may hold line breaks (the rest are one line, as on the listing form).
+MULTILINE_COLUMNS = ("description", "service_description", "opening_hours")
 COLUMN_HELP = {
     "name": "Name of the organisation (needed on every row)",
     "description": "What the organisation does",
@@ -95,8 +98,6 @@ HOURS_RE = re.compile(
 )
 NAME_NOISE = {"the", "ltd", "limited"}
 NAME_SIMILARITY = 0.9
-# Characters that make a spreadsheet treat a cell as a formula (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 EXAMPLE_HEADER = "name,description,postcode"
 PROGRESS_EVERY_SECONDS = 0.25
 MAX_AGE = 120  # as the listing form
@@ -181,37 +182,12 @@ def read_csv(data):
     """Decode and split a CSV file; raises FileRefused with a message an officer can act on."""
     if not data or not data.strip():
         raise FileRefused("The file is empty.")
-    if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise FileRefused(
-            "This is a spreadsheet workbook, not a CSV file. In Excel choose File, Save As, "
-            "'CSV UTF-8 (Comma delimited)', then upload that file."
-        )
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
-        raise FileRefused(
-            "The file is not UTF-8 text (it may be UTF-16 or a binary file). Save it as 'CSV UTF-8' and upload it again."
-        )
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise FileRefused(
-            f"The file is not UTF-8 text: line {line} has characters in another encoding. "
-            "Save the file as 'CSV UTF-8' and upload it again."
-        ) from None
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    rows = []
-    try:
-        header = next(reader, None)
-        next_line = reader.line_num + 1
-        for cells in reader:
-            line, next_line = next_line, reader.line_num + 1
-            if any(cell.strip() for cell in cells):
-                rows.append((line, cells))
-    except csv.Error:
-        raise FileRefused(
-            f"The file cannot be read as CSV near line {reader.line_num}: check the quotation marks on that line. "
-            "A value with a comma or a line break in it must be in double quotation marks."
-        ) from None
+        lines = csvkit.read(data)
+    except csvkit.CsvFileError as exc:
+        raise FileRefused(str(exc)) from None
+    header = lines[0][1] if lines else None
+    rows = lines[1:]
     if not header or not any(cell.strip() for cell in header):
         raise FileRefused(f"The first row must be a header row naming the columns, for example: {EXAMPLE_HEADER}")
     columns = [normalise_column(cell) or None for cell in header]
@@ -237,13 +213,6 @@ def read_csv(data):
         elif name not in COLUMNS:
             notes.append(f"The column {header[index - 1].strip()} is not one the directory uses, so its values were not imported.")
     return CsvFile(columns=columns, rows=rows, column_notes=notes)
-
-
-def unprotect(value):
-    """Undo the export's formula protection: "'=SUM" read back is "=SUM"."""
-    if len(value) > 1 and value[0] == "'" and value[1] in FORMULA_STARTS:
-        return value[1:]
-    return value
 
 
 # --- Checking rows ---------------------------------------------------------------------------------
@@ -392,6 +361,12 @@ def build_row(line, values, vocabulary):
     for column, limit in MAX_LENGTHS.items():
         if len(v[column]) > limit:
             row.problem(column, f"{FIELD_NAMES[column]} must be {limit:,} characters or fewer")
+    # The listing form's rule (app/forms.py): one-line values have no line breaks or control characters.
+    for column in COLUMNS:
+        multiline = column in MULTILINE_COLUMNS
+        if v[column] and control_characters(v[column], multiline=multiline):
+            row.problem(column, f"The {column.replace('_', ' ')} must not contain control characters" if multiline
+                        else f"The {column.replace('_', ' ')} must be on one line: remove line breaks and control characters")
     kind = vocabulary.kinds.get(v["kind"].lower(), None) if v["kind"] else "vcfs"
     if kind is None:
         row.problem("kind", "Enter the type of organisation: " + ", ".join(KIND_LABELS.values()))
@@ -550,7 +525,7 @@ def check_rows(csv_file, progress=None, should_abort=None):
             if should_abort and should_abort():
                 raise ImportAborted()
             values = {
-                column: unprotect(cell.strip())
+                column: csvkit.unguard(cell.strip())
                 for column, cell in zip(csv_file.columns, cells)
                 if column in COLUMNS
             }
@@ -770,12 +745,6 @@ def forget_stale_checks(hours=24):
 # --- Export -------------------------------------------------------------------------------------------------
 
 
-def protect(value):
-    """A cell a spreadsheet would run as a formula is prefixed with a single quote (OWASP CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def exported_organisations():
     """What the public sees: published organisations that are not inactive, by name."""
     return db.session.scalars(
@@ -813,12 +782,12 @@ def export_row(organisation):
         "minimum_age": service.minimum_age if service else None, "maximum_age": service.maximum_age if service else None,
         "legacy_id": organisation.legacy_id,
     }
-    return [protect(row[column]) for column in COLUMNS]
+    return [row[column] for column in COLUMNS]
 
 
 def write_export(stream):
     """Write the public directory as CSV to a text stream; returns the number of organisations."""
-    writer = csv.writer(stream, lineterminator="\r\n")
+    writer = csvkit.Writer(stream)
     writer.writerow(COLUMNS)
     count = 0
     for organisation in exported_organisations():
@@ -837,10 +806,9 @@ def export_csv():
 
 def problems_csv(report):
     """The per-row problems as CSV (line, column, problem), for fixing the file in a spreadsheet."""
-    stream = io.StringIO()
-    stream.write("\ufeff")
-    writer = csv.writer(stream, lineterminator="\r\n")
-    writer.writerow(["line", "name", "column", "kind", "problem"])
-    for p in sorted(report.problems, key=lambda p: p["line"]):
-        writer.writerow([p["line"], protect(p["name"]), p["field"] or "whole row", p["kind"], protect(p["problem"])])
-    return stream.getvalue()
+    return csvkit.to_text(
+        ["line", "name", "column", "kind", "problem"],
+        ([p["line"], p["name"], p["field"] or "whole row", p["kind"], p["problem"]]
+         for p in sorted(report.problems, key=lambda p: p["line"])),
+        bom=True,
+    )

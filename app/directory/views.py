@@ -4,11 +4,12 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 
 from ..auth.forms import ConfirmForm
+from ..auth.models import User
 from ..extensions import db
 from ..mailer import send_email
 from ..places.models import WARD_SET_2022, Ward
 from ..places.services import normalise_postcode
-from ..security import GROUP_EDITOR, OFFICER_ROLES, STRATEGY_OFFICER, public, roles_required
+from ..security import GROUP_EDITOR, STRATEGY_OFFICER, public, roles_required
 from ..timeutil import utcnow
 from . import search as directory_search
 from . import services
@@ -73,7 +74,7 @@ def index():
 @public
 def listing(slug):
     organisation = _published_or_404(slug)
-    officer = current_user.is_authenticated and current_user.is_officer
+    officer = current_user.is_authenticated and current_user.moderates_listings
     can_edit = current_user.is_authenticated and current_user.can_edit_organisation(organisation)
     return render_template("directory/listing.html", org=organisation, officer=officer, can_edit=can_edit)
 
@@ -145,16 +146,16 @@ def _editable_or_403(slug):
 @bp.route("/mine")
 @roles_required(GROUP_EDITOR)
 def mine():
-    organisations = current_user.organisations if not current_user.is_officer else []
+    organisations = current_user.organisations if not current_user.moderates_listings else []
     pending = {org.id: services.pending_edit(org) for org in organisations}
     return render_template("directory/mine.html", organisations=organisations, pending=pending, confirm_form=ConfirmForm())
 
 
 @bp.route("/<slug>/edit", methods=["GET", "POST"])
-@roles_required(GROUP_EDITOR, *OFFICER_ROLES)
+@roles_required(GROUP_EDITOR, *MODERATORS)
 def edit(slug):
     organisation = _editable_or_403(slug)
-    officer = current_user.is_officer
+    officer = current_user.moderates_listings
     pending = None if officer else services.pending_edit(organisation)
     current = json.loads(pending.payload) if pending else services.snapshot(organisation)
     form = ListingForm()
@@ -182,7 +183,7 @@ def edit(slug):
 
 
 @bp.route("/<slug>/confirm", methods=["POST"])
-@roles_required(GROUP_EDITOR, *OFFICER_ROLES)
+@roles_required(GROUP_EDITOR, *MODERATORS)
 def confirm(slug):
     organisation = _editable_or_403(slug)
     if not ConfirmForm().validate_on_submit():
@@ -193,7 +194,7 @@ def confirm(slug):
 
 
 @bp.route("/<slug>/history")
-@roles_required(GROUP_EDITOR, *OFFICER_ROLES)
+@roles_required(GROUP_EDITOR, *MODERATORS)
 def history(slug):
     organisation = _editable_or_403(slug)
     versions = db.session.scalars(
@@ -246,7 +247,12 @@ def review(change_id):
     proposed = payload if change.kind == "edit" else payload.get("listing", {})
     rows = services.compare(published, proposed) if change.kind != "claim" else []
     stale = change.kind == "edit" and change.organisation.version != change.base_version
-    return render_template("directory/review.html", change=change, payload=payload, rows=rows, form=form, stale=stale)
+    # Anyone can type any address into a claim or registration: the officer sees when it is an existing
+    # account's, whose owner may not have sent it (approving ties the listing to that account).
+    contact_email = (payload.get("contact") or {}).get("email") if change.kind in ("claim", "register") else None
+    existing_account = User.by_email(contact_email) if contact_email else None
+    return render_template("directory/review.html", change=change, payload=payload, rows=rows, form=form, stale=stale,
+                           existing_account=existing_account)
 
 
 @bp.route("/needs-checking")

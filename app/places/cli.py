@@ -5,6 +5,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from .. import csvkit
 from .models import WARD_SET_2002, WARD_SET_2022
 from .services import ImportRejected, parse_postcodes, parse_ward_boundaries, save_postcodes, save_ward_boundaries
 
@@ -25,11 +26,15 @@ def _resolve(path, default_name):
     return folder / default_name
 
 
-def _read(path):
+def _must_exist(path):
     if not path.is_file():
         raise click.ClickException(
             f"{path} does not exist. Give the file, or set GEO_DATA_DIR to the folder holding it."
         )
+
+
+def _read(path):
+    _must_exist(path)
     try:
         return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -69,7 +74,11 @@ def import_wards(file, ward_set):
 def import_postcodes(file):
     """Import postcodes (postcode,lat,lon,ward_code; ONSPD; or Code-Point Open with a header)."""
     path = _resolve(file, DEFAULT_FILES["postcodes"])
-    text = _read(path)
+    _must_exist(path)
+    try:
+        text = csvkit.decode(path.read_bytes())
+    except csvkit.CsvFileError as exc:
+        raise click.ClickException(f"{path}: {exc}") from None
     lines = max(text.count("\n") - 1, 1)
     try:
         with click.progressbar(length=lines, label="Checking postcodes") as bar:

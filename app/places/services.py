@@ -1,7 +1,5 @@
 """Place logic that needs no request: postcodes, ward boundary and postcode file validation."""
-import csv
 import functools
-import io
 import json
 import math
 import re
@@ -12,7 +10,9 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 
+from .. import csvkit
 from ..extensions import db
+from ..forms import whole_number
 from .models import WARD_SETS, Postcode, Ward
 
 # The UK postcode shape (BS 7666): outward code, then a digit and two letters.
@@ -289,13 +289,28 @@ def _to_wgs84(easting, northing):
     return lat, lon
 
 
+def _records(rows, report):
+    """The rows, until one cannot be read: that one becomes a problem in the report."""
+    try:
+        yield from rows
+    except csvkit.CsvFileError as exc:
+        report.problems.append(ImportProblem(f"line {exc.line}", "file", str(exc)))
+
+
 def parse_postcodes(text, progress=None):
     """Validate a postcode CSV; returns (rows, report). Rows outside our wards are skipped, not errors."""
     report = ImportReport()
-    reader = csv.reader(io.StringIO(text))
     try:
-        header = next(reader)
+        text = csvkit.decode(text)
+    except csvkit.CsvFileError as exc:
+        report.problems.append(ImportProblem("file", "text", str(exc)))
+        raise ImportRejected(report) from None
+    reader = _records(csvkit.iter_rows(text, strict=False, keep_blank=True), report)
+    try:
+        header = next(reader)[1]
     except StopIteration:
+        if report.problems:
+            raise ImportRejected(report) from None
         report.problems.append(ImportProblem("file", "header", "the file is empty"))
         raise ImportRejected(report) from None
     columns = _column_map(header)
@@ -313,7 +328,7 @@ def parse_postcodes(text, progress=None):
     wards = {code: ward_set for code, ward_set in db.session.execute(db.select(Ward.code, Ward.ward_set))}
     rows = {}
     transformer_needed = not {"lat", "lon"} <= columns.keys()
-    for line, record in enumerate(reader, start=2):
+    for line, record in reader:
         if progress:
             progress(1)
         if not any(cell.strip() for cell in record):
@@ -366,7 +381,7 @@ def parse_postcodes(text, progress=None):
             "lon": round(lon, 6),
             "ward_code": ward_code,
             "ward_code_2002": ward_code_2002,
-            "positional_quality": int(quality) if quality.isdigit() else None,
+            "positional_quality": whole_number(quality),
         }
     if report.problems:
         raise ImportRejected(report)

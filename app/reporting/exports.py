@@ -1,9 +1,9 @@
 """The quarter's report as JSON, CSV, XLSX and PDF, all built from services.build_report()."""
-import csv
 import io
 import json
 from datetime import date, datetime
 
+from .. import csvkit
 from . import ratings
 
 CSV_COLUMNS = (
@@ -120,20 +120,8 @@ def _plain(number):
     return int(number) if float(number).is_integer() else number
 
 
-def _safe_cell(value):
-    """Cells starting with = + - @ would run as formulas in a spreadsheet: prefix them with '."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def to_csv_text(report):
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    for row in kpi_csv_rows(report):
-        writer.writerow({key: _safe_cell(value) for key, value in row.items()})
-    return buffer.getvalue()
+    return csvkit.to_text(CSV_COLUMNS, ([row[column] for column in CSV_COLUMNS] for row in kpi_csv_rows(report)))
 
 
 def to_xlsx_bytes(report):
@@ -151,7 +139,8 @@ def to_xlsx_bytes(report):
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            ws.append([_safe_cell(value) for value in row])
+            ws.append(list(row))
+            csvkit.guard_xlsx_row(ws[ws.max_row])
         ws.freeze_panes = "A2"
         sheets.append(ws)
 

@@ -1,4 +1,3 @@
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
     GovFileInput,
@@ -11,6 +10,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from ..forms import Form, whole_number
 from . import live, ratings
 from .models import ACTION_RAGS
 
@@ -49,11 +49,11 @@ class TargetText:
             raise ValidationError(str(exc)) from exc
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     submit = SubmitField("Confirm", widget=GovSubmitInput())
 
 
-class NewPeriodForm(FlaskForm):
+class NewPeriodForm(Form):
     year_start = SelectField("Financial year", coerce=int, widget=GovSelect(),
                              validators=[InputRequired(message="Select the financial year")])
     quarter = RadioField(
@@ -66,7 +66,7 @@ class NewPeriodForm(FlaskForm):
     submit = SubmitField("Start the report", widget=GovSubmitInput())
 
 
-class KpiResultForm(FlaskForm):
+class KpiResultForm(Form):
     target = StringField(
         "Target for this quarter",
         widget=GovTextInput(),
@@ -95,7 +95,7 @@ class KpiResultForm(FlaskForm):
     submit = SubmitField("Save result", widget=GovSubmitInput())
 
 
-class KpiSourceForm(FlaskForm):
+class KpiSourceForm(Form):
     live_source = StringField(
         "Live source",
         widget=GovTextInput(),
@@ -111,7 +111,7 @@ class KpiSourceForm(FlaskForm):
                 raise ValidationError(problem)
 
 
-class ActionUpdateForm(FlaskForm):
+class ActionUpdateForm(Form):
     rag = RadioField(
         "Progress this quarter",
         choices=[("", "Not rated"), *ACTION_RAGS.items()],
@@ -126,7 +126,7 @@ class ActionUpdateForm(FlaskForm):
 SCALE = [("", "Not known")] + [(str(n), str(n)) for n in range(1, 6)]
 
 
-class RiskAssessmentForm(FlaskForm):
+class RiskAssessmentForm(Form):
     likelihood = SelectField("Likelihood (1 to 5)", choices=SCALE, widget=GovSelect(), validators=[Optional()])
     impact = SelectField("Impact (1 to 5)", choices=SCALE, widget=GovSelect(), validators=[Optional()])
     score = StringField(
@@ -139,15 +139,15 @@ class RiskAssessmentForm(FlaskForm):
     submit = SubmitField("Save risk", widget=GovSubmitInput())
 
     def validate_score(self, field):
-        likelihood = int(self.likelihood.data) if self.likelihood.data else None
-        impact = int(self.impact.data) if self.impact.data else None
+        likelihood = whole_number(self.likelihood.data, max_digits=1)
+        impact = whole_number(self.impact.data, max_digits=1)
         if (likelihood is None) != (impact is None):
             raise ValidationError("Select both the likelihood and the impact, or neither")
         text = (field.data or "").strip()
         if text:
-            if not text.isdigit():
+            score = whole_number(text, max_digits=4)
+            if score is None:
                 raise ValidationError("Enter the risk score as a whole number, like 9")
-            score = int(text)
         elif likelihood is not None:
             score = likelihood * impact
         else:
@@ -161,7 +161,7 @@ class RiskAssessmentForm(FlaskForm):
         self.computed_score = score
 
 
-class PriorityUpdateForm(FlaskForm):
+class PriorityUpdateForm(Form):
     actions_commentary = TextAreaField("Summary of actions", widget=GovTextArea(), validators=[Length(max=10000)])
     kpi_commentary = TextAreaField("KPIs: commentary", widget=GovTextArea(), validators=[Length(max=10000)])
     risk_commentary = TextAreaField("Risks: commentary", widget=GovTextArea(), validators=[Length(max=10000)])
@@ -171,7 +171,7 @@ class PriorityUpdateForm(FlaskForm):
 MONEY = "Enter an amount in £000 as a number, like 1,936 or -25"
 
 
-class BudgetLineForm(FlaskForm):
+class BudgetLineForm(Form):
     service = StringField("Service", widget=GovTextInput(),
                           validators=[InputRequired(message="Enter the service"), Length(max=200)])
     revised_budget = StringField("Revised budget (£000)", widget=GovTextInput(),
@@ -184,7 +184,7 @@ class BudgetLineForm(FlaskForm):
     submit = SubmitField("Save budget line", widget=GovSubmitInput())
 
 
-class SavingLineForm(FlaskForm):
+class SavingLineForm(Form):
     ref = StringField("Reference", widget=GovTextInput(),
                       validators=[InputRequired(message="Enter the savings reference, like S1"), Length(max=20)])
     service_area = StringField("Service area", widget=GovTextInput(),
@@ -198,7 +198,7 @@ class SavingLineForm(FlaskForm):
     submit = SubmitField("Save savings line", widget=GovSubmitInput())
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(
         "Upload a file",
         widget=GovFileInput(),
@@ -210,7 +210,7 @@ class ImportForm(FlaskForm):
     submit = SubmitField("Import results", widget=GovSubmitInput())
 
 
-class ReturnForm(FlaskForm):
+class ReturnForm(Form):
     reason = TextAreaField(
         "What needs to change?", widget=GovTextArea(),
         validators=[InputRequired(message="Enter what needs to change"), Length(max=2000)],

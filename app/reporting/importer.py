@@ -10,10 +10,10 @@ A blank cell empties that field. Columns that our own CSV export adds (priority,
 annual_target, rag, dot, dot_percent) are read and ignored, so an exported file can be corrected and
 imported again. Nothing is written unless every row is right.
 """
-import csv
 import io
 from dataclasses import dataclass, field
 
+from .. import csvkit
 from ..extensions import db
 from ..timeutil import utcnow
 from . import ratings, services
@@ -87,13 +87,9 @@ def read_rows(filename, data):
 
 def _read_csv(data):
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportFileError("The CSV file must be saved as UTF-8") from exc
-    try:
-        return [row for row in csv.reader(io.StringIO(text))]
-    except csv.Error as exc:
-        raise ImportFileError(f"The CSV file cannot be read: {exc}") from exc
+        return [[csvkit.unguard(cell) for cell in cells] for _, cells in csvkit.read(data, strict=False, keep_blank=True)]
+    except csvkit.CsvFileError as exc:
+        raise ImportFileError(str(exc)) from None
 
 
 def _read_xlsx(data):

@@ -64,7 +64,8 @@ def test_booking_page_and_confirmation_in_the_browser(live_server, page, ctn_dat
     page.get_by_label("Full name").fill("Booker Person")
     page.get_by_label("Email address").fill("booker@example.org")
     page.get_by_role("button", name="Book a place").click()
-    page.get_by_role("heading", name="Your place is booked").wait_for()
+    # The page never says which (a place, the waiting list, booked already): the e-mail does.
+    page.get_by_role("heading", name="Check your email").wait_for()
     check_page()
 
 
