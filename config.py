@@ -1,8 +1,9 @@
 """Settings, read from the environment with safe development defaults.
 
 Every setting can be overridden by an environment variable of the same name (a `.env` file in the
-project folder is read too). In production (`PORTAL_ENV=production`) the portal refuses to start
-with the development secret key.
+project folder is read too). There is no default secret key: in production (`PORTAL_ENV=production`)
+the portal refuses to start without a `SECRET_KEY`; elsewhere it makes a random one per machine, kept in
+`instance/secret_key` (see app/secret_key.py).
 """
 import os
 from pathlib import Path
@@ -10,7 +11,11 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("PORTAL_INSTANCE_DIR", BASE_DIR / "instance"))
 
-DEV_SECRET_KEY = "dev-only-secret-key-not-for-production"
+# SHA-256 of keys that have been published (the repository once shipped a development key): refused in
+# every mode, because anyone could sign sessions and e-mailed links with them.
+PUBLISHED_SECRET_KEY_SHA256 = frozenset({
+    "63d6f4854bf304117c8c2d3c7726cbb2d45be3a45dcf08c1f7be0eef20f19b1e",
+})
 
 
 def _bool(name, default):
@@ -27,7 +32,8 @@ def _int(name, default):
 
 class Config:
     ENV_NAME = "development"
-    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    # Unset means: refuse to start in production, a per-machine random key in instance/ elsewhere.
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'portal.sqlite3'}"
     )
