@@ -73,9 +73,13 @@ class Config:
     # Where "report a problem" and other directory notices go, besides the group's own editors.
     DIRECTORY_TEAM_EMAIL = os.environ.get("DIRECTORY_TEAM_EMAIL", "community@barnet.example")
 
-    # Redis is optional: without it rate limits live in memory and tasks in SQLite.
+    # Redis is optional. Rate limits are shared by every worker either way: through Redis when it is set,
+    # otherwise through the portal's own database (portal-db://, app/ratelimit.py); never per process.
     REDIS_URL = os.environ.get("REDIS_URL")
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or REDIS_URL or "memory://"
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or REDIS_URL or "portal-db://"
+    # Behind a reverse proxy: how many proxies in front of the portal append to X-Forwarded-For (and set
+    # X-Forwarded-Proto). 0: the connecting address is the client's, and X-Forwarded-* are ignored.
+    TRUSTED_PROXY_COUNT = _int("TRUSTED_PROXY_COUNT", 0)
     RATELIMIT_HEADERS_ENABLED = True
     # Sign-in attempts per account, and per address (a council office shares one address).
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute")

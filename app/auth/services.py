@@ -1,15 +1,17 @@
 """Account logic that needs no request: hashing, tokens, invitations, resets."""
 import hashlib
+import hmac
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from flask import current_app, has_request_context, url_for
+from flask import current_app, has_request_context, session, url_for
+from flask_login import login_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from ..extensions import db
 from ..mailer import send_email
 from ..timeutil import utcnow
-from .models import User
+from .models import User, new_session_version
 
 # argon2id with argon2-cffi's RFC 9106 "low memory" defaults (t=3, m=64 MiB, p=4).
 password_hasher = PasswordHasher()
@@ -67,9 +69,42 @@ def authenticate(email, password):
 
 
 def set_password(user, password):
+    """A new password (reset, invitation, change) also ends every session the account had."""
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
+    end_all_sessions(user)
+
+
+# --- Sessions: the cookie is signed, but only the server can end one. ---
+
+SESSION_VERSION_KEY = "_sv"
+
+
+def start_session(user):
+    """Sign `user` in on a fresh session that carries the account's current session version."""
+    if not user.session_version:
+        user.session_version = new_session_version()
+        db.session.commit()
+    session.clear()  # a fresh session on sign-in: no fixation
+    login_user(user)
+    session[SESSION_VERSION_KEY] = user.session_version
+
+
+def session_is_current(user):
+    """True when this request's session was started since the account's sessions were last ended."""
+    carried = session.get(SESSION_VERSION_KEY)
+    return bool(user.session_version) and isinstance(carried, str) and hmac.compare_digest(
+        carried.encode(), user.session_version.encode()
+    )
+
+
+def end_all_sessions(user, keep_current=False):
+    """Every cookie issued to this account stops working (on any device); with `keep_current`, the
+    session making this request carries on (a password change keeps its author signed in)."""
+    user.session_version = new_session_version()
     db.session.commit()
+    if keep_current and has_request_context():
+        session[SESSION_VERSION_KEY] = user.session_version
 
 
 def _serializer(purpose):
@@ -77,8 +112,11 @@ def _serializer(purpose):
 
 
 def _fingerprint(user):
-    # Tied to the current password, so a link stops working once it has been used.
-    return hashlib.sha256((user.password_hash or "no-password").encode()).hexdigest()[:16]
+    # Tied to the current password, so a link stops working once it has been used. Before a password is
+    # chosen, tied to the session version instead, which every (re)sent invitation replaces: only the
+    # newest invitation works.
+    material = user.password_hash or f"invited:{user.session_version}"
+    return hashlib.sha256(material.encode()).hexdigest()[:16]
 
 
 def make_token(user, purpose):
@@ -115,6 +153,8 @@ def invite_user(email, name, role, organisations, invited_by):
 
 
 def send_invitation(user):
+    user.session_version = new_session_version()  # the previous invitation's link stops working
+    db.session.flush()
     token = make_token(user, PURPOSE_INVITATION)
     link = absolute_url("auth.accept_invitation", token=token)
     days = current_app.config["INVITATION_MAX_AGE"] // 86400
