@@ -85,6 +85,15 @@ class Config:
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute")
     LOGIN_IP_RATE_LIMIT = os.environ.get("LOGIN_IP_RATE_LIMIT", "30 per minute")
     PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5 per hour")
+    # Public form posts that send e-mail or hold a place (join, report a problem, claim, register a group,
+    # covenant pledge, ACV nomination), per client address and per form.
+    PUBLIC_FORM_RATE_LIMIT = os.environ.get("PUBLIC_FORM_RATE_LIMIT", "10 per hour;30 per day")
+    # Forms that mail an address the visitor types (join, meeting booking, forgotten password): per address.
+    EMAIL_RECIPIENT_RATE_LIMIT = os.environ.get("EMAIL_RECIPIENT_RATE_LIMIT", "3 per hour;10 per day")
+    # Meeting bookings per meeting from one client address (so nobody fills a meeting), and in all.
+    MEETING_BOOKING_RATE_LIMIT = os.environ.get("MEETING_BOOKING_RATE_LIMIT", "4 per day")
+    # Posts on e-mailed links (choose a password, confirm, preferences, cancel a booking), per address.
+    LINK_FORM_RATE_LIMIT = os.environ.get("LINK_FORM_RATE_LIMIT", "30 per hour")
 
     # Folder holding the ONS/OS reference files (ward boundaries, postcodes) for `flask geo`.
     GEO_DATA_DIR = os.environ.get("GEO_DATA_DIR", str(BASE_DIR.parent / "shared" / "geo"))

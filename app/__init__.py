@@ -35,6 +35,13 @@ def create_app(config_name=None, **overrides):
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     secret_key.settle(app)  # never a known key; refuses to start rather than use one
     hide_server_software()
+    if app.config["TRUSTED_PROXY_COUNT"] > 0:
+        # Client addresses (rate limits, logs) and https come from what the configured number of proxies in
+        # front report; with none configured, X-Forwarded-* headers are ignored, as anyone can send them.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = app.config["TRUSTED_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
     app.jinja_loader = ChoiceLoader(
         [

@@ -21,6 +21,7 @@ import hashlib
 import random
 import time
 
+from flask import current_app, request
 from limits.storage import Storage
 from sqlalchemy import Float, Integer, String, case, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -28,7 +29,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .extensions import db
+from .extensions import db, limiter
 
 SCHEME = "portal-db"
 
@@ -114,3 +115,33 @@ class DatabaseStorage(Storage):
     def clear(self, key):
         with self.engine.begin() as connection:
             connection.execute(delete(self.table).where(self.table.c.key_hash == _digest(key)))
+
+
+# --- Limits on public form posts --------------------------------------------------------------------
+# Every public POST that sends e-mail, holds a place or tries a password is limited per client address;
+# the client address is the connecting one, or the one TRUSTED_PROXY_COUNT proxies vouch for (ProxyFix in
+# create_app), never whatever X-Forwarded-For a client sends. Each limit is a setting in config.py.
+
+
+def client_address():
+    return request.remote_addr or "unknown"
+
+
+def limit_posts(setting, key=None):
+    """Limit the view's POSTs to current_app.config[setting] per client address (or per `key()`)."""
+    return limiter.limit(lambda: current_app.config[setting], methods=["POST"], key_func=key or client_address)
+
+
+def per_form_address(field):
+    """A key per e-mail address typed into `field`: one address can't be mailed from many machines."""
+
+    def key():
+        address = (request.form.get(field) or "").strip().lower()
+        return f"to:{address}" if address else f"from:{client_address()}"
+
+    return key
+
+
+def per_meeting_and_client():
+    """Bookings per meeting from one client address: one visitor cannot fill a meeting's places."""
+    return f"meeting:{(request.view_args or {}).get('meeting_id')}:{client_address()}"

@@ -97,3 +97,34 @@ def gunicorn(env=None, workers=1, extra_args=()):
         yield server
     finally:
         stop(server)
+
+
+class Browser:
+    """One visitor: keeps its cookies, and posts forms with the CSRF token from the form's page."""
+
+    def __init__(self, server, headers=None):
+        import http.cookiejar
+
+        self.server = server
+        self.headers = headers or {}
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect)
+
+    def open(self, path, data=None, headers=None):
+        request = urllib.request.Request(self.server.base + path, data=data, headers={**self.headers, **(headers or {})})
+        try:
+            with self.opener.open(request, timeout=60) as response:
+                return response.status, response.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode("utf-8", "replace")
+
+    def post_form(self, path, fields, headers=None):
+        import urllib.parse
+
+        from .conftest import CSRF_RE
+
+        status, page = self.open(path)
+        match = CSRF_RE.search(page)
+        assert match, f"no CSRF token on {path} ({status})"
+        body = urllib.parse.urlencode({**fields, "csrf_token": match.group(1) or match.group(2)}).encode()
+        return self.open(path, data=body, headers=headers)[0]

@@ -22,6 +22,9 @@ from app.timeutil import utcnow
 from .bulletins_helpers import make_bulletin, make_member
 from .servers import gunicorn, start_gunicorn, stop
 
+# Another app must not move the test app's limiter (a module-level singleton) to another storage.
+KEEP_TEST_LIMITER = {"RATELIMIT_STORAGE_URI": "memory://"}
+
 # The key the repository used to ship as its development default (public, so anyone can sign with it).
 OLD_DEVELOPMENT_KEY = "dev-only-secret-key-not-for-production"
 
@@ -72,9 +75,9 @@ def test_the_published_development_key_is_nowhere_in_the_application():
 
 
 def test_without_a_key_the_portal_makes_its_own_per_machine_key_readable_only_by_its_owner(tmp_path):
-    first = create_app("development", SECRET_KEY=None, SQLALCHEMY_DATABASE_URI="sqlite://")
+    first = create_app("development", SECRET_KEY=None, SQLALCHEMY_DATABASE_URI="sqlite://", **KEEP_TEST_LIMITER)
     assert first.config["SECRET_KEY"]  # the test run's instance folder: made on first use
-    app = create_app("development", SQLALCHEMY_DATABASE_URI="sqlite://", SECRET_KEY=None)
+    app = create_app("development", SQLALCHEMY_DATABASE_URI="sqlite://", SECRET_KEY=None, **KEEP_TEST_LIMITER)
     key_file = f"{app.instance_path}/secret_key"
     assert app.config["SECRET_KEY"] == open(key_file).read().strip() == first.config["SECRET_KEY"]
     assert len(app.config["SECRET_KEY"]) >= 48
@@ -94,14 +97,14 @@ def test_a_key_file_others_can_read_is_refused(tmp_path, monkeypatch):
 @pytest.mark.parametrize("mode", ["development", "production", "testing"])
 def test_the_published_key_is_refused_in_every_mode(mode):
     with pytest.raises(InsecureConfiguration, match="published"):
-        create_app(mode, SECRET_KEY=OLD_DEVELOPMENT_KEY, SQLALCHEMY_DATABASE_URI="sqlite://")
+        create_app(mode, SECRET_KEY=OLD_DEVELOPMENT_KEY, SQLALCHEMY_DATABASE_URI="sqlite://", **KEEP_TEST_LIMITER)
 
 
 def test_production_refuses_to_start_without_a_long_key():
     with pytest.raises(InsecureConfiguration, match="SECRET_KEY"):
-        create_app("production", SECRET_KEY=None, SQLALCHEMY_DATABASE_URI="sqlite://")
+        create_app("production", SECRET_KEY=None, SQLALCHEMY_DATABASE_URI="sqlite://", **KEEP_TEST_LIMITER)
     with pytest.raises(InsecureConfiguration, match="32 characters"):
-        create_app("production", SECRET_KEY="short", SQLALCHEMY_DATABASE_URI="sqlite://")
+        create_app("production", SECRET_KEY="short", SQLALCHEMY_DATABASE_URI="sqlite://", **KEEP_TEST_LIMITER)
 
 
 def test_a_session_cookie_signed_with_the_old_key_is_refused_on_every_role_gated_page(app, client, make_user):

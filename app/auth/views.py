@@ -14,6 +14,7 @@ from ..security import (
     signed_in,
 )
 from . import services
+from ..ratelimit import limit_posts, per_form_address
 from .forms import (
     ChangePasswordForm,
     ConfirmForm,
@@ -83,6 +84,7 @@ def sign_out():
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["PASSWORD_RESET_RATE_LIMIT"], methods=["POST"])
+@limit_posts("EMAIL_RECIPIENT_RATE_LIMIT", key=per_form_address("email"))
 @public
 def forgot_password():
     form = ForgotPasswordForm()
@@ -94,6 +96,7 @@ def forgot_password():
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limit_posts("LINK_FORM_RATE_LIMIT")
 @public
 def reset_password(token):
     try:
@@ -111,6 +114,7 @@ def reset_password(token):
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
+@limit_posts("LINK_FORM_RATE_LIMIT")
 @public
 def accept_invitation(token):
     try:

@@ -8,6 +8,7 @@ from ..extensions import db
 from ..mailer import send_email
 from ..places.models import WARD_SET_2022, Ward
 from ..places.services import normalise_postcode
+from ..ratelimit import limit_posts
 from ..security import GROUP_EDITOR, OFFICER_ROLES, STRATEGY_OFFICER, public, roles_required
 from ..timeutil import utcnow
 from . import search as directory_search
@@ -79,6 +80,7 @@ def listing(slug):
 
 
 @bp.route("/<slug>/report-a-problem", methods=["GET", "POST"])
+@limit_posts("PUBLIC_FORM_RATE_LIMIT")
 @public
 def report_problem(slug):
     organisation = _published_or_404(slug)
@@ -103,6 +105,7 @@ def report_problem(slug):
 
 
 @bp.route("/<slug>/claim", methods=["GET", "POST"])
+@limit_posts("PUBLIC_FORM_RATE_LIMIT")
 @public
 def claim(slug):
     organisation = _published_or_404(slug)
@@ -115,6 +118,7 @@ def claim(slug):
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limit_posts("PUBLIC_FORM_RATE_LIMIT")
 @public
 def register():
     form = RegisterForm()
