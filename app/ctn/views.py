@@ -9,6 +9,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -200,7 +201,8 @@ def confirm(token):
 def _member_for_prefs_or_404(prefs_token):
     member = services.member_by_preferences_token(prefs_token)
     if member is None:
-        abort(404)
+        # Unknown, or replaced: each bulletin (and a change of address) gives the member a new link.
+        abort(make_response(render_template("ctn/link_invalid.html", expired=False), 404))
     return member
 
 
