@@ -97,3 +97,19 @@ def test_resending_an_invitation_voids_the_previous_link(client, signed_in_as, o
     assert response.status_code == 400 and "does not work" in response.get_data(as_text=True)
     assert client.get(second).status_code == 200
     assert post_form(client, second, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}).status_code == 302
+
+
+def test_sign_in_sign_out_and_session_changes_are_logged_without_addresses_or_passwords(client, make_user, caplog):
+    import logging
+
+    user = make_user("admin")
+    caplog.set_level(logging.INFO, logger="portal.auth")
+    sign_in(client, user.email, "a wrong password")
+    sign_in(client, user.email)
+    post_form(client, "/sign-out", {}, form_url="/account")
+    events = [(record.getMessage(), getattr(record, "user_id", None)) for record in caplog.records
+              if record.name == "portal.auth"]
+    assert ("sign-in refused", user.id) in events
+    assert ("signed in", user.id) in events and ("sessions ended", user.id) in events
+    logged = " ".join(str(vars(record)) for record in caplog.records)
+    assert user.email not in logged and "a wrong password" not in logged

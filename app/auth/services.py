@@ -1,6 +1,7 @@
 """Account logic that needs no request: hashing, tokens, invitations, resets."""
 import hashlib
 import hmac
+import logging
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -12,6 +13,10 @@ from ..extensions import db
 from ..mailer import send_email
 from ..timeutil import utcnow
 from .models import User, new_session_version
+
+# Security events (sign-in, sign-out, password and session changes) go to the JSON log with the account id,
+# never the typed address or password.
+log = logging.getLogger("portal.auth")
 
 # argon2id with argon2-cffi's RFC 9106 "low memory" defaults (t=3, m=64 MiB, p=4).
 password_hasher = PasswordHasher()
@@ -58,13 +63,16 @@ def authenticate(email, password):
     try:
         password_hasher.verify(stored, password or "")
     except (VerifyMismatchError, VerificationError, InvalidHashError):
+        log.warning("sign-in refused", extra={"user_id": user.id if user else None, "reason": "wrong password"})
         return None
     if user is None or not user.is_active:
+        log.warning("sign-in refused", extra={"user_id": user.id if user else None, "reason": "inactive account"})
         return None
     if password_hasher.check_needs_rehash(stored):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
     db.session.commit()
+    log.info("password verified", extra={"user_id": user.id})
     return user
 
 
@@ -72,6 +80,7 @@ def set_password(user, password):
     """A new password (reset, invitation, change) also ends every session the account had."""
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
+    log.info("password set", extra={"user_id": user.id})
     end_all_sessions(user)
 
 
@@ -88,6 +97,7 @@ def start_session(user):
     session.clear()  # a fresh session on sign-in: no fixation
     login_user(user)
     session[SESSION_VERSION_KEY] = user.session_version
+    log.info("signed in", extra={"user_id": user.id})
 
 
 def session_is_current(user):
@@ -103,6 +113,7 @@ def end_all_sessions(user, keep_current=False):
     session making this request carries on (a password change keeps its author signed in)."""
     user.session_version = new_session_version()
     db.session.commit()
+    log.info("sessions ended", extra={"user_id": user.id, "kept_current": keep_current})
     if keep_current and has_request_context():
         session[SESSION_VERSION_KEY] = user.session_version
 
@@ -176,6 +187,7 @@ def request_password_reset(email):
     if user is None or not user.is_active:
         return False
     token = make_token(user, PURPOSE_RESET)
+    log.info("password reset link sent", extra={"user_id": user.id})
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
     send_email(
         "password_reset",
