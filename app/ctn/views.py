@@ -202,7 +202,7 @@ def _member_for_prefs_or_404(prefs_token):
     member = services.member_by_preferences_token(prefs_token)
     if member is None:
         # Unknown, or replaced: each bulletin (and a change of address) gives the member a new link.
-        abort(make_response(render_template("ctn/link_invalid.html", expired=False), 404))
+        abort(make_response(render_template("ctn/preferences_link_invalid.html"), 404))
     return member
 
 
