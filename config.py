@@ -109,7 +109,9 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    # A signed-in session ends 8 hours after sign-in whatever happens, and after an hour without a request.
     PERMANENT_SESSION_LIFETIME = _int("PERMANENT_SESSION_LIFETIME", 8 * 60 * 60)
+    SESSION_IDLE_TIMEOUT = _int("SESSION_IDLE_TIMEOUT", 60 * 60)
     FORCE_HTTPS = _bool("FORCE_HTTPS", False)
 
     # Assets of Community Value (Localism Act 2011 Part 5 Chapter 3; SI 2012/2421): statutory periods,

@@ -113,3 +113,31 @@ def test_sign_in_sign_out_and_session_changes_are_logged_without_addresses_or_pa
     assert ("signed in", user.id) in events and ("sessions ended", user.id) in events
     logged = " ".join(str(vars(record)) for record in caplog.records)
     assert user.email not in logged and "a wrong password" not in logged
+
+
+def test_a_session_ends_after_an_hour_without_use(client, make_user):
+    from freezegun import freeze_time
+
+    user = make_user("strategy_officer")
+    with freeze_time() as clock:
+        assert sign_in(client, user.email).status_code == 302
+        clock.tick(59 * 60)
+        assert client.get("/account").status_code == 200
+        clock.tick(59 * 60)  # used within the hour: still signed in
+        assert client.get("/account").status_code == 200
+        clock.tick(61 * 60)
+        response = client.get("/account")
+    assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+
+
+def test_a_session_ends_eight_hours_after_sign_in_however_busy(client, make_user):
+    from freezegun import freeze_time
+
+    user = make_user("strategy_officer")
+    with freeze_time() as clock:
+        assert sign_in(client, user.email).status_code == 302
+        for _ in range(9):  # a request every 50 minutes, for 7.5 hours
+            clock.tick(50 * 60)
+            assert client.get("/account").status_code == 200
+        clock.tick(40 * 60)
+        assert client.get("/account").status_code == 302

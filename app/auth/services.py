@@ -2,6 +2,7 @@
 import hashlib
 import hmac
 import logging
+import time
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -87,6 +88,10 @@ def set_password(user, password):
 # --- Sessions: the cookie is signed, but only the server can end one. ---
 
 SESSION_VERSION_KEY = "_sv"
+SESSION_STARTED_KEY = "_started"
+SESSION_SEEN_KEY = "_seen"
+# The last-seen time is rewritten (a new cookie) at most once a minute.
+SEEN_RESOLUTION = 60
 
 
 def start_session(user):
@@ -97,15 +102,29 @@ def start_session(user):
     session.clear()  # a fresh session on sign-in: no fixation
     login_user(user)
     session[SESSION_VERSION_KEY] = user.session_version
+    session[SESSION_STARTED_KEY] = session[SESSION_SEEN_KEY] = int(time.time())
     log.info("signed in", extra={"user_id": user.id})
 
 
 def session_is_current(user):
-    """True when this request's session was started since the account's sessions were last ended."""
+    """True when this request's session was started since the account's sessions were last ended, is
+    younger than PERMANENT_SESSION_LIFETIME (absolute) and was used within SESSION_IDLE_TIMEOUT."""
     carried = session.get(SESSION_VERSION_KEY)
-    return bool(user.session_version) and isinstance(carried, str) and hmac.compare_digest(
-        carried.encode(), user.session_version.encode()
-    )
+    if not (user.session_version and isinstance(carried, str)
+            and hmac.compare_digest(carried.encode(), user.session_version.encode())):
+        return False
+    now = int(time.time())
+    started, seen = session.get(SESSION_STARTED_KEY), session.get(SESSION_SEEN_KEY)
+    if not isinstance(started, int) or not isinstance(seen, int):
+        return False
+    config = current_app.config
+    lifetime = config["PERMANENT_SESSION_LIFETIME"]
+    lifetime = lifetime.total_seconds() if hasattr(lifetime, "total_seconds") else lifetime
+    if now - started > lifetime or now - seen > config["SESSION_IDLE_TIMEOUT"]:
+        return False
+    if now - seen >= SEEN_RESOLUTION:
+        session[SESSION_SEEN_KEY] = now
+    return True
 
 
 def end_all_sessions(user, keep_current=False):
