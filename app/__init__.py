@@ -34,6 +34,10 @@ def create_app(config_name=None, **overrides):
     app.config.update(overrides)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     secret_key.settle(app)  # never a known key; refuses to start rather than use one
+    if app.config["SESSION_COOKIE_SECURE"] and app.config.get("SESSION_COOKIE_NAME", "session") == "session":
+        # Over https the browser then accepts the cookie only if Secure, Path=/ and no Domain: no other
+        # host (a subdomain, a plain-http page) can set or shadow it.
+        app.config["SESSION_COOKIE_NAME"] = "__Host-session"
     hide_server_software()
     if app.config["TRUSTED_PROXY_COUNT"] > 0:
         # Client addresses (rate limits, logs) and https come from what the configured number of proxies in

@@ -189,3 +189,17 @@ def test_the_development_server_does_not_name_itself(app):
             assert response.headers["Server"] == "portal"
     finally:
         server.shutdown()
+
+
+def test_production_session_cookie_has_the_host_prefix_and_is_secure(tmp_path):
+    from .conftest import DATABASE_URL
+
+    app = create_app("production", SECRET_KEY="k" * 48, SQLALCHEMY_DATABASE_URI=DATABASE_URL, **KEEP_TEST_LIMITER)
+    response = app.test_client().get("/sign-in", base_url="https://portal.example")
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("__Host-session=")
+    assert "Secure" in cookie and "HttpOnly" in cookie and "Path=/" in cookie and "Domain" not in cookie
+
+
+def test_trace_is_not_answered(client):
+    assert client.open("/", method="TRACE").status_code == 405

@@ -141,3 +141,10 @@ def test_a_session_ends_eight_hours_after_sign_in_however_busy(client, make_user
             assert client.get("/account").status_code == 200
         clock.tick(40 * 60)
         assert client.get("/account").status_code == 302
+
+
+def test_sign_out_tells_the_browser_to_drop_what_it_kept(client, make_user):
+    user = make_user("admin")
+    sign_in(client, user.email)
+    response = post_form(client, "/sign-out", {}, form_url="/account")
+    assert response.headers["Clear-Site-Data"] == '"cache", "storage"'

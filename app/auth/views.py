@@ -79,7 +79,10 @@ def sign_out():
     logout_user()
     session.clear()
     flash("You have signed out", "success")
-    return redirect(url_for("main.home"))
+    response = redirect(url_for("main.home"))
+    # The browser drops what it kept from the signed-in pages (cache, storage); the cookie is replaced.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
