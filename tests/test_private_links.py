@@ -80,3 +80,13 @@ def test_changing_the_address_replaces_the_preferences_link(client, outbox):
     assert new != old and client.get(old).status_code == 404
     assert client.get(new).status_code == 200
     assert db.session.get(Member, member.id).email == "pat.new@example.org"
+
+
+def test_personal_link_tokens_stay_out_of_the_request_log(client, caplog):
+    import logging
+
+    member = make_member("Pat", "pat@example.org")
+    caplog.set_level(logging.INFO, logger="portal.request")
+    assert client.get(f"/ctn/preferences/{member.preferences_token}").status_code == 200
+    paths = [record.path for record in caplog.records if record.name == "portal.request"]
+    assert paths == ["/ctn/preferences/[token]"]
