@@ -25,6 +25,17 @@ from .servers import gunicorn, start_gunicorn, stop
 # Another app must not move the test app's limiter (a module-level singleton) to another storage.
 KEEP_TEST_LIMITER = {"RATELIMIT_STORAGE_URI": "memory://"}
 
+
+@pytest.fixture(autouse=True)
+def _keep_tasks_immediate():
+    """create_app sets the task queue's module-level `immediate` flag from its settings: a development or
+    production app made here must not leave later tests queueing tasks instead of running them."""
+    from app.tasks import huey
+
+    immediate = huey.immediate
+    yield
+    huey.immediate = immediate
+
 # The key the repository used to ship as its development default (public, so anyone can sign with it).
 OLD_DEVELOPMENT_KEY = "dev-only-secret-key-not-for-production"
 
