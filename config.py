@@ -1,8 +1,9 @@
 """Settings, read from the environment with safe development defaults.
 
 Every setting can be overridden by an environment variable of the same name (a `.env` file in the
-project folder is read too). In production (`PORTAL_ENV=production`) the portal refuses to start
-with the development secret key.
+project folder is read too). There is no default secret key: in production (`PORTAL_ENV=production`)
+the portal refuses to start without a `SECRET_KEY`; elsewhere it makes a random one per machine, kept in
+`instance/secret_key` (see app/secret_key.py).
 """
 import os
 from pathlib import Path
@@ -10,7 +11,11 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("PORTAL_INSTANCE_DIR", BASE_DIR / "instance"))
 
-DEV_SECRET_KEY = "dev-only-secret-key-not-for-production"
+# SHA-256 of keys that have been published (the repository once shipped a development key): refused in
+# every mode, because anyone could sign sessions and e-mailed links with them.
+PUBLISHED_SECRET_KEY_SHA256 = frozenset({
+    "63d6f4854bf304117c8c2d3c7726cbb2d45be3a45dcf08c1f7be0eef20f19b1e",
+})
 
 
 def _bool(name, default):
@@ -32,7 +37,8 @@ def _float(name, default):
 
 class Config:
     ENV_NAME = "development"
-    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    # Unset means: refuse to start in production, a per-machine random key in instance/ elsewhere.
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'portal.sqlite3'}"
     )
@@ -78,14 +84,27 @@ class Config:
     # Where "report a problem" and other directory notices go, besides the group's own editors.
     DIRECTORY_TEAM_EMAIL = os.environ.get("DIRECTORY_TEAM_EMAIL", "community@barnet.example")
 
-    # Redis is optional: without it rate limits live in memory and tasks in SQLite.
+    # Redis is optional. Rate limits are shared by every worker either way: through Redis when it is set,
+    # otherwise through the portal's own database (portal-db://, app/ratelimit.py); never per process.
     REDIS_URL = os.environ.get("REDIS_URL")
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or REDIS_URL or "memory://"
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or REDIS_URL or "portal-db://"
+    # Behind a reverse proxy: how many proxies in front of the portal append to X-Forwarded-For (and set
+    # X-Forwarded-Proto). 0: the connecting address is the client's, and X-Forwarded-* are ignored.
+    TRUSTED_PROXY_COUNT = _int("TRUSTED_PROXY_COUNT", 0)
     RATELIMIT_HEADERS_ENABLED = True
     # Sign-in attempts per account, and per address (a council office shares one address).
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute")
     LOGIN_IP_RATE_LIMIT = os.environ.get("LOGIN_IP_RATE_LIMIT", "30 per minute")
     PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5 per hour")
+    # Public form posts that send e-mail or hold a place (join, report a problem, claim, register a group,
+    # covenant pledge, ACV nomination), per client address and per form.
+    PUBLIC_FORM_RATE_LIMIT = os.environ.get("PUBLIC_FORM_RATE_LIMIT", "10 per hour;30 per day")
+    # Forms that mail an address the visitor types (join, meeting booking, forgotten password): per address.
+    EMAIL_RECIPIENT_RATE_LIMIT = os.environ.get("EMAIL_RECIPIENT_RATE_LIMIT", "3 per hour;10 per day")
+    # Meeting bookings per meeting from one client address (so nobody fills a meeting), and in all.
+    MEETING_BOOKING_RATE_LIMIT = os.environ.get("MEETING_BOOKING_RATE_LIMIT", "4 per day")
+    # Posts on e-mailed links (choose a password, confirm, preferences, cancel a booking), per address.
+    LINK_FORM_RATE_LIMIT = os.environ.get("LINK_FORM_RATE_LIMIT", "30 per hour")
 
     # Folder holding the ONS/OS reference files (ward boundaries, postcodes) for `flask geo`.
     GEO_DATA_DIR = os.environ.get("GEO_DATA_DIR", str(BASE_DIR.parent / "shared" / "geo"))
@@ -101,7 +120,9 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    # A signed-in session ends 8 hours after sign-in whatever happens, and after an hour without a request.
     PERMANENT_SESSION_LIFETIME = _int("PERMANENT_SESSION_LIFETIME", 8 * 60 * 60)
+    SESSION_IDLE_TIMEOUT = _int("SESSION_IDLE_TIMEOUT", 60 * 60)
     FORCE_HTTPS = _bool("FORCE_HTTPS", False)
 
     # Assets of Community Value (Localism Act 2011 Part 5 Chapter 3; SI 2012/2421): statutory periods,

@@ -7,19 +7,18 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.routing import IntegerConverter
 
-from config import BASE_DIR, DEV_SECRET_KEY, INSTANCE_DIR, config_for
+from config import BASE_DIR, INSTANCE_DIR, config_for
 
+from . import secret_key
 from .extensions import csrf, db, limiter, login_manager, mail, migrate
+from .secret_key import InsecureConfiguration  # noqa: F401  (raised by create_app)
+from .server_header import hide_server_software
 
 
 class DatabaseIntegerConverter(IntegerConverter):
     def __init__(self, url_map, *args, **kwargs):
         kwargs.setdefault("max", 2**31 - 1)
         super().__init__(url_map, *args, **kwargs)
-
-
-class InsecureConfiguration(RuntimeError):
-    """Raised when production settings would leave the site open."""
 
 
 def create_app(config_name=None, **overrides):
@@ -33,8 +32,20 @@ def create_app(config_name=None, **overrides):
     app.url_map.converters["int"] = DatabaseIntegerConverter
     app.config.from_object(config_for(config_name))
     app.config.update(overrides)
-    _refuse_insecure_production(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    secret_key.settle(app)  # never a known key; refuses to start rather than use one
+    if app.config["SESSION_COOKIE_SECURE"] and app.config.get("SESSION_COOKIE_NAME", "session") == "session":
+        # Over https the browser then accepts the cookie only if Secure, Path=/ and no Domain: no other
+        # host (a subdomain, a plain-http page) can set or shadow it.
+        app.config["SESSION_COOKIE_NAME"] = "__Host-session"
+    hide_server_software()
+    if app.config["TRUSTED_PROXY_COUNT"] > 0:
+        # Client addresses (rate limits, logs) and https come from what the configured number of proxies in
+        # front report; with none configured, X-Forwarded-* headers are ignored, as anyone can send them.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = app.config["TRUSTED_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
     app.jinja_loader = ChoiceLoader(
         [
@@ -74,18 +85,6 @@ def create_app(config_name=None, **overrides):
     errors.init_app(app)
     templating.init_app(app)
     return app
-
-
-def _refuse_insecure_production(app):
-    if app.config["ENV_NAME"] != "production":
-        return
-    key = app.config.get("SECRET_KEY") or ""
-    if key == DEV_SECRET_KEY or len(key) < 32:
-        raise InsecureConfiguration(
-            "Refusing to start in production with the development SECRET_KEY (or one shorter than "
-            "32 characters). Set SECRET_KEY in the environment, e.g. "
-            "python -c 'import secrets; print(secrets.token_urlsafe(48))'."
-        )
 
 
 def _register_blueprints(app):

@@ -6,7 +6,7 @@ route and fails when a view has no declaration, so a new route cannot be left op
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import abort
+from flask import abort, request
 from flask_login import current_user
 from flask_talisman import Talisman
 
@@ -52,6 +52,21 @@ def content_security_policy(app):
 
 
 def init_app(app):
+    # Registered before Talisman so that it runs after Talisman's own headers (Flask runs after_request
+    # functions in reverse order) and can tighten them.
+    @app.after_request
+    def no_store_for_private_pages(response):
+        # Pages shown to a signed-in user must not be kept by shared caches or the back button; nor must
+        # pages reached through a personal link in an e-mail (CTN preferences, confirmation, booking,
+        # password and unsubscribe links: every route whose URL carries a token), which show personal data
+        # to whoever holds the link. Those also keep their address out of any Referer header.
+        if is_personal_link(request):
+            response.headers["Cache-Control"] = "no-store"
+            response.headers["Referrer-Policy"] = "no-referrer"
+        elif current_user.is_authenticated and "Cache-Control" not in response.headers:
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
     Talisman(
         app,
         force_https=app.config["FORCE_HTTPS"],
@@ -64,12 +79,10 @@ def init_app(app):
         permissions_policy={"geolocation": "()", "camera": "()", "microphone": "()"},
     )
 
-    @app.after_request
-    def no_store_for_signed_in_pages(response):
-        # Pages shown to a signed-in user must not be kept by shared caches or the back button.
-        if current_user.is_authenticated and "Cache-Control" not in response.headers:
-            response.headers["Cache-Control"] = "no-store"
-        return response
+
+def is_personal_link(request):
+    """True for routes whose URL carries a secret token (`<token>`, `<prefs_token>`, `<cancel_token>`)."""
+    return any(name.endswith("token") for name in (request.view_args or {}))
 
 
 def _declare(view, access):

@@ -5,7 +5,8 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 
 from ..directory.models import Organisation
-from ..extensions import db, limiter
+from ..extensions import db
+from ..ratelimit import limit_posts
 from ..places.models import WARD_SET_2022, Ward
 from ..security import STRATEGY_OFFICER, public, roles_required
 from . import services
@@ -23,9 +24,6 @@ from .forms import (
 from .models import CATEGORIES, KINDS, NOMINATION_STATUSES, OWNERS, AcvDisposalNotice, AcvNomination, CommunityAsset
 
 bp = Blueprint("assets", __name__, url_prefix="/assets-register")
-
-PUBLIC_FORM_LIMIT = "20 per hour"
-
 
 # --- Community assets register -------------------------------------------------------------------
 
@@ -185,7 +183,7 @@ def acv():
 
 
 @bp.route("/acv/nominate", methods=["GET", "POST"])
-@limiter.limit(PUBLIC_FORM_LIMIT, methods=["POST"])
+@limit_posts("PUBLIC_FORM_RATE_LIMIT")
 @public
 def nominate():
     form = NominationForm()

@@ -1,3 +1,4 @@
+import secrets
 from datetime import datetime
 
 from sqlalchemy import func
@@ -13,6 +14,10 @@ user_organisations = db.Table(
     db.Column("user_id", db.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
     db.Column("organisation_id", db.ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True),
 )
+
+
+def new_session_version():
+    return secrets.token_urlsafe(24)
 
 
 class User(db.Model):
@@ -32,6 +37,9 @@ class User(db.Model):
     invited_at: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
     password_changed_at: Mapped[datetime | None]
+    # Copied into each session at sign-in and checked on every request: replacing it ends every session
+    # of the account (sign-out, password change or reset, deactivation) and voids an unused invitation.
+    session_version: Mapped[str] = mapped_column(db.String(43), default=new_session_version, server_default="")
 
     organisations = relationship(
         "Organisation", secondary=user_organisations, back_populates="editors", order_by="Organisation.name"

@@ -1,15 +1,23 @@
 """Account logic that needs no request: hashing, tokens, invitations, resets."""
 import hashlib
+import hmac
+import logging
+import time
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from flask import current_app, has_request_context, url_for
+from flask import current_app, has_request_context, session, url_for
+from flask_login import login_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from ..extensions import db
 from ..mailer import send_email
 from ..timeutil import utcnow
-from .models import User
+from .models import User, new_session_version
+
+# Security events (sign-in, sign-out, password and session changes) go to the JSON log with the account id,
+# never the typed address or password.
+log = logging.getLogger("portal.auth")
 
 # argon2id with argon2-cffi's RFC 9106 "low memory" defaults (t=3, m=64 MiB, p=4).
 password_hasher = PasswordHasher()
@@ -56,20 +64,77 @@ def authenticate(email, password):
     try:
         password_hasher.verify(stored, password or "")
     except (VerifyMismatchError, VerificationError, InvalidHashError):
+        log.warning("sign-in refused", extra={"user_id": user.id if user else None, "reason": "wrong password"})
         return None
     if user is None or not user.is_active:
+        log.warning("sign-in refused", extra={"user_id": user.id if user else None, "reason": "inactive account"})
         return None
     if password_hasher.check_needs_rehash(stored):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
     db.session.commit()
+    log.info("password verified", extra={"user_id": user.id})
     return user
 
 
 def set_password(user, password):
+    """A new password (reset, invitation, change) also ends every session the account had."""
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
+    log.info("password set", extra={"user_id": user.id})
+    end_all_sessions(user)
+
+
+# --- Sessions: the cookie is signed, but only the server can end one. ---
+
+SESSION_VERSION_KEY = "_sv"
+SESSION_STARTED_KEY = "_started"
+SESSION_SEEN_KEY = "_seen"
+# The last-seen time is rewritten (a new cookie) at most once a minute.
+SEEN_RESOLUTION = 60
+
+
+def start_session(user):
+    """Sign `user` in on a fresh session that carries the account's current session version."""
+    if not user.session_version:
+        user.session_version = new_session_version()
+        db.session.commit()
+    session.clear()  # a fresh session on sign-in: no fixation
+    login_user(user)
+    session[SESSION_VERSION_KEY] = user.session_version
+    session[SESSION_STARTED_KEY] = session[SESSION_SEEN_KEY] = int(time.time())
+    log.info("signed in", extra={"user_id": user.id})
+
+
+def session_is_current(user):
+    """True when this request's session was started since the account's sessions were last ended, is
+    younger than PERMANENT_SESSION_LIFETIME (absolute) and was used within SESSION_IDLE_TIMEOUT."""
+    carried = session.get(SESSION_VERSION_KEY)
+    if not (user.session_version and isinstance(carried, str)
+            and hmac.compare_digest(carried.encode(), user.session_version.encode())):
+        return False
+    now = int(time.time())
+    started, seen = session.get(SESSION_STARTED_KEY), session.get(SESSION_SEEN_KEY)
+    if not isinstance(started, int) or not isinstance(seen, int):
+        return False
+    config = current_app.config
+    lifetime = config["PERMANENT_SESSION_LIFETIME"]
+    lifetime = lifetime.total_seconds() if hasattr(lifetime, "total_seconds") else lifetime
+    if now - started > lifetime or now - seen > config["SESSION_IDLE_TIMEOUT"]:
+        return False
+    if now - seen >= SEEN_RESOLUTION:
+        session[SESSION_SEEN_KEY] = now
+    return True
+
+
+def end_all_sessions(user, keep_current=False):
+    """Every cookie issued to this account stops working (on any device); with `keep_current`, the
+    session making this request carries on (a password change keeps its author signed in)."""
+    user.session_version = new_session_version()
     db.session.commit()
+    log.info("sessions ended", extra={"user_id": user.id, "kept_current": keep_current})
+    if keep_current and has_request_context():
+        session[SESSION_VERSION_KEY] = user.session_version
 
 
 def _serializer(purpose):
@@ -77,8 +142,11 @@ def _serializer(purpose):
 
 
 def _fingerprint(user):
-    # Tied to the current password, so a link stops working once it has been used.
-    return hashlib.sha256((user.password_hash or "no-password").encode()).hexdigest()[:16]
+    # Tied to the current password, so a link stops working once it has been used. Before a password is
+    # chosen, tied to the session version instead, which every (re)sent invitation replaces: only the
+    # newest invitation works.
+    material = user.password_hash or f"invited:{user.session_version}"
+    return hashlib.sha256(material.encode()).hexdigest()[:16]
 
 
 def make_token(user, purpose):
@@ -115,6 +183,8 @@ def invite_user(email, name, role, organisations, invited_by):
 
 
 def send_invitation(user):
+    user.session_version = new_session_version()  # the previous invitation's link stops working
+    db.session.flush()
     token = make_token(user, PURPOSE_INVITATION)
     link = absolute_url("auth.accept_invitation", token=token)
     days = current_app.config["INVITATION_MAX_AGE"] // 86400
@@ -136,6 +206,7 @@ def request_password_reset(email):
     if user is None or not user.is_active:
         return False
     token = make_token(user, PURPOSE_RESET)
+    log.info("password reset link sent", extra={"user_id": user.id})
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
     send_email(
         "password_reset",

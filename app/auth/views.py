@@ -1,5 +1,5 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
 from ..directory.models import Organisation
 from ..extensions import db, limiter, login_manager
@@ -14,6 +14,7 @@ from ..security import (
     signed_in,
 )
 from . import services
+from ..ratelimit import limit_posts, per_form_address
 from .forms import (
     ChangePasswordForm,
     ConfirmForm,
@@ -37,7 +38,10 @@ login_manager.session_protection = "strong"
 @login_manager.user_loader
 def load_user(user_id):
     user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user and user.is_active else None
+    if user is None or not user.is_active:
+        return None
+    # A cookie from before sign-out, a password change or reset, or deactivation is no longer honoured.
+    return user if services.session_is_current(user) else None
 
 
 def _login_account_key():
@@ -58,8 +62,7 @@ def sign_in():
         if user is None:
             form.email.errors.append("Enter a correct email address and password")
         else:
-            session.clear()  # a fresh session on sign-in: no fixation
-            login_user(user)
+            services.start_session(user)
             flash(f"You are signed in as {user.name}", "success")
             return redirect(next_url if is_safe_next_url(next_url) else url_for("auth.account"))
     return render_template("auth/sign_in.html", form=form)
@@ -71,14 +74,20 @@ def sign_out():
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
+    # Server-side: the cookie (and any copy of it) stops working, on every device this account used.
+    services.end_all_sessions(current_user._get_current_object())
     logout_user()
     session.clear()
     flash("You have signed out", "success")
-    return redirect(url_for("main.home"))
+    response = redirect(url_for("main.home"))
+    # The browser drops what it kept from the signed-in pages (cache, storage); the cookie is replaced.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["PASSWORD_RESET_RATE_LIMIT"], methods=["POST"])
+@limit_posts("EMAIL_RECIPIENT_RATE_LIMIT", key=per_form_address("email"))
 @public
 def forgot_password():
     form = ForgotPasswordForm()
@@ -90,6 +99,7 @@ def forgot_password():
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limit_posts("LINK_FORM_RATE_LIMIT")
 @public
 def reset_password(token):
     try:
@@ -107,6 +117,7 @@ def reset_password(token):
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
+@limit_posts("LINK_FORM_RATE_LIMIT")
 @public
 def accept_invitation(token):
     try:
@@ -118,8 +129,7 @@ def accept_invitation(token):
     form = NewPasswordForm(email=user.email)
     if form.validate_on_submit():
         services.set_password(user, form.password.data)
-        session.clear()
-        login_user(user)
+        services.start_session(user)
         flash("Your account is ready", "success")
         return redirect(url_for("auth.account"))
     return render_template(
@@ -143,7 +153,9 @@ def change_password():
         if services.authenticate(current_user.email, form.current_password.data) is None:
             form.current_password.errors.append("Your current password is not correct")
         else:
-            services.set_password(current_user, form.password.data)
+            user = current_user._get_current_object()
+            services.set_password(user, form.password.data)
+            services.end_all_sessions(user, keep_current=True)  # signed out everywhere else
             flash("Your password has been changed", "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/change_password.html", form=form)
@@ -210,12 +222,15 @@ def edit_person(user_id):
         if user.id == current_user.id and (form.role.data != ADMIN or not form.active.data):
             form.role.errors.append("You cannot remove your own administrator role or deactivate yourself")
         else:
+            deactivated = user.active and not form.active.data
             user.role = form.role.data
             user.active = form.active.data
             user.organisations = db.session.scalars(
                 db.select(Organisation).where(Organisation.id.in_(form.organisations.data))
             ).all()
             db.session.commit()
+            if deactivated:
+                services.end_all_sessions(user)  # reactivating the account later revives no old cookie
             flash(f"Saved changes to {user.name}", "success")
             return redirect(url_for("auth.people"))
     return render_template("auth/edit_person.html", form=form, person=user, resend_form=ConfirmForm())

@@ -4,8 +4,9 @@ from flask_login import current_user
 
 from ..assets.services import csv_text, place_for_postcode
 from ..directory.models import Organisation
-from ..extensions import db, limiter
+from ..extensions import db
 from ..forms import whole_number
+from ..ratelimit import limit_posts
 from ..security import STRATEGY_OFFICER, public, roles_required
 from . import services
 from .forms import PledgeDecisionForm, PledgeForm, RenewalForm
@@ -64,7 +65,7 @@ def _organisation_choices():
 
 
 @bp.route("/sign", methods=["GET", "POST"])
-@limiter.limit("20 per hour", methods=["POST"])
+@limit_posts("PUBLIC_FORM_RATE_LIMIT")
 @public
 def sign():
     form = PledgeForm()

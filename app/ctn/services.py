@@ -202,6 +202,9 @@ def member_by_preferences_token(token):
 
 
 def rotate_preferences_token(member):
+    """A new preferences link; the old one stops working. Done for every recipient when a bulletin is
+    sent (so only the link in the latest e-mail works: a forwarded or archived bulletin stops giving
+    access to the member's details) and when the member's address changes (the old address's links)."""
     member.preferences_token = new_token()
 
 
@@ -341,6 +344,7 @@ def update_preferences(member, details, source):
             raise ValueError("Another member already uses this email address")
         member.email = details.email.strip()
         member.email_key = email_key(details.email)
+        rotate_preferences_token(member)
         if member.status == CONFIRMED:
             member.status = PENDING
     _apply_details(member, details)

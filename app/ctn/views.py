@@ -7,6 +7,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -16,7 +17,8 @@ from werkzeug.routing import BuildError
 
 from .. import csvkit
 from ..directory.models import Organisation
-from ..extensions import db, limiter
+from ..extensions import db
+from ..ratelimit import limit_posts, per_form_address, per_meeting_and_client
 from ..places.models import WARD_SET_2022, Ward
 from ..places.services import normalise_postcode
 from ..security import STRATEGY_OFFICER, public, roles_required
@@ -161,7 +163,8 @@ def index():
 
 
 @bp.route("/join", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config.get("CTN_JOIN_RATE_LIMIT", "10 per hour"), methods=["POST"])
+@limit_posts("PUBLIC_FORM_RATE_LIMIT")
+@limit_posts("EMAIL_RECIPIENT_RATE_LIMIT", key=per_form_address("email"))
 @public
 def join():
     form = _details_form(JoinForm)
@@ -179,6 +182,7 @@ def check_email():
 
 
 @bp.route("/confirm/<token>", methods=["GET", "POST"])
+@limit_posts("LINK_FORM_RATE_LIMIT")
 @public
 def confirm(token):
     # GET only shows a button: link checkers that open every link in an e-mail must not confirm.
@@ -198,11 +202,13 @@ def confirm(token):
 def _member_for_prefs_or_404(prefs_token):
     member = services.member_by_preferences_token(prefs_token)
     if member is None:
-        abort(404)
+        # Unknown, or replaced: each bulletin (and a change of address) gives the member a new link.
+        abort(make_response(render_template("ctn/preferences_link_invalid.html"), 404))
     return member
 
 
 @bp.route("/preferences/<prefs_token>", methods=["GET", "POST"])
+@limit_posts("LINK_FORM_RATE_LIMIT")
 @public
 def preferences(prefs_token):
     member = _member_for_prefs_or_404(prefs_token)
@@ -228,6 +234,7 @@ def preferences(prefs_token):
 
 
 @bp.route("/preferences/<prefs_token>/unsubscribe", methods=["POST"])
+@limit_posts("LINK_FORM_RATE_LIMIT")
 @public
 def unsubscribe(prefs_token):
     member = _member_for_prefs_or_404(prefs_token)
@@ -239,6 +246,7 @@ def unsubscribe(prefs_token):
 
 
 @bp.route("/preferences/<prefs_token>/join-again", methods=["POST"])
+@limit_posts("LINK_FORM_RATE_LIMIT")
 @public
 def join_again(prefs_token):
     member = _member_for_prefs_or_404(prefs_token)
@@ -272,6 +280,7 @@ def preferences_export(prefs_token, fmt):
 
 
 @bp.route("/preferences/<prefs_token>/delete", methods=["POST"])
+@limit_posts("LINK_FORM_RATE_LIMIT")
 @public
 def preferences_erase(prefs_token):
     member = _member_for_prefs_or_404(prefs_token)
@@ -296,6 +305,9 @@ def meetings():
 
 
 @bp.route("/meetings/<int:meeting_id>", methods=["GET", "POST"])
+@limit_posts("MEETING_BOOKING_RATE_LIMIT", key=per_meeting_and_client)
+@limit_posts("PUBLIC_FORM_RATE_LIMIT")
+@limit_posts("EMAIL_RECIPIENT_RATE_LIMIT", key=per_form_address("email"))
 @public
 def meeting(meeting_id):
     meeting = _public_meeting_or_404(meeting_id)
@@ -347,6 +359,7 @@ def _ics_response(rows, filename, inline=False):
 
 
 @bp.route("/bookings/<cancel_token>", methods=["GET", "POST"])
+@limit_posts("LINK_FORM_RATE_LIMIT")
 @public
 def cancel_registration(cancel_token):
     registration = services.registration_by_cancel_token(cancel_token)

@@ -9,6 +9,7 @@ from ..extensions import db
 from ..mailer import send_email
 from ..places.models import WARD_SET_2022, Ward
 from ..places.services import normalise_postcode
+from ..ratelimit import limit_posts
 from ..security import GROUP_EDITOR, STRATEGY_OFFICER, public, roles_required
 from ..timeutil import utcnow
 from . import search as directory_search
@@ -80,6 +81,7 @@ def listing(slug):
 
 
 @bp.route("/<slug>/report-a-problem", methods=["GET", "POST"])
+@limit_posts("PUBLIC_FORM_RATE_LIMIT")
 @public
 def report_problem(slug):
     organisation = _published_or_404(slug)
@@ -104,6 +106,7 @@ def report_problem(slug):
 
 
 @bp.route("/<slug>/claim", methods=["GET", "POST"])
+@limit_posts("PUBLIC_FORM_RATE_LIMIT")
 @public
 def claim(slug):
     organisation = _published_or_404(slug)
@@ -116,6 +119,7 @@ def claim(slug):
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limit_posts("PUBLIC_FORM_RATE_LIMIT")
 @public
 def register():
     form = RegisterForm()

@@ -1,4 +1,4 @@
-from flask_wtf import FlaskForm
+from ..forms import Form
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextInput
 from wtforms import RadioField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, ValidationError
@@ -7,7 +7,7 @@ from .feeds import check_feed_url
 from .models import REFRESH_CHOICES
 
 
-class FeedForm(FlaskForm):
+class FeedForm(Form):
     name = StringField("Name of the directory", widget=GovTextInput(), description="For example: Enfield Connected",
                        validators=[InputRequired(message="Enter the name of the directory"), Length(max=120, message="The name must be 120 characters or fewer")])
     url = StringField("Address of its Open Referral UK API", widget=GovTextInput(),
@@ -28,6 +28,6 @@ class FeedForm(FlaskForm):
             raise ValidationError(str(exc)) from exc
 
 
-class RunForm(FlaskForm):
+class RunForm(Form):
     check = SubmitField("Check the feed (dry run)", widget=GovSubmitInput())
     start = SubmitField("Import now", widget=GovSubmitInput())
