@@ -201,10 +201,11 @@ def _text(value):
 def _number(value, column):
     if value is None or _text(value) == "":
         return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
+    if isinstance(value, bool):
+        raise ValueError(f"{column.replace('_', ' ')} '{_text(value)}' is not a number")
     try:
-        return float(ratings.to_decimal(_text(value)))
+        # Numeric cells too: an XLSX cell can hold 'inf' or 1e308 (issue 12 finding 10).
+        return float(ratings.to_decimal(value if isinstance(value, (int, float)) else _text(value)))
     except ratings.RatingError as exc:
         raise ValueError(f"{column.replace('_', ' ')} '{_text(value)}' is not a number") from exc
 

@@ -34,16 +34,34 @@ class RatingError(ValueError):
     """A figure the rules cannot rate (the message says why, for the officer)."""
 
 
+# No figure in a council report comes near this; anything bigger (1e400, Infinity) is a typing slip or a probe,
+# and would overflow a float column or the arithmetic of the rules.
+MAX_FIGURE = Decimal("1e15")
+
+
 def to_decimal(value):
-    """A number (int, float, Decimal or numeric text) as a Decimal; floats go through their shortest repr."""
+    """A number (int, float, Decimal or numeric text) as a Decimal; floats go through their shortest repr.
+    Infinity, NaN and figures beyond +/- MAX_FIGURE are refused (RatingError)."""
     if value is None:
         return None
     if isinstance(value, Decimal):
-        return value
+        number = value
+    else:
+        try:
+            number = Decimal(str(value).strip().replace(",", "").rstrip("%"))
+        except InvalidOperation as exc:
+            raise RatingError(f"{value!r} is not a number") from exc
+    if not number.is_finite() or abs(number) > MAX_FIGURE:
+        raise RatingError(f"{value!r} is not a number the report can use")
+    return number
+
+
+def is_usable_number(value):
+    """Whether a stored figure is one the rules can rate (finite, within MAX_FIGURE)."""
     try:
-        return Decimal(str(value).strip().replace(",", "").rstrip("%"))
-    except InvalidOperation as exc:
-        raise RatingError(f"{value!r} is not a number") from exc
+        return value is not None and to_decimal(value) is not None
+    except RatingError:
+        return False
 
 
 def round_1dp(value):

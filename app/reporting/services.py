@@ -245,12 +245,21 @@ def kpi_row(kpi, result):
         except ratings.RatingError as exc:
             problems.append(str(exc))
     value = result.result if result else None
+    previous_value = result.previous_result if result else None
+    # Figures stored before the forms refused Infinity, NaN and 1e400 (issue 12 finding 10) are shown as a
+    # problem, never rated or drawn.
+    if value is not None and not ratings.is_usable_number(value):
+        problems.append("The stored result is not a number the report can use: enter it again")
+        value = None
+    if previous_value is not None and not ratings.is_usable_number(previous_value):
+        problems.append("The stored result for last year is not a number the report can use: enter it again")
+        previous_value = None
     rag = None
     if target is not None and value is not None:
         rag = ratings.kpi_rag(value, target, kpi.polarity)
     dot = None
     if result is not None:
-        dot = ratings.direction_of_travel(value, result.previous_result, kpi.polarity)
+        dot = ratings.direction_of_travel(value, previous_value, kpi.polarity)
     published_rag = (result.published_rag if result else "") or ""
     published_dot = (result.published_dot if result else "") or ""
     row = {
@@ -269,10 +278,10 @@ def kpi_row(kpi, result):
         "target_rated": bool(target and target.is_rated),
         "result": value,
         "result_text": format_number(value, kpi.unit) if value is not None else (result.result_note if result else ""),
-        "previous_result": result.previous_result if result else None,
+        "previous_result": previous_value,
         "previous_result_text": (
-            format_number(result.previous_result, kpi.unit)
-            if result and result.previous_result is not None
+            format_number(previous_value, kpi.unit)
+            if previous_value is not None
             else (result.previous_result_note if result else "")
         ),
         "benchmark": result.benchmark if result else "",
