@@ -9,7 +9,8 @@ from . import ratings
 CSV_COLUMNS = (
     "period", "priority", "kpi", "polarity", "measure", "annual_target", "target", "result", "result_note",
     "previous_result", "previous_result_note", "rag", "published_rag", "dot", "dot_percent", "published_dot",
-    "benchmark", "notes",
+    "benchmark", "notes", "rag_basis", "dot_basis", "priority_overall_rating", "priority_overall_separate_reading",
+    "priority_overall_basis",
 )
 
 
@@ -37,7 +38,16 @@ def report_json(report):
                 "title": p["title"],
                 "overall_rating": p["overall"],
                 "overall_rating_label": p["overall_label"],
+                # Footnote 4 read with red actions and red KPIs counted separately (see the rules).
+                "overall_rating_separate_reading": p["overall_separate"],
+                "readings_differ": p["readings_differ"],
+                "overall_rating_basis": p["overall_basis"],
+                "red_actions": p["action_reds"],
+                "red_actions_at_least": p["action_reds_at_least"],
+                "red_actions_from": p["actions_summary_from"] or None,
+                "red_kpis": p["kpi_reds"],
                 "published_overall_rating": p["published_overall"] or None,
+                "published_rating_agrees_with": p["published_reading"] or None,
                 "actions_summary": p["actions_summary"],
                 "published_actions_rating": p["published_actions_rating"] or None,
                 "high_risks": p["high_risks"],
@@ -57,9 +67,11 @@ def report_json(report):
                         "result_note": k["result_text"] if k["result"] is None else "",
                         "previous_result": k["previous_result"],
                         "rag": k["rag"],
+                        "rag_basis": k["rag_basis"],
                         "published_rag": k["published_rag"] or None,
                         "dot": k["dot"],
                         "dot_percent": k["dot_percent"],
+                        "dot_basis": k["dot_basis"] or None,
                         "published_dot": k["published_dot"] or None,
                         "benchmark": k["benchmark"],
                         "live_source": k["live_source"] or None,
@@ -68,7 +80,7 @@ def report_json(report):
                 ],
                 "risks": [
                     {"code": r["code"], "title": r["title"], "likelihood": r["likelihood"], "impact": r["impact"],
-                     "score": r["score"], "band": r["band"] or None}
+                     "score": r["score"], "band": r["band"] or None, "band_basis": r["band_basis"] or None}
                     for r in p["risks"] if r["assessed"]
                 ],
             }
@@ -113,6 +125,11 @@ def kpi_csv_rows(report):
                 "published_dot": k["published_dot"],
                 "benchmark": k["benchmark"],
                 "notes": k["notes"],
+                "rag_basis": k["rag_basis"],
+                "dot_basis": k["dot_basis"],
+                "priority_overall_rating": priority["overall_label"],
+                "priority_overall_separate_reading": priority["overall_separate_label"],
+                "priority_overall_basis": priority["overall_basis"],
             }
 
 
@@ -158,12 +175,13 @@ def to_xlsx_bytes(report):
     sheet("KPIs", CSV_COLUMNS, ([row[c] for c in CSV_COLUMNS] for row in kpi_csv_rows(report)))
     sheet(
         "Priorities",
-        ("period", "section", "priority", "overall_rating", "published_overall_rating", "actions_summary",
-         "published_actions_rating", "kpis_red", "kpis_amber", "kpis_green", "high_risks"),
+        ("period", "section", "priority", "overall_rating", "overall_rating_counted_separately",
+         "published_overall_rating", "how_it_was_worked_out", "actions_summary", "published_actions_rating",
+         "actions_red", "kpis_red", "kpis_amber", "kpis_green", "high_risks"),
         (
-            (report["code"], p["position"], p["title"], p["overall_label"], p["published_overall"],
-             p["actions_summary_label"], p["published_actions_rating"], p["kpi_counts"]["R"],
-             p["kpi_counts"]["A"], p["kpi_counts"]["G"], p["high_risks"])
+            (report["code"], p["position"], p["title"], p["overall_label"], p["overall_separate_label"],
+             p["published_overall"], p["overall_basis"], p["actions_summary_label"], p["published_actions_rating"],
+             p["action_reds"], p["kpi_counts"]["R"], p["kpi_counts"]["A"], p["kpi_counts"]["G"], p["high_risks"])
             for p in report["priorities"]
         ),
     )

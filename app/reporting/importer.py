@@ -7,7 +7,7 @@ delivery plan) are required; the other columns are optional and only the columns
     published_rag, published_dot
 
 A blank cell empties that field. Columns that our own CSV export adds (priority, polarity, measure,
-annual_target, rag, dot, dot_percent) are read and ignored, so an exported file can be corrected and
+annual_target, rag, dot, dot_percent, the rating explanations) are read and ignored, so an exported file can be corrected and
 imported again. Nothing is written unless every row is right.
 """
 import csv
@@ -23,7 +23,8 @@ from .models import DRAFT
 REQUIRED = ("period", "kpi")
 FIELDS = ("target", "result", "result_note", "previous_result", "previous_result_note", "benchmark", "notes",
           "published_rag", "published_dot")
-IGNORED = ("priority", "polarity", "measure", "annual_target", "rag", "dot", "dot_percent", "kpi_id")
+IGNORED = ("priority", "polarity", "measure", "annual_target", "rag", "dot", "dot_percent", "kpi_id", "rag_basis",
+           "dot_basis", "priority_overall_rating", "priority_overall_separate_reading", "priority_overall_basis")
 TEXT_LIMITS = {"target": 60, "result_note": 120, "previous_result_note": 120, "benchmark": 300,
                "published_dot": 60}
 MAX_ROWS = 5000

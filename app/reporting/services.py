@@ -260,6 +260,12 @@ def kpi_row(kpi, result):
     dot = None
     if result is not None:
         dot = ratings.direction_of_travel(value, previous_value, kpi.polarity)
+    rag_basis = ""
+    if target is not None and not problems:
+        rag_basis = ratings.kpi_rag_basis(value, target, kpi.polarity)
+    elif not target_text:
+        rag_basis = "Not rated: no target entered for this quarter"
+    dot_basis = dot.basis(value, previous_value, kpi.polarity) if dot else ""
     published_rag = (result.published_rag if result else "") or ""
     published_dot = (result.published_dot if result else "") or ""
     row = {
@@ -288,6 +294,8 @@ def kpi_row(kpi, result):
         "notes": result.notes if result else "",
         "rag": rag,
         "rag_label": ratings.RAG_LABELS.get(rag, "Not rated"),
+        "rag_basis": rag_basis,
+        "dot_basis": dot_basis,
         "published_rag": published_rag,
         "rag_differs": bool(published_rag) and published_rag != (rag or ""),
         "dot": dot.code if dot else None,
@@ -330,8 +338,13 @@ def risk_row(risk, assessment):
             band = ratings.risk_band(score)
         except ratings.RatingError as exc:
             problem = str(exc)
+    basis = ""
+    if band:
+        basis = (f"Score {score}: {band.name} = {band.low} to {band.high} ({band.colour}), footnote 3"
+                 + ("; a high level risk for footnote 4" if band.name == "High" else ""))
     return {
         "id": risk.id,
+        "band_basis": basis,
         "code": risk.code,
         "title": risk.title,
         "description": risk.description,
@@ -377,40 +390,50 @@ def build_report(period):
         risks = [risk_row(risk, risk_assessment_for(period, risk)) for risk in priority.risks]
         risks_assessed = [row for row in risks if row["assessed"]]
         action_rags = [a["rag"] for a in actions if a["rag"]]
-        summary = ratings.actions_summary(action_rags)
         valid_scores = [row["score"] for row in risks_assessed if not row["problem"]]
-        overall = ratings.overall_rating(
-            action_rags,
-            [row["rag"] for row in kpis],
-            valid_scores,
-        )
         published_overall = update.published_overall_rating if update else ""
         published_actions = update.published_actions_rating if update else ""
+        # Red actions from per-action RAGs where recorded, else from the actions summary the report states
+        # (footnote 1 read backwards); see ratings.overall_assessment.
+        assessment = ratings.overall_assessment(action_rags, published_actions, [row["rag"] for row in kpis],
+                                                valid_scores)
+        summary = assessment.summary_code
         kpi_counts = {code: sum(1 for row in kpis if row["rag"] == code) for code in ("G", "A", "R")}
         kpi_counts["not_rated"] = sum(1 for row in kpis if row["rag"] is None)
+        published_code = ratings.published_progress_code(published_overall)
         priorities.append({
             "id": priority.id,
             "position": priority.position,
             "title": priority.title,
             "actions": actions,
-            "actions_rated": sum(1 for a in actions if a["rag"]),
+            "actions_rated": assessment.actions_rated,
             "actions_summary": summary,
+            "actions_summary_from": assessment.actions_from,
             "actions_summary_label": ratings.progress_label(summary) if summary else "Not rated",
             "published_actions_rating": published_actions,
-            "actions_differs": bool(published_actions)
+            # Only per-action RAGs can disagree with a stated summary; a summary used as stated cannot.
+            "actions_differs": assessment.actions_from == "actions" and bool(published_actions)
             and ratings.published_progress_code(published_actions) != summary,
+            "action_reds": assessment.action_reds,
+            "action_reds_at_least": assessment.action_reds_at_least,
             "actions_commentary": update.actions_commentary if update else "",
             "kpi_commentary": update.kpi_commentary if update else "",
             "risk_commentary": update.risk_commentary if update else "",
             "kpis": kpis,
             "kpi_counts": kpi_counts,
+            "kpi_reds": assessment.kpi_reds,
             "risks": risks,
-            "high_risks": sum(1 for row in risks_assessed if row["high"]),
-            "overall": overall,
-            "overall_label": ratings.progress_label(overall) if overall else "Not rated",
+            "high_risks": assessment.high_risks,
+            "overall": assessment.code,
+            "overall_label": assessment.label,
+            "overall_separate": assessment.separate_code,
+            "overall_separate_label": assessment.separate_label,
+            "readings_differ": assessment.readings_differ,
+            "overall_basis": assessment.explanation(),
             "published_overall": published_overall,
-            "overall_differs": bool(published_overall)
-            and ratings.published_progress_code(published_overall) != overall,
+            "overall_differs": bool(published_overall) and published_code != assessment.code,
+            # Which reading of footnote 4 the printed rating agrees with: "both", "joint", "separate", "neither".
+            "published_reading": _published_reading(published_code, assessment) if published_overall else "",
         })
     budget = [budget_row(line) for line in period.budget_lines]
     savings = [
@@ -438,6 +461,12 @@ def build_report(period):
         "savings": savings,
         "savings_totals": _totals(savings, ("saving", "forecast")),
     }
+
+
+def _published_reading(published_code, assessment):
+    joint = published_code == assessment.code
+    separate = published_code == assessment.separate_code
+    return {(True, True): "both", (True, False): "joint", (False, True): "separate"}.get((joint, separate), "neither")
 
 
 def budget_row(line: BudgetLine):
