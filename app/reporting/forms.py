@@ -91,6 +91,13 @@ class KpiResultForm(FlaskForm):
         description="For example: New for 19/20", validators=[Length(max=120)],
     )
     benchmark = StringField("Benchmarking", widget=GovTextInput(), validators=[Length(max=300)])
+    commentary = TextAreaField("Commentary on this quarter's result", widget=GovTextArea(),
+                               validators=[Length(max=5000)])
+    variance_explanation = TextAreaField(
+        "Explanation of variance", widget=GovTextArea(),
+        description="Why the result is off target, and what is being done. Needed when the KPI is rated red.",
+        validators=[Length(max=5000)],
+    )
     notes = TextAreaField("Notes (footnotes in the report)", widget=GovTextArea(), validators=[Length(max=2000)])
     submit = SubmitField("Save result", widget=GovSubmitInput())
 
@@ -216,3 +223,23 @@ class ReturnForm(FlaskForm):
         validators=[InputRequired(message="Enter what needs to change"), Length(max=2000)],
     )
     submit = SubmitField("Return to draft", widget=GovSubmitInput())
+
+
+class RiskEndForm(FlaskForm):
+    """A risk leaving the register this quarter: closed, or merged into another risk of the same plan."""
+
+    ending = RadioField(
+        "Has this risk left the register this quarter?",
+        choices=[("", "No, it is still on the register"), ("closed", "Yes, it has been closed"),
+                 ("merged", "Yes, it has been merged into another risk")],
+        widget=GovRadioInput(), validators=[Optional()], default="",
+    )
+    merged_into = SelectField("Merged into", coerce=str, widget=GovSelect(), validate_choice=False)
+    end_note = TextAreaField("Why", widget=GovTextArea(), validators=[Length(max=2000)])
+    save_end = SubmitField("Save", widget=GovSubmitInput())
+
+    def validate_merged_into(self, field):
+        if self.ending.data != "merged":
+            return
+        if not field.data or field.data not in {value for value, _ in field.choices if value}:
+            raise ValidationError("Select the risk it has been merged into")

@@ -4,7 +4,7 @@ The file has a header row. ``period`` (like 2019-20-Q1) and ``kpi`` (the indicat
 delivery plan) are required; the other columns are optional and only the columns present are changed:
 
     target, result, result_note, previous_result, previous_result_note, benchmark, notes,
-    published_rag, published_dot
+    published_rag, published_dot, commentary, variance_explanation
 
 A blank cell empties that field. Columns that our own CSV export adds (priority, polarity, measure,
 annual_target, rag, dot, dot_percent, the rating explanations) are read and ignored, so an exported file can be corrected and
@@ -22,11 +22,11 @@ from .models import DRAFT
 
 REQUIRED = ("period", "kpi")
 FIELDS = ("target", "result", "result_note", "previous_result", "previous_result_note", "benchmark", "notes",
-          "published_rag", "published_dot")
+          "published_rag", "published_dot", "commentary", "variance_explanation")
 IGNORED = ("priority", "polarity", "measure", "annual_target", "rag", "dot", "dot_percent", "kpi_id", "rag_basis",
            "dot_basis", "priority_overall_rating", "priority_overall_separate_reading", "priority_overall_basis")
 TEXT_LIMITS = {"target": 60, "result_note": 120, "previous_result_note": 120, "benchmark": 300,
-               "published_dot": 60}
+               "published_dot": 60, "commentary": 5000, "variance_explanation": 5000, "notes": 2000}
 MAX_ROWS = 5000
 # Bounds on what a file may make the server do (issue 12 finding 5: an XLSX of 1.5 KB whose dimension
 # claimed A1:XFD6000 made openpyxl pad every row to 16,384 cells and grew a worker by 700 MB).

@@ -119,8 +119,16 @@ class Risk(db.Model):
     description: Mapped[str] = mapped_column(db.Text, default="")
     source: Mapped[str] = mapped_column(db.String(200), default="")
 
+    # A risk leaves the register by closure or by being merged into another (000:1268 footnote 25: "G&C051
+    # ... has been merged with G&C050"): the quarter it happened in, and the risk it went into.
+    ended_in_id: Mapped[int | None] = mapped_column(db.ForeignKey("reporting_period.id", ondelete="SET NULL"))
+    merged_into_id: Mapped[int | None] = mapped_column(db.ForeignKey("reporting_risk.id", ondelete="SET NULL"))
+    end_note: Mapped[str] = mapped_column(db.Text, default="")
+
     priority = relationship("Priority", back_populates="risks")
     assessments = relationship("RiskAssessment", back_populates="risk", cascade="all, delete-orphan")
+    ended_in = relationship("ReportPeriod")
+    merged_into = relationship("Risk", remote_side=[id])
 
 
 class ReportPeriod(db.Model):
@@ -222,6 +230,10 @@ class KpiResult(db.Model):
     previous_result_note: Mapped[str] = mapped_column(db.String(120), default="")
     benchmark: Mapped[str] = mapped_column(db.String(300), default="")
     notes: Mapped[str] = mapped_column(db.Text, default="")
+    # The officer's words on the quarter's result, and why it is off target (000:817 and 000:1167 explain the
+    # ASB calls variance beneath the table).
+    commentary: Mapped[str] = mapped_column(db.Text, default="")
+    variance_explanation: Mapped[str] = mapped_column(db.Text, default="")
     # Filled when the result was taken from a live source.
     live_taken_at: Mapped[datetime | None]
     published_rag: Mapped[str] = mapped_column(db.String(2), default="")

@@ -292,6 +292,8 @@ def kpi_row(kpi, result):
         ),
         "benchmark": result.benchmark if result else "",
         "notes": result.notes if result else "",
+        "commentary": result.commentary if result else "",
+        "variance_explanation": result.variance_explanation if result else "",
         "rag": rag,
         "rag_label": ratings.RAG_LABELS.get(rag, "Not rated"),
         "rag_basis": rag_basis,
@@ -371,6 +373,45 @@ def risk_history(risk):
     return [(period, assessment) for period, assessment in rows]
 
 
+def _order(period):
+    return period.year_start * 10 + period.quarter
+
+
+def risk_history_entries(risk, period):
+    """The risk's story up to `period`: each published quarter's score (and `period`'s own, published or
+    not) with how it moved ("Increased from 6", 000:1180), then its closure or merger (000:1268 footnote 25:
+    "G&C051 ... has been merged with G&C050") when that happened by `period`."""
+    entries, last = [], None
+    for other, assessment in risk_history(risk):
+        if _order(other) > _order(period) or (other.id != period.id and other.status != APPROVED):
+            continue
+        if not assessment.score:
+            continue
+        if last is None:
+            change = "First assessed"
+        elif assessment.score > last:
+            change = f"Increased from {last}"
+        elif assessment.score < last:
+            change = f"Decreased from {last}"
+        else:
+            change = "No change"
+        entries.append({"period": other.label, "score": assessment.score, "change": change,
+                        "text": f"{other.label}: {assessment.score} ({change.lower() if last is not None else 'first assessed'})"})
+        last = assessment.score
+    ended = risk_end(risk, period)
+    if ended:
+        entries.append({"period": risk.ended_in.label, "score": None, "change": ended, "text": f"{risk.ended_in.label}: {ended}"})
+    return entries
+
+
+def risk_end(risk, period):
+    """'Merged into G&C050' / 'Closed' when the risk left the register in `period` or before, else ''."""
+    if risk.ended_in is None or _order(risk.ended_in) > _order(period):
+        return ""
+    text = f"Merged into {risk.merged_into.code} – {risk.merged_into.title}" if risk.merged_into else "Closed"
+    return text + (f": {risk.end_note}" if risk.end_note else "")
+
+
 def build_report(period):
     """Everything the quarter's report shows, as plain data."""
     priorities = []
@@ -387,8 +428,17 @@ def build_report(period):
                 "commentary": action_update.commentary if action_update else "",
             })
         kpis = [kpi_row(kpi, result_for(period, kpi)) for kpi in priority.kpis]
-        risks = [risk_row(risk, risk_assessment_for(period, risk)) for risk in priority.risks]
-        risks_assessed = [row for row in risks if row["assessed"]]
+        risks = []
+        for risk in priority.risks:
+            ended_before = risk.ended_in is not None and _order(risk.ended_in) < _order(period)
+            if ended_before:
+                continue  # gone from the register in an earlier quarter
+            row = risk_row(risk, risk_assessment_for(period, risk))
+            row["history"] = risk_history_entries(risk, period)
+            row["history_text"] = "; ".join(entry["text"] for entry in row["history"])
+            row["ended"] = risk_end(risk, period)
+            risks.append(row)
+        risks_assessed = [row for row in risks if row["assessed"] and not row["ended"]]
         action_rags = [a["rag"] for a in actions if a["rag"]]
         valid_scores = [row["score"] for row in risks_assessed if not row["problem"]]
         published_overall = update.published_overall_rating if update else ""

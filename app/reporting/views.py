@@ -24,6 +24,7 @@ from .forms import (
     PriorityUpdateForm,
     ReturnForm,
     RiskAssessmentForm,
+    RiskEndForm,
     SavingLineForm,
     parse_number,
 )
@@ -94,24 +95,7 @@ def index():
 def report(period):
     period = _visible_period(period)
     data = services.build_report(period)
-    visible = _visible_periods()
-    history = _risk_histories(data, visible)
-    return render_template("reporting/report.html", period=period, report=data, risk_history=history,
-                           is_officer=_is_officer())
-
-
-def _risk_histories(data, visible):
-    visible_ids = {p.id for p in visible}
-    histories = {}
-    for priority in data["priorities"]:
-        for row in priority["risks"]:
-            risk = db.session.get(Risk, row["id"])
-            histories[row["id"]] = [
-                (period.label, assessment.score)
-                for period, assessment in services.risk_history(risk)
-                if period.id in visible_ids and assessment.score
-            ]
-    return histories
+    return render_template("reporting/report.html", period=period, report=data, is_officer=_is_officer())
 
 
 @bp.route("/<period>/report.pdf")
@@ -137,9 +121,14 @@ def _download(body, mimetype, filename):
 @bp.route("/<period>/export.csv")
 @public
 def export_csv(period):
+    """?table=kpis (the default), priorities, risks, budget or savings."""
     period = _visible_period(period)
-    return _download(exports.to_csv_text(services.build_report(period)), "text/csv; charset=utf-8",
-                     f"performance-report-{period.code}.csv")
+    table = request.args.get("table", "kpis")
+    if table not in exports.CSV_TABLES:
+        abort(404)
+    suffix = "" if table == "kpis" else f"-{table}"
+    return _download(exports.to_csv_text(services.build_report(period), table), "text/csv; charset=utf-8",
+                     f"performance-report-{period.code}{suffix}.csv")
 
 
 @bp.route("/<period>/export.xlsx")
@@ -231,6 +220,8 @@ def edit_kpi(period, kpi_id):
         result.previous_result = parse_number(form.previous_result.data)
         result.previous_result_note = _clean(form.previous_result_note)
         result.benchmark = _clean(form.benchmark)
+        result.commentary = _clean(form.commentary)
+        result.variance_explanation = _clean(form.variance_explanation)
         result.notes = _clean(form.notes)
         result.updated_by = current_user
         db.session.commit()
@@ -301,7 +292,46 @@ def edit_risk(period, risk_id):
         db.session.commit()
         flash(f"Saved the {period.label} assessment of {risk.code}", "success")
         return redirect(url_for("reporting.dashboard", period=period.code) + f"#risk-{risk.id}")
-    return render_template("reporting/edit_risk.html", form=form, period=period, risk=risk)
+    return render_template("reporting/edit_risk.html", form=form, period=period, risk=risk,
+                           end_form=_risk_end_form(period, risk))
+
+
+def _risk_end_form(period, risk, formdata=None):
+    end_form = RiskEndForm(formdata=formdata, prefix="end")
+    others = [r for p in services.priorities_for_year(period.year_start) for r in p.risks
+              if r.id != risk.id and r.ended_in is None]
+    end_form.merged_into.choices = [("", "Select a risk")] + [(str(r.id), f"{r.code} – {r.title}") for r in others]
+    if formdata is None:
+        ended_here = risk.ended_in_id == period.id
+        end_form.ending.data = ("merged" if risk.merged_into_id else "closed") if ended_here else ""
+        end_form.merged_into.data = str(risk.merged_into_id or "") if ended_here else ""
+        end_form.end_note.data = risk.end_note if ended_here else ""
+    return end_form
+
+
+@bp.route("/<period>/risks/<int:risk_id>/end", methods=["POST"])
+@roles_required(PERFORMANCE_OFFICER)
+def end_risk(period, risk_id):
+    period = _editable_period(period)
+    risk = _of_year(db.session.get(Risk, risk_id), period)
+    if (locked := _locked(period)) is not None:
+        return locked
+    end_form = _risk_end_form(period, risk, formdata=request.form)
+    if end_form.validate_on_submit():
+        ending = end_form.ending.data or ""
+        if ending:
+            risk.ended_in = period
+            risk.merged_into = db.session.get(Risk, int(end_form.merged_into.data)) if ending == "merged" else None
+            risk.end_note = _clean(end_form.end_note)
+            flash(f"{risk.code} is recorded as {'merged' if ending == 'merged' else 'closed'} in {period.label}",
+                  "success")
+        elif risk.ended_in_id == period.id:
+            risk.ended_in, risk.merged_into, risk.end_note = None, None, ""
+            flash(f"{risk.code} is back on the register", "success")
+        db.session.commit()
+        return redirect(url_for("reporting.dashboard", period=period.code) + f"#risk-{risk.id}")
+    form = RiskAssessmentForm(obj=services.risk_assessment_for(period, risk))
+    return render_template("reporting/edit_risk.html", form=form, period=period, risk=risk, end_form=end_form), 400
 
 
 @bp.route("/<period>/priorities/<int:priority_id>/edit", methods=["GET", "POST"])
