@@ -169,6 +169,14 @@ class RiskAssessmentForm(FlaskForm):
 
 
 class PriorityUpdateForm(FlaskForm):
+    published_actions_rating = RadioField(
+        "Summary of actions rating",
+        description="Only needed when the actions are not rated one by one: the rating then counts red actions "
+                    "from this summary (Good: none; Satisfactory: one; Limited: two or more).",
+        choices=[("", "Not given (the actions are rated one by one, or not at all)"), ("Good", "Good progress"),
+                 ("Satisfactory", "Satisfactory progress"), ("Limited", "Limited progress")],
+        widget=GovRadioInput(), validators=[Optional()], default="",
+    )
     actions_commentary = TextAreaField("Summary of actions", widget=GovTextArea(), validators=[Length(max=10000)])
     kpi_commentary = TextAreaField("KPIs: commentary", widget=GovTextArea(), validators=[Length(max=10000)])
     risk_commentary = TextAreaField("Risks: commentary", widget=GovTextArea(), validators=[Length(max=10000)])
@@ -243,3 +251,12 @@ class RiskEndForm(FlaskForm):
             return
         if not field.data or field.data not in {value for value, _ in field.choices if value}:
             raise ValidationError("Select the risk it has been merged into")
+
+
+class ReopenForm(FlaskForm):
+    reason = TextAreaField(
+        "Why does the approved report need to be reopened?", widget=GovTextArea(),
+        description="This is published with the list of versions, so say what is being corrected.",
+        validators=[InputRequired(message="Enter why the approved report needs to be reopened"), Length(max=2000)],
+    )
+    submit = SubmitField("Reopen for correction", widget=GovSubmitInput())

@@ -4,8 +4,10 @@ The rules themselves are pure functions in ratings.py. ``build_report`` turns th
 plain structure (dicts and lists) that the web page, the PDF, the CSV / XLSX / JSON exports and the CLI all
 use, so they can never disagree.
 """
+import json
+import logging
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..extensions import db
@@ -23,9 +25,13 @@ from .models import (
     KpiResult,
     Priority,
     PriorityUpdate,
+    ReportChange,
     ReportPeriod,
+    ReportVersion,
     RiskAssessment,
 )
+
+log = logging.getLogger("portal.reporting")
 
 PERIOD_CODE = re.compile(r"^(\d{4})-(\d{2})-Q([1-4])$")
 
@@ -100,20 +106,133 @@ def create_period(year_start, quarter, user=None):
     return period
 
 
+# --- Audit trail ---------------------------------------------------------------------------------------
+
+def record_change(period, user, subject, detail=""):
+    """One line of the report's audit trail (committed with the change it describes)."""
+    change = ReportChange(period=period, user=user, version=period.version or 1, subject=subject[:400],
+                          detail=detail)
+    db.session.add(change)
+    return change
+
+
+def _shown(value):
+    if value is None or value == "":
+        return "(empty)"
+    if isinstance(value, float):
+        return format_number(value)
+    text = str(value)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def describe_changes(before, after, labels):
+    """'Result: 4 -> 5; Target: 3 -> 4' for the fields whose value changed ('' when none did)."""
+    parts = [f"{labels.get(key, key)}: {_shown(before.get(key))} → {_shown(after.get(key))}"
+             for key in after if before.get(key) != after.get(key)]
+    return "; ".join(parts)
+
+
 # --- Workflow -------------------------------------------------------------------------------------------
+
+def previous_period(period):
+    """The latest quarter before this one (of any year), or None."""
+    return db.session.scalar(
+        db.select(ReportPeriod)
+        .where((ReportPeriod.year_start * 10 + ReportPeriod.quarter) < period.year_start * 10 + period.quarter)
+        .order_by(ReportPeriod.year_start.desc(), ReportPeriod.quarter.desc())
+    )
+
+
+def submission_warnings(period):
+    """What an approver would want to know before the report goes in: [{"kind", "text", "items"}]. An
+    officer may still submit (a figure can be genuinely missing), but sees the list first."""
+    report = build_report(period)
+    warnings = []
+    missing = [k["name"] for p in report["priorities"] for k in p["kpis"]
+               if not k["entered"] or not k["target"] or (k["result"] is None and not k["result_text"])]
+    if missing:
+        warnings.append({"kind": "kpis_not_entered",
+                         "text": f"{len(missing)} KPI{'s' if len(missing) != 1 else ''} not entered (no target, or "
+                                 f"no result and no reason why)", "items": missing})
+    if not report["budget"]:
+        warnings.append({"kind": "budget_missing", "text": "No budget forecast has been entered", "items": []})
+    if not report["savings"]:
+        warnings.append({"kind": "savings_missing", "text": "No savings lines have been entered", "items": []})
+    unexplained = [k["name"] for p in report["priorities"] for k in p["kpis"]
+                   if k["rag"] == ratings.RED and not k["variance_explanation"]]
+    if unexplained:
+        warnings.append({"kind": "red_unexplained", "text": "Red KPIs without an explanation of variance",
+                         "items": unexplained})
+    unrated = [p["title"] for p in report["priorities"] if p["overall"] is None]
+    if unrated:
+        warnings.append({"kind": "priorities_not_rated", "text": "Priorities with no rating (no rated action or KPI)",
+                         "items": unrated})
+    previous = previous_period(period)
+    if previous is not None:
+        before = build_report(previous)
+        old_kpis = {k["name"]: k for p in before["priorities"] for k in p["kpis"]}
+        old_priorities = {p["title"]: p for p in before["priorities"]}
+        changed = []
+        for p in report["priorities"]:
+            old = old_priorities.get(p["title"])
+            if old and old["overall"] and p["overall"] and old["overall"] != p["overall"]:
+                changed.append(f"{p['title']} (overall): {old['overall_label']} in {previous.label}, "
+                               f"{p['overall_label']} now")
+            for k in p["kpis"]:
+                old_kpi = old_kpis.get(k["name"])
+                if old_kpi and old_kpi["rag"] and k["rag"] and old_kpi["rag"] != k["rag"]:
+                    changed.append(f"{k['name']}: {old_kpi['rag_label']} in {previous.label}, {k['rag_label']} now")
+        if changed:
+            warnings.append({"kind": "ratings_changed", "text": f"Ratings that changed since {previous.label}",
+                             "items": changed})
+    return warnings
+
+
+def approvers_for(period):
+    """Who can approve once it is submitted: active performance officers and administrators other than the
+    submitter."""
+    from ..auth.models import User
+    from ..security import ADMIN, PERFORMANCE_OFFICER
+
+    return db.session.scalars(
+        db.select(User).where(User.role.in_((PERFORMANCE_OFFICER, ADMIN)), User.active.is_(True),
+                              User.id != (period.submitted_by_id or 0)).order_by(User.id)
+    ).all()
+
+
+def notify_approvers(period, warnings=()):
+    """E-mail every possible approver; a mail failure is logged and reported, never undoes the submission.
+    Returns the number of messages sent."""
+    from ..mailer import send_email
+
+    sent = 0
+    for user in approvers_for(period):
+        try:
+            send_email("reporting_submitted", user.email, f"{period.label} performance report: ready for approval",
+                       period=period, approver=user, warnings=list(warnings))
+            sent += 1
+        except Exception:  # the SMTP server may be down: the report is submitted all the same
+            log.exception("approval request not sent", extra={"period": period.code, "to_user": user.id})
+    return sent
+
 
 def submit(period, user):
     """draft -> submitted."""
     if period.status != DRAFT:
         raise WorkflowError(f"Only a draft can be submitted; this report is {period.status_label.lower()}")
+    warnings = submission_warnings(period)
     period.status = SUBMITTED
     period.submitted_by = user
     period.submitted_at = utcnow()
+    record_change(period, user, "Submitted for approval",
+                  ("With warnings: " + "; ".join(w["text"] for w in warnings)) if warnings else "No warnings")
     db.session.commit()
+    return warnings
 
 
 def approve(period, user):
-    """submitted -> approved, by someone other than the submitter. The report is then public and frozen."""
+    """submitted -> approved, by someone other than the submitter. The report is then public and frozen, and
+    kept as a published version."""
     if period.status != SUBMITTED:
         raise WorkflowError("Only a submitted report can be approved")
     if period.submitted_by_id == user.id:
@@ -121,6 +240,9 @@ def approve(period, user):
     period.status = APPROVED
     period.approved_by = user
     period.approved_at = utcnow()
+    db.session.flush()
+    _keep_version(period)
+    record_change(period, user, f"Approved and published (version {period.version})")
     db.session.commit()
 
 
@@ -132,7 +254,74 @@ def return_to_draft(period, user, reason):
     period.returned_by = user
     period.returned_at = utcnow()
     period.return_reason = reason.strip()
+    record_change(period, user, "Returned to draft", reason.strip())
     db.session.commit()
+
+
+def reopen(period, user, reason):
+    """approved -> draft for a correction: the published version stays as it was (and stays public until
+    the corrected one is approved); the correction becomes the next version."""
+    reason = (reason or "").strip()
+    if period.status != APPROVED:
+        raise WorkflowError("Only an approved report can be reopened")
+    if not reason:
+        raise WorkflowError("Enter why the approved report needs to be reopened")
+    version = _keep_version(period)
+    version.reopened_at = utcnow()
+    version.reopened_by = user
+    version.reopen_reason = reason
+    record_change(period, user, f"Reopened version {period.version} for a correction", reason)
+    period.version = (period.version or 1) + 1
+    period.status = DRAFT
+    period.submitted_at = period.submitted_by = period.approved_at = period.approved_by = None
+    db.session.commit()
+
+
+def _keep_version(period):
+    """The ReportVersion of the period's current (approved) version, made now if it is missing (reports
+    loaded from the committee papers were never approved through the portal)."""
+    number = period.version or 1
+    version = db.session.scalar(
+        db.select(ReportVersion).where(ReportVersion.period_id == period.id, ReportVersion.number == number)
+    )
+    if version is None:
+        version = ReportVersion(period=period, number=number, snapshot=snapshot_json(build_report(period)),
+                                approved_at=period.approved_at or utcnow(), approved_by=period.approved_by)
+        db.session.add(version)
+    return version
+
+
+SNAPSHOT_DATES = ("submitted_at", "approved_at")
+
+
+def snapshot_json(report):
+    return json.dumps(report, default=lambda value: value.isoformat() if isinstance(value, (date, datetime))
+                      else str(value))
+
+
+def load_snapshot(version):
+    """A published version's report data, as build_report gave it at the time."""
+    report = json.loads(version.snapshot)
+    for key in SNAPSHOT_DATES:
+        if report.get(key):
+            report[key] = datetime.fromisoformat(report[key])
+    report["version"] = version.number
+    return report
+
+
+def published_versions(period):
+    return db.session.scalars(
+        db.select(ReportVersion).where(ReportVersion.period_id == period.id).order_by(ReportVersion.number)
+    ).all()
+
+
+def latest_published(period):
+    """The report data the public sees: the live report when approved, else the last published version
+    (a reopened report under correction), else None."""
+    if period.status == APPROVED:
+        return build_report(period)
+    versions = published_versions(period)
+    return load_snapshot(versions[-1]) if versions else None
 
 
 def require_editable(period):
@@ -493,6 +682,7 @@ def build_report(period):
     ]
     return {
         "code": period.code,
+        "version": period.version or 1,
         "label": period.label,
         "year_label": period.year_label,
         "previous_year_label": f"{(period.year_start - 1) % 100:02d}/{period.year_start % 100:02d}",

@@ -22,6 +22,7 @@ from .forms import (
     KpiSourceForm,
     NewPeriodForm,
     PriorityUpdateForm,
+    ReopenForm,
     ReturnForm,
     RiskAssessmentForm,
     RiskEndForm,
@@ -43,11 +44,22 @@ def _is_officer():
 
 
 def _visible_period(code):
-    """The period, if the visitor may see it; 404 otherwise (drafts are not revealed)."""
+    """The period, if the visitor may see it; 404 otherwise (drafts are not revealed). The public sees an
+    approved report, or a reopened one's last published version."""
     period = services.period_by_code(code)
-    if period is None or (period.status != APPROVED and not _is_officer()):
+    if period is None or (period.status != APPROVED and not _is_officer() and not services.published_versions(period)):
         abort(404)
     return period
+
+
+def _report_data(period):
+    """What this visitor sees of the period: officers the live figures; everyone else the published ones."""
+    if _is_officer():
+        return services.build_report(period)
+    data = services.latest_published(period)
+    if data is None:
+        abort(404)
+    return data
 
 
 def _editable_period(code):
@@ -59,9 +71,10 @@ def _editable_period(code):
 
 def _visible_periods():
     query = db.select(ReportPeriod).order_by(ReportPeriod.year_start, ReportPeriod.quarter)
-    if not _is_officer():
-        query = query.where(ReportPeriod.status == APPROVED)
-    return db.session.scalars(query).all()
+    periods = db.session.scalars(query).all()
+    if _is_officer():
+        return periods
+    return [p for p in periods if p.status == APPROVED or services.published_versions(p)]
 
 
 def _locked(period):
@@ -70,6 +83,30 @@ def _locked(period):
         return None
     flash(f"The report for {period.label} is {period.status_label.lower()}: it can no longer be changed", "info")
     return redirect(url_for("reporting.dashboard", period=period.code))
+
+
+LABELS = {
+    "target": "Target", "result": "Result", "result_note": "Why no result", "previous_result": "Last year's result",
+    "previous_result_note": "Why no result last year", "benchmark": "Benchmarking", "commentary": "Commentary",
+    "variance_explanation": "Explanation of variance", "notes": "Notes", "rag": "RAG",
+    "likelihood": "Likelihood", "impact": "Impact", "score": "Score", "controls": "Controls",
+    "actions_commentary": "Summary of actions", "kpi_commentary": "KPI commentary",
+    "risk_commentary": "Risk commentary", "published_actions_rating": "Actions summary",
+    "service": "Service", "revised_budget": "Revised budget", "forecast": "Forecast",
+    "reserve_movements": "Reserve movements", "ref": "Ref", "service_area": "Service area",
+    "description": "Description", "saving": "Saving", "comment": "Comment", "live_source": "Live source",
+}
+
+
+def _values(record, fields):
+    return {name: (getattr(record, name) if record is not None else None) for name in fields}
+
+
+def _audit(period, subject, before, record):
+    """Record what changed on `record` since `before` (a _values() dict) in the report's audit trail."""
+    detail = services.describe_changes(before, _values(record, before.keys()), LABELS)
+    if detail:
+        services.record_change(period, current_user, subject, detail)
 
 
 def _of_year(record, period):
@@ -85,7 +122,7 @@ def _of_year(record, period):
 @public
 def index():
     periods = _visible_periods()
-    reports = [(period, services.build_report(period)) for period in reversed(periods)]
+    reports = [(period, _report_data(period)) for period in reversed(periods)]
     return render_template("reporting/index.html", reports=reports, is_officer=_is_officer(),
                            may_edit=current_user.is_authenticated and current_user.role in (PERFORMANCE_OFFICER, "admin"))
 
@@ -94,15 +131,16 @@ def index():
 @public
 def report(period):
     period = _visible_period(period)
-    data = services.build_report(period)
-    return render_template("reporting/report.html", period=period, report=data, is_officer=_is_officer())
+    data = _report_data(period)
+    return render_template("reporting/report.html", period=period, report=data, is_officer=_is_officer(),
+                           versions=services.published_versions(period))
 
 
 @bp.route("/<period>/report.pdf")
 @public
 def report_pdf(period):
     period = _visible_period(period)
-    data = services.build_report(period)
+    data = _report_data(period)
     html = render_template("reporting/report_pdf.html", period=period, report=data,
                            generated_at=utcnow())
     pdf = exports.to_pdf_bytes(html, base_url=request.url_root)
@@ -127,7 +165,7 @@ def export_csv(period):
     if table not in exports.CSV_TABLES:
         abort(404)
     suffix = "" if table == "kpis" else f"-{table}"
-    return _download(exports.to_csv_text(services.build_report(period), table), "text/csv; charset=utf-8",
+    return _download(exports.to_csv_text(_report_data(period), table), "text/csv; charset=utf-8",
                      f"performance-report-{period.code}{suffix}.csv")
 
 
@@ -136,7 +174,7 @@ def export_csv(period):
 def export_xlsx(period):
     period = _visible_period(period)
     return _download(
-        exports.to_xlsx_bytes(services.build_report(period)),
+        exports.to_xlsx_bytes(_report_data(period)),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         f"performance-report-{period.code}.xlsx",
     )
@@ -146,7 +184,7 @@ def export_xlsx(period):
 @public
 def export_json(period):
     period = _visible_period(period)
-    return _download(exports.to_json_text(services.build_report(period)), "application/json",
+    return _download(exports.to_json_text(_report_data(period)), "application/json",
                      f"performance-report-{period.code}.json")
 
 
@@ -156,7 +194,9 @@ def kpi_trend(period, kpi_id):
     period = _visible_period(period)
     kpi = _of_year(db.session.get(Kpi, kpi_id), period)
     # Results exist only in the quarters of the KPI's own delivery plan year.
-    points = services.kpi_trend(kpi, _visible_periods())
+    # Only published figures for the public (a reopened report's draft corrections are not).
+    shown = [p for p in _visible_periods() if p.status == APPROVED or _is_officer()]
+    points = services.kpi_trend(kpi, shown)
     chart = charts.trend_svg(f"{kpi.name}: results by quarter", points, chart_id=f"kpi-{kpi.id}")
     return render_template("reporting/kpi.html", period=period, kpi=kpi, points=points, chart=chart,
                            row=services.kpi_row(kpi, services.result_for(period, kpi)))
@@ -210,6 +250,7 @@ def edit_kpi(period, kpi_id):
         )
     source_form = KpiSourceForm(live_source=kpi.live_source or "", prefix="source")
     if form.validate_on_submit():
+        before = _values(result, ("target", "result", "result_note", "previous_result", "previous_result_note", "benchmark", "commentary", "variance_explanation", "notes"))
         result = services.result_for(period, kpi, create=True)
         result.target = _clean(form.target)
         new_value = parse_number(form.result.data)
@@ -224,6 +265,7 @@ def edit_kpi(period, kpi_id):
         result.variance_explanation = _clean(form.variance_explanation)
         result.notes = _clean(form.notes)
         result.updated_by = current_user
+        _audit(period, f"KPI: {kpi.name}", before, result)
         db.session.commit()
         flash(f"Saved the {period.label} result for {kpi.name}", "success")
         return redirect(url_for("reporting.dashboard", period=period.code) + f"#kpi-{kpi.id}")
@@ -240,7 +282,9 @@ def edit_kpi_source(period, kpi_id):
         return locked
     source_form = KpiSourceForm(prefix="source")
     if source_form.validate_on_submit():
+        before = _values(kpi, ("live_source",))
         kpi.live_source = _clean(source_form.live_source) or None
+        _audit(period, f"KPI: {kpi.name}", before, kpi)
         db.session.commit()
         flash(f"Saved the live source for {kpi.name}", "success")
         return redirect(url_for("reporting.edit_kpi", period=period.code, kpi_id=kpi.id))
@@ -259,10 +303,12 @@ def edit_action(period, action_id):
     update = services.action_update_for(period, action)
     form = ActionUpdateForm(obj=update if request.method == "GET" else None)
     if form.validate_on_submit():
+        before = _values(update, ("rag", "commentary"))
         update = services.action_update_for(period, action, create=True)
         update.rag = form.rag.data or ""
         update.commentary = _clean(form.commentary)
         update.updated_by = current_user
+        _audit(period, f"Action {action.position}: {action.description[:200]}", before, update)
         db.session.commit()
         flash("Saved the action's progress", "success")
         return redirect(url_for("reporting.dashboard", period=period.code) + f"#action-{action.id}")
@@ -283,12 +329,14 @@ def edit_risk(period, risk_id):
         form.impact.data = str(assessment.impact or "")
         form.score.data = str(assessment.score or "")
     if form.validate_on_submit():
+        before = _values(assessment, ("likelihood", "impact", "score", "controls"))
         assessment = services.risk_assessment_for(period, risk, create=True)
         assessment.likelihood = int(form.likelihood.data) if form.likelihood.data else None
         assessment.impact = int(form.impact.data) if form.impact.data else None
         assessment.score = form.computed_score
         assessment.controls = _clean(form.controls)
         assessment.updated_by = current_user
+        _audit(period, f"Risk {risk.code}", before, assessment)
         db.session.commit()
         flash(f"Saved the {period.label} assessment of {risk.code}", "success")
         return redirect(url_for("reporting.dashboard", period=period.code) + f"#risk-{risk.id}")
@@ -319,6 +367,7 @@ def end_risk(period, risk_id):
     end_form = _risk_end_form(period, risk, formdata=request.form)
     if end_form.validate_on_submit():
         ending = end_form.ending.data or ""
+        before = {"ended": services.risk_end(risk, period)}
         if ending:
             risk.ended_in = period
             risk.merged_into = db.session.get(Risk, int(end_form.merged_into.data)) if ending == "merged" else None
@@ -328,6 +377,10 @@ def end_risk(period, risk_id):
         elif risk.ended_in_id == period.id:
             risk.ended_in, risk.merged_into, risk.end_note = None, None, ""
             flash(f"{risk.code} is back on the register", "success")
+        db.session.flush()
+        detail = services.describe_changes(before, {"ended": services.risk_end(risk, period)}, {"ended": "Left the register"})
+        if detail:
+            services.record_change(period, current_user, f"Risk {risk.code}", detail)
         db.session.commit()
         return redirect(url_for("reporting.dashboard", period=period.code) + f"#risk-{risk.id}")
     form = RiskAssessmentForm(obj=services.risk_assessment_for(period, risk))
@@ -346,10 +399,13 @@ def edit_priority(period, priority_id):
     update = services.priority_update_for(period, priority)
     form = PriorityUpdateForm(obj=update if request.method == "GET" else None)
     if form.validate_on_submit():
+        before = _values(update, ("actions_commentary", "kpi_commentary", "risk_commentary", "published_actions_rating"))
         update = services.priority_update_for(period, priority, create=True)
         update.actions_commentary = _clean(form.actions_commentary)
         update.kpi_commentary = _clean(form.kpi_commentary)
         update.risk_commentary = _clean(form.risk_commentary)
+        update.published_actions_rating = form.published_actions_rating.data or ""
+        _audit(period, f"Priority: {priority.title}", before, update)
         db.session.commit()
         flash(f"Saved the commentary for {priority.title}", "success")
         return redirect(url_for("reporting.dashboard", period=period.code) + f"#priority-{priority.id}")
@@ -387,6 +443,7 @@ def _budget_line(period, line_id):
         for name in ("revised_budget", "forecast", "reserve_movements"):
             getattr(form, name).data = services.format_number(getattr(line, name)).replace(",", "")
     if form.validate_on_submit():
+        before = _values(line, ("service", "revised_budget", "forecast", "reserve_movements", "commentary"))
         if line is None:
             line = BudgetLine(period=period, position=len(period.budget_lines) + 1)
             db.session.add(line)
@@ -398,6 +455,7 @@ def _budget_line(period, line_id):
         # Figures typed by an officer are the figures: nothing "published" differs from them.
         line.published_variance = line.published_forecast_after_reserves = None
         line.published_variance_after_reserves = None
+        _audit(period, f"Budget line: {line.service}", before, line)
         db.session.commit()
         flash(f"Saved the budget line for {line.service}", "success")
         return redirect(url_for("reporting.dashboard", period=period.code) + "#budget")
@@ -426,6 +484,7 @@ def _saving_line(period, line_id):
         for name in ("saving", "forecast"):
             getattr(form, name).data = services.format_number(getattr(line, name)).replace(",", "")
     if form.validate_on_submit():
+        before = _values(line, ("ref", "service_area", "description", "saving", "forecast", "comment"))
         if line is None:
             line = SavingLine(period=period, position=len(period.saving_lines) + 1)
             db.session.add(line)
@@ -435,6 +494,7 @@ def _saving_line(period, line_id):
         line.saving = parse_number(form.saving.data)
         line.forecast = parse_number(form.forecast.data)
         line.comment = _clean(form.comment)
+        _audit(period, f"Savings line: {line.ref}", before, line)
         db.session.commit()
         flash(f"Saved savings line {line.ref}", "success")
         return redirect(url_for("reporting.dashboard", period=period.code) + "#savings")
@@ -455,6 +515,9 @@ def import_results(period):
         data = upload.read(importer.MAX_UPLOAD_BYTES + 1)
         outcome = importer.import_results(upload.filename, data, user=current_user, allowed_period=period)
         if outcome.ok:
+            services.record_change(period, current_user, f"Imported {outcome.changed} KPI results",
+                                   f"From {upload.filename}")
+            db.session.commit()
             flash(f"Imported {outcome.changed} KPI result{'s' if outcome.changed != 1 else ''} for {period.label}",
                   "success")
             return redirect(url_for("reporting.dashboard", period=period.code))
@@ -475,6 +538,10 @@ def take_live(period):
     if (locked := _locked(period)) is not None:
         return locked
     taken, unavailable = services.take_live_results(period, current_user)
+    if taken:
+        services.record_change(period, current_user, "Live results taken",
+                               "; ".join(f"{kpi.name}: {services.format_number(value)}" for kpi, value in taken))
+        db.session.commit()
     if taken:
         flash("Live results taken: " + "; ".join(f"{kpi.name}: {services.format_number(value)}" for kpi, value in taken),
               "success")
@@ -500,10 +567,36 @@ def _workflow(period_code, action, done_message):
     return redirect(url_for("reporting.dashboard", period=period.code))
 
 
-@bp.route("/<period>/submit", methods=["POST"])
+@bp.route("/<period>/submit", methods=["GET", "POST"])
 @roles_required(PERFORMANCE_OFFICER)
 def submit(period):
-    return _workflow(period, services.submit, "The report for {label} has been submitted for approval")
+    """GET: the checks before submitting (KPIs not entered, budget missing, ratings changed since last
+    quarter...). POST: submit, and e-mail the approvers."""
+    period = _editable_period(period)
+    if period.status != "draft":
+        flash(f"Only a draft can be submitted; this report is {period.status_label.lower()}", "info")
+        return redirect(url_for("reporting.dashboard", period=period.code))
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            warnings = services.submit(period, current_user)
+        except services.WorkflowError as exc:
+            flash(str(exc), "info")
+        else:
+            sent = services.notify_approvers(period, warnings)
+            approvers = len(services.approvers_for(period))
+            flash(f"The report for {period.label} has been submitted for approval", "success")
+            if approvers and sent < approvers:
+                flash(f"{approvers - sent} of {approvers} approvers could not be e-mailed; tell them it is ready",
+                      "info")
+            elif not approvers:
+                flash("There is no other performance officer or administrator to approve it yet", "info")
+        return redirect(url_for("reporting.dashboard", period=period.code))
+    return render_template("reporting/submit.html", period=period, form=form,
+                           warnings=services.submission_warnings(period),
+                           approvers=services.approvers_for(period) if period.submitted_by_id is None else [])
 
 
 @bp.route("/<period>/approve", methods=["POST"])
@@ -526,3 +619,54 @@ def return_report(period):
             flash(f"The report for {period.label} is back in draft", "success")
         return redirect(url_for("reporting.dashboard", period=period.code))
     return render_template("reporting/return.html", form=form, period=period)
+
+
+@bp.route("/<period>/reopen", methods=["GET", "POST"])
+@roles_required(PERFORMANCE_OFFICER)
+def reopen_report(period):
+    """Reopen an approved report for a correction: a reason is required; the published version stays public
+    until the correction is approved as the next version."""
+    period = _editable_period(period)
+    form = ReopenForm()
+    if period.status != APPROVED:
+        flash("Only an approved report can be reopened", "info")
+        return redirect(url_for("reporting.dashboard", period=period.code))
+    if form.validate_on_submit():
+        try:
+            services.reopen(period, current_user, _clean(form.reason))
+        except services.WorkflowError as exc:
+            form.reason.errors.append(str(exc))
+        else:
+            flash(f"The report for {period.label} is open for correction as version {period.version}. "
+                  f"Version {period.version - 1} stays published until this one is approved.", "success")
+            return redirect(url_for("reporting.dashboard", period=period.code))
+    return render_template("reporting/reopen.html", form=form, period=period)
+
+
+@bp.route("/<period>/versions")
+@public
+def versions(period):
+    """Every published version of the quarter's report, with why each was reopened."""
+    period = _visible_period(period)
+    return render_template("reporting/versions.html", period=period, versions=services.published_versions(period),
+                           is_officer=_is_officer())
+
+
+@bp.route("/<period>/versions/<int:number>")
+@public
+def version(period, number):
+    period = _visible_period(period)
+    found = next((v for v in services.published_versions(period) if v.number == number), None)
+    if found is None:
+        abort(404)
+    data = services.load_snapshot(found)
+    return render_template("reporting/report.html", period=period, report=data, is_officer=False,
+                           versions=services.published_versions(period), shown_version=found)
+
+
+@bp.route("/<period>/changes")
+@roles_required(*OFFICER_ROLES)
+def changes(period):
+    """The audit trail: who changed what, when."""
+    period = _editable_period(period)
+    return render_template("reporting/changes.html", period=period, changes=list(reversed(period.changes)))
