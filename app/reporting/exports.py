@@ -9,8 +9,8 @@ from . import ratings
 CSV_COLUMNS = (
     "period", "priority", "kpi", "polarity", "measure", "annual_target", "target", "result", "result_note",
     "previous_result", "previous_result_note", "rag", "published_rag", "dot", "dot_percent", "published_dot",
-    "benchmark", "notes", "commentary", "variance_explanation", "rag_basis", "dot_basis", "priority_overall_rating", "priority_overall_separate_reading",
-    "priority_overall_basis",
+    "benchmark", "notes", "commentary", "variance_explanation", "target_rule", "rephased", "rag_basis",
+    "dot_basis", "priority_overall_rating", "priority_overall_separate_reading", "priority_overall_basis",
 )
 
 
@@ -63,6 +63,8 @@ def report_json(report):
                         "measure": k["measure"] or None,
                         "annual_target": k["annual_target"],
                         "target": k["target"],
+                        "target_rule": k["target_rule"] or None,
+                        "target_rephased": k["rephased"] or None,
                         "result": k["result"],
                         "result_note": k["result_text"] if k["result"] is None else "",
                         "previous_result": k["previous_result"],
@@ -137,6 +139,8 @@ def kpi_csv_rows(report):
                 "notes": k["notes"],
                 "commentary": k["commentary"],
                 "variance_explanation": k["variance_explanation"],
+                "target_rule": k["target_rule"],
+                "rephased": k["rephased"],
                 "rag_basis": k["rag_basis"],
                 "dot_basis": k["dot_basis"],
                 "priority_overall_rating": priority["overall_label"],

@@ -12,7 +12,7 @@ from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaF
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from . import live, ratings
-from .models import ACTION_RAGS
+from .models import ACTION_RAGS, MEASURES, POLARITY_LABELS
 
 
 def parse_number(text):
@@ -260,3 +260,51 @@ class ReopenForm(FlaskForm):
         validators=[InputRequired(message="Enter why the approved report needs to be reopened"), Length(max=2000)],
     )
     submit = SubmitField("Reopen for correction", widget=GovSubmitInput())
+
+
+class PlanPriorityForm(FlaskForm):
+    position = StringField("Section number", widget=GovTextInput(), description="As in the report, like 5",
+                           validators=[InputRequired(message="Enter the section number"), Length(max=3)])
+    title = StringField("Priority", widget=GovTextInput(),
+                        validators=[InputRequired(message="Enter the priority"), Length(max=300)])
+    submit = SubmitField("Save priority", widget=GovSubmitInput())
+
+    def validate_position(self, field):
+        if not (field.data or "").strip().isdigit() or not 1 <= int(field.data.strip()) <= 999:
+            raise ValidationError("Enter the section number as a whole number, like 5")
+
+
+class PlanActionForm(FlaskForm):
+    description = TextAreaField("How will we achieve this?", widget=GovTextArea(),
+                                validators=[InputRequired(message="Enter the action"), Length(max=5000)])
+    timescale = StringField("Timescale", widget=GovTextInput(), description="For example: Mar 2021",
+                            validators=[Length(max=60)])
+    submit = SubmitField("Save action", widget=GovSubmitInput())
+
+
+class PlanKpiForm(FlaskForm):
+    name = StringField("Indicator", widget=GovTextInput(),
+                       validators=[InputRequired(message="Enter the indicator's name"), Length(max=300)])
+    polarity = RadioField("Polarity", choices=list(POLARITY_LABELS.items()), widget=GovRadioInput(),
+                          validators=[InputRequired(message="Select whether bigger or smaller is better")])
+    unit = RadioField("Shown as", choices=[("", "A number"), ("%", "A percentage")], widget=GovRadioInput(),
+                      validators=[Optional()], default="")
+    measure = SelectField("Counted as", choices=list(MEASURES.items()), widget=GovSelect(), validators=[Optional()])
+    annual_target = StringField(
+        "Annual target", widget=GovTextInput(),
+        description="A number (like 30 or 54%), 'Fewer than N', 'More than N', 'Monitor' or 'TBC'.",
+        validators=[InputRequired(message="Enter the annual target"), Length(max=60), TargetText()],
+    )
+    previous_year_end = StringField("Last year's end-of-year result", widget=GovTextInput(),
+                                    description="As printed, like 74.12 or New for 20/21",
+                                    validators=[Length(max=60)])
+    submit = SubmitField("Save KPI", widget=GovSubmitInput())
+
+
+class PlanRiskForm(FlaskForm):
+    code = StringField("Risk reference", widget=GovTextInput(), description="Like CLL01",
+                       validators=[InputRequired(message="Enter the risk reference"), Length(max=20)])
+    title = StringField("Risk", widget=GovTextInput(),
+                        validators=[InputRequired(message="Enter the risk"), Length(max=300)])
+    description = TextAreaField("Description", widget=GovTextArea(), validators=[Length(max=5000)])
+    submit = SubmitField("Save risk", widget=GovSubmitInput())

@@ -24,7 +24,8 @@ REQUIRED = ("period", "kpi")
 FIELDS = ("target", "result", "result_note", "previous_result", "previous_result_note", "benchmark", "notes",
           "published_rag", "published_dot", "commentary", "variance_explanation")
 IGNORED = ("priority", "polarity", "measure", "annual_target", "rag", "dot", "dot_percent", "kpi_id", "rag_basis",
-           "dot_basis", "priority_overall_rating", "priority_overall_separate_reading", "priority_overall_basis")
+           "dot_basis", "target_rule", "rephased", "priority_overall_rating", "priority_overall_separate_reading",
+           "priority_overall_basis")
 TEXT_LIMITS = {"target": 60, "result_note": 120, "previous_result_note": 120, "benchmark": 300,
                "published_dot": 60, "commentary": 5000, "variance_explanation": 5000, "notes": 2000}
 MAX_ROWS = 5000

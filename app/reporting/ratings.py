@@ -81,6 +81,9 @@ class Target:
     value: Decimal | None = None
     strict: bool = False
     text: str = ""
+    # "3 at any point in time" (000:1163): the quarter-end snapshot is compared with the target.
+    at_any_time: bool = False
+    percentage: bool = False
 
     @property
     def is_rated(self):
@@ -95,10 +98,11 @@ _TARGET_PATTERNS = (
     (re.compile(rf"^<\s*{NUMBER}$", re.I), True),
     (re.compile(rf"^>\s*{NUMBER}$", re.I), True),
 )
+_AT_ANY_TIME = re.compile(r"\s+at any (?:one |single )?(?:point in |point of |)time$", re.I)
 NOT_DUE_WORDS = {"not due", "annual", "bi-annual", "n/a", "not applicable"}
 TARGET_HELP = (
-    "a number (like 30, 7.5 or 54%), 'Fewer than N', 'More than N', 'Monitor', 'TBC', or 'Not due' "
-    "(or 'Annual') when nothing is due this quarter"
+    "a number (like 30, 7.5 or 54%), 'Fewer than N', 'More than N', 'N at any point in time', 'Monitor', "
+    "'TBC', or 'Not due' (or 'Annual') when nothing is due this quarter"
 )
 
 
@@ -117,11 +121,51 @@ def parse_target(text):
         return Target("tbc", text=raw)
     if lowered in NOT_DUE_WORDS:
         return Target("not_due", text=raw)
+    at_any_time = False
+    stripped = _AT_ANY_TIME.sub("", raw).strip()
+    if stripped != raw:
+        at_any_time, raw_number = True, stripped
+    else:
+        raw_number = raw
     for pattern, strict in _TARGET_PATTERNS:
-        match = pattern.match(raw)
+        match = pattern.match(raw_number)
         if match:
-            return Target("number", to_decimal(match.group(1)), strict, raw)
+            return Target("number", to_decimal(match.group(1)), strict, raw, at_any_time=at_any_time,
+                          percentage=(match.group(2) or "") == "%")
     raise RatingError(f"'{raw}' is not a target the report can use. Enter " + TARGET_HELP)
+
+
+def target_rule(target, polarity, measure=""):
+    """How a target rates, in words (shown beside every target in the plan and the report).
+
+    Types: a number or a percentage (004:38 "54%"), "Fewer than N" / "More than N" (004:30, 000:1122),
+    "N at any point in time" (000:1163, 000:1169), "Monitor" (004:29), "TBC" (004:25), "Not due" / "Annual"
+    (000:1173), and cumulative targets (c), which may be re-phased from one quarter to the next (000:1238)."""
+    if isinstance(target, str):
+        try:
+            target = parse_target(target)
+        except RatingError:
+            return "Not a target the report can rate"
+    if target.kind == "monitor":
+        return "Monitor: the result is reported, not rated"
+    if target.kind == "tbc":
+        return "To be confirmed: not rated until a target is set"
+    if target.kind == "not_due":
+        return "Not due this quarter: not rated"
+    figure = _figure(target.value) + ("%" if target.percentage else "")
+    kind = "Percentage" if target.percentage else "Number"
+    better = "or more" if polarity == BIGGER else "or fewer"
+    if target.strict:
+        words = "more than" if polarity == BIGGER else "fewer than"
+        rule = (f"{kind}: must be {words} {figure} (exactly {figure} is Amber); otherwise Amber up to 9.9% off "
+                f"and Red from 10% off")
+    else:
+        rule = f"{kind}: Green at {figure} {better}, Amber up to 9.9% off, Red from 10% off"
+    if target.at_any_time:
+        rule += "; compared with the count at the end of the quarter (at any point in time)"
+    elif measure == "c":
+        rule += "; cumulative: the result so far this year against the target so far"
+    return rule
 
 
 # --- KPI RAG (footnote 2) -------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from ..timeutil import utcnow
 from . import live, ratings
 from .models import (
     APPROVED,
+    Action,
     DRAFT,
     MEASURE_MARKS,
     POLARITY_LABELS,
@@ -28,6 +29,7 @@ from .models import (
     ReportChange,
     ReportPeriod,
     ReportVersion,
+    Risk,
     RiskAssessment,
 )
 
@@ -78,11 +80,86 @@ def plan_years():
     return db.session.scalars(db.select(Priority.year_start).distinct().order_by(Priority.year_start)).all()
 
 
+def year_label(year_start):
+    return f"{year_start}/{(year_start + 1) % 100:02d}"
+
+
+def financial_year_of(day):
+    """2019 for any day from 1 April 2019 to 31 March 2020."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def year_choices(today=None):
+    """Years a report can be started for: every year with a plan, the year after the latest (its plan is
+    rolled forward) and the current financial year."""
+    today = today or date.today()
+    years = set(plan_years())
+    if years:
+        years.add(max(years) + 1)
+    years.add(financial_year_of(today))
+    return sorted(years)
+
+
+def plan_locked_reason(year_start):
+    """Why the year's plan cannot be changed now ('' when it can): an approved report shows it as published,
+    so it must be reopened first."""
+    approved = db.session.scalars(
+        db.select(ReportPeriod).where(ReportPeriod.year_start == year_start, ReportPeriod.status == APPROVED)
+        .order_by(ReportPeriod.quarter)
+    ).all()
+    if approved:
+        labels = ", ".join(p.label for p in approved)
+        return (f"The {year_label(year_start)} plan is part of approved reports ({labels}). Reopen them to "
+                f"change the plan.")
+    return ""
+
+
+def roll_forward_plan(to_year, user=None):
+    """Copy the latest earlier year's delivery plan into `to_year`: priorities, actions, KPIs (with last
+    year's annual result as the previous end-of-year figure when a Q4 result exists) and the risks still on
+    the register. The officer then edits it on the web. Returns the year copied from."""
+    if priorities_for_year(to_year):
+        raise WorkflowError(f"There is already a delivery plan for {year_label(to_year)}")
+    earlier = [year for year in plan_years() if year < to_year]
+    if not earlier:
+        raise WorkflowError(
+            f"There is no earlier delivery plan to roll forward into {year_label(to_year)}: add its priorities "
+            f"on the plan page first"
+        )
+    from_year = earlier[-1]
+    last_q4 = db.session.scalar(
+        db.select(ReportPeriod).where(ReportPeriod.year_start == from_year, ReportPeriod.quarter == 4)
+    )
+    short = f"{from_year % 100:02d}/{(from_year + 1) % 100:02d}"
+    for old in priorities_for_year(from_year):
+        new = Priority(year_start=to_year, position=old.position, title=old.title,
+                       source=f"Rolled forward from {year_label(from_year)}")
+        db.session.add(new)
+        for action in old.actions:
+            new.actions.append(Action(position=action.position, description=action.description,
+                                      timescale=action.timescale))
+        for kpi in old.kpis:
+            q4 = result_for(last_q4, kpi) if last_q4 else None
+            previous_end = format_number(q4.result, kpi.unit) if q4 and q4.result is not None else ""
+            new.kpis.append(Kpi(position=kpi.position, name=kpi.name, polarity=kpi.polarity, unit=kpi.unit,
+                                measure=kpi.measure, annual_target=kpi.annual_target,
+                                previous_year_end=previous_end or f"Not reported for {short}", new_for_year=False,
+                                live_source=kpi.live_source, notes=""))
+        for risk in old.risks:
+            if risk.ended_in is not None:
+                continue
+            new.risks.append(Risk(position=risk.position, code=risk.code, title=risk.title,
+                                  description=risk.description))
+    db.session.commit()
+    return from_year
+
+
 def create_period(year_start, quarter, user=None):
     """A new draft quarter. Risk assessments start from the latest earlier quarter's (the register is a
     live document, 000:754), so the officer only changes what moved."""
     if not priorities_for_year(year_start):
-        raise WorkflowError(f"There is no delivery plan for {year_start}/{(year_start + 1) % 100:02d}")
+        # "Any financial year": the plan is rolled forward from the year before and edited on the web.
+        roll_forward_plan(year_start, user)
     existing = db.session.scalar(
         db.select(ReportPeriod).where(ReportPeriod.year_start == year_start, ReportPeriod.quarter == quarter)
     )
@@ -96,10 +173,13 @@ def create_period(year_start, quarter, user=None):
         .order_by(ReportPeriod.year_start.desc(), ReportPeriod.quarter.desc())
     )
     if previous:
+        # A new year's plan has its own risk records: carry scores over by risk code.
+        this_year = {risk.code: risk for p in priorities_for_year(year_start) for risk in p.risks}
         for old in previous.risk_assessments:
-            if old.risk.priority.year_start == year_start:
+            risk = old.risk if old.risk.priority.year_start == year_start else this_year.get(old.risk.code)
+            if risk is not None and risk.ended_in is None:
                 period.risk_assessments.append(
-                    RiskAssessment(risk=old.risk, likelihood=old.likelihood, impact=old.impact,
+                    RiskAssessment(risk=risk, likelihood=old.likelihood, impact=old.impact,
                                    score=old.score, controls=old.controls)
                 )
     db.session.commit()
@@ -471,6 +551,8 @@ def kpi_row(kpi, result):
         "live_source": kpi.live_source or "",
         "target": target_text,
         "target_rated": bool(target and target.is_rated),
+        "target_rule": ratings.target_rule(target, kpi.polarity, kpi.measure) if target is not None else "",
+        "rephased": "",
         "result": value,
         "result_text": format_number(value, kpi.unit) if value is not None else (result.result_note if result else ""),
         "previous_result": previous_value,
@@ -604,6 +686,10 @@ def risk_end(risk, period):
 def build_report(period):
     """Everything the quarter's report shows, as plain data."""
     priorities = []
+    # The quarter before in the same year: cumulative targets may be re-phased (000:1238 "a reduced
+    # cumulative target in Q2 (from Q1)").
+    before = db.session.scalar(db.select(ReportPeriod).where(ReportPeriod.year_start == period.year_start,
+                                                             ReportPeriod.quarter == period.quarter - 1))
     for priority in priorities_for_year(period.year_start):
         update = priority_update_for(period, priority)
         actions = []
@@ -617,6 +703,10 @@ def build_report(period):
                 "commentary": action_update.commentary if action_update else "",
             })
         kpis = [kpi_row(kpi, result_for(period, kpi)) for kpi in priority.kpis]
+        if before is not None:
+            for kpi, row in zip(priority.kpis, kpis):
+                if kpi.measure == "c" and row["target_rated"]:
+                    row["rephased"] = _rephased(row, result_for(before, kpi), before)
         risks = []
         for risk in priority.risks:
             ended_before = risk.ended_in is not None and _order(risk.ended_in) < _order(period)
@@ -701,6 +791,21 @@ def build_report(period):
         "savings": savings,
         "savings_totals": _totals(savings, ("saving", "forecast")),
     }
+
+
+def _rephased(row, earlier, before):
+    """'Re-phased: the cumulative target was 25 in Q1 2019/20 and is 16 now' when a cumulative target went
+    down from the quarter before ('' otherwise)."""
+    if earlier is None or not earlier.target:
+        return ""
+    try:
+        old, new = ratings.parse_target(earlier.target), ratings.parse_target(row["target"])
+    except ratings.RatingError:
+        return ""
+    if old.is_rated and new.is_rated and new.value < old.value:
+        return (f"Re-phased: the cumulative target was {earlier.target} in {before.label} and is {row['target']} "
+                f"now")
+    return ""
 
 
 def _published_reading(published_code, assessment):

@@ -12,7 +12,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..security import OFFICER_ROLES, PERFORMANCE_OFFICER, public, roles_required
 from ..timeutil import utcnow
-from . import charts, exports, importer, live, services
+from . import charts, exports, importer, live, ratings, services
 from .forms import (
     ActionUpdateForm,
     BudgetLineForm,
@@ -27,11 +27,21 @@ from .forms import (
     RiskAssessmentForm,
     RiskEndForm,
     SavingLineForm,
+    PlanActionForm,
+    PlanKpiForm,
+    PlanPriorityForm,
+    PlanRiskForm,
     parse_number,
 )
 from .models import APPROVED, Action, BudgetLine, Kpi, Priority, ReportPeriod, Risk, SavingLine
 
 bp = Blueprint("reporting", __name__, url_prefix="/reporting")
+
+
+@bp.app_template_filter("target_rule")
+def target_rule_filter(target, polarity, measure=""):
+    """How a target rates, in words ({{ k.annual_target | target_rule(k.polarity) }})."""
+    return ratings.target_rule(target or "", polarity, measure) if target else "No target"
 
 
 def _clean(field):
@@ -124,6 +134,7 @@ def index():
     periods = _visible_periods()
     reports = [(period, _report_data(period)) for period in reversed(periods)]
     return render_template("reporting/index.html", reports=reports, is_officer=_is_officer(),
+                           plan_years=services.plan_years() if _is_officer() else [],
                            may_edit=current_user.is_authenticated and current_user.role in (PERFORMANCE_OFFICER, "admin"))
 
 
@@ -208,8 +219,13 @@ def kpi_trend(period, kpi_id):
 @roles_required(PERFORMANCE_OFFICER)
 def new_period():
     form = NewPeriodForm()
-    years = services.plan_years()
-    form.year_start.choices = [(year, f"{year}/{(year + 1) % 100:02d}") for year in years]
+    planned = set(services.plan_years())
+    years = services.year_choices()
+    form.year_start.choices = [
+        (year, services.year_label(year) + ("" if year in planned or not planned
+                                            else " (the plan is rolled forward from the year before)"))
+        for year in years
+    ]
     if form.validate_on_submit():
         try:
             period = services.create_period(form.year_start.data, int(form.quarter.data), current_user)
@@ -670,3 +686,95 @@ def changes(period):
     """The audit trail: who changed what, when."""
     period = _editable_period(period)
     return render_template("reporting/changes.html", period=period, changes=list(reversed(period.changes)))
+
+
+# --- The delivery plan of a year, edited on the web --------------------------------------------------------
+
+PLAN_KINDS = {
+    # kind: (model, form, fields, label)
+    "priorities": (Priority, PlanPriorityForm, ("position", "title"), "priority"),
+    "actions": (Action, PlanActionForm, ("description", "timescale"), "action"),
+    "kpis": (Kpi, PlanKpiForm, ("name", "polarity", "unit", "measure", "annual_target", "previous_year_end"), "KPI"),
+    "risks": (Risk, PlanRiskForm, ("code", "title", "description"), "risk"),
+}
+
+
+@bp.route("/plan/<int:year>")
+@roles_required(*OFFICER_ROLES)
+def plan(year):
+    """The year's delivery plan: priorities with their actions, KPIs (and targets) and risks."""
+    if not 2000 <= year <= 2100:
+        abort(404)
+    return render_template(
+        "reporting/plan.html", year=year, year_label=services.year_label(year),
+        priorities=services.priorities_for_year(year), locked=services.plan_locked_reason(year),
+        may_edit=current_user.role in (PERFORMANCE_OFFICER, "admin"), confirm=ConfirmForm(),
+        earlier=[y for y in services.plan_years() if y < year],
+    )
+
+
+@bp.route("/plan/<int:year>/roll-forward", methods=["POST"])
+@roles_required(PERFORMANCE_OFFICER)
+def roll_forward(year):
+    if not ConfirmForm().validate_on_submit() or not 2000 <= year <= 2100:
+        abort(400)
+    try:
+        from_year = services.roll_forward_plan(year, current_user)
+    except services.WorkflowError as exc:
+        flash(str(exc), "info")
+    else:
+        flash(f"The {services.year_label(from_year)} plan has been copied into {services.year_label(year)}: "
+              f"change what is different this year", "success")
+    return redirect(url_for("reporting.plan", year=year))
+
+
+@bp.route("/plan/<int:year>/<kind>/new", methods=["GET", "POST"])
+@bp.route("/plan/<int:year>/<kind>/<int:item_id>/edit", methods=["GET", "POST"])
+@roles_required(PERFORMANCE_OFFICER)
+def edit_plan_item(year, kind, item_id=None):
+    """Add or change a priority, or an action / KPI / risk of a priority (?priority=<id> when adding)."""
+    if kind not in PLAN_KINDS or not 2000 <= year <= 2100:
+        abort(404)
+    model, form_class, fields, label = PLAN_KINDS[kind]
+    item = db.session.get(model, item_id) if item_id is not None else None
+    if item_id is not None:
+        owner_year = (item.year_start if kind == "priorities" else item.priority.year_start) if item else None
+        if owner_year != year:
+            abort(404)
+    priority = None
+    if kind != "priorities":
+        priority = item.priority if item else db.session.get(Priority, request.args.get("priority", type=int) or 0)
+        if priority is None or priority.year_start != year:
+            abort(404)
+    back = url_for("reporting.plan", year=year) + (f"#priority-{priority.id}" if priority else "")
+    locked = services.plan_locked_reason(year)
+    if locked:
+        flash(locked, "info")
+        return redirect(back)
+    form = form_class(obj=item if request.method == "GET" else None)
+    if request.method == "GET" and item is not None and kind == "priorities":
+        form.position.data = str(item.position)
+    if form.validate_on_submit():
+        if kind == "priorities":
+            position = int(form.position.data.strip())
+            clash = db.session.scalar(db.select(Priority).where(Priority.year_start == year,
+                                                                Priority.position == position))
+            if clash is not None and clash is not item:
+                form.position.errors.append(f"Section {position} is already '{clash.title}'")
+                return render_template("reporting/plan_item.html", form=form, year=year, kind=kind, label=label,
+                                       item=item, priority=priority, back=back), 400
+        if item is None:
+            if kind == "priorities":
+                item = model(year_start=year)
+            else:
+                position = max([0] + [other.position for other in getattr(priority, kind)]) + 1
+                item = model(priority=priority, position=position)
+            db.session.add(item)
+        for name in fields:
+            value = getattr(form, name).data
+            setattr(item, name, int(value.strip()) if name == "position" else (value or "").strip())
+        db.session.commit()
+        flash(f"Saved the {label} in the {services.year_label(year)} plan", "success")
+        return redirect(back)
+    return render_template("reporting/plan_item.html", form=form, year=year, kind=kind, label=label, item=item,
+                           priority=priority, back=back)
