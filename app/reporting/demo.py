@@ -365,8 +365,8 @@ def load_demo():
         for section, (actions_rating, overall, actions_line, overall_line, commentary) in updates.items():
             db.session.add(PriorityUpdate(
                 period=periods[quarter], priority=priorities[section], actions_commentary=commentary,
+                # Sources of the printed ratings: actions {F000}:{actions_line}, overall {F000}:{overall_line}.
                 published_actions_rating=actions_rating, published_overall_rating=overall,
-                risk_commentary=f"Published ratings: actions {F000}:{actions_line}, overall {F000}:{overall_line}.",
             ))
     for quarter, lines in BUDGET.items():
         for position, (line, service, budget, forecast, reserves, published_after) in enumerate(lines, start=1):

@@ -814,6 +814,35 @@ def _published_reading(published_code, assessment):
     return {(True, True): "both", (True, False): "joint", (False, True): "separate"}.get((joint, separate), "neither")
 
 
+# Where a figure came from in the council papers ("Source: 000_0692e8566ba44968.txt:768.", "(000:746,
+# 000:748)") is for officers checking the demo data against the papers, never for the published report
+# (issue 15): public pages, the PDF and every export show the text without them.
+_REF = r"\d{3}(?:_[0-9a-f]{16}\.txt)?:\d+(?:-\d+)?(?:\s+(?:Q[1-4]|footnote\s+\d+))?"
+_SOURCE_SENTENCE = re.compile(r"\s*\(?Source:\s*" + _REF + r"(?:[;,]\s*" + _REF + r")*\.?\)?\.?")
+_REF_GROUP = re.compile(r"\s*\((?:" + _REF + r")(?:[;,]\s*" + _REF + r")*\)")
+_REF_IN_TEXT = re.compile(r"(?::\s*|,\s*|;\s*)?\b" + _REF + r"\b")
+
+
+def without_source_references(text):
+    """'Rolling 12 months to June 2019 (000:817). Source: 000_0692e8566ba44968.txt:807.' ->
+    'Rolling 12 months to June 2019.'"""
+    if not isinstance(text, str) or ":" not in text:
+        return text
+    text = _SOURCE_SENTENCE.sub("", text)
+    text = _REF_GROUP.sub("", text)
+    text = _REF_IN_TEXT.sub("", text)
+    return re.sub(r"\(\s*\)", "", text).strip()
+
+
+def public_report(report):
+    """A copy of build_report()'s data with source references taken out of every text."""
+    if isinstance(report, dict):
+        return {key: public_report(value) for key, value in report.items()}
+    if isinstance(report, list):
+        return [public_report(value) for value in report]
+    return without_source_references(report)
+
+
 def budget_row(line: BudgetLine):
     """Table 2 (000:701): the variance columns are arithmetic, so they are computed; what the paper printed
     is kept beside them (000:1059 prints a Q2 forecast after reserve movements of 3,583 where 3,618 + 0 is

@@ -6,6 +6,8 @@ administrators), and anyone else gets "Page not found" so unpublished reports ar
 Performance officers and administrators enter, import and submit results; a different performance officer
 or administrator approves.
 """
+import json
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -38,6 +40,11 @@ from .models import APPROVED, Action, BudgetLine, Kpi, Priority, ReportPeriod, R
 bp = Blueprint("reporting", __name__, url_prefix="/reporting")
 
 
+@bp.app_template_filter("no_sources")
+def no_sources_filter(text):
+    return services.without_source_references(text)
+
+
 @bp.app_template_filter("target_rule")
 def target_rule_filter(target, polarity, measure=""):
     """How a target rates, in words ({{ k.annual_target | target_rule(k.polarity) }})."""
@@ -63,13 +70,14 @@ def _visible_period(code):
 
 
 def _report_data(period):
-    """What this visitor sees of the period: officers the live figures; everyone else the published ones."""
+    """What this visitor sees of the period: officers the live figures; everyone else the published ones.
+    Either way without the council papers' file:line references (officers see those on the entry pages)."""
     if _is_officer():
-        return services.build_report(period)
+        return services.public_report(services.build_report(period))
     data = services.latest_published(period)
     if data is None:
         abort(404)
-    return data
+    return services.public_report(data)
 
 
 def _editable_period(code):
@@ -144,7 +152,59 @@ def report(period):
     period = _visible_period(period)
     data = _report_data(period)
     return render_template("reporting/report.html", period=period, report=data, is_officer=_is_officer(),
-                           versions=services.published_versions(period))
+                           versions=services.published_versions(period), charts=_quarter_charts(data))
+
+
+def _quarter_charts(data):
+    """The quarter page's charts, each with the table that is its text alternative:
+    [{"id", "title", "svg", "headers", "rows"}]."""
+    charts_ = []
+    rag_rows = [(f"{p['position']}. {p['title']}",
+                 {"G": p["kpi_counts"]["G"], "A": p["kpi_counts"]["A"], "R": p["kpi_counts"]["R"],
+                  "N": p["kpi_counts"]["not_rated"]}) for p in data["priorities"]]
+    charts_.append({
+        "id": "chart-rags", "title": "KPI ratings by priority",
+        "svg": charts.rag_counts_svg("KPI ratings by priority", rag_rows, "chart-rags"),
+        "headers": ["Priority", "Green", "Amber", "Red", "Not rated"],
+        "rows": [[label, c["G"], c["A"], c["R"], c["N"]] for label, c in rag_rows],
+    })
+    rated = []
+    for p in data["priorities"]:
+        for k in p["kpis"]:
+            if not k["rag"] or not k["target_rated"]:
+                continue
+            try:
+                target = float(ratings.parse_target(k["target"]).value)
+            except ratings.RatingError:
+                continue
+            if target and k["result"] is not None:
+                rated.append((k, target, round(k["result"] / target * 100)))
+    if rated:
+        colours = charts.RAG_COLOURS
+        charts_.append({
+            "id": "chart-targets", "title": "Results against targets",
+            "svg": charts.bars_svg(
+                "Results against targets: each rated KPI's result as a percentage of its target",
+                [(f"{k['name']} ({k['polarity_label'].lower()})", [("", percent, colours[k["rag"]])])
+                 for k, _, percent in rated],
+                "chart-targets", unit="%", reference=100, reference_label="Target (100%)"),
+            "headers": ["KPI", "Polarity", "Target", "Result", "Result as % of target", "RAG"],
+            "rows": [[k["name"], k["polarity_label"], k["target"], k["result_text"], f"{percent}%", k["rag_label"]]
+                     for k, _, percent in rated],
+        })
+    if data["budget"]:
+        charts_.append({
+            "id": "chart-budget", "title": "Budget: revised budget and forecast (£000)",
+            "svg": charts.bars_svg(
+                "Budget: revised budget and forecast by service (£000)",
+                [(b["service"], [("Revised budget", b["revised_budget"], "#505a5f"),
+                                 ("Forecast", b["forecast"], "#1d70b8")]) for b in data["budget"]],
+                "chart-budget"),
+            "headers": ["Service", "Revised budget (£000)", "Forecast (£000)", "Variance adv/(fav) (£000)"],
+            "rows": [[b["service"], services.format_number(b["revised_budget"]), services.format_number(b["forecast"]),
+                      services.format_number(b["variance"])] for b in data["budget"]],
+        })
+    return charts_
 
 
 @bp.route("/<period>/report.pdf")
@@ -675,9 +735,10 @@ def version(period, number):
     found = next((v for v in services.published_versions(period) if v.number == number), None)
     if found is None:
         abort(404)
-    data = services.load_snapshot(found)
+    data = services.public_report(services.load_snapshot(found))
     return render_template("reporting/report.html", period=period, report=data, is_officer=False,
-                           versions=services.published_versions(period), shown_version=found)
+                           versions=services.published_versions(period), shown_version=found,
+                           charts=_quarter_charts(data))
 
 
 @bp.route("/<period>/changes")
@@ -778,3 +839,49 @@ def edit_plan_item(year, kind, item_id=None):
         return redirect(back)
     return render_template("reporting/plan_item.html", form=form, year=year, kind=kind, label=label, item=item,
                            priority=priority, back=back)
+
+
+# --- Open data (000:940: the council publishes KPI results on its Open Barnet portal) ---------------------
+
+OPEN_LICENCE = "Open Government Licence v3.0 (https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/)"
+
+
+def _published_reports():
+    """(period, published data) of every quarter the public can see, oldest first."""
+    published = []
+    for period in db.session.scalars(db.select(ReportPeriod).order_by(ReportPeriod.year_start, ReportPeriod.quarter)):
+        data = services.latest_published(period)
+        if data is not None:
+            published.append((period, services.public_report(data)))
+    return published
+
+
+@bp.route("/open-data/kpi-results.csv")
+@public
+def open_data_csv():
+    """Every published quarter's KPI results in one CSV (the columns of each quarter's KPI CSV)."""
+    parts = [exports.to_csv_text(data) for _, data in _published_reports()]
+    body = parts[0] if parts else ",".join(exports.CSV_COLUMNS) + "\r\n"
+    for extra in parts[1:]:
+        body += extra.split("\r\n", 1)[1]
+    return _download(body, "text/csv; charset=utf-8", "kpi-results.csv")
+
+
+@bp.route("/open-data/reports.json")
+@public
+def open_data_index():
+    """A catalogue of the published quarters and their files, for the open data portal to harvest."""
+    root = current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/")
+    reports = [
+        {"period": period.code, "label": period.label, "version": data.get("version", 1),
+         "approved_at": data["approved_at"].isoformat() if data.get("approved_at") else None,
+         "page": root + url_for("reporting.report", period=period.code),
+         "csv": root + url_for("reporting.export_csv", period=period.code),
+         "json": root + url_for("reporting.export_json", period=period.code),
+         "xlsx": root + url_for("reporting.export_xlsx", period=period.code)}
+        for period, data in _published_reports()
+    ]
+    body = {"title": "Community Leadership and Libraries Committee: quarterly delivery plan performance",
+            "licence": OPEN_LICENCE, "all_kpi_results_csv": root + url_for("reporting.open_data_csv"),
+            "reports": reports}
+    return current_app.response_class(json.dumps(body, indent=2, ensure_ascii=False), mimetype="application/json")
