@@ -108,3 +108,17 @@ def test_the_workbook_has_readable_headers_number_cells_and_widths(client, plan)
     assert 19 in values and all(v is None or isinstance(v, (int, float)) for v in values)
     assert kpis.column_dimensions["C"].width > 30  # the KPI names
     assert workbook["Budget"]["C2"].number_format == "#,##0;(#,##0)"
+
+
+def test_the_workbook_with_readable_headers_can_be_imported_again(client, draft, signed_in_as):  # noqa: F811
+    from app.reporting import exports, importer
+
+    signed_in_as("performance_officer")
+    kpi = kpi_named("PSPOs implemented")
+    post_form(client, f"/reporting/2019-20-Q3/kpis/{kpi.id}/edit",
+              {"target": "3", "result": "5", "variance_explanation": "Two new orders"})
+    workbook = exports.to_xlsx_bytes(services.build_report(draft))
+    outcome = importer.import_results("q3.xlsx", workbook, allowed_period=draft)
+    assert outcome.errors == [] and outcome.changed == 26
+    result = services.result_for(draft, kpi)
+    assert (result.result, result.variance_explanation) == (5, "Two new orders")

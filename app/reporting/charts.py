@@ -116,7 +116,8 @@ def rag_counts_svg(title, rows, chart_id):
     step = LABEL_HEIGHT + BAR_HEIGHT + GAP
     height = step * max(len(rows), 1) + 10
     description = "; ".join(
-        f"{label}: " + ", ".join(f"{counts.get(code, 0)} {RAG_WORDS[code]}" for code in "GARN") for label, counts in rows
+        f"{label}: " + ", ".join(f"{counts.get(code, 0)} {RAG_WORDS[code]}" for code in "GARN")
+        for label, counts in rows
     ) or "No KPIs"
     parts = _open_svg(title, description, height, chart_id)
     most = max([sum(counts.values()) for _, counts in rows] + [1])

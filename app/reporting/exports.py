@@ -175,7 +175,8 @@ def _tables(report):
     kpis = [(key, _header(key)) for key in CSV_COLUMNS]
     priorities = [
         ("period", "Period"), ("section", "Section"), ("priority", "Priority"),
-        ("overall_rating", "Overall rating"), ("overall_rating_counted_separately", "Overall rating (red actions and KPIs counted separately)"),
+        ("overall_rating", "Overall rating"),
+        ("overall_rating_counted_separately", "Overall rating (red actions and KPIs counted separately)"),
         ("published_overall_rating", "Published overall rating"), ("how_it_was_worked_out", "How it was worked out"),
         ("actions_summary", "Actions summary"), ("published_actions_rating", "Published actions summary"),
         ("actions_red", "Red actions"), ("kpis_red", "Red KPIs"), ("kpis_amber", "Amber KPIs"),

@@ -7,7 +7,8 @@ delivery plan) are required; the other columns are optional and only the columns
     published_rag, published_dot, commentary, variance_explanation
 
 A blank cell empties that field. Columns that our own CSV export adds (priority, polarity, measure,
-annual_target, rag, dot, dot_percent, the rating explanations) are read and ignored, so an exported file can be corrected and
+annual_target, rag, dot, dot_percent, the rating explanations) are read and ignored, so an exported file can
+be corrected and
 imported again. Nothing is written unless every row is right.
 """
 import csv

@@ -263,7 +263,8 @@ class Direction:
         """How footnote 2 reached it: "(77 - 70.4) / 70.4 x 100 = +9.4%; smaller is better: Worsening"."""
         sign = "+" if self.percent > 0 else ""
         better = "bigger is better" if polarity == BIGGER else "smaller is better"
-        return (f"({_figure(this)} - {_figure(last)}) / {_figure(abs(to_decimal(last)))} x 100 = {sign}{self.percent}%; "
+        divisor = _figure(abs(to_decimal(last)))
+        return (f"({_figure(this)} - {_figure(last)}) / {divisor} x 100 = {sign}{self.percent}%; "
                 f"{better}: {self.label} ({FOOTNOTE_2})")
 
     @property

@@ -667,11 +667,12 @@ def risk_history_entries(risk, period):
         else:
             change = "No change"
         entries.append({"period": other.label, "score": assessment.score, "change": change,
-                        "text": f"{other.label}: {assessment.score} ({change.lower() if last is not None else 'first assessed'})"})
+                        "text": f"{other.label}: {assessment.score} ({change.lower()})"})
         last = assessment.score
     ended = risk_end(risk, period)
     if ended:
-        entries.append({"period": risk.ended_in.label, "score": None, "change": ended, "text": f"{risk.ended_in.label}: {ended}"})
+        entries.append({"period": risk.ended_in.label, "score": None, "change": ended,
+                        "text": f"{risk.ended_in.label}: {ended}"})
     return entries
 
 

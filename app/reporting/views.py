@@ -326,7 +326,8 @@ def edit_kpi(period, kpi_id):
         )
     source_form = KpiSourceForm(live_source=kpi.live_source or "", prefix="source")
     if form.validate_on_submit():
-        before = _values(result, ("target", "result", "result_note", "previous_result", "previous_result_note", "benchmark", "commentary", "variance_explanation", "notes"))
+        before = _values(result, ("target", "result", "result_note", "previous_result", "previous_result_note",
+                                  "benchmark", "commentary", "variance_explanation", "notes"))
         result = services.result_for(period, kpi, create=True)
         result.target = _clean(form.target)
         new_value = parse_number(form.result.data)
@@ -454,7 +455,8 @@ def end_risk(period, risk_id):
             risk.ended_in, risk.merged_into, risk.end_note = None, None, ""
             flash(f"{risk.code} is back on the register", "success")
         db.session.flush()
-        detail = services.describe_changes(before, {"ended": services.risk_end(risk, period)}, {"ended": "Left the register"})
+        detail = services.describe_changes(before, {"ended": services.risk_end(risk, period)},
+                                           {"ended": "Left the register"})
         if detail:
             services.record_change(period, current_user, f"Risk {risk.code}", detail)
         db.session.commit()
@@ -475,7 +477,8 @@ def edit_priority(period, priority_id):
     update = services.priority_update_for(period, priority)
     form = PriorityUpdateForm(obj=update if request.method == "GET" else None)
     if form.validate_on_submit():
-        before = _values(update, ("actions_commentary", "kpi_commentary", "risk_commentary", "published_actions_rating"))
+        before = _values(update, ("actions_commentary", "kpi_commentary", "risk_commentary",
+                                  "published_actions_rating"))
         update = services.priority_update_for(period, priority, create=True)
         update.actions_commentary = _clean(form.actions_commentary)
         update.kpi_commentary = _clean(form.kpi_commentary)
