@@ -92,3 +92,93 @@ def trend_svg(title, points, chart_id="trend"):
     )
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+# --- Charts of one quarter (the public quarter page) ------------------------------------------------------
+
+BAR_WIDTH, LABEL_HEIGHT, BAR_HEIGHT, GAP = 640, 18, 18, 14
+RAG_COLOURS = {"G": "#00703c", "A": "#f47738", "R": "#d4351c", "N": "#b1b4b6"}
+RAG_WORDS = {"G": "green", "A": "amber", "R": "red", "N": "not rated"}
+
+
+def _open_svg(title, description, height, chart_id):
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="reporting-chart" viewBox="0 0 {BAR_WIDTH} {height}" '
+        f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" focusable="false">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
+    ]
+
+
+def rag_counts_svg(title, rows, chart_id):
+    """Stacked bars, one per priority: rows = [(label, {"G": n, "A": n, "R": n, "N": n})]. Each segment
+    carries its count and letter, so the chart does not rely on colour."""
+    step = LABEL_HEIGHT + BAR_HEIGHT + GAP
+    height = step * max(len(rows), 1) + 10
+    description = "; ".join(
+        f"{label}: " + ", ".join(f"{counts.get(code, 0)} {RAG_WORDS[code]}" for code in "GARN")
+        for label, counts in rows
+    ) or "No KPIs"
+    parts = _open_svg(title, description, height, chart_id)
+    most = max([sum(counts.values()) for _, counts in rows] + [1])
+    for i, (label, counts) in enumerate(rows):
+        top = i * step
+        parts.append(f'<text x="0" y="{top + 13}" font-size="13" fill="#0b0c0c">{escape(_short(label))}</text>')
+        x = 0.0
+        for code in "GARN":
+            count = counts.get(code, 0)
+            if not count:
+                continue
+            width = (BAR_WIDTH - 10) * count / most
+            text_colour = "#0b0c0c" if code in ("N", "A") else "#ffffff"
+            parts.append(
+                f'<rect x="{x:.1f}" y="{top + LABEL_HEIGHT}" width="{width:.1f}" height="{BAR_HEIGHT}" '
+                f'fill="{RAG_COLOURS[code]}" stroke="#ffffff" stroke-width="1"/>'
+                f'<text x="{x + 4:.1f}" y="{top + LABEL_HEIGHT + 13}" font-size="12" fill="{text_colour}">'
+                f'{count} {code if code != "N" else "–"}</text>'
+            )
+            x += width
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def bars_svg(title, rows, chart_id, unit="", reference=None, reference_label=""):
+    """Horizontal bars: rows = [(label, [(series, value, colour)])]; a dashed reference line (100% of
+    target) when given. Values are written at the end of each bar."""
+    per_row = max([len(series) for _, series in rows] + [1])
+    step = LABEL_HEIGHT + BAR_HEIGHT * per_row + GAP
+    height = step * max(len(rows), 1) + 24
+    values = [value for _, series in rows for _, value, _ in series if value is not None]
+    top_value = max(values + [reference or 0, 1]) * 1.15
+    scale = (BAR_WIDTH - 80) / top_value
+    description = "; ".join(
+        f"{label}: " + ", ".join(f"{name} {_fmt(value)}{unit}" for name, value, _ in series if value is not None)
+        for label, series in rows
+    ) or "No figures"
+    parts = _open_svg(title, description, height, chart_id)
+    for i, (label, series) in enumerate(rows):
+        top = i * step
+        parts.append(f'<text x="0" y="{top + 13}" font-size="13" fill="#0b0c0c">{escape(_short(label))}</text>')
+        for j, (name, value, colour) in enumerate(series):
+            if value is None:
+                continue
+            y = top + LABEL_HEIGHT + j * BAR_HEIGHT
+            width = max(value, 0) * scale
+            parts.append(
+                f'<rect x="0" y="{y}" width="{width:.1f}" height="{BAR_HEIGHT - 3}" fill="{colour}"/>'
+                f'<text x="{width + 4:.1f}" y="{y + 12}" font-size="12" fill="#0b0c0c">'
+                f'{escape(name)}{": " if name else ""}{_fmt(value)}{escape(unit)}</text>'
+            )
+    if reference is not None:
+        x = reference * scale
+        parts.append(
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="0" y2="{height - 20}" stroke="#0b0c0c" stroke-width="2" '
+            f'stroke-dasharray="6 4"/><text x="{x + 4:.1f}" y="{height - 6}" font-size="12" fill="#0b0c0c">'
+            f'{escape(reference_label)}</text>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def _short(label, limit=90):
+    return label if len(label) <= limit else label[: limit - 1] + "…"

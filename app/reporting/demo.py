@@ -345,9 +345,11 @@ def load_demo():
                 result_note="Under review with the independent evaluation of the Library Service",
                 previous_result_note=NEW, benchmark=NO_BENCHMARK, notes=f"Source: {F000}:{line}.",
             ))
+    risks = {}
     for position, (section, code, title, first, second) in enumerate(RISKS, start=1):
         risk = Risk(priority=priorities[section], position=position, code=code, title=title,
                     source=f"{F000}:{first[0]}")
+        risks[code] = risk
         db.session.add(risk)
         for quarter, assessed in ((1, first), (2, second)):
             if assessed is None:
@@ -355,12 +357,16 @@ def load_demo():
             line, score, controls = assessed
             db.session.add(RiskAssessment(period=periods[quarter], risk=risk, score=score,
                                           controls=f"{controls} (Source: {F000}:{line}.)"))
+    # 000:1268 footnote 25: "G&C051 - Working with the Voluntary Community Faith Sector (VCFS) has been merged
+    # with G&C050 – Availability of resources to the voluntary sector." (the Q1 report printed it as G&CS051)
+    risks["G&CS051"].merged_into = risks["G&C050"]
+    risks["G&CS051"].ended_in = periods[2]
     for quarter, updates in UPDATES.items():
         for section, (actions_rating, overall, actions_line, overall_line, commentary) in updates.items():
             db.session.add(PriorityUpdate(
                 period=periods[quarter], priority=priorities[section], actions_commentary=commentary,
+                # Sources of the printed ratings: actions {F000}:{actions_line}, overall {F000}:{overall_line}.
                 published_actions_rating=actions_rating, published_overall_rating=overall,
-                risk_commentary=f"Published ratings: actions {F000}:{actions_line}, overall {F000}:{overall_line}.",
             ))
     for quarter, lines in BUDGET.items():
         for position, (line, service, budget, forecast, reserves, published_after) in enumerate(lines, start=1):

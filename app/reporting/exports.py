@@ -9,7 +9,8 @@ from . import ratings
 CSV_COLUMNS = (
     "period", "priority", "kpi", "polarity", "measure", "annual_target", "target", "result", "result_note",
     "previous_result", "previous_result_note", "rag", "published_rag", "dot", "dot_percent", "published_dot",
-    "benchmark", "notes",
+    "benchmark", "notes", "commentary", "variance_explanation", "target_rule", "rephased", "rag_basis",
+    "dot_basis", "priority_overall_rating", "priority_overall_separate_reading", "priority_overall_basis",
 )
 
 
@@ -37,7 +38,16 @@ def report_json(report):
                 "title": p["title"],
                 "overall_rating": p["overall"],
                 "overall_rating_label": p["overall_label"],
+                # Footnote 4 read with red actions and red KPIs counted separately (see the rules).
+                "overall_rating_separate_reading": p["overall_separate"],
+                "readings_differ": p["readings_differ"],
+                "overall_rating_basis": p["overall_basis"],
+                "red_actions": p["action_reds"],
+                "red_actions_at_least": p["action_reds_at_least"],
+                "red_actions_from": p["actions_summary_from"] or None,
+                "red_kpis": p["kpi_reds"],
                 "published_overall_rating": p["published_overall"] or None,
+                "published_rating_agrees_with": p["published_reading"] or None,
                 "actions_summary": p["actions_summary"],
                 "published_actions_rating": p["published_actions_rating"] or None,
                 "high_risks": p["high_risks"],
@@ -53,23 +63,35 @@ def report_json(report):
                         "measure": k["measure"] or None,
                         "annual_target": k["annual_target"],
                         "target": k["target"],
+                        "target_rule": k["target_rule"] or None,
+                        "target_rephased": k["rephased"] or None,
                         "result": k["result"],
                         "result_note": k["result_text"] if k["result"] is None else "",
                         "previous_result": k["previous_result"],
                         "rag": k["rag"],
+                        "rag_basis": k["rag_basis"],
                         "published_rag": k["published_rag"] or None,
                         "dot": k["dot"],
                         "dot_percent": k["dot_percent"],
+                        "dot_basis": k["dot_basis"] or None,
                         "published_dot": k["published_dot"] or None,
                         "benchmark": k["benchmark"],
+                        "commentary": k["commentary"],
+                        "variance_explanation": k["variance_explanation"],
                         "live_source": k["live_source"] or None,
                     }
                     for k in p["kpis"]
                 ],
+                "actions_commentary": p["actions_commentary"],
+                "kpi_commentary": p["kpi_commentary"],
+                "risk_commentary": p["risk_commentary"],
                 "risks": [
                     {"code": r["code"], "title": r["title"], "likelihood": r["likelihood"], "impact": r["impact"],
-                     "score": r["score"], "band": r["band"] or None}
-                    for r in p["risks"] if r["assessed"]
+                     "score": r["score"], "band": r["band"] or None, "band_basis": r["band_basis"] or None,
+                     "controls": r["controls"], "left_the_register": r["ended"] or None,
+                     "history": [{"period": h["period"], "score": h["score"], "change": h["change"]}
+                                 for h in r["history"]]}
+                    for r in p["risks"] if r["assessed"] or r["ended"]
                 ],
             }
             for p in report["priorities"]
@@ -80,10 +102,12 @@ def report_json(report):
             | {"published": row["published"]}
             for row in report["budget"]
         ],
+        "budget_totals": report["budget_totals"] or None,
         "savings": [
             {key: row[key] for key in ("ref", "service_area", "description", "saving", "forecast", "comment")}
             for row in report["savings"]
         ],
+        "savings_totals": report["savings_totals"] or None,
     }
 
 
@@ -113,6 +137,15 @@ def kpi_csv_rows(report):
                 "published_dot": k["published_dot"],
                 "benchmark": k["benchmark"],
                 "notes": k["notes"],
+                "commentary": k["commentary"],
+                "variance_explanation": k["variance_explanation"],
+                "target_rule": k["target_rule"],
+                "rephased": k["rephased"],
+                "rag_basis": k["rag_basis"],
+                "dot_basis": k["dot_basis"],
+                "priority_overall_rating": priority["overall_label"],
+                "priority_overall_separate_reading": priority["overall_separate_label"],
+                "priority_overall_basis": priority["overall_basis"],
             }
 
 
@@ -120,73 +153,155 @@ def _plain(number):
     return int(number) if float(number).is_integer() else number
 
 
-def to_csv_text(report):
-    return csvkit.to_text(CSV_COLUMNS, ([row[column] for column in CSV_COLUMNS] for row in kpi_csv_rows(report)))
+def _header(key):
+    """'previous_result_note' -> 'Previous result note': readable, and read back by the importer (which
+    lower-cases headers and joins words with underscores)."""
+    words = key.replace("_", " ")
+    for short in ("kpi", "rag", "dot", "id"):
+        words = " ".join(word.upper() if word == short else word for word in words.split(" "))
+    return words[:1].upper() + words[1:]
+
+
+def _tables(report):
+    """Every table of the report as (name, [(key, header)], rows as dicts, totals dict or None)."""
+    code = report["code"]
+    kpis = [(key, _header(key)) for key in CSV_COLUMNS]
+    priorities = [
+        ("period", "Period"), ("section", "Section"), ("priority", "Priority"),
+        ("overall_rating", "Overall rating"),
+        ("overall_rating_counted_separately", "Overall rating (red actions and KPIs counted separately)"),
+        ("published_overall_rating", "Published overall rating"), ("how_it_was_worked_out", "How it was worked out"),
+        ("actions_summary", "Actions summary"), ("published_actions_rating", "Published actions summary"),
+        ("actions_red", "Red actions"), ("kpis_red", "Red KPIs"), ("kpis_amber", "Amber KPIs"),
+        ("kpis_green", "Green KPIs"), ("high_risks", "High level risks"),
+        ("actions_commentary", "Summary of actions"), ("kpi_commentary", "KPI commentary"),
+        ("risk_commentary", "Risk commentary"),
+    ]
+    priority_rows = [
+        {"period": code, "section": p["position"], "priority": p["title"], "overall_rating": p["overall_label"],
+         "overall_rating_counted_separately": p["overall_separate_label"],
+         "published_overall_rating": p["published_overall"], "how_it_was_worked_out": p["overall_basis"],
+         "actions_summary": p["actions_summary_label"], "published_actions_rating": p["published_actions_rating"],
+         "actions_red": p["action_reds"], "kpis_red": p["kpi_counts"]["R"], "kpis_amber": p["kpi_counts"]["A"],
+         "kpis_green": p["kpi_counts"]["G"], "high_risks": p["high_risks"],
+         "actions_commentary": p["actions_commentary"], "kpi_commentary": p["kpi_commentary"],
+         "risk_commentary": p["risk_commentary"]}
+        for p in report["priorities"]
+    ]
+    risks = [
+        ("period", "Period"), ("priority", "Priority"), ("risk", "Risk"), ("title", "Title"),
+        ("likelihood", "Likelihood"), ("impact", "Impact"), ("score", "Score"), ("band", "Rating"),
+        ("band_basis", "How it was worked out"), ("left_the_register", "Left the register"),
+        ("history", "History"), ("controls", "Controls and mitigations"),
+    ]
+    risk_rows = [
+        {"period": code, "priority": p["title"], "risk": r["code"], "title": r["title"],
+         "likelihood": r["likelihood"], "impact": r["impact"], "score": r["score"], "band": r["band"],
+         "band_basis": r["band_basis"], "left_the_register": r["ended"], "history": r["history_text"],
+         "controls": r["controls"]}
+        for p in report["priorities"] for r in p["risks"] if r["assessed"] or r["ended"]
+    ]
+    budget_keys = ("revised_budget", "forecast", "variance", "reserve_movements", "forecast_after_reserves",
+                   "variance_after_reserves")
+    budget = [("period", "Period"), ("service", "Service"), ("revised_budget", "Revised budget (£000)"),
+              ("forecast", "Forecast (£000)"), ("variance", "Variance adv/(fav) (£000)"),
+              ("reserve_movements", "Reserve movements (£000)"),
+              ("forecast_after_reserves", "Forecast after reserve movements (£000)"),
+              ("variance_after_reserves", "Variance after reserve movements adv/(fav) (£000)")]
+    budget_rows = [{"period": code, "service": b["service"], **{key: b[key] for key in budget_keys}}
+                   for b in report["budget"]]
+    budget_totals = ({"period": code, "service": "Total", **report["budget_totals"]}
+                     if report["budget_totals"] else None)
+    savings = [("period", "Period"), ("ref", "Ref"), ("service_area", "Service area"),
+               ("description", "Description of savings"), ("saving", "Savings for the year (£000)"),
+               ("forecast", "Forecast (£000)"), ("comment", "Comment")]
+    saving_rows = [{"period": code, **{key: s[key] for key in ("ref", "service_area", "description", "saving",
+                                                                "forecast", "comment")}}
+                   for s in report["savings"]]
+    saving_totals = ({"period": code, "ref": "Total", "saving": report["savings_totals"]["saving"],
+                      "forecast": report["savings_totals"]["forecast"]} if report["savings_totals"] else None)
+    return [
+        ("KPIs", kpis, list(kpi_csv_rows(report)), None),
+        ("Priorities", priorities, priority_rows, None),
+        ("Risks", risks, risk_rows, None),
+        ("Budget", budget, budget_rows, budget_totals),
+        ("Savings", savings, saving_rows, saving_totals),
+    ]
+
+
+CSV_TABLES = ("kpis", "priorities", "risks", "budget", "savings")
+
+
+def to_csv_text(report, table="kpis"):
+    """One table of the report as CSV: the KPIs by default (the columns the importer reads back), or the
+    priorities (with their overall ratings and how they were reached), risks, budget or savings (each of the
+    last two ending with its total row)."""
+    name, columns, rows, totals = next(t for t in _tables(report) if t[0].lower() == table)
+    return csvkit.to_text(
+        [key for key, _ in columns], ([_csv_value(row.get(key)) for key, _ in columns] for row in rows + ([totals] if totals else []))
+    )
+
+
+def _csv_value(value):
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return _plain(value)
+    return value
 
 
 def to_xlsx_bytes(report):
-    """A workbook: KPIs (same columns as the CSV), Priorities, Risks, Budget, Savings."""
+    """A workbook of the same tables: readable headers, numbers as number cells, sensible column widths,
+    total rows for the budget and savings."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook()
-    sheets = []
-
-    def sheet(title, header, rows):
-        ws = workbook.active if not sheets else workbook.create_sheet()
-        ws.title = title
-        ws.append(list(header))
+    bold = Font(bold=True)
+    for index, (name, columns, rows, totals) in enumerate(_tables(report)):
+        ws = workbook.active if index == 0 else workbook.create_sheet()
+        ws.title = name
+        ws.append([header for _, header in columns])
         for cell in ws[1]:
-            cell.font = Font(bold=True)
+            cell.font = bold
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
         for row in rows:
-            ws.append(list(row))
+            ws.append([_xlsx_value(key, row.get(key)) for key, _ in columns])
             csvkit.guard_xlsx_row(ws[ws.max_row])
+        if totals:
+            ws.append([_xlsx_value(key, totals.get(key)) for key, _ in columns])
+            csvkit.guard_xlsx_row(ws[ws.max_row])
+            for cell in ws[ws.max_row]:
+                cell.font = bold
+        for position, (key, header) in enumerate(columns, start=1):
+            longest = max([len(str(header))] + [len(str(row.get(key) or "")) for row in rows])
+            ws.column_dimensions[get_column_letter(position)].width = min(max(longest, 8) + 2, 60)
+            if longest > 60:
+                for (cell,) in ws.iter_rows(min_row=2, min_col=position, max_col=position):
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if key in MONEY_KEYS:
+                for (cell,) in ws.iter_rows(min_row=2, min_col=position, max_col=position):
+                    cell.number_format = "#,##0;(#,##0)"
         ws.freeze_panes = "A2"
-        sheets.append(ws)
-
-    sheet("KPIs", CSV_COLUMNS, ([row[c] for c in CSV_COLUMNS] for row in kpi_csv_rows(report)))
-    sheet(
-        "Priorities",
-        ("period", "section", "priority", "overall_rating", "published_overall_rating", "actions_summary",
-         "published_actions_rating", "kpis_red", "kpis_amber", "kpis_green", "high_risks"),
-        (
-            (report["code"], p["position"], p["title"], p["overall_label"], p["published_overall"],
-             p["actions_summary_label"], p["published_actions_rating"], p["kpi_counts"]["R"],
-             p["kpi_counts"]["A"], p["kpi_counts"]["G"], p["high_risks"])
-            for p in report["priorities"]
-        ),
-    )
-    sheet(
-        "Risks",
-        ("period", "priority", "risk", "title", "likelihood", "impact", "score", "band", "controls"),
-        (
-            (report["code"], p["title"], r["code"], r["title"], r["likelihood"], r["impact"], r["score"],
-             r["band"], r["controls"])
-            for p in report["priorities"] for r in p["risks"] if r["assessed"]
-        ),
-    )
-    sheet(
-        "Budget",
-        ("period", "service", "revised_budget_000", "forecast_000", "variance_000", "reserve_movements_000",
-         "forecast_after_reserves_000", "variance_after_reserves_000"),
-        (
-            (report["code"], b["service"], b["revised_budget"], b["forecast"], b["variance"],
-             b["reserve_movements"], b["forecast_after_reserves"], b["variance_after_reserves"])
-            for b in report["budget"]
-        ),
-    )
-    sheet(
-        "Savings",
-        ("period", "ref", "service_area", "description", "saving_000", "forecast_000", "comment"),
-        (
-            (report["code"], s["ref"], s["service_area"], s["description"], s["saving"], s["forecast"],
-             s["comment"])
-            for s in report["savings"]
-        ),
-    )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+MONEY_KEYS = {"revised_budget", "forecast", "variance", "reserve_movements", "forecast_after_reserves",
+              "variance_after_reserves", "saving"}
+NUMBER_KEYS = {"result", "previous_result", "dot_percent"}
+
+
+def _xlsx_value(key, value):
+    """Numbers as number cells (the CSV rows carry some as text); text is guarded after the row is added."""
+    if key in NUMBER_KEYS and isinstance(value, str) and value:
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    return value
 
 
 def to_pdf_bytes(html, base_url=None):

@@ -12,7 +12,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from ..forms import Form, whole_number
 from . import live, ratings
-from .models import ACTION_RAGS
+from .models import ACTION_RAGS, MEASURES, POLARITY_LABELS
 
 
 def parse_number(text):
@@ -91,6 +91,13 @@ class KpiResultForm(Form):
         description="For example: New for 19/20", validators=[Length(max=120)],
     )
     benchmark = StringField("Benchmarking", widget=GovTextInput(), validators=[Length(max=300)])
+    commentary = TextAreaField("Commentary on this quarter's result", widget=GovTextArea(),
+                               validators=[Length(max=5000)])
+    variance_explanation = TextAreaField(
+        "Explanation of variance", widget=GovTextArea(),
+        description="Why the result is off target, and what is being done. Needed when the KPI is rated red.",
+        validators=[Length(max=5000)],
+    )
     notes = TextAreaField("Notes (footnotes in the report)", widget=GovTextArea(), validators=[Length(max=2000)])
     submit = SubmitField("Save result", widget=GovSubmitInput())
 
@@ -162,6 +169,14 @@ class RiskAssessmentForm(Form):
 
 
 class PriorityUpdateForm(Form):
+    published_actions_rating = RadioField(
+        "Summary of actions rating",
+        description="Only needed when the actions are not rated one by one: the rating then counts red actions "
+                    "from this summary (Good: none; Satisfactory: one; Limited: two or more).",
+        choices=[("", "Not given (the actions are rated one by one, or not at all)"), ("Good", "Good progress"),
+                 ("Satisfactory", "Satisfactory progress"), ("Limited", "Limited progress")],
+        widget=GovRadioInput(), validators=[Optional()], default="",
+    )
     actions_commentary = TextAreaField("Summary of actions", widget=GovTextArea(), validators=[Length(max=10000)])
     kpi_commentary = TextAreaField("KPIs: commentary", widget=GovTextArea(), validators=[Length(max=10000)])
     risk_commentary = TextAreaField("Risks: commentary", widget=GovTextArea(), validators=[Length(max=10000)])
@@ -216,3 +231,80 @@ class ReturnForm(Form):
         validators=[InputRequired(message="Enter what needs to change"), Length(max=2000)],
     )
     submit = SubmitField("Return to draft", widget=GovSubmitInput())
+
+
+class RiskEndForm(Form):
+    """A risk leaving the register this quarter: closed, or merged into another risk of the same plan."""
+
+    ending = RadioField(
+        "Has this risk left the register this quarter?",
+        choices=[("", "No, it is still on the register"), ("closed", "Yes, it has been closed"),
+                 ("merged", "Yes, it has been merged into another risk")],
+        widget=GovRadioInput(), validators=[Optional()], default="",
+    )
+    merged_into = SelectField("Merged into", coerce=str, widget=GovSelect(), validate_choice=False)
+    end_note = TextAreaField("Why", widget=GovTextArea(), validators=[Length(max=2000)])
+    save_end = SubmitField("Save", widget=GovSubmitInput())
+
+    def validate_merged_into(self, field):
+        if self.ending.data != "merged":
+            return
+        if not field.data or field.data not in {value for value, _ in field.choices if value}:
+            raise ValidationError("Select the risk it has been merged into")
+
+
+class ReopenForm(Form):
+    reason = TextAreaField(
+        "Why does the approved report need to be reopened?", widget=GovTextArea(),
+        description="This is published with the list of versions, so say what is being corrected.",
+        validators=[InputRequired(message="Enter why the approved report needs to be reopened"), Length(max=2000)],
+    )
+    submit = SubmitField("Reopen for correction", widget=GovSubmitInput())
+
+
+class PlanPriorityForm(Form):
+    position = StringField("Section number", widget=GovTextInput(), description="As in the report, like 5",
+                           validators=[InputRequired(message="Enter the section number"), Length(max=3)])
+    title = StringField("Priority", widget=GovTextInput(),
+                        validators=[InputRequired(message="Enter the priority"), Length(max=300)])
+    submit = SubmitField("Save priority", widget=GovSubmitInput())
+
+    def validate_position(self, field):
+        if not (field.data or "").strip().isdigit() or not 1 <= int(field.data.strip()) <= 999:
+            raise ValidationError("Enter the section number as a whole number, like 5")
+
+
+class PlanActionForm(Form):
+    description = TextAreaField("How will we achieve this?", widget=GovTextArea(),
+                                validators=[InputRequired(message="Enter the action"), Length(max=5000)])
+    timescale = StringField("Timescale", widget=GovTextInput(), description="For example: Mar 2021",
+                            validators=[Length(max=60)])
+    submit = SubmitField("Save action", widget=GovSubmitInput())
+
+
+class PlanKpiForm(Form):
+    name = StringField("Indicator", widget=GovTextInput(),
+                       validators=[InputRequired(message="Enter the indicator's name"), Length(max=300)])
+    polarity = RadioField("Polarity", choices=list(POLARITY_LABELS.items()), widget=GovRadioInput(),
+                          validators=[InputRequired(message="Select whether bigger or smaller is better")])
+    unit = RadioField("Shown as", choices=[("", "A number"), ("%", "A percentage")], widget=GovRadioInput(),
+                      validators=[Optional()], default="")
+    measure = SelectField("Counted as", choices=list(MEASURES.items()), widget=GovSelect(), validators=[Optional()])
+    annual_target = StringField(
+        "Annual target", widget=GovTextInput(),
+        description="A number (like 30 or 54%), 'Fewer than N', 'More than N', 'Monitor' or 'TBC'.",
+        validators=[InputRequired(message="Enter the annual target"), Length(max=60), TargetText()],
+    )
+    previous_year_end = StringField("Last year's end-of-year result", widget=GovTextInput(),
+                                    description="As printed, like 74.12 or New for 20/21",
+                                    validators=[Length(max=60)])
+    submit = SubmitField("Save KPI", widget=GovSubmitInput())
+
+
+class PlanRiskForm(Form):
+    code = StringField("Risk reference", widget=GovTextInput(), description="Like CLL01",
+                       validators=[InputRequired(message="Enter the risk reference"), Length(max=20)])
+    title = StringField("Risk", widget=GovTextInput(),
+                        validators=[InputRequired(message="Enter the risk"), Length(max=300)])
+    description = TextAreaField("Description", widget=GovTextArea(), validators=[Length(max=5000)])
+    submit = SubmitField("Save risk", widget=GovSubmitInput())

@@ -4,13 +4,15 @@ The file has a header row. ``period`` (like 2019-20-Q1) and ``kpi`` (the indicat
 delivery plan) are required; the other columns are optional and only the columns present are changed:
 
     target, result, result_note, previous_result, previous_result_note, benchmark, notes,
-    published_rag, published_dot
+    published_rag, published_dot, commentary, variance_explanation
 
 A blank cell empties that field. Columns that our own CSV export adds (priority, polarity, measure,
-annual_target, rag, dot, dot_percent) are read and ignored, so an exported file can be corrected and
+annual_target, rag, dot, dot_percent, the rating explanations) are read and ignored, so an exported file can
+be corrected and
 imported again. Nothing is written unless every row is right.
 """
 import io
+import zipfile
 from dataclasses import dataclass, field
 
 from .. import csvkit
@@ -21,11 +23,20 @@ from .models import DRAFT
 
 REQUIRED = ("period", "kpi")
 FIELDS = ("target", "result", "result_note", "previous_result", "previous_result_note", "benchmark", "notes",
-          "published_rag", "published_dot")
-IGNORED = ("priority", "polarity", "measure", "annual_target", "rag", "dot", "dot_percent", "kpi_id")
+          "published_rag", "published_dot", "commentary", "variance_explanation")
+IGNORED = ("priority", "polarity", "measure", "annual_target", "rag", "dot", "dot_percent", "kpi_id", "rag_basis",
+           "dot_basis", "target_rule", "rephased", "priority_overall_rating", "priority_overall_separate_reading",
+           "priority_overall_basis")
 TEXT_LIMITS = {"target": 60, "result_note": 120, "previous_result_note": 120, "benchmark": 300,
-               "published_dot": 60}
+               "published_dot": 60, "commentary": 5000, "variance_explanation": 5000, "notes": 2000}
 MAX_ROWS = 5000
+# Bounds on what a file may make the server do (issue 12 finding 5: an XLSX of 1.5 KB whose dimension
+# claimed A1:XFD6000 made openpyxl pad every row to 16,384 cells and grew a worker by 700 MB).
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+MAX_COLUMNS = 40
+MAX_SCANNED_ROWS = 4 * MAX_ROWS
+# An XLSX is a zip: its parts are read unpacked, so their unpacked size is capped too (a zip bomb).
+MAX_XLSX_UNPACKED_BYTES = 50 * 1024 * 1024
 
 
 class ImportFileError(ValueError):
@@ -49,8 +60,13 @@ def _normalise_header(name):
 
 def read_rows(filename, data):
     """[(row number, {column: text or number})] from CSV or XLSX bytes. Row numbers are as a spreadsheet
-    shows them (the header is row 1)."""
+    shows them (the header is row 1). Files beyond the size, row or column caps are refused whole."""
     name = (filename or "").lower()
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ImportFileError(
+            f"The file is larger than {MAX_UPLOAD_BYTES // 1024 // 1024} MB, the most a results file can be; "
+            f"split it into smaller files"
+        )
     if name.endswith(".xlsx"):
         table = _read_xlsx(data)
     elif name.endswith(".csv"):
@@ -78,31 +94,100 @@ def read_rows(filename, data):
         if all(value is None or str(value).strip() == "" for value in values.values()):
             continue
         rows.append((number, values))
-    if len(rows) > MAX_ROWS:
-        raise ImportFileError(f"The file has more than {MAX_ROWS} rows")
     if not rows:
         raise ImportFileError("The file has no rows under its header")
     return rows
 
 
+def _bounded(rows):
+    """The rows as lists, trailing empty cells dropped, refusing more than MAX_ROWS filled rows under the
+    header, MAX_SCANNED_ROWS rows in all (blank ones too) or MAX_COLUMNS columns. Rows are consumed one at a
+    time, so a hostile file stops at the cap."""
+    table, filled = [], 0
+    for row in rows:
+        if len(table) >= MAX_SCANNED_ROWS:
+            raise ImportFileError(
+                f"The file has more than {MAX_SCANNED_ROWS:,} rows (counting blank ones); delete the blank rows "
+                f"at its end, or split it into smaller files"
+            )
+        cells = list(row)
+        while cells and (cells[-1] is None or cells[-1] == ""):
+            cells.pop()
+        if len(cells) > MAX_COLUMNS:
+            raise ImportFileError(
+                f"Row {len(table) + 1} has more than {MAX_COLUMNS} columns; a results file has at most "
+                f"{MAX_COLUMNS} (the columns are listed below)"
+            )
+        if any(cell is not None and str(cell).strip() != "" for cell in cells):
+            filled += 1
+            if filled > MAX_ROWS + 1:
+                raise ImportFileError(
+                    f"The file has more than {MAX_ROWS:,} rows under its header; split it into smaller files"
+                )
+        table.append(cells)
+    return table
+
+
 def _read_csv(data):
     try:
-        return [[csvkit.unguard(cell) for cell in cells] for _, cells in csvkit.read(data, strict=False, keep_blank=True)]
+        rows = csvkit.iter_rows(csvkit.decode(data), strict=False, keep_blank=True)
+        return _bounded([csvkit.unguard(cell) for cell in cells] for _, cells in rows)
     except csvkit.CsvFileError as exc:
         raise ImportFileError(str(exc)) from None
 
 
+FORBIDDEN_XML = ("The XLSX file contains XML entity or DTD declarations, which are not allowed; save it again "
+                 "from Excel or as CSV")
+
+
+def _caused_by(exc, kind):
+    """Whether `kind` is in the chain of exceptions behind `exc` (openpyxl wraps what defusedxml raises)."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, kind):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
 def _read_xlsx(data):
+    """The first sheet, streamed: openpyxl's read-only mode, the sheet's own claimed dimension ignored (it
+    is what made openpyxl pad rows to XFD), at most MAX_COLUMNS + 1 cells a row and MAX_ROWS + 1 rows.
+    XML is parsed by defusedxml (openpyxl uses it when installed), so entity tricks are refused."""
+    from defusedxml import DefusedXmlException
     from openpyxl import load_workbook
 
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise ImportFileError("The XLSX file cannot be opened: is it an Excel workbook?") from exc
+    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+        raise ImportFileError(
+            f"The XLSX file unpacks to {unpacked / 1024 / 1024:.0f} MB, more than a results file can be "
+            f"({MAX_XLSX_UNPACKED_BYTES // 1024 // 1024} MB); save it again from Excel or as CSV"
+        )
+    try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several types for a file that is not a workbook
+        if _caused_by(exc, DefusedXmlException):
+            raise ImportFileError(FORBIDDEN_XML) from exc
         raise ImportFileError("The XLSX file cannot be opened: is it an Excel workbook?") from exc
-    sheet = workbook.worksheets[0]
-    table = [list(row) for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
-    return table
+    try:
+        if not workbook.worksheets:
+            raise ImportFileError("The XLSX file has no worksheet")
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()
+        return _bounded(sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True))
+    except ImportFileError:
+        raise
+    except Exception as exc:  # a damaged sheet part
+        if _caused_by(exc, DefusedXmlException):
+            raise ImportFileError(FORBIDDEN_XML) from exc
+        raise ImportFileError("The XLSX file's first sheet cannot be read: is it an Excel workbook?") from exc
+    finally:
+        workbook.close()
 
 
 def _text(value):
@@ -116,10 +201,11 @@ def _text(value):
 def _number(value, column):
     if value is None or _text(value) == "":
         return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
+    if isinstance(value, bool):
+        raise ValueError(f"{column.replace('_', ' ')} '{_text(value)}' is not a number")
     try:
-        return float(ratings.to_decimal(_text(value)))
+        # Numeric cells too: an XLSX cell can hold 'inf' or 1e308 (issue 12 finding 10).
+        return float(ratings.to_decimal(value if isinstance(value, (int, float)) else _text(value)))
     except ratings.RatingError as exc:
         raise ValueError(f"{column.replace('_', ' ')} '{_text(value)}' is not a number") from exc
 

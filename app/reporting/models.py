@@ -119,8 +119,16 @@ class Risk(db.Model):
     description: Mapped[str] = mapped_column(db.Text, default="")
     source: Mapped[str] = mapped_column(db.String(200), default="")
 
+    # A risk leaves the register by closure or by being merged into another (000:1268 footnote 25: "G&C051
+    # ... has been merged with G&C050"): the quarter it happened in, and the risk it went into.
+    ended_in_id: Mapped[int | None] = mapped_column(db.ForeignKey("reporting_period.id", ondelete="SET NULL"))
+    merged_into_id: Mapped[int | None] = mapped_column(db.ForeignKey("reporting_risk.id", ondelete="SET NULL"))
+    end_note: Mapped[str] = mapped_column(db.Text, default="")
+
     priority = relationship("Priority", back_populates="risks")
     assessments = relationship("RiskAssessment", back_populates="risk", cascade="all, delete-orphan")
+    ended_in = relationship("ReportPeriod")
+    merged_into = relationship("Risk", remote_side=[id])
 
 
 class ReportPeriod(db.Model):
@@ -144,6 +152,9 @@ class ReportPeriod(db.Model):
     returned_at: Mapped[datetime | None]
     returned_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user_account.id", ondelete="SET NULL"))
     return_reason: Mapped[str] = mapped_column(db.Text, default="")
+    # 1 until an approved report is reopened; each reopening starts the next version (ReportVersion keeps
+    # every published one).
+    version: Mapped[int] = mapped_column(default=1)
 
     created_by = relationship("User", foreign_keys=[created_by_id])
     submitted_by = relationship("User", foreign_keys=[submitted_by_id])
@@ -157,6 +168,10 @@ class ReportPeriod(db.Model):
                                 cascade="all, delete-orphan")
     saving_lines = relationship("SavingLine", back_populates="period", order_by="SavingLine.position",
                                 cascade="all, delete-orphan")
+    versions = relationship("ReportVersion", back_populates="period", order_by="ReportVersion.number",
+                            cascade="all, delete-orphan")
+    changes = relationship("ReportChange", back_populates="period", order_by="ReportChange.id",
+                           cascade="all, delete-orphan")
 
     @property
     def code(self):
@@ -222,6 +237,10 @@ class KpiResult(db.Model):
     previous_result_note: Mapped[str] = mapped_column(db.String(120), default="")
     benchmark: Mapped[str] = mapped_column(db.String(300), default="")
     notes: Mapped[str] = mapped_column(db.Text, default="")
+    # The officer's words on the quarter's result, and why it is off target (000:817 and 000:1167 explain the
+    # ASB calls variance beneath the table).
+    commentary: Mapped[str] = mapped_column(db.Text, default="")
+    variance_explanation: Mapped[str] = mapped_column(db.Text, default="")
     # Filled when the result was taken from a live source.
     live_taken_at: Mapped[datetime | None]
     published_rag: Mapped[str] = mapped_column(db.String(2), default="")
@@ -312,3 +331,44 @@ class SavingLine(db.Model):
     comment: Mapped[str] = mapped_column(db.Text, default="")
 
     period = relationship("ReportPeriod", back_populates="saving_lines")
+
+
+class ReportVersion(db.Model):
+    """A published version of a quarter's report, kept as it was approved (the report's data as JSON), so
+    reopening it for a correction never changes what was published."""
+
+    __tablename__ = "reporting_report_version"
+    __table_args__ = (db.UniqueConstraint("period_id", "number", name="uq_reporting_report_version_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(db.ForeignKey("reporting_period.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    snapshot: Mapped[str] = mapped_column(db.Text)
+    approved_at: Mapped[datetime]
+    approved_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user_account.id", ondelete="SET NULL"))
+    # Filled when the version is reopened for a correction (the reason is public with the version).
+    reopened_at: Mapped[datetime | None]
+    reopened_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user_account.id", ondelete="SET NULL"))
+    reopen_reason: Mapped[str] = mapped_column(db.Text, default="")
+
+    period = relationship("ReportPeriod", back_populates="versions")
+    approved_by = relationship("User", foreign_keys=[approved_by_id])
+    reopened_by = relationship("User", foreign_keys=[reopened_by_id])
+
+
+class ReportChange(db.Model):
+    """The audit trail of a quarter's report: who changed what, when, from what to what."""
+
+    __tablename__ = "reporting_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(db.ForeignKey("reporting_period.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(db.ForeignKey("user_account.id", ondelete="SET NULL"))
+    version: Mapped[int] = mapped_column(default=1)
+    # What was changed ("KPI result: PSPOs implemented", "Workflow") and how ("Result: 4 -> 5").
+    subject: Mapped[str] = mapped_column(db.String(400))
+    detail: Mapped[str] = mapped_column(db.Text, default="")
+
+    period = relationship("ReportPeriod", back_populates="changes")
+    user = relationship("User")
