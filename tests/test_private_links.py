@@ -10,7 +10,9 @@ from app.ctn import services as ctn
 from app.ctn.models import Member
 from app.extensions import db
 
-from .bulletins_helpers import bulletin_config, make_bulletin, make_member, sink  # noqa: F401
+from .bulletins_helpers import bulletin_config, sink  # noqa: F401
+from .factories.bulletins import make_bulletin
+from .factories.ctn import make_member
 from .conftest import post_form
 from .test_ctn_meetings import future_meeting
 

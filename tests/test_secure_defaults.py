@@ -19,7 +19,8 @@ from app.extensions import db
 from app.security import PUBLIC
 from app.timeutil import utcnow
 
-from .bulletins_helpers import make_bulletin, make_member
+from .factories.bulletins import make_bulletin
+from .factories.ctn import make_member
 from .servers import gunicorn, start_gunicorn, stop
 
 # Another app must not move the test app's limiter (a module-level singleton) to another storage.
