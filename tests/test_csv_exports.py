@@ -123,6 +123,7 @@ EXPORTS = {
     "assets.unsuccessful_csv": lambda client: "/assets-register/acv/unsuccessful.csv",
     "reporting.export_csv": lambda client: f"/reporting/{_approved_period().code}/export.csv",
     "reporting.export_xlsx": lambda client: f"/reporting/{_approved_period().code}/export.xlsx",
+    "reporting.open_data_csv": lambda client: "/reporting/open-data/kpi-results.csv",
 }
 
 

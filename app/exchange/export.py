@@ -12,12 +12,12 @@ read, confidential addresses never appear, optional fields without a value are l
   are spooled to one temporary file per table while the services are read a batch at a time, then the zip is
   written out in pieces as it is read.
 """
-import csv
 import io
 import json
 import tempfile
 import zipfile
 
+from .. import csvkit
 from ..api import hsds
 from ..api import services as api_services
 from ..directory.models import Taxonomy
@@ -106,7 +106,7 @@ class _Tables:
         for table, (_name, columns) in TABLES.items():
             handle = tempfile.TemporaryFile(mode="w+", encoding="utf-8", newline="")
             self.files[table], self.seen[table] = handle, set()
-            self.writers[table] = csv.writer(handle, lineterminator="\r\n")
+            self.writers[table] = csvkit.Writer(handle)  # the one formula guard, as every export
             self.writers[table].writerow(columns)
 
     def add(self, table, row):
