@@ -134,6 +134,8 @@ EXCEPTIONS = {
 BY_BLUEPRINT = {
     "directory": STRATEGY, "directory_import": STRATEGY, "ctn": STRATEGY, "bulletins": STRATEGY,
     "covenant": STRATEGY, "assets": STRATEGY, "reporting": PERFORMANCE,
+    # Importing other directories' feeds is part of keeping the directory: the Strategy Team's.
+    "exchange": STRATEGY,
 }
 
 
