@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from ..directory.models import Organisation
 from ..extensions import db, limiter
+from ..main.counts import community_assets
 from ..places.models import WARD_SET_2022, Ward
 from ..security import STRATEGY_OFFICER, public, roles_required
 from . import services
@@ -76,6 +77,7 @@ def index():
         owners=OWNERS,
         wards=_wards(),
         manager=manager,
+        published_count=community_assets(),
     )
 
 

@@ -5,6 +5,7 @@ from flask_login import current_user
 from ..assets.services import csv_text, place_for_postcode
 from ..directory.models import Organisation
 from ..extensions import db, limiter
+from ..main.counts import covenant_signatories
 from ..security import STRATEGY_OFFICER, public, roles_required
 from . import services
 from .forms import PledgeDecisionForm, PledgeForm, RenewalForm
@@ -16,14 +17,13 @@ bp = Blueprint("covenant", __name__, url_prefix="/covenant")
 @bp.route("/")
 @public
 def index():
-    pledges = services.approved_pledges()
     return render_template(
         "covenant/index.html",
         council_commitments=services.COUNCIL_COMMITMENTS,
         faith_pledge=services.FAITH_COMMUNITIES_PLEDGE,
         faith_pledge_source=services.FAITH_COMMUNITIES_PLEDGE_SOURCE,
         principles=services.APPG_PRINCIPLES_SUMMARY,
-        signatory_count=len(pledges),
+        signatory_count=covenant_signatories(),
     )
 
 

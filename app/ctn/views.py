@@ -18,6 +18,7 @@ from werkzeug.routing import BuildError
 
 from ..directory.models import Organisation
 from ..extensions import db, limiter
+from ..main.counts import ctn_members
 from ..places.models import WARD_SET_2022, Ward
 from ..places.services import normalise_postcode
 from ..security import STRATEGY_OFFICER, public, roles_required
@@ -156,6 +157,7 @@ def index():
         plan_year=plan_year,
         plan=_theme_plan(plan_year) if plan_year else [],
         seats=seats,
+        members=ctn_members(),
     )
 
 

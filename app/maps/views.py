@@ -7,6 +7,7 @@ from ..directory.models import Location, Organisation
 from ..directory.search import has_term
 from ..directory.services import term_choices
 from ..extensions import db
+from ..main.counts import community_assets_on_map
 from ..places.models import WARD_SET_2022, WARD_SETS, Postcode, Ward
 from ..places.ward_contents import contents, organisations_by_ward
 from ..security import public
@@ -79,7 +80,7 @@ def assets():
         query = query.where(CommunityAsset.category == category)
     return render_template(
         "maps/assets.html", map=rendered, categories=CATEGORIES, category=category,
-        assets=db.session.scalars(query).all(),
+        assets=db.session.scalars(query).all(), on_map=community_assets_on_map(category),
         points_url=url_for("maps.asset_points_json", category=category or None),
     )
 
