@@ -58,7 +58,8 @@ def index():
             accessibility=form.accessibility.data or [],
             open_now=form.open_now.data,
             postcode=normalise_postcode(form.postcode.data) or "",
-            distance_miles=float(form.distance.data or 1),
+            # Optional() lets a blank or spaces-only distance through; anything not offered means 1 mile.
+            distance_miles=float(form.distance.data) if form.distance.data in dict(form.distance.choices) else 1.0,
             page=page,
         )
         try:
