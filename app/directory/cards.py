@@ -58,7 +58,7 @@ def opening(schedules, now=None):
         if s.weekday == today and s.opens_at <= clock < s.closes_at:
             return Opening(True, f"Open now, until {s.closes_at:%H:%M}")
     # The next opening: later today, then the following days round the week.
-    for ahead in range(0, 8):
+    for ahead in range(8):
         day = (today + ahead) % 7
         for s in sorted((s for s in schedules if s.weekday == day), key=lambda s: s.opens_at):
             if ahead == 0 and s.opens_at <= clock:
