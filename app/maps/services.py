@@ -44,8 +44,6 @@ def new_map(config, location=BARNET_CENTRE, zoom=11):
     fmap = folium.Map(
         location=list(location), zoom_start=zoom, tiles=None, control_scale=True, prefer_canvas=False,
     )
-    # Quarter zoom steps let fit_bounds fill the frame with the borough instead of the next whole level out.
-    fmap.options["zoomSnap"] = 0.25
     # folium passes max_zoom to tile layers only; the cluster layer needs it on the map itself.
     fmap.options["max_zoom"] = 19
     if tiles:

@@ -115,6 +115,9 @@ def wards():
     ward_rows = db.session.scalars(db.select(Ward).where(Ward.ward_set == ward_set).order_by(Ward.name)).all()
     classes = services.classify([counts.get(w.code, 0) for w in ward_rows])
     fmap = services.new_map(current_app.config)
+    # Quarter zoom steps let fit_bounds fill the frame with the borough instead of the next whole level out
+    # (only here: the cluster layers of the point maps work in whole zoom levels).
+    fmap.options["zoomSnap"] = 0.25
     with_boundaries = [w for w in ward_rows if w.boundary_geojson]
     if with_boundaries:
         collection = {

@@ -26,8 +26,13 @@ function addPoints(map, element) {
         return marker;
       });
       cluster.addLayers(markers);
+      // Fit first, without animation, then show the clusters: they are drawn once at the final zoom, so
+      // nothing is mid-animation (overlapping) when the page says the places are shown.
+      if (markers.length) {
+        const bounds = L.latLngBounds(markers.map((marker) => marker.getLatLng()));
+        map.fitBounds(bounds, { maxZoom: Number(element.dataset.maxZoom || 15), padding: [20, 20], animate: false });
+      }
       map.addLayer(cluster);
-      if (markers.length) map.fitBounds(cluster.getBounds(), { maxZoom: Number(element.dataset.maxZoom || 15), padding: [20, 20] });
       const status = document.getElementById(element.dataset.statusId);
       if (status) status.textContent = markers.length === 1 ? "1 place shown on the map." : `${markers.length.toLocaleString("en-GB")} places shown on the map.`;
       element.dataset.pointsLoaded = String(markers.length);
