@@ -48,6 +48,14 @@ def test_open_now_and_the_next_opening_in_london_time():
     assert cards.opening([], datetime(2025, 7, 2, 10, 0)) is None
 
 
+def test_a_card_carries_the_searchs_serves_label():
+    org = SimpleNamespace(services=[], phone="020 8359 2000", name="Barnet Befriending")
+    result = SimpleNamespace(organisation=org, miles=None, serves="Serves all of Barnet")
+    made = cards.card(result)
+    assert made.serves == "Serves all of Barnet" and made.tel == "tel:+442083592000" and made.opening is None
+    assert cards.card((org, 1.5)).miles == 1.5 and cards.card((org, 1.5)).serves is None
+
+
 def test_directions_go_to_the_point_on_openstreetmap():
     url = cards.directions_url(51.588264, -0.229251)
     assert url.startswith("https://www.openstreetmap.org/directions?route=%3B51.58826%2C-0.22925")
@@ -77,6 +85,11 @@ def test_result_cards_show_distance_open_now_categories_and_a_phone_link(client,
     assert "Food" in card
     assert 'href="tel:+442083592000"' in card and "020 8359 2000" in card
     assert 'class="govuk-body-s govuk-!-margin-bottom-1 portal-card__serves" hidden' in card  # the "serves" label's place
+
+
+def test_no_results_say_what_to_try(client, listings):
+    html = client.get("/directory/?q=zzzzqqq").get_data(as_text=True)
+    assert "0 results" in html and "No groups or services match your search" in html
 
 
 def test_results_come_before_the_folded_filters_content_and_have_a_map(client, listings):

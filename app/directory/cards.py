@@ -119,9 +119,13 @@ class Card:
 
 
 def card(item, now=None):
-    """A Card from one search result: (organisation, miles) or (organisation, miles, serves label)."""
-    organisation, miles = item[0], item[1]
-    serves = item[2] if len(item) > 2 else getattr(organisation, "serves_label", None)
+    """A Card from one search result: an object with organisation, miles and serves (the search's Result),
+    or an (organisation, miles) pair."""
+    if hasattr(item, "organisation"):
+        organisation, miles, serves = item.organisation, item.miles, getattr(item, "serves", None)
+    else:
+        organisation, miles = tuple(item)[:2]
+        serves = None
     return Card(organisation, miles, opening_for(organisation, now), categories(organisation), tel_href(organisation.phone), serves)
 
 
