@@ -128,4 +128,4 @@ def test_unpublished_listing_is_not_found(client, directory):
 
 def test_listing_shows_hours_categories_and_ward(client, directory):
     page = client.get("/directory/colindale-food-bank").get_data(as_text=True)
-    assert "Wednesday: 10:00 to 14:00" in page and "Food" in page and "Colindale North ward" in page
+    assert "Wednesday</th>" in page and "10:00 to 14:00" in page and "Food" in page and "Colindale North ward" in page

@@ -52,8 +52,11 @@ def test_choropleth_shades_ward_boundaries_with_a_key_and_a_table(client, places
     html = client.get("/maps/wards").get_data(as_text=True)
     script = html[html.index("L.map("):]
     assert script.count('"type": "Feature"') == 24 or script.count('"Feature"') >= 24
-    assert "Colindale North" in script and "#eff3ff" in script
-    assert "Key" in html and "portal-legend__swatch--1" in html
+    assert "Colindale North" in script and "#f3f2f1" in script
+    assert "Key" in html and "portal-legend__swatch--zero" in html
+    # Two wards with one each, 22 with none: zero is its own class, and the page says it is too sparse to compare.
+    assert "0: 22 wards" in html and "1: 2 wards" in html
+    assert "Only 2 of 24 wards have any" in html
     table = html[html.index("<table"):]
     assert re.search(r"Colindale North</a></th>\s*<td[^>]*>1</td>", table)
     assert re.search(r"Hendon</a></th>\s*<td[^>]*>1</td>", table)  # the refuge's address does not count
@@ -138,3 +141,27 @@ def test_ward_pages_count_ctn_members_without_naming_them(client, places):
     overview = parse(client.get("/wards"))
     assert {"CTN members", "CTN meetings"} <= {text(th) for th in overview.select("thead th")}
     assert "CTN members by ward" in client.get("/maps/wards?measure=members").get_data(as_text=True)
+
+
+def test_choropleth_classes_put_zero_alone_and_split_the_rest_by_quantiles():
+    from app.maps.services import ZERO_COLOUR, classify
+
+    counts = [0] * 10 + [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 20, 30]
+    result = classify(counts)
+    assert [c.label for c in result.classes] == ["0", "1 to 4", "5 to 7", "8 to 11", "12 to 30"]
+    assert result.classes[0].colour == ZERO_COLOUR and result.classes[0].wards == 10
+    assert sum(c.wards for c in result.classes) == 24
+    assert len({c.colour for c in result.classes}) == 5
+    assert not result.sparse
+    # Equal intervals would have put 1 to 6 in one shade; a ward with 1 and a ward with 6 now differ.
+    assert result.colour_for(1) != result.colour_for(6)
+    assert result.colour_for(0) == ZERO_COLOUR and result.colour_for(30) == result.classes[-1].colour
+    sparse = classify([0] * 22 + [1, 3])
+    assert sparse.sparse and sparse.wards_with_any == 2
+    assert [c.label for c in sparse.classes] == ["0", "1", "2 to 3"]
+    assert classify([0] * 24).classes[0].wards == 24
+
+
+def test_choropleth_fits_the_borough(client, places, boundaries):
+    html = client.get("/maps/wards").get_data(as_text=True)
+    assert "fitBounds(" in html and '"zoomSnap": 0.25' in html

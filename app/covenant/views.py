@@ -6,6 +6,7 @@ from ..assets.services import csv_text, place_for_postcode
 from ..directory.models import Organisation
 from ..extensions import db
 from ..forms import whole_number
+from ..main.counts import covenant_signatories
 from ..ratelimit import limit_posts
 from ..security import STRATEGY_OFFICER, public, roles_required
 from . import services
@@ -18,14 +19,13 @@ bp = Blueprint("covenant", __name__, url_prefix="/covenant")
 @bp.route("/")
 @public
 def index():
-    pledges = services.approved_pledges()
     return render_template(
         "covenant/index.html",
         council_commitments=services.COUNCIL_COMMITMENTS,
         faith_pledge=services.FAITH_COMMUNITIES_PLEDGE,
         faith_pledge_source=services.FAITH_COMMUNITIES_PLEDGE_SOURCE,
         principles=services.APPG_PRINCIPLES_SUMMARY,
-        signatory_count=len(pledges),
+        signatory_count=covenant_signatories(),
     )
 
 

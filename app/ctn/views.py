@@ -18,6 +18,7 @@ from werkzeug.routing import BuildError
 from .. import csvkit
 from ..directory.models import Organisation
 from ..extensions import db
+from ..main.counts import ctn_members
 from ..ratelimit import limit_posts, per_form_address, per_meeting_and_client
 from ..places.models import WARD_SET_2022, Ward
 from ..places.services import normalise_postcode
@@ -159,6 +160,7 @@ def index():
         plan_year=plan_year,
         plan=_theme_plan(plan_year) if plan_year else [],
         seats=seats,
+        members=ctn_members(),
     )
 
 

@@ -12,6 +12,9 @@ from ..places.services import normalise_postcode
 from ..ratelimit import limit_posts
 from ..security import GROUP_EDITOR, STRATEGY_OFFICER, public, roles_required
 from ..timeutil import utcnow
+from ..main.counts import directory_organisations as organisation_count
+from ..maps import services as map_services
+from . import cards
 from . import search as directory_search
 from . import services
 from .forms import ClaimForm, DecisionForm, ListingForm, PinForm, ProblemForm, RegisterForm, SearchForm, normal_time
@@ -57,7 +60,8 @@ def index():
             accessibility=form.accessibility.data or [],
             open_now=form.open_now.data,
             postcode=normalise_postcode(form.postcode.data) or "",
-            distance_miles=float(form.distance.data or 1),
+            # Optional() lets a blank or spaces-only distance through; anything not offered means 1 mile.
+            distance_miles=float(form.distance.data) if form.distance.data in dict(form.distance.choices) else 1.0,
             page=page,
         )
         try:
@@ -65,9 +69,18 @@ def index():
         except directory_search.UnknownPostcode as exc:
             form.postcode.errors.append(f"We cannot find the postcode {exc} in {current_app.config['COUNCIL_NAME'].replace('London Borough of ', '')}. Check it, or search without a postcode")
     args = {key: value for key, value in request.args.items(multi=True) if key != "page"}
+    result_cards = [cards.card(item) for item in results.items] if results else []
+    results_map = points = None
+    if result_cards:
+        points = cards.map_points(c.organisation for c in result_cards)
+        if points:
+            results_map = map_services.render(map_services.new_map(current_app.config))
+    filters_applied = sum(1 for key in ("category", "ward", "open_now", "postcode") if request.args.get(key)) + len(form.accessibility.data or [])
     return render_template(
         "directory/index.html", form=form,
-        results=results, searched=searched, describe_miles=directory_search.describe_miles, page_args=args,
+        results=results, cards=result_cards, results_map=results_map, points=points, searched=searched,
+        describe_miles=directory_search.describe_miles, page_args=args, filters_applied=filters_applied,
+        organisation_count=organisation_count() if not searched else None,
     )
 
 
@@ -77,7 +90,18 @@ def listing(slug):
     organisation = _published_or_404(slug)
     officer = current_user.is_authenticated and current_user.moderates_listings
     can_edit = current_user.is_authenticated and current_user.can_edit_organisation(organisation)
-    return render_template("directory/listing.html", org=organisation, officer=officer, can_edit=can_edit)
+    places = organisation.locations if officer else organisation.public_locations
+    points = cards.map_points([organisation])  # public addresses only, even for officers
+    listing_map = None
+    if points:
+        listing_map = map_services.render(map_services.new_map(current_app.config, location=points[0][:2], zoom=15))
+    last_checked, out_of_date = cards.last_checked(organisation)
+    return render_template(
+        "directory/listing.html", org=organisation, officer=officer, can_edit=can_edit, places=places,
+        opening=cards.opening_for(organisation), hours=cards.weekly_hours(organisation), tel=cards.tel_href(organisation.phone),
+        listing_map=listing_map, points=points, directions_url=cards.directions_url, maps_search_url=cards.maps_search_url, tel_href=cards.tel_href,
+        last_checked=last_checked, out_of_date=out_of_date,
+    )
 
 
 @bp.route("/<slug>/report-a-problem", methods=["GET", "POST"])

@@ -13,22 +13,21 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 @public
 def home():
-    totals = {content.key: sum(content.count_by_ward("2022").values()) for content in contents()}
-    published = db.session.scalar(
-        db.select(db.func.count(Organisation.id)).where(Organisation.published.is_(True), Organisation.status != "inactive")
-    )
+    from . import counts
+
+    # (title, link, figure, text): each figure comes from app/main/counts.py, which the linked page uses too.
     sections = [
-        ("Directory", url_for("directory.index"), published,
+        ("Directory", url_for("directory.index"), counts.directory_organisations(),
          "voluntary, community and faith organisations, and the services they run."),
         ("Maps", url_for("maps.directory"), None,
          "See organisations and community assets on a map, and compare wards."),
-        ("Wards", url_for("places.wards"), 24,
+        ("Wards", url_for("places.wards"), counts.wards_2022(),
          "electoral wards since May 2022: everything the portal knows about each one."),
-        ("Communities Together Network", url_for("ctn.index"), member_count(),
+        ("Communities Together Network", url_for("ctn.index"), counts.ctn_members(),
          "members of the council's forum with the voluntary, community and faith sector. Join, and come to a meeting."),
-        ("Faith covenant", url_for("covenant.index"), totals.get("signatories"),
+        ("Faith covenant", url_for("covenant.index"), counts.covenant_signatories(),
          "faith organisations have signed the covenant for engagement with the council."),
-        ("Community assets", url_for("assets.index"), totals.get("assets"),
+        ("Community assets", url_for("assets.index"), counts.community_assets(),
          "halls, libraries, parks and other community assets, and Assets of Community Value."),
     ]
     return render_template("main/home.html", sections=sections)

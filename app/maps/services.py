@@ -59,27 +59,77 @@ def render(fmap):
     return RenderedMap(name=fmap.get_name(), script=root.script.render())
 
 
-def colour_for(count, bins):
-    """The fill colour for a count, given ascending upper bounds of the classes."""
-    for colour, upper in zip(BLUES, bins):
-        if count <= upper:
-            return colour
-    return BLUES[-1]
+# Zero gets its own pale grey, so "none here" never looks like "a few here".
+ZERO_COLOUR = "#f3f2f1"
+# Fewer wards than this with anything in them, and shading them would suggest differences that are noise.
+SPARSE_WARDS = 4
 
 
-def class_bounds(counts, classes=5):
-    """Upper bounds of equal-interval classes from 0 to the largest count (at least 1 each)."""
-    top = max(counts, default=0)
-    step = max(1, math.ceil(top / classes))
-    return [step * (i + 1) for i in range(classes)]
+@dataclass
+class ColourClass:
+    lower: int
+    upper: int
+    colour: str
+    wards: int = 0
+
+    @property
+    def key(self):
+        """The legend swatch's CSS modifier (the stylesheet has one per colour)."""
+        return "zero" if self.colour == ZERO_COLOUR else str(BLUES.index(self.colour) + 1)
+
+    @property
+    def label(self):
+        if self.lower == self.upper:
+            return f"{self.lower}"
+        return f"{self.lower} to {self.upper}"
 
 
-def legend(bounds):
-    rows, lower = [], 0
-    for colour, upper in zip(BLUES, bounds):
-        rows.append({"colour": colour, "label": f"{lower} to {upper}" if lower != upper else f"{upper}"})
-        lower = upper + 1
-    return rows
+@dataclass
+class Classes:
+    classes: list  # ColourClass, zero first when any ward has none
+    sparse: bool  # too few non-zero wards to compare
+    wards_with_any: int
+
+    def colour_for(self, count):
+        for item in self.classes:
+            if item.lower <= count <= item.upper:
+                return item.colour
+        return self.classes[-1].colour if self.classes else ZERO_COLOUR
+
+
+def _quantile_breaks(values, classes):
+    """Upper bounds that split sorted values into `classes` groups of about equal size (no repeats)."""
+    ordered = sorted(values)
+    uppers = []
+    for i in range(1, classes + 1):
+        upper = ordered[max(0, math.ceil(i * len(ordered) / classes) - 1)]
+        if not uppers or upper > uppers[-1]:
+            uppers.append(upper)
+    return uppers
+
+
+def classify(counts, classes=4):
+    """Colour classes for ward counts: zero on its own, then quantiles of the non-zero counts.
+
+    Quantiles (rather than equal intervals from 0 to the largest count) give each shade about as many wards,
+    so a borough where most wards have 1 to 3 and one ward has 20 still shows its differences."""
+    counts = list(counts)
+    nonzero = [c for c in counts if c > 0]
+    result = []
+    if any(c == 0 for c in counts) or not nonzero:
+        result.append(ColourClass(0, 0, ZERO_COLOUR))
+    if nonzero:
+        distinct = sorted(set(nonzero))
+        uppers = distinct if len(distinct) <= classes else _quantile_breaks(nonzero, classes)
+        # The darkest shades for the largest counts, whatever the number of classes.
+        palette = BLUES[1:][-len(uppers):]
+        lower = min(nonzero)
+        for colour, upper in zip(palette, uppers):
+            result.append(ColourClass(lower, upper, colour))
+            lower = upper + 1
+    for item in result:
+        item.wards = sum(1 for c in counts if item.lower <= c <= item.upper)
+    return Classes(classes=result, sparse=len(nonzero) < SPARSE_WARDS, wards_with_any=len(nonzero))
 
 
 def ward_centres(ward_set):

@@ -8,6 +8,7 @@ from ..directory.models import Location, Organisation
 from ..directory.search import has_term
 from ..directory.services import term_choices
 from ..extensions import db
+from ..main.counts import community_assets_on_map
 from ..places.models import WARD_SET_2022, WARD_SETS, Postcode, Ward
 from ..places.ward_contents import content, contents, ward_column
 from ..security import public
@@ -76,7 +77,7 @@ def assets():
         query = query.where(CommunityAsset.category == category)
     return render_template(
         "maps/assets.html", map=rendered, categories=CATEGORIES, category=category,
-        assets=db.session.scalars(query).all(),
+        assets=db.session.scalars(query).all(), on_map=community_assets_on_map(category),
         points_url=url_for("maps.asset_points_json", category=category or None),
     )
 
@@ -107,8 +108,11 @@ def wards():
     label, count_function = available[measure]
     counts = count_function(ward_set)
     ward_rows = db.session.scalars(db.select(Ward).where(Ward.ward_set == ward_set).order_by(Ward.name)).all()
-    bounds = services.class_bounds([counts.get(w.code, 0) for w in ward_rows])
+    classes = services.classify([counts.get(w.code, 0) for w in ward_rows])
     fmap = services.new_map(current_app.config)
+    # Quarter zoom steps let fit_bounds fill the frame with the borough instead of the next whole level out
+    # (only here: the cluster layers of the point maps work in whole zoom levels).
+    fmap.options["zoomSnap"] = 0.25
     with_boundaries = [w for w in ward_rows if w.boundary_geojson]
     if with_boundaries:
         collection = {
@@ -118,7 +122,7 @@ def wards():
                     "type": "Feature",
                     "geometry": json.loads(w.boundary_geojson),
                     "properties": {"ward": w.name, "code": w.code, "count": counts.get(w.code, 0),
-                                   "fill": services.colour_for(counts.get(w.code, 0), bounds)},
+                                   "fill": classes.colour_for(counts.get(w.code, 0))},
                 }
                 for w in with_boundaries
             ],
@@ -131,11 +135,15 @@ def wards():
             highlight_function=lambda feature: {"weight": 3},
             tooltip=folium.GeoJsonTooltip(fields=["ward", "count"], aliases=["Ward", label]),
         ).add_to(fmap)
-        fmap.fit_bounds(services.bounds_of([json.loads(w.boundary_geojson) for w in with_boundaries]))
+        fmap.fit_bounds(services.bounds_of([json.loads(w.boundary_geojson) for w in with_boundaries]), padding=(8, 8))
         mode = "boundaries"
     else:
         centres = services.ward_centres(ward_set)
         largest = max(counts.values(), default=0) or 1
+        if centres:
+            lats = [lat for lat, _ in centres.values()]
+            lons = [lon for _, lon in centres.values()]
+            fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(30, 30))
         for w in ward_rows:
             if w.code not in centres:
                 continue
@@ -149,5 +157,5 @@ def wards():
         mode = "circles" if centres else "none"
     return render_template(
         "maps/wards.html", map=services.render(fmap), mode=mode, wards=ward_rows, counts=counts, label=label,
-        measure=measure, measures=available, ward_set=ward_set, ward_sets=WARD_SETS, legend=services.legend(bounds),
+        measure=measure, measures=available, ward_set=ward_set, ward_sets=WARD_SETS, classes=classes,
     )

@@ -34,7 +34,7 @@ def test_directory_page_is_accessible(live_server, page, listings, path):
 
 def test_resident_searches_near_a_postcode_and_opens_a_listing(live_server, page, listings):
     page.goto(live_server + "/directory/")
-    page.get_by_label("Search by words").fill("food")
+    page.get_by_label("Search for a group or service").fill("food")
     page.get_by_label("Near postcode").fill("nw4 4bg")
     page.get_by_label("Within").select_option("2")
     page.get_by_role("button", name="Search").click()
@@ -42,7 +42,7 @@ def test_resident_searches_near_a_postcode_and_opens_a_listing(live_server, page
     assert page.get_by_text("0.9 miles away").is_visible()
     page.get_by_role("link", name="Colindale Food Bank").click()
     page.get_by_role("heading", name="Colindale Food Bank", level=1).wait_for()
-    assert page.get_by_text("Wednesday: 10:00 to 14:00").is_visible()
+    assert page.get_by_role("row", name="Wednesday 10:00 to 14:00").is_visible()
 
 
 def test_editor_form_with_errors_is_accessible(live_server, page, listings, make_user):

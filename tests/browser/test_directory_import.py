@@ -72,7 +72,7 @@ def test_officer_uploads_reads_the_report_and_imports_the_good_rows(live_server,
     page.get_by_role("heading", name="Listings imported", level=1).wait_for()
     assert accessible(page)
     page.get_by_role("link", name="Colindale Food Bank").click()
-    page.get_by_text("Monday: 09:00 to 17:00").wait_for()
+    page.get_by_role("row", name="Monday 09:00 to 17:00").wait_for()
     assert db.session.scalar(db.select(db.func.count(Organisation.id)).where(Organisation.name.like("%Food%"))) == 2
 
 
