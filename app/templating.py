@@ -52,7 +52,7 @@ WORK = [
     ("Community assets: add an asset", "assets.new_asset", "Add to the community assets register"),
     ("Assets of Community Value nominations", "assets.nominations", "Validate and decide nominations"),
     ("Assets of Community Value: due this week", "assets.due", "Statutory dates that fall this week"),
-    ("Quarterly performance reports", "reporting.index", "Enter results, import, submit and approve", "reporting.new"),
+    ("Quarterly performance reports", "reporting.index", "Enter results, import, submit and approve", "reporting.new_period"),
     ("People with accounts", "auth.people", "Invite group editors and officers"),
 ]
 

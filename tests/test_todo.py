@@ -83,6 +83,14 @@ def test_a_performance_officer_is_asked_to_approve_a_report_someone_else_submitt
     assert "The report for Q3 2019/20" not in other.get("/account").get_data(as_text=True)
 
 
+def test_every_page_on_the_work_list_exists_and_a_performance_officer_is_offered_the_reports(app, client, make_user):
+    from app.templating import WORK
+
+    assert [e for _, endpoint, _, *needs in WORK for e in (endpoint, *needs) if e not in app.view_functions] == []
+    sign_in(client, make_user("performance_officer").email)
+    assert dict(links(parse(client.get("/account")), "#your-work ~ ul a"))["Quarterly performance reports"] == "/reporting/"
+
+
 def test_an_empty_to_do_list_says_so(client, make_user):
     sign_in(client, make_user("strategy_officer").email)
     page = parse(client.get("/account"))
