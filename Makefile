@@ -7,15 +7,21 @@ export FLASK_APP := wsgi
 export GEO_DATA_DIR ?= $(abspath ../shared/geo)
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# E-mailed links open where `make run` serves: the address people type, from HOST and PORT (a server listening
+# on every address, 0.0.0.0 or ::, is reached as localhost). Set PUBLIC_BASE_URL to override it.
+PUBLIC_HOST = $(if $(filter 0.0.0.0 :: [::],$(HOST)),localhost,$(if $(findstring :,$(HOST)),[$(HOST)],$(HOST)))
+PUBLIC_BASE_URL ?= http://$(PUBLIC_HOST):$(PORT)
 
 .PHONY: run test test-sqlite test-postgres bench setup setup-test assets db system-deps system-deps-run clean
 
 run: setup db  ## Set up and serve the portal on SQLite with the file mail outbox and demo data
-	@echo "Serving on http://$(HOST):$(PORT)/ ; demo sign-in details: instance/demo-accounts.txt ; mail: instance/outbox/"
-	@# The task worker (bulletins, reminders, imports) runs beside the web server and stops with it.
-	LOG_JSON=0 $(BIN)/flask tasks worker --workers 2 & worker=$$!; \
+	@echo "Serving on $(PUBLIC_BASE_URL)/ ; demo sign-in details: instance/demo-accounts.txt ; mail: instance/outbox/"
+	@# The task worker (bulletins, reminders, imports, to-do e-mails) runs beside the web server and stops with
+	@# it; both build e-mailed links from PUBLIC_BASE_URL.
+	export PUBLIC_BASE_URL='$(PUBLIC_BASE_URL)' LOG_JSON=0; \
+	$(BIN)/flask tasks worker --workers 2 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	LOG_JSON=0 $(BIN)/flask run --host $(HOST) --port $(PORT)
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 test: setup-test  ## Install everything the tests need and run the suite on SQLite, then on PostgreSQL
 	$(MAKE) test-sqlite

@@ -47,7 +47,8 @@ class Config:
     # Council identity shown in the header and in e-mails.
     COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "London Borough of Barnet")
     SERVICE_NAME = os.environ.get("SERVICE_NAME", "Community Partnership Portal")
-    # Absolute address used in e-mail links (password reset, invitations, unsubscribe).
+    # Absolute address used in e-mail links (password reset, invitations, unsubscribe, List-Unsubscribe), as
+    # people reach the portal: its scheme is kept (http stays http). `make run` sets it from HOST and PORT.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://localhost:5000")
 
     # Mail: "file" writes each message to MAIL_FILE_PATH (the embedded default), "smtp" sends.

@@ -32,6 +32,8 @@ def create_app(config_name=None, **overrides):
     app.url_map.converters["int"] = DatabaseIntegerConverter
     app.config.from_object(config_for(config_name))
     app.config.update(overrides)
+    # E-mail templates write PUBLIC_BASE_URL + url_for(...): one slash between them, whatever was typed.
+    app.config["PUBLIC_BASE_URL"] = (app.config["PUBLIC_BASE_URL"] or "").strip().rstrip("/")
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     secret_key.settle(app)  # never a known key; refuses to start rather than use one
     if app.config["SESSION_COOKIE_SECURE"] and app.config.get("SESSION_COOKIE_NAME", "session") == "session":

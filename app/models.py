@@ -1,5 +1,5 @@
 """Imports every module's models so that the metadata (and so Flask-Migrate) sees all tables."""
-from .auth.models import User, user_organisations  # noqa: F401
+from .auth.models import TodoNotice, User, user_organisations  # noqa: F401
 from .ratelimit import RateLimitWindow  # noqa: F401  (also registers the portal-db:// limits storage)
 from .directory.models import (  # noqa: F401
     ListingChange,

@@ -4,6 +4,7 @@
 - ward contents (`app/places/ward_contents.py`: counts per ward and lists on ward pages),
 - live KPI sources (`app/reporting/live.py`),
 - tasks and periodic jobs (`app/tasks.py`),
+- to-do list sources (`app/todo.py`: what waits on each officer or group, on /account and in e-mails),
 - demo data loaders (`app/demo.py`).
 
 `create_app` imports this once. Blueprints and commands are registered in `app/__init__.py`.
@@ -12,6 +13,7 @@ demo meetings use the assets' demo venues, so assets come before the CTN): keep 
 """
 
 # isort: off
+from .auth import contributions as auth  # noqa: F401
 from .directory import contributions as directory  # noqa: F401
 from .assets import contributions as assets  # noqa: F401
 from .covenant import contributions as covenant  # noqa: F401

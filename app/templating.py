@@ -2,7 +2,7 @@
 from flask import current_app, request, url_for
 from flask_login import current_user
 
-from .security import ADMIN, OFFICER_ROLES, PUBLIC, SIGNED_IN
+from .security import ADMIN, PUBLIC, SIGNED_IN
 from .timeutil import to_london
 
 
@@ -37,7 +37,9 @@ SECTIONS = [
     ("Reports", "reporting.index"),
 ]
 
-# Officers' and editors' work, listed on their account page for whoever may open each page.
+# Officers' and editors' work, listed on their account page for whoever may open each page. A fourth item
+# names the page that decides who is offered the link, when the link itself is a public page (the reports'
+# list is public; producing them is a performance officer's work).
 WORK = [
     ("Your listings", "directory.mine", "Keep your group's directory listing up to date"),
     ("Listings waiting for approval", "directory.moderation", "New listings, changes and claims from groups"),
@@ -50,7 +52,7 @@ WORK = [
     ("Community assets: add an asset", "assets.new_asset", "Add to the community assets register"),
     ("Assets of Community Value nominations", "assets.nominations", "Validate and decide nominations"),
     ("Assets of Community Value: due this week", "assets.due", "Statutory dates that fall this week"),
-    ("Quarterly performance reports", "reporting.index", "Enter results, import, submit and approve"),
+    ("Quarterly performance reports", "reporting.index", "Enter results, import, submit and approve", "reporting.new_period"),
     ("People with accounts", "auth.people", "Invite group editors and officers"),
 ]
 
@@ -67,7 +69,11 @@ def may_open(endpoint):
 
 
 def work_for_current_user():
-    return [(label, url_for(endpoint), hint) for label, endpoint, hint in WORK if may_open(endpoint)]
+    return [
+        (label, url_for(endpoint), hint)
+        for label, endpoint, hint, *needs in WORK
+        if may_open(endpoint) and all(may_open(other) for other in needs)
+    ]
 
 
 def navigation():

@@ -15,3 +15,8 @@ def to_london(value):
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
     return value.astimezone(LONDON)
+
+
+def london_today():
+    """Today's date in London."""
+    return datetime.now(LONDON).date()

@@ -53,7 +53,8 @@ def load_demo_organisations():
             "locations": [{"name": record["name"], "address_1": "", "postcode": record["postcode"],
                            "city": "London", "confidential": False, "accessibility": []}] if record.get("postcode") else [],
         }
-        create_organisation(listing, None, summary=f"Demo data from the council papers ({record['source']})")
+        # The history page shows this to the group's editors too: the file and line stay in demo_data.py.
+        create_organisation(listing, None, summary="Demo data from the council papers")
         added += 1
     db.session.commit()
     return added

@@ -126,6 +126,8 @@ EXCEPTIONS = {
     "auth.invite": OFFICERS,
     "auth.edit_person": OFFICERS,
     "auth.resend_invitation": OFFICERS,
+    # Each officer chooses how they hear of their to-do list.
+    "auth.notifications": OFFICERS,
     "auth.change_password": EVERY_ACCOUNT,
     "auth.sign_out": EVERY_ACCOUNT,
 }

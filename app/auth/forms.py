@@ -11,6 +11,7 @@ from wtforms.validators import Email, EqualTo, InputRequired, Length, Validation
 
 from ..forms import Form
 from ..security import ROLE_LABELS
+from .models import TODO_EMAIL_CHOICES
 from .services import password_problem
 
 EMAIL_VALIDATORS = [
@@ -120,3 +121,13 @@ class ConfirmForm(Form):
     """An empty form: a button that carries the CSRF token (sign out, resend)."""
 
     submit = SubmitField("Confirm", widget=GovSubmitInput())
+
+
+class TodoEmailsForm(Form):
+    todo_emails = RadioField(
+        "When should we email you about your to-do list?",
+        widget=GovRadioInput(),
+        choices=list(TODO_EMAIL_CHOICES.items()),
+        validators=[InputRequired(message="Select when we should email you about your to-do list")],
+    )
+    submit = SubmitField("Save", widget=GovSubmitInput())

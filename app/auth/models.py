@@ -1,5 +1,5 @@
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -14,6 +14,13 @@ user_organisations = db.Table(
     db.Column("user_id", db.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
     db.Column("organisation_id", db.ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True),
 )
+
+
+TODO_IMMEDIATE, TODO_DAILY = "immediate", "daily"
+TODO_EMAIL_CHOICES = {
+    TODO_IMMEDIATE: "As soon as something new waits for me",
+    TODO_DAILY: "Once a day, in a morning summary",
+}
 
 
 def new_session_version():
@@ -40,6 +47,10 @@ class User(db.Model):
     # Copied into each session at sign-in and checked on every request: replacing it ends every session
     # of the account (sign-out, password change or reset, deactivation) and voids an unused invitation.
     session_version: Mapped[str] = mapped_column(db.String(43), default=new_session_version, server_default="")
+    # How an officer hears of new to-do items (app/todo.py): one e-mail as they arrive, or a daily digest.
+    todo_emails: Mapped[str] = mapped_column(db.String(10), default=TODO_IMMEDIATE, server_default=TODO_IMMEDIATE)
+    # The London day of the last daily digest, so several workers never send the same day's twice.
+    todo_digest_sent_on: Mapped[date | None]
 
     organisations = relationship(
         "Organisation", secondary=user_organisations, back_populates="editors", order_by="Organisation.name"
@@ -85,6 +96,22 @@ class User(db.Model):
     def by_email(cls, email):
         return db.session.scalar(db.select(cls).where(func.lower(cls.email) == email.strip().lower()))
 
+    @property
+    def todo_emails_label(self):
+        return TODO_EMAIL_CHOICES.get(self.todo_emails, self.todo_emails)
+
     def __repr__(self):
         return f"<User {self.id} {self.role}>"
+
+
+class TodoNotice(db.Model):
+    """A to-do item an officer has been e-mailed about (removed once the item no longer waits)."""
+
+    __tablename__ = "todo_notice"
+    __table_args__ = (db.UniqueConstraint("user_id", "item_key", name="uq_todo_notice_user_item"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(db.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    item_key: Mapped[str] = mapped_column(db.String(200))  # "<source key>:<item key>"
+    notified_at: Mapped[datetime] = mapped_column(default=utcnow)
 

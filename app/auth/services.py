@@ -13,7 +13,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from ..extensions import db
 from ..mailer import send_email
 from ..timeutil import utcnow
-from .models import User, new_session_version
+from .models import TODO_EMAIL_CHOICES, User, new_session_version
 
 # Security events (sign-in, sign-out, password and session changes) go to the JSON log with the account id,
 # never the typed address or password.
@@ -226,3 +226,11 @@ def absolute_url(endpoint, **values):
         return base + url_for(endpoint, **values)
     with current_app.test_request_context("/"):
         return base + url_for(endpoint, **values)
+
+
+def set_todo_emails(user, mode):
+    """How `user` hears of their to-do list: TODO_IMMEDIATE or TODO_DAILY."""
+    if mode not in TODO_EMAIL_CHOICES:
+        raise ValueError(f"unknown to-do e-mail setting {mode!r}")
+    user.todo_emails = mode
+    db.session.commit()

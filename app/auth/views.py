@@ -3,6 +3,7 @@ from flask_login import current_user, logout_user
 
 from ..directory.models import Organisation
 from ..extensions import db, limiter, login_manager
+from ..ratelimit import limit_posts, per_form_address
 from ..security import (
     ADMIN,
     GROUP_EDITOR,
@@ -13,8 +14,9 @@ from ..security import (
     roles_required,
     signed_in,
 )
+from ..templating import work_for_current_user
+from ..todo import todo_for
 from . import services
-from ..ratelimit import limit_posts, per_form_address
 from .forms import (
     ChangePasswordForm,
     ConfirmForm,
@@ -23,6 +25,7 @@ from .forms import (
     InviteUserForm,
     NewPasswordForm,
     SignInForm,
+    TodoEmailsForm,
     role_choices,
 )
 from .models import User
@@ -140,9 +143,22 @@ def accept_invitation(token):
 @bp.route("/account")
 @signed_in
 def account():
-    from ..templating import work_for_current_user
+    return render_template(
+        "auth/account.html", sign_out_form=ConfirmForm(), work=work_for_current_user(),
+        todo=todo_for(current_user),
+    )
 
-    return render_template("auth/account.html", sign_out_form=ConfirmForm(), work=work_for_current_user())
+
+@bp.route("/account/notifications", methods=["GET", "POST"])
+@roles_required(*OFFICER_ROLES)
+def notifications():
+    form = TodoEmailsForm(todo_emails=current_user.todo_emails)
+    if form.validate_on_submit():
+        services.set_todo_emails(current_user._get_current_object(), form.todo_emails.data)
+        flash("We will email you " + ("once a day" if form.todo_emails.data == "daily" else "as things arrive"),
+              "success")
+        return redirect(url_for("auth.account"))
+    return render_template("auth/notifications.html", form=form)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

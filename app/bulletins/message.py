@@ -10,10 +10,10 @@ Headers on every bulletin message:
 - `Message-ID: <bulletin-B.delivery-D@domain>`: derived from the bulletin and delivery ids, so a copy sent
   twice (see sender.py for the only way that can happen) carries the same id and can be recognised;
 - `List-Unsubscribe: <https://.../bulletins/unsubscribe/TOKEN>` and
-  `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058). RFC 8058 requires an https URI, so the
-  header's address is PUBLIC_BASE_URL with its scheme forced to https (the links in the body use
-  PUBLIC_BASE_URL as it is). The token is signed and names one delivery record: it is the only authority
-  the unsubscribe view needs;
+  `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058), at PUBLIC_BASE_URL as configured, like
+  every link in the body. RFC 8058 wants an https address, and a production portal is served over https;
+  forcing the scheme would give a dead link wherever it is not (a developer's `make run` on plain http). The
+  token is signed and names one delivery record: it is the only authority the unsubscribe view needs;
 - `List-Id`, `Precedence: bulk`.
 """
 import base64
@@ -22,7 +22,7 @@ import hmac
 import re
 from email.header import Header
 from email.utils import formataddr, formatdate, parseaddr
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, render_template, url_for
 
@@ -66,11 +66,6 @@ def delivery_id_from_token(token):
 
 def _one_line(text):
     return " ".join((text or "").split())
-
-
-def _https(url):
-    parts = urlsplit(url)
-    return urlunsplit(("https", parts.netloc, parts.path, parts.query, parts.fragment))
 
 
 def _render(template, **context):
@@ -125,7 +120,6 @@ class MessageFactory:
         charset = "us-ascii" if subject.isascii() else "utf-8"
         self.subject_header = Header(subject, charset, header_name="Subject").encode()
         self.unsubscribe_base = base + self._path("bulletins.unsubscribe", token=TOKEN_PLACEHOLDER)
-        self.header_unsubscribe_base = _https(self.unsubscribe_base)
         # The same address as ctn.services.preferences_url(member), built once instead of per message.
         self.preferences_base = base + self._path("ctn.preferences", prefs_token=TOKEN_PLACEHOLDER)
         self.list_id = f"CTN Bulletin <ctn-bulletin.{self.domain}>"
@@ -144,9 +138,8 @@ class MessageFactory:
     def preferences_url(self, prefs_token):
         return self.preferences_base.replace(TOKEN_PLACEHOLDER, prefs_token)
 
-    def unsubscribe_url(self, delivery_id, https=False):
-        base = self.header_unsubscribe_base if https else self.unsubscribe_base
-        return base.replace(TOKEN_PLACEHOLDER, unsubscribe_token(delivery_id, self.token_key))
+    def unsubscribe_url(self, delivery_id):
+        return self.unsubscribe_base.replace(TOKEN_PLACEHOLDER, unsubscribe_token(delivery_id, self.token_key))
 
     def build(self, delivery_id, name, address, preferences_url, message_id=None):
         """The message as bytes with CRLF line ends, ready for smtplib.sendmail."""
@@ -163,7 +156,7 @@ class MessageFactory:
             f"Message-ID: {message_id or self.message_id(delivery_id)}",
             "MIME-Version: 1.0",
             f"List-Id: {self.list_id}",
-            f"List-Unsubscribe: <{self.header_unsubscribe_base.replace(TOKEN_PLACEHOLDER, token)}>",
+            f"List-Unsubscribe: <{unsubscribe}>",
             "List-Unsubscribe-Post: List-Unsubscribe=One-Click",
             "Precedence: bulk",
             f'Content-Type: multipart/alternative; boundary="{boundary}"',

@@ -22,7 +22,7 @@ DEMO_PLEDGES = [
         "contact_email": "bmff@community.example",
         "date_signed": date(2021, 11, 15),
         "commitments": "To work together with the council to ensure faith is considered in all our work to "
-        "support the community of Barnet (003_c91605f45081f960.txt:676).",
+        "support the community of Barnet.",  # 003_c91605f45081f960.txt:676 (the reference is in "source")
         "source": "001_74f26b0b4220c599.txt:989, 003_c91605f45081f960.txt:676",
     },
 ]

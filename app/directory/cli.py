@@ -8,19 +8,15 @@ from flask.cli import AppGroup
 from ..extensions import db
 from . import importer, services
 from .models import Location
-from .tasks import send_verification_reminder
 
 directory_cli = AppGroup("directory", help="The VCFS directory.")
 
 
 @directory_cli.command("send-reminders")
 def send_reminders():
-    """Queue an e-mail to every group whose listing has not been checked for 6 months (once a month)."""
-    due = services.organisations_due_a_reminder()
-    with click.progressbar(due, label=f"Queueing {len(due)} reminders") as bar:
-        for organisation in bar:
-            send_verification_reminder(organisation.id)
-    click.echo(f"Queued verification reminders for {len(due)} listings.")
+    """Queue the reminders due now (the task worker does this every morning by itself)."""
+    queued = services.queue_due_reminders()
+    click.echo(f"Queued verification reminders for {queued} listings.")
 
 
 @directory_cli.command("geocode")

@@ -1,4 +1,5 @@
-"""What the directory adds to the core: its organisations per ward, its live KPI sources and its tasks."""
+"""What the directory adds to the core: its organisations per ward, its live KPI sources, its tasks and its
+to-do lists (changes to moderate, problems reported, listings not checked for 6 months)."""
 
 from flask import url_for
 from sqlalchemy import text
@@ -7,7 +8,12 @@ from ..extensions import db
 from ..places.models import Postcode
 from ..places.ward_contents import WardContent, register_ward_content, ward_column
 from ..reporting.live import SourceUnavailable, end_of, register_source, tables_exist
-from . import tasks  # noqa: F401  (registers the directory's tasks)
+from ..security import GROUP_EDITOR, STRATEGY_OFFICER
+from ..todo import TodoItem, TodoSource, register_todo
+from . import (
+    services,
+    tasks,  # noqa: F401  (registers the directory's tasks)
+)
 from .models import Location, Organisation
 
 # --- Ward contents ------------------------------------------------------------------------------
@@ -80,3 +86,63 @@ def directory_category_count(period_start, period_end, argument=None):
         ),
         {"yes": True, "name": argument, "end": end_of(period_end)},
     ).scalar_one()
+
+
+# --- To-do lists (app/todo.py) ---------------------------------------------------------------------
+
+_CHANGE_WORDS = {"register": "New listing", "edit": "Changes to", "claim": "Claim of"}
+
+
+def changes_to_moderate(user):
+    items = []
+    for change in services.pending_changes():
+        name = change.organisation.name if change.organisation else services.proposed_name(change)
+        items.append(TodoItem(
+            f"change-{change.id}",
+            f"{_CHANGE_WORDS.get(change.kind, change.kind)} {name}, sent {change.submitted_at:%-d %B %Y}",
+            url_for("directory.review", change_id=change.id),
+        ))
+    return items
+
+
+def problems_reported(user):
+    return [
+        TodoItem(f"problem-{report.id}", f"{report.organisation.name}, reported {report.created_at:%-d %B %Y}",
+                 url_for("directory.problems") + f"#problem-{report.id}")
+        for report in services.open_problem_reports()
+    ]
+
+
+def listings_not_checked(user):
+    return [
+        TodoItem(f"listing-{organisation.id}", organisation.name,
+                 url_for("directory.listing", slug=organisation.slug))
+        for organisation in db.session.scalars(services.stale_query().limit(500))
+    ]
+
+
+def own_listings_not_checked(user):
+    stale = {organisation.id for organisation in services.stale_organisations_of(user)}
+    return [
+        TodoItem(f"listing-{organisation.id}", f"Check the listing for {organisation.name} is still right",
+                 url_for("directory.mine"))
+        for organisation in user.organisations if organisation.id in stale
+    ]
+
+
+register_todo(TodoSource(
+    "directory.changes", "Listing changes to moderate", (STRATEGY_OFFICER,), changes_to_moderate,
+    "directory.moderation", "New listings, changes and claims from groups",
+))
+register_todo(TodoSource(
+    "directory.problems", "Problems reported with listings", (STRATEGY_OFFICER,), problems_reported,
+    "directory.problems", "Residents' reports about listings",
+))
+register_todo(TodoSource(
+    "directory.stale", "Listings not checked for 6 months", (STRATEGY_OFFICER,), listings_not_checked,
+    "directory.needs_checking", "Their groups are reminded by e-mail once a month", notify="digest",
+))
+register_todo(TodoSource(
+    "directory.own_stale", "Your listings to check", (GROUP_EDITOR,), own_listings_not_checked,
+    "directory.mine", "Confirm your listing is still right, or update it", notify="never",
+))

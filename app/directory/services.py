@@ -19,6 +19,7 @@ from ..extensions import db
 from ..mailer import send_email
 from ..places.models import Ward
 from ..places.services import lookup_postcode, normalise_postcode, ward_at
+from ..tasks import enqueue
 from ..timeutil import utcnow
 from .models import (
     KIND_LABELS,
@@ -28,6 +29,7 @@ from .models import (
     ListingVersion,
     Location,
     Organisation,
+    ProblemReport,
     Schedule,
     Service,
     ServiceAtLocation,
@@ -522,6 +524,32 @@ def stale_query(now=None, days=STALE_AFTER_DAYS):
     )
 
 
+def stale_organisations_of(user, now=None):
+    """The published listings `user` edits that have not been checked for 6 months."""
+    ids = [organisation.id for organisation in user.organisations]
+    if not ids:
+        return []
+    return db.session.scalars(stale_query(now).where(Organisation.id.in_(ids))).all()
+
+
+def pending_changes():
+    return db.session.scalars(
+        db.select(ListingChange).where(ListingChange.status == "pending").order_by(ListingChange.submitted_at)
+    ).all()
+
+
+def proposed_name(change):
+    """The organisation's name a registration proposes."""
+    payload = json.loads(change.payload or "{}")
+    return ((payload.get("listing") or {}).get("organisation") or {}).get("name") or "an unnamed group"
+
+
+def open_problem_reports():
+    return db.session.scalars(
+        db.select(ProblemReport).where(ProblemReport.resolved_at.is_(None)).order_by(ProblemReport.created_at)
+    ).all()
+
+
 def organisations_due_a_reminder(now=None):
     now = now or utcnow()
     recent = now - timedelta(days=REMINDER_INTERVAL_DAYS)
@@ -529,6 +557,27 @@ def organisations_due_a_reminder(now=None):
         db.or_(Organisation.verification_reminder_sent_at.is_(None), Organisation.verification_reminder_sent_at < recent)
     )
     return [org for org in db.session.scalars(query) if any(user.active for user in org.editors)]
+
+
+def queue_due_reminders(now=None):
+    """Queue a reminder for every listing due one; each listing is claimed first (its reminder time set in
+    one conditional update) so two workers running the daily job never both queue the same one."""
+    now = now or utcnow()
+    recent = now - timedelta(days=REMINDER_INTERVAL_DAYS)
+    queued = 0
+    for organisation in organisations_due_a_reminder(now):
+        claimed = db.session.execute(
+            db.update(Organisation).where(Organisation.id == organisation.id).where(
+                db.or_(Organisation.verification_reminder_sent_at.is_(None),
+                       Organisation.verification_reminder_sent_at < recent)
+            ).values(verification_reminder_sent_at=now)
+        ).rowcount
+        db.session.commit()
+        if claimed:
+            enqueue("directory.send_verification_reminder", organisation.id)
+            queued += 1
+    current_app.logger.info("verification reminders queued", extra={"queued": queued})
+    return queued
 
 
 def send_verification_reminder(organisation_id):

@@ -1,6 +1,8 @@
 """Directory background tasks: verification reminders and CSV imports."""
 
-from ..tasks import app_task
+from huey import crontab
+
+from ..tasks import app_task, periodic_job
 from . import importer, services
 
 
@@ -13,3 +15,9 @@ def send_verification_reminder(organisation_id):
 def import_task(job_id):
     """Run a CSV import the officer confirmed (importer.process_job), with its progress on the job row."""
     return importer.process_job(job_id)
+
+
+@periodic_job(crontab(hour="6", minute="0"))
+def queue_verification_reminders():
+    """Every morning: remind each group whose listing has not been checked for 6 months (once a month)."""
+    return services.queue_due_reminders()

@@ -1,45 +1,54 @@
-// Delivery progress while a bulletin is being sent: polls the officer-only JSON status endpoint and updates
-// the <progress> bar, the figures table and (only when something worth hearing changes) the aria-live text.
+// A bulletin's page while it is scheduled or being sent: polls the officer-only JSON status endpoint. While
+// sending it updates the <progress> bar, the figures table and (only when something worth hearing changes)
+// the aria-live text; when the state changes (scheduled -> sending, sending -> sent, or the schedule is
+// cancelled) it reloads the page, so its status line says what happened.
 // Without JavaScript the page shows the same figures and a "Refresh the figures" link.
-const section = document.querySelector('[data-bulletin-status]')
+const live = document.querySelector('[data-bulletin-live]')
 
-if (section) {
-  const url = section.getAttribute('data-bulletin-status')
-  const bar = section.querySelector('progress')
-  const message = section.querySelector('#delivery-message')
-  const refresh = section.querySelector('[data-refresh-link]')
+if (live) {
+  const url = live.getAttribute('data-bulletin-live')
+  const state = live.getAttribute('data-bulletin-state')
+  const section = document.querySelector('[data-bulletin-status]')
+  const bar = section && section.querySelector('progress')
+  const message = section && section.querySelector('#delivery-message')
   let lastAnnounced = -1
-  let lastStatus = null
 
   const update = (data) => {
-    bar.value = data.percent
-    bar.textContent = `${data.percent}%`
-    for (const cell of section.querySelectorAll('[data-figure]')) {
-      const name = cell.getAttribute('data-figure')
-      if (name in data) cell.textContent = String(data[name])
+    if (data.status !== state) {
+      window.location.reload()
+      return false
     }
-    // Announce every 25 per cent and when the state changes, not on every poll.
-    const step = Math.floor(data.percent / 25)
-    if (step !== lastAnnounced || data.status !== lastStatus) {
-      message.textContent = data.message
-      lastAnnounced = step
-      lastStatus = data.status
+    if (section) {
+      bar.value = data.percent
+      bar.textContent = `${data.percent}%`
+      for (const cell of section.querySelectorAll('[data-figure]')) {
+        const name = cell.getAttribute('data-figure')
+        if (name in data) cell.textContent = String(data[name])
+      }
+      // Announce every 25 per cent, not on every poll.
+      const step = Math.floor(data.percent / 25)
+      if (step !== lastAnnounced) {
+        message.textContent = data.message
+        lastAnnounced = step
+      }
     }
-    if (data.status === 'sent' && refresh) {
-      refresh.querySelector('a').textContent = 'Sending has finished: refresh the page for the full figures'
-    }
-    return data.status === 'sending'
+    return true
   }
 
+  // Every 2 seconds while sending; every 15 while waiting for the scheduled time.
+  const interval = state === 'sending' ? 2000 : 15000
   const poll = async () => {
     try {
       const response = await fetch(url, { headers: { Accept: 'application/json' }, credentials: 'same-origin' })
-      if (!response.ok) return
-      if (update(await response.json())) window.setTimeout(poll, 2000)
+      if (!response.ok) {
+        window.setTimeout(poll, 30000)
+        return
+      }
+      if (update(await response.json())) window.setTimeout(poll, interval)
     } catch (error) {
       window.setTimeout(poll, 10000)
     }
   }
 
-  window.setTimeout(poll, 1000)
+  window.setTimeout(poll, state === 'sending' ? 1000 : interval)
 }

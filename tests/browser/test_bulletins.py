@@ -1,5 +1,7 @@
 """Bulletin pages in a real browser: no WCAG 2.2 A/AA violations, no CSP or script errors; the progress bar
 is updated by its external module script while a bulletin is being sent."""
+from datetime import datetime, timedelta
+
 import pytest
 from playwright.sync_api import expect
 
@@ -88,3 +90,33 @@ def test_the_progress_bar_follows_the_send(live_server, page, make_user, check_p
     assert progress.evaluate("element => element.value") == 50
     assert "2 of 4 done (50%)" in page.locator("#delivery-message").inner_text()
     assert page.console_problems == []
+    # It finishes: the page reloads by itself and its status says what happened.
+    for row in db.session.scalars(db.select(BulletinDelivery)):
+        row.state = D_SENT
+    bulletin = db.session.get(Bulletin, bulletin.id)
+    bulletin.status, bulletin.sent_at = "sent", datetime.utcnow()
+    db.session.commit()
+    expect(page.locator("#bulletin-state")).to_contain_text("4 delivered, 0 failed, 0 not sent", timeout=10000)
+    expect(page.locator("#delivery-heading")).to_have_text("Delivery: finished")
+    assert "Sending" not in page.locator("#bulletin-state").inner_text()
+    check_page("sent")
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_a_scheduled_bulletin_page_turns_into_the_progress_page_when_sending_starts(
+    live_server, page, make_user, check_page, width
+):
+    page.set_viewport_size({"width": width, "height": 900})
+    _sign_in(page, live_server, make_user)
+    make_members(2)
+    bulletin = make_bulletin()
+    services.schedule(bulletin, datetime.utcnow() + timedelta(hours=1))
+    page.goto(live_server + f"/bulletins/manage/{bulletin.id}")
+    expect(page.locator("#bulletin-state")).to_contain_text("This page updates itself when sending starts")
+    check_page("scheduled")
+    services.start_sending(db.session.get(Bulletin, bulletin.id), enqueue=False)
+    # The page asks every 15 seconds while waiting for the scheduled time.
+    expect(page.locator("progress#delivery-progress")).to_be_visible(timeout=25000)
+    expect(page.locator("#bulletin-state")).to_contain_text("This page updates itself until it has finished")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    check_page("sending")
