@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "journeys_0001"
-down_revision = "sec_a_0001"
+down_revision = "report_0002"
 branch_labels = None
 depends_on = None
 
