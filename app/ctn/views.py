@@ -16,6 +16,7 @@ from flask import (
 from werkzeug.routing import BuildError
 
 from .. import csvkit
+from ..auth.services import absolute_url
 from ..directory.models import Organisation
 from ..extensions import db
 from ..ratelimit import limit_posts, per_form_address, per_meeting_and_client
@@ -43,6 +44,7 @@ from ..assets.models import CommunityAsset
 from ..assets.services import meeting_venues
 from .models import (
     CANCELLED,
+    CANCELLED_REGISTRATION,
     CONFIRMED,
     MEETING_KINDS,
     MEMBER_STATUSES,
@@ -350,7 +352,7 @@ def calendar_feed():
 def _ics_response(rows, filename, inline=False):
     base = current_app.config["PUBLIC_BASE_URL"]
     body = ctn_calendar.build_calendar(
-        rows, base, lambda m: services.absolute_url("ctn.meeting", meeting_id=m.id)
+        rows, base, lambda m: absolute_url("ctn.meeting", meeting_id=m.id)
     )
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
@@ -365,7 +367,7 @@ def cancel_registration(cancel_token):
     registration = services.registration_by_cancel_token(cancel_token)
     if registration is None:
         abort(404)
-    if registration.status == services.CANCELLED_REGISTRATION:
+    if registration.status == CANCELLED_REGISTRATION:
         # A cancel link works once: afterwards it only says so (booking again sends a new link).
         return render_template("ctn/booking_cancelled.html", meeting=registration.meeting)
     form = ButtonForm()
@@ -514,7 +516,7 @@ def members_csv():
 @roles_required(*MANAGERS)
 def member(member_id):
     member = db.get_or_404(Member, member_id)
-    registrations = services._registrations_for(member, member.email_key)
+    registrations = services.gdpr._registrations_for(member, member.email_key)
     return render_template(
         "ctn/manage/member.html",
         member=member,
