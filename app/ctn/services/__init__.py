@@ -18,7 +18,7 @@ Reporting (issue 7, live KPIs):
     annual_report_figures(year)          -> everything the annual CTN report quotes
 
 The functions live in one module per part (suppression, tokens, joining, gdpr, membership_figures,
-meeting_figures, registrations, member_import); this package names them all, so callers write
+meeting_figures, registrations, meetings, member_import); this package names them all, so callers write
 `from app.ctn import services` and `services.member_count(...)` whichever module holds the function.
 """
 
@@ -49,6 +49,19 @@ from .meeting_figures import (
     attendance_by_meeting,
     meetings_held,
     open_meetings_target,
+)
+from .meetings import (
+    MeetingDetails,
+    add_action,
+    add_agenda_item,
+    create_meeting,
+    remove_agenda_item,
+    save_minutes,
+    save_theme_plan,
+    theme_plan,
+    theme_plan_years,
+    toggle_action_done,
+    update_meeting,
 )
 from .member_import import (
     IMPORT_COLUMNS,
@@ -101,6 +114,18 @@ from .tokens import (
 )
 
 __all__ = [
+    "MeetingDetails",
+    "add_action",
+    "add_agenda_item",
+    "create_meeting",
+    "remove_agenda_item",
+    "save_minutes",
+    "save_theme_plan",
+    "theme_plan",
+    "theme_plan_years",
+    "toggle_action_done",
+    "update_meeting",
+
     "address_problem",
     "address_hash",
     "member_by_email",

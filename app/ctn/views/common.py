@@ -14,9 +14,6 @@ from ...extensions import db
 from ...places.models import WARD_SET_2022, Ward
 from ...timeutil import LONDON, to_london
 from .. import services
-from ..models import (
-    ThemePlanEntry,
-)
 
 bp = Blueprint("ctn", __name__, url_prefix="/ctn")
 
@@ -52,11 +49,6 @@ def _ward_choices():
 
 def _today():
     return datetime.now(LONDON).date()
-
-
-def _theme_plan(year):
-    rows = db.session.scalars(db.select(ThemePlanEntry).where(ThemePlanEntry.year == year)).all()
-    return sorted(rows, key=lambda row: row.season_order)
 
 
 def _export_response(email, fmt, filename_stem):

@@ -12,11 +12,9 @@ from flask import (
 )
 
 from ... import csvkit
-from ...assets.models import CommunityAsset
 from ...assets.services import meeting_venues
 from ...directory.models import Organisation
 from ...extensions import db
-from ...places.services import normalise_postcode
 from ...security import STRATEGY_OFFICER, roles_required
 from ...timeutil import to_london, utcnow
 from .. import charts, services
@@ -49,9 +47,8 @@ from ..models import (
     Member,
     Registration,
     SteeringSeat,
-    ThemePlanEntry,
 )
-from .common import _export_response, _organisation_choices, _theme_plan, _today, _ward_choices, bp
+from .common import _export_response, _organisation_choices, _today, _ward_choices, bp
 
 MANAGERS = (STRATEGY_OFFICER,)
 
@@ -276,26 +273,25 @@ def manage_meetings():
     return render_template("ctn/manage/meetings.html", meetings=rows, kinds=MEETING_KINDS)
 
 
-def _apply_meeting_form(meeting, form):
-    meeting.kind = form.kind.data
-    meeting.title = form.title.data.strip()
-    meeting.theme = (form.theme.data or "").strip()
-    meeting.description = (form.description.data or "").strip()
-    meeting.starts_at = services.london_to_utc(form.day.data, form.start_time.clock())
-    meeting.ends_at = services.london_to_utc(form.day.data, form.end_time.clock())
-    asset = db.session.get(CommunityAsset, form.asset_id.data) if form.asset_id.data else None
-    meeting.asset_id = asset.id if asset else None
-    # A listed space fills in whatever of the venue the officer left empty.
-    meeting.venue_name = (form.venue_name.data or "").strip() or (asset.name if asset else "")
-    meeting.venue_address = (form.venue_address.data or "").strip() or (asset.address if asset else "")
-    meeting.venue_postcode = normalise_postcode(form.venue_postcode.data) or (asset.postcode if asset and asset.postcode else "")
-    meeting.ward_code = services.ward_for_postcode(meeting.venue_postcode) if meeting.venue_postcode else None
-    meeting.online_details = (form.online_details.data or "").strip()
-    meeting.capacity = form.capacity.data
-    meeting.registration_open = form.registration_open.data
-    meeting.published = form.published.data
-    meeting.status = form.status.data
-    meeting.sequence = (meeting.sequence or 0) + 1
+def _meeting_details(form):
+    return services.MeetingDetails(
+        kind=form.kind.data,
+        title=form.title.data,
+        day=form.day.data,
+        start=form.start_time.clock(),
+        end=form.end_time.clock(),
+        theme=form.theme.data,
+        description=form.description.data,
+        asset_id=form.asset_id.data or None,
+        venue_name=form.venue_name.data,
+        venue_address=form.venue_address.data,
+        venue_postcode=form.venue_postcode.data,
+        online_details=form.online_details.data,
+        capacity=form.capacity.data,
+        registration_open=form.registration_open.data,
+        published=form.published.data,
+        status=form.status.data,
+    )
 
 
 def _venue_choices(form):
@@ -313,11 +309,7 @@ def new_meeting():
         form.published.data = True
         form.start_time.data, form.end_time.data = "10:00", "12:00"
     if form.validate_on_submit():
-        meeting = Meeting()
-        _apply_meeting_form(meeting, form)
-        meeting.sequence = 0
-        db.session.add(meeting)
-        db.session.commit()
+        meeting = services.create_meeting(_meeting_details(form))
         flash("Meeting created. Add the agenda below.", "success")
         return redirect(url_for("ctn.manage_meeting", meeting_id=meeting.id))
     return render_template("ctn/manage/meeting_form.html", form=form, meeting=None)
@@ -335,13 +327,9 @@ def edit_meeting(meeting_id):
         form.day.data = local_start.date()
         form.start_time.data, form.end_time.data = f"{local_start:%H:%M}", f"{local_end:%H:%M}"
     if form.validate_on_submit():
-        old_capacity = meeting.capacity
-        _apply_meeting_form(meeting, form)
-        db.session.commit()
-        if meeting.capacity is None or (old_capacity is not None and meeting.capacity > old_capacity):
-            promoted = services.promote_after_capacity_change(meeting)
-            if promoted:
-                flash(f"{len(promoted)} people moved from the waiting list to a place", "success")
+        promoted = services.update_meeting(meeting, _meeting_details(form))
+        if promoted:
+            flash(f"{len(promoted)} people moved from the waiting list to a place", "success")
         flash("Meeting saved", "success")
         return redirect(url_for("ctn.manage_meeting", meeting_id=meeting.id))
     return render_template("ctn/manage/meeting_form.html", form=form, meeting=meeting)
@@ -400,19 +388,13 @@ def add_agenda_item(meeting_id):
     form = _agenda_form()
     if not form.validate_on_submit():
         return _render_manage_meeting(meeting, agenda_form=form, form=form), 400
-    position = max((item.position for item in meeting.agenda_items), default=0) + 1
-    db.session.add(
-        AgendaItem(
-            meeting=meeting,
-            position=position,
-            title=form.title.data.strip(),
-            speaker=(form.speaker.data or "").strip(),
-            organisation_id=form.organisation_id.data or None,
-            organisation_name="" if form.organisation_id.data else (form.organisation_name.data or "").strip(),
-        )
+    services.add_agenda_item(
+        meeting,
+        title=form.title.data,
+        speaker=form.speaker.data,
+        organisation_id=form.organisation_id.data or None,
+        organisation_name=form.organisation_name.data,
     )
-    meeting.sequence = (meeting.sequence or 0) + 1
-    db.session.commit()
     flash("Agenda item added", "success")
     return redirect(url_for("ctn.manage_meeting", meeting_id=meeting.id) + "#agenda")
 
@@ -423,9 +405,7 @@ def remove_agenda_item(meeting_id, item_id):
     item = db.get_or_404(AgendaItem, item_id)
     if item.meeting_id != meeting_id or not ButtonForm().validate_on_submit():
         abort(404 if item.meeting_id != meeting_id else 400)
-    item.meeting.sequence = (item.meeting.sequence or 0) + 1
-    db.session.delete(item)
-    db.session.commit()
+    services.remove_agenda_item(item)
     flash("Agenda item removed", "success")
     return redirect(url_for("ctn.manage_meeting", meeting_id=meeting_id) + "#agenda")
 
@@ -452,9 +432,7 @@ def save_minutes(meeting_id):
     form = MinutesForm(prefix="minutes")
     if not form.validate_on_submit():
         return _render_manage_meeting(meeting, minutes_form=form, form=form), 400
-    meeting.minutes = (form.minutes.data or "").strip()
-    meeting.minutes_published = form.minutes_published.data and bool(meeting.minutes)
-    db.session.commit()
+    services.save_minutes(meeting, form.minutes.data, form.minutes_published.data)
     flash("Minutes saved" + (" and published" if meeting.minutes_published else ""), "success")
     return redirect(url_for("ctn.manage_meeting", meeting_id=meeting.id) + "#minutes")
 
@@ -466,12 +444,7 @@ def add_action(meeting_id):
     form = ActionForm(prefix="action")
     if not form.validate_on_submit():
         return _render_manage_meeting(meeting, action_form=form, form=form), 400
-    db.session.add(
-        MeetingAction(
-            meeting=meeting, description=form.description.data.strip(), owner=form.owner.data.strip(), due_on=form.due_on.data
-        )
-    )
-    db.session.commit()
+    services.add_action(meeting, form.description.data, form.owner.data, form.due_on.data)
     flash("Action added", "success")
     return redirect(url_for("ctn.manage_meeting", meeting_id=meeting.id) + "#actions")
 
@@ -482,8 +455,7 @@ def action_done(action_id):
     action = db.get_or_404(MeetingAction, action_id)
     if not ButtonForm().validate_on_submit():
         abort(400)
-    action.done_on = None if action.done_on else _today()
-    db.session.commit()
+    services.toggle_action_done(action, _today())
     flash("Action marked as done" if action.done_on else "Action reopened", "success")
     return redirect(url_for("ctn.manage_meeting", meeting_id=action.meeting_id) + "#actions")
 
@@ -508,23 +480,13 @@ def themes():
     form = ThemePlanForm()
     if request.method == "GET":
         form.year.data = request.args.get("year", type=int) or _today().year + 1
-        for entry in _theme_plan(form.year.data):
+        for entry in services.theme_plan(form.year.data):
             getattr(form, entry.season.lower()).data = entry.theme
             form.agreed_on.data = entry.agreed_on
     if form.validate_on_submit():
-        existing = {e.season: e for e in _theme_plan(form.year.data)}
-        for season in SEASONS:
-            theme = (getattr(form, season.lower()).data or "").strip()
-            entry = existing.get(season)
-            if theme and entry is None:
-                db.session.add(ThemePlanEntry(year=form.year.data, season=season, theme=theme, agreed_on=form.agreed_on.data))
-            elif theme:
-                entry.theme, entry.agreed_on = theme, form.agreed_on.data
-            elif entry is not None:
-                db.session.delete(entry)
-        db.session.commit()
+        themes = {season: getattr(form, season.lower()).data for season in SEASONS}
+        services.save_theme_plan(form.year.data, themes, form.agreed_on.data)
         flash(f"Theme plan for {form.year.data} saved", "success")
         return redirect(url_for("ctn.themes", year=form.year.data))
-    years = db.session.scalars(db.select(ThemePlanEntry.year).distinct().order_by(ThemePlanEntry.year.desc())).all()
-    plans = {year: _theme_plan(year) for year in years}
+    plans = {year: services.theme_plan(year) for year in services.theme_plan_years()}
     return render_template("ctn/manage/themes.html", form=form, plans=plans)

@@ -36,7 +36,7 @@ from ..models import (
     SteeringSeat,
     ThemePlanEntry,
 )
-from .common import _export_response, _organisation_choices, _theme_plan, _ward_choices, bp
+from .common import _export_response, _organisation_choices, _ward_choices, bp
 
 
 def _details_form(form_class, **kwargs):
@@ -90,7 +90,7 @@ def index():
         "ctn/index.html",
         upcoming=_upcoming_public_meetings()[:4],
         plan_year=plan_year,
-        plan=_theme_plan(plan_year) if plan_year else [],
+        plan=services.theme_plan(plan_year) if plan_year else [],
         seats=seats,
     )
 
@@ -103,7 +103,6 @@ def join():
     form = _details_form(JoinForm)
     if form.validate_on_submit():
         services.request_membership(_details_from(form), wording=services.JOIN_CONSENT_WORDING)
-        db.session.commit()
         return redirect(url_for("ctn.check_email"))
     return render_template("ctn/join.html", form=form, wording=services.JOIN_CONSENT_WORDING)
 
