@@ -65,6 +65,19 @@ class FeedTooSlow(FeedError):
 # --- Reading a feed --------------------------------------------------------------------------------------
 
 
+def add_feed(name, url, refresh, created_by_id):
+    """A feed to import from, committed (check it with a dry run before importing)."""
+    feed = Feed(name=name.strip(), url=url, refresh=refresh, created_by_id=created_by_id)
+    db.session.add(feed)
+    db.session.commit()
+    return feed
+
+
+def update_feed(feed, name, url, refresh):
+    feed.name, feed.url, feed.refresh = name.strip(), url, refresh
+    db.session.commit()
+
+
 def check_feed_url(url):
     """The feed's base address, normalised, or ValueError with a message for the form."""
     url = (url or "").strip().rstrip("/")
