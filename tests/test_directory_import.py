@@ -682,7 +682,7 @@ def test_progress_is_recorded_while_rows_are_checked(app, directory, monkeypatch
         seen.append(tuple(row))
 
     monkeypatch.setattr(importer.JobProgress, "update", watching_update)
-    monkeypatch.setattr(importer, "PROGRESS_EVERY_SECONDS", 0)
+    monkeypatch.setattr(importer.jobs, "PROGRESS_EVERY_SECONDS", 0)
     job = queued_job(app, csv_bytes([good_row(f"Group {n}", postcode="N12 0GA") for n in range(5)]), mode="import")
     importer.process_job(job.id)
     assert ("checking", 1, 5) in seen and ("checking", 5, 5) in seen and ("saving", 0, 5) in seen
