@@ -1,7 +1,7 @@
 """CSV import of the legacy directory (strategy officers) and CSV export of the public directory (anyone).
 
 An upload is always checked first (a dry run in the background, with a progress bar), then the officer
-reads the per-row report and chooses to import, or to cancel. The logic is in importer.py.
+reads the per-row report and chooses to import, or to cancel. The logic is in the importer package.
 """
 import uuid
 from datetime import timedelta
