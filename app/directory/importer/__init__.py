@@ -44,12 +44,16 @@ from .jobs import (
     PROGRESS_EVERY_SECONDS,
     JobProgress,
     cancel,
+    cancel_checked,
     finish_job,
     forget_stale_checks,
     process_job,
+    queue_check,
+    queue_import,
     remove_upload,
     request_abort,
     start_job,
+    stop_job,
     upload_folder,
 )
 from .reading import CsvFile, normalise_column, read_csv
@@ -57,6 +61,11 @@ from .rows import Row, Vocabulary, _form_rule, build_row, parse_age
 from .run import ImportAborted, check_rows, run_import
 
 __all__ = [
+    "cancel_checked",
+    "queue_check",
+    "queue_import",
+    "stop_job",
+
     "COLUMNS",
     "REQUIRED_COLUMNS",
     "MULTILINE_COLUMNS",

@@ -1,6 +1,7 @@
 """Background imports from the web: the uploaded file, the job's progress, cancelling, and old checks."""
 import logging
 import time
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -155,3 +156,57 @@ def forget_stale_checks(hours=24):
     for job in stale:
         cancel(job)
     return len(stale)
+
+
+# --- What the import pages ask for (they start the task themselves, with tasks.import_task) -------------
+
+
+def queue_check(filename, data, user_id):
+    """Keep an uploaded file and queue its check (a dry run). Returns the committed job."""
+    forget_stale_checks()
+    stored_name = f"{uuid.uuid4().hex}.csv"
+    (upload_folder() / stored_name).write_bytes(data)
+    job = DirectoryImport(
+        filename=filename.replace("\\", "/").rsplit("/", 1)[-1][:255], stored_name=stored_name, mode="check",
+        state="queued", created_by_id=user_id,
+    )
+    db.session.add(job)
+    db.session.commit()
+    return job
+
+
+def queue_import(job, skip_bad_rows):
+    """The officer goes ahead after the check: queue the import. False when another request got there first
+    (the job is no longer 'checked'), so the import is queued once."""
+    claimed = db.session.execute(
+        db.update(DirectoryImport)
+        .where(DirectoryImport.id == job.id, DirectoryImport.state == "checked")
+        .values(state="queued", mode="import", skip_bad_rows=bool(skip_bad_rows), abort_requested=False,
+                step="", rows_done=0, message=None)
+    ).rowcount
+    db.session.commit()
+    return bool(claimed)
+
+
+def stop_job(job, stalled_after):
+    """The Stop button: request_abort, then tidy up. Returns stopped, asked or finished (as request_abort);
+    a running import not heard from for `stalled_after` is ended here, as its worker has gone."""
+    outcome = request_abort(job)
+    db.session.expire_all()
+    if outcome == "stopped":
+        remove_upload(job)
+        job.message = "Stopped before it started: nothing was written."
+        db.session.commit()
+    elif outcome == "asked" and job.updated_at < utcnow() - stalled_after:
+        # Nothing has been heard from the worker for a long time: it has gone, and its transaction with it.
+        job.state, job.finished_at = "aborted", utcnow()
+        job.message = "The import stopped responding, so it was ended. Nothing was written."
+        remove_upload(job)
+        db.session.commit()
+    return outcome
+
+
+def cancel_checked(job):
+    """cancel, committed: the officer's Cancel button after a check."""
+    cancel(job)
+    db.session.commit()
