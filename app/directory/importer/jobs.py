@@ -135,7 +135,8 @@ def request_abort(job):
         asked = connection.execute(
             db.update(DirectoryImport)
             .where(DirectoryImport.id == job.id, DirectoryImport.state == "running")
-            .values(abort_requested=True)
+            # Asking is not hearing from the worker: keep updated_at, which says when the worker last reported.
+            .values(abort_requested=True, updated_at=DirectoryImport.updated_at)
         ).rowcount
     return "asked" if asked else "finished"
 
