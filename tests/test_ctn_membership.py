@@ -18,7 +18,9 @@ from app.ctn.models import (
     DepartedMember,
     Meeting,
     Member,
+    Registration,
     Suppression,
+    email_key,
 )
 from app.extensions import db
 from app.timeutil import utcnow
@@ -60,7 +62,7 @@ def make_member(email="member@example.org", status=CONFIRMED, sector="vcfs", con
     member = Member(
         name=name,
         email=email,
-        email_key=services.email_key(email),
+        email_key=email_key(email),
         sector=sector,
         status=status,
         confirmed_at=confirmed_at or (utcnow() if status == CONFIRMED else None),
@@ -253,7 +255,7 @@ def test_booking_with_someone_elses_address_reveals_and_changes_nothing(client, 
     # The same page every time: booked, already booked and waiting cannot be told apart.
     bodies = {re.sub(r'nonce="[^"]+"', "", r.get_data(as_text=True)) for r in (first, second, third)}
     assert len(bodies) == 1 and "owner@example.org" not in bodies.pop().lower()
-    registrations = {r.email_key: r for r in db.session.scalars(db.select(services.Registration))}
+    registrations = {r.email_key: r for r in db.session.scalars(db.select(Registration))}
     owner = registrations["owner@example.org"]
     assert (owner.name, owner.organisation_name, owner.email) == ("Olive Owner", "Owner's Group", "owner@example.org")
     # The owner is told again about their own booking, at their own address.
@@ -270,7 +272,7 @@ def test_booking_with_a_suppressed_address_books_and_sends_nothing(client, outbo
     meeting = future_meeting(capacity=5)
     page = post_form(client, f"/ctn/meetings/{meeting.id}", {"name": "Someone", "email": "Gone@example.org"})
     assert page.status_code == 200 and "Check your email" in page.get_data(as_text=True)
-    assert outbox == [] and db.session.scalar(db.select(services.Registration)) is None
+    assert outbox == [] and db.session.scalar(db.select(Registration)) is None
 
 
 # --- Links that change something work once (issue 12, finding 9) -------------------------------------
@@ -324,7 +326,7 @@ def test_a_booking_cancel_link_works_once(client, outbox):
     # Booking again sends a new link; the old one no longer finds the booking.
     post_form(client, url, {"name": "Bea", "email": "bea@example.org"})
     assert client.get(cancel).status_code == 404
-    assert db.session.scalar(db.select(services.Registration)).status != "cancelled"
+    assert db.session.scalar(db.select(Registration)).status != "cancelled"
 
 
 def test_unsubscribe_address_and_bounce_for_the_bulletins_module(app):

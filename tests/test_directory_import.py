@@ -4,6 +4,7 @@ import csv
 import io
 import random
 import time
+from datetime import timedelta
 
 import pytest
 
@@ -12,6 +13,7 @@ from app.directory.import_models import DirectoryImport
 from app.directory.models import ListingVersion, Location, Organisation, Service
 from app.extensions import db
 from app.places.models import Postcode
+from app.timeutil import utcnow
 
 from .conftest import GEO_DIR, IS_POSTGRES, post_form
 from .directory_helpers import add_postcodes, listing, make_listing
@@ -682,7 +684,7 @@ def test_progress_is_recorded_while_rows_are_checked(app, directory, monkeypatch
         seen.append(tuple(row))
 
     monkeypatch.setattr(importer.JobProgress, "update", watching_update)
-    monkeypatch.setattr(importer, "PROGRESS_EVERY_SECONDS", 0)
+    monkeypatch.setattr(importer.jobs, "PROGRESS_EVERY_SECONDS", 0)
     job = queued_job(app, csv_bytes([good_row(f"Group {n}", postcode="N12 0GA") for n in range(5)]), mode="import")
     importer.process_job(job.id)
     assert ("checking", 1, 5) in seen and ("checking", 5, 5) in seen and ("saving", 0, 5) in seen
@@ -721,6 +723,18 @@ def test_stop_button_on_a_running_import_asks_it_to_stop(app, client, officer):
     assert "Stopping the import. Nothing will be written." in page
     assert latest_job().abort_requested and latest_job().state == "running"
     assert client.get(f"/directory/import/{job.id}/status").get_json()["text"] == "Stopping: nothing will be written"
+
+
+def test_stop_button_ends_an_import_whose_worker_has_gone(app, client, officer):
+    job = queued_job(app, MIXED_FILE, mode="import")
+    silent_since = utcnow() - timedelta(minutes=11)  # nothing heard for longer than the pages wait (10 minutes)
+    db.session.execute(db.update(DirectoryImport).values(state="running", step="saving", updated_at=silent_since))
+    db.session.commit()
+    post_form(client, f"/directory/import/{job.id}/stop", {}, form_url=f"/directory/import/{job.id}")
+    job = latest_job()
+    assert job.state == "aborted" and job.finished_at is not None and job.stored_name is None
+    assert job.message == "The import stopped responding, so it was ended. Nothing was written."
+    assert stored_files(app) == [] and nothing_written()
 
 
 @pytest.fixture

@@ -466,3 +466,39 @@ def map_features(assets):
             if asset.mappable
         ],
     }
+
+
+# The register's own fields an officer sets on the asset form (the place comes from the postcode).
+ASSET_FIELDS = (
+    "name", "category", "kind", "owner", "description", "address", "capacity", "facilities", "accessibility",
+    "bookable", "booking_details", "booking_url", "organisation_id", "published",
+)
+
+
+def save_asset(item, postcode, **values):
+    """Create (item None) or update an asset in the register from the officer's form, placing it by its
+    postcode, and commit. Returns (item, place): `place.found` is False for a postcode not in Barnet's table."""
+    unknown = set(values) - set(ASSET_FIELDS)
+    if unknown:
+        raise TypeError(f"not asset fields: {sorted(unknown)}")
+    if item is None:
+        item = CommunityAsset()
+        db.session.add(item)
+    item.name = values["name"].strip()
+    item.category = values["category"]
+    item.kind = values["kind"]
+    item.owner = values["owner"]
+    item.description = (values.get("description") or "").strip()
+    item.address = (values.get("address") or "").strip()
+    item.capacity = values.get("capacity")
+    item.facilities = (values.get("facilities") or "").strip()
+    item.accessibility = (values.get("accessibility") or "").strip()
+    item.bookable = values["bookable"]
+    item.booking_details = (values.get("booking_details") or "").strip()
+    item.booking_url = (values.get("booking_url") or "").strip() or None
+    item.organisation_id = values.get("organisation_id") or None
+    item.published = values["published"]
+    place = place_for_postcode(postcode)
+    item.postcode, item.ward_code, item.lat, item.lon = place.postcode, place.ward_code, place.lat, place.lon
+    db.session.commit()
+    return item, place

@@ -118,29 +118,31 @@ def _organisation_choices():
     return [(0, "None")] + [(row.id, row.name) for row in rows]
 
 
-def _save_asset(form, item):
-    item.name = form.name.data.strip()
-    item.category = form.category.data
-    item.kind = form.kind.data
-    item.owner = form.owner.data
-    item.description = (form.description.data or "").strip()
-    item.address = (form.address.data or "").strip()
-    item.capacity = form.capacity.data
-    item.facilities = (form.facilities.data or "").strip()
-    item.accessibility = (form.accessibility.data or "").strip()
-    item.bookable = form.bookable.data == "yes"
-    item.booking_details = (form.booking_details.data or "").strip()
-    item.booking_url = (form.booking_url.data or "").strip() or None
-    item.organisation_id = form.organisation.data or None
-    item.published = form.published.data
-    place = services.place_for_postcode(form.postcode.data)
-    item.postcode, item.ward_code, item.lat, item.lon = place.postcode, place.ward_code, place.lat, place.lon
-    db.session.commit()
+def _save_asset(form, item=None):
+    item, place = services.save_asset(
+        item,
+        form.postcode.data,
+        name=form.name.data,
+        category=form.category.data,
+        kind=form.kind.data,
+        owner=form.owner.data,
+        description=form.description.data,
+        address=form.address.data,
+        capacity=form.capacity.data,
+        facilities=form.facilities.data,
+        accessibility=form.accessibility.data,
+        bookable=form.bookable.data == "yes",
+        booking_details=form.booking_details.data,
+        booking_url=form.booking_url.data,
+        organisation_id=form.organisation.data or None,
+        published=form.published.data,
+    )
     if place.postcode and not place.found:
         flash(
             f"{place.postcode} is not in the postcode table for Barnet, so the ward and map position are not known",
             "info",
         )
+    return item
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -151,9 +153,7 @@ def new_asset():
     if request.method == "GET":
         form.category.data = "Spaces"
     if form.validate_on_submit():
-        item = CommunityAsset()
-        db.session.add(item)
-        _save_asset(form, item)
+        item = _save_asset(form)
         flash(f"Added {item.name} to the register", "success")
         return redirect(url_for("assets.asset", asset_id=item.id))
     return render_template("assets/edit.html", form=form, asset=None)

@@ -166,6 +166,18 @@ def user_for_token(token, purpose, max_age):
     return user
 
 
+def update_person(user, role, active, organisations):
+    """An administrator's change to someone's role, access and organisations, committed. Deactivating an
+    account ends its sessions, so reactivating it later revives no old cookie."""
+    deactivated = user.active and not active
+    user.role = role
+    user.active = active
+    user.organisations = list(organisations)
+    db.session.commit()
+    if deactivated:
+        end_all_sessions(user)
+
+
 def invite_user(email, name, role, organisations, invited_by):
     """Create an account without a password and e-mail the person a link to choose one."""
     user = User(

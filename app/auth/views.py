@@ -238,15 +238,10 @@ def edit_person(user_id):
         if user.id == current_user.id and (form.role.data != ADMIN or not form.active.data):
             form.role.errors.append("You cannot remove your own administrator role or deactivate yourself")
         else:
-            deactivated = user.active and not form.active.data
-            user.role = form.role.data
-            user.active = form.active.data
-            user.organisations = db.session.scalars(
+            chosen = db.session.scalars(
                 db.select(Organisation).where(Organisation.id.in_(form.organisations.data))
             ).all()
-            db.session.commit()
-            if deactivated:
-                services.end_all_sessions(user)  # reactivating the account later revives no old cookie
+            services.update_person(user, form.role.data, form.active.data, chosen)
             flash(f"Saved changes to {user.name}", "success")
             return redirect(url_for("auth.people"))
     return render_template("auth/edit_person.html", form=form, person=user, resend_form=ConfirmForm())

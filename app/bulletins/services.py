@@ -354,3 +354,43 @@ def new_item(bulletin, **values):
     db.session.add(item)
     db.session.commit()
     return item
+
+
+def create_bulletin(kind, title, introduction, created_by_id):
+    """A new draft bulletin, committed."""
+    bulletin = Bulletin(kind=kind, title=title.strip(), introduction=introduction or "", created_by_id=created_by_id)
+    db.session.add(bulletin)
+    db.session.commit()
+    return bulletin
+
+
+def update_bulletin(bulletin, kind, title, introduction):
+    """Save a draft's kind, title and introduction; an emergency bulletin is never scheduled, so making a
+    scheduled one an emergency takes it off the schedule."""
+    bulletin.kind, bulletin.title = kind, title.strip()
+    bulletin.introduction = introduction or ""
+    if bulletin.kind == EMERGENCY and bulletin.status == SCHEDULED:
+        cancel_schedule(bulletin)
+    db.session.commit()
+
+
+def delete_bulletin(bulletin):
+    db.session.delete(bulletin)
+    db.session.commit()
+
+
+def update_item(item, section, title, body, link_url):
+    item.section, item.title, item.body = section, title.strip(), body
+    item.link_url = (link_url or "").strip()
+    db.session.commit()
+
+
+def delete_item(item):
+    db.session.delete(item)
+    db.session.commit()
+
+
+def save_segments(bulletin, sectors=(), interests=(), ward_codes=()):
+    """set_segments, committed: the audience page's save."""
+    set_segments(bulletin, sectors, interests, ward_codes)
+    db.session.commit()

@@ -112,10 +112,7 @@ def new_bulletin():
     if request.method == "GET":
         form.kind.data = EMERGENCY if request.args.get("kind") == EMERGENCY else ROUTINE
     if form.validate_on_submit():
-        bulletin = Bulletin(kind=form.kind.data, title=form.title.data.strip(), introduction=form.introduction.data or "",
-                            created_by_id=current_user.id)
-        db.session.add(bulletin)
-        db.session.commit()
+        bulletin = services.create_bulletin(form.kind.data, form.title.data, form.introduction.data, current_user.id)
         flash("Saved. Now add the items.", "success")
         return redirect(url_for("bulletins.manage_bulletin", bulletin_id=bulletin.id))
     return render_template("bulletins/manage/form.html", form=form, bulletin=None)
@@ -129,11 +126,7 @@ def edit_bulletin(bulletin_id):
         return response
     form = BulletinForm(obj=bulletin)
     if form.validate_on_submit():
-        bulletin.kind, bulletin.title = form.kind.data, form.title.data.strip()
-        bulletin.introduction = form.introduction.data or ""
-        if bulletin.kind == EMERGENCY and bulletin.status == SCHEDULED:
-            services.cancel_schedule(bulletin)
-        db.session.commit()
+        services.update_bulletin(bulletin, form.kind.data, form.title.data, form.introduction.data)
         flash("Your changes have been saved", "success")
         return redirect(url_for("bulletins.manage_bulletin", bulletin_id=bulletin.id))
     return render_template("bulletins/manage/form.html", form=form, bulletin=bulletin)
@@ -144,8 +137,7 @@ def edit_bulletin(bulletin_id):
 def delete_bulletin(bulletin_id):
     bulletin = _bulletin_or_404(bulletin_id)
     if ButtonForm().validate_on_submit() and bulletin.status in (DRAFT, SCHEDULED):
-        db.session.delete(bulletin)
-        db.session.commit()
+        services.delete_bulletin(bulletin)
         flash("The draft has been deleted", "success")
         return redirect(url_for("bulletins.manage"))
     abort(400)
@@ -213,9 +205,7 @@ def edit_item(bulletin_id, item_id):
         return response
     form = ItemForm(obj=item)
     if form.validate_on_submit():
-        item.section, item.title, item.body = form.section.data, form.title.data.strip(), form.body.data
-        item.link_url = (form.link_url.data or "").strip()
-        db.session.commit()
+        services.update_item(item, form.section.data, form.title.data, form.body.data, form.link_url.data)
         flash("The item has been saved", "success")
         return redirect(url_for("bulletins.manage_bulletin", bulletin_id=bulletin.id))
     return render_template("bulletins/manage/item_form.html", form=form, bulletin=bulletin, item=item, button_form=ButtonForm())
@@ -228,8 +218,7 @@ def delete_item(bulletin_id, item_id):
     item = _item_or_404(bulletin, item_id)
     if not ButtonForm().validate_on_submit() or not bulletin.editable:
         abort(400)
-    db.session.delete(item)
-    db.session.commit()
+    services.delete_item(item)
     flash("The item has been removed", "success")
     return redirect(url_for("bulletins.manage_bulletin", bulletin_id=bulletin.id))
 
@@ -252,8 +241,7 @@ def audience(bulletin_id):
     if request.method == "GET":
         form.sectors.data, form.interests.data, form.ward_codes.data = bulletin.sectors, bulletin.interests, bulletin.ward_codes
     if form.validate_on_submit():
-        services.set_segments(bulletin, form.sectors.data, form.interests.data, form.ward_codes.data)
-        db.session.commit()
+        services.save_segments(bulletin, form.sectors.data, form.interests.data, form.ward_codes.data)
         flash(f"Audience saved: {len(services.recipients(bulletin))} confirmed members", "success")
         return redirect(url_for("bulletins.manage_bulletin", bulletin_id=bulletin.id))
     return render_template("bulletins/manage/audience.html", form=form, bulletin=bulletin)

@@ -1,9 +1,8 @@
 """CSV import of the legacy directory (strategy officers) and CSV export of the public directory (anyone).
 
 An upload is always checked first (a dry run in the background, with a progress bar), then the officer
-reads the per-row report and chooses to import, or to cancel. The logic is in importer.py.
+reads the per-row report and chooses to import, or to cancel. The logic is in the importer package.
 """
-import uuid
 from datetime import timedelta
 
 from flask import Blueprint, current_app, flash, jsonify, make_response, redirect, render_template, url_for
@@ -79,15 +78,7 @@ def upload():
         if not data:
             form.file.errors.append("The selected file is empty")
             return _render_upload(form)
-        importer.forget_stale_checks()
-        stored_name = f"{uuid.uuid4().hex}.csv"
-        (importer.upload_folder() / stored_name).write_bytes(data)
-        job = DirectoryImport(
-            filename=upload_file.filename.replace("\\", "/").rsplit("/", 1)[-1][:255], stored_name=stored_name, mode="check",
-            state="queued", created_by_id=current_user.id,
-        )
-        db.session.add(job)
-        db.session.commit()
+        job = importer.queue_check(upload_file.filename, data, current_user.id)
         tasks.import_task(job.id)
         return redirect(url_for(".job", job_id=job.id))
     return _render_upload(form)
@@ -172,14 +163,7 @@ def confirm(job_id):
                 "Select ‘import the good rows and skip the rows with problems’, or fix the file and upload it again"
             )
         else:
-            claimed = db.session.execute(
-                db.update(DirectoryImport)
-                .where(DirectoryImport.id == job.id, DirectoryImport.state == "checked")
-                .values(state="queued", mode="import", skip_bad_rows=bool(form.skip_bad_rows.data), abort_requested=False,
-                        step="", rows_done=0, message=None)
-            ).rowcount
-            db.session.commit()
-            if claimed:
+            if importer.queue_import(job, form.skip_bad_rows.data):
                 tasks.import_task(job.id)
             return redirect(url_for(".job", job_id=job.id))
     return _render_job(job, form)
@@ -192,20 +176,10 @@ def stop(job_id):
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for(".job", job_id=job.id))
     try:
-        outcome = importer.request_abort(job)
-        db.session.expire_all()
+        outcome = importer.stop_job(job, STALLED_AFTER)
         if outcome == "stopped":
-            importer.remove_upload(job)
-            job.message = "Stopped before it started: nothing was written."
-            db.session.commit()
             flash("The import was stopped before it started. Nothing was written.", "success")
         elif outcome == "asked":
-            if job.updated_at < utcnow() - STALLED_AFTER:
-                # Nothing has been heard from the worker for a long time: it has gone, and its transaction with it.
-                job.state, job.finished_at = "aborted", utcnow()
-                job.message = "The import stopped responding, so it was ended. Nothing was written."
-                importer.remove_upload(job)
-                db.session.commit()
             flash("Stopping the import. Nothing will be written.", "success")
         else:
             flash("The import had already finished, so it could not be stopped.", "info")
@@ -221,8 +195,7 @@ def stop(job_id):
 def cancel(job_id):
     job = _job_or_404(job_id)
     if ConfirmForm().validate_on_submit() and job.state == "checked":
-        importer.cancel(job)
-        db.session.commit()
+        importer.cancel_checked(job)
         flash(f"Cancelled: nothing was imported from {job.filename}, and the file has been deleted.", "success")
         return redirect(url_for(".upload"))
     return redirect(url_for(".job", job_id=job.id))

@@ -601,3 +601,29 @@ def send_verification_reminder(organisation_id):
     db.session.commit()
     current_app.logger.info("verification reminder", extra={"organisation_id": organisation_id, "sent": sent})
     return sent
+
+
+def report_problem(organisation, problem, problem_label, details, reporter_name="", reporter_email=""):
+    """A member of the public's report of a problem with a listing: stored, and e-mailed to the listing's
+    active editors and the directory team."""
+    report = ProblemReport(
+        organisation_id=organisation.id,
+        problem=problem,
+        details=details.strip(),
+        reporter_name=(reporter_name or "").strip() or None,
+        reporter_email=(reporter_email or "").strip().lower() or None,
+    )
+    db.session.add(report)
+    db.session.commit()
+    recipients = {user.email for user in organisation.editors if user.active}
+    recipients.add(current_app.config["DIRECTORY_TEAM_EMAIL"])
+    for address in sorted(recipients):
+        send_email("problem_report", address, f"Problem reported with the listing for {organisation.name}",
+                   organisation=organisation, report=report, problem_label=problem_label)
+    return report
+
+
+def resolve_problem(report, user_id):
+    report.resolved_at = utcnow()
+    report.resolved_by_id = user_id
+    db.session.commit()

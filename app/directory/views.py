@@ -6,7 +6,6 @@ from flask_login import current_user
 from ..auth.forms import ConfirmForm
 from ..auth.models import User
 from ..extensions import db
-from ..mailer import send_email
 from ..places.models import WARD_SET_2022, Ward
 from ..places.services import normalise_postcode
 from ..ratelimit import limit_posts
@@ -111,20 +110,8 @@ def report_problem(slug):
     organisation = _published_or_404(slug)
     form = ProblemForm()
     if form.validate_on_submit():
-        report = ProblemReport(
-            organisation_id=organisation.id,
-            problem=form.problem.data,
-            details=form.details.data.strip(),
-            reporter_name=(form.reporter_name.data or "").strip() or None,
-            reporter_email=(form.reporter_email.data or "").strip().lower() or None,
-        )
-        db.session.add(report)
-        db.session.commit()
-        recipients = {user.email for user in organisation.editors if user.active}
-        recipients.add(current_app.config["DIRECTORY_TEAM_EMAIL"])
-        for address in sorted(recipients):
-            send_email("problem_report", address, f"Problem reported with the listing for {organisation.name}",
-                       organisation=organisation, report=report, problem_label=dict(form.problem.choices)[report.problem])
+        services.report_problem(organisation, form.problem.data, dict(form.problem.choices)[form.problem.data],
+                                form.details.data, form.reporter_name.data, form.reporter_email.data)
         return render_template("directory/problem_sent.html", org=organisation)
     return render_template("directory/report_problem.html", form=form, org=organisation)
 
@@ -305,9 +292,7 @@ def resolve_problem(report_id):
     report = db.get_or_404(ProblemReport, report_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    report.resolved_at = utcnow()
-    report.resolved_by_id = current_user.id
-    db.session.commit()
+    services.resolve_problem(report, current_user.id)
     flash("Marked as dealt with", "success")
     return redirect(url_for("directory.problems"))
 

@@ -30,6 +30,7 @@ from flask import current_app
 from wtforms.validators import Email
 
 from ..directory import importer, services
+from ..directory.forms import validate_url
 from ..directory.models import WEEKDAYS
 from ..extensions import db
 from ..tasks import enqueue
@@ -63,6 +64,19 @@ class FeedTooSlow(FeedError):
 
 
 # --- Reading a feed --------------------------------------------------------------------------------------
+
+
+def add_feed(name, url, refresh, created_by_id):
+    """A feed to import from, committed (check it with a dry run before importing)."""
+    feed = Feed(name=name.strip(), url=url, refresh=refresh, created_by_id=created_by_id)
+    db.session.add(feed)
+    db.session.commit()
+    return feed
+
+
+def update_feed(feed, name, url, refresh):
+    feed.name, feed.url, feed.refresh = name.strip(), url, refresh
+    db.session.commit()
 
 
 def check_feed_url(url):
@@ -322,7 +336,7 @@ _email_rule = Email()
 def _service_contact(service, data):
     """The service's own web page and e-mail, when they pass the listing form's checks."""
     url, email = text(service.get("url")), text(service.get("email"))
-    if url and len(url) <= 500 and not importer._form_rule(importer.validate_url, url):
+    if url and len(url) <= 500 and not importer._form_rule(validate_url, url):
         data["url"] = url
     if email and len(email) <= 254 and not importer._form_rule(_email_rule, email):
         data["email"] = email.lower()

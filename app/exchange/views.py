@@ -58,9 +58,7 @@ def listing_source(organisation):
 def feed_list():
     form = FeedForm()
     if form.validate_on_submit():
-        feed = Feed(name=form.name.data.strip(), url=form.url.data, refresh=form.refresh.data, created_by_id=current_user.id)
-        db.session.add(feed)
-        db.session.commit()
+        feed = feeds.add_feed(form.name.data, form.url.data, form.refresh.data, current_user.id)
         flash(f"Feed {feed.name} added. Check it with a dry run before importing.", "success")
         return redirect(url_for(".feed", feed_id=feed.id))
     known = db.session.scalars(db.select(Feed).order_by(Feed.name, Feed.id)).all()
@@ -73,8 +71,7 @@ def feed(feed_id):
     feed = db.get_or_404(Feed, feed_id)
     form = FeedForm(obj=feed)
     if form.validate_on_submit():
-        feed.name, feed.url, feed.refresh = form.name.data.strip(), form.url.data, form.refresh.data
-        db.session.commit()
+        feeds.update_feed(feed, form.name.data, form.url.data, form.refresh.data)
         flash("Feed saved.", "success")
         return redirect(url_for(".feed", feed_id=feed.id))
     imported = db.session.scalar(db.select(db.func.count(FeedRecord.id)).where(FeedRecord.feed_id == feed.id))

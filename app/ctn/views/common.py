@@ -1,0 +1,64 @@
+"""What the CTN's public and officers' pages share: the blueprint, template helpers, choices, exports."""
+from datetime import datetime
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    url_for,
+)
+from werkzeug.routing import BuildError
+
+from ...directory.models import Organisation
+from ...extensions import db
+from ...places.models import WARD_SET_2022, Ward
+from ...timeutil import LONDON, to_london
+from .. import services
+
+bp = Blueprint("ctn", __name__, url_prefix="/ctn")
+
+
+@bp.app_template_global("organisation_url")
+def organisation_url(organisation):
+    """The organisation's public directory page, or None when it is not published there."""
+    if organisation is None or not getattr(organisation, "published", True):
+        return None
+    try:
+        return url_for("directory.listing", slug=organisation.slug)
+    except BuildError:
+        return None
+
+
+@bp.app_template_filter("london_time")
+def london_time(value):
+    local = to_london(value)
+    return local.strftime("%-I:%M%p").lower().replace(":00", "") if local else ""
+
+
+def _organisation_choices(blank="Not listed, or none"):
+    rows = db.session.execute(
+        db.select(Organisation.id, Organisation.name).where(Organisation.published.is_(True)).order_by(Organisation.name)
+    )
+    return [(0, blank)] + [(row.id, row.name) for row in rows]
+
+
+def _ward_choices():
+    rows = db.session.execute(db.select(Ward.code, Ward.name).where(Ward.ward_set == WARD_SET_2022).order_by(Ward.name))
+    return [("", "Not in Barnet, or prefer not to say")] + [(row.code, row.name) for row in rows]
+
+
+def _today():
+    return datetime.now(LONDON).date()
+
+
+def _export_response(email, fmt, filename_stem):
+    if fmt == "json":
+        body, mimetype = services.export_person_json(email), "application/json"
+    elif fmt == "csv":
+        body, mimetype = services.export_person_csv(email), "text/csv"
+    else:
+        abort(404)
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename_stem}.{fmt}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,296 @@
+"""CTN public pages: about, join, confirm, preferences, meetings, bookings, calendar."""
+from datetime import timedelta
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from ...auth.services import absolute_url
+from ...extensions import db
+from ...main.counts import ctn_members
+from ...ratelimit import limit_posts, per_form_address, per_meeting_and_client
+from ...security import public
+from ...timeutil import utcnow
+from .. import calendar as ctn_calendar
+from .. import services
+from ..forms import (
+    ButtonForm,
+    EraseForm,
+    JoinForm,
+    PreferencesForm,
+    RegisterForm,
+)
+from ..models import (
+    CANCELLED,
+    CANCELLED_REGISTRATION,
+    CONFIRMED,
+    SOURCE_PREFERENCES,
+    Meeting,
+    SteeringSeat,
+    ThemePlanEntry,
+)
+from .common import _export_response, _organisation_choices, _ward_choices, bp
+
+
+def _details_form(form_class, **kwargs):
+    form = form_class(**kwargs)
+    form.organisation_id.choices = _organisation_choices()
+    form.ward_code.choices = _ward_choices()
+    return form
+
+
+def _details_from(form):
+    return services.MemberDetails(
+        name=form.name.data,
+        email=form.email.data,
+        sector=form.sector.data,
+        organisation_id=form.organisation_id.data or None,
+        organisation_name=form.organisation_name.data or "",
+        job_title=form.job_title.data or "",
+        ward_code=form.ward_code.data or None,
+        interests=form.interests.data or [],
+    )
+
+
+def _public_meeting_or_404(meeting_id):
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or not meeting.published:
+        abort(404)
+    return meeting
+
+
+def _upcoming_public_meetings():
+    return db.session.scalars(
+        db.select(Meeting)
+        .where(Meeting.published.is_(True), Meeting.ends_at >= utcnow(), Meeting.status != CANCELLED)
+        .order_by(Meeting.starts_at)
+    ).all()
+
+
+def _latest_theme_plan_year():
+    return db.session.scalar(db.select(db.func.max(ThemePlanEntry.year)))
+
+
+# --- Public pages -------------------------------------------------------------------------------
+
+
+@bp.route("/")
+@public
+def index():
+    plan_year = _latest_theme_plan_year()
+    seats = db.session.scalars(db.select(SteeringSeat).order_by(SteeringSeat.position, SteeringSeat.id)).all()
+    return render_template(
+        "ctn/index.html",
+        upcoming=_upcoming_public_meetings()[:4],
+        plan_year=plan_year,
+        plan=services.theme_plan(plan_year) if plan_year else [],
+        seats=seats,
+        members=ctn_members(),
+    )
+
+
+@bp.route("/join", methods=["GET", "POST"])
+@limit_posts("PUBLIC_FORM_RATE_LIMIT")
+@limit_posts("EMAIL_RECIPIENT_RATE_LIMIT", key=per_form_address("email"))
+@public
+def join():
+    form = _details_form(JoinForm)
+    if form.validate_on_submit():
+        services.request_membership(_details_from(form), wording=services.JOIN_CONSENT_WORDING)
+        return redirect(url_for("ctn.check_email"))
+    return render_template("ctn/join.html", form=form, wording=services.JOIN_CONSENT_WORDING)
+
+
+@bp.route("/join/check-your-email")
+@public
+def check_email():
+    return render_template("ctn/check_email.html", days=services.confirm_max_age_days())
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+@limit_posts("LINK_FORM_RATE_LIMIT")
+@public
+def confirm(token):
+    # GET only shows a button: link checkers that open every link in an e-mail must not confirm.
+    try:
+        member = services.member_for_confirmation(token)
+    except services.TokenInvalid as exc:
+        return render_template("ctn/link_invalid.html", expired=exc.expired, used=exc.used), 400
+    form = ButtonForm()
+    if member.status == CONFIRMED:
+        return render_template("ctn/confirmed.html", member=member, already=True)
+    if form.validate_on_submit():
+        services.confirm_membership(member)
+        return render_template("ctn/confirmed.html", member=member, already=False)
+    return render_template("ctn/confirm.html", form=form, member=member)
+
+
+def _member_for_prefs_or_404(prefs_token):
+    member = services.member_by_preferences_token(prefs_token)
+    if member is None:
+        # Unknown, or replaced: each bulletin (and a change of address) gives the member a new link.
+        abort(make_response(render_template("ctn/preferences_link_invalid.html"), 404))
+    return member
+
+
+@bp.route("/preferences/<prefs_token>", methods=["GET", "POST"])
+@limit_posts("LINK_FORM_RATE_LIMIT")
+@public
+def preferences(prefs_token):
+    member = _member_for_prefs_or_404(prefs_token)
+    form = _details_form(PreferencesForm, obj=member if request.method == "GET" else None)
+    if request.method == "GET":
+        form.organisation_id.data = member.organisation_id or 0
+        form.interests.data = member.interests
+        form.ward_code.data = member.ward_code or ""
+    if form.validate_on_submit():
+        try:
+            changed = services.update_preferences(member, _details_from(form), SOURCE_PREFERENCES)
+        except ValueError as exc:
+            form.email.errors.append(str(exc))
+        else:
+            if changed:
+                flash(f"Saved. We have sent a link to {member.email}: follow it to confirm your new address.", "success")
+            else:
+                flash("Your preferences have been saved", "success")
+            return redirect(url_for("ctn.preferences", prefs_token=member.preferences_token))
+    return render_template(
+        "ctn/preferences.html", form=form, member=member, button_form=ButtonForm(), erase_form=EraseForm()
+    )
+
+
+@bp.route("/preferences/<prefs_token>/unsubscribe", methods=["POST"])
+@limit_posts("LINK_FORM_RATE_LIMIT")
+@public
+def unsubscribe(prefs_token):
+    member = _member_for_prefs_or_404(prefs_token)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    services.unsubscribe(member, SOURCE_PREFERENCES)
+    flash("You have unsubscribed. We will not email you about the CTN again unless you join again.", "success")
+    return redirect(url_for("ctn.preferences", prefs_token=member.preferences_token))
+
+
+@bp.route("/preferences/<prefs_token>/join-again", methods=["POST"])
+@limit_posts("LINK_FORM_RATE_LIMIT")
+@public
+def join_again(prefs_token):
+    member = _member_for_prefs_or_404(prefs_token)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    if member.status != CONFIRMED:
+        services.record_consent(member, "given", SOURCE_PREFERENCES, services.JOIN_CONSENT_WORDING)
+        services.send_confirmation(member)
+        flash(f"We have sent a link to {member.email}. Follow it to join again.", "success")
+    return redirect(url_for("ctn.preferences", prefs_token=member.preferences_token))
+
+
+@bp.route("/preferences/<prefs_token>/your-data.<fmt>")
+@public
+def preferences_export(prefs_token, fmt):
+    member = _member_for_prefs_or_404(prefs_token)
+    return _export_response(member.email, fmt, "ctn-your-data")
+
+
+@bp.route("/preferences/<prefs_token>/delete", methods=["POST"])
+@limit_posts("LINK_FORM_RATE_LIMIT")
+@public
+def preferences_erase(prefs_token):
+    member = _member_for_prefs_or_404(prefs_token)
+    form = EraseForm()
+    if not form.validate_on_submit():
+        flash("Tick the box to confirm that you want all your data deleted", "info")
+        return redirect(url_for("ctn.preferences", prefs_token=prefs_token) + "#delete")
+    services.erase_person(member.email)
+    return render_template("ctn/erased.html")
+
+
+@bp.route("/meetings")
+@public
+def meetings():
+    published = db.session.scalars(
+        db.select(Meeting).where(Meeting.published.is_(True)).order_by(Meeting.starts_at.desc())
+    ).all()
+    now = utcnow()
+    upcoming = sorted((m for m in published if m.ends_at >= now), key=lambda m: m.starts_at)
+    past = [m for m in published if m.ends_at < now]
+    return render_template("ctn/meetings.html", upcoming=upcoming, past=past)
+
+
+@bp.route("/meetings/<int:meeting_id>", methods=["GET", "POST"])
+@limit_posts("MEETING_BOOKING_RATE_LIMIT", key=per_meeting_and_client)
+@limit_posts("PUBLIC_FORM_RATE_LIMIT")
+@limit_posts("EMAIL_RECIPIENT_RATE_LIMIT", key=per_form_address("email"))
+@public
+def meeting(meeting_id):
+    meeting = _public_meeting_or_404(meeting_id)
+    form = RegisterForm()
+    can_book = meeting.registration_open and meeting.status == "scheduled" and meeting.ends_at >= utcnow()
+    if request.method == "POST":
+        if not can_book:
+            flash("This meeting is not taking bookings", "info")
+            return redirect(url_for("ctn.meeting", meeting_id=meeting.id))
+        if form.validate_on_submit():
+            try:
+                services.register_for_meeting(
+                    meeting.id, form.name.data, form.email.data, form.organisation_name.data, form.access_needs.data
+                )
+            except services.RegistrationClosed:
+                flash("This meeting is not taking bookings", "info")
+                return redirect(url_for("ctn.meeting", meeting_id=meeting_id))
+            return render_template("ctn/booked.html", meeting=meeting)
+    return render_template("ctn/meeting.html", meeting=meeting, form=form, can_book=can_book)
+
+
+@bp.route("/meetings/<int:meeting_id>.ics")
+@public
+def meeting_ics(meeting_id):
+    meeting = _public_meeting_or_404(meeting_id)
+    return _ics_response([meeting], f"ctn-meeting-{meeting.id}.ics")
+
+
+@bp.route("/meetings.ics")
+@public
+def calendar_feed():
+    # Everything published from a year ago on: clients keep recent history and see changes.
+    since = utcnow() - timedelta(days=366)
+    rows = db.session.scalars(
+        db.select(Meeting).where(Meeting.published.is_(True), Meeting.starts_at >= since).order_by(Meeting.starts_at)
+    ).all()
+    return _ics_response(rows, "ctn-meetings.ics", inline=True)
+
+
+def _ics_response(rows, filename, inline=False):
+    base = current_app.config["PUBLIC_BASE_URL"]
+    body = ctn_calendar.build_calendar(
+        rows, base, lambda m: absolute_url("ctn.meeting", meeting_id=m.id)
+    )
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{filename}"'
+    return response
+
+
+@bp.route("/bookings/<cancel_token>", methods=["GET", "POST"])
+@limit_posts("LINK_FORM_RATE_LIMIT")
+@public
+def cancel_registration(cancel_token):
+    registration = services.registration_by_cancel_token(cancel_token)
+    if registration is None:
+        abort(404)
+    if registration.status == CANCELLED_REGISTRATION:
+        # A cancel link works once: afterwards it only says so (booking again sends a new link).
+        return render_template("ctn/booking_cancelled.html", meeting=registration.meeting)
+    form = ButtonForm()
+    if form.validate_on_submit():
+        services.cancel_registration(registration)
+        return render_template("ctn/booking_cancelled.html", meeting=registration.meeting)
+    return render_template("ctn/cancel_booking.html", registration=registration, meeting=registration.meeting, form=form)
