@@ -4,6 +4,7 @@ from flask import url_for
 
 from ..demo import register_demo_loader
 from ..extensions import db
+from ..main.sections import HomeSection, register_home_section
 from ..places.ward_contents import WardContent, count_by_postcode_ward, register_ward_content, select_in_ward
 from ..security import STRATEGY_OFFICER
 from ..todo import TodoItem, TodoSource, register_todo
@@ -72,3 +73,7 @@ register_todo(TodoSource(
     "assets.deadlines", "Assets of Community Value deadlines this week", (STRATEGY_OFFICER,),
     acv_deadlines_this_week, "assets.due", "Statutory dates falling this week, and decisions overdue",
 ))
+
+register_home_section(HomeSection(
+    order=60, title="Community assets", endpoint="assets.index", count=services.published_asset_count,
+    text="halls, libraries, parks and other community assets, and Assets of Community Value."))

@@ -502,3 +502,19 @@ def save_asset(item, postcode, **values):
     item.postcode, item.ward_code, item.lat, item.lon = place.postcode, place.ward_code, place.lat, place.lon
     db.session.commit()
     return item, place
+
+
+def published_asset_count():
+    """Published assets in the register, with or without a map position (the register's figure and the home
+    page's)."""
+    return db.session.scalar(db.select(db.func.count(CommunityAsset.id)).where(CommunityAsset.published.is_(True)))
+
+
+def mapped_asset_count(category=""):
+    """Published assets with a map position (of one category, if given): the assets map's "places shown"."""
+    query = db.select(db.func.count(CommunityAsset.id)).where(
+        CommunityAsset.published.is_(True), CommunityAsset.lat.is_not(None)
+    )
+    if category:
+        query = query.where(CommunityAsset.category == category)
+    return db.session.scalar(query)

@@ -6,7 +6,6 @@ from flask_login import current_user
 
 from ..directory.models import Organisation
 from ..extensions import db
-from ..main.counts import community_assets
 from ..ratelimit import limit_posts
 from ..places.models import WARD_SET_2022, Ward
 from ..security import STRATEGY_OFFICER, public, roles_required
@@ -75,7 +74,7 @@ def index():
         owners=OWNERS,
         wards=_wards(),
         manager=manager,
-        published_count=community_assets(),
+        published_count=services.published_asset_count(),
     )
 
 

@@ -5,10 +5,14 @@ from flask import url_for
 
 from ..demo import register_demo_loader
 from ..extensions import db
+from ..main.sections import HomeSection, register_home_section
 from ..places.ward_contents import WardContent, count_by_postcode_ward, register_ward_content, select_in_ward
 from ..security import STRATEGY_OFFICER
 from ..todo import TodoItem, TodoSource, register_todo
-from . import tasks  # noqa: F401  (registers the daily renewal reminders)
+from . import (
+    services,
+    tasks,  # noqa: F401  (registers the daily renewal reminders)
+)
 from .demo import load_demo
 from .models import CovenantPledge
 from .services import london_today
@@ -69,3 +73,7 @@ register_todo(TodoSource(
     "covenant.renewals", "Faith covenant renewals overdue", (STRATEGY_OFFICER,), renewals_overdue,
     "covenant.pledges", "Signatories have been reminded; record the renewal when they renew", notify="digest",
 ))
+
+register_home_section(HomeSection(
+    order=50, title="Faith covenant", endpoint="covenant.index", count=services.signatory_count,
+    text="faith organisations have signed the covenant for engagement with the council."))

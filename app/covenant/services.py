@@ -205,3 +205,9 @@ def counts_by_ward(pledges):
 
 
 FAITH_CHOICES = list(FAITHS.items())
+
+
+def signatory_count():
+    """Approved pledges: every faith organisation that has signed, placed on the map or not (the covenant
+    page's figure and the home page's)."""
+    return db.session.scalar(db.select(db.func.count(CovenantPledge.id)).where(CovenantPledge.status == "approved"))

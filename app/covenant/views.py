@@ -6,7 +6,6 @@ from ..assets.services import csv_text, place_for_postcode
 from ..directory.models import Organisation
 from ..extensions import db
 from ..forms import whole_number
-from ..main.counts import covenant_signatories
 from ..ratelimit import limit_posts
 from ..security import STRATEGY_OFFICER, public, roles_required
 from . import services
@@ -25,7 +24,7 @@ def index():
         faith_pledge=services.FAITH_COMMUNITIES_PLEDGE,
         faith_pledge_source=services.FAITH_COMMUNITIES_PLEDGE_SOURCE,
         principles=services.APPG_PRINCIPLES_SUMMARY,
-        signatory_count=covenant_signatories(),
+        signatory_count=services.signatory_count(),
     )
 
 

@@ -4,6 +4,7 @@ from flask import url_for
 
 from ..demo import register_demo_loader
 from ..extensions import db
+from ..main.sections import HomeSection, register_home_section
 from ..places.ward_contents import (
     WardContent,
     count_by_postcode_ward,
@@ -13,6 +14,7 @@ from ..places.ward_contents import (
 )
 from ..reporting.live import SourceUnavailable, register_source, tables_exist
 from ..timeutil import to_london
+from . import services
 from .demo import load_demo
 from .models import CONFIRMED, Meeting, Member
 from .services import meetings_held
@@ -64,3 +66,7 @@ def ctn_meetings_held(period_start, period_end):
 
 
 register_demo_loader(load_demo)
+
+register_home_section(HomeSection(
+    order=40, title="Communities Together Network", endpoint="ctn.index", count=services.member_count,
+    text="members of the council's forum with the voluntary, community and faith sector. Join, and come to a meeting."))

@@ -5,6 +5,7 @@ from flask import url_for
 from sqlalchemy import text
 
 from ..extensions import db
+from ..main.sections import HomeSection, register_home_section
 from ..places.models import Postcode
 from ..places.ward_contents import WardContent, register_ward_content, ward_column
 from ..reporting.live import SourceUnavailable, end_of, register_source, tables_exist
@@ -146,3 +147,7 @@ register_todo(TodoSource(
     "directory.own_stale", "Your listings to check", (GROUP_EDITOR,), own_listings_not_checked,
     "directory.mine", "Confirm your listing is still right, or update it", notify="never",
 ))
+
+register_home_section(HomeSection(
+    order=10, title="Directory", endpoint="directory.index", count=services.published_organisation_count,
+    text="voluntary, community and faith organisations, and the services they run."))

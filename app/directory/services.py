@@ -627,3 +627,11 @@ def resolve_problem(report, user_id):
     report.resolved_at = utcnow()
     report.resolved_by_id = user_id
     db.session.commit()
+
+
+def published_organisation_count():
+    """Published organisations that are not closed: the ones a resident can find in the directory (the
+    directory page's figure and the home page's)."""
+    return db.session.scalar(
+        db.select(db.func.count(Organisation.id)).where(Organisation.published.is_(True), Organisation.status != "inactive")
+    )

@@ -11,7 +11,6 @@ from ..places.services import normalise_postcode
 from ..ratelimit import limit_posts
 from ..security import GROUP_EDITOR, STRATEGY_OFFICER, public, roles_required
 from ..timeutil import utcnow
-from ..main.counts import directory_organisations as organisation_count
 from ..maps import services as map_services
 from . import cards
 from . import search as directory_search
@@ -79,7 +78,7 @@ def index():
         "directory/index.html", form=form,
         results=results, cards=result_cards, results_map=results_map, points=points, searched=searched,
         describe_miles=directory_search.describe_miles, page_args=args, filters_applied=filters_applied,
-        organisation_count=organisation_count() if not searched else None,
+        organisation_count=services.published_organisation_count() if not searched else None,
     )
 
 

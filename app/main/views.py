@@ -1,34 +1,29 @@
 from flask import Blueprint, jsonify, render_template, url_for
 from sqlalchemy import text
 
-from ..ctn.services import member_count
-from ..directory.models import Organisation
 from ..extensions import db
-from ..places.ward_contents import contents
+from ..places.services import ward_count
 from ..security import public
+from .sections import HomeSection, home_sections, register_home_section
 
 bp = Blueprint("main", __name__)
+
+# The core's own sections; the modules register theirs in their contributions.py.
+register_home_section(HomeSection(
+    order=20, title="Maps", endpoint="maps.directory",
+    text="See organisations and community assets on a map, and compare wards."))
+register_home_section(HomeSection(
+    order=30, title="Wards", endpoint="places.wards", count=ward_count,
+    text="electoral wards since May 2022: everything the portal knows about each one."))
 
 
 @bp.route("/")
 @public
 def home():
-    from . import counts
-
-    # (title, link, figure, text): each figure comes from app/main/counts.py, which the linked page uses too.
+    # (title, link, figure, text), as the modules registered them (app/main/sections.py).
     sections = [
-        ("Directory", url_for("directory.index"), counts.directory_organisations(),
-         "voluntary, community and faith organisations, and the services they run."),
-        ("Maps", url_for("maps.directory"), None,
-         "See organisations and community assets on a map, and compare wards."),
-        ("Wards", url_for("places.wards"), counts.wards_2022(),
-         "electoral wards since May 2022: everything the portal knows about each one."),
-        ("Communities Together Network", url_for("ctn.index"), counts.ctn_members(),
-         "members of the council's forum with the voluntary, community and faith sector. Join, and come to a meeting."),
-        ("Faith covenant", url_for("covenant.index"), counts.covenant_signatories(),
-         "faith organisations have signed the covenant for engagement with the council."),
-        ("Community assets", url_for("assets.index"), counts.community_assets(),
-         "halls, libraries, parks and other community assets, and Assets of Community Value."),
+        (section.title, url_for(section.endpoint), section.count() if section.count else None, section.text)
+        for section in home_sections()
     ]
     return render_template("main/home.html", sections=sections)
 

@@ -4,11 +4,11 @@ import folium
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
 
 from ..assets.models import CATEGORIES, CommunityAsset
+from ..assets.services import mapped_asset_count
 from ..directory.models import Location, Organisation
 from ..directory.search import has_term
 from ..directory.services import term_choices
 from ..extensions import db
-from ..main.counts import community_assets_on_map
 from ..places.models import WARD_SET_2022, WARD_SETS, Postcode, Ward
 from ..places.ward_contents import content, contents, ward_column
 from ..security import public
@@ -77,7 +77,7 @@ def assets():
         query = query.where(CommunityAsset.category == category)
     return render_template(
         "maps/assets.html", map=rendered, categories=CATEGORIES, category=category,
-        assets=db.session.scalars(query).all(), on_map=community_assets_on_map(category),
+        assets=db.session.scalars(query).all(), on_map=mapped_asset_count(category),
         points_url=url_for("maps.asset_points_json", category=category or None),
     )
 

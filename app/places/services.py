@@ -13,7 +13,7 @@ from flask import current_app
 from .. import csvkit
 from ..extensions import db
 from ..forms import whole_number
-from .models import WARD_SETS, Postcode, Ward
+from .models import WARD_SET_2022, WARD_SETS, Postcode, Ward
 
 # The UK postcode shape (BS 7666): outward code, then a digit and two letters.
 POSTCODE_RE = re.compile(r"^(GIR0AA|[A-Z]{1,2}[0-9][0-9A-Z]?[0-9][ABD-HJLNP-UW-Z]{2})$")
@@ -425,3 +425,8 @@ def ward_at(lat, lon, ward_set="2022"):
             if _in_ring(lat, lon, polygon[0]) and not any(_in_ring(lat, lon, hole) for hole in polygon[1:]):
                 return ward
     return None
+
+
+def ward_count(ward_set=WARD_SET_2022):
+    """How many wards the set has (24 since May 2022): the home page's figure and the wards page's."""
+    return db.session.scalar(db.select(db.func.count()).select_from(Ward).where(Ward.ward_set == ward_set))

@@ -15,7 +15,6 @@ from flask import (
 
 from ...auth.services import absolute_url
 from ...extensions import db
-from ...main.counts import ctn_members
 from ...ratelimit import limit_posts, per_form_address, per_meeting_and_client
 from ...security import public
 from ...timeutil import utcnow
@@ -93,7 +92,7 @@ def index():
         plan_year=plan_year,
         plan=services.theme_plan(plan_year) if plan_year else [],
         seats=seats,
-        members=ctn_members(),
+        members=services.member_count(),
     )
 
 
