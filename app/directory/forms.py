@@ -84,8 +84,15 @@ class ListingForm(FlaskForm):
     beneficiaries = SelectMultipleField("Who it is for", widget=GovCheckboxesInput(), validators=[Optional()])
     faiths = SelectMultipleField("Faith (for faith organisations)", widget=GovCheckboxesInput(), validators=[Optional()])
     languages = SelectMultipleField("Languages", widget=GovCheckboxesInput(), validators=[Optional()])
-    areas = SelectMultipleField("Wards served", widget=GovCheckboxesInput(), validators=[Optional()],
-                                description="Leave empty if you serve the whole borough")
+    area_scope = RadioField(
+        "Where does this service help people?", widget=GovRadioInput(), validators=[], default="", validate_choice=False,
+        choices=[("", "Only at the address below"), ("wards", "In particular wards (choose them below)"),
+                 ("borough", "Anywhere in the borough"), ("remote", "Online or by phone only, wherever people live")],
+        description="Residents searching near their home find services that help people where they live, "
+                    "as well as services near them.",
+    )
+    areas = SelectMultipleField("Wards served", widget=GovCheckboxesInput(), validators=[],
+                                description="Only if you help people in particular wards")
     fees_description = StringField("Costs", widget=GovTextInput(), description="For example: Free, or £2 a session",
                                    validators=[Optional(), Length(max=500)])
     minimum_age = IntegerField("Youngest age", widget=GovTextInput(), validators=[Optional(), NumberRange(min=0, max=120, message="Enter an age from 0 to 120")])
@@ -126,6 +133,21 @@ class ListingForm(FlaskForm):
     def validate_postcode(self, field):
         if (self.address_1.data or "").strip() and not (field.data or "").strip():
             raise ValidationError("Enter the postcode of the address")
+
+    def validate_area_scope(self, field):
+        field.data = field.data or ""
+        if field.data not in ("", "wards", "borough", "remote"):
+            raise ValidationError("Choose where the service helps people")
+        has_address = (self.postcode.data or "").strip() or (self.address_1.data or "").strip()
+        if not field.data and not has_address:
+            raise ValidationError("Say where the service helps people, or give its address below, so residents "
+                                  "searching near them can find it")
+
+    def validate_areas(self, field):
+        if self.area_scope.data == "wards" and not field.data:
+            raise ValidationError("Choose the wards the service helps people in")
+        if field.data and self.area_scope.data != "wards":
+            raise ValidationError("Choose \u201cIn particular wards\u201d above, or clear the wards you chose")
 
     def hours_errors(self):
         return [error for _, opens, closes in self.hours_fields() for error in opens.errors + closes.errors]

@@ -47,6 +47,7 @@ COLUMNS = (
     "name", "description", "kind", "status", "email", "website", "phone", "charity_number", "company_number",
     "service_name", "service_description", "categories", "address_1", "address_2", "city", "postcode",
     "confidential", "accessibility", "opening_hours", "minimum_age", "maximum_age", "legacy_id",
+    "service_areas",
 )
 REQUIRED_COLUMNS = ("name",)
 COLUMN_HELP = {
@@ -72,7 +73,11 @@ COLUMN_HELP = {
     "minimum_age": "Youngest age the service is for, in whole years from 0 to 120 (empty if none)",
     "maximum_age": "Oldest age the service is for, in whole years from 0 to 120 (empty if none)",
     "legacy_id": "The record's number in the old directory",
+    "service_areas": "Where the service helps people beyond its address: all of Barnet, online or by phone, or ward "
+                     "names separated by semicolons, like West Hendon; Burnt Oak (empty if only at its address)",
 }
+BOROUGH_WORDS = {"borough", "all of barnet", "whole borough", "borough-wide", "borough wide", "barnet", "all"}
+REMOTE_WORDS = {"online", "by phone", "phone", "online or by phone", "remote", "online only", "phone only"}
 MAX_LENGTHS = {
     "name": 255, "description": 5000, "email": 254, "website": 500, "phone": 40, "service_name": 255,
     "service_description": 5000, "address_1": 255, "address_2": 255, "city": 100, "legacy_id": 64,
@@ -303,6 +308,33 @@ class Vocabulary:
             self.terms[taxonomy].setdefault(code, f"{taxonomy}/{code}")
         self.kinds = {**{code: code for code in KIND_LABELS}, **{label.lower(): code for code, label in KIND_LABELS.items()}}
         self.statuses = {**{code: code for code in STATUS_LABELS}, **{label.lower(): code for code, label in STATUS_LABELS.items()}}
+        from ..places.models import WARD_SET_2022, Ward
+
+        self.wards = {}
+        for code, name in db.session.execute(db.select(Ward.code, Ward.name).where(Ward.ward_set == WARD_SET_2022)):
+            self.wards[name.lower()] = self.wards[name.lower().replace("&", "and")] = self.wards[code.lower()] = code
+
+    def service_areas(self, row, value):
+        """(area_scope, ward codes) from the service_areas column."""
+        text = " ".join(value.lower().split())
+        if not text:
+            return None, []
+        if text in BOROUGH_WORDS:
+            return "borough", []
+        if text in REMOTE_WORDS:
+            return "remote", []
+        codes = []
+        for part in (p.strip() for p in text.split(";")):
+            part = re.sub(r"\s+ward$", "", part)
+            if not part:
+                continue
+            code = self.wards.get(part)
+            if code is None:
+                row.problem("service_areas", f"“{part}” is not a Barnet ward. Use all of Barnet, online or by phone, "
+                                             "or ward names separated by semicolons")
+            elif code not in codes:
+                codes.append(code)
+        return ("wards" if codes else None), codes
 
     def term_keys(self, row, column, taxonomy, value):
         keys = []
@@ -413,6 +445,7 @@ def build_row(line, values, vocabulary):
             row.problem(column, str(exc))
     categories = vocabulary.term_keys(row, "categories", "category", v["categories"])
     accessibility = vocabulary.term_keys(row, "accessibility", "accessibility", v["accessibility"])
+    area_scope, area_codes = vocabulary.service_areas(row, v["service_areas"])
     hours, hour_problems = parse_opening_hours(v["opening_hours"])
     for problem in hour_problems:
         row.problem("opening_hours", problem)
@@ -438,7 +471,7 @@ def build_row(line, values, vocabulary):
     if row.problems:
         return row
 
-    has_service = bool(v["service_name"] or v["service_description"] or categories or hours
+    has_service = bool(v["service_name"] or v["service_description"] or categories or hours or area_scope
                        or any(age is not None for age in ages.values()))
     row.data = {
         "organisation": {
@@ -449,7 +482,8 @@ def build_row(line, values, vocabulary):
         "services": [{
             "name": v["service_name"] or v["name"], "description": v["service_description"], "url": None, "email": None,
             "phone": None, "status": status, "fees_description": None, **ages,
-            "terms": categories, "areas": [], "hours": hours, "locations": [0] if has_address else [],
+            "terms": categories, "area_scope": area_scope, "areas": area_codes, "hours": hours,
+            "locations": [0] if has_address else [],
         }] if has_service else [],
         "locations": [{
             "name": "", "address_1": v["address_1"], "address_2": v["address_2"] or None, "city": v["city"] or "London",
@@ -792,9 +826,20 @@ def exported_organisations():
         .options(
             selectinload(Organisation.services).selectinload(Service.terms).selectinload(TaxonomyTerm.taxonomy),
             selectinload(Organisation.services).selectinload(Service.schedules),
+            selectinload(Organisation.services).selectinload(Service.areas),
             selectinload(Organisation.locations).selectinload(Location.accessibility),
         )
     ).all()
+
+
+def export_service_areas(service):
+    if service is None or not service.area_scope:
+        return ""
+    if service.area_scope == "borough":
+        return "all of Barnet"
+    if service.area_scope == "remote":
+        return "online or by phone"
+    return "; ".join(ward.name for ward in service.areas)
 
 
 def export_row(organisation):
@@ -819,6 +864,7 @@ def export_row(organisation):
         "opening_hours": format_opening_hours(hours),
         "minimum_age": service.minimum_age if service else None, "maximum_age": service.maximum_age if service else None,
         "legacy_id": organisation.legacy_id,
+        "service_areas": export_service_areas(service),
     }
     return [protect(row[column]) for column in COLUMNS]
 

@@ -327,6 +327,7 @@ def _snapshot_to_form(data, form):
     form.faiths.data = [t for t in terms if t.startswith("faith/")]
     form.languages.data = [t for t in terms if t.startswith("language/")]
     form.areas.data = service.get("areas", [])
+    form.area_scope.data = service.get("area_scope") or ("wards" if form.areas.data else "")
     form.fees_description.data = service.get("fees_description")
     form.minimum_age.data = service.get("minimum_age")
     form.maximum_age.data = service.get("maximum_age")
@@ -385,7 +386,8 @@ def _form_to_snapshot(form, base):
         "fees_description": _clean(form.fees_description.data), "minimum_age": form.minimum_age.data,
         "maximum_age": form.maximum_age.data,
         "terms": [*form.categories.data, *form.beneficiaries.data, *form.faiths.data, *form.languages.data],
-        "areas": form.areas.data or [], "hours": hours,
+        "area_scope": form.area_scope.data or None,
+        "areas": (form.areas.data or []) if form.area_scope.data == "wards" else [], "hours": hours,
         "locations": [0] if has_address else [],
     })
     data["services"] = [service, *service_list[1:]]
