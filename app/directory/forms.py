@@ -274,3 +274,46 @@ class PinForm(FlaskForm):
 
     def validate_longitude(self, field):
         self.lon = self._number(field, -9.0, 2.5, "longitude")
+
+
+class SynonymForm(FlaskForm):
+    """One entry of the search vocabulary (kept by strategy officers)."""
+
+    terms = TextAreaField(
+        "Words that mean the same", widget=GovTextArea(),
+        description="One a line (or separated by commas), as residents would type them: a search for any of "
+                    "them finds listings that use any of the others. For example: food bank, foodbank, food parcels",
+        validators=[InputRequired(message="Enter the words that mean the same"), Length(max=2000)],
+    )
+    related = TextAreaField(
+        "Related words (optional)", widget=GovTextArea(),
+        description="Searches for the words above also find these, but not the other way round. "
+                    "For example, for youth club: children",
+        validators=[Optional(), Length(max=2000)],
+    )
+    note = StringField("Note for other officers (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=255)])
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+    def validate_terms(self, field):
+        from .vocabulary import MAX_TERM_LENGTH, MAX_TERMS, parse_terms
+
+        terms = parse_terms(field.data)
+        if not terms:
+            raise ValidationError("Enter words with letters or numbers in them")
+        if len(terms) > MAX_TERMS:
+            raise ValidationError(f"Enter {MAX_TERMS} words or phrases or fewer; make another entry for the rest")
+        long = [t for t in terms if len(t) > MAX_TERM_LENGTH]
+        if long:
+            raise ValidationError(f"“{long[0][:40]}…” is too long: keep each term to {MAX_TERM_LENGTH} characters")
+        if len(terms) < 2 and not parse_terms(self.related.data):
+            raise ValidationError("Enter at least two words that mean the same, or a related word below")
+
+    def validate_related(self, field):
+        from .vocabulary import MAX_TERM_LENGTH, MAX_TERMS, parse_terms
+
+        related = parse_terms(field.data)
+        if len(related) > MAX_TERMS:
+            raise ValidationError(f"Enter {MAX_TERMS} related words or fewer")
+        long = [t for t in related if len(t) > MAX_TERM_LENGTH]
+        if long:
+            raise ValidationError(f"“{long[0][:40]}…” is too long: keep each term to {MAX_TERM_LENGTH} characters")

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from flask import current_app
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 from sqlalchemy import case, literal_column, table, text
 from sqlalchemy.orm import selectinload
 
@@ -104,6 +104,7 @@ class SearchResults:
     any_words: bool = False  # nothing matched all the words, so these match any of them
     also_searched: list = field(default_factory=list)  # vocabulary terms searched besides the words typed
     unplaced: int = 0  # matches left out of a place search for having neither an address nor an area
+    nearby: int = 0  # in a postcode search, how many of `total` have an address within the distance
     ward_name: str | None = None
 
     @property
@@ -258,12 +259,13 @@ def _known(words):
     return set(db.session.scalars(db.select(SearchWord.word).where(SearchWord.word.in_(words), SearchWord.documents > 0)))
 
 
-def closest_word(word):
+def closest_word(word, also=()):
     """The directory's word nearest in spelling (an index range on the first letter and length, then edit
-    distance), preferring words more listings use; None if nothing is close."""
+    distance counting a swap of two letters as one slip), preferring words more listings use; None if nothing
+    is close. Short words allow one slip, long ones two."""
     if len(word) < 3 or not word.isalpha():
         return None
-    limit = 1 if len(word) <= 4 else 2
+    limit = 1 if len(word) <= 7 else 2
     first = word[0]
     candidates = db.session.execute(
         db.select(SearchWord.word, SearchWord.documents)
@@ -273,8 +275,9 @@ def closest_word(word):
         .limit(5000)
     ).all()
     best = None
-    for candidate, documents in candidates:
-        distance = Levenshtein.distance(word, candidate, score_cutoff=limit)
+    extra = [(w, 0) for w in also if w[:1] == first and abs(len(w) - len(word)) <= limit]
+    for candidate, documents in [*candidates, *extra]:
+        distance = OSA.distance(word, candidate, score_cutoff=limit)
         if distance <= limit:
             key = (distance, -documents, candidate)
             if best is None or key < best[0]:
@@ -293,7 +296,8 @@ def corrected_words(words):
     changed, out = False, []
     for token in typed:
         if token in unknown and token not in known:
-            better = closest_word(token)
+            # The directory's own words, and the vocabulary's (which lead to them).
+            better = closest_word(token, also=vocabulary_words - vocabulary.STOP_WORDS)
             if better and better != token:
                 out.append(better)
                 changed = True
@@ -385,6 +389,7 @@ def _run_from_postcode(query, base, relevance, origin, results):
     ]
     counts = [(kind, select, _count(select)) for kind, select in segments]
     results.total = len(nearby) + sum(n for _, _, n in counts)
+    results.nearby = len(nearby)
     start, end = (query.page - 1) * query.per_page, query.page * query.per_page
     page_ids = nearby[start:end]
     offset = len(nearby)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import time, timedelta
 
 from flask import current_app
+from sqlalchemy import event
 
 from ..extensions import db
 from ..places.services import lookup_postcode, normalise_postcode
@@ -290,6 +291,18 @@ def count_words(words, step):
         index_elements=["word"], set_={"documents": SearchWord.documents + step}
     )
     db.session.execute(statement)
+
+
+@event.listens_for(Organisation, "after_delete")
+def _forget_deleted_words(mapper, connection, organisation):
+    """A deleted listing no longer counts for its words."""
+    from .models import SearchWord
+
+    words = search_words(organisation.search_text)
+    if words:
+        connection.execute(
+            db.update(SearchWord).where(SearchWord.word.in_(words)).values(documents=SearchWord.documents - 1)
+        )
 
 
 def rebuild_search_words():

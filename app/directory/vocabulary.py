@@ -31,7 +31,7 @@ DEFAULT_VOCABULARY = [
     (["food bank", "foodbank", "food parcels", "food parcel", "food help", "free food"], ["food", "meals", "surplus food"]),
     (["jobs", "job", "employment", "work", "employability", "careers"], ["training", "unemployed"]),
     (["elderly", "older people", "old people", "pensioners", "seniors", "over 55", "over 60s"], ["older"]),
-    (["english classes", "english lessons", "esol", "learn english", "english language"], ["language", "classes"]),
+    (["english classes", "english lessons", "esol", "learn english", "english language", "english courses"], []),
     (["domestic abuse", "domestic violence", "abusive relationship", "abuse at home", "vawg"], ["idva", "refuge", "violence against women"]),
     (["hate crime", "racism", "racist abuse", "homophobia", "hate incident"], ["hate crime reporting"]),
     (["mental health", "depression", "anxiety", "wellbeing", "stress"], ["counselling"]),
