@@ -82,6 +82,9 @@ class Organisation(db.Model):
     # (weighted most), then service names and category / keyword terms, then everything (name, description,
     # services, categories, places).
     search_name: Mapped[str] = mapped_column(db.Text, default="")
+    # Has a public address with a position, or a service that says where it helps people: false means a
+    # postcode search cannot place it (it is counted and said, not dropped silently). Kept by services.py.
+    placed: Mapped[bool] = mapped_column(default=False, index=True)
     search_keywords: Mapped[str] = mapped_column(db.Text, default="")
     search_text: Mapped[str] = mapped_column(db.Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -129,7 +132,7 @@ class Service(db.Model):
     # Where the service helps people beyond its addresses (HSDS service_areas): "wards" (the wards in
     # `areas`), "borough" (all of the borough), "remote" (online or by phone, wherever people live), or None
     # (only at its addresses, or not said).
-    area_scope: Mapped[str | None] = mapped_column(db.String(10))
+    area_scope: Mapped[str | None] = mapped_column(db.String(10), index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     organisation = relationship("Organisation", back_populates="services")

@@ -185,29 +185,26 @@ def has_term(key):
     )
 
 
+# Place tests as uncorrelated IN (subquery): the database builds each list of organisation ids once a query,
+# instead of probing services or locations again for every candidate row.
+
+
 def _located_in_ward(ward_code):
-    return db.exists().where(
-        Location.organisation_id == Organisation.id, Location.ward_code == ward_code, Location.confidential.is_(False)
+    return Organisation.id.in_(
+        db.select(Location.organisation_id).where(Location.ward_code == ward_code, Location.confidential.is_(False))
     )
 
 
 def _serves_ward(ward_codes):
-    return db.exists().where(
-        Service.organisation_id == Organisation.id,
-        Service.area_scope == "wards",
-        service_areas.c.service_id == Service.id,
-        service_areas.c.ward_code.in_(ward_codes),
+    return Organisation.id.in_(
+        db.select(Service.organisation_id)
+        .join(service_areas, service_areas.c.service_id == Service.id)
+        .where(Service.area_scope == "wards", service_areas.c.ward_code.in_(ward_codes))
     )
 
 
-def _has_scope(scope):
-    return db.exists().where(Service.organisation_id == Organisation.id, Service.area_scope == scope)
-
-
-def _has_public_place():
-    return db.exists().where(
-        Location.organisation_id == Organisation.id, Location.confidential.is_(False), Location.lat.is_not(None)
-    )
+def _has_scope(*scopes):
+    return Organisation.id.in_(db.select(Service.organisation_id).where(Service.area_scope.in_(scopes)))
 
 
 def _filters(query):
@@ -215,9 +212,7 @@ def _filters(query):
     if query.category:
         clauses.append(has_term(query.category))
     if query.ward:
-        clauses.append(db.or_(
-            _located_in_ward(query.ward), _serves_ward([query.ward]), _has_scope("borough"), _has_scope("remote")
-        ))
+        clauses.append(db.or_(_located_in_ward(query.ward), _serves_ward([query.ward]), _has_scope("borough", "remote")))
     for key in query.accessibility:
         _, _, code = key.partition("/")
         clauses.append(
@@ -378,31 +373,20 @@ def _run(query, clauses, word_match, origin, results):
 
 def _run_from_postcode(query, base, relevance, origin, results):
     """Nearby addresses (nearest first), then services for the postcode's ward, the whole borough, and online or
-    by phone (each by relevance), paged as one list; the rest are counted as unplaced."""
+    by phone (each by relevance), as one list; the matches with neither are counted as unplaced."""
     nearby, miles = _by_distance(base, origin, query.distance_miles)
     wards = [code for code in (origin.ward_code, getattr(origin, "ward_code_2002", None)) if code]
-    not_near = Organisation.id.not_in(nearby) if nearby else db.true()
-    segments = [
-        (SERVES_WARD, base.where(not_near, _serves_ward(wards))),
-        (SERVES_BOROUGH, base.where(not_near, ~_serves_ward(wards), _has_scope("borough"))),
-        (REMOTE, base.where(not_near, ~_serves_ward(wards), ~_has_scope("borough"), _has_scope("remote"))),
-    ]
-    counts = [(kind, select, _count(select)) for kind, select in segments]
-    results.total = len(nearby) + sum(n for _, _, n in counts)
-    results.nearby = len(nearby)
-    start, end = (query.page - 1) * query.per_page, query.page * query.per_page
-    page_ids = nearby[start:end]
-    offset = len(nearby)
-    for _kind, select, n in counts:
-        if len(page_ids) >= query.per_page:
-            break
-        lo, hi = max(start - offset, 0), min(end - offset, n)
-        if hi > lo:
-            page_ids += list(db.session.scalars(select.order_by(*relevance, Organisation.name).limit(hi - lo).offset(lo)))
-        offset += n
-    results.unplaced = _count(base.where(~_has_public_place(), ~db.or_(
-        _has_scope("borough"), _has_scope("remote"), db.exists().where(Service.organisation_id == Organisation.id, Service.area_scope == "wards")
-    )))
+    serves_ward, borough = _serves_ward(wards), _has_scope("borough")
+    segment = case((serves_ward, 1), (borough, 2), else_=3)
+    ordered, seen = list(nearby), set(nearby)
+    area_serving = base.where(db.or_(serves_ward, _has_scope("borough", "remote")))
+    for org_id in db.session.scalars(area_serving.order_by(segment, *relevance, Organisation.name)):
+        if org_id not in seen:
+            seen.add(org_id)
+            ordered.append(org_id)
+    results.total, results.nearby = len(ordered), len(nearby)
+    page_ids = ordered[(query.page - 1) * query.per_page : query.page * query.per_page]
+    results.unplaced = _count(base.where(Organisation.placed.is_(False)))
     results.items = _results(page_ids, miles, ward_codes=wards)
 
 

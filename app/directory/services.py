@@ -229,6 +229,8 @@ def pin(location, lat, lon):
 
     location.lat, location.lon = round(lat, 6), round(lon, 6)
     location.position_source = "manual"
+    if location.organisation is not None:
+        location.organisation.placed = is_placed(location.organisation)
     ward = ward_at(lat, lon, "2022")
     location.ward_code = ward.code if ward else location.ward_code
     db.session.commit()
@@ -245,6 +247,13 @@ def search_text_for(organisation):
         if not location.confidential:
             parts += [location.name or "", location.city or ""]
     return " ".join(part for part in parts if part)
+
+
+def is_placed(organisation):
+    """An address residents can be sent to, or an area the organisation helps people in."""
+    return any(not loc.confidential and loc.lat is not None for loc in organisation.locations) or any(
+        service.area_scope for service in organisation.services
+    )
 
 
 def search_keywords_for(organisation):
@@ -270,6 +279,7 @@ def set_search_fields(organisation):
     organisation.search_name = organisation.name or ""
     organisation.search_keywords = search_keywords_for(organisation)
     organisation.search_text = search_text_for(organisation)
+    organisation.placed = is_placed(organisation)
     new = search_words(organisation.search_text)
     count_words(new - old, +1)
     count_words(old - new, -1)
