@@ -147,3 +147,14 @@ def test_demo_areas_come_from_the_seeds(app, wards, taxonomies):
     assert "Metropolitan Thames Valley" in names(results)
     loaded = {name for name in db.session.scalars(db.select(Organisation.name))}
     assert set(demo_data.SERVICE_AREAS) <= loaded  # every area names a demo organisation
+
+
+def test_a_ward_map_can_list_who_helps_people_there_without_a_point(places):
+    results = directory_search.serving_ward(HENDON)
+    assert [(item.organisation.name, item.serves) for item in results] == [
+        ("Hendon Estate Lunches", "Serves Hendon ward"),
+        ("Borough Lunch Line", "Serves all of Barnet"),
+        ("Lunch Helpline", "Online or by phone"),
+    ]
+    assert places["borough"].serves_label == "Serves all of Barnet"
+    assert places["near"].serves_label is None

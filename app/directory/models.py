@@ -110,6 +110,14 @@ class Organisation(db.Model):
     def public_locations(self):
         return [loc for loc in self.locations if not loc.confidential]
 
+    @property
+    def serves_label(self):
+        """Where it helps people, for residents: "Serves all of Barnet", "Serves West Hendon ward",
+        "Online or by phone", or None when it is found at its address only."""
+        from .search import place_of
+
+        return place_of(self)[1]
+
     def __repr__(self):
         return f"<Organisation {self.slug}>"
 

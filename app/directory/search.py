@@ -166,8 +166,12 @@ def _groups_filter(groups, any_words=False):
 def word_filter(query_words, any_words=False):
     """How to match organisations by words on the database in use: (where-clause or None, order-by for the
     ranking, subquery to join on org_id or None). PostgreSQL filters with a clause; SQLite joins the FTS5
-    match. Used by the directory search and the Open Referral API; the vocabulary's synonyms apply."""
-    return _groups_filter(vocabulary.groups_for(query_words), any_words)
+    match. Used by the directory search and the Open Referral API; the vocabulary's synonyms apply. Words
+    with nothing searchable in them (single letters, punctuation) filter nothing: (None, None, None)."""
+    groups = vocabulary.groups_for(query_words)
+    if not groups:
+        return None, None, None
+    return _groups_filter(groups, any_words)
 
 
 # --- Filters -----------------------------------------------------------------------------------------
@@ -476,6 +480,22 @@ def open_now(organisation, now=None):
     if not schedules:
         return None
     return any(s.weekday == now.weekday() and s.opens_at <= now.time() < s.closes_at for s in schedules)
+
+
+def serving_ward(ward_code, category="", limit=50):
+    """Results for organisations without a point in a ward that help people there (the ward's own services,
+    then borough-wide, then online or by phone), labelled: for a ward's map or page beside its points."""
+    clauses = [Organisation.published.is_(True), Organisation.status != "inactive"]
+    if category:
+        clauses.append(has_term(category))
+    rank = case((_serves_ward([ward_code]), 1), (_has_scope("borough"), 2), else_=3)
+    ids = list(db.session.scalars(
+        db.select(Organisation.id)
+        .where(*clauses, ~_located_in_ward(ward_code), db.or_(_serves_ward([ward_code]), _has_scope("borough", "remote")))
+        .order_by(rank, Organisation.name)
+        .limit(limit)
+    ))
+    return _results(ids, {}, ward_codes=[ward_code])
 
 
 def borough_wide(limit=5):
