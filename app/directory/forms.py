@@ -134,20 +134,22 @@ class ListingForm(FlaskForm):
         if (self.address_1.data or "").strip() and not (field.data or "").strip():
             raise ValidationError("Enter the postcode of the address")
 
+    # A new listing must say where it helps people or give an address; an existing one without either can
+    # still be saved (search counts it and says so) so that no other change is blocked.
+    require_place = False
+
     def validate_area_scope(self, field):
         field.data = field.data or ""
         if field.data not in ("", "wards", "borough", "remote"):
             raise ValidationError("Choose where the service helps people")
         has_address = (self.postcode.data or "").strip() or (self.address_1.data or "").strip()
-        if not field.data and not has_address:
+        if self.require_place and not field.data and not has_address and not self.areas.data:
             raise ValidationError("Say where the service helps people, or give its address below, so residents "
                                   "searching near them can find it")
 
     def validate_areas(self, field):
         if self.area_scope.data == "wards" and not field.data:
             raise ValidationError("Choose the wards the service helps people in")
-        if field.data and self.area_scope.data != "wards":
-            raise ValidationError("Choose \u201cIn particular wards\u201d above, or clear the wards you chose")
 
     def hours_errors(self):
         return [error for _, opens, closes in self.hours_fields() for error in opens.errors + closes.errors]
@@ -196,6 +198,7 @@ class ContactMixin:
 
 
 class RegisterForm(ContactMixin, ListingForm):
+    require_place = True
     submit = SubmitField("Send for approval", widget=GovSubmitInput())
 
 

@@ -394,8 +394,10 @@ def _form_to_snapshot(form, base):
         "fees_description": _clean(form.fees_description.data), "minimum_age": form.minimum_age.data,
         "maximum_age": form.maximum_age.data,
         "terms": [*form.categories.data, *form.beneficiaries.data, *form.faiths.data, *form.languages.data],
-        "area_scope": form.area_scope.data or None,
-        "areas": (form.areas.data or []) if form.area_scope.data == "wards" else [], "hours": hours,
+        # Wards ticked without choosing "in particular wards" mean those wards; all of the borough or online
+        # (wider than any ward) leave the wards out.
+        "area_scope": form.area_scope.data or ("wards" if form.areas.data else None),
+        "areas": (form.areas.data or []) if (form.area_scope.data or "wards") == "wards" else [], "hours": hours,
         "locations": [0] if has_address else [],
     })
     data["services"] = [service, *service_list[1:]]
