@@ -41,6 +41,12 @@ def prepared_database(organisations, database_url=None):
         upgrade(directory=str(ROOT / "migrations"), revision="heads")
         load_wards()
         load_taxonomies()
+        try:  # the search vocabulary (issue 14), where the code has one
+            from seed.loader import load_search_vocabulary
+
+            load_search_vocabulary()
+        except ImportError:
+            pass
         rows, report = parse_postcodes((GEO_DIR / "barnet_postcodes.csv").read_text(encoding="utf-8"))
         save_postcodes(rows, report)
         started = time.perf_counter()

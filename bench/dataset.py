@@ -1,7 +1,8 @@
 """A realistic directory of N organisations for benchmarks, written straight into the database.
 
 Each organisation has one service (2 categories, opening hours on 2 days) and one location at a real Barnet
-postcode from GEO_DATA_DIR/barnet_postcodes.csv (1 in 50 confidential). Names and descriptions are made
+postcode from GEO_DATA_DIR/barnet_postcodes.csv (1 in 50 confidential). One service in 10 serves all of the
+borough, 1 in 20 two wards, 1 in 30 online or by phone. Names and descriptions are made
 from everyday directory words so that word searches match realistic numbers of rows.
 """
 import csv
@@ -10,7 +11,17 @@ import uuid
 from datetime import time
 from pathlib import Path
 
-from app.directory.models import Location, Organisation, Schedule, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm, service_terms
+from app.directory.models import (
+    Location,
+    Organisation,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    Taxonomy,
+    TaxonomyTerm,
+    service_areas,
+    service_terms,
+)
 from app.extensions import db
 from app.timeutil import utcnow
 
@@ -38,22 +49,29 @@ def generate(count, geo_dir, seed=2026, batch=2000):
         db.select(TaxonomyTerm).join(Taxonomy).where(Taxonomy.code == "category"))]
     start_id = (db.session.scalar(db.select(db.func.max(Organisation.id))) or 0) + 1
     now = utcnow()
+    ward_codes = sorted({ward for *_, ward in postcodes})
     for offset in range(0, count, batch):
-        orgs, services, locations, sals, schedules, terms = [], [], [], [], [], []
+        orgs, services, locations, sals, schedules, terms, areas = [], [], [], [], [], [], []
         for n in range(offset, min(offset + batch, count)):
             org_id = start_id + n
             name = f"{rng.choice(ADJECTIVES)} {rng.choice(NOUNS)} {org_id}"
             description = " ".join(rng.choice(WORDS) for _ in range(18)).capitalize() + "."
             postcode, lat, lon, ward = rng.choice(postcodes)
+            confidential = rng.random() < 0.02
+            roll = rng.random()
+            scope = "borough" if roll < 0.1 else "wards" if roll < 0.15 else "remote" if roll < 0.183 else None
             orgs.append({"id": org_id, "uuid": str(uuid.uuid4()), "name": name, "slug": f"bench-{org_id}",
                          "description": description, "kind": "vcfs", "status": "active", "published": True, "version": 1,
+                         "placed": bool(scope) or not confidential, "search_name": name, "search_keywords": f"{name} service",
                          "search_text": f"{name} {description} {name} service", "last_verified_at": now,
                          "created_at": now, "updated_at": now})
             services.append({"id": org_id, "uuid": str(uuid.uuid4()), "organisation_id": org_id, "name": f"{name} service",
-                             "description": description, "status": "active", "updated_at": now})
+                             "description": description, "status": "active", "updated_at": now, "area_scope": scope})
+            if scope == "wards":
+                areas += [{"service_id": org_id, "ward_code": code} for code in rng.sample(ward_codes, 2)]
             locations.append({"id": org_id, "uuid": str(uuid.uuid4()), "organisation_id": org_id, "name": name,
                               "address_1": f"{rng.randint(1, 300)} High Road", "city": "London", "postcode": postcode,
-                              "lat": lat, "lon": lon, "ward_code": ward, "confidential": rng.random() < 0.02})
+                              "lat": lat, "lon": lon, "ward_code": ward, "confidential": confidential})
             sals.append({"uuid": str(uuid.uuid4()), "service_id": org_id, "location_id": org_id})
             for weekday in rng.sample(range(7), 2):
                 schedules.append({"uuid": str(uuid.uuid4()), "service_id": org_id, "weekday": weekday,
@@ -66,7 +84,12 @@ def generate(count, geo_dir, seed=2026, batch=2000):
         db.session.execute(db.insert(ServiceAtLocation), sals)
         db.session.execute(db.insert(Schedule), schedules)
         db.session.execute(service_terms.insert(), terms)
+        if areas:
+            db.session.execute(service_areas.insert(), areas)
         db.session.commit()
+    from app.directory.services import rebuild_search_words
+
+    rebuild_search_words()
     if db.engine.dialect.name == "postgresql":
         db.session.execute(db.text("ANALYZE"))
         db.session.commit()

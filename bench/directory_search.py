@@ -2,8 +2,10 @@
 
     .venv/bin/python -m bench.directory_search [--organisations 20000] [--requests 300] [--database-url URL]
 
-Prints median and p95 latency of public searches (words + ward filter; postcode + distance) and of the Open
-Referral API's /services?search=. Target (issue 3): p95 under 50 ms on SQLite at 20,000 organisations.
+Prints median and p95 latency of public searches (words + ward filter; postcode + distance; words a resident
+types that the vocabulary expands; misspelt words, corrected from the table of words; words that find nothing)
+and of the Open Referral API's /services?search=. Target (issue 3): p95 under 50 ms on SQLite at 20,000
+organisations.
 """
 import argparse
 import json
@@ -13,6 +15,9 @@ from .common import GEO_DIR, gunicorn, prepared_database, summary, time_requests
 from .dataset import WORDS, load_postcodes
 
 WARDS_2022 = [f"E050136{n}" for n in range(28, 52)]
+# Searches the vocabulary expands (issue 14), and misspellings of the dataset's words.
+EVERYDAY = ["foodbank", "elderly", "youth club", "jobs", "english classes", "food bank", "older people", "young people"]
+MISSPELT = ["gardning", "volunters", "refugess", "dementa", "homwork", "wellbeeing", "employmnet", "benifits"]
 
 
 def main():
@@ -29,6 +34,10 @@ def main():
     kinds = {
         "words + ward": [f"/directory/?q={rng.choice(WORDS)}&ward={rng.choice(WARDS_2022)}" for _ in range(args.requests)],
         "postcode + 1 mile": [f"/directory/?postcode={rng.choice(postcodes).replace(' ', '+')}&distance=1" for _ in range(args.requests)],
+        "everyday words": [f"/directory/?q={rng.choice(EVERYDAY).replace(' ', '+')}" for _ in range(args.requests)],
+        "misspelt word": [f"/directory/?q={rng.choice(MISSPELT)}" for _ in range(args.requests)],
+        "words + postcode": [f"/directory/?q={rng.choice(WORDS)}&postcode={rng.choice(postcodes).replace(' ', '+')}&distance=1" for _ in range(args.requests)],
+        "nothing found": [f"/directory/?q=zzq{n}+xqj" for n in range(args.requests)],
         "API /services?search=": [f"/api/oruk/v3/services?search={rng.choice(WORDS)}" for _ in range(args.requests)],
     }
     results = {}

@@ -15,7 +15,9 @@ def reference():
     """Load the 24 wards of 2022 and the 21 wards of 2002-2022 (safe to run again)."""
     added = loader.load_wards()
     terms = loader.load_taxonomies()
-    click.echo(f"Wards ready ({added} added); directory vocabularies ready ({terms} terms added).")
+    synonyms = loader.load_search_vocabulary()
+    click.echo(f"Wards ready ({added} added); directory vocabularies ready ({terms} terms added); "
+               f"search vocabulary ready ({synonyms} entries added).")
 
 
 @seed_cli.command("demo")
@@ -24,7 +26,9 @@ def demo(password):
     """Load reference data and demo data from the council papers (safe to run again)."""
     loader.load_wards()
     loader.load_taxonomies()
+    loader.load_search_vocabulary()
     organisations = loader.load_demo_organisations()
+    loader.demo_service_areas()
     click.echo(f"Demo organisations added: {organisations}.")
     for load in loader.module_demo_loaders():
         click.echo(load())

@@ -34,8 +34,13 @@ def load_demo_organisations():
     """The organisations named in the council papers, as published listings with their categories."""
     from . import demo_data  # the demo records are read only when demo data is loaded
 
+    from app.places.models import Ward
+
+    wards = {name: code for code, name in db.session.execute(db.select(Ward.code, Ward.name).where(Ward.ward_set == WARD_SET_2022))}
     added = 0
     for record in demo_data.ORGANISATIONS:
+        area = demo_data.SERVICE_AREAS.get(record["name"])
+        scope = area if isinstance(area, str) else "wards" if area else None
         if db.session.scalar(db.select(Organisation.id).where(Organisation.name == record["name"])):
             continue
         listing = {
@@ -46,7 +51,8 @@ def load_demo_organisations():
                 "description": record.get("description", ""),
                 "status": "active",
                 "terms": [f"category/{term_code(name)}" for name in record.get("categories", [])],
-                "areas": [],
+                "area_scope": scope,
+                "areas": [wards[name] for name in area if name in wards] if scope == "wards" else [],
                 "hours": [],
                 "locations": [0] if record.get("postcode") else [],
             }],
@@ -66,6 +72,38 @@ DEMO_ACCOUNTS = (
     ("performance@barnet.example", "Demo Performance Officer", PERFORMANCE_OFFICER),
     ("editor@community.example", "Demo Group Editor", GROUP_EDITOR),
 )
+
+
+def load_search_vocabulary():
+    """The starting vocabulary of synonyms and related terms for directory search (safe to run again)."""
+    from app.directory.vocabulary import ensure_default_vocabulary
+
+    return ensure_default_vocabulary()
+
+
+def demo_service_areas():
+    """Set the areas of demo organisations loaded before areas were recorded (safe to run again)."""
+    from app.directory.models import Service
+
+    from . import demo_data
+
+    wards = {name: code for code, name in db.session.execute(db.select(Ward.code, Ward.name).where(Ward.ward_set == WARD_SET_2022))}
+    changed = 0
+    for name, area in demo_data.SERVICE_AREAS.items():
+        org = db.session.scalar(db.select(Organisation).where(Organisation.name == name))
+        if org is None:
+            continue
+        for service in org.services:
+            if service.area_scope:
+                continue
+            if isinstance(area, str):
+                service.area_scope = area
+            else:
+                service.area_scope = "wards"
+                service.areas = [db.session.get(Ward, wards[n]) for n in area if n in wards]
+            changed += 1
+    db.session.commit()
+    return changed
 
 
 def load_demo_accounts(password=None):

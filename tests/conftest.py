@@ -79,6 +79,10 @@ def _clean_database(app):
         db.session.remove()
         _empty_all_tables()
         limiter.reset()
+        # The search vocabulary is cached a process; the next test starts with its own.
+        from app.directory.vocabulary import forget_cache
+
+        forget_cache()
 
 
 class RequestLikeClient(FlaskClient):

@@ -198,7 +198,7 @@ def test_a_good_row_becomes_a_published_listing(directory, make_user):
                          "charity_number": "SC012345", "company_number": "01234567"},
         "services": [{"name": "Friday food bank", "description": "Parcels for families", "url": None, "email": None,
                       "phone": None, "status": "temporarily closed", "fees_description": None, "minimum_age": None,
-                      "maximum_age": None, "terms": ["category/food", "category/mental-health"], "areas": [],
+                      "maximum_age": None, "terms": ["category/food", "category/mental-health"], "area_scope": None, "areas": [],
                       "hours": [{"weekday": 4, "opens_at": "10:00", "closes_at": "14:00"}], "locations": [0]}],
         "locations": [{"name": "", "address_1": "Church Hall", "address_2": "1 High Street", "city": "London",
                        "postcode": "NW9 4EW", "confidential": False, "accessibility_notes": None,

@@ -276,8 +276,36 @@ def service_area(service_uuid, ward):
         "id": derived_id("service_area", service_uuid, ward.code),
         "service_id": service_uuid,
         "name": f"{ward.name} ward",
+        "service_area": f"People who live in {ward.name} ward",
         "uri": ONS_GEOGRAPHY_URI + ward.code,
     }
+
+
+def service_areas(row):
+    """The UK profile's service_area records for a service: one per ward it serves, one for the whole
+    borough (the local authority's ONS code), or a text area for a service given online or by phone."""
+    from flask import current_app
+
+    if row.area_scope == "borough":
+        code = current_app.config.get("COUNCIL_GSS_CODE", "E09000003")
+        place = current_app.config["COUNCIL_NAME"].replace("London Borough of ", "")
+        return [{
+            "id": derived_id("service_area", row.uuid, code),
+            "service_id": row.uuid,
+            "name": f"All of {place}",
+            "service_area": f"People who live anywhere in {place}",
+            "uri": ONS_GEOGRAPHY_URI + code,
+        }]
+    if row.area_scope == "remote":
+        return [{
+            "id": derived_id("service_area", row.uuid, "remote"),
+            "service_id": row.uuid,
+            "name": "Online or by phone",
+            "service_area": "Online or by phone, wherever people live",
+            "extent_type": "text",
+            "extent": "Online or by phone",
+        }]
+    return [service_area(row.uuid, ward) for ward in row.areas]
 
 
 def cost_options(row):
@@ -302,7 +330,7 @@ def service_full(row, places=None):
             schedules=[
                 schedule(s, row.uuid) for s in sorted(row.schedules, key=lambda s: (s.weekday, s.opens_at, s.id))
             ],
-            service_areas=[service_area(row.uuid, ward) for ward in row.areas],
+            service_areas=service_areas(row),
             attributes=[attribute(row.uuid, "service", term) for term in row.terms],
             cost_options=cost_options(row),
             service_at_locations=[

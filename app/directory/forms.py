@@ -84,8 +84,15 @@ class ListingForm(Form):
     beneficiaries = SelectMultipleField("Who it is for", widget=GovCheckboxesInput(), validators=[Optional()])
     faiths = SelectMultipleField("Faith (for faith organisations)", widget=GovCheckboxesInput(), validators=[Optional()])
     languages = SelectMultipleField("Languages", widget=GovCheckboxesInput(), validators=[Optional()])
-    areas = SelectMultipleField("Wards served", widget=GovCheckboxesInput(), validators=[Optional()],
-                                description="Leave empty if you serve the whole borough")
+    area_scope = RadioField(
+        "Where does this service help people?", widget=GovRadioInput(), validators=[], default="", validate_choice=False,
+        choices=[("", "Only at the address below"), ("wards", "In particular wards (choose them below)"),
+                 ("borough", "Anywhere in the borough"), ("remote", "Online or by phone only, wherever people live")],
+        description="Residents searching near their home find services that help people where they live, "
+                    "as well as services near them.",
+    )
+    areas = SelectMultipleField("Wards served", widget=GovCheckboxesInput(), validators=[],
+                                description="Only if you help people in particular wards")
     fees_description = StringField("Costs", widget=GovTextInput(), description="For example: Free, or £2 a session",
                                    validators=[Optional(), Length(max=500)])
     minimum_age = IntegerField("Youngest age", widget=GovTextInput(), validators=[Optional(), NumberRange(min=0, max=120, message="Enter an age from 0 to 120")])
@@ -126,6 +133,23 @@ class ListingForm(Form):
     def validate_postcode(self, field):
         if (self.address_1.data or "").strip() and not (field.data or "").strip():
             raise ValidationError("Enter the postcode of the address")
+
+    # A new listing must say where it helps people or give an address; an existing one without either can
+    # still be saved (search counts it and says so) so that no other change is blocked.
+    require_place = False
+
+    def validate_area_scope(self, field):
+        field.data = field.data or ""
+        if field.data not in ("", "wards", "borough", "remote"):
+            raise ValidationError("Choose where the service helps people")
+        has_address = (self.postcode.data or "").strip() or (self.address_1.data or "").strip()
+        if self.require_place and not field.data and not has_address and not self.areas.data:
+            raise ValidationError("Say where the service helps people, or give its address below, so residents "
+                                  "searching near them can find it")
+
+    def validate_areas(self, field):
+        if self.area_scope.data == "wards" and not field.data:
+            raise ValidationError("Choose the wards the service helps people in")
 
     def hours_errors(self):
         return [error for _, opens, closes in self.hours_fields() for error in opens.errors + closes.errors]
@@ -174,6 +198,7 @@ class ContactMixin:
 
 
 class RegisterForm(ContactMixin, ListingForm):
+    require_place = True
     submit = SubmitField("Send for approval", widget=GovSubmitInput())
 
 
@@ -252,3 +277,46 @@ class PinForm(Form):
 
     def validate_longitude(self, field):
         self.lon = self._number(field, -9.0, 2.5, "longitude")
+
+
+class SynonymForm(Form):
+    """One entry of the search vocabulary (kept by strategy officers)."""
+
+    terms = TextAreaField(
+        "Words that mean the same", widget=GovTextArea(),
+        description="One a line (or separated by commas), as residents would type them: a search for any of "
+                    "them finds listings that use any of the others. For example: food bank, foodbank, food parcels",
+        validators=[InputRequired(message="Enter the words that mean the same"), Length(max=2000)],
+    )
+    related = TextAreaField(
+        "Related words (optional)", widget=GovTextArea(),
+        description="Searches for the words above also find these, but not the other way round. "
+                    "For example, for youth club: children",
+        validators=[Optional(), Length(max=2000)],
+    )
+    note = StringField("Note for other officers (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=255)])
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+    def validate_terms(self, field):
+        from .vocabulary import MAX_TERM_LENGTH, MAX_TERMS, parse_terms
+
+        terms = parse_terms(field.data)
+        if not terms:
+            raise ValidationError("Enter words with letters or numbers in them")
+        if len(terms) > MAX_TERMS:
+            raise ValidationError(f"Enter {MAX_TERMS} words or phrases or fewer; make another entry for the rest")
+        long = [t for t in terms if len(t) > MAX_TERM_LENGTH]
+        if long:
+            raise ValidationError(f"“{long[0][:40]}…” is too long: keep each term to {MAX_TERM_LENGTH} characters")
+        if len(terms) < 2 and not parse_terms(self.related.data):
+            raise ValidationError("Enter at least two words that mean the same, or a related word below")
+
+    def validate_related(self, field):
+        from .vocabulary import MAX_TERM_LENGTH, MAX_TERMS, parse_terms
+
+        related = parse_terms(field.data)
+        if len(related) > MAX_TERMS:
+            raise ValidationError(f"Enter {MAX_TERMS} related words or fewer")
+        long = [t for t in related if len(t) > MAX_TERM_LENGTH]
+        if long:
+            raise ValidationError(f"“{long[0][:40]}…” is too long: keep each term to {MAX_TERM_LENGTH} characters")

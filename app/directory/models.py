@@ -29,6 +29,12 @@ KIND_LABELS = {
     "business": "Business",
     "statutory": "Statutory partner",
 }
+AREA_SCOPES = ("wards", "borough", "remote")
+AREA_SCOPE_LABELS = {
+    "wards": "In particular wards",
+    "borough": "Anywhere in the borough",
+    "remote": "Online or by phone only, wherever people live",
+}
 STATUS_LABELS = {"active": "Active", "temporarily closed": "Temporarily closed", "inactive": "Inactive"}
 
 service_terms = db.Table(
@@ -72,7 +78,14 @@ class Organisation(db.Model):
     last_verified_at: Mapped[datetime | None]
     verification_reminder_sent_at: Mapped[datetime | None]
     legacy_id: Mapped[str | None] = mapped_column(db.String(64))
-    # Words searched by the directory (name, description, services, categories): kept by services.py.
+    # Words searched by the directory, kept by services.set_search_fields and ranked by field: the name
+    # (weighted most), then service names and category / keyword terms, then everything (name, description,
+    # services, categories, places).
+    search_name: Mapped[str] = mapped_column(db.Text, default="")
+    # Has a public address with a position, or a service that says where it helps people: false means a
+    # postcode search cannot place it (it is counted and said, not dropped silently). Kept by services.py.
+    placed: Mapped[bool] = mapped_column(default=False, index=True)
+    search_keywords: Mapped[str] = mapped_column(db.Text, default="")
     search_text: Mapped[str] = mapped_column(db.Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -97,6 +110,14 @@ class Organisation(db.Model):
     def public_locations(self):
         return [loc for loc in self.locations if not loc.confidential]
 
+    @property
+    def serves_label(self):
+        """Where it helps people, for residents: "Serves all of Barnet", "Serves West Hendon ward",
+        "Online or by phone", or None when it is found at its address only."""
+        from .search import place_of
+
+        return place_of(self)[1]
+
     def __repr__(self):
         return f"<Organisation {self.slug}>"
 
@@ -116,6 +137,10 @@ class Service(db.Model):
     fees_description: Mapped[str | None] = mapped_column(db.Text)
     minimum_age: Mapped[int | None]
     maximum_age: Mapped[int | None]
+    # Where the service helps people beyond its addresses (HSDS service_areas): "wards" (the wards in
+    # `areas`), "borough" (all of the borough), "remote" (online or by phone, wherever people live), or None
+    # (only at its addresses, or not said).
+    area_scope: Mapped[str | None] = mapped_column(db.String(10), index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     organisation = relationship("Organisation", back_populates="services")
@@ -291,3 +316,38 @@ class ProblemReport(db.Model):
     resolved_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user_account.id", ondelete="SET NULL"))
 
     organisation = relationship("Organisation")
+
+
+class SearchSynonym(db.Model):
+    """One entry of the search vocabulary, kept by strategy officers: words residents type that mean the
+    same (`terms`, each finds the others), and related terms that a search for any of them also finds
+    (`related`, one way). Terms are stored one per line, lower case."""
+
+    __tablename__ = "search_synonym"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    terms: Mapped[str] = mapped_column(db.Text)
+    related: Mapped[str] = mapped_column(db.Text, default="")
+    note: Mapped[str | None] = mapped_column(db.String(255))
+    updated_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("user_account.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    updated_by = relationship("User")
+
+    @property
+    def term_list(self):
+        return [t for t in self.terms.splitlines() if t.strip()]
+
+    @property
+    def related_list(self):
+        return [t for t in (self.related or "").splitlines() if t.strip()]
+
+
+class SearchWord(db.Model):
+    """The words of the published directory with how many listings use each: the index "Did you mean"
+    suggestions are drawn from. Kept up to date whenever a listing's search text is written."""
+
+    __tablename__ = "search_word"
+
+    word: Mapped[str] = mapped_column(db.String(60), primary_key=True)
+    documents: Mapped[int] = mapped_column(default=0)

@@ -1,22 +1,56 @@
-"""Public directory search: words (full text with ranking), category, ward, accessibility, open now, and
-distance from a postcode. SQLite uses the FTS5 index built in the directory migration (bm25 ranking);
-PostgreSQL its English full-text index (ts_rank). Only published, not inactive organisations are found, and
-confidential addresses never count for wards or distances."""
+"""Public directory search: words (full text, ranked by field), category, ward, accessibility, open now, and
+distance from a postcode. Only published, not inactive organisations are found, and confidential addresses
+never count for wards or distances.
+
+Words. The resident's words become groups of alternatives through the officers' vocabulary (vocabulary.py):
+"youth club" also finds "young people". Every group must match; when nothing matches all of them, a
+misspelt word is corrected from the directory's own words ("Did you mean"), and then any group may match,
+with a note. Ranking weighs the name most, then services and categories, then all the text: SQLite's FTS5
+bm25 with column weights (porter stemming), PostgreSQL's ts_rank over setweight vectors (English stemming).
+
+Places. A postcode search lists the services with an address nearby (nearest first), then those that help
+people in the postcode's ward, anywhere in the borough, or online / by phone, each labelled ("Serves all of
+Barnet"); listings with neither an address nor an area are counted and said, not dropped silently. A ward
+search works the same way.
+"""
 import math
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import literal_column, table, text
+from flask import current_app
+from rapidfuzz.distance import OSA
+from sqlalchemy import case, literal_column, table, text
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..places.services import lookup_postcode, normalise_postcode
 from ..timeutil import to_london, utcnow
-from .models import Location, Organisation, Schedule, Service, Taxonomy, TaxonomyTerm, location_accessibility, service_areas, service_terms
+from . import vocabulary
+from .models import (
+    Location,
+    Organisation,
+    Schedule,
+    SearchWord,
+    Service,
+    Taxonomy,
+    TaxonomyTerm,
+    location_accessibility,
+    service_areas,
+    service_terms,
+)
 
 EARTH_RADIUS_MILES = 3958.8
 PER_PAGE = 20
 WORD_RE = re.compile(r"\w+", re.UNICODE)
+# Column weights: name, services and categories, all the text.
+FTS_WEIGHTS = (10.0, 4.0, 1.0)
+PG_VECTOR_SQL = (
+    "(setweight(to_tsvector('english'::regconfig, organisation.search_name), 'A') || "
+    "setweight(to_tsvector('english'::regconfig, organisation.search_keywords), 'B') || "
+    "setweight(to_tsvector('english'::regconfig, organisation.search_text), 'C'))"
+)
+# How each result is placed, in the order a place search lists them.
+NEARBY, IN_WARD, SERVES_WARD, SERVES_BOROUGH, REMOTE = "nearby", "in-ward", "serves-ward", "serves-borough", "remote"
 
 
 class UnknownPostcode(ValueError):
@@ -37,16 +71,49 @@ class SearchQuery:
 
 
 @dataclass
+class Result:
+    """One search result, with the facts a result card shows.
+
+    organisation: the Organisation (services, terms and locations loaded);
+    miles: distance from the searched postcode to its nearest public address, or None;
+    place: how it relates to the place searched: NEARBY, IN_WARD, SERVES_WARD, SERVES_BOROUGH, REMOTE or None;
+    serves: the label for where it helps people ("Serves all of Barnet", "Serves West Hendon ward",
+            "Online or by phone"), or None when it is found at an address only;
+    open_now: True / False by its opening hours now, None when it gives no hours.
+    Unpacks as (organisation, miles), as results did before."""
+
+    organisation: Organisation
+    miles: float | None = None
+    place: str | None = None
+    serves: str | None = None
+    open_now: bool | None = None
+
+    def __iter__(self):
+        return iter((self.organisation, self.miles))
+
+
+@dataclass
 class SearchResults:
-    items: list  # (organisation, miles or None)
+    items: list  # of Result
     total: int
     page: int
     per_page: int
     origin: object = None  # the Postcode searched from
+    words: str = ""  # the words searched, as typed
+    corrected: str | None = None  # "Did you mean": the words with spelling corrected, when they were used
+    any_words: bool = False  # nothing matched all the words, so these match any of them
+    also_searched: list = field(default_factory=list)  # vocabulary terms searched besides the words typed
+    unplaced: int = 0  # matches left out of a place search for having neither an address nor an area
+    nearby: int = 0  # in a postcode search, how many of `total` have an address within the distance
+    ward_name: str | None = None
 
     @property
     def pages(self):
         return max(1, math.ceil(self.total / self.per_page))
+
+
+def borough_name():
+    return current_app.config["COUNCIL_NAME"].replace("London Borough of ", "")
 
 
 def miles_between(lat1, lon1, lat2, lon2):
@@ -63,28 +130,51 @@ def bounding_box(lat, lon, miles):
     return lat - dlat, lat + dlat, lon - dlon, lon + dlon
 
 
-def _fts_match_expression(words):
-    tokens = WORD_RE.findall(words.lower())[:12]
-    # Each word quoted (so nothing in it is FTS syntax); the last may be the start of a word.
-    return " ".join(f'"{token}"' for token in tokens[:-1]) + (f' "{tokens[-1]}"*' if tokens else "")
+# --- Words ---------------------------------------------------------------------------------------
 
 
-def word_filter(query_words):
-    """How to match organisations by words on the database in use: (where-clause or None, order-by for the
-    ranking, subquery to join on org_id or None). PostgreSQL filters with a clause; SQLite joins the FTS5
-    match. Used by the directory search and the Open Referral API."""
+def fts_expression(groups, any_words=False):
+    """An FTS5 query: each group an OR of its alternatives, each alternative a quoted phrase (tokens are
+    letters and digits only, vocabulary.TOKEN_RE, so nothing in them is FTS syntax). Whole words only: a
+    prefix match on a stemmed word finds too much ("volunteering" would find "voluntary"); misspelt or
+    unfinished words are left to the spelling correction."""
+    parts = ["(" + " OR ".join(f'"{" ".join(alt)}"' for alt in alternatives) + ")" for _typed, alternatives in groups]
+    return (" OR " if any_words else " AND ").join(parts)
+
+
+def tsquery_expression(groups, any_words=False):
+    """The same as a PostgreSQL tsquery: alternatives with |, phrases with <->."""
+    parts = ["(" + " | ".join("(" + " <-> ".join(alt) + ")" for alt in alternatives) + ")" for _typed, alternatives in groups]
+    return (" | " if any_words else " & ").join(parts)
+
+
+def _groups_filter(groups, any_words=False):
     if db.engine.dialect.name == "postgresql":
-        vector = db.func.to_tsvector(literal_column("'english'::regconfig"), Organisation.search_text)
-        tsquery = db.func.websearch_to_tsquery(literal_column("'english'::regconfig"), query_words)
+        vector = literal_column(PG_VECTOR_SQL)
+        tsquery = db.func.to_tsquery(literal_column("'english'::regconfig"), tsquery_expression(groups, any_words))
         return vector.op("@@")(tsquery), db.func.ts_rank(vector, tsquery).desc(), None
-    match = _fts_match_expression(query_words)
+    weights = ", ".join(str(w) for w in FTS_WEIGHTS)
     fts = (
-        db.select(literal_column("rowid").label("org_id"), literal_column("bm25(organisation_fts)").label("rank"))
+        db.select(literal_column("rowid").label("org_id"), literal_column(f"bm25(organisation_fts, {weights})").label("rank"))
         .select_from(table("organisation_fts"))
-        .where(text("organisation_fts MATCH :match").bindparams(match=match))
+        .where(text("organisation_fts MATCH :match").bindparams(match=fts_expression(groups, any_words)))
         .subquery()
     )
     return None, fts.c.rank.asc(), fts
+
+
+def word_filter(query_words, any_words=False):
+    """How to match organisations by words on the database in use: (where-clause or None, order-by for the
+    ranking, subquery to join on org_id or None). PostgreSQL filters with a clause; SQLite joins the FTS5
+    match. Used by the directory search and the Open Referral API; the vocabulary's synonyms apply. Words
+    with nothing searchable in them (single letters, punctuation) filter nothing: (None, None, None)."""
+    groups = vocabulary.groups_for(query_words)
+    if not groups:
+        return None, None, None
+    return _groups_filter(groups, any_words)
+
+
+# --- Filters -----------------------------------------------------------------------------------------
 
 
 def has_term(key):
@@ -99,20 +189,34 @@ def has_term(key):
     )
 
 
+# Place tests as uncorrelated IN (subquery): the database builds each list of organisation ids once a query,
+# instead of probing services or locations again for every candidate row.
+
+
+def _located_in_ward(ward_code):
+    return Organisation.id.in_(
+        db.select(Location.organisation_id).where(Location.ward_code == ward_code, Location.confidential.is_(False))
+    )
+
+
+def _serves_ward(ward_codes):
+    return Organisation.id.in_(
+        db.select(Service.organisation_id)
+        .join(service_areas, service_areas.c.service_id == Service.id)
+        .where(Service.area_scope == "wards", service_areas.c.ward_code.in_(ward_codes))
+    )
+
+
+def _has_scope(*scopes):
+    return Organisation.id.in_(db.select(Service.organisation_id).where(Service.area_scope.in_(scopes)))
+
+
 def _filters(query):
     clauses = [Organisation.published.is_(True), Organisation.status != "inactive"]
     if query.category:
         clauses.append(has_term(query.category))
     if query.ward:
-        in_ward = db.exists().where(
-            Location.organisation_id == Organisation.id, Location.ward_code == query.ward, Location.confidential.is_(False)
-        )
-        serves_ward = db.exists().where(
-            Service.organisation_id == Organisation.id,
-            service_areas.c.service_id == Service.id,
-            service_areas.c.ward_code == query.ward,
-        )
-        clauses.append(db.or_(in_ward, serves_ward))
+        clauses.append(db.or_(_located_in_ward(query.ward), _serves_ward([query.ward]), _has_scope("borough", "remote")))
     for key in query.accessibility:
         _, _, code = key.partition("/")
         clauses.append(
@@ -132,48 +236,162 @@ def _filters(query):
     return clauses
 
 
+def _base(clauses, word_match):
+    word_clause, order, fts = word_match if word_match else (None, None, None)
+    base = db.select(Organisation.id)
+    if fts is not None:
+        base = base.join(fts, fts.c.org_id == Organisation.id)
+    base = base.where(*clauses, *([word_clause] if word_clause is not None else []))
+    return base, order
+
+
+def _count(base):
+    return db.session.scalar(db.select(db.func.count()).select_from(base.subquery()))
+
+
+# --- Spelling -------------------------------------------------------------------------------------------
+
+
+def _known(words):
+    if not words:
+        return set()
+    return set(db.session.scalars(db.select(SearchWord.word).where(SearchWord.word.in_(words), SearchWord.documents > 0)))
+
+
+def closest_word(word, also=()):
+    """The directory's word nearest in spelling (an index range on the first letter and length, then edit
+    distance counting a swap of two letters as one slip), preferring words more listings use; None if nothing
+    is close. Short words allow one slip, long ones two."""
+    if len(word) < 3 or not word.isalpha():
+        return None
+    limit = 1 if len(word) <= 7 else 2
+    first = word[0]
+    candidates = db.session.execute(
+        db.select(SearchWord.word, SearchWord.documents)
+        .where(SearchWord.word.not_in(vocabulary.STOP_WORDS))
+        .where(SearchWord.word >= first, SearchWord.word < first + "\U0010ffff", SearchWord.documents > 0)
+        .where(db.func.length(SearchWord.word).between(len(word) - limit, len(word) + limit))
+        .limit(5000)
+    ).all()
+    best = None
+    extra = [(w, 0) for w in also if w[:1] == first and abs(len(w) - len(word)) <= limit]
+    for candidate, documents in [*candidates, *extra]:
+        distance = OSA.distance(word, candidate, score_cutoff=limit)
+        if distance <= limit:
+            key = (distance, -documents, candidate)
+            if best is None or key < best[0]:
+                best = (key, candidate)
+    return best[1] if best else None
+
+
+def corrected_words(words):
+    """The words with each one the directory does not use (nor the vocabulary knows) replaced by its closest
+    directory word; None when nothing needed correcting."""
+    typed = vocabulary.tokens(words)[: vocabulary.MAX_WORDS]
+    index, _ = vocabulary._index()
+    vocabulary_words = {w for key in index for w in key}
+    unknown = [t for t in typed if t not in vocabulary.STOP_WORDS and vocabulary.normal_word(t) not in vocabulary_words]
+    known = _known(set(unknown))
+    changed, out = False, []
+    for token in typed:
+        if token in unknown and token not in known:
+            # The directory's own words, and the vocabulary's (which lead to them).
+            better = closest_word(token, also=vocabulary_words - vocabulary.STOP_WORDS)
+            if better and better != token:
+                out.append(better)
+                changed = True
+                continue
+        out.append(token)
+    return " ".join(out) if changed else None
+
+
+# --- Search -----------------------------------------------------------------------------------------
+
+
 def search(query):
     """Run a directory search; raises UnknownPostcode when the postcode cannot be placed."""
     clauses = _filters(query)
     words = (query.words or "").strip()
-    word_clause = order = fts = None
-    if words and WORD_RE.search(words):
-        word_clause, order, fts = word_filter(words)
-        if word_clause is not None:
-            clauses.append(word_clause)
-
-    base = db.select(Organisation.id)
-    if fts is not None:
-        base = base.join(fts, fts.c.org_id == Organisation.id)
-    base = base.where(*clauses)
+    results = SearchResults(items=[], total=0, page=query.page, per_page=query.per_page, words=words)
 
     origin = None
     if query.postcode:
         origin = lookup_postcode(query.postcode)
         if origin is None:
             raise UnknownPostcode(normalise_postcode(query.postcode) or query.postcode)
-        ids, miles = _by_distance(base, origin, query.distance_miles)
-        total = len(ids)
-        start = (query.page - 1) * query.per_page
-        page_ids = ids[start : start + query.per_page]
-    else:
-        total = db.session.scalar(db.select(db.func.count()).select_from(base.subquery()))
-        ordered = base.order_by(order, Organisation.name) if order is not None else base.order_by(Organisation.name)
-        page_ids = list(db.session.scalars(ordered.limit(query.per_page).offset((query.page - 1) * query.per_page)))
-        miles = {}
-    organisations = {
-        org.id: org
-        for org in db.session.scalars(
-            db.select(Organisation)
-            .where(Organisation.id.in_(page_ids))
-            .options(
-                selectinload(Organisation.services).selectinload(Service.terms).selectinload(TaxonomyTerm.taxonomy),
-                selectinload(Organisation.locations),
-            )
+        results.origin = origin
+    if query.ward:
+        from ..places.models import Ward
+
+        ward = db.session.get(Ward, query.ward)
+        results.ward_name = ward.name if ward else None
+
+    groups = vocabulary.groups_for(words) if words and vocabulary.tokens(words) else []
+    if not groups:
+        _run(query, clauses, None, origin, results)
+        return results
+
+    results.also_searched = [" ".join(alt) for _typed, alts in groups for alt in alts[1:]]
+    _run(query, clauses, _groups_filter(groups), origin, results)
+    if results.total:
+        return results
+    # Nothing has all the words: first try the words spelt as the directory spells them.
+    better = corrected_words(words)
+    if better:
+        better_groups = vocabulary.groups_for(better)
+        _run(query, clauses, _groups_filter(better_groups), origin, results)
+        if results.total:
+            results.corrected = better
+            results.also_searched = [" ".join(alt) for _typed, alts in better_groups for alt in alts[1:]]
+            return results
+        groups = better_groups
+        results.corrected = better
+    # Then any of the words, with a note.
+    if len(groups) > 1:
+        _run(query, clauses, _groups_filter(groups, any_words=True), origin, results)
+        results.any_words = results.total > 0
+    if not results.total:
+        results.corrected = None
+    return results
+
+
+def _run(query, clauses, word_match, origin, results):
+    base, order = _base(clauses, word_match)
+    relevance = [order] if order is not None else []
+    if origin is not None:
+        _run_from_postcode(query, base, relevance, origin, results)
+    elif query.ward:
+        place_rank = case(
+            (_located_in_ward(query.ward), 0), (_serves_ward([query.ward]), 1), (_has_scope("borough"), 2), else_=3
         )
-    }
-    items = [(organisations[i], miles.get(i)) for i in page_ids if i in organisations]
-    return SearchResults(items=items, total=total, page=query.page, per_page=query.per_page, origin=origin)
+        results.total = _count(base)
+        ordered = base.order_by(place_rank, *relevance, Organisation.name)
+        page_ids = list(db.session.scalars(ordered.limit(query.per_page).offset((query.page - 1) * query.per_page)))
+        results.items = _results(page_ids, {}, ward_codes=[query.ward], located_ward=query.ward)
+    else:
+        results.total = _count(base)
+        ordered = base.order_by(*relevance, Organisation.name)
+        page_ids = list(db.session.scalars(ordered.limit(query.per_page).offset((query.page - 1) * query.per_page)))
+        results.items = _results(page_ids, {})
+
+
+def _run_from_postcode(query, base, relevance, origin, results):
+    """Nearby addresses (nearest first), then services for the postcode's ward, the whole borough, and online or
+    by phone (each by relevance), as one list; the matches with neither are counted as unplaced."""
+    nearby, miles = _by_distance(base, origin, query.distance_miles)
+    wards = [code for code in (origin.ward_code, getattr(origin, "ward_code_2002", None)) if code]
+    serves_ward, borough = _serves_ward(wards), _has_scope("borough")
+    segment = case((serves_ward, 1), (borough, 2), else_=3)
+    ordered, seen = list(nearby), set(nearby)
+    area_serving = base.where(db.or_(serves_ward, _has_scope("borough", "remote")))
+    for org_id in db.session.scalars(area_serving.order_by(segment, *relevance, Organisation.name)):
+        if org_id not in seen:
+            seen.add(org_id)
+            ordered.append(org_id)
+    results.total, results.nearby = len(ordered), len(nearby)
+    page_ids = ordered[(query.page - 1) * query.per_page : query.page * query.per_page]
+    results.unplaced = _count(base.where(Organisation.placed.is_(False)))
+    results.items = _results(page_ids, miles, ward_codes=wards)
 
 
 def _by_distance(base, origin, radius):
@@ -193,6 +411,101 @@ def _by_distance(base, origin, radius):
             nearest[org_id] = miles
     ids = sorted(nearest, key=lambda org_id: nearest[org_id])
     return ids, nearest
+
+
+def _results(page_ids, miles, ward_codes=(), located_ward=None):
+    if not page_ids:
+        return []
+    organisations = {
+        org.id: org
+        for org in db.session.scalars(
+            db.select(Organisation)
+            .where(Organisation.id.in_(page_ids))
+            .options(
+                selectinload(Organisation.services).selectinload(Service.terms).selectinload(TaxonomyTerm.taxonomy),
+                selectinload(Organisation.services).selectinload(Service.areas),
+                selectinload(Organisation.services).selectinload(Service.schedules),
+                selectinload(Organisation.locations),
+            )
+        )
+    }
+    now = to_london(utcnow())
+    items = []
+    for org_id in page_ids:
+        org = organisations.get(org_id)
+        if org is None:
+            continue
+        place, serves = place_of(org, ward_codes, located_ward)
+        if org_id in miles:
+            place = NEARBY
+        items.append(Result(organisation=org, miles=miles.get(org_id), place=place, serves=serves, open_now=open_now(org, now)))
+    return items
+
+
+def place_of(organisation, ward_codes=(), located_ward=None):
+    """(place, label) for where an organisation helps people, seen from the ward(s) searched (if any)."""
+    services = organisation.services
+    if located_ward and any(loc.ward_code == located_ward and not loc.confidential for loc in organisation.locations):
+        place = IN_WARD
+    else:
+        place = None
+    wanted = set(ward_codes)
+    for service in services:
+        if service.area_scope == "wards" and wanted:
+            served = [ward for ward in service.areas if ward.code in wanted]
+            if served:
+                return place or SERVES_WARD, f"Serves {served[0].name} ward"
+    if any(s.area_scope == "borough" for s in services):
+        return place or SERVES_BOROUGH, f"Serves all of {borough_name()}"
+    ward_names = sorted({ward.name for s in services if s.area_scope == "wards" for ward in s.areas})
+    if ward_names:
+        return place, serves_wards_label(ward_names)
+    if any(s.area_scope == "remote" for s in services):
+        return place or REMOTE, "Online or by phone"
+    return place, None
+
+
+def serves_wards_label(names):
+    if len(names) == 1:
+        return f"Serves {names[0]} ward"
+    if len(names) <= 3:
+        return f"Serves {', '.join(names[:-1])} and {names[-1]} wards"
+    return f"Serves {len(names)} wards"
+
+
+def open_now(organisation, now=None):
+    """True or False by the services' opening hours in London now; None when no hours are given."""
+    now = now or to_london(utcnow())
+    schedules = [s for service in organisation.services for s in service.schedules]
+    if not schedules:
+        return None
+    return any(s.weekday == now.weekday() and s.opens_at <= now.time() < s.closes_at for s in schedules)
+
+
+def serving_ward(ward_code, category="", limit=50):
+    """Results for organisations without a point in a ward that help people there (the ward's own services,
+    then borough-wide, then online or by phone), labelled: for a ward's map or page beside its points."""
+    clauses = [Organisation.published.is_(True), Organisation.status != "inactive"]
+    if category:
+        clauses.append(has_term(category))
+    rank = case((_serves_ward([ward_code]), 1), (_has_scope("borough"), 2), else_=3)
+    ids = list(db.session.scalars(
+        db.select(Organisation.id)
+        .where(*clauses, ~_located_in_ward(ward_code), db.or_(_serves_ward([ward_code]), _has_scope("borough", "remote")))
+        .order_by(rank, Organisation.name)
+        .limit(limit)
+    ))
+    return _results(ids, {}, ward_codes=[ward_code])
+
+
+def borough_wide(limit=5):
+    """A few services that help people anywhere in the borough, for a search that found nothing."""
+    return list(db.session.scalars(
+        db.select(Organisation)
+        .where(Organisation.published.is_(True), Organisation.status != "inactive", _has_scope("borough"))
+        .order_by(Organisation.name)
+        .limit(limit)
+    ))
 
 
 def describe_miles(miles):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import time, timedelta
 
 from flask import current_app
+from sqlalchemy import event
 
 from ..auth.models import User
 from ..auth.services import invite_user
@@ -22,6 +23,8 @@ from ..places.services import lookup_postcode, normalise_postcode, ward_at
 from ..tasks import enqueue
 from ..timeutil import utcnow
 from .models import (
+    AREA_SCOPE_LABELS,
+    AREA_SCOPES,
     KIND_LABELS,
     STATUS_LABELS,
     WEEKDAY_NAMES,
@@ -119,6 +122,7 @@ def snapshot(organisation):
                 "uuid": service.uuid,
                 **{field: getattr(service, field) for field in SERVICE_FIELDS},
                 "terms": [term_key(term) for term in service.terms],
+                "area_scope": service.area_scope,
                 "areas": [ward.code for ward in service.areas],
                 "hours": [
                     {"weekday": s.weekday, "opens_at": _hhmm(s.opens_at), "closes_at": _hhmm(s.closes_at)}
@@ -195,6 +199,10 @@ def _write_snapshot(organisation, data):
         service.terms = terms_for_keys(item.get("terms", []))
         codes = item.get("areas", [])
         service.areas = db.session.scalars(db.select(Ward).where(Ward.code.in_(codes))).all() if codes else []
+        scope = item.get("area_scope")
+        service.area_scope = scope if scope in AREA_SCOPES else ("wards" if service.areas else None)
+        if service.area_scope != "wards":
+            service.areas = []
         service.schedules = [
             Schedule(weekday=h["weekday"], opens_at=_parse_time(h["opens_at"]), closes_at=_parse_time(h["closes_at"]))
             for h in item.get("hours", [])
@@ -205,7 +213,7 @@ def _write_snapshot(organisation, data):
         service.service_at_locations = kept + [ServiceAtLocation(location=loc) for loc in wanted if loc not in have]
     for stale in existing_services.values():
         organisation.services.remove(stale)
-    organisation.search_text = search_text_for(organisation)
+    set_search_fields(organisation)
 
 
 def geocode(location):
@@ -223,6 +231,8 @@ def pin(location, lat, lon):
     """An officer places an address by hand (the last resort when its postcode cannot be found)."""
     location.lat, location.lon = round(lat, 6), round(lon, 6)
     location.position_source = "manual"
+    if location.organisation is not None:
+        location.organisation.placed = is_placed(location.organisation)
     ward = ward_at(lat, lon, "2022")
     location.ward_code = ward.code if ward else location.ward_code
     db.session.commit()
@@ -230,6 +240,7 @@ def pin(location, lat, lon):
 
 
 def search_text_for(organisation):
+    """All the words a listing is found by: name, description, services, their terms, public places."""
     parts = [organisation.name, organisation.description or "", organisation.kind_label]
     for service in organisation.services:
         parts += [service.name, service.description or ""]
@@ -238,6 +249,89 @@ def search_text_for(organisation):
         if not location.confidential:
             parts += [location.name or "", location.city or ""]
     return " ".join(part for part in parts if part)
+
+
+def is_placed(organisation):
+    """An address residents can be sent to, or an area the organisation helps people in."""
+    return any(not loc.confidential and loc.lat is not None for loc in organisation.locations) or any(
+        service.area_scope for service in organisation.services
+    )
+
+
+def search_keywords_for(organisation):
+    """The second most weighty field: the services' names and their categories and other terms."""
+    parts = []
+    for service in organisation.services:
+        parts.append(service.name)
+        parts += [term.name for term in service.terms]
+    return " ".join(part for part in parts if part)
+
+
+SEARCH_WORD_RE = re.compile(r"[^\W\d_]{3,60}", re.UNICODE)
+
+
+def search_words(text):
+    return {word.lower() for word in SEARCH_WORD_RE.findall(text or "")}
+
+
+def set_search_fields(organisation):
+    """Write the listing's search fields (the full-text index follows by trigger) and keep the table of the
+    directory's words (for "Did you mean") in step with the change."""
+    old = search_words(organisation.search_text) if organisation.id else set()
+    organisation.search_name = organisation.name or ""
+    organisation.search_keywords = search_keywords_for(organisation)
+    organisation.search_text = search_text_for(organisation)
+    organisation.placed = is_placed(organisation)
+    new = search_words(organisation.search_text)
+    count_words(new - old, +1)
+    count_words(old - new, -1)
+
+
+def count_words(words, step):
+    """Add `step` to the number of listings using each word (an upsert, so concurrent writers never collide)."""
+    if not words:
+        return
+    from .models import SearchWord
+
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    rows = [{"word": word, "documents": max(step, 0)} for word in sorted(words)]
+    statement = insert(SearchWord).values(rows)
+    statement = statement.on_conflict_do_update(
+        index_elements=["word"], set_={"documents": SearchWord.documents + step}
+    )
+    db.session.execute(statement)
+
+
+@event.listens_for(Organisation, "after_delete")
+def _forget_deleted_words(mapper, connection, organisation):
+    """A deleted listing no longer counts for its words."""
+    from .models import SearchWord
+
+    words = search_words(organisation.search_text)
+    if words:
+        connection.execute(
+            db.update(SearchWord).where(SearchWord.word.in_(words)).values(documents=SearchWord.documents - 1)
+        )
+
+
+def rebuild_search_words():
+    """Count every listing's words afresh (after bulk loads that bypass set_search_fields)."""
+    from collections import Counter
+
+    from .models import SearchWord
+
+    counts = Counter()
+    for text in db.session.scalars(db.select(Organisation.search_text).execution_options(yield_per=1000)):
+        counts.update(search_words(text))
+    db.session.execute(db.delete(SearchWord))
+    rows = [{"word": word, "documents": n} for word, n in counts.items()]
+    for start in range(0, len(rows), 5000):
+        db.session.execute(db.insert(SearchWord), rows[start : start + 5000])
+    db.session.commit()
+    return len(rows)
 
 
 # --- Publishing, history and diffs -------------------------------------------------------------
@@ -320,6 +414,7 @@ def flatten(data):
         for field in SERVICE_FIELDS:
             rows.append((f"{prefix}: {FIELD_LABELS[field]}", _display(service.get(field))))
         rows.append((f"{prefix}: Categories and groups", _term_names(service.get("terms", []))))
+        rows.append((f"{prefix}: Where it helps people", AREA_SCOPE_LABELS.get(service.get("area_scope"), "At its address")))
         rows.append((f"{prefix}: Wards served", ", ".join(service.get("areas", []))))
         rows.append((f"{prefix}: Opening hours", "; ".join(
             f"{WEEKDAY_NAMES[h['weekday']]} {h['opens_at']}-{h['closes_at']}" for h in service.get("hours", [])

@@ -15,8 +15,9 @@ from ..maps import services as map_services
 from . import cards
 from . import search as directory_search
 from . import services
-from .forms import ClaimForm, DecisionForm, ListingForm, PinForm, ProblemForm, RegisterForm, SearchForm, normal_time
-from .models import WEEKDAYS, ListingChange, ListingVersion, Location, Organisation, ProblemReport
+from . import vocabulary
+from .forms import ClaimForm, DecisionForm, ListingForm, PinForm, ProblemForm, RegisterForm, SearchForm, SynonymForm, normal_time
+from .models import WEEKDAYS, ListingChange, ListingVersion, Location, Organisation, ProblemReport, SearchSynonym
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
 
@@ -74,8 +75,15 @@ def index():
         if points:
             results_map = map_services.render(map_services.new_map(current_app.config))
     filters_applied = sum(1 for key in ("category", "ward", "open_now", "postcode") if request.args.get(key)) + len(form.accessibility.data or [])
+    no_results_help = None
+    if results is not None and results.total == 0:
+        no_results_help = {
+            "categories": services.term_choices("category"),
+            "borough_wide": directory_search.borough_wide(),
+            "borough": directory_search.borough_name(),
+        }
     return render_template(
-        "directory/index.html", form=form,
+        "directory/index.html", form=form, no_results_help=no_results_help,
         results=results, cards=result_cards, results_map=results_map, points=points, searched=searched,
         describe_miles=directory_search.describe_miles, page_args=args, filters_applied=filters_applied,
         organisation_count=services.published_organisation_count() if not searched else None,
@@ -345,6 +353,7 @@ def _snapshot_to_form(data, form):
     form.faiths.data = [t for t in terms if t.startswith("faith/")]
     form.languages.data = [t for t in terms if t.startswith("language/")]
     form.areas.data = service.get("areas", [])
+    form.area_scope.data = service.get("area_scope") or ("wards" if form.areas.data else "")
     form.fees_description.data = service.get("fees_description")
     form.minimum_age.data = service.get("minimum_age")
     form.maximum_age.data = service.get("maximum_age")
@@ -403,8 +412,61 @@ def _form_to_snapshot(form, base):
         "fees_description": _clean(form.fees_description.data), "minimum_age": form.minimum_age.data,
         "maximum_age": form.maximum_age.data,
         "terms": [*form.categories.data, *form.beneficiaries.data, *form.faiths.data, *form.languages.data],
-        "areas": form.areas.data or [], "hours": hours,
+        # Wards ticked without choosing "in particular wards" mean those wards; all of the borough or online
+        # (wider than any ward) leave the wards out.
+        "area_scope": form.area_scope.data or ("wards" if form.areas.data else None),
+        "areas": (form.areas.data or []) if (form.area_scope.data or "wards") == "wards" else [], "hours": hours,
         "locations": [0] if has_address else [],
     })
     data["services"] = [service, *service_list[1:]]
     return data
+
+
+# --- Strategy officers: the search vocabulary ----------------------------------------------------
+
+
+@bp.route("/vocabulary")
+@roles_required(STRATEGY_OFFICER)
+def vocabulary_list():
+    entries = db.session.scalars(db.select(SearchSynonym).order_by(SearchSynonym.terms)).all()
+    return render_template("directory/vocabulary.html", entries=entries, delete_form=ConfirmForm())
+
+
+@bp.route("/vocabulary/new", methods=["GET", "POST"])
+@bp.route("/vocabulary/<int:entry_id>/edit", methods=["GET", "POST"])
+@roles_required(STRATEGY_OFFICER)
+def vocabulary_edit(entry_id=None):
+    entry = db.get_or_404(SearchSynonym, entry_id) if entry_id is not None else None
+    form = SynonymForm()
+    if request.method == "GET" and entry is not None:
+        form.terms.data = "\n".join(entry.term_list)
+        form.related.data = "\n".join(entry.related_list)
+        form.note.data = entry.note
+    if form.validate_on_submit():
+        if entry is None:
+            entry = SearchSynonym()
+            db.session.add(entry)
+        entry.terms = "\n".join(vocabulary.parse_terms(form.terms.data))
+        entry.related = "\n".join(vocabulary.parse_terms(form.related.data))
+        entry.note = (form.note.data or "").strip() or None
+        entry.updated_by_id = current_user.id
+        entry.updated_at = utcnow()
+        db.session.commit()
+        vocabulary.forget_cache()
+        flash(f"Saved: searches for {', '.join(entry.term_list[:3])} now find each other", "success")
+        return redirect(url_for("directory.vocabulary_list"))
+    return render_template("directory/vocabulary_edit.html", form=form, entry=entry)
+
+
+@bp.route("/vocabulary/<int:entry_id>/delete", methods=["POST"])
+@roles_required(STRATEGY_OFFICER)
+def vocabulary_delete(entry_id):
+    entry = db.get_or_404(SearchSynonym, entry_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    words = ", ".join(entry.term_list[:3])
+    db.session.delete(entry)
+    db.session.commit()
+    vocabulary.forget_cache()
+    flash(f"Deleted the entry for {words}", "success")
+    return redirect(url_for("directory.vocabulary_list"))

@@ -8,6 +8,7 @@ COLUMNS = (
     "name", "description", "kind", "status", "email", "website", "phone", "charity_number", "company_number",
     "service_name", "service_description", "categories", "address_1", "address_2", "city", "postcode",
     "confidential", "accessibility", "opening_hours", "minimum_age", "maximum_age", "legacy_id",
+    "service_areas",
 )
 REQUIRED_COLUMNS = ("name",)
 # Columns that may hold line breaks (the rest are one line, as on the listing form).
@@ -35,7 +36,11 @@ COLUMN_HELP = {
     "minimum_age": "Youngest age the service is for, in whole years from 0 to 120 (empty if none)",
     "maximum_age": "Oldest age the service is for, in whole years from 0 to 120 (empty if none)",
     "legacy_id": "The record's number in the old directory",
+    "service_areas": "Where the service helps people beyond its address: all of Barnet, online or by phone, or ward "
+                     "names separated by semicolons, like West Hendon; Burnt Oak (empty if only at its address)",
 }
+BOROUGH_WORDS = {"borough", "all of barnet", "whole borough", "borough-wide", "borough wide", "barnet", "all"}
+REMOTE_WORDS = {"online", "by phone", "phone", "online or by phone", "remote", "online only", "phone only"}
 MAX_LENGTHS = {
     "name": 255, "description": 5000, "email": 254, "website": 500, "phone": 40, "service_name": 255,
     "service_description": 5000, "address_1": 255, "address_2": 255, "city": 100, "legacy_id": 64,

@@ -19,9 +19,20 @@ def exported_organisations():
         .options(
             selectinload(Organisation.services).selectinload(Service.terms).selectinload(TaxonomyTerm.taxonomy),
             selectinload(Organisation.services).selectinload(Service.schedules),
+            selectinload(Organisation.services).selectinload(Service.areas),
             selectinload(Organisation.locations).selectinload(Location.accessibility),
         )
     ).all()
+
+
+def export_service_areas(service):
+    if service is None or not service.area_scope:
+        return ""
+    if service.area_scope == "borough":
+        return "all of Barnet"
+    if service.area_scope == "remote":
+        return "online or by phone"
+    return "; ".join(ward.name for ward in service.areas)
 
 
 def export_row(organisation):
@@ -46,6 +57,7 @@ def export_row(organisation):
         "opening_hours": format_opening_hours(hours),
         "minimum_age": service.minimum_age if service else None, "maximum_age": service.maximum_age if service else None,
         "legacy_id": organisation.legacy_id,
+        "service_areas": export_service_areas(service),
     }
     return [row[column] for column in COLUMNS]
 

@@ -1,15 +1,17 @@
 """Checking the import file's rows: each built into a listing snapshot and checked with the listing form's rules."""
+import re
 from dataclasses import dataclass, field
 
 from wtforms.validators import Email, ValidationError
 
 from ...extensions import db
 from ...forms import control_characters
+from ...places.models import WARD_SET_2022, Ward
 from ...places.services import normalise_postcode
 from .. import services
 from ..forms import validate_phone, validate_postcode, validate_url
 from ..models import KIND_LABELS, STATUS_LABELS, Taxonomy, TaxonomyTerm
-from .common import COLUMNS, FIELD_NAMES, MAX_AGE, MAX_LENGTHS, MULTILINE_COLUMNS, NO, YES
+from .common import BOROUGH_WORDS, COLUMNS, FIELD_NAMES, MAX_AGE, MAX_LENGTHS, MULTILINE_COLUMNS, NO, REMOTE_WORDS, YES
 from .hours import parse_opening_hours
 
 
@@ -67,6 +69,31 @@ class Vocabulary:
             self.terms[taxonomy].setdefault(code, f"{taxonomy}/{code}")
         self.kinds = {**{code: code for code in KIND_LABELS}, **{label.lower(): code for code, label in KIND_LABELS.items()}}
         self.statuses = {**{code: code for code in STATUS_LABELS}, **{label.lower(): code for code, label in STATUS_LABELS.items()}}
+        self.wards = {}
+        for code, name in db.session.execute(db.select(Ward.code, Ward.name).where(Ward.ward_set == WARD_SET_2022)):
+            self.wards[name.lower()] = self.wards[name.lower().replace("&", "and")] = self.wards[code.lower()] = code
+
+    def service_areas(self, row, value):
+        """(area_scope, ward codes) from the service_areas column."""
+        text = " ".join(value.lower().split())
+        if not text:
+            return None, []
+        if text in BOROUGH_WORDS:
+            return "borough", []
+        if text in REMOTE_WORDS:
+            return "remote", []
+        codes = []
+        for part in (p.strip() for p in text.split(";")):
+            part = re.sub(r"\s+ward$", "", part)
+            if not part:
+                continue
+            code = self.wards.get(part)
+            if code is None:
+                row.problem("service_areas", f"“{part}” is not a Barnet ward. Use all of Barnet, online or by phone, "
+                                             "or ward names separated by semicolons")
+            elif code not in codes:
+                codes.append(code)
+        return ("wards" if codes else None), codes
 
     def term_keys(self, row, column, taxonomy, value):
         keys = []
@@ -128,6 +155,7 @@ def build_row(line, values, vocabulary):
             row.problem(column, str(exc))
     categories = vocabulary.term_keys(row, "categories", "category", v["categories"])
     accessibility = vocabulary.term_keys(row, "accessibility", "accessibility", v["accessibility"])
+    area_scope, area_codes = vocabulary.service_areas(row, v["service_areas"])
     hours, hour_problems = parse_opening_hours(v["opening_hours"])
     for problem in hour_problems:
         row.problem("opening_hours", problem)
@@ -153,7 +181,7 @@ def build_row(line, values, vocabulary):
     if row.problems:
         return row
 
-    has_service = bool(v["service_name"] or v["service_description"] or categories or hours
+    has_service = bool(v["service_name"] or v["service_description"] or categories or hours or area_scope
                        or any(age is not None for age in ages.values()))
     row.data = {
         "organisation": {
@@ -164,7 +192,8 @@ def build_row(line, values, vocabulary):
         "services": [{
             "name": v["service_name"] or v["name"], "description": v["service_description"], "url": None, "email": None,
             "phone": None, "status": status, "fees_description": None, **ages,
-            "terms": categories, "areas": [], "hours": hours, "locations": [0] if has_address else [],
+            "terms": categories, "area_scope": area_scope, "areas": area_codes, "hours": hours,
+            "locations": [0] if has_address else [],
         }] if has_service else [],
         "locations": [{
             "name": "", "address_1": v["address_1"], "address_2": v["address_2"] or None, "city": v["city"] or "London",

@@ -1,0 +1,173 @@
+"""The search vocabulary: words residents type and the words listings use for the same thing.
+
+Strategy officers keep it on the web (SearchSynonym rows). A search turns the resident's words into
+*groups*: each group is one idea with the ways of saying it ("youth club" -> youth club, young people, youth
+centre ...). Every group must match (or, as a fallback, any group). Expanding is a lookup in a small
+in-memory table, rebuilt only when the vocabulary changes; it never reads the directory.
+"""
+import re
+import threading
+import time
+
+from ..extensions import db
+from .models import SearchSynonym
+
+TOKEN_RE = re.compile(r"[^\W_]+", re.UNICODE)
+MAX_WORDS = 12
+MAX_TERM_LENGTH = 60
+MAX_TERMS = 20
+
+# Words that say nothing about what is wanted; left out of searches (but not out of phrases).
+STOP_WORDS = frozenset(
+    "a an and are as at be by can do does for from get getting have how i in is it me my near nearby of on or "
+    "our please some the their there to want we what where who with you your need needs looking find help "
+    "local around barnet".split()
+)
+
+# The vocabulary a new database starts with (flask seed reference): words Barnet residents type, and the
+# words the directory and the council papers use. Officers edit it at /directory/vocabulary.
+DEFAULT_VOCABULARY = [
+    (["youth club", "youth clubs", "young people", "youth", "youth centre", "teenagers", "teens"], ["children"]),
+    (["food bank", "foodbank", "food parcels", "food parcel", "food help", "free food"], ["food", "meals", "surplus food"]),
+    (["jobs", "job", "employment", "work", "employability", "careers"], ["training", "unemployed"]),
+    (["elderly", "older people", "old people", "pensioners", "seniors", "over 55", "over 60s"], ["older"]),
+    (["english classes", "english lessons", "esol", "learn english", "english language", "english courses"], []),
+    (["domestic abuse", "domestic violence", "abusive relationship", "abuse at home", "vawg"], ["idva", "refuge", "violence against women"]),
+    (["hate crime", "racism", "racist abuse", "homophobia", "hate incident"], ["hate crime reporting"]),
+    (["mental health", "depression", "anxiety", "wellbeing", "stress"], ["counselling"]),
+    (["counselling", "counseling", "therapy", "talking therapy"], ["mental health"]),
+    (["homeless", "homelessness", "rough sleeping", "sleeping rough", "nowhere to live"], ["housing"]),
+    (["housing", "somewhere to live", "tenancy", "landlord", "council housing", "social housing"], ["housing association"]),
+    (["debt", "money advice", "debt advice", "benefits advice", "benefits"], ["advice", "citizens advice"]),
+    (["advice", "advice centre", "legal advice", "help and advice"], ["citizens advice"]),
+    (["volunteering", "volunteer", "volunteers", "volunteer work"], []),
+    (["refugees", "refugee", "asylum seekers", "asylum", "migrants", "immigration"], ["new citizen"]),
+    (["learning disability", "learning disabilities", "learning difficulties", "autism", "special needs", "send"], ["mencap"]),
+    (["disabled", "disability", "disabilities", "wheelchair"], ["learning disability", "accessible"]),
+    (["carers", "carer", "unpaid carers", "caring for someone"], []),
+    (["lgbt", "lgbtq", "lgbt+", "gay", "lesbian", "transgender", "trans", "queer"], []),
+    (["women", "womens", "female", "ladies"], ["girls"]),
+    (["church", "churches", "mosque", "synagogue", "temple", "gurdwara", "place of worship", "faith", "religious", "interfaith", "multi faith"], []),
+    (["grants", "grant", "funding", "funders", "fundraising", "crowdfunding"], ["fund"]),
+    (["exercise", "fitness", "keep fit", "gym", "sport", "sports"], ["health", "mobility", "dance"]),
+    (["lonely", "loneliness", "isolated", "isolation", "social isolation", "befriending"], ["older people", "wellbeing"]),
+    (["computer skills", "digital skills", "computers", "internet", "online skills", "digital inclusion"], ["digital"]),
+    (["police", "crime", "community safety", "safer neighbourhoods", "crime prevention"], ["neighbourhood watch"]),
+    (["victims", "victim", "victim support", "crime victims"], []),
+    (["veterans", "ex forces", "armed forces", "military", "army", "cadets"], ["armed forces covenant"]),
+    (["art", "arts", "crafts", "creative", "painting", "dance", "music"], []),
+    (["gardening", "garden", "allotment", "growing food", "farm", "environment", "green"], []),
+    (["nhs", "health", "healthy", "doctor", "gp"], ["health champions"]),
+    (["college", "courses", "adult education", "education", "learning", "classes"], ["training", "skills"]),
+    (["sewing", "tailoring", "dressmaking"], ["skills"]),
+    (["small business", "self employed", "business support", "start a business"], ["business"]),
+    (["jewish", "jews"], []),
+    (["muslim", "islamic"], []),
+    (["fire", "fire safety", "fire brigade"], []),
+]
+
+_cache_lock = threading.Lock()
+_cache = {"stamp": None, "index": {}, "longest": 1, "checked": 0.0}
+# How long a web process trusts its copy before asking whether the vocabulary changed (an officer's edit is
+# seen at once by the process that saved it, and by the others within this many seconds).
+RECHECK_SECONDS = 30
+
+
+def tokens(text):
+    return [t for t in TOKEN_RE.findall((text or "").lower()) if len(t) > 1 or t.isdigit()]
+
+
+def normal_word(word):
+    """A light plural fold so "food banks" finds the entry "food bank" (the search itself stems properly)."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def phrase_key(phrase):
+    return tuple(normal_word(t) for t in tokens(phrase))
+
+
+def parse_terms(text):
+    """Officers' input (one term a line, or separated by commas) as clean lower-case terms, in order, once each."""
+    seen, terms = set(), []
+    for part in re.split(r"[,\n;]+", text or ""):
+        term = " ".join(tokens(part))
+        if term and term not in seen:
+            seen.add(term)
+            terms.append(term)
+    return terms
+
+
+def _stamp():
+    return db.session.execute(
+        db.select(db.func.count(SearchSynonym.id), db.func.max(SearchSynonym.updated_at), db.func.max(SearchSynonym.id))
+    ).one()
+
+
+def _index():
+    """{phrase key: set of alternative phrases (token tuples)}, rebuilt when the vocabulary changes (a small
+    query at most every RECHECK_SECONDS to tell)."""
+    with _cache_lock:
+        if _cache["stamp"] is not None and time.monotonic() - _cache["checked"] < RECHECK_SECONDS:
+            return _cache["index"], _cache["longest"]
+    stamp = tuple(_stamp())
+    with _cache_lock:
+        if _cache["stamp"] == stamp:
+            _cache["checked"] = time.monotonic()
+            return _cache["index"], _cache["longest"]
+    index = {}
+    for entry in db.session.scalars(db.select(SearchSynonym)):
+        terms = [tuple(tokens(t)) for t in entry.term_list]
+        alternatives = set(terms) | {tuple(tokens(t)) for t in entry.related_list}
+        for term in terms:
+            if term:
+                index.setdefault(tuple(normal_word(t) for t in term), set()).update(a for a in alternatives if a)
+    longest = max((len(key) for key in index), default=1)
+    with _cache_lock:
+        _cache.update(stamp=stamp, index=index, longest=longest, checked=time.monotonic())
+    return index, longest
+
+
+def forget_cache():
+    with _cache_lock:
+        _cache["stamp"] = None
+
+
+def groups_for(words):
+    """The resident's words as groups of alternatives: [(typed phrase, [alternative token tuples])].
+    Longest vocabulary phrases win ("youth club" before "youth"); stop words are dropped unless part of a
+    phrase; a group's first alternative is what was typed."""
+    typed = tokens(words)[:MAX_WORDS]
+    index, longest = _index()
+    groups, i = [], 0
+    while i < len(typed):
+        for size in range(min(longest, len(typed) - i), 0, -1):
+            key = tuple(normal_word(t) for t in typed[i : i + size])
+            if key in index:
+                own = tuple(typed[i : i + size])
+                others = sorted(index[key] - {own}, key=lambda a: (len(a), a))
+                groups.append((" ".join(own), [own, *others][:MAX_TERMS]))
+                i += size
+                break
+        else:
+            if typed[i] not in STOP_WORDS:
+                groups.append((typed[i], [(typed[i],)]))
+            i += 1
+    if not groups and typed:
+        # Only stop words ("help me"): search them after all rather than for nothing.
+        groups = [(t, [(t,)]) for t in typed]
+    return groups
+
+
+def ensure_default_vocabulary():
+    """Add the starting vocabulary to an empty one (safe to run again). Returns the number of entries added."""
+    if db.session.scalar(db.select(db.func.count(SearchSynonym.id))):
+        return 0
+    for terms, related in DEFAULT_VOCABULARY:
+        db.session.add(SearchSynonym(terms="\n".join(terms), related="\n".join(related)))
+    db.session.commit()
+    forget_cache()
+    return len(DEFAULT_VOCABULARY)
