@@ -59,7 +59,11 @@ class PledgeForm(Form):
     date_signed = GovukDateField(
         "Date signed",
         description="For example, 15 11 2021",
-        validators=[Required(message="Enter the date the pledge was signed"), not_in_future("Date signed must be today or in the past"), signed_after_adoption],
+        validators=[
+            Required(message="Enter the date the pledge was signed"),
+            not_in_future("Date signed must be today or in the past"),
+            signed_after_adoption,
+        ],
     )
     commitments = GovukTextareaField(
         "What your organisation commits to do",
@@ -109,7 +113,11 @@ class RenewalForm(ActionForm):
     date_signed = GovukDateField(
         "Date signed again",
         description="For example, 15 11 2024",
-        validators=[Required(message="Enter the date the pledge was signed again"), not_in_future("Date signed again must be today or in the past"), signed_after_adoption],
+        validators=[
+            Required(message="Enter the date the pledge was signed again"),
+            not_in_future("Date signed again must be today or in the past"),
+            signed_after_adoption,
+        ],
     )
     signatory_name = GovukTextInputField("Name of the person signing (if changed)", validators=[max_length(120)])
     signatory_role = GovukTextInputField("Their role (if changed)", validators=[max_length(120)])
