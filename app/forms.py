@@ -284,6 +284,19 @@ class Form(FlaskForm):
         return valid
 
 
+def error_summary(form):
+    """The GOV.UK error summary for `form` (base.html shows it): each message links to the box its field
+    starts with, so that following the link puts the cursor there (a date's day, a group's first choice),
+    rather than to the date's wrapper, which cannot take focus."""
+    items = []
+    for field in form:
+        if field.errors:
+            target = f"{field.name}-day" if isinstance(field.widget, GovDateInput) else field.id
+            items.append({"text": field.errors[0], "href": f"#{target}"})
+    items += [{"text": message} for message in getattr(form, "form_errors", [])]
+    return {"titleText": "There is a problem", "errorList": items}
+
+
 class ActionForm(Form):
     """One of several forms sharing a page, so each has a field prefix; the page-wide CSRFProtect checks the
     token (templates render it as a plain `csrf_token` field), so the prefixed form does not check it again."""
