@@ -14,12 +14,12 @@ class QuestionLegend:
 
     def map_gov_params(self, field, **kwargs):
         params = super().map_gov_params(field, **kwargs)
-        fieldset = params.get("fieldset") or {}
-        legend = fieldset.get("legend") or {}
+        # New dicts: the ones given may be the template's own, shared with the next field it renders.
+        fieldset = dict(params.get("fieldset") or {})
+        legend = dict(fieldset.get("legend") or {})
         if not (legend.get("text") or legend.get("html")):
             legend["text"] = field.label.text
-        fieldset["legend"] = legend
-        params["fieldset"] = fieldset
+        params["fieldset"] = {**fieldset, "legend": legend}
         return params
 
 
