@@ -1,4 +1,4 @@
-"""Convert a module's forms.py to the forms kit (app/forms.py): one mechanical pass, safe to run again.
+"""Convert a module's forms.py to the forms kit (app/forms.py): one mechanical pass over a file not yet converted.
 
     .venv/bin/python scripts/formkit_convert.py app/directory/forms.py [more files...]
 

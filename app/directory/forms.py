@@ -159,7 +159,7 @@ for _day, _name in zip(WEEKDAYS, WEEKDAY_NAMES):
 
 class ContactMixin:
     contact_name = GovukTextInputField("Your full name", validators=[Required(thing="your full name"), max_length(120)])
-    contact_email = GovukEmailField("Your email address", validators=[Required(thing="your email address"), max_length(254)])
+    contact_email = GovukEmailField("Your email address", validators=[Required(thing="your email address")])
     contact_role = GovukTextInputField("Your role in the organisation", description="For example: Chair, Volunteer coordinator",
                                validators=[Required(thing="your role in the organisation"), max_length(120)])
 
@@ -187,10 +187,10 @@ PROBLEM_CHOICES = [
 class ProblemForm(Form):
     problem = GovukRadiosField("What is wrong?", choices=PROBLEM_CHOICES,
                          validators=[Required(thing="what is wrong")])
-    details = GovukTextareaField("Tell us more", validators=[Required(message="Tell us what is wrong"), max_length(2000, thing="Details")])
+    details = GovukTextareaField("Tell us more", validators=[Required(message="Tell us what is wrong"), max_length(2000, message="Details must be 2,000 characters or fewer")])
     reporter_name = GovukTextInputField("Your name (optional)", validators=[Optional(), max_length(120)])
     reporter_email = GovukEmailField("Your email address (optional)", description="Only if you would like a reply",
-                                 validators=[Optional(), ])
+                                 validators=[Optional()])
     submit = GovukSubmitField("Send report")
 
 
