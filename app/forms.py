@@ -1,55 +1,54 @@
-"""The shared forms kit: every form in the portal is a `Form`.
+"""The shared forms kit: every form in the portal is a `Form`, built from the GOV.UK field classes here.
 
-What every form needs, whatever its module, lives here so a new form gets it without remembering to:
+A field class carries its GOV.UK widget, so a form says only what is particular to it, the way GOV.UK
+Notify's admin does (`GovukTextInputField("Name for this key", validators=[NotifyDataRequired(thing=...)])`):
 
-- single-line text fields (names, titles, e-mail addresses, postcodes, hidden values) refuse line breaks and
-  other control characters, with a message beside the field. A name with "\\r\\n" in it once reached e-mail
-  subjects and crashed approvals, problem reports and bookings (issue 12, finding 7);
-- multi-line text (text areas) refuses control characters other than line breaks and tabs.
+    name = GovukTextInputField("Name", validators=[Required(thing="the name of the asset"), max_length(200)])
+    email = GovukEmailField("Email address", validators=[Required(thing="your email address")])
 
-`tests/test_forms_kit.py` checks that every form class in the application is a `Form`.
+- `Required(thing=...)` writes "Enter <thing>" for fields a person types into and "Select <thing>" for
+  choices; `Required(message=...)` says something else. `max_length(n)` is the one length check.
+- Choice groups and dates are fieldsets whose question (legend) is the field's label, whatever a template
+  passes to style it (`app/widgets.py`); `GovukDateField` and `GovukTimeField` are the one date and time.
+- `Form` (every form's base) makes single-line text fields (names, titles, e-mail addresses, postcodes,
+  hidden values) refuse line breaks and other control characters, with a message beside the field. A name
+  with "\\r\\n" in it once reached e-mail subjects and crashed approvals, problem reports and bookings (issue 12,
+  finding 7); multi-line text (text areas) refuses control characters other than line breaks and tabs.
+
+`tests/test_forms_kit.py` checks that every form class in the application is a `Form` built from these.
 """
-import unicodedata
+from datetime import date, datetime
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField, TextAreaField
+from flask_wtf.file import FileField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovFileInput,
+    GovPasswordInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField,
+    Field,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import Email, Length, StopValidation, ValidationError
 
-# Unicode's line and paragraph separators are not control characters (Cc) but break lines all the same
-# (str.splitlines and mail clients honour them). The bidirectional embeddings, overrides and isolates
-# reorder the text around them: in a name or a subject they make "cod.exe" look like "exe.doc".
-# (Marks such as U+200E and joiners such as U+200D stay allowed: some scripts and emoji need them.)
-_LINE_SEPARATORS = frozenset("\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_MULTILINE_ALLOWED = frozenset("\r\n\t")
+from .places.services import normalise_postcode
+from .text import control_characters, one_line, whole_number
+from .timeutil import to_london, utcnow
+from .widgets import GovCheckboxesInput, GovDateInput, GovRadioInput
 
-
-def control_characters(text, multiline=False):
-    """The characters in `text` that have no place in a single-line (or, with multiline, a multi-line) field."""
-    allowed = _MULTILINE_ALLOWED if multiline else frozenset()
-    return [
-        ch for ch in text
-        if ch not in allowed and (unicodedata.category(ch) == "Cc" or (not multiline and ch in _LINE_SEPARATORS))
-    ]
-
-
-def one_line(text):
-    """`text` on one line: every run of line breaks, control characters and spaces becomes one space.
-
-    For building things that must be one line (e-mail headers, file names) from data that might not be.
-    """
-    cleaned = "".join(" " if control_characters(ch) else ch for ch in (text or ""))
-    return " ".join(cleaned.split())
-
-
-def whole_number(text, max_digits=12):
-    """The whole number written in `text` with ASCII digits (surrounding spaces allowed), or None.
-
-    Use this, not `text.isdigit()` before `int(text)`: "²" is a digit to isdigit() that int() refuses, "١٢"
-    (Arabic-Indic) is one int() accepts, and int() refuses more than 4,300 digits; all three once made 500s.
-    """
-    text = (text or "").strip() if isinstance(text, str) else ""
-    if not text or len(text) > max_digits or not (text.isascii() and text.isdecimal()):
-        return None
-    return int(text)
+__all__ = ["control_characters", "one_line", "whole_number"]  # kept importable from here for older callers
 
 
 def is_single_line(field):
@@ -70,6 +69,208 @@ def text_problem(field):
     return None
 
 
+# --- Validators ------------------------------------------------------------------------------------------
+
+CHOICE_FIELDS = (RadioField, SelectField, SelectMultipleField, BooleanField)
+
+
+class Required:
+    """The field must be answered: "Enter <thing>" for text, "Select <thing>" for a choice, or `message`.
+
+    Like WTForms' InputRequired it looks at what was sent, not at the converted value (so "0" is an
+    answer), and it counts a date with all three boxes empty as no answer.
+    """
+
+    field_flags = {"required": True}
+
+    def __init__(self, thing=None, message=None):
+        if not (thing or message):
+            raise TypeError("Required needs a thing or a message")
+        self.thing, self.message = thing, message
+
+    def message_for(self, field):
+        if self.message:
+            return self.message
+        verb = "Select" if isinstance(field, CHOICE_FIELDS) else "Enter"
+        return f"{verb} {self.thing}"
+
+    def __call__(self, form, field):
+        if any(isinstance(value, str) and value.strip() or not isinstance(value, str) and value
+               for value in (field.raw_data or [])):
+            return
+        if isinstance(field, BooleanField) and field.data:
+            return
+        field.errors[:] = []
+        raise StopValidation(self.message_for(field))
+
+
+def max_length(limit, thing=None, message=None):
+    """At most `limit` characters: "<thing> must be <limit> characters or fewer", or "Enter <limit>
+    characters or fewer" where the field's own label says what it is."""
+    if message is None:
+        message = f"{thing} must be {limit} characters or fewer" if thing else f"Enter {limit} characters or fewer"
+    return Length(max=limit, message=message)
+
+
+EMAIL_FORMAT_MESSAGE = "Enter an email address in the correct format, like name@example.com"
+
+
+def email_validators():
+    """The checks on every e-mail address anyone types in (after `Required`, where it is required)."""
+    return [max_length(254, thing="Email address"), Email(message=EMAIL_FORMAT_MESSAGE)]
+
+
+def postcode_format(form, field):
+    """A postcode, if one is given, must be a real one."""
+    if field.data and field.data.strip() and not normalise_postcode(field.data):
+        raise ValidationError("Enter a real postcode, like NW4 4BG")
+
+
+def london_today():
+    return to_london(utcnow()).date()
+
+
+def not_in_future(message):
+    def check(form, field):
+        if field.data and field.data > london_today():
+            raise ValidationError(message)
+
+    return check
+
+
+# --- Field classes ---------------------------------------------------------------------------------------
+
+
+class GovukTextInputField(StringField):
+    widget = GovTextInput()
+
+
+class GovukEmailField(GovukTextInputField):
+    """An e-mail address: `email_validators()` after the form's own (put `Required` there if it is needed)."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, [*(validators or []), *email_validators()], **kwargs)
+
+
+class GovukTextareaField(TextAreaField):
+    widget = GovTextArea()
+
+
+class GovukPasswordField(PasswordField):
+    widget = GovPasswordInput()
+
+
+class GovukRadiosField(RadioField):
+    """Radios in a fieldset whose legend is the label (the question)."""
+
+    widget = GovRadioInput()
+
+
+class GovukCheckboxesField(SelectMultipleField):
+    """Checkboxes in a fieldset whose legend is the label (the question)."""
+
+    widget = GovCheckboxesInput()
+
+
+class GovukCheckboxField(BooleanField):
+    """One checkbox whose label is the statement a person ticks."""
+
+    widget = GovCheckboxInput()
+
+
+class GovukSelectField(SelectField):
+    widget = GovSelect()
+
+
+class GovukFileField(FileField):
+    widget = GovFileInput()
+
+
+class GovukSubmitField(SubmitField):
+    widget = GovSubmitInput()
+
+
+class GovukIntegerField(Field):
+    """A whole-number text input with a GOV.UK message for anything that is not one."""
+
+    widget = GovTextInput()
+
+    def __init__(self, label=None, validators=None, invalid_message="Enter a whole number", **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.invalid_message = invalid_message
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return str(self.data) if self.data is not None else ""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        text = (valuelist[0] if valuelist else "").strip().replace(",", "")
+        if not text:
+            return
+        self.data = whole_number(text, max_digits=9)
+        if self.data is None:
+            raise ValueError(self.invalid_message)
+
+
+class GovukDateField(Field):
+    """A GOV.UK date input (day, month, year) in a fieldset whose legend is the label, with GOV.UK error
+    messages ("Date signed must include a month"), never a crash on odd input. Empty is no answer: add
+    `Required` to the validators where a date must be given."""
+
+    widget = GovDateInput()
+
+    def _value(self):
+        return self.data.strftime("%d %m %Y") if self.data else ""
+
+    def process(self, formdata, data=None, extra_filters=None):
+        super().process(formdata, data, extra_filters)
+        if not self.raw_data:  # the widget needs None, not [], when the field was not sent
+            self.raw_data = None
+
+    def process_formdata(self, valuelist):
+        parts = [(v or "").strip() if isinstance(v, str) else "" for v in valuelist][:3]
+        parts += [""] * (3 - len(parts))
+        self.raw_data = parts
+        self.data = None
+        name = self.label.text
+        if not any(parts):
+            return
+        missing = [what for what, part in zip(("day", "month", "year"), parts, strict=True) if not part]
+        if missing:
+            raise ValueError(f"{name} must include a {' and '.join(missing)}")
+        if any(whole_number(p, max_digits=4) is None for p in parts) or len(parts[2]) != 4:
+            raise ValueError(f"{name} must be a real date, like 27 3 2025")
+        try:
+            self.data = date(int(parts[2]), int(parts[1]), int(parts[0]))
+        except ValueError:
+            raise ValueError(f"{name} must be a real date, like 27 3 2025") from None
+
+
+def parse_clock(text):
+    """The time of day in a 24-hour time like 18:30 (or 18.30), or None."""
+    try:
+        return datetime.strptime((text or "").strip().replace(".", ":"), "%H:%M").time()
+    except ValueError:
+        return None
+
+
+class GovukTimeField(GovukTextInputField):
+    """A 24-hour time like 18:30, kept as typed; `clock()` is the time of day. Anything else, once the
+    form's own validators pass, gets "Enter <label> as a 24-hour time, like 18:30"."""
+
+    def clock(self):
+        return parse_clock(self.data)
+
+    def post_validate(self, form, validation_stopped):
+        if not validation_stopped and (self.data or "").strip() and self.clock() is None:
+            self.errors.append(f"Enter {self.label.text.lower()} as a 24-hour time, like 18:30")
+
+
+# --- Forms -----------------------------------------------------------------------------------------------
+
+
 class Form(FlaskForm):
     """The base of every form in the portal (see the module's docstring for what it adds)."""
 
@@ -81,3 +282,30 @@ class Form(FlaskForm):
                 field.errors = [*field.errors, problem]
                 valid = False
         return valid
+
+
+def error_summary(form):
+    """The GOV.UK error summary for `form` (base.html shows it): each message links to the box its field
+    starts with, so that following the link puts the cursor there (a date's day, a group's first choice),
+    rather than to the date's wrapper, which cannot take focus."""
+    items = []
+    for field in form:
+        if field.errors:
+            target = f"{field.name}-day" if isinstance(field.widget, GovDateInput) else field.id
+            items.append({"text": field.errors[0], "href": f"#{target}"})
+    items += [{"text": message} for message in getattr(form, "form_errors", [])]
+    return {"titleText": "There is a problem", "errorList": items}
+
+
+class ActionForm(Form):
+    """One of several forms sharing a page, so each has a field prefix; the page-wide CSRFProtect checks the
+    token (templates render it as a plain `csrf_token` field), so the prefixed form does not check it again."""
+
+    class Meta:
+        csrf = False
+
+
+class ConfirmForm(Form):
+    """An empty form: a button that carries the CSRF token (sign out, resend, confirm)."""
+
+    submit = GovukSubmitField("Confirm")

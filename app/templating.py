@@ -2,12 +2,14 @@
 from flask import current_app, request, url_for
 from flask_login import current_user
 
+from .forms import error_summary
 from .security import ADMIN, PUBLIC, SIGNED_IN
 from .timeutil import to_london
 
 
 def init_app(app):
     app.jinja_env.add_extension("jinja2.ext.do")
+    app.add_template_global(error_summary)
     @app.context_processor
     def site_globals():
         return {

@@ -1,151 +1,81 @@
-from datetime import date
 
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxInput,
-    GovRadioInput,
-    GovSelect,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
+from wtforms.validators import URL, NumberRange, Optional, ValidationError
+
+from ..forms import (
+    ActionForm,
+    Form,
+    GovukCheckboxField,
+    GovukDateField,
+    GovukEmailField,
+    GovukIntegerField,
+    GovukRadiosField,
+    GovukSelectField,
+    GovukSubmitField,
+    GovukTextareaField,
+    GovukTextInputField,
+    Required,
+    max_length,
+    not_in_future,
+    postcode_format,
 )
-from wtforms import BooleanField, Field, RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import URL, Email, InputRequired, Length, NumberRange, Optional, ValidationError
-
-from ..forms import Form, whole_number
-from ..places.services import normalise_postcode
-from ..widgets import GovDateInput
 from .models import BODY_TYPES, CATEGORIES, KINDS, OWNERS
-from .services import MIN_UNINCORPORATED_MEMBERS, eligibility_problems, london_today
-
-
-class GovDateField(Field):
-    """A GOV.UK date input (day, month, year) with GOV.UK error messages, never a crash on odd input."""
-
-    widget = GovDateInput()
-
-    def __init__(self, label=None, validators=None, required_message=None, **kwargs):
-        super().__init__(label, validators, **kwargs)
-        self.required_message = required_message
-
-    def _value(self):
-        return self.data.strftime("%d %m %Y") if self.data else ""
-
-    def process_formdata(self, valuelist):
-        parts = [(v or "").strip() for v in valuelist][:3]
-        parts += [""] * (3 - len(parts))
-        self.raw_data = parts
-        self.data = None
-        name = self.label.text
-        if not any(parts):
-            if self.required_message:
-                raise ValueError(self.required_message)
-            return
-        missing = [what for what, part in zip(("day", "month", "year"), parts) if not part]
-        if missing:
-            raise ValueError(f"{name} must include a {' and '.join(missing)}")
-        if any(whole_number(p, max_digits=4) is None for p in parts) or len(parts[2]) != 4:
-            raise ValueError(f"{name} must be a real date, like 27 3 2025")
-        try:
-            self.data = date(int(parts[2]), int(parts[1]), int(parts[0]))
-        except ValueError:
-            raise ValueError(f"{name} must be a real date, like 27 3 2025") from None
-
-
-class GovIntegerField(Field):
-    """A whole-number text input with a GOV.UK message for anything that is not one."""
-
-    widget = GovTextInput()
-
-    def __init__(self, label=None, validators=None, invalid_message="Enter a whole number", **kwargs):
-        super().__init__(label, validators, **kwargs)
-        self.invalid_message = invalid_message
-
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        return str(self.data) if self.data is not None else ""
-
-    def process_formdata(self, valuelist):
-        self.data = None
-        text = (valuelist[0] if valuelist else "").strip().replace(",", "")
-        if not text:
-            return
-        self.data = whole_number(text, max_digits=9)
-        if self.data is None:
-            raise ValueError(self.invalid_message)
-
-
-def not_in_future(message):
-    def check(form, field):
-        if field.data and field.data > london_today():
-            raise ValidationError(message)
-
-    return check
-
-
-def postcode_format(form, field):
-    if field.data and field.data.strip() and not normalise_postcode(field.data):
-        raise ValidationError("Enter a real postcode, like NW4 4BG")
-
+from .services import MIN_UNINCORPORATED_MEMBERS, eligibility_problems
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
 class AssetForm(Form):
-    name = StringField(
-        "Name", widget=GovTextInput(), validators=[InputRequired(message="Enter the name of the asset"), Length(max=200, message="Enter 200 characters or fewer")]
+    name = GovukTextInputField(
+        "Name", validators=[Required(thing="the name of the asset"), max_length(200)]
     )
-    category = RadioField(
+    category = GovukRadiosField(
         "Category",
-        widget=GovRadioInput(),
         choices=list(CATEGORIES.items()),
-        validators=[InputRequired(message="Select a category")],
+        validators=[Required(thing="a category")],
         description="From the Community Participation Strategy 2021, section 4.21.",
     )
-    kind = SelectField(
-        "Kind of asset", widget=GovSelect(), choices=list(KINDS.items()),
-        validators=[InputRequired(message="Select the kind of asset")],
+    kind = GovukSelectField(
+        "Kind of asset", choices=list(KINDS.items()),
+        validators=[Required(thing="the kind of asset")],
     )
-    owner = SelectField(
-        "Owner", widget=GovSelect(), choices=list(OWNERS.items()), validators=[InputRequired(message="Select the owner")]
+    owner = GovukSelectField(
+        "Owner", choices=list(OWNERS.items()), validators=[Required(thing="the owner")]
     )
-    description = TextAreaField("Description", widget=GovTextArea(), validators=[Length(max=5000, message="Enter 5000 characters or fewer")])
-    address = StringField("Address", widget=GovTextInput(), validators=[Length(max=300, message="Enter 300 characters or fewer")])
-    postcode = StringField(
+    description = GovukTextareaField("Description", validators=[max_length(5000)])
+    address = GovukTextInputField("Address", validators=[max_length(300)])
+    postcode = GovukTextInputField(
         "Postcode",
-        widget=GovTextInput(),
         validators=[postcode_format],
         description="Used to find the ward and to show the asset on the maps.",
     )
-    capacity = GovIntegerField(
+    capacity = GovukIntegerField(
         "Capacity (people)",
         invalid_message="Capacity must be a whole number, like 80",
         validators=[Optional(), NumberRange(min=1, max=100000, message="Capacity must be between 1 and 100,000")],
     )
-    facilities = TextAreaField(
-        "Facilities", widget=GovTextArea(), validators=[Length(max=5000, message="Enter 5000 characters or fewer")],
+    facilities = GovukTextareaField(
+        "Facilities", validators=[max_length(5000)],
         description="For example: kitchen, projector, hearing loop, car park.",
     )
-    accessibility = TextAreaField(
-        "Accessibility", widget=GovTextArea(), validators=[Length(max=5000, message="Enter 5000 characters or fewer")],
+    accessibility = GovukTextareaField(
+        "Accessibility", validators=[max_length(5000)],
         description="Step-free access, accessible toilet, lifts, parking for disabled people.",
     )
-    bookable = RadioField(
-        "Can community groups book it?", widget=GovRadioInput(), choices=YES_NO,
-        validators=[InputRequired(message="Select yes if community groups can book it")],
+    bookable = GovukRadiosField(
+        "Can community groups book it?", choices=YES_NO,
+        validators=[Required(thing="yes if community groups can book it")],
     )
-    booking_details = TextAreaField(
-        "How to book", widget=GovTextArea(), validators=[Length(max=2000, message="Enter 2000 characters or fewer")],
+    booking_details = GovukTextareaField(
+        "How to book", validators=[max_length(2000)],
         description="Who to contact, costs, notice needed.",
     )
-    booking_url = StringField(
+    booking_url = GovukTextInputField(
         "Booking web page (optional)",
-        widget=GovTextInput(),
-        validators=[Optional(), Length(max=500, message="Enter 500 characters or fewer"), URL(message="Enter a web address starting with https://")],
+        validators=[Optional(), max_length(500), URL(message="Enter a web address starting with https://")],
     )
-    organisation = SelectField("Organisation that runs it (optional)", widget=GovSelect(), coerce=int)
-    published = BooleanField("Show on the public register", widget=GovCheckboxInput(), default=True)
-    submit = SubmitField("Save asset", widget=GovSubmitInput())
+    organisation = GovukSelectField("Organisation that runs it (optional)", coerce=int)
+    published = GovukCheckboxField("Show on the public register", default=True)
+    submit = GovukSubmitField("Save asset")
 
     def validate_booking_details(self, field):
         if self.bookable.data == "yes" and not (field.data or "").strip():
@@ -157,102 +87,95 @@ class AssetForm(Form):
 
 
 class NominationForm(Form):
-    body_name = StringField(
-        "Name of your group", widget=GovTextInput(),
-        validators=[InputRequired(message="Enter the name of your group"), Length(max=200, message="Enter 200 characters or fewer")],
+    body_name = GovukTextInputField(
+        "Name of your group",
+        validators=[Required(thing="the name of your group"), max_length(200)],
     )
-    body_type = RadioField(
+    body_type = GovukRadiosField(
         "What kind of group is it?",
-        widget=GovRadioInput(),
         choices=[*BODY_TYPES.items(), ("other", "A council, or another kind of body")],
-        validators=[InputRequired(message="Select what kind of group it is")],
+        validators=[Required(thing="what kind of group it is")],
     )
-    body_number = StringField(
-        "Charity, company or society registration number", widget=GovTextInput(),
-        validators=[Length(max=20, message="The registration number must be 20 characters or fewer")],
+    body_number = GovukTextInputField(
+        "Charity, company or society registration number",
+        validators=[max_length(20, thing="The registration number")],
         description="Needed for charities, companies and societies.",
     )
-    members_on_register = GovIntegerField(
+    members_on_register = GovukIntegerField(
         "How many of your members are on the electoral register in Barnet or a neighbouring borough?",
         invalid_message="Enter the number of members as a whole number, like 25",
         description=f"Needed for unincorporated groups, which must have at least {MIN_UNINCORPORATED_MEMBERS}.",
     )
-    distributes_surplus = RadioField(
-        "Does your company or society distribute any surplus to its members?",
-        widget=GovRadioInput(), choices=YES_NO, validators=[Optional()],
+    distributes_surplus = GovukRadiosField(
+        "Does your company or society distribute any surplus to its members?", choices=YES_NO, validators=[Optional()],
         description="Needed for companies limited by guarantee and community benefit societies.",
     )
-    local_connection = TextAreaField(
-        "Your group's local connection", widget=GovTextArea(),
+    local_connection = GovukTextareaField(
+        "Your group's local connection",
         description="How your group's activities are wholly or partly concerned with Barnet or a neighbouring borough.",
-        validators=[InputRequired(message="Describe your group's local connection"), Length(max=5000, message="Enter 5000 characters or fewer")],
+        validators=[Required(message="Describe your group's local connection"), max_length(5000)],
     )
-    body_address = TextAreaField(
-        "Your group's address", widget=GovTextArea(),
-        validators=[InputRequired(message="Enter your group's address"), Length(max=1000, message="Enter 1000 characters or fewer")],
+    body_address = GovukTextareaField(
+        "Your group's address",
+        validators=[Required(thing="your group's address"), max_length(1000)],
     )
-    contact_name = StringField(
-        "Contact name", widget=GovTextInput(),
-        validators=[InputRequired(message="Enter the name of the person we should contact"), Length(max=120, message="Enter 120 characters or fewer")],
+    contact_name = GovukTextInputField(
+        "Contact name",
+        validators=[Required(thing="the name of the person we should contact"), max_length(120)],
     )
-    contact_email = StringField(
-        "Contact email address", widget=GovTextInput(),
-        validators=[
-            InputRequired(message="Enter an email address for the contact"),
-            Length(max=254, message="Email address must be 254 characters or fewer"),
-            Email(message="Enter an email address in the correct format, like name@example.com"),
-        ],
+    contact_email = GovukEmailField(
+        "Contact email address",
+        validators=[Required(thing="an email address for the contact")],
     )
-    contact_phone = StringField("Contact phone number (optional)", widget=GovTextInput(), validators=[Length(max=40, message="Enter 40 characters or fewer")])
-    site_name = StringField(
-        "Name of the building or land", widget=GovTextInput(),
-        validators=[InputRequired(message="Enter the name of the building or land"), Length(max=200, message="Enter 200 characters or fewer")],
+    contact_phone = GovukTextInputField("Contact phone number (optional)", validators=[max_length(40)])
+    site_name = GovukTextInputField(
+        "Name of the building or land",
+        validators=[Required(thing="the name of the building or land"), max_length(200)],
     )
-    site_address = StringField(
-        "Address of the building or land", widget=GovTextInput(),
-        validators=[InputRequired(message="Enter the address of the building or land"), Length(max=300, message="Enter 300 characters or fewer")],
+    site_address = GovukTextInputField(
+        "Address of the building or land",
+        validators=[Required(thing="the address of the building or land"), max_length(300)],
     )
-    site_postcode = StringField(
-        "Postcode (if it has one)", widget=GovTextInput(), validators=[postcode_format]
+    site_postcode = GovukTextInputField(
+        "Postcode (if it has one)", validators=[postcode_format]
     )
-    boundary_description = TextAreaField(
-        "Proposed boundary", widget=GovTextArea(),
+    boundary_description = GovukTextareaField(
+        "Proposed boundary",
         description="Describe the boundary of the land you are nominating, for example the streets or fences around it.",
-        validators=[InputRequired(message="Describe the proposed boundary"), Length(max=5000, message="Enter 5000 characters or fewer")],
+        validators=[Required(message="Describe the proposed boundary"), max_length(5000)],
     )
-    occupants = TextAreaField(
-        "Current occupants", widget=GovTextArea(),
+    occupants = GovukTextareaField(
+        "Current occupants",
         description="Names of everyone who occupies the land, as far as you know. Write 'None known' if there are none.",
-        validators=[InputRequired(message="Enter the current occupants, or 'None known'"), Length(max=5000, message="Enter 5000 characters or fewer")],
+        validators=[Required(thing="the current occupants, or 'None known'"), max_length(5000)],
     )
-    freehold_owners = TextAreaField(
-        "Freehold owner", widget=GovTextArea(),
+    freehold_owners = GovukTextareaField(
+        "Freehold owner",
         description="Names and current or last known addresses of everyone holding the freehold, as far as you know.",
-        validators=[InputRequired(message="Enter the freehold owner, or 'Not known'"), Length(max=5000, message="Enter 5000 characters or fewer")],
+        validators=[Required(thing="the freehold owner, or 'Not known'"), max_length(5000)],
     )
-    leasehold_owners = TextAreaField(
-        "Leaseholders", widget=GovTextArea(),
+    leasehold_owners = GovukTextareaField(
+        "Leaseholders",
         description="Names and addresses of everyone holding a lease, as far as you know. Write 'None known' if there are none.",
-        validators=[InputRequired(message="Enter the leaseholders, or 'None known'"), Length(max=5000, message="Enter 5000 characters or fewer")],
+        validators=[Required(thing="the leaseholders, or 'None known'"), max_length(5000)],
     )
-    reasons = TextAreaField(
-        "Why it is of community value", widget=GovTextArea(),
+    reasons = GovukTextareaField(
+        "Why it is of community value",
         description="How its current (or recent) main use furthers the social wellbeing or social interests of the "
         "local community, and why that use can realistically continue or return.",
-        validators=[InputRequired(message="Explain why the land is of community value"), Length(max=10000, message="Enter 10000 characters or fewer")],
+        validators=[Required(message="Explain why the land is of community value"), max_length(10000)],
     )
-    evidence = TextAreaField(
-        "Evidence", widget=GovTextArea(),
+    evidence = GovukTextareaField(
+        "Evidence",
         description="For example: who uses it and how often, events held, letters of support, web links.",
-        validators=[InputRequired(message="Describe your evidence"), Length(max=10000, message="Enter 10000 characters or fewer")],
+        validators=[Required(message="Describe your evidence"), max_length(10000)],
     )
-    confirm = BooleanField(
+    confirm = GovukCheckboxField(
         "The information in this nomination is correct to the best of my knowledge, and I understand the council "
         "will share it with the owner and occupiers and publish the site details on its registers",
-        widget=GovCheckboxInput(),
-        validators=[InputRequired(message="Confirm the information is correct")],
+        validators=[Required(message="Confirm the information is correct")],
     )
-    submit = SubmitField("Send nomination", widget=GovSubmitInput())
+    submit = GovukSubmitField("Send nomination")
 
     def validate_body_type(self, field):
         if field.data == "other":
@@ -281,32 +204,24 @@ class NominationForm(Form):
 # --- Officer actions -----------------------------------------------------------------------------
 
 
-class ActionForm(Form):
-    """Several of these share one page, so each has a field prefix; the page-wide CSRFProtect checks the
-    token (templates render it as a plain `csrf_token` field), so the prefixed form does not check it again."""
-
-    class Meta:
-        csrf = False
-
-
 def _date_field(label, required_message):
-    return GovDateField(
-        label, required_message=required_message,
-        validators=[not_in_future(f"{label} must be today or in the past")],
+    return GovukDateField(
+        label,
+        validators=[Required(message=required_message), not_in_future(f"{label} must be today or in the past")],
         description="For example, 27 3 2025",
     )
 
 
 class ValidateNominationForm(ActionForm):
-    outcome = RadioField(
-        "Is the nomination valid?", widget=GovRadioInput(),
+    outcome = GovukRadiosField(
+        "Is the nomination valid?",
         choices=[("valid", "Yes, it is valid and goes forward for decision"),
                  ("invalid", "No, it is not valid (it will go on the list of unsuccessful nominations)")],
-        validators=[InputRequired(message="Select whether the nomination is valid")],
+        validators=[Required(thing="whether the nomination is valid")],
     )
     checked_on = _date_field("Date checked", "Enter the date the nomination was checked")
-    note = TextAreaField("Notes or reasons", widget=GovTextArea(), validators=[Length(max=5000, message="Enter 5000 characters or fewer")])
-    submit = SubmitField("Save check", widget=GovSubmitInput())
+    note = GovukTextareaField("Notes or reasons", validators=[max_length(5000)])
+    submit = GovukSubmitField("Save check")
 
     def validate_note(self, field):
         if self.outcome.data == "invalid" and not (field.data or "").strip():
@@ -314,51 +229,51 @@ class ValidateNominationForm(ActionForm):
 
 
 class DecisionForm(ActionForm):
-    outcome = RadioField(
-        "Decision", widget=GovRadioInput(),
+    outcome = GovukRadiosField(
+        "Decision",
         choices=[("listed", "List it as an Asset of Community Value"), ("not_listed", "Do not list it")],
-        validators=[InputRequired(message="Select the decision")],
+        validators=[Required(thing="the decision")],
     )
     decided_on = _date_field("Date of decision", "Enter the date of the decision")
-    reasons = TextAreaField(
-        "Reasons", widget=GovTextArea(), validators=[InputRequired(message="Enter the reasons for the decision"), Length(max=10000, message="Enter 10000 characters or fewer")]
+    reasons = GovukTextareaField(
+        "Reasons", validators=[Required(thing="the reasons for the decision"), max_length(10000)]
     )
-    asset = SelectField("Community asset on the register (optional)", widget=GovSelect(), coerce=int)
-    submit = SubmitField("Save decision", widget=GovSubmitInput())
+    asset = GovukSelectField("Community asset on the register (optional)", coerce=int)
+    submit = GovukSubmitField("Save decision")
 
 
 class OwnerNotifiedForm(ActionForm):
     on = _date_field("Date the owner was notified of the listing", "Enter the date the owner was notified")
-    submit = SubmitField("Save date notified", widget=GovSubmitInput())
+    submit = GovukSubmitField("Save date notified")
 
 
 class ReviewRequestForm(ActionForm):
     on = _date_field("Date the owner's request for a review was received", "Enter the date the request was received")
-    submit = SubmitField("Save review request", widget=GovSubmitInput())
+    submit = GovukSubmitField("Save review request")
 
 
 class DisposalNoticeForm(ActionForm):
     on = _date_field("Date the notice of intended disposal was received", "Enter the date the notice was received")
-    submit = SubmitField("Save disposal notice", widget=GovSubmitInput())
+    submit = GovukSubmitField("Save disposal notice")
 
 
 class ReviewOutcomeForm(ActionForm):
-    outcome = RadioField(
-        "Review decision", widget=GovRadioInput(),
+    outcome = GovukRadiosField(
+        "Review decision",
         choices=[("upheld", "Keep it on the list"), ("removed", "Remove it from the list")],
-        validators=[InputRequired(message="Select the review decision")],
+        validators=[Required(thing="the review decision")],
     )
     decided_on = _date_field("Date of review decision", "Enter the date of the review decision")
-    reasons = TextAreaField(
-        "Reasons", widget=GovTextArea(), validators=[InputRequired(message="Enter the reasons for the review decision")]
+    reasons = GovukTextareaField(
+        "Reasons", validators=[Required(thing="the reasons for the review decision")]
     )
-    submit = SubmitField("Save review decision", widget=GovSubmitInput())
+    submit = GovukSubmitField("Save review decision")
 
 
 class BidRequestForm(ActionForm):
-    group = StringField(
-        "Community interest group asking to bid", widget=GovTextInput(),
-        validators=[InputRequired(message="Enter the name of the group asking to bid"), Length(max=200, message="Enter 200 characters or fewer")],
+    group = GovukTextInputField(
+        "Community interest group asking to bid",
+        validators=[Required(thing="the name of the group asking to bid"), max_length(200)],
     )
     on = _date_field("Date the request to bid was received", "Enter the date the request was received")
-    submit = SubmitField("Save request to bid", widget=GovSubmitInput())
+    submit = GovukSubmitField("Save request to bid")

@@ -1,57 +1,51 @@
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
-    GovCheckboxInput,
-    GovPasswordInput,
-    GovRadioInput,
-    GovSubmitInput,
-    GovTextInput,
-)
-from wtforms import BooleanField, PasswordField, RadioField, SelectMultipleField, StringField, SubmitField
-from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
+from wtforms.validators import EqualTo, ValidationError
 
-from ..forms import Form
+from ..forms import (
+    ConfirmForm,  # noqa: F401 (the views take it from here)
+    Form,
+    GovukCheckboxesField,
+    GovukCheckboxField,
+    GovukEmailField,
+    GovukPasswordField,
+    GovukRadiosField,
+    GovukSubmitField,
+    GovukTextInputField,
+    Required,
+    max_length,
+)
 from ..security import ROLE_LABELS
 from .models import TODO_EMAIL_CHOICES
 from .services import password_problem
 
-EMAIL_VALIDATORS = [
-    InputRequired(message="Enter your email address"),
-    Length(max=254, message="Email address must be 254 characters or fewer"),
-    Email(message="Enter an email address in the correct format, like name@example.com"),
-]
-
 
 class SignInForm(Form):
-    email = StringField("Email address", widget=GovTextInput(), validators=EMAIL_VALIDATORS)
-    password = PasswordField(
+    email = GovukEmailField("Email address", validators=[Required(thing="your email address")])
+    password = GovukPasswordField(
         "Password",
-        widget=GovPasswordInput(),
-        validators=[InputRequired(message="Enter your password"), Length(max=1024)],
+        validators=[Required(thing="your password"), max_length(1024)],
     )
-    submit = SubmitField("Sign in", widget=GovSubmitInput())
+    submit = GovukSubmitField("Sign in")
 
 
 class ForgotPasswordForm(Form):
-    email = StringField("Email address", widget=GovTextInput(), validators=EMAIL_VALIDATORS)
-    submit = SubmitField("Send reset link", widget=GovSubmitInput())
+    email = GovukEmailField("Email address", validators=[Required(thing="your email address")])
+    submit = GovukSubmitField("Send reset link")
 
 
 class NewPasswordForm(Form):
-    password = PasswordField(
+    password = GovukPasswordField(
         "New password",
-        widget=GovPasswordInput(),
         description="Use 12 characters or more. A few unrelated words make a strong password.",
-        validators=[InputRequired(message="Enter a new password")],
+        validators=[Required(thing="a new password")],
     )
-    confirm = PasswordField(
+    confirm = GovukPasswordField(
         "Confirm new password",
-        widget=GovPasswordInput(),
         validators=[
-            InputRequired(message="Confirm your new password"),
+            Required(message="Confirm your new password"),
             EqualTo("password", message="Passwords must match"),
         ],
     )
-    submit = SubmitField("Save password", widget=GovSubmitInput())
+    submit = GovukSubmitField("Save password")
 
     def __init__(self, *args, email="", **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,10 +58,9 @@ class NewPasswordForm(Form):
 
 
 class ChangePasswordForm(NewPasswordForm):
-    current_password = PasswordField(
+    current_password = GovukPasswordField(
         "Current password",
-        widget=GovPasswordInput(),
-        validators=[InputRequired(message="Enter your current password")],
+        validators=[Required(thing="your current password")],
     )
 
 
@@ -76,28 +69,21 @@ def role_choices(allowed_roles):
 
 
 class InviteUserForm(Form):
-    name = StringField(
+    name = GovukTextInputField(
         "Full name",
-        widget=GovTextInput(),
-        validators=[InputRequired(message="Enter the person's name"), Length(max=120)],
+        validators=[Required(thing="the person's name"), max_length(120)],
     )
-    email = StringField(
+    email = GovukEmailField(
         "Email address",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired(message="Enter the person's email address"),
-            Length(max=254, message="Email address must be 254 characters or fewer"),
-            Email(message="Enter an email address in the correct format, like name@example.com"),
-        ],
+        validators=[Required(thing="the person's email address")],
     )
-    role = RadioField("Role", widget=GovRadioInput(), validators=[InputRequired(message="Select a role")])
-    organisations = SelectMultipleField(
+    role = GovukRadiosField("Role", validators=[Required(thing="a role")])
+    organisations = GovukCheckboxesField(
         "Organisations this person may edit",
-        widget=GovCheckboxesInput(),
         coerce=int,
         description="Needed for group editors. Officers can edit every listing.",
     )
-    submit = SubmitField("Send invitation", widget=GovSubmitInput())
+    submit = GovukSubmitField("Send invitation")
 
     def validate_organisations(self, field):
         if self.role.data == "group_editor" and not field.data:
@@ -105,29 +91,22 @@ class InviteUserForm(Form):
 
 
 class EditUserForm(Form):
-    role = RadioField("Role", widget=GovRadioInput(), validators=[InputRequired(message="Select a role")])
-    organisations = SelectMultipleField(
-        "Organisations this person may edit", widget=GovCheckboxesInput(), coerce=int
+    role = GovukRadiosField("Role", validators=[Required(thing="a role")])
+    organisations = GovukCheckboxesField(
+        "Organisations this person may edit", coerce=int
     )
-    active = BooleanField("Account is active (can sign in)", widget=GovCheckboxInput())
-    submit = SubmitField("Save changes", widget=GovSubmitInput())
+    active = GovukCheckboxField("Account is active (can sign in)")
+    submit = GovukSubmitField("Save changes")
 
     def validate_organisations(self, field):
         if self.role.data == "group_editor" and not field.data:
             raise ValidationError("Select at least one organisation for a group editor")
 
 
-class ConfirmForm(Form):
-    """An empty form: a button that carries the CSRF token (sign out, resend)."""
-
-    submit = SubmitField("Confirm", widget=GovSubmitInput())
-
-
 class TodoEmailsForm(Form):
-    todo_emails = RadioField(
+    todo_emails = GovukRadiosField(
         "When should we email you about your to-do list?",
-        widget=GovRadioInput(),
         choices=list(TODO_EMAIL_CHOICES.items()),
-        validators=[InputRequired(message="Select when we should email you about your to-do list")],
+        validators=[Required(message="Select when we should email you about your to-do list")],
     )
-    submit = SubmitField("Save", widget=GovSubmitInput())
+    submit = GovukSubmitField("Save")

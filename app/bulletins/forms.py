@@ -1,16 +1,18 @@
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
-    GovRadioInput,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
-)
-from wtforms import RadioField, SelectMultipleField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import Optional, ValidationError
 
-from ..ctn.forms import ClockField, DayField, valid_clock
 from ..ctn.models import INTERESTS, SECTORS
-from ..forms import Form
+from ..forms import (
+    Form,
+    GovukCheckboxesField,
+    GovukDateField,
+    GovukRadiosField,
+    GovukSubmitField,
+    GovukTextareaField,
+    GovukTextInputField,
+    GovukTimeField,
+    Required,
+    max_length,
+)
 from .content import safe_link
 from .models import KINDS, SECTIONS
 
@@ -21,55 +23,48 @@ MARKDOWN_HINT = (
 
 
 class BulletinForm(Form):
-    kind = RadioField(
+    kind = GovukRadiosField(
         "What are you sending?",
-        widget=GovRadioInput(),
         choices=[
             ("routine", f"{KINDS['routine']}: the fortnightly CTN bulletin"),
             ("emergency", f"{KINDS['emergency']}: goes out at once, ahead of any bulletin being sent"),
         ],
-        validators=[InputRequired(message="Select a bulletin or an emergency message")],
+        validators=[Required(thing="a bulletin or an emergency message")],
     )
-    title = StringField(
+    title = GovukTextInputField(
         "Title",
-        widget=GovTextInput(),
         description="This is also the email subject, for example 'CTN Bulletin, 14 November 2019'.",
-        validators=[InputRequired(message="Enter a title"), Length(max=200, message="Title must be 200 characters or fewer")],
+        validators=[Required(thing="a title"), max_length(200, thing="Title")],
     )
-    introduction = TextAreaField(
+    introduction = GovukTextareaField(
         "Introduction (optional)",
-        widget=GovTextArea(),
         description=MARKDOWN_HINT,
-        validators=[Optional(), Length(max=10000, message="Introduction must be 10000 characters or fewer")],
+        validators=[Optional(), max_length(10000, thing="Introduction")],
     )
-    submit = SubmitField("Save and continue", widget=GovSubmitInput())
+    submit = GovukSubmitField("Save and continue")
 
 
 class ItemForm(Form):
-    section = RadioField(
+    section = GovukRadiosField(
         "Section",
-        widget=GovRadioInput(),
         choices=list(SECTIONS.items()),
-        validators=[InputRequired(message="Select the section for this item")],
+        validators=[Required(thing="the section for this item")],
     )
-    title = StringField(
+    title = GovukTextInputField(
         "Heading",
-        widget=GovTextInput(),
-        validators=[InputRequired(message="Enter a heading"), Length(max=200, message="Heading must be 200 characters or fewer")],
+        validators=[Required(thing="a heading"), max_length(200, thing="Heading")],
     )
-    body = TextAreaField(
+    body = GovukTextareaField(
         "Text",
-        widget=GovTextArea(),
         description=MARKDOWN_HINT,
-        validators=[InputRequired(message="Enter the text of the item"), Length(max=10000, message="Text must be 10000 characters or fewer")],
+        validators=[Required(thing="the text of the item"), max_length(10000, thing="Text")],
     )
-    link_url = StringField(
+    link_url = GovukTextInputField(
         "Link for more information (optional)",
-        widget=GovTextInput(),
         description="A web address starting with https://",
-        validators=[Optional(), Length(max=500, message="Link must be 500 characters or fewer")],
+        validators=[Optional(), max_length(500, thing="Link")],
     )
-    submit = SubmitField("Save item", widget=GovSubmitInput())
+    submit = GovukSubmitField("Save item")
 
     def validate_link_url(self, field):
         if field.data and not safe_link(field.data):
@@ -77,29 +72,29 @@ class ItemForm(Form):
 
 
 class AudienceForm(Form):
-    sectors = SelectMultipleField(
-        "Sectors (optional)", widget=GovCheckboxesInput(), choices=list(SECTORS.items()),
+    sectors = GovukCheckboxesField(
+        "Sectors (optional)", choices=list(SECTORS.items()),
         description="Leave all unticked to send to every sector.",
     )
-    interests = SelectMultipleField(
-        "Interests (optional)", widget=GovCheckboxesInput(), choices=list(INTERESTS.items()),
+    interests = GovukCheckboxesField(
+        "Interests (optional)", choices=list(INTERESTS.items()),
         description="Members who chose any of the ticked interests. Leave all unticked to ignore interests.",
     )
-    ward_codes = SelectMultipleField(
-        "Wards (optional)", widget=GovCheckboxesInput(),
+    ward_codes = GovukCheckboxesField(
+        "Wards (optional)",
         description="Members who work in any of the selected wards. Select none to ignore wards.",
     )
-    submit = SubmitField("Save the audience", widget=GovSubmitInput())
+    submit = GovukSubmitField("Save the audience")
 
 
 class ScheduleForm(Form):
-    day = DayField("Date", description="For example, 14 11 2019", validators=[InputRequired(message="Enter the date to send the bulletin")])
-    clock = ClockField(
-        "Time", widget=GovTextInput(), description="24-hour clock, London time, for example 09:30",
-        validators=[InputRequired(message="Enter the time to send the bulletin"), valid_clock],
+    day = GovukDateField("Date", description="For example, 14 11 2019", validators=[Required(thing="the date to send the bulletin")])
+    clock = GovukTimeField(
+        "Time", description="24-hour clock, London time, for example 09:30",
+        validators=[Required(thing="the time to send the bulletin")],
     )
-    submit = SubmitField("Schedule the bulletin", widget=GovSubmitInput())
+    submit = GovukSubmitField("Schedule the bulletin")
 
 
 class ButtonForm(Form):
-    submit = SubmitField("Confirm", widget=GovSubmitInput())
+    submit = GovukSubmitField("Confirm")

@@ -1,18 +1,23 @@
 from datetime import date
 
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxInput,
-    GovRadioInput,
-    GovSelect,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
-)
-from wtforms import BooleanField, RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import Email, InputRequired, Length, ValidationError
+from wtforms.validators import ValidationError
 
-from ..assets.forms import ActionForm, GovDateField, not_in_future, postcode_format
-from ..forms import Form
+from ..forms import (
+    ActionForm,
+    Form,
+    GovukCheckboxField,
+    GovukDateField,
+    GovukEmailField,
+    GovukRadiosField,
+    GovukSelectField,
+    GovukSubmitField,
+    GovukTextareaField,
+    GovukTextInputField,
+    Required,
+    max_length,
+    not_in_future,
+    postcode_format,
+)
 from .models import FAITHS
 
 # The council adopted the covenant on 28 July 2015 (002_6240a75a79bed02c.txt:93).
@@ -25,60 +30,58 @@ def signed_after_adoption(form, field):
 
 
 class PledgeForm(Form):
-    organisation = SelectField(
+    organisation = GovukSelectField(
         "Organisation",
-        widget=GovSelect(),
         coerce=int,
         description="Your faith organisation as it appears in the community directory.",
     )
-    faith = RadioField(
-        "Faith or belief", widget=GovRadioInput(), choices=list(FAITHS.items()),
-        validators=[InputRequired(message="Select your organisation's faith or belief")],
+    faith = GovukRadiosField(
+        "Faith or belief", choices=list(FAITHS.items()),
+        validators=[Required(thing="your organisation's faith or belief")],
     )
-    faith_other = StringField(
-        "Name of the faith or belief", widget=GovTextInput(), validators=[Length(max=100, message="Enter 100 characters or fewer")]
+    faith_other = GovukTextInputField(
+        "Name of the faith or belief", validators=[max_length(100)]
     )
-    signatory_name = StringField(
-        "Name of the person signing", widget=GovTextInput(),
-        validators=[InputRequired(message="Enter the name of the person signing"), Length(max=120, message="Enter 120 characters or fewer")],
+    signatory_name = GovukTextInputField(
+        "Name of the person signing",
+        validators=[Required(thing="the name of the person signing"), max_length(120)],
     )
-    signatory_role = StringField(
-        "Their role in the organisation", widget=GovTextInput(),
+    signatory_role = GovukTextInputField(
+        "Their role in the organisation",
         description="For example: Rabbi, Imam, Vicar, Chair of trustees.",
-        validators=[InputRequired(message="Enter the role of the person signing"), Length(max=120, message="Enter 120 characters or fewer")],
+        validators=[Required(thing="the role of the person signing"), max_length(120)],
     )
-    contact_email = StringField(
-        "Email address", widget=GovTextInput(),
+    contact_email = GovukEmailField(
+        "Email address",
         description="We use it to confirm the pledge and to remind you to renew it. It is not published.",
+        validators=[Required(thing="an email address")],
+    )
+    date_signed = GovukDateField(
+        "Date signed",
+        description="For example, 15 11 2021",
         validators=[
-            InputRequired(message="Enter an email address"),
-            Length(max=254, message="Email address must be 254 characters or fewer"),
-            Email(message="Enter an email address in the correct format, like name@example.com"),
+            Required(message="Enter the date the pledge was signed"),
+            not_in_future("Date signed must be today or in the past"),
+            signed_after_adoption,
         ],
     )
-    date_signed = GovDateField(
-        "Date signed", required_message="Enter the date the pledge was signed",
-        description="For example, 15 11 2021",
-        validators=[not_in_future("Date signed must be today or in the past"), signed_after_adoption],
-    )
-    commitments = TextAreaField(
-        "What your organisation commits to do", widget=GovTextArea(),
+    commitments = GovukTextareaField(
+        "What your organisation commits to do",
         description="For example: open your building to community groups, take part in the Communities Together "
         "Network, share council health messages with your members.",
-        validators=[InputRequired(message="Enter what your organisation commits to do"), Length(max=5000, message="Enter 5000 characters or fewer")],
+        validators=[Required(thing="what your organisation commits to do"), max_length(5000)],
     )
-    postcode = StringField(
-        "Postcode of your place of worship or main building (optional)", widget=GovTextInput(),
+    postcode = GovukTextInputField(
+        "Postcode of your place of worship or main building (optional)",
         description="Used to count signatories by ward. Not published.",
         validators=[postcode_format],
     )
-    agree = BooleanField(
+    agree = GovukCheckboxField(
         "We sign up to the Barnet Faith Covenant and agree that our organisation's name, faith, and the name and "
         "role of the person signing are published on the list of signatories",
-        widget=GovCheckboxInput(),
-        validators=[InputRequired(message="Confirm that you sign up to the covenant")],
+        validators=[Required(message="Confirm that you sign up to the covenant")],
     )
-    submit = SubmitField("Send pledge", widget=GovSubmitInput())
+    submit = GovukSubmitField("Send pledge")
 
     def validate_organisation(self, field):
         if not field.data:
@@ -90,16 +93,16 @@ class PledgeForm(Form):
 
 
 class PledgeDecisionForm(ActionForm):
-    decision = RadioField(
-        "Decision", widget=GovRadioInput(),
+    decision = GovukRadiosField(
+        "Decision",
         choices=[("approve", "Approve and publish"), ("reject", "Do not approve")],
-        validators=[InputRequired(message="Select whether to approve the pledge")],
+        validators=[Required(thing="whether to approve the pledge")],
     )
-    note = TextAreaField(
-        "Message to the signatory", widget=GovTextArea(), validators=[Length(max=2000, message="Enter 2000 characters or fewer")],
+    note = GovukTextareaField(
+        "Message to the signatory", validators=[max_length(2000)],
         description="Needed if you do not approve the pledge. It is sent by email.",
     )
-    submit = SubmitField("Save decision", widget=GovSubmitInput())
+    submit = GovukSubmitField("Save decision")
 
     def validate_note(self, field):
         if self.decision.data == "reject" and not (field.data or "").strip():
@@ -107,11 +110,15 @@ class PledgeDecisionForm(ActionForm):
 
 
 class RenewalForm(ActionForm):
-    date_signed = GovDateField(
-        "Date signed again", required_message="Enter the date the pledge was signed again",
+    date_signed = GovukDateField(
+        "Date signed again",
         description="For example, 15 11 2024",
-        validators=[not_in_future("Date signed again must be today or in the past"), signed_after_adoption],
+        validators=[
+            Required(message="Enter the date the pledge was signed again"),
+            not_in_future("Date signed again must be today or in the past"),
+            signed_after_adoption,
+        ],
     )
-    signatory_name = StringField("Name of the person signing (if changed)", widget=GovTextInput(), validators=[Length(max=120, message="Enter 120 characters or fewer")])
-    signatory_role = StringField("Their role (if changed)", widget=GovTextInput(), validators=[Length(max=120, message="Enter 120 characters or fewer")])
-    submit = SubmitField("Record renewal", widget=GovSubmitInput())
+    signatory_name = GovukTextInputField("Name of the person signing (if changed)", validators=[max_length(120)])
+    signatory_role = GovukTextInputField("Their role (if changed)", validators=[max_length(120)])
+    submit = GovukSubmitField("Record renewal")

@@ -1,80 +1,59 @@
-from datetime import datetime
+from wtforms.validators import NumberRange, Optional, ValidationError
 
-from flask_wtf.file import FileField
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
-    GovCheckboxInput,
-    GovFileInput,
-    GovRadioInput,
-    GovSelect,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
+from ..forms import (
+    Form,
+    GovukCheckboxesField,
+    GovukCheckboxField,
+    GovukDateField,
+    GovukEmailField,
+    GovukFileField,
+    GovukIntegerField,
+    GovukRadiosField,
+    GovukSelectField,
+    GovukSubmitField,
+    GovukTextareaField,
+    GovukTextInputField,
+    GovukTimeField,
+    Required,
+    max_length,
+    parse_clock,
 )
-from wtforms import (
-    BooleanField,
-    DateField,
-    IntegerField,
-    RadioField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    SubmitField,
-    TextAreaField,
-)
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
-
-from ..forms import Form
-from ..widgets import GovDateInput
-from .models import INTERESTS, MEETING_KINDS, MEETING_STATUSES, SECTORS
 from ..places.services import normalise_postcode  # (placed here to merge cleanly beside app/forms.py; ruff sorts it)
-
-EMAIL_VALIDATORS = [
-    InputRequired(message="Enter your email address"),
-    Length(max=254, message="Email address must be 254 characters or fewer"),
-    Email(message="Enter an email address in the correct format, like name@example.com"),
-]
+from .models import INTERESTS, MEETING_KINDS, MEETING_STATUSES, SECTORS
 
 
 class MemberDetailsForm(Form):
-    name = StringField(
+    name = GovukTextInputField(
         "Full name",
-        widget=GovTextInput(),
-        validators=[InputRequired(message="Enter your full name"), Length(max=120, message="Name must be 120 characters or fewer")],
+        validators=[Required(thing="your full name"), max_length(120, thing="Name")],
     )
-    email = StringField("Email address", widget=GovTextInput(), validators=EMAIL_VALIDATORS)
-    organisation_id = SelectField(
+    email = GovukEmailField("Email address", validators=[Required(thing="your email address")])
+    organisation_id = GovukSelectField(
         "Organisation",
-        widget=GovSelect(),
         coerce=int,
         description="Choose your organisation if it is in the community directory.",
         validate_choice=True,
     )
-    organisation_name = StringField(
+    organisation_name = GovukTextInputField(
         "Organisation, if it is not in the list (optional)",
-        widget=GovTextInput(),
-        validators=[Optional(), Length(max=255, message="Organisation must be 255 characters or fewer")],
+        validators=[Optional(), max_length(255, thing="Organisation")],
     )
-    job_title = StringField(
+    job_title = GovukTextInputField(
         "Job title or role (optional)",
-        widget=GovTextInput(),
-        validators=[Optional(), Length(max=120, message="Job title must be 120 characters or fewer")],
+        validators=[Optional(), max_length(120, thing="Job title")],
     )
-    sector = RadioField(
+    sector = GovukRadiosField(
         "Which sector are you part of?",
-        widget=GovRadioInput(),
         choices=list(SECTORS.items()),
-        validators=[InputRequired(message="Select the sector you are part of")],
+        validators=[Required(thing="the sector you are part of")],
     )
-    ward_code = SelectField(
+    ward_code = GovukSelectField(
         "Ward (optional)",
-        widget=GovSelect(),
         description="The Barnet ward where you or your organisation mostly work.",
         validators=[Optional()],
     )
-    interests = SelectMultipleField(
+    interests = GovukCheckboxesField(
         "What are you interested in? (optional)",
-        widget=GovCheckboxesInput(),
         choices=list(INTERESTS.items()),
         description="We use this to send you what matters to you. Select all that apply.",
     )
@@ -85,90 +64,81 @@ class MemberDetailsForm(Form):
 
 
 class JoinForm(MemberDetailsForm):
-    consent = BooleanField(
+    consent = GovukCheckboxField(
         "I agree to the statement above",
-        widget=GovCheckboxInput(),
-        validators=[InputRequired(message="Confirm that you agree to join so that we can email you")],
+        validators=[Required(message="Confirm that you agree to join so that we can email you")],
     )
-    submit = SubmitField("Join the network", widget=GovSubmitInput())
+    submit = GovukSubmitField("Join the network")
 
 
 class PreferencesForm(MemberDetailsForm):
-    submit = SubmitField("Save your preferences", widget=GovSubmitInput())
+    submit = GovukSubmitField("Save your preferences")
 
 
 class ButtonForm(Form):
     """A button that carries the CSRF token (confirm, unsubscribe, cancel a booking)."""
 
-    submit = SubmitField("Confirm", widget=GovSubmitInput())
+    submit = GovukSubmitField("Confirm")
 
 
 class EraseForm(Form):
-    understood = BooleanField(
+    understood = GovukCheckboxField(
         "I understand that this deletes the data and cannot be undone",
-        widget=GovCheckboxInput(),
-        validators=[InputRequired(message="Confirm that you understand the data will be deleted")],
+        validators=[Required(message="Confirm that you understand the data will be deleted")],
     )
-    submit = SubmitField("Delete the data", widget=GovSubmitInput())
+    submit = GovukSubmitField("Delete the data")
 
 
 class RegisterForm(Form):
-    name = StringField(
+    name = GovukTextInputField(
         "Full name",
-        widget=GovTextInput(),
-        validators=[InputRequired(message="Enter your full name"), Length(max=120, message="Name must be 120 characters or fewer")],
+        validators=[Required(thing="your full name"), max_length(120, thing="Name")],
     )
-    email = StringField(
+    email = GovukEmailField(
         "Email address",
-        widget=GovTextInput(),
         description="We will send your booking and a link to cancel it.",
-        validators=EMAIL_VALIDATORS,
+        validators=[Required(thing="your email address")],
     )
-    organisation_name = StringField(
+    organisation_name = GovukTextInputField(
         "Organisation (optional)",
-        widget=GovTextInput(),
-        validators=[Optional(), Length(max=255, message="Organisation must be 255 characters or fewer")],
+        validators=[Optional(), max_length(255, thing="Organisation")],
     )
-    access_needs = TextAreaField(
+    access_needs = GovukTextareaField(
         "Access needs (optional)",
-        widget=GovTextArea(),
         description="For example step-free access, a hearing loop or dietary needs.",
-        validators=[Optional(), Length(max=1000, message="Access needs must be 1000 characters or fewer")],
+        validators=[Optional(), max_length(1000, thing="Access needs")],
     )
-    submit = SubmitField("Book a place", widget=GovSubmitInput())
+    submit = GovukSubmitField("Book a place")
 
 
 class ImportForm(Form):
-    file = FileField(
+    file = GovukFileField(
         "CSV file",
-        widget=GovFileInput(),
         description="Columns: name, email, organisation, sector, interests, ward, job_title, joined. "
         "Name, email and sector are needed on every row.",
-        validators=[InputRequired(message="Select a CSV file")],
+        validators=[Required(message="Select a CSV file")],
     )
-    status = RadioField(
+    status = GovukRadiosField(
         "Have these people already agreed to be on the CTN list?",
-        widget=GovRadioInput(),
         choices=[
             ("confirmed", "Yes: add them as confirmed members"),
             ("pending", "No, or not sure: email each person a link to confirm"),
         ],
-        validators=[InputRequired(message="Select whether these people have already agreed")],
+        validators=[Required(thing="whether these people have already agreed")],
     )
-    consent_wording = TextAreaField(
+    consent_wording = GovukTextareaField(
         "How did they agree?",
-        widget=GovTextArea(),
         description="This is stored as each person's consent record, for example "
         "'Asked to join the CTN mailing list at an open meeting or by email to the Strategy Team (list kept to November 2019)'.",
         validators=[
-            InputRequired(message="Enter how these people agreed to join"),
-            Length(max=2000, message="Keep this to 2000 characters or fewer"),
+            Required(thing="how these people agreed to join"),
+            max_length(2000, message="Keep this to 2000 characters or fewer"),
         ],
     )
-    skip_bad_rows = BooleanField(
-        "If some rows have problems, import the other rows anyway", widget=GovCheckboxInput()
+    skip_bad_rows = GovukCheckboxField(
+        "If some rows have problems, import the other rows anyway"
     )
-    submit = SubmitField("Import the list", widget=GovSubmitInput())
+    submit = GovukSubmitField("Import the list")
 
     def validate_file(self, field):
         name = getattr(field.data, "filename", "") or ""
@@ -176,121 +146,68 @@ class ImportForm(Form):
             raise ValidationError("The selected file must be a CSV")
 
 
-class DayField(DateField):
-    """A date in three boxes (GOV.UK date input). The widget needs raw_data None, not [], when the
-    field was not in the submitted form."""
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        kwargs.setdefault("format", "%d %m %Y")
-        kwargs.setdefault("widget", GovDateInput())
-        super().__init__(label, validators, **kwargs)
-
-    def process(self, formdata, data=None, extra_filters=None):
-        super().process(formdata, data, extra_filters)
-        if not self.raw_data:
-            self.raw_data = None
-
-    def process_formdata(self, valuelist):
-        if valuelist and not any((v or "").strip() for v in valuelist):
-            self.data = None
-            return
-        if valuelist and len(valuelist) != 3:
-            self.data = None
-            raise ValueError("Enter a date with a day, month and year")
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError("Enter a real date, like 19 9 2019") from exc
-
-
-def _parse_clock(text):
-    try:
-        return datetime.strptime((text or "").strip().replace(".", ":"), "%H:%M").time()
-    except ValueError:
-        return None
-
-
-class ClockField(StringField):
-    """A 24-hour time like 18:30."""
-
-    def clock(self):
-        return _parse_clock(self.data)
-
-
-def valid_clock(form, field):
-    if _parse_clock(field.data) is None:
-        raise ValidationError(f"Enter {field.label.text.lower()} as a 24-hour time, like 18:30")
-
-
 class MeetingForm(Form):
-    kind = RadioField(
+    kind = GovukRadiosField(
         "Type of meeting",
-        widget=GovRadioInput(),
         choices=list(MEETING_KINDS.items()),
-        validators=[InputRequired(message="Select the type of meeting")],
+        validators=[Required(thing="the type of meeting")],
     )
-    title = StringField(
+    title = GovukTextInputField(
         "Title",
-        widget=GovTextInput(),
-        validators=[InputRequired(message="Enter a title"), Length(max=200, message="Title must be 200 characters or fewer")],
+        validators=[Required(thing="a title"), max_length(200, thing="Title")],
     )
-    theme = StringField(
+    theme = GovukTextInputField(
         "Theme (optional)",
-        widget=GovTextInput(),
-        validators=[Optional(), Length(max=200, message="Theme must be 200 characters or fewer")],
+        validators=[Optional(), max_length(200, thing="Theme")],
     )
-    description = TextAreaField("Description (optional)", widget=GovTextArea(), validators=[Optional(), Length(max=5000)])
-    day = DayField(
+    description = GovukTextareaField("Description (optional)", validators=[Optional(), max_length(5000)])
+    day = GovukDateField(
         "Date",
         description="For example, 19 9 2019",
-        validators=[InputRequired(message="Enter the date of the meeting")],
+        validators=[Required(thing="the date of the meeting")],
     )
-    start_time = ClockField(
-        "Start time", widget=GovTextInput(), description="24-hour clock, for example 18:30",
-        validators=[InputRequired(message="Enter the start time"), valid_clock],
+    start_time = GovukTimeField(
+        "Start time", description="24-hour clock, for example 18:30",
+        validators=[Required(thing="the start time")],
     )
-    end_time = ClockField(
-        "End time", widget=GovTextInput(), description="24-hour clock, for example 20:30",
-        validators=[InputRequired(message="Enter the end time"), valid_clock],
+    end_time = GovukTimeField(
+        "End time", description="24-hour clock, for example 20:30",
+        validators=[Required(thing="the end time")],
     )
-    asset_id = SelectField(
+    asset_id = GovukSelectField(
         "Venue from the community assets register",
-        widget=GovSelect(),
         coerce=int,
         validators=[Optional()],
         description="Choose a listed space, or leave it and type the venue below",
     )
-    venue_name = StringField("Venue", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
-    venue_address = StringField("Venue address (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=300)])
-    venue_postcode = StringField(
+    venue_name = GovukTextInputField("Venue", validators=[Optional(), max_length(200)])
+    venue_address = GovukTextInputField("Venue address (optional)", validators=[Optional(), max_length(300)])
+    venue_postcode = GovukTextInputField(
         "Venue postcode (optional)",
-        widget=GovTextInput(),
         description="Used to find the ward.",
-        validators=[Optional(), Length(max=10)],
+        validators=[Optional(), max_length(10)],
     )
-    online_details = StringField(
+    online_details = GovukTextInputField(
         "Online joining details (optional)",
-        widget=GovTextInput(),
         description="Shown on the public page, so give only what attendees may see.",
-        validators=[Optional(), Length(max=300)],
+        validators=[Optional(), max_length(300)],
     )
-    capacity = IntegerField(
+    capacity = GovukIntegerField(
         "Capacity (optional)",
-        widget=GovTextInput(),
         description="Leave empty for no limit. When it is full, people join a waiting list.",
         validators=[Optional(), NumberRange(min=1, max=5000, message="Capacity must be between 1 and 5000")],
     )
-    registration_open = BooleanField("Take bookings", widget=GovCheckboxInput())
-    published = BooleanField("Show on the public meetings page and calendar", widget=GovCheckboxInput())
-    status = SelectField("Status", widget=GovSelect(), choices=list(MEETING_STATUSES.items()))
-    submit = SubmitField("Save meeting", widget=GovSubmitInput())
+    registration_open = GovukCheckboxField("Take bookings")
+    published = GovukCheckboxField("Show on the public meetings page and calendar")
+    status = GovukSelectField("Status", choices=list(MEETING_STATUSES.items()))
+    submit = GovukSubmitField("Save meeting")
 
     def validate_venue_postcode(self, field):
         if field.data and normalise_postcode(field.data) is None:
             raise ValidationError("Enter a real postcode, like NW4 4BG")
 
     def validate_end_time(self, field):
-        start, end = _parse_clock(self.start_time.data), _parse_clock(field.data)
+        start, end = parse_clock(self.start_time.data), parse_clock(field.data)
         if start and end and end <= start:
             raise ValidationError("End time must be after the start time")
 
@@ -300,69 +217,63 @@ class MeetingForm(Form):
 
 
 class AgendaItemForm(Form):
-    title = StringField(
+    title = GovukTextInputField(
         "Agenda item",
-        widget=GovTextInput(),
-        validators=[InputRequired(message="Enter the agenda item"), Length(max=300, message="Agenda item must be 300 characters or fewer")],
+        validators=[Required(thing="the agenda item"), max_length(300, thing="Agenda item")],
     )
-    speaker = StringField("Speaker (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
-    organisation_id = SelectField("Speaker's organisation in the directory (optional)", widget=GovSelect(), coerce=int)
-    organisation_name = StringField(
+    speaker = GovukTextInputField("Speaker (optional)", validators=[Optional(), max_length(200)])
+    organisation_id = GovukSelectField("Speaker's organisation in the directory (optional)", coerce=int)
+    organisation_name = GovukTextInputField(
         "Speaker's organisation, if not in the directory (optional)",
-        widget=GovTextInput(),
-        validators=[Optional(), Length(max=255)],
+        validators=[Optional(), max_length(255)],
     )
-    submit = SubmitField("Add to the agenda", widget=GovSubmitInput())
+    submit = GovukSubmitField("Add to the agenda")
 
 
 class AttendanceForm(Form):
-    attended = SelectMultipleField("Who came", widget=GovCheckboxesInput(), coerce=int)
-    extra_attendees = IntegerField(
+    attended = GovukCheckboxesField("Who came", coerce=int)
+    extra_attendees = GovukIntegerField(
         "People who came without booking",
-        widget=GovTextInput(),
         description="Count walk-ins here, or the whole headcount if you did not tick names.",
         validators=[
-            InputRequired(message="Enter how many people came without booking (0 if none)"),
+            Required(thing="how many people came without booking (0 if none)"),
             NumberRange(min=0, max=5000, message="Enter a number between 0 and 5000"),
         ],
     )
-    submit = SubmitField("Save attendance", widget=GovSubmitInput())
+    submit = GovukSubmitField("Save attendance")
 
 
 class MinutesForm(Form):
-    minutes = TextAreaField("Minutes", widget=GovTextArea(), validators=[Optional(), Length(max=50000)])
-    minutes_published = BooleanField("Publish the minutes on the public meeting page", widget=GovCheckboxInput())
-    submit = SubmitField("Save minutes", widget=GovSubmitInput())
+    minutes = GovukTextareaField("Minutes", validators=[Optional(), max_length(50000)])
+    minutes_published = GovukCheckboxField("Publish the minutes on the public meeting page")
+    submit = GovukSubmitField("Save minutes")
 
 
 class ActionForm(Form):
-    description = TextAreaField(
+    description = GovukTextareaField(
         "Action",
-        widget=GovTextArea(),
-        validators=[InputRequired(message="Enter the action"), Length(max=2000)],
+        validators=[Required(thing="the action"), max_length(2000)],
     )
-    owner = StringField(
+    owner = GovukTextInputField(
         "Owner",
-        widget=GovTextInput(),
         description="The person or organisation who will do it.",
-        validators=[InputRequired(message="Enter who owns the action"), Length(max=200)],
+        validators=[Required(thing="who owns the action"), max_length(200)],
     )
-    due_on = DayField("Due date (optional)", validators=[Optional()])
-    submit = SubmitField("Add action", widget=GovSubmitInput())
+    due_on = GovukDateField("Due date (optional)")
+    submit = GovukSubmitField("Add action")
 
 
 class ThemePlanForm(Form):
-    year = IntegerField(
+    year = GovukIntegerField(
         "Year",
-        widget=GovTextInput(),
-        validators=[InputRequired(message="Enter the year"), NumberRange(min=2011, max=2100, message="Enter a year from 2011")],
+        validators=[Required(thing="the year"), NumberRange(min=2011, max=2100, message="Enter a year from 2011")],
     )
-    spring = StringField("Spring theme", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
-    summer = StringField("Summer theme", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
-    autumn = StringField("Autumn theme", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
-    winter = StringField("Winter theme", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
-    agreed_on = DayField("Date the Steering Group agreed it (optional)", validators=[Optional()])
-    submit = SubmitField("Save the theme plan", widget=GovSubmitInput())
+    spring = GovukTextInputField("Spring theme", validators=[Optional(), max_length(200)])
+    summer = GovukTextInputField("Summer theme", validators=[Optional(), max_length(200)])
+    autumn = GovukTextInputField("Autumn theme", validators=[Optional(), max_length(200)])
+    winter = GovukTextInputField("Winter theme", validators=[Optional(), max_length(200)])
+    agreed_on = GovukDateField("Date the Steering Group agreed it (optional)")
+    submit = GovukSubmitField("Save the theme plan")
 
     def validate_year(self, field):
         if not any((f.data or "").strip() for f in (self.spring, self.summer, self.autumn, self.winter)):

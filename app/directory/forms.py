@@ -1,28 +1,22 @@
 import re
 
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
-    GovCheckboxInput,
-    GovRadioInput,
-    GovSelect,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
-)
-from wtforms import (
-    BooleanField,
-    HiddenField,
-    IntegerField,
-    RadioField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    SubmitField,
-    TextAreaField,
-)
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import HiddenField
+from wtforms.validators import NumberRange, Optional, ValidationError
 
-from ..forms import Form
+from ..forms import (
+    Form,
+    GovukCheckboxesField,
+    GovukCheckboxField,
+    GovukEmailField,
+    GovukIntegerField,
+    GovukRadiosField,
+    GovukSelectField,
+    GovukSubmitField,
+    GovukTextareaField,
+    GovukTextInputField,
+    Required,
+    max_length,
+)
 from ..places.services import normalise_postcode
 from .models import KIND_LABELS, STATUS_LABELS, WEEKDAY_NAMES, WEEKDAYS
 from .services import normalise_charity_number, normalise_company_number
@@ -33,10 +27,9 @@ TIME_RE = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 
 
 def optional_email(label):
-    return StringField(
+    return GovukEmailField(
         label,
-        widget=GovTextInput(),
-        validators=[Optional(), Length(max=254), Email(message="Enter an email address in the correct format, like name@example.com")],
+        validators=[Optional()],
     )
 
 
@@ -61,54 +54,54 @@ class ListingForm(Form):
     base_version = HiddenField()
     draft_revision = HiddenField()
 
-    name = StringField("Name of the organisation", widget=GovTextInput(),
-                       validators=[InputRequired(message="Enter the name of the organisation"), Length(max=255)])
-    description = TextAreaField("What the organisation does", widget=GovTextArea(),
-                                validators=[InputRequired(message="Describe what the organisation does"), Length(max=5000)])
-    kind = RadioField("Type of organisation", widget=GovRadioInput(), choices=list(KIND_LABELS.items()),
-                      validators=[InputRequired(message="Select the type of organisation")])
-    status = RadioField("Status", widget=GovRadioInput(), choices=list(STATUS_LABELS.items()), default="active",
-                        validators=[InputRequired(message="Select the status")])
+    name = GovukTextInputField("Name of the organisation",
+                       validators=[Required(thing="the name of the organisation"), max_length(255)])
+    description = GovukTextareaField("What the organisation does",
+                                validators=[Required(message="Describe what the organisation does"), max_length(5000)])
+    kind = GovukRadiosField("Type of organisation", choices=list(KIND_LABELS.items()),
+                      validators=[Required(thing="the type of organisation")])
+    status = GovukRadiosField("Status", choices=list(STATUS_LABELS.items()), default="active",
+                        validators=[Required(thing="the status")])
     email = optional_email("Email address")
-    website = StringField("Website", widget=GovTextInput(), validators=[Optional(), Length(max=500), validate_url])
-    phone = StringField("Phone number", widget=GovTextInput(), validators=[Optional(), Length(max=40), validate_phone])
-    charity_number = StringField("Registered charity number (if you have one)", widget=GovTextInput(), validators=[Optional(), Length(max=20)])
-    company_number = StringField("Company number (if you have one)", widget=GovTextInput(), validators=[Optional(), Length(max=20)])
+    website = GovukTextInputField("Website", validators=[Optional(), max_length(500), validate_url])
+    phone = GovukTextInputField("Phone number", validators=[Optional(), max_length(40), validate_phone])
+    charity_number = GovukTextInputField("Registered charity number (if you have one)", validators=[Optional(), max_length(20)])
+    company_number = GovukTextInputField("Company number (if you have one)", validators=[Optional(), max_length(20)])
 
-    service_name = StringField("Name of the main service or activity", widget=GovTextInput(),
+    service_name = GovukTextInputField("Name of the main service or activity",
                                description="For example: Friday food bank, Youth club, Advice drop-in",
-                               validators=[InputRequired(message="Enter the name of the main service or activity"), Length(max=255)])
-    service_description = TextAreaField("Describe the service", widget=GovTextArea(),
-                                        validators=[InputRequired(message="Describe the service"), Length(max=5000)])
-    categories = SelectMultipleField("Categories", widget=GovCheckboxesInput(), validators=[Optional()])
-    beneficiaries = SelectMultipleField("Who it is for", widget=GovCheckboxesInput(), validators=[Optional()])
-    faiths = SelectMultipleField("Faith (for faith organisations)", widget=GovCheckboxesInput(), validators=[Optional()])
-    languages = SelectMultipleField("Languages", widget=GovCheckboxesInput(), validators=[Optional()])
-    area_scope = RadioField(
-        "Where does this service help people?", widget=GovRadioInput(), validators=[], default="", validate_choice=False,
+                               validators=[Required(thing="the name of the main service or activity"), max_length(255)])
+    service_description = GovukTextareaField("Describe the service",
+                                        validators=[Required(message="Describe the service"), max_length(5000)])
+    categories = GovukCheckboxesField("Categories", validators=[Optional()])
+    beneficiaries = GovukCheckboxesField("Who it is for", validators=[Optional()])
+    faiths = GovukCheckboxesField("Faith (for faith organisations)", validators=[Optional()])
+    languages = GovukCheckboxesField("Languages", validators=[Optional()])
+    area_scope = GovukRadiosField(
+        "Where does this service help people?", default="", validate_choice=False,
         choices=[("", "Only at the address below"), ("wards", "In particular wards (choose them below)"),
                  ("borough", "Anywhere in the borough"), ("remote", "Online or by phone only, wherever people live")],
         description="Residents searching near their home find services that help people where they live, "
                     "as well as services near them.",
     )
-    areas = SelectMultipleField("Wards served", widget=GovCheckboxesInput(), validators=[],
+    areas = GovukCheckboxesField("Wards served",
                                 description="Only if you help people in particular wards")
-    fees_description = StringField("Costs", widget=GovTextInput(), description="For example: Free, or £2 a session",
-                                   validators=[Optional(), Length(max=500)])
-    minimum_age = IntegerField("Youngest age", widget=GovTextInput(), validators=[Optional(), NumberRange(min=0, max=120, message="Enter an age from 0 to 120")])
-    maximum_age = IntegerField("Oldest age", widget=GovTextInput(), validators=[Optional(), NumberRange(min=0, max=120, message="Enter an age from 0 to 120")])
+    fees_description = GovukTextInputField("Costs", description="For example: Free, or £2 a session",
+                                   validators=[Optional(), max_length(500)])
+    minimum_age = GovukIntegerField("Youngest age", validators=[Optional(), NumberRange(min=0, max=120, message="Enter an age from 0 to 120")])
+    maximum_age = GovukIntegerField("Oldest age", validators=[Optional(), NumberRange(min=0, max=120, message="Enter an age from 0 to 120")])
 
-    location_name = StringField("Name of the building or place", widget=GovTextInput(), validators=[Optional(), Length(max=255)])
-    address_1 = StringField("Address line 1", widget=GovTextInput(), validators=[Optional(), Length(max=255)])
-    address_2 = StringField("Address line 2", widget=GovTextInput(), validators=[Optional(), Length(max=255)])
-    city = StringField("Town or city", widget=GovTextInput(), default="London", validators=[Optional(), Length(max=100)])
-    postcode = StringField("Postcode", widget=GovTextInput(), validators=[Optional(), Length(max=10, message="Enter a real postcode, like NW4 4BG"), validate_postcode])
-    confidential = BooleanField("Hide this address from the public (for example a refuge or a home address)", widget=GovCheckboxInput())
-    accessibility = SelectMultipleField("Accessibility", widget=GovCheckboxesInput(), validators=[Optional()])
-    accessibility_notes = TextAreaField("Anything else about access", widget=GovTextArea(), validators=[Optional(), Length(max=2000)])
+    location_name = GovukTextInputField("Name of the building or place", validators=[Optional(), max_length(255)])
+    address_1 = GovukTextInputField("Address line 1", validators=[Optional(), max_length(255)])
+    address_2 = GovukTextInputField("Address line 2", validators=[Optional(), max_length(255)])
+    city = GovukTextInputField("Town or city", default="London", validators=[Optional(), max_length(100)])
+    postcode = GovukTextInputField("Postcode", validators=[Optional(), max_length(10, message="Enter a real postcode, like NW4 4BG"), validate_postcode])
+    confidential = GovukCheckboxField("Hide this address from the public (for example a refuge or a home address)")
+    accessibility = GovukCheckboxesField("Accessibility", validators=[Optional()])
+    accessibility_notes = GovukTextareaField("Anything else about access", validators=[Optional(), max_length(2000)])
 
-    message = TextAreaField("Note for the council (optional)", widget=GovTextArea(), validators=[Optional(), Length(max=2000)])
-    submit = SubmitField("Save listing", widget=GovSubmitInput())
+    message = GovukTextareaField("Note for the council (optional)", validators=[Optional(), max_length(2000)])
+    submit = GovukSubmitField("Save listing")
 
     def validate_charity_number(self, field):
         try:
@@ -184,29 +177,27 @@ def normal_time(value):
 
 
 for _day, _name in zip(WEEKDAYS, WEEKDAY_NAMES):
-    setattr(ListingForm, f"{_day.lower()}_opens", StringField(f"{_name} opens", widget=GovTextInput(), validators=[Optional(), Length(max=5)]))
-    setattr(ListingForm, f"{_day.lower()}_closes", StringField(f"{_name} closes", widget=GovTextInput(), validators=[Optional(), Length(max=5)]))
+    setattr(ListingForm, f"{_day.lower()}_opens", GovukTextInputField(f"{_name} opens", validators=[Optional(), max_length(5)]))
+    setattr(ListingForm, f"{_day.lower()}_closes", GovukTextInputField(f"{_name} closes", validators=[Optional(), max_length(5)]))
 
 
 class ContactMixin:
-    contact_name = StringField("Your full name", widget=GovTextInput(), validators=[InputRequired(message="Enter your full name"), Length(max=120)])
-    contact_email = StringField("Your email address", widget=GovTextInput(), validators=[
-        InputRequired(message="Enter your email address"), Length(max=254),
-        Email(message="Enter an email address in the correct format, like name@example.com")])
-    contact_role = StringField("Your role in the organisation", widget=GovTextInput(), description="For example: Chair, Volunteer coordinator",
-                               validators=[InputRequired(message="Enter your role in the organisation"), Length(max=120)])
+    contact_name = GovukTextInputField("Your full name", validators=[Required(thing="your full name"), max_length(120)])
+    contact_email = GovukEmailField("Your email address", validators=[Required(thing="your email address")])
+    contact_role = GovukTextInputField("Your role in the organisation", description="For example: Chair, Volunteer coordinator",
+                               validators=[Required(thing="your role in the organisation"), max_length(120)])
 
 
 class RegisterForm(ContactMixin, ListingForm):
     require_place = True
-    submit = SubmitField("Send for approval", widget=GovSubmitInput())
+    submit = GovukSubmitField("Send for approval")
 
 
 class ClaimForm(ContactMixin, Form):
-    message = TextAreaField("How can we check you run this organisation?", widget=GovTextArea(),
+    message = GovukTextareaField("How can we check you run this organisation?",
                             description="For example, a link to your website that names you, or your charity trustee role",
-                            validators=[InputRequired(message="Tell us how we can check you run this organisation"), Length(max=2000)])
-    submit = SubmitField("Send claim", widget=GovSubmitInput())
+                            validators=[Required(message="Tell us how we can check you run this organisation"), max_length(2000)])
+    submit = GovukSubmitField("Send claim")
 
 
 PROBLEM_CHOICES = [
@@ -219,20 +210,20 @@ PROBLEM_CHOICES = [
 
 
 class ProblemForm(Form):
-    problem = RadioField("What is wrong?", widget=GovRadioInput(), choices=PROBLEM_CHOICES,
-                         validators=[InputRequired(message="Select what is wrong")])
-    details = TextAreaField("Tell us more", widget=GovTextArea(), validators=[InputRequired(message="Tell us what is wrong"), Length(max=2000, message="Details must be 2,000 characters or fewer")])
-    reporter_name = StringField("Your name (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=120)])
-    reporter_email = StringField("Your email address (optional)", widget=GovTextInput(), description="Only if you would like a reply",
-                                 validators=[Optional(), Length(max=254), Email(message="Enter an email address in the correct format, like name@example.com")])
-    submit = SubmitField("Send report", widget=GovSubmitInput())
+    problem = GovukRadiosField("What is wrong?", choices=PROBLEM_CHOICES,
+                         validators=[Required(thing="what is wrong")])
+    details = GovukTextareaField("Tell us more", validators=[Required(message="Tell us what is wrong"), max_length(2000, message="Details must be 2,000 characters or fewer")])
+    reporter_name = GovukTextInputField("Your name (optional)", validators=[Optional(), max_length(120)])
+    reporter_email = GovukEmailField("Your email address (optional)", description="Only if you would like a reply",
+                                 validators=[Optional()])
+    submit = GovukSubmitField("Send report")
 
 
 class DecisionForm(Form):
-    decision = RadioField("Decision", widget=GovRadioInput(), choices=[("approve", "Approve and publish"), ("reject", "Reject")],
-                          validators=[InputRequired(message="Select approve or reject")])
-    reason = TextAreaField("Reason (the group will see this; needed to reject)", widget=GovTextArea(), validators=[Optional(), Length(max=2000)])
-    submit = SubmitField("Save decision", widget=GovSubmitInput())
+    decision = GovukRadiosField("Decision", choices=[("approve", "Approve and publish"), ("reject", "Reject")],
+                          validators=[Required(thing="approve or reject")])
+    reason = GovukTextareaField("Reason (the group will see this; needed to reject)", validators=[Optional(), max_length(2000)])
+    submit = GovukSubmitField("Save decision")
 
     def validate_reason(self, field):
         if self.decision.data == "reject" and not (field.data or "").strip():
@@ -243,25 +234,25 @@ class SearchForm(Form):
     class Meta:
         csrf = False  # a GET search form
 
-    q = StringField("Search by words", widget=GovTextInput(), validators=[Optional(), Length(max=200, message="Search words must be 200 characters or fewer")])
-    category = SelectField("Category", widget=GovSelect(), validators=[Optional()])
-    ward = SelectField("Ward", widget=GovSelect(), validators=[Optional()])
-    accessibility = SelectMultipleField("Accessibility", widget=GovCheckboxesInput(), validators=[Optional()])
-    open_now = BooleanField("Open now", widget=GovCheckboxInput())
-    postcode = StringField("Near postcode", widget=GovTextInput(), validators=[Optional(), Length(max=10, message="Enter a real postcode, like NW4 4BG"), validate_postcode])
-    distance = SelectField("Within", widget=GovSelect(), default="1",
+    q = GovukTextInputField("Search by words", validators=[Optional(), max_length(200, thing="Search words")])
+    category = GovukSelectField("Category", validators=[Optional()])
+    ward = GovukSelectField("Ward", validators=[Optional()])
+    accessibility = GovukCheckboxesField("Accessibility", validators=[Optional()])
+    open_now = GovukCheckboxField("Open now")
+    postcode = GovukTextInputField("Near postcode", validators=[Optional(), max_length(10, message="Enter a real postcode, like NW4 4BG"), validate_postcode])
+    distance = GovukSelectField("Within", default="1",
                            choices=[("0.5", "half a mile"), ("1", "1 mile"), ("2", "2 miles"), ("5", "5 miles")], validators=[Optional()])
-    submit = SubmitField("Search", widget=GovSubmitInput())
+    submit = GovukSubmitField("Search")
 
 
 class PinForm(Form):
     """An officer's manual position for an address whose postcode cannot be placed."""
 
-    latitude = StringField("Latitude", widget=GovTextInput(), description="For example 51.5883",
-                           validators=[InputRequired(message="Enter the latitude"), Length(max=20)])
-    longitude = StringField("Longitude", widget=GovTextInput(), description="For example -0.2292",
-                            validators=[InputRequired(message="Enter the longitude"), Length(max=20)])
-    submit = SubmitField("Save position", widget=GovSubmitInput())
+    latitude = GovukTextInputField("Latitude", description="For example 51.5883",
+                           validators=[Required(thing="the latitude"), max_length(20)])
+    longitude = GovukTextInputField("Longitude", description="For example -0.2292",
+                            validators=[Required(thing="the longitude"), max_length(20)])
+    submit = GovukSubmitField("Save position")
 
     def _number(self, field, low, high, what):
         try:
@@ -282,20 +273,20 @@ class PinForm(Form):
 class SynonymForm(Form):
     """One entry of the search vocabulary (kept by strategy officers)."""
 
-    terms = TextAreaField(
-        "Words that mean the same", widget=GovTextArea(),
+    terms = GovukTextareaField(
+        "Words that mean the same",
         description="One a line (or separated by commas), as residents would type them: a search for any of "
                     "them finds listings that use any of the others. For example: food bank, foodbank, food parcels",
-        validators=[InputRequired(message="Enter the words that mean the same"), Length(max=2000)],
+        validators=[Required(thing="the words that mean the same"), max_length(2000)],
     )
-    related = TextAreaField(
-        "Related words (optional)", widget=GovTextArea(),
+    related = GovukTextareaField(
+        "Related words (optional)",
         description="Searches for the words above also find these, but not the other way round. "
                     "For example, for youth club: children",
-        validators=[Optional(), Length(max=2000)],
+        validators=[Optional(), max_length(2000)],
     )
-    note = StringField("Note for other officers (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=255)])
-    submit = SubmitField("Save", widget=GovSubmitInput())
+    note = GovukTextInputField("Note for other officers (optional)", validators=[Optional(), max_length(255)])
+    submit = GovukSubmitField("Save")
 
     def validate_terms(self, field):
         from .vocabulary import MAX_TERM_LENGTH, MAX_TERMS, parse_terms

@@ -7,16 +7,12 @@ from datetime import timedelta
 
 from flask import Blueprint, current_app, flash, jsonify, make_response, redirect, render_template, url_for
 from flask_login import current_user
-from flask_wtf.file import FileField
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovFileInput, GovSubmitInput
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import RequestEntityTooLarge
-from wtforms import BooleanField, SubmitField
 from wtforms.validators import ValidationError
 
-from ..auth.forms import ConfirmForm
 from ..extensions import db
-from ..forms import Form
+from ..forms import ConfirmForm, Form, GovukCheckboxField, GovukFileField, GovukSubmitField
 from ..security import STRATEGY_OFFICER, public, roles_required
 from ..timeutil import utcnow
 from . import importer, services, tasks
@@ -38,8 +34,8 @@ def _size_limit():
 
 
 class UploadForm(Form):
-    file = FileField("Upload a CSV file", widget=GovFileInput())
-    submit = SubmitField("Upload and check the file", widget=GovSubmitInput())
+    file = GovukFileField("Upload a CSV file")
+    submit = GovukSubmitField("Upload and check the file")
 
     def validate_file(self, field):
         upload = field.data
@@ -50,8 +46,8 @@ class UploadForm(Form):
 
 
 class ConfirmImportForm(Form):
-    skip_bad_rows = BooleanField("Import the good rows and skip the rows with problems", widget=GovCheckboxInput())
-    submit = SubmitField("Import the listings", widget=GovSubmitInput())
+    skip_bad_rows = GovukCheckboxField("Import the good rows and skip the rows with problems")
+    submit = GovukSubmitField("Import the listings")
 
 
 def _job_or_404(job_id):

@@ -3,9 +3,9 @@ import json
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..auth.forms import ConfirmForm
 from ..auth.models import User
 from ..extensions import db
+from ..forms import ConfirmForm
 from ..places.models import WARD_SET_2022, Ward
 from ..places.services import normalise_postcode
 from ..ratelimit import limit_posts

@@ -1,21 +1,19 @@
-from ..forms import Form
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextInput
-from wtforms import RadioField, StringField, SubmitField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import ValidationError
 
+from ..forms import Form, GovukRadiosField, GovukSubmitField, GovukTextInputField, Required, max_length
 from .feeds import check_feed_url
 from .models import REFRESH_CHOICES
 
 
 class FeedForm(Form):
-    name = StringField("Name of the directory", widget=GovTextInput(), description="For example: Enfield Connected",
-                       validators=[InputRequired(message="Enter the name of the directory"), Length(max=120, message="The name must be 120 characters or fewer")])
-    url = StringField("Address of its Open Referral UK API", widget=GovTextInput(),
+    name = GovukTextInputField("Name of the directory", description="For example: Enfield Connected",
+                       validators=[Required(thing="the name of the directory"), max_length(120, thing="The name")])
+    url = GovukTextInputField("Address of its Open Referral UK API",
                       description="The address that /services is added to, like https://example.org/api/v3",
-                      validators=[InputRequired(message="Enter the address of the feed"), Length(max=500, message="The address must be 500 characters or fewer")])
-    refresh = RadioField("Refresh", widget=GovRadioInput(), choices=list(REFRESH_CHOICES.items()), default="off",
-                         validators=[InputRequired(message="Select how often to refresh")])
-    submit = SubmitField("Save feed", widget=GovSubmitInput())
+                      validators=[Required(thing="the address of the feed"), max_length(500, thing="The address")])
+    refresh = GovukRadiosField("Refresh", choices=list(REFRESH_CHOICES.items()), default="off",
+                         validators=[Required(thing="how often to refresh")])
+    submit = GovukSubmitField("Save feed")
 
     def validate_name(self, field):
         if any(ch in (field.data or "") for ch in "\r\n\x00"):
@@ -29,5 +27,5 @@ class FeedForm(Form):
 
 
 class RunForm(Form):
-    check = SubmitField("Check the feed (dry run)", widget=GovSubmitInput())
-    start = SubmitField("Import now", widget=GovSubmitInput())
+    check = GovukSubmitField("Check the feed (dry run)")
+    start = GovukSubmitField("Import now")

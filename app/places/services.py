@@ -12,7 +12,7 @@ from flask import current_app
 
 from .. import csvkit
 from ..extensions import db
-from ..forms import whole_number
+from ..text import whole_number
 from .models import WARD_SET_2022, WARD_SETS, Postcode, Ward
 
 # The UK postcode shape (BS 7666): outward code, then a digit and two letters.

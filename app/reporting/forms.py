@@ -1,16 +1,19 @@
-from flask_wtf.file import FileAllowed, FileField, FileRequired
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovFileInput,
-    GovRadioInput,
-    GovSelect,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
-)
-from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from flask_wtf.file import FileAllowed, FileRequired
+from wtforms.validators import Optional, ValidationError
 
-from ..forms import Form, whole_number
+from ..forms import (
+    ConfirmForm,  # noqa: F401 (the views take it from here)
+    Form,
+    GovukFileField,
+    GovukRadiosField,
+    GovukSelectField,
+    GovukSubmitField,
+    GovukTextareaField,
+    GovukTextInputField,
+    Required,
+    max_length,
+    whole_number,
+)
 from . import live, ratings
 from .models import ACTION_RAGS, MEASURES, POLARITY_LABELS
 
@@ -49,67 +52,60 @@ class TargetText:
             raise ValidationError(str(exc)) from exc
 
 
-class ConfirmForm(Form):
-    submit = SubmitField("Confirm", widget=GovSubmitInput())
-
-
 class NewPeriodForm(Form):
-    year_start = SelectField("Financial year", coerce=int, widget=GovSelect(),
-                             validators=[InputRequired(message="Select the financial year")])
-    quarter = RadioField(
+    year_start = GovukSelectField("Financial year", coerce=int,
+                             validators=[Required(thing="the financial year")])
+    quarter = GovukRadiosField(
         "Quarter",
         choices=[("1", "Q1 (April to June)"), ("2", "Q2 (July to September)"), ("3", "Q3 (October to December)"),
                  ("4", "Q4 (January to March)")],
-        widget=GovRadioInput(),
-        validators=[InputRequired(message="Select the quarter")],
+        validators=[Required(thing="the quarter")],
     )
-    submit = SubmitField("Start the report", widget=GovSubmitInput())
+    submit = GovukSubmitField("Start the report")
 
 
 class KpiResultForm(Form):
-    target = StringField(
+    target = GovukTextInputField(
         "Target for this quarter",
-        widget=GovTextInput(),
         description="A number (like 30 or 54%), 'Fewer than 7855', 'More than 20000', 'Monitor', 'TBC', or "
                     "'Not due' when nothing is due this quarter.",
-        validators=[InputRequired(message="Enter the target for this quarter"), Length(max=60), TargetText()],
+        validators=[Required(thing="the target for this quarter"), max_length(60), TargetText()],
     )
-    result = StringField(
-        "Result", widget=GovTextInput(), description="Leave empty if there is no result yet.",
-        validators=[Optional(), Length(max=30), NumberText("Enter the result as a number, like 19 or 9.54")],
+    result = GovukTextInputField(
+        "Result", description="Leave empty if there is no result yet.",
+        validators=[Optional(), max_length(30), NumberText("Enter the result as a number, like 19 or 9.54")],
     )
-    result_note = StringField(
-        "When there is no result, say why", widget=GovTextInput(),
-        description="For example: Due Q4 19/20", validators=[Length(max=120)],
+    result_note = GovukTextInputField(
+        "When there is no result, say why",
+        description="For example: Due Q4 19/20", validators=[max_length(120)],
     )
-    previous_result = StringField(
-        "Result for the same quarter last year", widget=GovTextInput(),
-        validators=[Optional(), Length(max=30), NumberText("Enter last year's result as a number, like 70.4")],
+    previous_result = GovukTextInputField(
+        "Result for the same quarter last year",
+        validators=[Optional(), max_length(30), NumberText("Enter last year's result as a number, like 70.4")],
     )
-    previous_result_note = StringField(
-        "When there is no result for last year, say why", widget=GovTextInput(),
-        description="For example: New for 19/20", validators=[Length(max=120)],
+    previous_result_note = GovukTextInputField(
+        "When there is no result for last year, say why",
+        description="For example: New for 19/20", validators=[max_length(120)],
     )
-    benchmark = StringField("Benchmarking", widget=GovTextInput(), validators=[Length(max=300)])
-    commentary = TextAreaField("Commentary on this quarter's result", widget=GovTextArea(),
-                               validators=[Length(max=5000)])
-    variance_explanation = TextAreaField(
-        "Explanation of variance", widget=GovTextArea(),
+    benchmark = GovukTextInputField("Benchmarking", validators=[max_length(300)])
+    commentary = GovukTextareaField("Commentary on this quarter's result",
+                               validators=[max_length(5000)])
+    variance_explanation = GovukTextareaField(
+        "Explanation of variance",
         description="Why the result is off target, and what is being done. Needed when the KPI is rated red.",
-        validators=[Length(max=5000)],
+        validators=[max_length(5000)],
     )
-    notes = TextAreaField("Notes (footnotes in the report)", widget=GovTextArea(), validators=[Length(max=2000)])
-    submit = SubmitField("Save result", widget=GovSubmitInput())
+    notes = GovukTextareaField("Notes (footnotes in the report)", validators=[max_length(2000)])
+    submit = GovukSubmitField("Save result")
 
 
 class KpiSourceForm(Form):
-    live_source = StringField(
+    live_source = GovukTextInputField(
         "Live source",
-        widget=GovTextInput(),
         description="Take the result from the portal's own data. Leave empty to enter results by hand.",
-        validators=[Length(max=200)],
+        validators=[max_length(200)],
     )
-    save_source = SubmitField("Save live source", widget=GovSubmitInput())
+    save_source = GovukSubmitField("Save live source")
 
     def validate_live_source(self, field):
         if field.data and field.data.strip():
@@ -119,31 +115,29 @@ class KpiSourceForm(Form):
 
 
 class ActionUpdateForm(Form):
-    rag = RadioField(
+    rag = GovukRadiosField(
         "Progress this quarter",
         choices=[("", "Not rated"), *ACTION_RAGS.items()],
-        widget=GovRadioInput(),
         validators=[Optional()],
         default="",
     )
-    commentary = TextAreaField("Progress note", widget=GovTextArea(), validators=[Length(max=5000)])
-    submit = SubmitField("Save action", widget=GovSubmitInput())
+    commentary = GovukTextareaField("Progress note", validators=[max_length(5000)])
+    submit = GovukSubmitField("Save action")
 
 
 SCALE = [("", "Not known")] + [(str(n), str(n)) for n in range(1, 6)]
 
 
 class RiskAssessmentForm(Form):
-    likelihood = SelectField("Likelihood (1 to 5)", choices=SCALE, widget=GovSelect(), validators=[Optional()])
-    impact = SelectField("Impact (1 to 5)", choices=SCALE, widget=GovSelect(), validators=[Optional()])
-    score = StringField(
+    likelihood = GovukSelectField("Likelihood (1 to 5)", choices=SCALE, validators=[Optional()])
+    impact = GovukSelectField("Impact (1 to 5)", choices=SCALE, validators=[Optional()])
+    score = GovukTextInputField(
         "Risk score",
-        widget=GovTextInput(),
         description="Likelihood x impact. Leave empty to work it out from the likelihood and impact.",
-        validators=[Length(max=3)],
+        validators=[max_length(3)],
     )
-    controls = TextAreaField("Controls and mitigations", widget=GovTextArea(), validators=[Length(max=5000)])
-    submit = SubmitField("Save risk", widget=GovSubmitInput())
+    controls = GovukTextareaField("Controls and mitigations", validators=[max_length(5000)])
+    submit = GovukSubmitField("Save risk")
 
     def validate_score(self, field):
         likelihood = whole_number(self.likelihood.data, max_digits=1)
@@ -169,82 +163,79 @@ class RiskAssessmentForm(Form):
 
 
 class PriorityUpdateForm(Form):
-    published_actions_rating = RadioField(
+    published_actions_rating = GovukRadiosField(
         "Summary of actions rating",
         description="Only needed when the actions are not rated one by one: the rating then counts red actions "
                     "from this summary (Good: none; Satisfactory: one; Limited: two or more).",
         choices=[("", "Not given (the actions are rated one by one, or not at all)"), ("Good", "Good progress"),
-                 ("Satisfactory", "Satisfactory progress"), ("Limited", "Limited progress")],
-        widget=GovRadioInput(), validators=[Optional()], default="",
+                 ("Satisfactory", "Satisfactory progress"), ("Limited", "Limited progress")], validators=[Optional()], default="",
     )
-    actions_commentary = TextAreaField("Summary of actions", widget=GovTextArea(), validators=[Length(max=10000)])
-    kpi_commentary = TextAreaField("KPIs: commentary", widget=GovTextArea(), validators=[Length(max=10000)])
-    risk_commentary = TextAreaField("Risks: commentary", widget=GovTextArea(), validators=[Length(max=10000)])
-    submit = SubmitField("Save commentary", widget=GovSubmitInput())
+    actions_commentary = GovukTextareaField("Summary of actions", validators=[max_length(10000)])
+    kpi_commentary = GovukTextareaField("KPIs: commentary", validators=[max_length(10000)])
+    risk_commentary = GovukTextareaField("Risks: commentary", validators=[max_length(10000)])
+    submit = GovukSubmitField("Save commentary")
 
 
 MONEY = "Enter an amount in £000 as a number, like 1,936 or -25"
 
 
 class BudgetLineForm(Form):
-    service = StringField("Service", widget=GovTextInput(),
-                          validators=[InputRequired(message="Enter the service"), Length(max=200)])
-    revised_budget = StringField("Revised budget (£000)", widget=GovTextInput(),
-                                 validators=[InputRequired(message="Enter the revised budget"), NumberText(MONEY)])
-    forecast = StringField("Forecast (£000)", widget=GovTextInput(),
-                           validators=[InputRequired(message="Enter the forecast"), NumberText(MONEY)])
-    reserve_movements = StringField("Reserve movements (£000)", widget=GovTextInput(), default="0",
+    service = GovukTextInputField("Service",
+                          validators=[Required(thing="the service"), max_length(200)])
+    revised_budget = GovukTextInputField("Revised budget (£000)",
+                                 validators=[Required(thing="the revised budget"), NumberText(MONEY)])
+    forecast = GovukTextInputField("Forecast (£000)",
+                           validators=[Required(thing="the forecast"), NumberText(MONEY)])
+    reserve_movements = GovukTextInputField("Reserve movements (£000)", default="0",
                                     validators=[Optional(), NumberText(MONEY)])
-    commentary = TextAreaField("Commentary", widget=GovTextArea(), validators=[Length(max=5000)])
-    submit = SubmitField("Save budget line", widget=GovSubmitInput())
+    commentary = GovukTextareaField("Commentary", validators=[max_length(5000)])
+    submit = GovukSubmitField("Save budget line")
 
 
 class SavingLineForm(Form):
-    ref = StringField("Reference", widget=GovTextInput(),
-                      validators=[InputRequired(message="Enter the savings reference, like S1"), Length(max=20)])
-    service_area = StringField("Service area", widget=GovTextInput(),
-                               validators=[InputRequired(message="Enter the service area"), Length(max=200)])
-    description = TextAreaField("Description of savings", widget=GovTextArea(), validators=[Length(max=5000)])
-    saving = StringField("Savings for the year (£000)", widget=GovTextInput(),
-                         validators=[InputRequired(message="Enter the savings for the year"), NumberText(MONEY)])
-    forecast = StringField("Forecast (£000)", widget=GovTextInput(),
-                           validators=[InputRequired(message="Enter the forecast"), NumberText(MONEY)])
-    comment = TextAreaField("Comment", widget=GovTextArea(), validators=[Length(max=5000)])
-    submit = SubmitField("Save savings line", widget=GovSubmitInput())
+    ref = GovukTextInputField("Reference",
+                      validators=[Required(thing="the savings reference, like S1"), max_length(20)])
+    service_area = GovukTextInputField("Service area",
+                               validators=[Required(thing="the service area"), max_length(200)])
+    description = GovukTextareaField("Description of savings", validators=[max_length(5000)])
+    saving = GovukTextInputField("Savings for the year (£000)",
+                         validators=[Required(thing="the savings for the year"), NumberText(MONEY)])
+    forecast = GovukTextInputField("Forecast (£000)",
+                           validators=[Required(thing="the forecast"), NumberText(MONEY)])
+    comment = GovukTextareaField("Comment", validators=[max_length(5000)])
+    submit = GovukSubmitField("Save savings line")
 
 
 class ImportForm(Form):
-    file = FileField(
+    file = GovukFileField(
         "Upload a file",
-        widget=GovFileInput(),
         validators=[
             FileRequired(message="Select a CSV or XLSX file"),
             FileAllowed(["csv", "xlsx"], message="The file must be a CSV or XLSX file"),
         ],
     )
-    submit = SubmitField("Import results", widget=GovSubmitInput())
+    submit = GovukSubmitField("Import results")
 
 
 class ReturnForm(Form):
-    reason = TextAreaField(
-        "What needs to change?", widget=GovTextArea(),
-        validators=[InputRequired(message="Enter what needs to change"), Length(max=2000)],
+    reason = GovukTextareaField(
+        "What needs to change?",
+        validators=[Required(thing="what needs to change"), max_length(2000)],
     )
-    submit = SubmitField("Return to draft", widget=GovSubmitInput())
+    submit = GovukSubmitField("Return to draft")
 
 
 class RiskEndForm(Form):
     """A risk leaving the register this quarter: closed, or merged into another risk of the same plan."""
 
-    ending = RadioField(
+    ending = GovukRadiosField(
         "Has this risk left the register this quarter?",
         choices=[("", "No, it is still on the register"), ("closed", "Yes, it has been closed"),
-                 ("merged", "Yes, it has been merged into another risk")],
-        widget=GovRadioInput(), validators=[Optional()], default="",
+                 ("merged", "Yes, it has been merged into another risk")], validators=[Optional()], default="",
     )
-    merged_into = SelectField("Merged into", coerce=str, widget=GovSelect(), validate_choice=False)
-    end_note = TextAreaField("Why", widget=GovTextArea(), validators=[Length(max=2000)])
-    save_end = SubmitField("Save", widget=GovSubmitInput())
+    merged_into = GovukSelectField("Merged into", coerce=str, validate_choice=False)
+    end_note = GovukTextareaField("Why", validators=[max_length(2000)])
+    save_end = GovukSubmitField("Save")
 
     def validate_merged_into(self, field):
         if self.ending.data != "merged":
@@ -254,20 +245,20 @@ class RiskEndForm(Form):
 
 
 class ReopenForm(Form):
-    reason = TextAreaField(
-        "Why does the approved report need to be reopened?", widget=GovTextArea(),
+    reason = GovukTextareaField(
+        "Why does the approved report need to be reopened?",
         description="This is published with the list of versions, so say what is being corrected.",
-        validators=[InputRequired(message="Enter why the approved report needs to be reopened"), Length(max=2000)],
+        validators=[Required(thing="why the approved report needs to be reopened"), max_length(2000)],
     )
-    submit = SubmitField("Reopen for correction", widget=GovSubmitInput())
+    submit = GovukSubmitField("Reopen for correction")
 
 
 class PlanPriorityForm(Form):
-    position = StringField("Section number", widget=GovTextInput(), description="As in the report, like 5",
-                           validators=[InputRequired(message="Enter the section number"), Length(max=3)])
-    title = StringField("Priority", widget=GovTextInput(),
-                        validators=[InputRequired(message="Enter the priority"), Length(max=300)])
-    submit = SubmitField("Save priority", widget=GovSubmitInput())
+    position = GovukTextInputField("Section number", description="As in the report, like 5",
+                           validators=[Required(thing="the section number"), max_length(3)])
+    title = GovukTextInputField("Priority",
+                        validators=[Required(thing="the priority"), max_length(300)])
+    submit = GovukSubmitField("Save priority")
 
     def validate_position(self, field):
         if not (field.data or "").strip().isdigit() or not 1 <= int(field.data.strip()) <= 999:
@@ -275,36 +266,36 @@ class PlanPriorityForm(Form):
 
 
 class PlanActionForm(Form):
-    description = TextAreaField("How will we achieve this?", widget=GovTextArea(),
-                                validators=[InputRequired(message="Enter the action"), Length(max=5000)])
-    timescale = StringField("Timescale", widget=GovTextInput(), description="For example: Mar 2021",
-                            validators=[Length(max=60)])
-    submit = SubmitField("Save action", widget=GovSubmitInput())
+    description = GovukTextareaField("How will we achieve this?",
+                                validators=[Required(thing="the action"), max_length(5000)])
+    timescale = GovukTextInputField("Timescale", description="For example: Mar 2021",
+                            validators=[max_length(60)])
+    submit = GovukSubmitField("Save action")
 
 
 class PlanKpiForm(Form):
-    name = StringField("Indicator", widget=GovTextInput(),
-                       validators=[InputRequired(message="Enter the indicator's name"), Length(max=300)])
-    polarity = RadioField("Polarity", choices=list(POLARITY_LABELS.items()), widget=GovRadioInput(),
-                          validators=[InputRequired(message="Select whether bigger or smaller is better")])
-    unit = RadioField("Shown as", choices=[("", "A number"), ("%", "A percentage")], widget=GovRadioInput(),
+    name = GovukTextInputField("Indicator",
+                       validators=[Required(thing="the indicator's name"), max_length(300)])
+    polarity = GovukRadiosField("Polarity", choices=list(POLARITY_LABELS.items()),
+                          validators=[Required(thing="whether bigger or smaller is better")])
+    unit = GovukRadiosField("Shown as", choices=[("", "A number"), ("%", "A percentage")],
                       validators=[Optional()], default="")
-    measure = SelectField("Counted as", choices=list(MEASURES.items()), widget=GovSelect(), validators=[Optional()])
-    annual_target = StringField(
-        "Annual target", widget=GovTextInput(),
+    measure = GovukSelectField("Counted as", choices=list(MEASURES.items()), validators=[Optional()])
+    annual_target = GovukTextInputField(
+        "Annual target",
         description="A number (like 30 or 54%), 'Fewer than N', 'More than N', 'Monitor' or 'TBC'.",
-        validators=[InputRequired(message="Enter the annual target"), Length(max=60), TargetText()],
+        validators=[Required(thing="the annual target"), max_length(60), TargetText()],
     )
-    previous_year_end = StringField("Last year's end-of-year result", widget=GovTextInput(),
+    previous_year_end = GovukTextInputField("Last year's end-of-year result",
                                     description="As printed, like 74.12 or New for 20/21",
-                                    validators=[Length(max=60)])
-    submit = SubmitField("Save KPI", widget=GovSubmitInput())
+                                    validators=[max_length(60)])
+    submit = GovukSubmitField("Save KPI")
 
 
 class PlanRiskForm(Form):
-    code = StringField("Risk reference", widget=GovTextInput(), description="Like CLL01",
-                       validators=[InputRequired(message="Enter the risk reference"), Length(max=20)])
-    title = StringField("Risk", widget=GovTextInput(),
-                        validators=[InputRequired(message="Enter the risk"), Length(max=300)])
-    description = TextAreaField("Description", widget=GovTextArea(), validators=[Length(max=5000)])
-    submit = SubmitField("Save risk", widget=GovSubmitInput())
+    code = GovukTextInputField("Risk reference", description="Like CLL01",
+                       validators=[Required(thing="the risk reference"), max_length(20)])
+    title = GovukTextInputField("Risk",
+                        validators=[Required(thing="the risk"), max_length(300)])
+    description = GovukTextareaField("Description", validators=[max_length(5000)])
+    submit = GovukSubmitField("Save risk")
