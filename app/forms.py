@@ -17,6 +17,7 @@ Notify's admin does (`GovukTextInputField("Name for this key", validators=[Notif
 
 `tests/test_forms_kit.py` checks that every form class in the application is a `Form` built from these.
 """
+import re
 from datetime import date, datetime
 
 from flask_wtf import FlaskForm
@@ -309,3 +310,19 @@ class ConfirmForm(Form):
     """An empty form: a button that carries the CSRF token (sign out, resend, confirm)."""
 
     submit = GovukSubmitField("Confirm")
+
+
+# --- Web addresses and phone numbers (the directory's listings, its imports and other directories' feeds) ---
+
+URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*\.[^\s]+$", re.IGNORECASE)
+PHONE_RE = re.compile(r"^\+?[0-9 ()-]{10,20}$")
+
+
+def validate_url(form, field):
+    if field.data and not URL_RE.match(field.data.strip()):
+        raise ValidationError("Enter a web address starting with https://, like https://www.example.org")
+
+
+def validate_phone(form, field):
+    if field.data and (not PHONE_RE.match(field.data.strip()) or len(re.sub(r"\D", "", field.data)) < 10):
+        raise ValidationError("Enter a phone number, like 020 8359 2000 or 07700 900 982")

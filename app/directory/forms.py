@@ -16,13 +16,13 @@ from ..forms import (
     GovukTextInputField,
     Required,
     max_length,
+    validate_phone,
+    validate_url,
 )
 from ..places.services import normalise_postcode
 from .models import KIND_LABELS, STATUS_LABELS, WEEKDAY_NAMES, WEEKDAYS
 from .services import normalise_charity_number, normalise_company_number
 
-URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*\.[^\s]+$", re.IGNORECASE)
-PHONE_RE = re.compile(r"^\+?[0-9 ()-]{10,20}$")
 TIME_RE = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 
 
@@ -31,16 +31,6 @@ def optional_email(label):
         label,
         validators=[Optional()],
     )
-
-
-def validate_url(form, field):
-    if field.data and not URL_RE.match(field.data.strip()):
-        raise ValidationError("Enter a web address starting with https://, like https://www.example.org")
-
-
-def validate_phone(form, field):
-    if field.data and (not PHONE_RE.match(field.data.strip()) or len(re.sub(r"\D", "", field.data)) < 10):
-        raise ValidationError("Enter a phone number, like 020 8359 2000 or 07700 900 982")
 
 
 def validate_postcode(form, field):

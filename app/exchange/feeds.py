@@ -30,9 +30,9 @@ from flask import current_app
 from wtforms.validators import Email
 
 from ..directory import importer, services
-from ..directory.forms import validate_url
 from ..directory.models import WEEKDAYS
 from ..extensions import db
+from ..forms import validate_url
 from ..tasks import enqueue
 from ..timeutil import utcnow
 from .models import Feed, FeedRecord, FeedRun

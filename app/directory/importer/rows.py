@@ -5,11 +5,11 @@ from dataclasses import dataclass, field
 from wtforms.validators import Email, ValidationError
 
 from ...extensions import db
-from ...forms import control_characters
+from ...forms import control_characters, validate_phone, validate_url
 from ...places.models import WARD_SET_2022, Ward
 from ...places.services import normalise_postcode
 from .. import services
-from ..forms import validate_phone, validate_postcode, validate_url
+from ..forms import validate_postcode
 from ..models import KIND_LABELS, STATUS_LABELS, Taxonomy, TaxonomyTerm
 from .common import BOROUGH_WORDS, COLUMNS, FIELD_NAMES, MAX_AGE, MAX_LENGTHS, MULTILINE_COLUMNS, NO, REMOTE_WORDS, YES
 from .hours import parse_opening_hours
