@@ -12,7 +12,7 @@ PORT ?= 5000
 PUBLIC_HOST = $(if $(filter 0.0.0.0 :: [::],$(HOST)),localhost,$(if $(findstring :,$(HOST)),[$(HOST)],$(HOST)))
 PUBLIC_BASE_URL ?= http://$(PUBLIC_HOST):$(PORT)
 
-.PHONY: run test test-sqlite test-postgres bench setup setup-test assets db system-deps system-deps-run clean
+.PHONY: run test lint test-sqlite test-postgres bench setup setup-test assets db system-deps system-deps-run clean
 
 run: setup db  ## Set up and serve the portal on SQLite with the file mail outbox and demo data
 	@echo "Serving on $(PUBLIC_BASE_URL)/ ; demo sign-in details: instance/demo-accounts.txt ; mail: instance/outbox/"
@@ -23,9 +23,14 @@ run: setup db  ## Set up and serve the portal on SQLite with the file mail outbo
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
-test: setup-test  ## Install everything the tests need and run the suite on SQLite, then on PostgreSQL
+test: setup-test  ## Install everything the tests need, check the code with ruff, run the suite on SQLite, then on PostgreSQL
+	$(MAKE) lint
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
+
+lint:  ## ruff: lint and format check (settings in pyproject.toml)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 test-sqlite:
 	$(BIN)/pytest $(PYTEST_ARGS)

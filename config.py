@@ -5,6 +5,7 @@ project folder is read too). There is no default secret key: in production (`POR
 the portal refuses to start without a `SECRET_KEY`; elsewhere it makes a random one per machine, kept in
 `instance/secret_key` (see app/secret_key.py).
 """
+
 import os
 from pathlib import Path
 
@@ -13,9 +14,11 @@ INSTANCE_DIR = Path(os.environ.get("PORTAL_INSTANCE_DIR", BASE_DIR / "instance")
 
 # SHA-256 of keys that have been published (the repository once shipped a development key): refused in
 # every mode, because anyone could sign sessions and e-mailed links with them.
-PUBLISHED_SECRET_KEY_SHA256 = frozenset({
-    "63d6f4854bf304117c8c2d3c7726cbb2d45be3a45dcf08c1f7be0eef20f19b1e",
-})
+PUBLISHED_SECRET_KEY_SHA256 = frozenset(
+    {
+        "63d6f4854bf304117c8c2d3c7726cbb2d45be3a45dcf08c1f7be0eef20f19b1e",
+    }
+)
 
 
 def _bool(name, default):
@@ -39,9 +42,7 @@ class Config:
     ENV_NAME = "development"
     # Unset means: refuse to start in production, a per-machine random key in instance/ elsewhere.
     SECRET_KEY = os.environ.get("SECRET_KEY") or None
-    SQLALCHEMY_DATABASE_URI = os.environ.get(
-        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'portal.sqlite3'}"
-    )
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'portal.sqlite3'}")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
     # Council identity shown in the header and in e-mails.
@@ -146,8 +147,12 @@ class Config:
 
     # Bulletin sender (app/bulletins/sender.py).
     BULLETIN_RATE_PER_SECOND = _float("BULLETIN_RATE_PER_SECOND", 0.0)  # messages a second per sender; 0: no limit
-    BULLETIN_BATCH_SIZE = _int("BULLETIN_BATCH_SIZE", 100)  # rows claimed at a time (and how often a routine send looks for emergencies)
-    BULLETIN_LEASE_SECONDS = _int("BULLETIN_LEASE_SECONDS", 120)  # how long a claim lasts before another sender may take the rows over
+    BULLETIN_BATCH_SIZE = _int(
+        "BULLETIN_BATCH_SIZE", 100
+    )  # rows claimed at a time (and how often a routine send looks for emergencies)
+    BULLETIN_LEASE_SECONDS = _int(
+        "BULLETIN_LEASE_SECONDS", 120
+    )  # how long a claim lasts before another sender may take the rows over
     BULLETIN_MAX_ATTEMPTS = _int("BULLETIN_MAX_ATTEMPTS", 5)  # temporary failures before a row is given up as failed
     BULLETIN_RETRY_BASE_SECONDS = _int("BULLETIN_RETRY_BASE_SECONDS", 60)  # back-off: base, 2 x base, 4 x base ...
     BULLETIN_RETRY_MAX_SECONDS = _int("BULLETIN_RETRY_MAX_SECONDS", 3600)  # ... up to this

@@ -1,5 +1,5 @@
 """Application factory for the Community Partnership Portal."""
-import os
+
 from pathlib import Path
 
 from flask import Flask
@@ -63,10 +63,13 @@ def create_app(config_name=None, **overrides):
     WTFormsHelpers(app)
 
     from . import logging as portal_logging
-    from . import models  # noqa: F401  (registers every table)
-    from . import modules  # noqa: F401  (every module's ward contents, live sources, tasks, demo loaders)
+    from . import (
+        models,  # noqa: F401  (registers every table)
+        modules,  # noqa: F401  (every module's ward contents, live sources, tasks, demo loaders)
+        security,
+        tasks,
+    )
     from . import request as portal_request
-    from . import security, tasks
 
     portal_logging.init_app(app)
     portal_request.init_app(app)
@@ -122,6 +125,8 @@ def _register_blueprints(app):
 
 
 def _register_cli(app):
+    from seed.cli import seed_cli
+
     from .auth.cli import users_cli
     from .backup import backup_cli
     from .bulletins.cli import bulletins_cli
@@ -130,7 +135,6 @@ def _register_cli(app):
     from .places.cli import geo_cli
     from .reporting.cli import reporting_cli
     from .tasks import tasks_cli
-    from seed.cli import seed_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(backup_cli)

@@ -5,6 +5,7 @@ file that is itself a SQLite database. Restoring copies it back the same way (th
 requests during the copy wait for it). PostgreSQL: pg_dump's custom format, restored with pg_restore in a
 single transaction (--clean), so a failed restore leaves the database as it was.
 """
+
 import shutil
 import sqlite3
 import subprocess
@@ -52,7 +53,8 @@ def create_backup(target):
     elif url.get_backend_name() == "postgresql":
         subprocess.run(
             [_pg_tool("pg_dump"), "--format=custom", "--no-owner", "--file", str(target), _libpq_url(url)],
-            check=True, capture_output=True,
+            check=True,
+            capture_output=True,
         )
     else:
         raise click.ClickException(f"no backup method for {url.get_backend_name()}")
@@ -82,9 +84,18 @@ def restore_backup(source):
             backup.close()
     elif url.get_backend_name() == "postgresql":
         result = subprocess.run(
-            [_pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--single-transaction",
-             "--dbname", _libpq_url(url), str(source)],
-            capture_output=True, text=True,
+            [
+                _pg_tool("pg_restore"),
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--single-transaction",
+                "--dbname",
+                _libpq_url(url),
+                str(source),
+            ],
+            capture_output=True,
+            text=True,
         )
         if result.returncode != 0:
             raise click.ClickException(f"pg_restore failed; the database is unchanged:\n{result.stderr[-2000:]}")

@@ -11,6 +11,7 @@ Writing: every cell goes through `guard`, OWASP's CSV injection defence: a text 
 would make a spreadsheet run it as a formula is prefixed with an apostrophe. `guard_xlsx_row` does the same
 job for workbooks, where openpyxl stores text starting with "=" as a formula.
 """
+
 import csv
 import io
 from datetime import date, datetime
@@ -52,7 +53,8 @@ def decode(data):
         except UnicodeDecodeError as exc:
             line = data.count(b"\n", 0, exc.start) + 1
             raise CsvFileError(
-                f"The file is not UTF-8 text: line {line} has characters in another encoding. {SAVE_UTF8}", line,
+                f"The file is not UTF-8 text: line {line} has characters in another encoding. {SAVE_UTF8}",
+                line,
             ) from None
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
@@ -76,11 +78,13 @@ def iter_rows(text, strict=True, keep_blank=False):
         if "field larger than field limit" in str(exc):
             raise CsvFileError(
                 f"Line {line} has a value longer than {FIELD_LIMIT:,} characters, more than any column can hold. "
-                "Check that line's quotation marks, or shorten the value.", line,
+                "Check that line's quotation marks, or shorten the value.",
+                line,
             ) from None
         raise CsvFileError(
             f"The file cannot be read as CSV near line {line}: check the quotation marks on that line. "
-            "A value with a comma or a line break in it must be in double quotation marks.", line,
+            "A value with a comma or a line break in it must be in double quotation marks.",
+            line,
         ) from None
 
 

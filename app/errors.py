@@ -1,4 +1,5 @@
 """Error pages in the site's layout: 400, 403, 404, 405, 413, 429, 500 and 503."""
+
 import logging
 
 from flask import jsonify, make_response, render_template, request

@@ -17,6 +17,7 @@ Notify's admin does (`GovukTextInputField("Name for this key", validators=[Notif
 
 `tests/test_forms_kit.py` checks that every form class in the application is a `Form` built from these.
 """
+
 import re
 from datetime import date, datetime
 
@@ -96,8 +97,10 @@ class Required:
         return f"{verb} {self.thing}"
 
     def __call__(self, form, field):
-        if any(isinstance(value, str) and value.strip() or not isinstance(value, str) and value
-               for value in (field.raw_data or [])):
+        if any(
+            isinstance(value, str) and value.strip() or not isinstance(value, str) and value
+            for value in (field.raw_data or [])
+        ):
             return
         if isinstance(field, BooleanField) and field.data:
             return

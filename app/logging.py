@@ -1,4 +1,5 @@
 """Structured (JSON) logging: one line per request with its id, user, status and duration."""
+
 import logging
 import sys
 import time

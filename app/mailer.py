@@ -3,6 +3,7 @@
 The embedded default (MAIL_BACKEND=file) writes every message to instance/outbox/ so a new user can
 read what the portal sent; MAIL_BACKEND=smtp sends through MAIL_SERVER.
 """
+
 import logging
 
 from flask import current_app, has_request_context, render_template

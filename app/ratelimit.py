@@ -17,6 +17,7 @@ tiny; expired rows are deleted now and then by the increments themselves.
 
 Keys are stored as SHA-256 digests: some keys contain an e-mail address (sign-in attempts per account).
 """
+
 import hashlib
 import random
 import time

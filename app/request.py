@@ -4,6 +4,7 @@ A NUL (U+0000) in a query string, form field or URL path is never meaningful her
 text containing one (a 500 where SQLite would shrug). Query and form values are cleaned as they are parsed,
 and a path containing one is a 404 (see `reject_nul_paths`).
 """
+
 from flask import Request, abort, request
 from werkzeug.datastructures import ImmutableMultiDict, iter_multi_items
 

@@ -9,6 +9,7 @@
   machine, made on first start in `instance/secret_key` (mode 0600) and reused afterwards, so sessions
   survive a restart and nobody else knows it.
 """
+
 import hashlib
 import logging
 import os
@@ -55,9 +56,7 @@ def instance_key(instance_path):
         finally:
             temporary.unlink(missing_ok=True)
     if path.stat().st_mode & 0o077:
-        raise InsecureConfiguration(
-            f"{path} can be read by other users of this machine. Run: chmod 600 {path}"
-        )
+        raise InsecureConfiguration(f"{path} can be read by other users of this machine. Run: chmod 600 {path}")
     key = path.read_text().strip()
     if len(key) < MIN_PRODUCTION_KEY_LENGTH:
         raise InsecureConfiguration(f"{path} does not hold a usable key. Delete it and start again.")

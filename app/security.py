@@ -3,6 +3,7 @@
 Every view declares who may use it with one of the decorators below; a test walks every registered
 route and fails when a view has no declaration, so a new route cannot be left open by accident.
 """
+
 from functools import wraps
 from urllib.parse import urlsplit
 
@@ -130,4 +131,3 @@ def is_safe_next_url(target):
     if not target or not target.startswith("/") or target.startswith("//"):
         return False
     return "\\" not in target and not any(ord(ch) < 32 for ch in target)
-

@@ -3,6 +3,7 @@
 Neither gunicorn nor Werkzeug's development server has a setting for this header, so the one string each
 uses is replaced here, once per process, from `create_app`. A reverse proxy in front may set its own.
 """
+
 SHOWN_AS = "portal"
 
 

@@ -1,4 +1,5 @@
 """Template globals and filters shared by every page."""
+
 from flask import current_app, request, url_for
 from flask_login import current_user
 
@@ -10,6 +11,7 @@ from .timeutil import to_london
 def init_app(app):
     app.jinja_env.add_extension("jinja2.ext.do")
     app.add_template_global(error_summary)
+
     @app.context_processor
     def site_globals():
         return {
@@ -54,7 +56,12 @@ WORK = [
     ("Community assets: add an asset", "assets.new_asset", "Add to the community assets register"),
     ("Assets of Community Value nominations", "assets.nominations", "Validate and decide nominations"),
     ("Assets of Community Value: due this week", "assets.due", "Statutory dates that fall this week"),
-    ("Quarterly performance reports", "reporting.index", "Enter results, import, submit and approve", "reporting.new_period"),
+    (
+        "Quarterly performance reports",
+        "reporting.index",
+        "Enter results, import, submit and approve",
+        "reporting.new_period",
+    ),
     ("People with accounts", "auth.people", "Invite group editors and officers"),
 ]
 
@@ -86,6 +93,12 @@ def navigation():
     else:
         items.append(("Sign in", url_for("auth.sign_in")))
     return [
-        {"text": text, "href": href, "active": request.path == href or (href != "/" and request.path.startswith(href.rstrip("/") + "/")) or request.path == href.rstrip("/")}
+        {
+            "text": text,
+            "href": href,
+            "active": request.path == href
+            or (href != "/" and request.path.startswith(href.rstrip("/") + "/"))
+            or request.path == href.rstrip("/"),
+        }
         for text, href in items
     ]

@@ -3,6 +3,7 @@
 They live here rather than in `app/forms.py` so that services (`places`, `mailer`, importers) can use them
 without importing the forms kit, which itself imports `places.services` for postcodes.
 """
+
 import unicodedata
 
 # Unicode's line and paragraph separators are not control characters (Cc) but break lines all the same
@@ -17,7 +18,8 @@ def control_characters(text, multiline=False):
     """The characters in `text` that have no place in a single-line (or, with multiline, a multi-line) field."""
     allowed = _MULTILINE_ALLOWED if multiline else frozenset()
     return [
-        ch for ch in text
+        ch
+        for ch in text
         if ch not in allowed and (unicodedata.category(ch) == "Cc" or (not multiline and ch in _LINE_SEPARATORS))
     ]
 

@@ -1,4 +1,5 @@
 """Small fixes to govuk-frontend-wtf widgets; the forms kit (`app/forms.py`) puts them on its field classes."""
+
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput as _GovCheckboxesInput
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput as _GovDateInput
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput as _GovRadioInput

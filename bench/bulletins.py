@@ -14,6 +14,7 @@ alike; each run of our sender also pays its own start-up (rendering, SMTP connec
 one whole 10,000-recipient bulletin is sent by our sender alone, for the plain figure.
 Target (issue 6): at least 70% of the ceiling.
 """
+
 import argparse
 import json
 import smtplib
@@ -29,7 +30,8 @@ def start_sink():
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}", "-c", "aiosmtpd.handlers.Sink"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     for _ in range(100):
         try:
@@ -47,9 +49,20 @@ def insert_members(count):
 
     now = utcnow()
     rows = [
-        {"name": f"Bench Member {n}", "email": f"bench{n}@example.org", "email_key": f"bench{n}@example.org",
-         "organisation_name": "", "job_title": "", "sector": "vcfs", "status": "confirmed", "source": "benchmark",
-         "preferences_token": f"bench-token-{n:08d}", "created_at": now, "confirmed_at": now, "updated_at": now}
+        {
+            "name": f"Bench Member {n}",
+            "email": f"bench{n}@example.org",
+            "email_key": f"bench{n}@example.org",
+            "organisation_name": "",
+            "job_title": "",
+            "sector": "vcfs",
+            "status": "confirmed",
+            "source": "benchmark",
+            "preferences_token": f"bench-token-{n:08d}",
+            "created_at": now,
+            "confirmed_at": now,
+            "updated_at": now,
+        }
         for n in range(1, count + 1)
     ]
     db.session.execute(db.insert(Member), rows)
@@ -78,10 +91,13 @@ def slice_bulletin(number, member_ids):
 
     bulletin = make_bulletin(f"CTN Bulletin (benchmark slice {number})")
     bulletin.status, bulletin.send_started_at = SENDING, utcnow()
-    db.session.execute(db.insert(BulletinDelivery), [
-        {"bulletin_id": bulletin.id, "member_id": member_id, "state": QUEUED, "attempts": 0, "last_error": ""}
-        for member_id in member_ids
-    ])
+    db.session.execute(
+        db.insert(BulletinDelivery),
+        [
+            {"bulletin_id": bulletin.id, "member_id": member_id, "state": QUEUED, "attempts": 0, "last_error": ""}
+            for member_id in member_ids
+        ],
+    )
     db.session.commit()
     return bulletin
 
@@ -96,12 +112,14 @@ def prebuilt_messages(bulletin):
     factory = MessageFactory(bulletin)
     rows = db.session.execute(
         db.select(BulletinDelivery.id, Member.name, Member.email, Member.preferences_token)
-        .join(Member, Member.id == BulletinDelivery.member_id).where(BulletinDelivery.bulletin_id == bulletin.id)
+        .join(Member, Member.id == BulletinDelivery.member_id)
+        .where(BulletinDelivery.bulletin_id == bulletin.id)
         .order_by(BulletinDelivery.id)
     ).all()
     db.session.commit()
-    return factory.envelope_from, [(email, factory.build(did, name, email, factory.preferences_url(token)))
-                                   for did, name, email, token in rows]
+    return factory.envelope_from, [
+        (email, factory.build(did, name, email, factory.preferences_url(token))) for did, name, email, token in rows
+    ]
 
 
 def bare_loop(port, envelope_from, messages):
@@ -121,8 +139,10 @@ def main():
     parser.add_argument("--database-url", help="PostgreSQL URL to benchmark instead of a new SQLite file")
     args = parser.parse_args()
 
-    print(f"Bulletin sending benchmark: {args.recipients:,} recipients, SMTP sink on loopback, "
-          f"{args.slices} interleaved slices")
+    print(
+        f"Bulletin sending benchmark: {args.recipients:,} recipients, SMTP sink on loopback, "
+        f"{args.slices} interleaved slices"
+    )
     url, _ = prepared_database(0, args.database_url)
     sink, port = start_sink()
     try:
@@ -130,9 +150,16 @@ def main():
         from app.bulletins import services
         from app.bulletins.sender import run_sender
 
-        app = create_app("development", SQLALCHEMY_DATABASE_URI=url, LOG_LEVEL="WARNING", MAIL_BACKEND="smtp",
-                         MAIL_SERVER="127.0.0.1", MAIL_PORT=port, PUBLIC_BASE_URL="https://portal.example",
-                         BULLETIN_RATE_PER_SECOND=0)
+        app = create_app(
+            "development",
+            SQLALCHEMY_DATABASE_URI=url,
+            LOG_LEVEL="WARNING",
+            MAIL_BACKEND="smtp",
+            MAIL_SERVER="127.0.0.1",
+            MAIL_PORT=port,
+            PUBLIC_BASE_URL="https://portal.example",
+            BULLETIN_RATE_PER_SECOND=0,
+        )
         with app.app_context():
             member_ids = insert_members(args.recipients)
             size = args.recipients // args.slices
@@ -141,7 +168,7 @@ def main():
             shares = []
             message_sizes = []
             for number in range(args.slices):
-                chunk = member_ids[number * size:(number + 1) * size]
+                chunk = member_ids[number * size : (number + 1) * size]
                 bulletin = slice_bulletin(number + 1, chunk)
                 envelope_from, messages = prebuilt_messages(bulletin)
                 message_sizes.extend(len(data) for _, data in messages)
@@ -155,9 +182,13 @@ def main():
             ceiling_rate, ours_rate = sent / bare_total, sent / ours_total
             share = ours_rate / ceiling_rate
             print(f"  ceiling (bare smtplib loop, one connection): {ceiling_rate:7.0f} messages/s ({bare_total:.1f} s)")
-            print(f"  our sender (lease, claim, check, build, send, commit): {ours_rate:7.0f} messages/s ({ours_total:.1f} s)")
-            print(f"  ours / ceiling: {share:.0%} ({'meets' if share >= 0.7 else 'MISSES'} the 70% target); "
-                  f"per slice: median {statistics.median(shares):.0%}, lowest {min(shares):.0%}, highest {max(shares):.0%}")
+            print(
+                f"  our sender (lease, claim, check, build, send, commit): {ours_rate:7.0f} messages/s ({ours_total:.1f} s)"
+            )
+            print(
+                f"  ours / ceiling: {share:.0%} ({'meets' if share >= 0.7 else 'MISSES'} the 70% target); "
+                f"per slice: median {statistics.median(shares):.0%}, lowest {min(shares):.0%}, highest {max(shares):.0%}"
+            )
 
             whole = make_bulletin("CTN Bulletin (benchmark, whole list)")
             started = time.perf_counter()
@@ -166,15 +197,26 @@ def main():
             started = time.perf_counter()
             result = run_sender(whole.id)
             whole_seconds = time.perf_counter() - started
-            print(f"  one bulletin to all {created:,}: list built in {list_seconds:.2f} s, sent in {whole_seconds:.1f} s "
-                  f"= {result.sent / whole_seconds:.0f} messages/s (status {result.status}, failed {result.failed}); "
-                  f"average message {statistics.mean(message_sizes) / 1024:.1f} KiB")
-            print(json.dumps({
-                "recipients": args.recipients, "database": url.split(":")[0], "slices": args.slices,
-                "ceiling_per_s": round(ceiling_rate), "ours_per_s": round(ours_rate), "share": round(share, 3),
-                "slice_share_median": round(statistics.median(shares), 3),
-                "whole_bulletin_per_s": round(result.sent / whole_seconds), "recipient_list_s": round(list_seconds, 2),
-            }))
+            print(
+                f"  one bulletin to all {created:,}: list built in {list_seconds:.2f} s, sent in {whole_seconds:.1f} s "
+                f"= {result.sent / whole_seconds:.0f} messages/s (status {result.status}, failed {result.failed}); "
+                f"average message {statistics.mean(message_sizes) / 1024:.1f} KiB"
+            )
+            print(
+                json.dumps(
+                    {
+                        "recipients": args.recipients,
+                        "database": url.split(":")[0],
+                        "slices": args.slices,
+                        "ceiling_per_s": round(ceiling_rate),
+                        "ours_per_s": round(ours_rate),
+                        "share": round(share, 3),
+                        "slice_share_median": round(statistics.median(shares), 3),
+                        "whole_bulletin_per_s": round(result.sent / whole_seconds),
+                        "recipient_list_s": round(list_seconds, 2),
+                    }
+                )
+            )
     finally:
         sink.terminate()
         sink.wait(timeout=10)

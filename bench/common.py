@@ -1,4 +1,5 @@
 """Shared benchmark plumbing: a fresh database with the reference data, a gunicorn server, timings."""
+
 import os
 import socket
 import statistics
@@ -58,12 +59,32 @@ def prepared_database(organisations, database_url=None):
 @contextmanager
 def gunicorn(database_url, instance, workers=2):
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "PORTAL_INSTANCE_DIR": instance, "LOG_LEVEL": "WARNING",
-           "LOGIN_IP_RATE_LIMIT": "100000 per minute"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "PORTAL_INSTANCE_DIR": instance,
+        "LOG_LEVEL": "WARNING",
+        "LOGIN_IP_RATE_LIMIT": "100000 per minute",
+    }
     process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "-w", str(workers), "-k", "gthread", "--threads", "4",
-         "--backlog", "512", "-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
-        cwd=ROOT, env=env,
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "-w",
+            str(workers),
+            "-k",
+            "gthread",
+            "--threads",
+            "4",
+            "--backlog",
+            "512",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -101,4 +122,9 @@ def time_requests(base, paths):
 def summary(latencies):
     ordered = sorted(latencies)
     p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
-    return {"median_ms": round(statistics.median(ordered), 1), "p95_ms": round(p95, 1), "max_ms": round(ordered[-1], 1), "requests": len(ordered)}
+    return {
+        "median_ms": round(statistics.median(ordered), 1),
+        "p95_ms": round(p95, 1),
+        "max_ms": round(ordered[-1], 1),
+        "requests": len(ordered),
+    }

@@ -7,6 +7,7 @@ types that the vocabulary expands; misspelt words, corrected from the table of w
 and of the Open Referral API's /services?search=. Target (issue 3): p95 under 50 ms on SQLite at 20,000
 organisations.
 """
+
 import argparse
 import json
 import random
@@ -32,11 +33,18 @@ def main():
     rng = random.Random(7)
     postcodes = [p for p, *_ in load_postcodes(GEO_DIR)]
     kinds = {
-        "words + ward": [f"/directory/?q={rng.choice(WORDS)}&ward={rng.choice(WARDS_2022)}" for _ in range(args.requests)],
-        "postcode + 1 mile": [f"/directory/?postcode={rng.choice(postcodes).replace(' ', '+')}&distance=1" for _ in range(args.requests)],
+        "words + ward": [
+            f"/directory/?q={rng.choice(WORDS)}&ward={rng.choice(WARDS_2022)}" for _ in range(args.requests)
+        ],
+        "postcode + 1 mile": [
+            f"/directory/?postcode={rng.choice(postcodes).replace(' ', '+')}&distance=1" for _ in range(args.requests)
+        ],
         "everyday words": [f"/directory/?q={rng.choice(EVERYDAY).replace(' ', '+')}" for _ in range(args.requests)],
         "misspelt word": [f"/directory/?q={rng.choice(MISSPELT)}" for _ in range(args.requests)],
-        "words + postcode": [f"/directory/?q={rng.choice(WORDS)}&postcode={rng.choice(postcodes).replace(' ', '+')}&distance=1" for _ in range(args.requests)],
+        "words + postcode": [
+            f"/directory/?q={rng.choice(WORDS)}&postcode={rng.choice(postcodes).replace(' ', '+')}&distance=1"
+            for _ in range(args.requests)
+        ],
         "nothing found": [f"/directory/?q=zzq{n}+xqj" for n in range(args.requests)],
         "API /services?search=": [f"/api/oruk/v3/services?search={rng.choice(WORDS)}" for _ in range(args.requests)],
     }
@@ -51,8 +59,10 @@ def main():
             results[kind] = summary(latencies) | {"errors": errors}
             figures = results[kind]
             verdict = "meets" if figures["p95_ms"] < 50 else "MISSES"
-            print(f"  {kind:24} median {figures['median_ms']:6.1f} ms   p95 {figures['p95_ms']:6.1f} ms   "
-                  f"errors {errors}   ({verdict} the 50 ms p95 target)")
+            print(
+                f"  {kind:24} median {figures['median_ms']:6.1f} ms   p95 {figures['p95_ms']:6.1f} ms   "
+                f"errors {errors}   ({verdict} the 50 ms p95 target)"
+            )
     print(json.dumps({"organisations": args.organisations, "database": url.split(":")[0], "results": results}))
 
 

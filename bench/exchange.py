@@ -6,6 +6,7 @@ Each download is read piece by piece, as a client would, while tracemalloc recor
 allocations: the exports read the services a batch at a time, so the peak should stay well under the size of
 the download as the directory grows.
 """
+
 import argparse
 import time
 import tracemalloc
@@ -28,8 +29,11 @@ def measure(size):
         seconds = time.perf_counter() - started
         _current, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-        print(f"  {size:>6,} organisations {path:<40} {seconds:6.2f} s  {total / 1024 / 1024:7.2f} MB"
-              f"  peak Python memory {peak / 1024 / 1024:6.1f} MB", flush=True)
+        print(
+            f"  {size:>6,} organisations {path:<40} {seconds:6.2f} s  {total / 1024 / 1024:7.2f} MB"
+            f"  peak Python memory {peak / 1024 / 1024:6.1f} MB",
+            flush=True,
+        )
 
 
 def main():

@@ -6,6 +6,7 @@ The mix: home, directory searches (words, ward, postcode), listing pages, ward p
 points, and the Open Referral API. Prints requests per second, median / p95 / p99 latency per kind and
 overall, and every error. Target (issue 9): zero errors. Traffic goes to 127.0.0.1 only, and stops itself.
 """
+
 import argparse
 import random
 import threading
@@ -32,7 +33,13 @@ def make_mix(organisations, postcodes, rng):
         (6, "map page", lambda: "/maps/directory"),
         (2, "map points", lambda: "/maps/directory/points.json"),
         (14, "API services", lambda: f"/api/oruk/v3/services?search={rng.choice(WORDS)}&page={rng.randint(1, 5)}"),
-        (8, "API near postcode", lambda: f"/api/oruk/v3/service_at_locations?postcode={rng.choice(postcodes).replace(' ', '+')}&proximity=1500"),
+        (
+            8,
+            "API near postcode",
+            lambda: (
+                f"/api/oruk/v3/service_at_locations?postcode={rng.choice(postcodes).replace(' ', '+')}&proximity=1500"
+            ),
+        ),
     ]
 
 
@@ -64,15 +71,20 @@ def main():
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=4)
     args = parser.parse_args()
-    print(f"Load test: {args.clients} clients for {args.seconds} s, {args.organisations:,} organisations, "
-          f"gunicorn with {args.workers} workers")
+    print(
+        f"Load test: {args.clients} clients for {args.seconds} s, {args.organisations:,} organisations, "
+        f"gunicorn with {args.workers} workers"
+    )
     url, instance = prepared_database(args.organisations)
     postcodes = [p for p, *_ in load_postcodes(GEO_DIR)]
     mix = make_mix(args.organisations, postcodes, random.Random(1))
     latencies, errors = defaultdict(list), []
     with gunicorn(url, instance, workers=args.workers) as base:
         stop_at = time.monotonic() + args.seconds
-        threads = [threading.Thread(target=client_loop, args=(base, mix, stop_at, latencies, errors, n)) for n in range(args.clients)]
+        threads = [
+            threading.Thread(target=client_loop, args=(base, mix, stop_at, latencies, errors, n))
+            for n in range(args.clients)
+        ]
         started = time.monotonic()
         for thread in threads:
             thread.start()
@@ -82,13 +94,19 @@ def main():
     everything = [value for values in latencies.values() for value in values]
     ordered = sorted(everything)
     p99 = ordered[max(0, int(len(ordered) * 0.99) - 1)]
-    print(f"  {len(everything):,} requests in {elapsed:.0f} s = {len(everything) / elapsed:.1f} requests/s; errors: {len(errors)}")
-    print(f"  overall: median {summary(everything)['median_ms']} ms, p95 {summary(everything)['p95_ms']} ms, p99 {p99:.1f} ms")
+    print(
+        f"  {len(everything):,} requests in {elapsed:.0f} s = {len(everything) / elapsed:.1f} requests/s; errors: {len(errors)}"
+    )
+    print(
+        f"  overall: median {summary(everything)['median_ms']} ms, p95 {summary(everything)['p95_ms']} ms, p99 {p99:.1f} ms"
+    )
     for kind in sorted(latencies):
         figures = summary(latencies[kind])
         values = sorted(latencies[kind])
         kind_p99 = values[max(0, int(len(values) * 0.99) - 1)]
-        print(f"  {kind:22} {figures['requests']:6} requests  median {figures['median_ms']:7.1f} ms  p95 {figures['p95_ms']:7.1f} ms  p99 {kind_p99:7.1f} ms")
+        print(
+            f"  {kind:22} {figures['requests']:6} requests  median {figures['median_ms']:7.1f} ms  p95 {figures['p95_ms']:7.1f} ms  p99 {kind_p99:7.1f} ms"  # noqa: E501
+        )
     for kind, path, status in errors[:20]:
         print(f"  ERROR {kind}: {path} -> {status}")
     print("  zero errors: target met" if not errors else f"  {len(errors)} errors: target MISSED")

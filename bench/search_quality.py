@@ -7,6 +7,7 @@ vocabularies, the search vocabulary and the demo organisations from the council 
 search in tests/search_judgements.py through the directory search. Precision at 5: of the listings judged to
 belong in the first five results, the share that are there.
 """
+
 import argparse
 import os
 import sys
@@ -18,7 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database-url", help="a PostgreSQL URL (its tables are replaced) instead of a new SQLite file")
+    parser.add_argument(
+        "--database-url", help="a PostgreSQL URL (its tables are replaced) instead of a new SQLite file"
+    )
     args = parser.parse_args()
     instance = tempfile.mkdtemp(prefix="portal-search-quality-")
     os.environ["PORTAL_INSTANCE_DIR"] = instance
@@ -44,8 +47,10 @@ def main():
             return [item.organisation.name for item in search(SearchQuery(words=words, per_page=5)).items]
 
         precision, misses = precision_at_5(top)
-        print(f"Judged searches: {len(JUDGEMENTS)}; listings judged to belong in the first 5: "
-              f"{sum(len(expected) for _, expected in JUDGEMENTS)}")
+        print(
+            f"Judged searches: {len(JUDGEMENTS)}; listings judged to belong in the first 5: "
+            f"{sum(len(expected) for _, expected in JUDGEMENTS)}"
+        )
         print(f"Precision at 5: {precision:.3f}")
         if misses:
             print("Misses:")

@@ -12,6 +12,7 @@ and one with an entity in its XML (refused by defusedxml).
 
 Peak memory is tracemalloc's peak of Python allocations during the read, in MB.
 """
+
 import argparse
 import io
 import sys
@@ -65,6 +66,7 @@ def hostile_dimension_xlsx(rows=6000):
 
 def far_row_xlsx():
     """A header, one row, and a cell at the last row Excel allows: a million blank rows in between."""
+
     def change(xml):
         far = b'<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c></row>'
         return xml.replace(b"</sheetData>", far + b"</sheetData>")
@@ -74,8 +76,9 @@ def far_row_xlsx():
 
 def entity_xlsx():
     """A sheet whose XML declares entities (the 'billion laughs' shape, kept small)."""
+
     def change(xml):
-        doctype = (b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>')
+        doctype = b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
         if xml.startswith(b"<?xml"):
             head, _, rest = xml.partition(b"?>")
             return head + b"?>" + doctype + rest

@@ -1,4 +1,5 @@
 """`flask seed reference` and `flask seed demo`."""
+
 from pathlib import Path
 
 import click
@@ -16,8 +17,10 @@ def reference():
     added = loader.load_wards()
     terms = loader.load_taxonomies()
     synonyms = loader.load_search_vocabulary()
-    click.echo(f"Wards ready ({added} added); directory vocabularies ready ({terms} terms added); "
-               f"search vocabulary ready ({synonyms} entries added).")
+    click.echo(
+        f"Wards ready ({added} added); directory vocabularies ready ({terms} terms added); "
+        f"search vocabulary ready ({synonyms} entries added)."
+    )
 
 
 @seed_cli.command("demo")

@@ -51,7 +51,7 @@ ASSET_CATEGORIES = [
     {  # 003_c91605f45081f960.txt:595, 003_c91605f45081f960.txt:609
         "name": "People",
         "description": "Work that can be provided by a group or individual (called 'Services' "
-                       "in the text), including individual skills and organisational expertise.",
+        "in the text), including individual skills and organisational expertise.",
         "source": "003_c91605f45081f960.txt:595, 003_c91605f45081f960.txt:609",
     },
     {  # 003_c91605f45081f960.txt:596, 003_c91605f45081f960.txt:610
@@ -77,10 +77,10 @@ ORGANISATIONS = [
         "kind": "infrastructure",
         "categories": ["Infrastructure and support", "Volunteering", "Food", "Funding"],
         "description": "The VCFS infrastructure and development partnership of Inclusion Barnet, "
-                       "Young Barnet Foundation and Volunteering Barnet, and a core member of the "
-                       "CTN Steering Group. It led the VCFS side of the COVID-19 Community Response, "
-                       "runs the Community Response Fund (GBP 122,769 in 187 grants) and is being "
-                       "relaunched in 2022 as the Barnet Together Alliance with GBP 540,000 a year.",
+        "Young Barnet Foundation and Volunteering Barnet, and a core member of the "
+        "CTN Steering Group. It led the VCFS side of the COVID-19 Community Response, "
+        "runs the Community Response Fund (GBP 122,769 in 187 grants) and is being "
+        "relaunched in 2022 as the Barnet Together Alliance with GBP 540,000 a year.",
         "source": "002_6240a75a79bed02c.txt:152, 002_6240a75a79bed02c.txt:117, 003_c91605f45081f960.txt:421, 001_74f26b0b4220c599.txt:974, 001_74f26b0b4220c599.txt:983",
     },
     {  # 002_6240a75a79bed02c.txt:152, 000_0692e8566ba44968.txt:874, 000_0692e8566ba44968.txt:829, 000_0692e8566ba44968.txt:1276
@@ -88,9 +88,9 @@ ORGANISATIONS = [
         "kind": "infrastructure",
         "categories": ["Infrastructure and support", "Hate crime reporting", "Libraries"],
         "description": "Barnet Together partner contracted since November 2018 to provide "
-                       "infrastructure support (one-to-one sessions and workshops) to the voluntary "
-                       "sector. It is also a Hate Crime Reporting Centre and delivers New Barnet "
-                       "Partnership Library on behalf of the council.",
+        "infrastructure support (one-to-one sessions and workshops) to the voluntary "
+        "sector. It is also a Hate Crime Reporting Centre and delivers New Barnet "
+        "Partnership Library on behalf of the council.",
         "source": "002_6240a75a79bed02c.txt:152, 000_0692e8566ba44968.txt:874, 000_0692e8566ba44968.txt:829, 000_0692e8566ba44968.txt:1276",
     },
     {  # 002_6240a75a79bed02c.txt:152, 002_6240a75a79bed02c.txt:76, 001_74f26b0b4220c599.txt:980
@@ -98,8 +98,8 @@ ORGANISATIONS = [
         "kind": "infrastructure",
         "categories": ["Youth", "Infrastructure and support"],
         "description": "Barnet Together partner for children and young people's organisations; it "
-                       "already uses the Upshot VCFSE performance-reporting tool with young people's "
-                       "groups. The CTN works with it to support children in care and care leavers.",
+        "already uses the Upshot VCFSE performance-reporting tool with young people's "
+        "groups. The CTN works with it to support children in care and care leavers.",
         "source": "002_6240a75a79bed02c.txt:152, 002_6240a75a79bed02c.txt:76, 001_74f26b0b4220c599.txt:980",
     },
     {  # 000_0692e8566ba44968.txt:874, 003_c91605f45081f960.txt:405, 003_c91605f45081f960.txt:425, 001_74f26b0b4220c599.txt:1005, 001_74f26b0b4220c599.txt:1008
@@ -107,9 +107,9 @@ ORGANISATIONS = [
         "kind": "infrastructure",
         "categories": ["Volunteering", "Infrastructure and support", "Health"],
         "description": "The borough's centralised volunteering service within Barnet Together, "
-                       "contracted since August 2017. Since April 2020 it has taken 2,347 new "
-                       "volunteer registrations through its online portal; it delivers the Health "
-                       "Champions programme and is co-developing a borough Volunteering Strategy.",
+        "contracted since August 2017. Since April 2020 it has taken 2,347 new "
+        "volunteer registrations through its online portal; it delivers the Health "
+        "Champions programme and is co-developing a borough Volunteering Strategy.",
         "source": "000_0692e8566ba44968.txt:874, 003_c91605f45081f960.txt:405, 003_c91605f45081f960.txt:425, 001_74f26b0b4220c599.txt:1005, 001_74f26b0b4220c599.txt:1008",
     },
     {  # 000_0692e8566ba44968.txt:829, 003_c91605f45081f960.txt:1096, 000_0692e8566ba44968.txt:561, 000_0692e8566ba44968.txt:660, 000_0692e8566ba44968.txt:217
@@ -117,9 +117,9 @@ ORGANISATIONS = [
         "kind": "infrastructure",
         "categories": ["Infrastructure and support", "Hate crime reporting"],
         "description": "Hate Crime Reporting Centre and a partner of the Safer Communities "
-                       "Partnership Board. Its representative signed the Armed Forces Covenant on "
-                       "behalf of the voluntary and community sector; it also ran healthy-"
-                       "relationships training for trainers.",
+        "Partnership Board. Its representative signed the Armed Forces Covenant on "
+        "behalf of the voluntary and community sector; it also ran healthy-"
+        "relationships training for trainers.",
         "source": "000_0692e8566ba44968.txt:829, 003_c91605f45081f960.txt:1096, 000_0692e8566ba44968.txt:561, 000_0692e8566ba44968.txt:660, 000_0692e8566ba44968.txt:217",
     },
     # --- Faith ---------------------------------------------------------------
@@ -128,8 +128,8 @@ ORGANISATIONS = [
         "kind": "faith",
         "categories": ["Faith", "Interfaith"],
         "description": "The borough strategic partner for faith communities (BMFF) and a core member "
-                       "of the CTN Steering Group. Co-signatory with the council of the Barnet Faith "
-                       "Covenant and Pledge, re-signed at Hendon Town Hall on 15 November 2021.",
+        "of the CTN Steering Group. Co-signatory with the council of the Barnet Faith "
+        "Covenant and Pledge, re-signed at Hendon Town Hall on 15 November 2021.",
         "source": "002_6240a75a79bed02c.txt:183, 002_6240a75a79bed02c.txt:117, 003_c91605f45081f960.txt:676, 001_74f26b0b4220c599.txt:989",
     },
     {  # 003_c91605f45081f960.txt:846
@@ -137,8 +137,8 @@ ORGANISATIONS = [
         "kind": "faith",
         "categories": ["Faith", "Carers", "Learning disability"],
         "description": "Funded in the first round of the Community Innovation Fund to develop an "
-                       "online Carers Forum for unpaid carers of adults with learning disabilities "
-                       "living in Barnet.",
+        "online Carers Forum for unpaid carers of adults with learning disabilities "
+        "living in Barnet.",
         "source": "003_c91605f45081f960.txt:846",
     },
     # --- Business ------------------------------------------------------------
@@ -154,7 +154,7 @@ ORGANISATIONS = [
         "kind": "business",
         "categories": ["Funding"],
         "description": "Provides and administers the online platform for CrowdFund Barnet, the "
-                       "council's civic crowdfunding scheme.",
+        "council's civic crowdfunding scheme.",
         "source": "001_74f26b0b4220c599.txt:1029",
     },
     # --- Statutory partners --------------------------------------------------
@@ -163,8 +163,8 @@ ORGANISATIONS = [
         "kind": "statutory",
         "categories": ["Community safety"],
         "description": "Strategic partner on the CTN Steering Group ('Police') and Vice Chair of the "
-                       "Safer Communities Partnership Board; runs Operation Encompass with the "
-                       "council and schools.",
+        "Safer Communities Partnership Board; runs Operation Encompass with the "
+        "council and schools.",
         "source": "002_6240a75a79bed02c.txt:117, 002_6240a75a79bed02c.txt:173, 003_c91605f45081f960.txt:1080, 001_74f26b0b4220c599.txt:683",
     },
     {  # 002_6240a75a79bed02c.txt:117, 003_c91605f45081f960.txt:1087, 000_0692e8566ba44968.txt:557
@@ -172,7 +172,7 @@ ORGANISATIONS = [
         "kind": "statutory",
         "categories": ["Community safety", "Emergency planning"],
         "description": "Represented on the CTN Steering Group ('Fire') and a partner of the Safer "
-                       "Communities Partnership Board; signatory of the Armed Forces Covenant.",
+        "Communities Partnership Board; signatory of the Armed Forces Covenant.",
         "source": "002_6240a75a79bed02c.txt:117, 003_c91605f45081f960.txt:1087, 000_0692e8566ba44968.txt:557",
     },
     {  # 002_6240a75a79bed02c.txt:117, 003_c91605f45081f960.txt:1088, 001_74f26b0b4220c599.txt:212
@@ -180,7 +180,7 @@ ORGANISATIONS = [
         "kind": "statutory",
         "categories": ["Health"],
         "description": "NHS commissioner on the CTN Steering Group and the Safer Communities "
-                       "Partnership Board; also represented on the Community Safety MARAC.",
+        "Partnership Board; also represented on the Community Safety MARAC.",
         "source": "002_6240a75a79bed02c.txt:117, 003_c91605f45081f960.txt:1088, 001_74f26b0b4220c599.txt:212",
     },
     {  # 003_c91605f45081f960.txt:827
@@ -188,7 +188,7 @@ ORGANISATIONS = [
         "kind": "statutory",
         "categories": ["Health", "Funding"],
         "description": "NHS member of the Barnet Integrated Care Partnership, which contributes to "
-                       "the Community Innovation Fund.",
+        "the Community Innovation Fund.",
         "source": "003_c91605f45081f960.txt:827",
     },
     {  # 003_c91605f45081f960.txt:827, 001_74f26b0b4220c599.txt:1016
@@ -196,16 +196,15 @@ ORGANISATIONS = [
         "kind": "statutory",
         "categories": ["Health", "Funding"],
         "description": "Partnership of the council's Adults and Health directorate, local acute "
-                       "trusts and the NCL CCG; launched the Community Innovation Fund with the "
-                       "council in February 2021 and sets its health and wellbeing priorities.",
+        "trusts and the NCL CCG; launched the Community Innovation Fund with the "
+        "council in February 2021 and sets its health and wellbeing priorities.",
         "source": "003_c91605f45081f960.txt:827, 001_74f26b0b4220c599.txt:1016",
     },
     {  # 003_c91605f45081f960.txt:167
         "name": "Barnet Enfield and Haringey Mental Health Trust",
         "kind": "statutory",
         "categories": ["Mental health"],
-        "description": "One of the agencies working with the Safer Communities Partnership on "
-                       "domestic abuse.",
+        "description": "One of the agencies working with the Safer Communities Partnership on domestic abuse.",
         "source": "003_c91605f45081f960.txt:167",
     },
     {  # 000_0692e8566ba44968.txt:828, 003_c91605f45081f960.txt:1089
@@ -213,7 +212,7 @@ ORGANISATIONS = [
         "kind": "statutory",
         "categories": ["Community safety", "Funding"],
         "description": "Funds the Barnet Zero Tolerance to Hate Crime project and is a partner of "
-                       "the Safer Communities Partnership Board.",
+        "the Safer Communities Partnership Board.",
         "source": "000_0692e8566ba44968.txt:828, 003_c91605f45081f960.txt:1089",
     },
     {  # 003_c91605f45081f960.txt:1098, 002_6240a75a79bed02c.txt:169
@@ -221,8 +220,8 @@ ORGANISATIONS = [
         "kind": "statutory",
         "categories": ["Employment", "Mental health"],
         "description": "Safer Communities Partnership Board partner; presented its free mental "
-                       "health support for individuals and employees at the CTN meeting of "
-                       "19 September 2019.",
+        "health support for individuals and employees at the CTN meeting of "
+        "19 September 2019.",
         "source": "003_c91605f45081f960.txt:1098, 002_6240a75a79bed02c.txt:169",
     },
     {  # 003_c91605f45081f960.txt:1086
@@ -244,8 +243,8 @@ ORGANISATIONS = [
         "kind": "statutory",
         "categories": ["Housing", "Domestic abuse", "Hate crime reporting"],
         "description": "Hate Crime Reporting Centre. Runs the Domestic Abuse One Stop Shop, the "
-                       "Minerva House refuge and the Sanctuary Scheme; signs the Armed Forces "
-                       "Covenant on behalf of the housing sector.",
+        "Minerva House refuge and the Sanctuary Scheme; signs the Armed Forces "
+        "Covenant on behalf of the housing sector.",
         "source": "000_0692e8566ba44968.txt:829, 001_74f26b0b4220c599.txt:576, 001_74f26b0b4220c599.txt:566, 001_74f26b0b4220c599.txt:577, 000_0692e8566ba44968.txt:514",
     },
     {  # 000_0692e8566ba44968.txt:829
@@ -260,8 +259,8 @@ ORGANISATIONS = [
         "kind": "statutory",
         "categories": ["Education"],
         "description": "Produced the faith leaders' COVID-19 video; partner of the Safer Communities "
-                       "Partnership Board and of the libraries' Year of Learning; signs the Armed "
-                       "Forces Covenant on behalf of education.",
+        "Partnership Board and of the libraries' Year of Learning; signs the Armed "
+        "Forces Covenant on behalf of education.",
         "postcode": "NW4 4BT",  # postcode: public address, not in seeds
         "source": "003_c91605f45081f960.txt:688, 003_c91605f45081f960.txt:1091, 000_0692e8566ba44968.txt:906, 000_0692e8566ba44968.txt:535",
     },
@@ -270,8 +269,8 @@ ORGANISATIONS = [
         "kind": "statutory",
         "categories": ["Education", "Employment"],
         "description": "Delivers an employability training programme with the West Hendon "
-                       "Community Hub (219 residents in the last year); libraries' Year of Learning "
-                       "partner and Armed Forces Covenant signatory for education.",
+        "Community Hub (219 residents in the last year); libraries' Year of Learning "
+        "partner and Armed Forces Covenant signatory for education.",
         "source": "003_c91605f45081f960.txt:817, 000_0692e8566ba44968.txt:906, 000_0692e8566ba44968.txt:542",
     },
     {  # 000_0692e8566ba44968.txt:666, 000_0692e8566ba44968.txt:498
@@ -279,7 +278,7 @@ ORGANISATIONS = [
         "kind": "statutory",
         "categories": ["Armed forces"],
         "description": "GL RFCA: signs the Armed Forces Covenant on behalf of the Reserve Forces and "
-                       "Cadet community and handles Employer Recognition Scheme nominations.",
+        "Cadet community and handles Employer Recognition Scheme nominations.",
         "source": "000_0692e8566ba44968.txt:666, 000_0692e8566ba44968.txt:498",
     },
     {  # 000_0692e8566ba44968.txt:667
@@ -287,7 +286,7 @@ ORGANISATIONS = [
         "kind": "statutory",
         "categories": ["Armed forces"],
         "description": "Military stakeholder in the re-signing of the Armed Forces Covenant and in "
-                       "the Armed Forces Covenant partnership meetings.",
+        "the Armed Forces Covenant partnership meetings.",
         "source": "000_0692e8566ba44968.txt:667",
     },
     # --- VCFS: hate crime reporting centres ----------------------------------
@@ -296,7 +295,7 @@ ORGANISATIONS = [
         "kind": "vcfs",
         "categories": ["Hate crime reporting", "Learning disability"],
         "description": "Works with the council and Police on the MOPAC-funded Barnet Zero Tolerance "
-                       "to Hate Crime project and is one of the Hate Crime Reporting Centres.",
+        "to Hate Crime project and is one of the Hate Crime Reporting Centres.",
         "source": "000_0692e8566ba44968.txt:828, 000_0692e8566ba44968.txt:829, 000_0692e8566ba44968.txt:1198",
     },
     {  # 000_0692e8566ba44968.txt:829, 001_74f26b0b4220c599.txt:524
@@ -304,7 +303,7 @@ ORGANISATIONS = [
         "kind": "vcfs",
         "categories": ["Hate crime reporting", "LGBT+", "Domestic abuse"],
         "description": "Hate Crime Reporting Centre; spoke at the March 2021 panel on BAMER women "
-                       "experiencing gender-based violence.",
+        "experiencing gender-based violence.",
         "source": "000_0692e8566ba44968.txt:829, 001_74f26b0b4220c599.txt:524",
     },
     {  # 000_0692e8566ba44968.txt:829
@@ -334,7 +333,7 @@ ORGANISATIONS = [
         "kind": "vcfs",
         "categories": ["Community safety"],
         "description": "Over 2,700 Neighbourhood Watches across the borough are linked to the OWL "
-                       "(Online Watch Link) crime-prevention system.",
+        "(Online Watch Link) crime-prevention system.",
         "source": "000_0692e8566ba44968.txt:748, 000_0692e8566ba44968.txt:758",
     },
     {  # 003_c91605f45081f960.txt:1097, 001_74f26b0b4220c599.txt:421, 001_74f26b0b4220c599.txt:519
@@ -342,8 +341,8 @@ ORGANISATIONS = [
         "kind": "vcfs",
         "categories": ["Victim support", "Domestic abuse", "Community safety"],
         "description": "Safer Communities Partnership Board partner (North London Division) and a "
-                       "main source of referrals to the Domestic Abuse MARAC; commissioned by MOPAC "
-                       "to provide IDVAs, including a part-time IDVA at Colindale Police Station.",
+        "main source of referrals to the Domestic Abuse MARAC; commissioned by MOPAC "
+        "to provide IDVAs, including a part-time IDVA at Colindale Police Station.",
         "source": "003_c91605f45081f960.txt:1097, 001_74f26b0b4220c599.txt:421, 001_74f26b0b4220c599.txt:519",
     },
     {  # 001_74f26b0b4220c599.txt:536, 001_74f26b0b4220c599.txt:566, 001_74f26b0b4220c599.txt:576, 001_74f26b0b4220c599.txt:421
@@ -351,8 +350,8 @@ ORGANISATIONS = [
         "kind": "vcfs",
         "categories": ["Domestic abuse", "Women"],
         "description": "Runs Barnet's IDVA service, the Barnet Solace Advocacy and Support Service "
-                       "(1,313 referrals in 2021), and two council-commissioned women's refuges; "
-                       "partner in the Domestic Abuse One Stop Shop.",
+        "(1,313 referrals in 2021), and two council-commissioned women's refuges; "
+        "partner in the Domestic Abuse One Stop Shop.",
         "source": "001_74f26b0b4220c599.txt:536, 001_74f26b0b4220c599.txt:566, 001_74f26b0b4220c599.txt:576, 001_74f26b0b4220c599.txt:421",
     },
     {  # 001_74f26b0b4220c599.txt:589, 001_74f26b0b4220c599.txt:625, 001_74f26b0b4220c599.txt:435, 001_74f26b0b4220c599.txt:643
@@ -360,9 +359,9 @@ ORGANISATIONS = [
         "kind": "vcfs",
         "categories": ["Domestic abuse"],
         "description": "Commissioned by the council to deliver domestic abuse perpetrator "
-                       "programmes for adults, partners and young people aged 11-18 (186 new "
-                       "referrals in 2021), and the Culturally Integrated Family Approach (CIFA) "
-                       "programme with Brent and Enfield.",
+        "programmes for adults, partners and young people aged 11-18 (186 new "
+        "referrals in 2021), and the Culturally Integrated Family Approach (CIFA) "
+        "programme with Brent and Enfield.",
         "source": "001_74f26b0b4220c599.txt:589, 001_74f26b0b4220c599.txt:625, 001_74f26b0b4220c599.txt:435, 001_74f26b0b4220c599.txt:643",
     },
     {  # 001_74f26b0b4220c599.txt:443
@@ -370,7 +369,7 @@ ORGANISATIONS = [
         "kind": "vcfs",
         "categories": ["Domestic abuse"],
         "description": "Spoke at the December 2021 webinar 'Engaging men and boys to end violence "
-                       "against women and girls'.",
+        "against women and girls'.",
         "source": "001_74f26b0b4220c599.txt:443",
     },
     {  # 001_74f26b0b4220c599.txt:433
@@ -378,7 +377,7 @@ ORGANISATIONS = [
         "kind": "vcfs",
         "categories": ["Domestic abuse"],
         "description": "Ran the Domestic Abuse MARAC for high-risk victims until it was brought "
-                       "in-house to the council in April 2021.",
+        "in-house to the council in April 2021.",
         "source": "001_74f26b0b4220c599.txt:433",
     },
     {  # 003_c91605f45081f960.txt:163
@@ -386,7 +385,7 @@ ORGANISATIONS = [
         "kind": "vcfs",
         "categories": ["Domestic abuse", "Women"],
         "description": "Member of the Domestic Abuse and VAWG Forum; delivered half-day domestic "
-                       "violence training praised by councillors.",
+        "violence training praised by councillors.",
         "source": "003_c91605f45081f960.txt:163",
     },
     {  # 001_74f26b0b4220c599.txt:524, 001_74f26b0b4220c599.txt:576
@@ -394,7 +393,7 @@ ORGANISATIONS = [
         "kind": "vcfs",
         "categories": ["Women", "Domestic abuse"],
         "description": "Partner in the Barnet Domestic Abuse One Stop Shop; spoke at the March 2021 "
-                       "panel on BAMER women experiencing gender-based violence.",
+        "panel on BAMER women experiencing gender-based violence.",
         "source": "001_74f26b0b4220c599.txt:524, 001_74f26b0b4220c599.txt:576",
     },
     {  # 001_74f26b0b4220c599.txt:524
@@ -402,7 +401,7 @@ ORGANISATIONS = [
         "kind": "vcfs",
         "categories": ["Women", "Domestic abuse"],
         "description": "Spoke at the International Women's Day 2021 panel on BAMER women "
-                       "experiencing gender-based violence.",
+        "experiencing gender-based violence.",
         "source": "001_74f26b0b4220c599.txt:524",
     },
     {  # 001_74f26b0b4220c599.txt:524
@@ -410,7 +409,7 @@ ORGANISATIONS = [
         "kind": "vcfs",
         "categories": ["Women", "Domestic abuse"],
         "description": "Spoke at the International Women's Day 2021 panel on BAMER women "
-                       "experiencing gender-based violence.",
+        "experiencing gender-based violence.",
         "source": "001_74f26b0b4220c599.txt:524",
     },
     {  # 001_74f26b0b4220c599.txt:524
@@ -418,7 +417,7 @@ ORGANISATIONS = [
         "kind": "vcfs",
         "categories": ["Women", "Domestic abuse"],
         "description": "Spoke at the International Women's Day 2021 panel on BAMER women "
-                       "experiencing gender-based violence.",
+        "experiencing gender-based violence.",
         "source": "001_74f26b0b4220c599.txt:524",
     },
     {  # 001_74f26b0b4220c599.txt:524
@@ -426,7 +425,7 @@ ORGANISATIONS = [
         "kind": "vcfs",
         "categories": ["Refugees and migrants", "Advice"],
         "description": "Formerly Barnet Refugee Service; spoke on migrant and refugee women in "
-                       "Barnet at the March 2021 panel on gender-based violence.",
+        "Barnet at the March 2021 panel on gender-based violence.",
         "source": "001_74f26b0b4220c599.txt:524",
     },
     # --- VCFS: health, mental health, older people ---------------------------
@@ -442,15 +441,14 @@ ORGANISATIONS = [
         "kind": "vcfs",
         "categories": ["Mental health", "Employment"],
         "description": "Community Innovation Fund round 1: four Employment Specialists supporting "
-                       "100 clients a year with mental health problems into sustained employment.",
+        "100 clients a year with mental health problems into sustained employment.",
         "source": "003_c91605f45081f960.txt:849",
     },
     {  # 003_c91605f45081f960.txt:423
         "name": "Age UK Barnet",
         "kind": "vcfs",
         "categories": ["Older people"],
-        "description": "Sector partner to which the COVID-19 Community Help Hub referred residents "
-                       "in need.",
+        "description": "Sector partner to which the COVID-19 Community Help Hub referred residents in need.",
         "source": "003_c91605f45081f960.txt:423",
     },
     {  # 003_c91605f45081f960.txt:851
@@ -458,8 +456,8 @@ ORGANISATIONS = [
         "kind": "vcfs",
         "categories": ["Older people", "Digital inclusion"],
         "description": "Community Innovation Fund round 1: support for over 40 isolated Farsi-"
-                       "speaking elderly people with exercise, emotional wellbeing workshops and "
-                       "digital inclusion lessons.",
+        "speaking elderly people with exercise, emotional wellbeing workshops and "
+        "digital inclusion lessons.",
         "source": "003_c91605f45081f960.txt:851",
     },
     {  # 003_c91605f45081f960.txt:852
@@ -467,8 +465,8 @@ ORGANISATIONS = [
         "kind": "vcfs",
         "categories": ["Health", "Older people"],
         "description": "Community Innovation Fund round 1: a Postural Stability Instructor working "
-                       "within NHS rehab services, running two classes a week to help people "
-                       "regain lost mobility.",
+        "within NHS rehab services, running two classes a week to help people "
+        "regain lost mobility.",
         "source": "003_c91605f45081f960.txt:852",
     },
     {  # 003_c91605f45081f960.txt:746, 003_c91605f45081f960.txt:754
@@ -476,7 +474,7 @@ ORGANISATIONS = [
         "kind": "vcfs",
         "categories": ["Health", "Volunteering"],
         "description": "Named in the 2021 strategy as delivering the Community Health Champions "
-                       "programme launched in November 2020 (250 residents joined).",
+        "programme launched in November 2020 (250 residents joined).",
         "source": "003_c91605f45081f960.txt:746, 003_c91605f45081f960.txt:754",
     },
     {  # 003_c91605f45081f960.txt:823
@@ -484,7 +482,7 @@ ORGANISATIONS = [
         "kind": "vcfs",
         "categories": ["Health", "Employment"],
         "description": "Local social enterprise providing a health and fitness programme on the "
-                       "Dollis Valley Estate, funded through Section 106.",
+        "Dollis Valley Estate, funded through Section 106.",
         "source": "003_c91605f45081f960.txt:823",
     },
     # --- VCFS: arts, advice, skills, food -----------------------------------
@@ -493,8 +491,8 @@ ORGANISATIONS = [
         "kind": "vcfs",
         "categories": ["Arts", "Older people", "Health"],
         "description": "The Arts Depot Trust Limited: Community Innovation Fund round 1 falls-"
-                       "prevention dance and movement outreach programme; a cultural partner of "
-                       "the libraries' Year of Learning.",
+        "prevention dance and movement outreach programme; a cultural partner of "
+        "the libraries' Year of Learning.",
         "postcode": "N12 0GA",  # postcode: public address, not in seeds
         "source": "003_c91605f45081f960.txt:850, 000_0692e8566ba44968.txt:906",
     },
@@ -503,8 +501,8 @@ ORGANISATIONS = [
         "kind": "vcfs",
         "categories": ["Arts", "Older people", "Digital inclusion"],
         "description": "Community Innovation Fund round 1: using art to improve the wellbeing of "
-                       "disadvantaged residents over 55 and to build digital skills and peer "
-                       "support networks.",
+        "disadvantaged residents over 55 and to build digital skills and peer "
+        "support networks.",
         "source": "003_c91605f45081f960.txt:847",
     },
     {  # 003_c91605f45081f960.txt:848
@@ -512,8 +510,8 @@ ORGANISATIONS = [
         "kind": "vcfs",
         "categories": ["Advice", "Employment"],
         "description": "Community Innovation Fund round 1: an adviser supporting self-employed "
-                       "residents to stay in business (including business debt advice) and "
-                       "unemployed residents to set up a business.",
+        "residents to stay in business (including business debt advice) and "
+        "unemployed residents to set up a business.",
         "source": "003_c91605f45081f960.txt:848",
     },
     {  # 003_c91605f45081f960.txt:872, 003_c91605f45081f960.txt:874
@@ -521,7 +519,7 @@ ORGANISATIONS = [
         "kind": "vcfs",
         "categories": ["Employment", "Skills"],
         "description": "Crowdfunded in 2019: converted an unused shop into a centre offering "
-                       "tailoring training to residents from disadvantaged backgrounds.",
+        "tailoring training to residents from disadvantaged backgrounds.",
         "source": "003_c91605f45081f960.txt:872, 003_c91605f45081f960.txt:874",
     },
     {  # 003_c91605f45081f960.txt:868, 003_c91605f45081f960.txt:870
@@ -529,8 +527,8 @@ ORGANISATIONS = [
         "kind": "vcfs",
         "categories": ["Food", "Environment", "Education"],
         "description": "Educational programme that crowdfunded an outdoor classroom in 2019, turning "
-                       "an empty field into a working farm teaching children about food, nutrition "
-                       "and the environment.",
+        "an empty field into a working farm teaching children about food, nutrition "
+        "and the environment.",
         "source": "003_c91605f45081f960.txt:868, 003_c91605f45081f960.txt:870",
     },
     {  # 001_74f26b0b4220c599.txt:985, 003_c91605f45081f960.txt:633, 003_c91605f45081f960.txt:635
@@ -538,8 +536,8 @@ ORGANISATIONS = [
         "kind": "vcfs",
         "categories": ["Food", "Environment"],
         "description": "Barnet Together partner project, operating since November 2020 from the "
-                       "former East Barnet Library site, that supplies surplus food to 18 food banks "
-                       "and 13 community groups providing cooked meals.",
+        "former East Barnet Library site, that supplies surplus food to 18 food banks "
+        "and 13 community groups providing cooked meals.",
         "source": "001_74f26b0b4220c599.txt:985, 003_c91605f45081f960.txt:633, 003_c91605f45081f960.txt:635",
     },
     {  # 003_c91605f45081f960.txt:637
@@ -547,7 +545,7 @@ ORGANISATIONS = [
         "kind": "vcfs",
         "categories": ["Food"],
         "description": "Offered in April 2021 to give the Food Hub 2,000-plus food items a month "
-                       "for 4-6 months, worth up to GBP 30-40k.",
+        "for 4-6 months, worth up to GBP 30-40k.",
         "source": "003_c91605f45081f960.txt:637",
     },
     {  # 003_c91605f45081f960.txt:819
@@ -555,8 +553,8 @@ ORGANISATIONS = [
         "kind": "vcfs",
         "categories": ["Housing", "Food"],
         "description": "Housing association on the West Hendon estate; has used the West Hendon "
-                       "Community Hub as a foodbank and won a COVID-19 recovery grant jointly with "
-                       "the council.",
+        "Community Hub as a foodbank and won a COVID-19 recovery grant jointly with "
+        "the council.",
         "source": "003_c91605f45081f960.txt:819",
     },
     # --- VCFS: youth, volunteering, cohesion, funding ------------------------
@@ -565,7 +563,7 @@ ORGANISATIONS = [
         "kind": "vcfs",
         "categories": ["Youth"],
         "description": "Barnet's Youth Zone; hosted the CTN open meeting of 6 June 2019, where it "
-                       "was presented to the network.",
+        "was presented to the network.",
         "postcode": "HA8 0DT",  # postcode: public address, not in seeds
         "source": "002_6240a75a79bed02c.txt:168, 000_0692e8566ba44968.txt:833",
     },
@@ -574,7 +572,7 @@ ORGANISATIONS = [
         "kind": "vcfs",
         "categories": ["Volunteering"],
         "description": "Volunteering charity named in a councillor's declaration of interest at the "
-                       "October 2021 committee.",
+        "October 2021 committee.",
         "source": "001_74f26b0b4220c599.txt:134",
     },
     {  # 003_c91605f45081f960.txt:736, 003_c91605f45081f960.txt:740
@@ -582,8 +580,8 @@ ORGANISATIONS = [
         "kind": "vcfs",
         "categories": ["Community cohesion", "Engagement"],
         "description": "Charity that ran the government-funded 'Real People Honest Talk' project in "
-                       "Barnet in 2019: facilitated discussions in four neighbourhood areas and a "
-                       "'Big Conversation' feedback event at the Town Hall.",
+        "Barnet in 2019: facilitated discussions in four neighbourhood areas and a "
+        "'Big Conversation' feedback event at the Town Hall.",
         "website": "https://www.near-neighbours.org.uk",
         "source": "003_c91605f45081f960.txt:736, 003_c91605f45081f960.txt:740",
     },
@@ -592,7 +590,7 @@ ORGANISATIONS = [
         "kind": "vcfs",
         "categories": ["Funding"],
         "description": "Local funder listed as a VCFS funding asset; Barnet Together's new Community "
-                       "Fundraising post will help groups take up its grants.",
+        "Fundraising post will help groups take up its grants.",
         "source": "003_c91605f45081f960.txt:891, 003_c91605f45081f960.txt:608",
     },
 ]
@@ -965,13 +963,19 @@ CTN_FACTS = {
     # 000_0692e8566ba44968.txt:835 (closed Facebook platform launched 17 June 2019)
     "facebook_group_members_at_q1_2019": {"value": 117, "source": "000_0692e8566ba44968.txt:835"},
     # 002_6240a75a79bed02c.txt:117, 004_eefa4e81a284a492.txt:37, 000_0692e8566ba44968.txt:860
-    "open_meetings_target_per_year": {"value": 4, "source": "002_6240a75a79bed02c.txt:117, 004_eefa4e81a284a492.txt:37, 000_0692e8566ba44968.txt:860"},
+    "open_meetings_target_per_year": {
+        "value": 4,
+        "source": "002_6240a75a79bed02c.txt:117, 004_eefa4e81a284a492.txt:37, 000_0692e8566ba44968.txt:860",
+    },
     # 002_6240a75a79bed02c.txt:117 ("meets annually in December")
     "steering_group_meetings_per_year": {"value": 1, "source": "002_6240a75a79bed02c.txt:117"},
     # 002_6240a75a79bed02c.txt:164
     "open_meetings_held_2019_at_report": {"value": 3, "source": "002_6240a75a79bed02c.txt:164"},
     # 002_6240a75a79bed02c.txt:167, 002_6240a75a79bed02c.txt:168, 002_6240a75a79bed02c.txt:169 (30 + 23 + 40)
-    "open_meeting_attendees_2019_total": {"value": 93, "source": "002_6240a75a79bed02c.txt:167, 002_6240a75a79bed02c.txt:168, 002_6240a75a79bed02c.txt:169"},
+    "open_meeting_attendees_2019_total": {
+        "value": 93,
+        "source": "002_6240a75a79bed02c.txt:167, 002_6240a75a79bed02c.txt:168, 002_6240a75a79bed02c.txt:169",
+    },
     # 002_6240a75a79bed02c.txt:99 ("fifth annual report")
     "annual_report_number": {"value": 5, "source": "002_6240a75a79bed02c.txt:99"},
     # 002_6240a75a79bed02c.txt:17 (set up after the social unrest of 2011)

@@ -1,4 +1,5 @@
 """Loads reference data (wards) and the demo data built from the council papers in ../shared/seeds."""
+
 import secrets
 
 from app.auth.models import User
@@ -32,11 +33,14 @@ def load_wards():
 
 def load_demo_organisations():
     """The organisations named in the council papers, as published listings with their categories."""
-    from . import demo_data  # the demo records are read only when demo data is loaded
-
     from app.places.models import Ward
 
-    wards = {name: code for code, name in db.session.execute(db.select(Ward.code, Ward.name).where(Ward.ward_set == WARD_SET_2022))}
+    from . import demo_data  # the demo records are read only when demo data is loaded
+
+    wards = {
+        name: code
+        for code, name in db.session.execute(db.select(Ward.code, Ward.name).where(Ward.ward_set == WARD_SET_2022))
+    }
     added = 0
     for record in demo_data.ORGANISATIONS:
         area = demo_data.SERVICE_AREAS.get(record["name"])
@@ -44,20 +48,37 @@ def load_demo_organisations():
         if db.session.scalar(db.select(Organisation.id).where(Organisation.name == record["name"])):
             continue
         listing = {
-            "organisation": {"name": record["name"], "description": record.get("description", ""),
-                             "kind": record.get("kind", "vcfs"), "status": "active", "website": record.get("website")},
-            "services": [{
+            "organisation": {
                 "name": record["name"],
                 "description": record.get("description", ""),
+                "kind": record.get("kind", "vcfs"),
                 "status": "active",
-                "terms": [f"category/{term_code(name)}" for name in record.get("categories", [])],
-                "area_scope": scope,
-                "areas": [wards[name] for name in area if name in wards] if scope == "wards" else [],
-                "hours": [],
-                "locations": [0] if record.get("postcode") else [],
-            }],
-            "locations": [{"name": record["name"], "address_1": "", "postcode": record["postcode"],
-                           "city": "London", "confidential": False, "accessibility": []}] if record.get("postcode") else [],
+                "website": record.get("website"),
+            },
+            "services": [
+                {
+                    "name": record["name"],
+                    "description": record.get("description", ""),
+                    "status": "active",
+                    "terms": [f"category/{term_code(name)}" for name in record.get("categories", [])],
+                    "area_scope": scope,
+                    "areas": [wards[name] for name in area if name in wards] if scope == "wards" else [],
+                    "hours": [],
+                    "locations": [0] if record.get("postcode") else [],
+                }
+            ],
+            "locations": [
+                {
+                    "name": record["name"],
+                    "address_1": "",
+                    "postcode": record["postcode"],
+                    "city": "London",
+                    "confidential": False,
+                    "accessibility": [],
+                }
+            ]
+            if record.get("postcode")
+            else [],
         }
         # The history page shows this to the group's editors too: the file and line stay in demo_data.py.
         create_organisation(listing, None, summary="Demo data from the council papers")
@@ -83,11 +104,13 @@ def load_search_vocabulary():
 
 def demo_service_areas():
     """Set the areas of demo organisations loaded before areas were recorded (safe to run again)."""
-    from app.directory.models import Service
 
     from . import demo_data
 
-    wards = {name: code for code, name in db.session.execute(db.select(Ward.code, Ward.name).where(Ward.ward_set == WARD_SET_2022))}
+    wards = {
+        name: code
+        for code, name in db.session.execute(db.select(Ward.code, Ward.name).where(Ward.ward_set == WARD_SET_2022))
+    }
     changed = 0
     for name, area in demo_data.SERVICE_AREAS.items():
         org = db.session.scalar(db.select(Organisation).where(Organisation.name == name))

@@ -1,5 +1,6 @@
 """Shared helpers for the bulletin tests: a controllable aiosmtpd server on loopback, bulletin settings for one
 test, and waiting for a condition. Members and bulletins come from tests/factories."""
+
 import email
 import email.policy
 import threading
@@ -73,7 +74,7 @@ def bulletin_config(app):
     saved = {}
 
     def set_(**values):
-        for key, value in values.items():
+        for key in values:
             saved.setdefault(key, app.config.get(key, KeyError))
         app.config.update(values)
 

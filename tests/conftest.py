@@ -1,5 +1,6 @@
 """Shared fixtures: one migrated database per run (SQLite file, or PostgreSQL via TEST_DATABASE_URL),
 emptied after every test, and helpers to sign in and post forms with their CSRF token."""
+
 import os
 import re
 import tempfile
@@ -50,7 +51,7 @@ def app():
         PUBLIC_BASE_URL="http://portal.test",
     )
     with app.app_context():
-        from flask_migrate import downgrade, upgrade
+        from flask_migrate import upgrade
 
         if IS_POSTGRES:
             db.session.execute(db.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))

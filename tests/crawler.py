@@ -1,4 +1,5 @@
 """A small same-site crawler for tests: finds pages by their links and the forms on them."""
+
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -86,7 +87,9 @@ def same_site_path(base, href):
     target = urlsplit(urljoin(base, href))
     if target.scheme not in ("", "http") or target.netloc not in ("", "localhost"):
         return None
-    if target.path.startswith("/static/") or target.path.endswith((".pdf", ".xlsx", ".csv", ".ics", ".json", ".geojson")):
+    if target.path.startswith("/static/") or target.path.endswith(
+        (".pdf", ".xlsx", ".csv", ".ics", ".json", ".geojson")
+    ):
         return None
     return target.path + (f"?{target.query}" if target.query else "")
 

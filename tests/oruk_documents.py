@@ -4,6 +4,7 @@ Read from ../shared/oruk (never copied into the repository): its remote `$ref`s 
 are bundled from the local copies into components/schemas, and the corrections listed with their reasons
 in oruk_official_fixes.json are applied.
 """
+
 import copy
 import json
 from pathlib import Path

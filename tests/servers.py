@@ -1,4 +1,5 @@
 """Start the portal under gunicorn, as it is served, for tests that need real worker processes."""
+
 import os
 import re
 import subprocess
@@ -14,8 +15,16 @@ from .conftest import DATABASE_URL, ROOT, free_port
 
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 # Settings a developer's shell or the test run may carry; a "bare" start has none of them.
-PORTAL_SETTINGS = ("SECRET_KEY", "PORTAL_ENV", "REDIS_URL", "RATELIMIT_STORAGE_URI", "TRUSTED_PROXY_COUNT",
-                   "DATABASE_URL", "PORTAL_INSTANCE_DIR", "FLASK_APP")
+PORTAL_SETTINGS = (
+    "SECRET_KEY",
+    "PORTAL_ENV",
+    "REDIS_URL",
+    "RATELIMIT_STORAGE_URI",
+    "TRUSTED_PROXY_COUNT",
+    "DATABASE_URL",
+    "PORTAL_INSTANCE_DIR",
+    "FLASK_APP",
+)
 
 
 class Server:
@@ -59,9 +68,23 @@ def start_gunicorn(env=None, workers=1, extra_args=()):
     environ = {key: value for key, value in os.environ.items() if key not in PORTAL_SETTINGS}
     environ.update({"DATABASE_URL": DATABASE_URL, "LOG_JSON": "0", "LOG_LEVEL": "WARNING", **(env or {})})
     process = subprocess.Popen(
-        [GUNICORN, "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-         "--access-logfile", "-", "--access-logformat", "served-by %(p)s %(s)s %(r)s", *extra_args, "wsgi:app"],
-        cwd=ROOT, env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            GUNICORN,
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--access-logfile",
+            "-",
+            "--access-logformat",
+            "served-by %(p)s %(s)s %(r)s",
+            *extra_args,
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=environ,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     server = Server(process, port)
     threading.Thread(target=_drain, args=(process, server.output), daemon=True).start()
@@ -111,7 +134,9 @@ class Browser:
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect)
 
     def open(self, path, data=None, headers=None):
-        request = urllib.request.Request(self.server.base + path, data=data, headers={**self.headers, **(headers or {})})
+        request = urllib.request.Request(
+            self.server.base + path, data=data, headers={**self.headers, **(headers or {})}
+        )
         try:
             with self.opener.open(request, timeout=60) as response:
                 return response.status, response.read().decode("utf-8", "replace")

@@ -1,6 +1,7 @@
 """Open Referral UK read API (/api/oruk/v3): responses valid against the HSDS 3.0 UK profile schemas in
 ../shared/oruk, the paged envelope, filters (words, taxonomy, postcode and distance), CORS, clean errors,
 and that confidential addresses, unapproved listings and people's e-mails never appear."""
+
 import json
 import math
 import os
@@ -69,18 +70,40 @@ def directory(app, wards, make_user):
         last_verified_at=datetime(2025, 5, 1, 9, 30),
     )
     hall = Location(
-        organisation=kitchen, name="St John's church hall", address_1="1 Wood Street", address_2="Chipping Barnet",
-        city="Barnet", postcode="EN5 4AH", lat=POSTCODES["EN5 4AH"][0], lon=POSTCODES["EN5 4AH"][1],
-        ward_code="E05013644", accessibility=[step_free], accessibility_notes="Ramp at the side door",
+        organisation=kitchen,
+        name="St John's church hall",
+        address_1="1 Wood Street",
+        address_2="Chipping Barnet",
+        city="Barnet",
+        postcode="EN5 4AH",
+        lat=POSTCODES["EN5 4AH"][0],
+        lon=POSTCODES["EN5 4AH"][1],
+        ward_code="E05013644",
+        accessibility=[step_free],
+        accessibility_notes="Ramp at the side door",
     )
     refuge = Location(
-        organisation=kitchen, name="Safe house", address_1=SECRET_ADDRESS, city="Barnet", postcode="EN5 4AR",
-        lat=POSTCODES["EN5 4AR"][0], lon=POSTCODES["EN5 4AR"][1], ward_code="E05013644", confidential=True,
+        organisation=kitchen,
+        name="Safe house",
+        address_1=SECRET_ADDRESS,
+        city="Barnet",
+        postcode="EN5 4AR",
+        lat=POSTCODES["EN5 4AR"][0],
+        lon=POSTCODES["EN5 4AR"][1],
+        ward_code="E05013644",
+        confidential=True,
     )
     meals = Service(
-        organisation=kitchen, name="Hot meals", description="A free hot lunch, twice a week.",
-        url="https://cbkitchen.org.uk/meals", email="meals@cbkitchen.org.uk", fees_description="Free",
-        minimum_age=0, maximum_age=120, terms=[food, polish], areas=[db.session.get(Ward, "E05013644")],
+        organisation=kitchen,
+        name="Hot meals",
+        description="A free hot lunch, twice a week.",
+        url="https://cbkitchen.org.uk/meals",
+        email="meals@cbkitchen.org.uk",
+        fees_description="Free",
+        minimum_age=0,
+        maximum_age=120,
+        terms=[food, polish],
+        areas=[db.session.get(Ward, "E05013644")],
         schedules=[
             Schedule(weekday=2, opens_at=time(12), closes_at=time(14)),
             Schedule(weekday=0, opens_at=time(12), closes_at=time(14, 30)),
@@ -93,58 +116,110 @@ def directory(app, wards, make_user):
     sal_debt_refuge = ServiceAtLocation(service=debt, location=refuge)
 
     oakleigh = Organisation(
-        name="Oakleigh Advice Centre", slug="oakleigh-advice-centre", description="Welfare benefits help.",
+        name="Oakleigh Advice Centre",
+        slug="oakleigh-advice-centre",
+        description="Welfare benefits help.",
         status="temporarily closed",
     )
     shop = Location(
-        organisation=oakleigh, name="Advice shop", address_1="20 Union Street", city="Barnet", postcode="EN5 4BY",
-        lat=POSTCODES["EN5 4BY"][0], lon=POSTCODES["EN5 4BY"][1],
+        organisation=oakleigh,
+        name="Advice shop",
+        address_1="20 Union Street",
+        city="Barnet",
+        postcode="EN5 4BY",
+        lat=POSTCODES["EN5 4BY"][0],
+        lon=POSTCODES["EN5 4BY"][1],
     )
     east = Location(
-        organisation=oakleigh, name="East Barnet office", address_1="2 Station Road", city="Barnet",
-        postcode="EN4 8AA", lat=POSTCODES["EN4 8AA"][0], lon=POSTCODES["EN4 8AA"][1],
+        organisation=oakleigh,
+        name="East Barnet office",
+        address_1="2 Station Road",
+        city="Barnet",
+        postcode="EN4 8AA",
+        lat=POSTCODES["EN4 8AA"][0],
+        lon=POSTCODES["EN4 8AA"][1],
     )
     unplaced = Location(organisation=oakleigh, name="Outreach van", address_1="", city="Barnet")
-    benefits = Service(organisation=oakleigh, name="Benefits advice", description="Help claiming welfare benefits.",
-                       terms=[advice])
+    benefits = Service(
+        organisation=oakleigh, name="Benefits advice", description="Help claiming welfare benefits.", terms=[advice]
+    )
     sal_benefits_shop = ServiceAtLocation(service=benefits, location=shop)
     sal_benefits_east = ServiceAtLocation(service=benefits, location=east)
     sal_benefits_van = ServiceAtLocation(service=benefits, location=unplaced)
 
     waiting = Organisation(
-        name="Unapproved Lunch Club", slug="unapproved-lunch-club", description="Waiting for an officer.",
+        name="Unapproved Lunch Club",
+        slug="unapproved-lunch-club",
+        description="Waiting for an officer.",
         published=False,
     )
     waiting_place = Location(
-        organisation=waiting, name="Lunch club room", address_1="3 Nowhere Lane", city="Barnet",
-        postcode="EN5 4AG", lat=POSTCODES["EN5 4AG"][0], lon=POSTCODES["EN5 4AG"][1],
+        organisation=waiting,
+        name="Lunch club room",
+        address_1="3 Nowhere Lane",
+        city="Barnet",
+        postcode="EN5 4AG",
+        lat=POSTCODES["EN5 4AG"][0],
+        lon=POSTCODES["EN5 4AG"][1],
     )
-    lunch = Service(organisation=waiting, name="Pending lunches", description="Hot meals, not yet approved.",
-                    terms=[food])
+    lunch = Service(
+        organisation=waiting, name="Pending lunches", description="Hot meals, not yet approved.", terms=[food]
+    )
     sal_lunch = ServiceAtLocation(service=lunch, location=waiting_place)
     # A published service linked to the unapproved club's room: the room must stay hidden all the same.
     sal_debt_waiting = ServiceAtLocation(service=debt, location=waiting_place)
 
-    db.session.add_all([
-        kitchen, oakleigh, waiting, sal_meals_hall, sal_meals_refuge, sal_debt_hall, sal_debt_refuge,
-        sal_benefits_shop, sal_benefits_east, sal_benefits_van, sal_lunch, sal_debt_waiting,
-    ])
+    db.session.add_all(
+        [
+            kitchen,
+            oakleigh,
+            waiting,
+            sal_meals_hall,
+            sal_meals_refuge,
+            sal_debt_hall,
+            sal_debt_refuge,
+            sal_benefits_shop,
+            sal_benefits_east,
+            sal_benefits_van,
+            sal_lunch,
+            sal_debt_waiting,
+        ]
+    )
     for org in (kitchen, oakleigh, waiting):
         org.search_text = search_text_for(org)
     db.session.commit()
     make_user("group_editor", email=PRIVATE_EMAIL, organisations=[kitchen])
 
     return SimpleNamespace(
-        kitchen=kitchen.uuid, oakleigh=oakleigh.uuid, waiting=waiting.uuid,
-        meals=meals.uuid, debt=debt.uuid, benefits=benefits.uuid, lunch=lunch.uuid,
-        hall=hall.uuid, refuge=refuge.uuid, shop=shop.uuid, east=east.uuid, unplaced=unplaced.uuid,
+        kitchen=kitchen.uuid,
+        oakleigh=oakleigh.uuid,
+        waiting=waiting.uuid,
+        meals=meals.uuid,
+        debt=debt.uuid,
+        benefits=benefits.uuid,
+        lunch=lunch.uuid,
+        hall=hall.uuid,
+        refuge=refuge.uuid,
+        shop=shop.uuid,
+        east=east.uuid,
+        unplaced=unplaced.uuid,
         waiting_place=waiting_place.uuid,
-        sal_meals_hall=sal_meals_hall.uuid, sal_meals_refuge=sal_meals_refuge.uuid,
-        sal_debt_hall=sal_debt_hall.uuid, sal_debt_refuge=sal_debt_refuge.uuid,
-        sal_benefits_shop=sal_benefits_shop.uuid, sal_benefits_east=sal_benefits_east.uuid,
-        sal_benefits_van=sal_benefits_van.uuid, sal_lunch=sal_lunch.uuid, sal_debt_waiting=sal_debt_waiting.uuid,
-        category=category.uuid, language=language.uuid, access=access.uuid,
-        food=food.uuid, advice=advice.uuid, polish=polish.uuid, step_free=step_free.uuid,
+        sal_meals_hall=sal_meals_hall.uuid,
+        sal_meals_refuge=sal_meals_refuge.uuid,
+        sal_debt_hall=sal_debt_hall.uuid,
+        sal_debt_refuge=sal_debt_refuge.uuid,
+        sal_benefits_shop=sal_benefits_shop.uuid,
+        sal_benefits_east=sal_benefits_east.uuid,
+        sal_benefits_van=sal_benefits_van.uuid,
+        sal_lunch=sal_lunch.uuid,
+        sal_debt_waiting=sal_debt_waiting.uuid,
+        category=category.uuid,
+        language=language.uuid,
+        access=access.uuid,
+        food=food.uuid,
+        advice=advice.uuid,
+        polish=polish.uuid,
+        step_free=step_free.uuid,
     )
 
 
@@ -216,7 +291,10 @@ def oruk():
 
     root = openapi["paths"]["/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
     return SimpleNamespace(
-        schema=schema, paged=paged, validate=validate, with_document=with_document,
+        schema=schema,
+        paged=paged,
+        validate=validate,
+        with_document=with_document,
         root={**root, "required": list(root["properties"])},
     )
 
@@ -259,12 +337,27 @@ def test_responses_are_what_our_openapi_document_says(client, directory, oruk):
     d = directory
     document = get_json(client, f"{API}/openapi.json")
     check = oruk.with_document(document)
-    sample_ids = {"services": d.meals, "service_at_locations": d.sal_meals_hall, "taxonomies": d.category,
-                  "taxonomy_terms": d.food}
-    for path, item in document["paths"].items():
+    sample_ids = {
+        "services": d.meals,
+        "service_at_locations": d.sal_meals_hall,
+        "taxonomies": d.category,
+        "taxonomy_terms": d.food,
+    }
+    for path in document["paths"]:
         url = API + path.replace("{id}", sample_ids.get(path.split("/")[1], ""))
-        pointer = "/".join(["#", "paths", path.replace("~", "~0").replace("/", "~1"), "get", "responses", "200",
-                            "content", "application~1json", "schema"])
+        pointer = "/".join(
+            [
+                "#",
+                "paths",
+                path.replace("~", "~0").replace("/", "~1"),
+                "get",
+                "responses",
+                "200",
+                "content",
+                "application~1json",
+                "schema",
+            ]
+        )
         check.validate(get_json(client, url), {"$ref": "urn:portal-openapi" + pointer})
     bad = get_json(client, f"{API}/services?page=0", status=400)
     check.validate(bad, {"$ref": "urn:portal-openapi#/components/schemas/Error"})
@@ -279,17 +372,20 @@ def test_a_full_service_carries_its_nested_data(client, directory, oruk):
     org = body["organization"]
     assert org["website"] == "https://www.cbkitchen.org.uk"  # a bare domain becomes a web address
     assert {(i["identifier_scheme"], i["identifier"]) for i in org["organization_identifiers"]} == {
-        ("GB-CHC", "1123456"), ("GB-COH", "01234567"),
+        ("GB-CHC", "1123456"),
+        ("GB-COH", "01234567"),
     }
     # Opening hours in weekday order, as weekly RRULE parts.
     assert [(s["byday"], s["opens_at"], s["closes_at"], s["freq"]) for s in body["schedules"]] == [
-        ("MO", "12:00", "14:30", "WEEKLY"), ("WE", "12:00", "14:00", "WEEKLY"),
+        ("MO", "12:00", "14:30", "WEEKLY"),
+        ("WE", "12:00", "14:00", "WEEKLY"),
     ]
     assert [(a["name"], a["uri"]) for a in body["service_areas"]] == [
         ("High Barnet ward", "http://statistics.data.gov.uk/id/statistical-geography/E05013644"),
     ]
     assert sorted((a["taxonomy_term"]["taxonomy"], a["taxonomy_term"]["name"]) for a in body["attributes"]) == [
-        ("Category", "Food"), ("Language", "Polish"),
+        ("Category", "Food"),
+        ("Language", "Polish"),
     ]
     assert [c["amount_description"] for c in body["cost_options"]] == ["Free"]
     # Only the church hall: the refuge is confidential.
@@ -297,11 +393,18 @@ def test_a_full_service_carries_its_nested_data(client, directory, oruk):
     assert place["id"] == d.sal_meals_hall and place["location_id"] == d.hall
     location = place["location"]
     assert (location["latitude"], location["longitude"]) == POSTCODES["EN5 4AH"][:2]
-    assert location["addresses"] == [{
-        "id": location["addresses"][0]["id"], "location_id": d.hall, "address_1": "1 Wood Street, Chipping Barnet",
-        "city": "Barnet", "state_province": "Greater London", "postal_code": "EN5 4AH", "country": "GB",
-        "address_type": "physical",
-    }]
+    assert location["addresses"] == [
+        {
+            "id": location["addresses"][0]["id"],
+            "location_id": d.hall,
+            "address_1": "1 Wood Street, Chipping Barnet",
+            "city": "Barnet",
+            "state_province": "Greater London",
+            "postal_code": "EN5 4AH",
+            "country": "GB",
+            "address_type": "physical",
+        }
+    ]
     assert [a["description"] for a in location["accessibility"]] == ["Step-free access", "Ramp at the side door"]
     # Derived ids stay the same from one request to the next.
     assert get_json(client, f"{API}/services/{d.meals}") == body
@@ -353,7 +456,11 @@ def test_the_page_envelope_adds_up(client, directory):
         body = get_json(client, f"{API}/services?per_page=2&page={page}")
         assert body["total_items"] == 3 and body["total_pages"] == 2
         assert (body["page_number"], body["size"], body["first_page"], body["last_page"], body["empty"]) == (
-            page, size, first, last, False,
+            page,
+            size,
+            first,
+            last,
+            False,
         )
         assert len(body["contents"]) == size
         seen += ids(body)
@@ -362,14 +469,23 @@ def test_the_page_envelope_adds_up(client, directory):
 
     past_the_end = get_json(client, f"{API}/services?per_page=2&page=3")
     assert (past_the_end["page_number"], past_the_end["size"], past_the_end["empty"], past_the_end["last_page"]) == (
-        3, 0, True, True,
+        3,
+        0,
+        True,
+        True,
     )
     assert past_the_end["contents"] == [] and past_the_end["total_items"] == 3
 
     nothing = get_json(client, f"{API}/services?search=zebra")
     assert nothing == {
-        "total_items": 0, "total_pages": 0, "page_number": 1, "size": 0,
-        "first_page": True, "last_page": True, "empty": True, "contents": [],
+        "total_items": 0,
+        "total_pages": 0,
+        "page_number": 1,
+        "size": 0,
+        "first_page": True,
+        "last_page": True,
+        "empty": True,
+        "contents": [],
     }
 
     default = get_json(client, f"{API}/taxonomy_terms")
@@ -482,8 +598,15 @@ def test_a_postcode_outside_a_services_area_does_not_find_it(client, directory):
 
 def _every_public_url(client):
     """Every list (all pages) and every item the lists lead to."""
-    urls = ["/", "/openapi.json", "/taxonomies", "/taxonomy_terms", "/services?per_page=200",
-            "/service_at_locations?per_page=200", "/service_at_locations?postcode=EN5 4AG&per_page=200"]
+    urls = [
+        "/",
+        "/openapi.json",
+        "/taxonomies",
+        "/taxonomy_terms",
+        "/services?per_page=200",
+        "/service_at_locations?per_page=200",
+        "/service_at_locations?postcode=EN5 4AG&per_page=200",
+    ]
     details = []
     for kind in ("services", "service_at_locations", "taxonomies", "taxonomy_terms"):
         body = client.get(f"{API}/{kind}?per_page=200").get_json()
@@ -494,9 +617,22 @@ def _every_public_url(client):
 def test_confidential_places_unpublished_listings_and_emails_never_appear(client, directory):
     d = directory
     secrets = [
-        d.refuge, d.sal_meals_refuge, d.sal_debt_refuge, SECRET_ADDRESS, "EN5 4AR", "Safe house",
-        d.waiting, d.lunch, d.waiting_place, d.sal_lunch, d.sal_debt_waiting, "Unapproved", "Pending lunches",
-        "Nowhere Lane", "Lunch club room", PRIVATE_EMAIL,
+        d.refuge,
+        d.sal_meals_refuge,
+        d.sal_debt_refuge,
+        SECRET_ADDRESS,
+        "EN5 4AR",
+        "Safe house",
+        d.waiting,
+        d.lunch,
+        d.waiting_place,
+        d.sal_lunch,
+        d.sal_debt_waiting,
+        "Unapproved",
+        "Pending lunches",
+        "Nowhere Lane",
+        "Lunch club room",
+        PRIVATE_EMAIL,
     ]
     urls = _every_public_url(client)
     assert len(urls) > 15
@@ -509,8 +645,13 @@ def test_confidential_places_unpublished_listings_and_emails_never_appear(client
         body = get_json(client, API + url, status=404)
         assert body["error"] == "Page not found"
     # Even searched for, or measured from right beside them, they stay hidden.
-    for query in ("search=unapproved", "search=safe%20house", f"taxonomy_term_id={d.food}",
-                  "postcode=EN5 4AR&proximity=50", "postcode=EN5 4AG&proximity=200"):
+    for query in (
+        "search=unapproved",
+        "search=safe%20house",
+        f"taxonomy_term_id={d.food}",
+        "postcode=EN5 4AR&proximity=50",
+        "postcode=EN5 4AG&proximity=200",
+    ):
         text = client.get(f"{API}/service_at_locations?{query}").get_data(as_text=True)
         assert not [secret for secret in secrets if secret in text], query
 
@@ -519,15 +660,24 @@ def test_confidential_places_unpublished_listings_and_emails_never_appear(client
 
 
 def test_every_api_response_allows_any_origin(client, directory):
-    for url, status in ((f"{API}/", 200), (f"{API}/services", 200), (f"{API}/services/{directory.meals}", 200),
-                        (f"{API}/services/nope", 404), (f"{API}/services?page=0", 400), (f"{API}/nothing", 404)):
+    for url, status in (
+        (f"{API}/", 200),
+        (f"{API}/services", 200),
+        (f"{API}/services/{directory.meals}", 200),
+        (f"{API}/services/nope", 404),
+        (f"{API}/services?page=0", 400),
+        (f"{API}/nothing", 404),
+    ):
         response = client.get(url, headers={"Origin": "https://finder.example"})
         assert response.status_code == status
         assert response.headers["Access-Control-Allow-Origin"] == "*", url
     preflight = client.options(
         f"{API}/services",
-        headers={"Origin": "https://finder.example", "Access-Control-Request-Method": "GET",
-                 "Access-Control-Request-Headers": "accept"},
+        headers={
+            "Origin": "https://finder.example",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "accept",
+        },
     )
     assert preflight.status_code == 200
     assert preflight.headers["Access-Control-Allow-Origin"] == "*"
@@ -580,8 +730,13 @@ def test_unknown_ids_are_a_404_and_odd_input_is_never_a_500(client, directory):
         get_json(client, f"{API}/{kind}/{'x' * 300}", status=404)
         get_json(client, f"{API}/{kind}/a%00b", status=404)
     # NUL characters, which PostgreSQL refuses, and very long text.
-    for query in ("search=a%00b", "taxonomy_term_id=a%00b", "taxonomy_id=%00", "search=" + "word " * 500,
-                  "postcode=EN5%004AG"):
+    for query in (
+        "search=a%00b",
+        "taxonomy_term_id=a%00b",
+        "taxonomy_id=%00",
+        "search=" + "word " * 500,
+        "postcode=EN5%004AG",
+    ):
         response = client.get(f"{API}/service_at_locations?{query}")
         assert response.status_code in (200, 400), (query, response.status_code)
         assert client.get(f"{API}/services?{query}").status_code in (200, 400)
@@ -621,16 +776,39 @@ def test_the_openapi_document_lists_every_endpoint_and_each_answers(app, client,
         if rule.endpoint.startswith("api.")
     }
     assert set(document["paths"]) == routes
-    for name in ("services", "services/{id}", "service_at_locations", "service_at_locations/{id}",
-                 "taxonomies", "taxonomies/{id}", "taxonomy_terms", "taxonomy_terms/{id}"):
+    for name in (
+        "services",
+        "services/{id}",
+        "service_at_locations",
+        "service_at_locations/{id}",
+        "taxonomies",
+        "taxonomies/{id}",
+        "taxonomy_terms",
+        "taxonomy_terms/{id}",
+    ):
         assert f"/{name}" in routes
 
     d = directory
-    sample_ids = {"services": d.meals, "service_at_locations": d.sal_meals_hall, "taxonomies": d.category,
-                  "taxonomy_terms": d.food}
-    samples = {"search": "meals", "page": "1", "per_page": "5", "taxonomy_term_id": d.food,
-               "taxonomy_id": d.category, "postcode": "EN5 4AG", "proximity": "2000", "minimum_age": "0",
-               "maximum_age": "120", "day": "MO", "start_time": "12:00", "end_time": "15:00"}
+    sample_ids = {
+        "services": d.meals,
+        "service_at_locations": d.sal_meals_hall,
+        "taxonomies": d.category,
+        "taxonomy_terms": d.food,
+    }
+    samples = {
+        "search": "meals",
+        "page": "1",
+        "per_page": "5",
+        "taxonomy_term_id": d.food,
+        "taxonomy_id": d.category,
+        "postcode": "EN5 4AG",
+        "proximity": "2000",
+        "minimum_age": "0",
+        "maximum_age": "120",
+        "day": "MO",
+        "start_time": "12:00",
+        "end_time": "15:00",
+    }
     components = document["components"]["parameters"]
     for path, item in document["paths"].items():
         url = API + path.replace("{id}", sample_ids.get(path.split("/")[1], ""))
@@ -661,10 +839,13 @@ def test_distances_and_the_search_box():
     for bearing in range(0, 360, 5):
         b = math.radians(bearing)
         angle = 1000 / 6_371_008.8
-        p_lat = math.asin(math.sin(math.radians(lat)) * math.cos(angle)
-                          + math.cos(math.radians(lat)) * math.sin(angle) * math.cos(b))
-        p_lon = math.radians(lon) + math.atan2(math.sin(b) * math.sin(angle) * math.cos(math.radians(lat)),
-                                               math.cos(angle) - math.sin(math.radians(lat)) * math.sin(p_lat))
+        p_lat = math.asin(
+            math.sin(math.radians(lat)) * math.cos(angle) + math.cos(math.radians(lat)) * math.sin(angle) * math.cos(b)
+        )
+        p_lon = math.radians(lon) + math.atan2(
+            math.sin(b) * math.sin(angle) * math.cos(math.radians(lat)),
+            math.cos(angle) - math.sin(math.radians(lat)) * math.sin(p_lat),
+        )
         point = math.degrees(p_lat), math.degrees(p_lon)
         assert metres_between(lat, lon, *point) == pytest.approx(1000, abs=0.01)
         assert south <= point[0] <= north and west <= point[1] <= east, bearing
@@ -783,8 +964,9 @@ def test_only_fields_the_uk_profile_declares_are_sent(client, directory, oruk):
     def declared(instance, schema, where):
         """Every key of `instance` is a property `schema` declares, all the way down."""
         while "$ref" in schema:
-            schema = oruk.schema(schema["$ref"].rsplit("/", 1)[-1] if "compiled" not in schema["$ref"]
-                                 else schema["$ref"])
+            schema = oruk.schema(
+                schema["$ref"].rsplit("/", 1)[-1] if "compiled" not in schema["$ref"] else schema["$ref"]
+            )
         if isinstance(instance, dict):
             properties = schema.get("properties", {})
             for key, value in instance.items():
@@ -800,6 +982,9 @@ def test_only_fields_the_uk_profile_declares_are_sent(client, directory, oruk):
         assert "addresses" not in item["location"]
     for item in get_json(client, f"{API}/services")["contents"]:
         declared(item, oruk.schema("compiled/service_list.json"), "service")
-    declared(get_json(client, f"{API}/service_at_locations/{d.sal_meals_hall}"),
-             oruk.schema("compiled/service_at_location.json"), "service_at_location")
+    declared(
+        get_json(client, f"{API}/service_at_locations/{d.sal_meals_hall}"),
+        oruk.schema("compiled/service_at_location.json"),
+        "service_at_location",
+    )
     declared(get_json(client, f"{API}/taxonomies/{d.category}"), oruk.schema("taxonomy.json"), "taxonomy")

@@ -6,6 +6,7 @@ never a server error, JSON of the declared shape, and a 400 for values the docum
 Lean on purpose: a bounded number of examples per operation, the same examples every run in CI (the "ci"
 hypothesis profile in conftest.py derandomizes).
 """
+
 import copy
 import os
 
@@ -23,7 +24,10 @@ from .test_api_oruk import directory  # noqa: F401  (the small directory the req
 API = "/api/oruk/v3"
 EXAMPLES = int(os.environ.get("ORUK_SCHEMATHESIS_EXAMPLES", "12"))  # more for a deeper run by hand
 SETTINGS = settings(
-    max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None,
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    database=None,
 )
 
 

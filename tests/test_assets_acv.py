@@ -1,4 +1,5 @@
 """Assets of Community Value: nomination, checking, decision, review, disposal, registers, due this week."""
+
 from datetime import date, timedelta
 
 import pytest
@@ -51,9 +52,19 @@ def d(day):
 
 def make_nomination(received_on, site_name="Site"):
     return services.create_nomination(
-        received_on=received_on, body_name="Group", body_type="charity", body_number="1",
-        local_connection="Local", body_address="Addr", contact_name="C", contact_email="c@example.org",
-        site_name=site_name, site_address="Addr", site_postcode=None, boundary_description="B", reasons="R",
+        received_on=received_on,
+        body_name="Group",
+        body_type="charity",
+        body_number="1",
+        local_connection="Local",
+        body_address="Addr",
+        contact_name="C",
+        contact_email="c@example.org",
+        site_name=site_name,
+        site_address="Addr",
+        site_postcode=None,
+        boundary_description="B",
+        reasons="R",
     )
 
 
@@ -78,8 +89,10 @@ def test_a_group_nominates_land_and_gets_a_reference_and_decision_date(client, o
         ({"members_on_register": "20"}, "at least 21 members"),
         ({"members_on_register": "twenty"}, "Enter the number of members as a whole number"),
         ({"body_type": "charity"}, "Enter the charity number"),
-        ({"body_type": "company_limited_by_guarantee", "body_number": "0123", "distributes_surplus": "yes"},
-         "does not distribute any surplus"),
+        (
+            {"body_type": "company_limited_by_guarantee", "body_number": "0123", "distributes_surplus": "yes"},
+            "does not distribute any surplus",
+        ),
         ({"boundary_description": ""}, "Describe the proposed boundary"),
         ({"freehold_owners": ""}, "Enter the freehold owner, or 'Not known'"),
         ({"reasons": ""}, "Explain why the land is of community value"),
@@ -108,18 +121,37 @@ def test_officer_checks_lists_and_follows_the_statutory_dates(client, signed_in_
     page = client.get(url).get_data(as_text=True)
     assert "Thursday 6 March 2025" in page and "(overdue)" in page  # long past in the test's today
 
-    post_form(client, url + "/validate", {"validate-outcome": "valid", "validate-checked_on": d(date(2025, 1, 13))}, form_url=url)
+    post_form(
+        client,
+        url + "/validate",
+        {"validate-outcome": "valid", "validate-checked_on": d(date(2025, 1, 13))},
+        form_url=url,
+    )
     assert nomination.status == "valid" and nomination.validated_on == date(2025, 1, 13)
     # A decision date before receipt is refused with a message, not saved.
-    page = post_form(client, url + "/decide", {
-        "decision-outcome": "listed", "decision-decided_on": d(date(2025, 1, 1)), "decision-reasons": "Valued",
-        "decision-asset": "0",
-    }, form_url=url).get_data(as_text=True)
+    page = post_form(
+        client,
+        url + "/decide",
+        {
+            "decision-outcome": "listed",
+            "decision-decided_on": d(date(2025, 1, 1)),
+            "decision-reasons": "Valued",
+            "decision-asset": "0",
+        },
+        form_url=url,
+    ).get_data(as_text=True)
     assert "cannot be before the nomination was received" in page and nomination.status == "valid"
-    post_form(client, url + "/decide", {
-        "decision-outcome": "listed", "decision-decided_on": d(date(2025, 3, 3)),
-        "decision-reasons": "Used weekly by residents", "decision-asset": "0",
-    }, form_url=url)
+    post_form(
+        client,
+        url + "/decide",
+        {
+            "decision-outcome": "listed",
+            "decision-decided_on": d(date(2025, 3, 3)),
+            "decision-reasons": "Used weekly by residents",
+            "decision-asset": "0",
+        },
+        form_url=url,
+    )
     assert nomination.status == "listed" and nomination.listed_on == date(2025, 3, 3)
     assert nomination.listing_expires == date(2030, 3, 2)
     assert "now listed" in outbox[-1].body and "2 March 2030" in outbox[-1].body
@@ -128,26 +160,48 @@ def test_officer_checks_lists_and_follows_the_statutory_dates(client, signed_in_
     assert nomination.review_request_deadline == date(2025, 4, 28)
     post_form(client, url + "/review-request", {"review-request-on": d(date(2025, 4, 1))}, form_url=url)
     assert nomination.review_due == date(2025, 5, 26)
-    post_form(client, url + "/review-outcome", {
-        "review-outcome-outcome": "upheld", "review-outcome-decided_on": d(date(2025, 5, 20)),
-        "review-outcome-reasons": "Use continues",
-    }, form_url=url)
+    post_form(
+        client,
+        url + "/review-outcome",
+        {
+            "review-outcome-outcome": "upheld",
+            "review-outcome-decided_on": d(date(2025, 5, 20)),
+            "review-outcome-reasons": "Use continues",
+        },
+        form_url=url,
+    )
     assert nomination.review_outcome == "upheld" and nomination.status == "listed"
 
     # The worked example: a disposal notice received on Friday 10 January... here 10 January 2025 is before
     # listing, so use the same weekday pattern after it: Friday 6 June 2025.
     post_form(client, url + "/disposal", {"disposal-on": d(date(2025, 6, 6))}, form_url=url)
     notice = nomination.disposal_notices[0]
-    assert (notice.interim_ends, notice.full_ends, notice.protected_ends) == (date(2025, 7, 17), None, date(2026, 12, 5))
+    assert (notice.interim_ends, notice.full_ends, notice.protected_ends) == (
+        date(2025, 7, 17),
+        None,
+        date(2026, 12, 5),
+    )
     # A request to bid after the interim moratorium is refused; one inside it starts the full moratorium.
     bid_url = f"/assets-register/acv/disposals/{notice.id}/bid-request"
-    page = post_form(client, bid_url, {f"bid-{notice.id}-group": "Friends", f"bid-{notice.id}-on": d(date(2025, 7, 18))}, form_url=url).get_data(as_text=True)
+    page = post_form(
+        client,
+        bid_url,
+        {f"bid-{notice.id}-group": "Friends", f"bid-{notice.id}-on": d(date(2025, 7, 18))},
+        form_url=url,
+    ).get_data(as_text=True)
     assert "must be received between 6 June 2025 and 17 July 2025" in page and notice.full_ends is None
-    post_form(client, bid_url, {f"bid-{notice.id}-group": "Friends", f"bid-{notice.id}-on": d(date(2025, 7, 17))}, form_url=url)
+    post_form(
+        client,
+        bid_url,
+        {f"bid-{notice.id}-group": "Friends", f"bid-{notice.id}-on": d(date(2025, 7, 17))},
+        form_url=url,
+    )
     assert notice.bid_request_group == "Friends" and notice.full_ends == date(2025, 12, 5)
 
     listed = client.get("/assets-register/acv/listed").get_data(as_text=True)
-    assert "The Bowls Pavilion" in listed and "2 March 2030" in listed and "full moratorium to 5 December 2025" in listed
+    assert (
+        "The Bowls Pavilion" in listed and "2 March 2030" in listed and "full moratorium to 5 December 2025" in listed
+    )
     csv = client.get("/assets-register/acv/listed.csv")
     assert csv.mimetype == "text/csv"
     header, row = csv.get_data(as_text=True).splitlines()[:2]
@@ -165,7 +219,9 @@ def test_the_worked_example_through_the_service(app):
     notice = services.record_disposal_notice(nomination, date(2025, 1, 10))
     services.record_bid_request(notice, date(2025, 2, 20), "Friends of the Pavilion")
     assert (notice.interim_ends, notice.full_ends, notice.protected_ends) == (
-        date(2025, 2, 20), date(2025, 7, 9), date(2026, 7, 9)
+        date(2025, 2, 20),
+        date(2025, 7, 9),
+        date(2026, 7, 9),
     )
     assert make_nomination(date(2025, 1, 10)).decision_due == date(2025, 3, 6)
 
@@ -175,15 +231,42 @@ def test_invalid_and_refused_nominations_go_on_the_unsuccessful_register(client,
     refused = make_nomination(date(2025, 1, 10), site_name="Car Park")
     signed_in_as("admin")
     url = nomination_url(invalid)
-    page = post_form(client, url + "/validate", {"validate-outcome": "invalid", "validate-checked_on": d(date(2025, 1, 14))}, form_url=url).get_data(as_text=True)
+    page = post_form(
+        client,
+        url + "/validate",
+        {"validate-outcome": "invalid", "validate-checked_on": d(date(2025, 1, 14))},
+        form_url=url,
+    ).get_data(as_text=True)
     assert "Enter why the nomination is not valid" in page
-    post_form(client, url + "/validate", {"validate-outcome": "invalid", "validate-checked_on": d(date(2025, 1, 14)),
-                                          "validate-note": "The group is a parish meeting of 5 people"}, form_url=url)
+    post_form(
+        client,
+        url + "/validate",
+        {
+            "validate-outcome": "invalid",
+            "validate-checked_on": d(date(2025, 1, 14)),
+            "validate-note": "The group is a parish meeting of 5 people",
+        },
+        form_url=url,
+    )
     assert invalid.status == "not_listed" and invalid.decided_on == date(2025, 1, 14)
     url = nomination_url(refused)
-    post_form(client, url + "/validate", {"validate-outcome": "valid", "validate-checked_on": d(date(2025, 1, 14))}, form_url=url)
-    post_form(client, url + "/decide", {"decision-outcome": "not_listed", "decision-decided_on": d(date(2025, 2, 1)),
-                                        "decision-reasons": "Its main use is not social", "decision-asset": "0"}, form_url=url)
+    post_form(
+        client,
+        url + "/validate",
+        {"validate-outcome": "valid", "validate-checked_on": d(date(2025, 1, 14))},
+        form_url=url,
+    )
+    post_form(
+        client,
+        url + "/decide",
+        {
+            "decision-outcome": "not_listed",
+            "decision-decided_on": d(date(2025, 2, 1)),
+            "decision-reasons": "Its main use is not social",
+            "decision-asset": "0",
+        },
+        form_url=url,
+    )
     assert refused.status == "not_listed"
     page = client.get("/assets-register/acv/unsuccessful").get_data(as_text=True)
     assert "Corner Shop" in page and "The nomination is not valid: The group is a parish meeting" in page
@@ -210,7 +293,9 @@ def test_officers_see_what_is_due_this_week(client, signed_in_as):
     page = parse(client.get("/assets-register/acv/due"))
     [(due_on, _, due_site)] = table_rows(page, caption="Due this week")
     assert due_site.endswith("Due Pavilion") and due_on == due_this_week.decision_due.strftime("%A %-d %B %Y")
-    assert f"{overdue.reference} Forgotten Barn" in [site for _, _, site in table_rows(page, caption="Overdue decisions")]
+    assert f"{overdue.reference} Forgotten Barn" in [
+        site for _, _, site in table_rows(page, caption="Overdue decisions")
+    ]
     assert "Later Hall" not in text(page.main) and overdue.status == "received"
 
 
@@ -219,8 +304,15 @@ def test_group_editors_cannot_decide(client, signed_in_as):
     signed_in_as("group_editor")
     assert client.get(nomination_url(nomination)).status_code == 403
     assert client.get("/assets-register/acv/due").status_code == 403
-    assert post_form(client, nomination_url(nomination) + "/validate", {"validate-outcome": "valid"},
-                     form_url="/assets-register/acv/nominate").status_code == 403
+    assert (
+        post_form(
+            client,
+            nomination_url(nomination) + "/validate",
+            {"validate-outcome": "valid"},
+            form_url="/assets-register/acv/nominate",
+        ).status_code
+        == 403
+    )
 
 
 def test_csv_cells_cannot_run_as_formulas():
@@ -229,4 +321,4 @@ def test_csv_cells_cannot_run_as_formulas():
 
     text = services.csv_text(["a"], [['=HYPERLINK("http://x")'], ["@SUM(1)"], ["plain"], [date(2025, 1, 10)]])
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows == [["a"], ["'=HYPERLINK(\"http://x\")"], ["'@SUM(1)"], ["plain"], ["2025-01-10"]]
+    assert rows == [["a"], ['\'=HYPERLINK("http://x")'], ["'@SUM(1)"], ["plain"], ["2025-01-10"]]

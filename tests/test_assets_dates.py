@@ -1,4 +1,5 @@
 """The statutory ACV dates: pure functions, counted inclusively from the day of receipt."""
+
 from datetime import date, timedelta
 
 import pytest
@@ -85,7 +86,9 @@ def test_leap_day_listing_and_weeks_across_february():
 
 
 def test_periods_come_from_configuration(app):
-    periods = AcvPeriods.from_config({**STATUTORY_SETTINGS, "ACV_DECISION_WEEKS": "10", "ACV_FULL_MORATORIUM_MONTHS": 3})
+    periods = AcvPeriods.from_config(
+        {**STATUTORY_SETTINGS, "ACV_DECISION_WEEKS": "10", "ACV_FULL_MORATORIUM_MONTHS": 3}
+    )
     assert periods.decision_weeks == 10 and periods.full_moratorium_months == 3
     assert periods.protected_period_months == 18  # unchanged default
     assert decision_due(FRI_10_JAN_2025, periods) == date(2025, 3, 20)
@@ -172,7 +175,10 @@ def test_what_is_due_this_week():
     decided = FakeNomination("not_listed", FRI_10_JAN_2025)
     later = FakeNomination("received", date(2025, 2, 1))  # due 28 March
     listed = FakeNomination(
-        "listed", date(2024, 1, 1), listing_expires=date(2029, 1, 1), review_request_deadline=date(2025, 3, 7),
+        "listed",
+        date(2024, 1, 1),
+        listing_expires=date(2029, 1, 1),
+        review_request_deadline=date(2025, 3, 7),
         disposal_notices=[FakeNotice(date(2025, 1, 24))],  # interim moratorium ends Thu 6 March
     )
     items = due_between([waiting, decided, later, listed], monday, sunday)
@@ -192,8 +198,9 @@ def test_who_may_nominate():
     assert eligibility_problems("charity", number="1234567") == []
     assert eligibility_problems("charity") == ["Enter the charity number"]
     assert eligibility_problems("company_limited_by_guarantee", distributes_surplus=False, number="01234567") == []
-    assert "does not distribute" in eligibility_problems(
-        "community_benefit_society", distributes_surplus=True, number="IP123"
-    )[0]
+    assert (
+        "does not distribute"
+        in eligibility_problems("community_benefit_society", distributes_surplus=True, number="IP123")[0]
+    )
     assert eligibility_problems("cic", number="01234567") == []
     assert "Councils" in eligibility_problems("council")[0]

@@ -1,4 +1,5 @@
 """The community assets register: public list and pages, officer editing, venues and map data."""
+
 import pytest
 
 from app.assets.models import CommunityAsset
@@ -45,20 +46,34 @@ def test_an_officer_adds_an_asset_with_ward_and_position(client, signed_in_as, h
     assert (asset.lat, asset.lon) == (51.5874, -0.2297)
     assert asset.venue_label == "Hendon Town Hall, The Burroughs, London, NW4 4BG"
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    for text in ("Hendon Town Hall", "Council-owned", "120 people", "hearing loop", "Step-free entrance",
-                 "Email the civic events team", "Hendon</a>"):
-        assert text in page, page[page.find("Ward"+chr(10)):][:600]
+    for text in (
+        "Hendon Town Hall",
+        "Council-owned",
+        "120 people",
+        "hearing loop",
+        "Step-free entrance",
+        "Email the civic events team",
+        "Hendon</a>",
+    ):
+        assert text in page, page[page.find("Ward" + chr(10)) :][:600]
     assert meeting_venues() == [(asset.id, asset.venue_label)]
 
 
 def test_asset_form_errors_are_clear(client, signed_in_as):
     signed_in_as("admin")
     page = post_form(
-        client, "/assets-register/new",
+        client,
+        "/assets-register/new",
         asset_data(name="", address="", capacity="lots", booking_details="", postcode="XYZ", booking_url="barnet"),
     ).get_data(as_text=True)
-    for message in ("Enter the name of the asset", "Enter the address of the space", "Capacity must be a whole number",
-                    "Enter how to book it", "Enter a real postcode", "Enter a web address starting with https://"):
+    for message in (
+        "Enter the name of the asset",
+        "Enter the address of the space",
+        "Capacity must be a whole number",
+        "Enter how to book it",
+        "Enter a real postcode",
+        "Enter a web address starting with https://",
+    ):
         assert message in page
     assert db.session.scalar(db.select(db.func.count(CommunityAsset.id))) == 0
 
@@ -95,13 +110,25 @@ def test_only_strategy_officers_and_admins_manage_the_register(client, signed_in
 
 
 def test_public_register_filters_and_downloads(client, hendon_postcode):
-    db.session.add_all([
-        CommunityAsset(name="Hendon Library", category="Spaces", kind="library", owner="council", address="The Burroughs",
-                       postcode="NW4 4BG", ward_code="E05013643", lat=51.5874, lon=-0.2297, bookable=True,
-                       booking_details="Ask at the desk"),
-        CommunityAsset(name="Crowdfund Barnet", category="Money", kind="other", owner="council"),
-        CommunityAsset(name="Secret Store", category="Spaces", kind="other", address="x", published=False),
-    ])
+    db.session.add_all(
+        [
+            CommunityAsset(
+                name="Hendon Library",
+                category="Spaces",
+                kind="library",
+                owner="council",
+                address="The Burroughs",
+                postcode="NW4 4BG",
+                ward_code="E05013643",
+                lat=51.5874,
+                lon=-0.2297,
+                bookable=True,
+                booking_details="Ask at the desk",
+            ),
+            CommunityAsset(name="Crowdfund Barnet", category="Money", kind="other", owner="council"),
+            CommunityAsset(name="Secret Store", category="Spaces", kind="other", address="x", published=False),
+        ]
+    )
     db.session.commit()
     page = client.get("/assets-register/").get_data(as_text=True)
     assert "Hendon Library" in page and "Crowdfund Barnet" in page and "Secret Store" not in page

@@ -1,4 +1,5 @@
 """Sign in and out, password reset, invitations: what a group editor or officer sees."""
+
 import re
 from datetime import timedelta
 
@@ -9,7 +10,7 @@ from app.auth.models import User
 from app.auth.services import PURPOSE_RESET, make_token
 from app.extensions import db
 
-from .conftest import TEST_PASSWORD, csrf_token, post_form, sign_in
+from .conftest import TEST_PASSWORD, post_form, sign_in
 
 LINK_RE = re.compile(r"http://portal\.test(/\S+)")
 
@@ -190,9 +191,9 @@ def test_group_editor_invitation_needs_an_organisation(client, signed_in_as):
 
 def test_only_administrators_may_give_officer_roles(client, signed_in_as):
     signed_in_as("strategy_officer")
-    page = post_form(
-        client, "/people/invite", {"name": "X", "email": "x@example.org", "role": "admin"}
-    ).get_data(as_text=True)
+    page = post_form(client, "/people/invite", {"name": "X", "email": "x@example.org", "role": "admin"}).get_data(
+        as_text=True
+    )
     assert "Not a valid choice" in page
     assert User.by_email("x@example.org") is None
 
@@ -211,9 +212,7 @@ def test_admin_deactivates_an_account_and_it_is_signed_out(app, client, signed_i
     editor = make_user("group_editor", organisations=[organisation])
     other = app.test_client()
     assert sign_in(other, editor.email).status_code == 302
-    response = post_form(
-        client, f"/people/{editor.id}", {"role": "group_editor", "organisations": [organisation.id]}
-    )
+    response = post_form(client, f"/people/{editor.id}", {"role": "group_editor", "organisations": [organisation.id]})
     assert response.status_code == 302
     assert other.get("/account").status_code == 302  # the deactivated editor is signed out at once
 

@@ -1,4 +1,5 @@
 """Backup and restore of the database, on SQLite (online backup API) and PostgreSQL (pg_dump/pg_restore)."""
+
 import shutil
 
 import pytest

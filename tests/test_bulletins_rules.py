@@ -1,5 +1,6 @@
 """Bulletin rules that need no server: Markdown sanitising and plain text, SMTP error classes, back-off,
 message ids and tokens, the file outbox, and two senders working on one bulletin at once."""
+
 import smtplib
 import threading
 from collections import Counter
@@ -17,9 +18,9 @@ from .factories.ctn import make_member, make_members
 
 def test_markdown_keeps_formatting_and_drops_anything_that_runs():
     html = content.markdown_to_html(
-        "# Big\n\nSome **bold**, [a link](https://example.org \"t\"), [bad](javascript:alert(1)), "
+        '# Big\n\nSome **bold**, [a link](https://example.org "t"), [bad](javascript:alert(1)), '
         "[data](data:text/html;base64,PHNjcmlwdD4=)\n\n<script>alert(1)</script><iframe src=x></iframe>"
-        "<p onclick=alert(1) style=\"color:red\">para</p>\n\n- one\n- two"
+        '<p onclick=alert(1) style="color:red">para</p>\n\n- one\n- two'
     )
     assert '<h3 class="govuk-heading-s">Big</h3>' in html
     assert "<strong>bold</strong>" in html and 'href="https://example.org"' in html
@@ -29,7 +30,9 @@ def test_markdown_keeps_formatting_and_drops_anything_that_runs():
 
 
 def test_plain_text_is_made_from_the_sanitised_html():
-    text = content.markdown_to_text("Read **this** and [the guide](https://example.org/g).\n\n- one\n- two\n\n1. first\n2. second")
+    text = content.markdown_to_text(
+        "Read **this** and [the guide](https://example.org/g).\n\n- one\n- two\n\n1. first\n2. second"
+    )
     assert text == "Read this and the guide (https://example.org/g).\n\n- one\n- two\n\n1. first\n2. second"
 
 
@@ -82,9 +85,8 @@ def test_two_senders_on_one_bulletin_never_send_a_row_twice(app, sink, bulletin_
 
     def work():
         try:
-            with app.app_context():
-                with Sender() as sender:  # no bulletin lease: straight to the row claims
-                    results.append(sender.send_bulletin(bulletin_id))
+            with app.app_context(), Sender() as sender:  # no bulletin lease: straight to the row claims
+                results.append(sender.send_bulletin(bulletin_id))
         except Exception as exc:  # noqa: BLE001
             errors.append(exc)
 
@@ -97,4 +99,9 @@ def test_two_senders_on_one_bulletin_never_send_a_row_twice(app, sink, bulletin_
     assert Counter(sink.recipients()) == Counter({m.email: 1 for m in members})
     assert sum(r.sent for r in results) == 60 and all(r.sent > 0 for r in results)
     db.session.expire_all()
-    assert db.session.scalar(db.select(db.func.count()).select_from(BulletinDelivery).where(BulletinDelivery.state == D_SENT)) == 60
+    assert (
+        db.session.scalar(
+            db.select(db.func.count()).select_from(BulletinDelivery).where(BulletinDelivery.state == D_SENT)
+        )
+        == 60
+    )

@@ -1,6 +1,7 @@
 """Bulletin delivery through a real SMTP server (aiosmtpd on loopback): multipart messages with RFC 8058
 headers, one delivery record per recipient, retries of 4xx, bounces on 5xx, rate limit, send-time
 suppression checks, segments, scheduling, emergencies first, and exactly-once across a killed sender."""
+
 import os
 import random
 import signal
@@ -41,7 +42,9 @@ from .sender_faults import after_each_sent
 
 def deliveries(bulletin):
     db.session.expire_all()
-    return db.session.scalars(db.select(BulletinDelivery).where(BulletinDelivery.bulletin_id == bulletin.id).order_by(BulletinDelivery.id)).all()
+    return db.session.scalars(
+        db.select(BulletinDelivery).where(BulletinDelivery.bulletin_id == bulletin.id).order_by(BulletinDelivery.id)
+    ).all()
 
 
 def status_of(bulletin):
@@ -56,8 +59,12 @@ def states(bulletin):
 def test_each_member_gets_one_multipart_message_with_one_click_unsubscribe_headers(app, sink):
     alice = make_member("Alice Ng", "alice@example.org")
     bob = make_member("Bob Émile", "bob@example.org")
-    bulletin = make_bulletin(items=[("events", "Open meeting", "Come on **28 November**."),
-                                    ("funding", "Lottery funding", "See [the fund](https://example.org/fund).")])
+    bulletin = make_bulletin(
+        items=[
+            ("events", "Open meeting", "Come on **28 November**."),
+            ("funding", "Lottery funding", "See [the fund](https://example.org/fund)."),
+        ]
+    )
     assert services.start_sending(bulletin) == 2  # enqueued; tests run tasks inline
 
     assert sorted(sink.recipients()) == ["alice@example.org", "bob@example.org"]
@@ -112,7 +119,9 @@ def test_suppressed_pending_and_unsubscribed_members_are_never_sent_to_even_afte
 
 def test_segments_choose_members_by_sector_interest_and_ward(app, sink, wards):
     make_member("Faith Funding Hendon", "a@example.org", sector="faith", interests=["funding"], ward_code="E05013643")
-    make_member("Faith Funding elsewhere", "b@example.org", sector="faith", interests=["funding"], ward_code="E05013630")
+    make_member(
+        "Faith Funding elsewhere", "b@example.org", sector="faith", interests=["funding"], ward_code="E05013630"
+    )
     make_member("Faith no interest", "c@example.org", sector="faith", interests=["events"], ward_code="E05013643")
     make_member("VCFS Funding Hendon", "d@example.org", sector="vcfs", interests=["funding"], ward_code="E05013643")
     bulletin = make_bulletin()
@@ -128,8 +137,10 @@ def test_segments_choose_members_by_sector_interest_and_ward(app, sink, wards):
 def test_451_is_retried_later_with_back_off_and_delivered_once(app, sink, bulletin_config):
     bulletin_config(BULLETIN_RETRY_BASE_SECONDS=60)
     members = make_members(6)
-    sink.rcpt_replies = {"member2@example.org": ["451 4.3.0 Try again later"],
-                         "member5@example.org": ["451 4.7.1 Greylisted", "451 4.7.1 Greylisted"]}
+    sink.rcpt_replies = {
+        "member2@example.org": ["451 4.3.0 Try again later"],
+        "member5@example.org": ["451 4.7.1 Greylisted", "451 4.7.1 Greylisted"],
+    }
     bulletin = make_bulletin()
     services.start_sending(bulletin, enqueue=False)
 
@@ -145,17 +156,25 @@ def test_451_is_retried_later_with_back_off_and_delivered_once(app, sink, bullet
     # Not due yet: nothing happens.
     assert run_sender(bulletin.id).sent == 0
     # Time passes (the retry becomes due).
-    db.session.execute(db.update(BulletinDelivery).where(BulletinDelivery.state == FAILED_TEMPORARY)
-                       .values(next_attempt_at=utcnow() - timedelta(seconds=1)))
+    db.session.execute(
+        db.update(BulletinDelivery)
+        .where(BulletinDelivery.state == FAILED_TEMPORARY)
+        .values(next_attempt_at=utcnow() - timedelta(seconds=1))
+    )
     db.session.commit()
     second = run_sender(bulletin.id)
     assert second.sent == 1 and second.retried == 1  # member5 is greylisted twice
     rows = {d.member_id: d for d in deliveries(bulletin)}
     assert rows[members[4].id].attempts == 2
-    assert timedelta(seconds=115) < rows[members[4].id].next_attempt_at - utcnow() <= timedelta(seconds=120)  # back-off doubles
+    assert (
+        timedelta(seconds=115) < rows[members[4].id].next_attempt_at - utcnow() <= timedelta(seconds=120)
+    )  # back-off doubles
 
-    db.session.execute(db.update(BulletinDelivery).where(BulletinDelivery.state == FAILED_TEMPORARY)
-                       .values(next_attempt_at=utcnow() - timedelta(seconds=1)))
+    db.session.execute(
+        db.update(BulletinDelivery)
+        .where(BulletinDelivery.state == FAILED_TEMPORARY)
+        .values(next_attempt_at=utcnow() - timedelta(seconds=1))
+    )
     db.session.commit()
     assert run_sender(bulletin.id).status == "done"
     assert Counter(sink.recipients()) == Counter({m.email: 1 for m in members})
@@ -213,8 +232,11 @@ def test_emergency_jumps_ahead_of_a_routine_send_in_progress(app, sink, bulletin
     bulletin_config(BULLETIN_BATCH_SIZE=5)
     make_members(15)
     routine = make_bulletin(title="Routine bulletin")
-    emergency = make_bulletin(title="Flooding in Mill Hill", kind="emergency",
-                              items=[("news", "Rest centre open", "The rest centre at the **Allianz Park** is open.")])
+    emergency = make_bulletin(
+        title="Flooding in Mill Hill",
+        kind="emergency",
+        items=[("news", "Rest centre open", "The rest centre at the **Allianz Park** is open.")],
+    )
     services.start_sending(routine, enqueue=False)
 
     def start_emergency_during_routine(bulletin_id, delivery_id, sent_count):
@@ -231,7 +253,11 @@ def test_emergency_jumps_ahead_of_a_routine_send_in_progress(app, sink, bulletin
     assert subjects[20:] == ["Routine bulletin"] * 10
     assert result.emergencies == [emergency.id]
     message = sink.messages[5][1]
-    assert message.get_body(preferencelist=("plain",)).get_content().startswith("EMERGENCY MESSAGE from the London Borough of Barnet")
+    assert (
+        message.get_body(preferencelist=("plain",))
+        .get_content()
+        .startswith("EMERGENCY MESSAGE from the London Borough of Barnet")
+    )
     assert "Emergency message from the" in message.get_body(preferencelist=("html",)).get_content()
     db.session.expire_all()
     assert status_of(emergency) == SENT and status_of(routine) == SENT
@@ -254,7 +280,9 @@ def test_a_scheduled_bulletin_waits_until_it_is_due(app, sink):
     later = due + timedelta(minutes=1)
     assert [b.id for b in services.due_bulletins(now=later)] == [bulletin.id]
     # The same check once the time has come (the periodic task and the command use `send_due`).
-    db.session.execute(db.update(Bulletin).where(Bulletin.id == bulletin.id).values(scheduled_at=utcnow() - timedelta(seconds=1)))
+    db.session.execute(
+        db.update(Bulletin).where(Bulletin.id == bulletin.id).values(scheduled_at=utcnow() - timedelta(seconds=1))
+    )
     db.session.commit()
     tasks.send_due_bulletins()
     assert len(sink.recipients()) == 3
@@ -322,8 +350,11 @@ def test_a_sender_killed_right_after_a_commit_resumes_with_no_recipient_lost_or_
 
     # A real sender process that SIGKILLs itself right after committing its 7th 'sent' row.
     process = subprocess.run(
-        [sys.executable, "-m", "tests.sender_faults", str(bulletin.id), "7"], cwd=ROOT, capture_output=True,
-        timeout=120, env=_sender_env(sink),
+        [sys.executable, "-m", "tests.sender_faults", str(bulletin.id), "7"],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=120,
+        env=_sender_env(sink),
     )
     assert process.returncode == -signal.SIGKILL, process.stderr.decode()[-2000:]
     assert len(sink.messages) == 7
@@ -354,7 +385,10 @@ def test_a_sender_killed_at_a_random_moment_loses_no_recipient(app, sink, bullet
     kill_after = random.Random().randint(5, 100)
 
     process = subprocess.Popen(
-        [FLASK, "bulletins", "send", str(bulletin.id)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [FLASK, "bulletins", "send", str(bulletin.id)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
         env=_sender_env(sink, BULLETIN_RATE_PER_SECOND="400"),
     )
     try:
@@ -396,10 +430,17 @@ def test_the_task_queue_worker_sends_a_bulletin(app, sink, tmp_path):
     # The same message services.enqueue_send would put on the queue, written into the store the worker reads.
     message = tasks.send_bulletin.s(bulletin_id)
     queue.storage.enqueue(huey.serialize_task(message), message.priority)
-    worker = subprocess.Popen([FLASK, "tasks", "worker", "--workers", "1"], cwd=ROOT, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, env=_sender_env(sink, TASKS_SQLITE_PATH=str(store)))
+    worker = subprocess.Popen(
+        [FLASK, "tasks", "worker", "--workers", "1"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=_sender_env(sink, TASKS_SQLITE_PATH=str(store)),
+    )
     try:
-        assert wait_for(lambda: len(sink.messages) == 5, timeout=60), worker.stderr.read1().decode()[-2000:] if worker.poll() is not None else "worker still running"
+        assert wait_for(lambda: len(sink.messages) == 5, timeout=60), (
+            worker.stderr.read1().decode()[-2000:] if worker.poll() is not None else "worker still running"
+        )
         assert wait_for(lambda: (db.session.expire_all() or status_of(bulletin)) == SENT, timeout=20)
     finally:
         worker.terminate()

@@ -1,6 +1,7 @@
 """Bulletin pages: composing (forms with clear errors), preview as HTML and plain text, test send, audience,
 schedule, send; the public archive; one-click unsubscribe (RFC 8058); figures and status; roles; XSS;
 GDPR export and erasure of delivery records; demo data."""
+
 import re
 from datetime import date
 
@@ -20,7 +21,7 @@ from .factories.ctn import make_member, make_members
 
 XSS_MARKDOWN = (
     "Hello <script>alert('x')</script> [click me](javascript:alert(1)) "
-    "<img src=x onerror=alert(2)> <a href=\"javascript:alert(3)\" onclick=\"alert(4)\">raw</a> **ok**"
+    '<img src=x onerror=alert(2)> <a href="javascript:alert(3)" onclick="alert(4)">raw</a> **ok**'
 )
 
 
@@ -33,35 +34,63 @@ def test_an_officer_composes_a_bulletin_with_sections_and_sees_clear_errors(clie
     response = post_form(client, "/bulletins/manage/new", {"kind": "routine", "title": ""})
     assert response.status_code == 200 and "Enter a title" in page_text(response)
     assert "<title>Error:" in page_text(response)
-    response = post_form(client, "/bulletins/manage/new", {"kind": "routine", "title": "CTN Bulletin, 14 November 2019",
-                                                            "introduction": "Welcome."})
+    response = post_form(
+        client,
+        "/bulletins/manage/new",
+        {"kind": "routine", "title": "CTN Bulletin, 14 November 2019", "introduction": "Welcome."},
+    )
     assert response.status_code == 302
     bulletin = db.session.scalar(db.select(Bulletin))
     url = f"/bulletins/manage/{bulletin.id}/items/new"
     response = post_form(client, url, {"section": "", "title": "", "body": "", "link_url": "javascript:alert(1)"})
     text = page_text(response)
-    for message in ("Select the section for this item", "Enter a heading", "Enter the text of the item",
-                    "Enter a web address starting with https://"):
+    for message in (
+        "Select the section for this item",
+        "Enter a heading",
+        "Enter the text of the item",
+        "Enter a web address starting with https://",
+    ):
         assert message in text
-    for section, title in (("events", "Open meeting"), ("consultations", "Have your say"), ("funding", "Lottery"),
-                           ("news", "Together we are Barnet"), ("other", "Free office furniture")):
-        assert post_form(client, url, {"section": section, "title": title, "body": f"About {title}.",
-                                       "link_url": "https://example.org"}).status_code == 302
+    for section, title in (
+        ("events", "Open meeting"),
+        ("consultations", "Have your say"),
+        ("funding", "Lottery"),
+        ("news", "Together we are Barnet"),
+        ("other", "Free office furniture"),
+    ):
+        assert (
+            post_form(
+                client,
+                url,
+                {"section": section, "title": title, "body": f"About {title}.", "link_url": "https://example.org"},
+            ).status_code
+            == 302
+        )
     page = page_text(client.get(f"/bulletins/manage/{bulletin.id}"))
-    for label in ("Local events", "Consultations", "Funding opportunities", "News and campaigns", "Other opportunities"):
+    for label in (
+        "Local events",
+        "Consultations",
+        "Funding opportunities",
+        "News and campaigns",
+        "Other opportunities",
+    ):
         assert label in page
 
 
 def test_preview_shows_html_and_plain_text_and_the_test_goes_to_the_officer(client, signed_in_as, sink):
     officer = signed_in_as("strategy_officer")
-    bulletin = make_bulletin(items=[("funding", "Lottery fund", "Apply to **the fund** at [the site](https://example.org/f).")])
+    bulletin = make_bulletin(
+        items=[("funding", "Lottery fund", "Apply to **the fund** at [the site](https://example.org/f).")]
+    )
     make_member("Member One", "one@example.org")
     text = page_text(client.get(f"/bulletins/manage/{bulletin.id}/preview"))
     assert "<strong>the fund</strong>" in text  # the HTML version
     assert "the fund at the site (https://example.org/f)" in text  # the plain-text version
     assert "FUNDING OPPORTUNITIES" in text and "(each member&#39;s own unsubscribe link)" in text
 
-    response = post_form(client, f"/bulletins/manage/{bulletin.id}/test", {}, form_url=f"/bulletins/manage/{bulletin.id}")
+    response = post_form(
+        client, f"/bulletins/manage/{bulletin.id}/test", {}, form_url=f"/bulletins/manage/{bulletin.id}"
+    )
     assert response.status_code == 302
     assert sink.recipients() == [officer.email]  # only the officer, never the members
     message = sink.messages[0][1]
@@ -111,7 +140,7 @@ def test_progress_page_while_sending_has_a_refresh_link_and_an_external_script(c
     assert 'value="0"' in page and "Sending: 0 of 4 done (0%)" in page
     assert "Refresh the figures" in page
     assert re.search(r'<script type="module" src="/static/bulletins/progress.js" nonce="[^"]+"></script>', page)
-    assert "data-bulletin-status=\"/bulletins/manage/%d/status.json\"" % bulletin.id in page
+    assert f'data-bulletin-status="/bulletins/manage/{bulletin.id}/status.json"' in page
     status = client.get(f"/bulletins/manage/{bulletin.id}/status.json").get_json()
     assert (status["status"], status["waiting"], status["total"], status["percent"]) == ("sending", 4, 4, 0)
 
@@ -156,7 +185,9 @@ def test_scheduling_uses_london_time_and_refuses_the_past(client, signed_in_as):
     assert bulletin.status == SCHEDULED
     assert bulletin.scheduled_at.hour == 8 and bulletin.scheduled_at.minute == 30  # 09:30 BST is 08:30 UTC
     assert to_london(bulletin.scheduled_at).hour == 9
-    response = post_form(client, f"/bulletins/manage/{bulletin.id}/cancel-schedule", {}, form_url=f"/bulletins/manage/{bulletin.id}")
+    response = post_form(
+        client, f"/bulletins/manage/{bulletin.id}/cancel-schedule", {}, form_url=f"/bulletins/manage/{bulletin.id}"
+    )
     assert db.session.get(Bulletin, bulletin.id).status == "draft"
 
 
@@ -190,7 +221,7 @@ def test_markdown_with_script_or_javascript_links_is_sanitised_in_the_archive_an
 
 
 def test_one_click_unsubscribe_post_without_body_or_csrf_answers_200_without_redirect(app, client, sink):
-    member = make_member("Una Subscribe", "una@example.org")
+    make_member("Una Subscribe", "una@example.org")
     other = make_member("Stays", "stays@example.org")
     bulletin = make_bulletin()
     services.start_sending(bulletin)
@@ -221,7 +252,7 @@ def test_get_on_the_unsubscribe_link_only_shows_a_button(client, sink):
     text = sink.messages[0][1].get_body(preferencelist=("plain",)).get_content()
     path = re.search(r"http://portal\.test(/bulletins/unsubscribe/\S+)", text).group(1)
     response = client.get(path)
-    assert response.status_code == 200 and "<form method=\"post\"" in page_text(response)
+    assert response.status_code == 200 and '<form method="post"' in page_text(response)
     assert ">Unsubscribe</button>" in page_text(response)
     db.session.expire_all()
     assert ctn.member_by_email("careful@example.org").status == "confirmed"
@@ -242,7 +273,9 @@ def test_a_forged_or_changed_unsubscribe_token_does_nothing(client, sink):
     assert ctn.member_by_email("victim@example.org").status == "confirmed"
 
 
-@pytest.mark.parametrize("role, expected", [("strategy_officer", 200), ("admin", 200), ("group_editor", 403), ("performance_officer", 403)])
+@pytest.mark.parametrize(
+    "role, expected", [("strategy_officer", 200), ("admin", 200), ("group_editor", 403), ("performance_officer", 403)]
+)
 def test_only_strategy_officers_and_admins_manage_bulletins(client, signed_in_as, role, expected):
     signed_in_as(role)
     bulletin = make_bulletin()
@@ -273,7 +306,12 @@ def test_gdpr_export_includes_deliveries_and_erasure_keeps_the_figures(client, s
     report = ctn.erase_person("erase.me@example.org")
     assert report["bulletin_deliveries"] == 1
     db.session.expire_all()
-    assert db.session.scalar(db.select(db.func.count()).select_from(BulletinDelivery).where(BulletinDelivery.member_id == member.id)) == 0
+    assert (
+        db.session.scalar(
+            db.select(db.func.count()).select_from(BulletinDelivery).where(BulletinDelivery.member_id == member.id)
+        )
+        == 0
+    )
     after = services.figures(bulletin.id)
     assert (after.sent, after.failed, after.total) == (before.sent, before.failed, before.total) == (2, 0, 2)
     assert ctn.export_person("erase.me@example.org")["bulletin_deliveries"] == []

@@ -1,4 +1,5 @@
 """The faith covenant: commitments, the pledge form, officer approval, public signatories, reminders."""
+
 from datetime import date, timedelta
 
 import pytest
@@ -48,8 +49,14 @@ def hendon_postcode(wards):
 
 def make_pledge(organisation, status="approved", signed=date(2021, 11, 15), faith="jewish", email="a@example.org"):
     pledge = CovenantPledge(
-        organisation=organisation, faith=faith, signatory_name="Name", signatory_role="Role", contact_email=email,
-        date_signed=signed, renewal_due=services.renewal_due_for(signed, 3), status=status,
+        organisation=organisation,
+        faith=faith,
+        signatory_name="Name",
+        signatory_role="Role",
+        contact_email=email,
+        date_signed=signed,
+        renewal_due=services.renewal_due_for(signed, 3),
+        status=status,
     )
     db.session.add(pledge)
     db.session.commit()
@@ -65,7 +72,9 @@ def test_the_covenant_page_shows_both_sides_commitments_without_inventing_the_fi
     assert "this is our summary, not the covenant's wording" in page
 
 
-def test_a_faith_organisation_pledges_and_an_officer_approves_it(client, organisation, hendon_postcode, outbox, make_user):
+def test_a_faith_organisation_pledges_and_an_officer_approves_it(
+    client, organisation, hendon_postcode, outbox, make_user
+):
     response = post_form(client, "/covenant/sign", pledge_data(organisation))
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -98,13 +107,22 @@ def test_a_faith_organisation_pledges_and_an_officer_approves_it(client, organis
 def test_pledge_form_errors_are_clear(client, organisation):
     future = TODAY + timedelta(days=3)
     data = pledge_data(
-        organisation, **{"organisation": "0"}, faith="other", faith_other="", signatory_name="", agree="",
-        date_signed=[str(future.day), str(future.month), str(future.year)], postcode="not a postcode",
+        organisation,
+        **{"organisation": "0"},
+        faith="other",
+        faith_other="",
+        signatory_name="",
+        agree="",
+        date_signed=[str(future.day), str(future.month), str(future.year)],
+        postcode="not a postcode",
     )
     page = parse(post_form(client, "/covenant/sign", data))
     assert error_messages(page) == [
-        "Select your organisation", "Enter the name of the faith or belief", "Enter the name of the person signing",
-        "Date signed must be today or in the past", "Enter a real postcode, like NW4 4BG",
+        "Select your organisation",
+        "Enter the name of the faith or belief",
+        "Enter the name of the person signing",
+        "Date signed must be today or in the past",
+        "Enter a real postcode, like NW4 4BG",
         "Confirm that you sign up to the covenant",
     ]
     assert text(page.title).startswith("Error:")
@@ -134,7 +152,9 @@ def test_officer_must_explain_a_rejection(client, organisation, signed_in_as, ou
     signed_in_as("strategy_officer")
     page = parse(post_form(client, url + "/decide", {"decision-decision": "reject"}, form_url=url))
     assert error_messages(page) == ["Enter why the pledge is not approved"] and pledge.status == "pending"
-    post_form(client, url + "/decide", {"decision-decision": "reject", "decision-note": "Not a faith group"}, form_url=url)
+    post_form(
+        client, url + "/decide", {"decision-decision": "reject", "decision-note": "Not a faith group"}, form_url=url
+    )
     assert pledge.status == "rejected" and "Not a faith group" in outbox[-1].body
 
 
@@ -155,7 +175,12 @@ def test_officer_records_a_renewal(client, organisation, signed_in_as):
     page = parse(post_form(client, url + "/renew", {"renewal-date_signed": ["1", "1", "2020"]}, form_url=url))
     [message] = error_messages(page)
     assert "cannot be before the pledge was first signed" in message
-    post_form(client, url + "/renew", {"renewal-date_signed": ["20", "11", "2024"], "renewal-signatory_role": "Secretary"}, form_url=url)
+    post_form(
+        client,
+        url + "/renew",
+        {"renewal-date_signed": ["20", "11", "2024"], "renewal-signatory_role": "Secretary"},
+        form_url=url,
+    )
     assert pledge.date_signed == date(2024, 11, 20) and pledge.renewal_due == date(2027, 11, 20)
     assert pledge.signatory_role == "Secretary"
 
@@ -228,4 +253,6 @@ def test_the_ward_page_lists_approved_signatories_only(client, organisation, hen
     approved.postcode = pending.postcode = "NW4 4BG"
     db.session.commit()
     page = parse(client.get("/wards/E05013643"))
-    assert list_under(page, "Faith covenant signatories (1)") == [f"{organisation.name}, Jewish, signed 15 November 2021"]
+    assert list_under(page, "Faith covenant signatories (1)") == [
+        f"{organisation.name}, Jewish, signed 15 November 2021"
+    ]

@@ -5,6 +5,7 @@ would run as a formula (the e-mail addresses too: "=1+1@example.org" is a valid 
 EXPORTS is then downloaded and every cell checked. A new export route that is not in the table fails
 `test_every_export_route_is_in_the_table`.
 """
+
 import csv
 import io
 import re
@@ -17,16 +18,28 @@ from app.extensions import db
 
 from .conftest import post_form, sign_in
 
-PAYLOADS = ['=HYPERLINK("http://evil.example","x")', "+1+1", "-2+3", "@SUM(1)", "\t=1+1", " =1+1",
-            "\uff1d1+1", "|calc", "\r=1+1", "%0A=1"]
+PAYLOADS = [
+    '=HYPERLINK("http://evil.example","x")',
+    "+1+1",
+    "-2+3",
+    "@SUM(1)",
+    "\t=1+1",
+    " =1+1",
+    "\uff1d1+1",
+    "|calc",
+    "\r=1+1",
+    "%0A=1",
+]
 # Columns holding a code from a fixed list (statuses, kinds, wards...) or an identifier: the pages and exports
 # look these up, so they keep their values. Everything else a person typed is overwritten.
-KEPT = re.compile(r"(^|_)(status|kind|category|owner|faith|type|sector|code|slug|token|hash|key|role|polarity|"
-                  r"measure|rag|dot|outcome|period|ward|postcode|reference|url|source|interests?|format|direction|"
-                  r"band|quarter|unit|frequency|section|decision|state|problem|stored_name|filename|mode|"
-                  r"legacy_id|lat|lon|email_hash|position_source|payload|snapshot|name_key|value|target|"
-                  r"annual_target|benchmark|result_text|previous_result_text|live_source|id|uid|body_number|"
-                  r"charity_number|company_number|phone|time|day|opens|closes|vocabulary|term)s?$")
+KEPT = re.compile(
+    r"(^|_)(status|kind|category|owner|faith|type|sector|code|slug|token|hash|key|role|polarity|"
+    r"measure|rag|dot|outcome|period|ward|postcode|reference|url|source|interests?|format|direction|"
+    r"band|quarter|unit|frequency|section|decision|state|problem|stored_name|filename|mode|"
+    r"legacy_id|lat|lon|email_hash|position_source|payload|snapshot|name_key|value|target|"
+    r"annual_target|benchmark|result_text|previous_result_text|live_source|id|uid|body_number|"
+    r"charity_number|company_number|phone|time|day|opens|closes|vocabulary|term)s?$"
+)
 TABLES_KEPT = {"alembic_version", "taxonomy", "taxonomy_term", "ward", "postcode", "user_account", "directory_import"}
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
@@ -36,11 +49,23 @@ def _plant_formulas():
     for table in db.metadata.sorted_tables:
         if table.name in TABLES_KEPT:
             continue
-        unique = {column.name for constraint in table.constraints if isinstance(constraint, UniqueConstraint)
-                  for column in constraint.columns}
+        unique = {
+            column.name
+            for constraint in table.constraints
+            if isinstance(constraint, UniqueConstraint)
+            for column in constraint.columns
+        }
         unique |= {column.name for index in table.indexes if index.unique for column in index.columns}
-        columns = [c for c in table.columns if isinstance(c.type, (String, Text)) and not c.primary_key
-                   and not c.foreign_keys and not c.unique and c.name not in unique and not KEPT.search(c.name)]
+        columns = [
+            c
+            for c in table.columns
+            if isinstance(c.type, (String, Text))
+            and not c.primary_key
+            and not c.foreign_keys
+            and not c.unique
+            and c.name not in unique
+            and not KEPT.search(c.name)
+        ]
         for index, column in enumerate(columns):
             payload = PAYLOADS[index % len(PAYLOADS)]
             if "email" in column.name:
@@ -78,9 +103,19 @@ def _decided_nominations():
 
     for status in ("listed", "not_listed"):
         nomination = services.create_nomination(
-            received_on=date(2025, 1, 6), body_name="Group", body_type="charity", body_number="1",
-            local_connection="Local", body_address="Addr", contact_name="C", contact_email="c@example.org",
-            site_name="Site", site_address="Addr", site_postcode=None, boundary_description="B", reasons="R",
+            received_on=date(2025, 1, 6),
+            body_name="Group",
+            body_type="charity",
+            body_number="1",
+            local_connection="Local",
+            body_address="Addr",
+            contact_name="C",
+            contact_email="c@example.org",
+            site_name="Site",
+            site_address="Addr",
+            site_postcode=None,
+            boundary_description="B",
+            reasons="R",
         )
         nomination.status = status
         nomination.decided_on = date(2025, 2, 20)
@@ -103,9 +138,12 @@ def _approved_period():
 def _problems_job(client):
     from app.directory.import_models import DirectoryImport
 
-    post_form(client, "/directory/import/", {
-        "file": (io.BytesIO(b"name,description,email\r\n=cmd|' /C calc'!A0,+1,bad\r\n"), "legacy.csv")},
-        content_type="multipart/form-data")
+    post_form(
+        client,
+        "/directory/import/",
+        {"file": (io.BytesIO(b"name,description,email\r\n=cmd|' /C calc'!A0,+1,bad\r\n"), "legacy.csv")},
+        content_type="multipart/form-data",
+    )
     return db.session.scalar(db.select(DirectoryImport).order_by(DirectoryImport.id.desc())).id
 
 
@@ -128,8 +166,11 @@ EXPORTS = {
 
 
 def test_every_export_route_is_in_the_table(app):
-    exports = {rule.endpoint for rule in app.url_map.iter_rules()
-               if rule.rule.endswith((".csv", ".xlsx")) or ("<fmt>" in rule.rule and rule.endpoint.endswith("export"))}
+    exports = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if rule.rule.endswith((".csv", ".xlsx")) or ("<fmt>" in rule.rule and rule.endpoint.endswith("export"))
+    }
     assert exports - set(EXPORTS) == set()
 
 
@@ -140,9 +181,15 @@ def _cells(response):
 
         workbook = load_workbook(io.BytesIO(response.data))
         return [
-            (f"{sheet.title}!{cell.coordinate}", str(cell.value or ""),
-             cell.data_type == "f" or (isinstance(cell.value, str) and csvkit._triggers(cell.value) and not cell.quotePrefix))
-            for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row
+            (
+                f"{sheet.title}!{cell.coordinate}",
+                str(cell.value or ""),
+                cell.data_type == "f"
+                or (isinstance(cell.value, str) and csvkit._triggers(cell.value) and not cell.quotePrefix),
+            )
+            for sheet in workbook.worksheets
+            for row in sheet.iter_rows()
+            for cell in row
         ]
     text = response.get_data(as_text=True).lstrip("\ufeff")
     return [
@@ -164,12 +211,29 @@ def test_every_export_refuses_to_emit_a_formula(app, client, hostile_portal, end
     assert [f"{where}: {value!r}" for where, value, formula in cells if formula] == []
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("=1+1", "'=1+1"), ("+1", "'+1"), ("-2+3", "'-2+3"), ("@SUM(1)", "'@SUM(1)"), ("\t=1", "'\t=1"),
-    ("\r=1", "'\r=1"), ("\n=1", "'\n=1"), (" =1+1", "' =1+1"), ("\uff1d1+1", "'\uff1d1+1"), ("|calc", "'|calc"),
-    ("%0A", "'%0A"), ("\x00=1", "'\x00=1"), ("plain", "plain"), ("", ""), (None, ""), (-5, -5), (2.5, 2.5),
-    ("=1+1@example.org", "'=1+1@example.org"),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(1)", "'@SUM(1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("\n=1", "'\n=1"),
+        (" =1+1", "' =1+1"),
+        ("\uff1d1+1", "'\uff1d1+1"),
+        ("|calc", "'|calc"),
+        ("%0A", "'%0A"),
+        ("\x00=1", "'\x00=1"),
+        ("plain", "plain"),
+        ("", ""),
+        (None, ""),
+        (-5, -5),
+        (2.5, 2.5),
+        ("=1+1@example.org", "'=1+1@example.org"),
+    ],
+)
 def test_the_one_guard(value, expected):
     assert csvkit.guard(value) == expected
     if isinstance(expected, str) and expected.startswith("'"):

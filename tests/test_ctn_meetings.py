@@ -1,5 +1,6 @@
 """CTN meetings: officers plan them, the public books (capacity and waiting list), attendance, minutes and
 actions, the iCalendar feed, the 2019 demo data and the figures for the annual report and KPIs."""
+
 import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -33,6 +34,7 @@ def post_section(client, url, prefix, data):
     token = csrf_token(client, "/ctn/join")
     return client.post(url, data={**{f"{prefix}-{k}": v for k, v in data.items()}, f"{prefix}-csrf_token": token})
 
+
 LONDON = ZoneInfo("Europe/London")
 
 
@@ -60,8 +62,14 @@ def meeting_form(**overrides):
 
 def future_meeting(capacity=None, **kw):
     start = utcnow().replace(microsecond=0) + timedelta(days=10)
-    values = dict(title="Summer open meeting", theme="Emergency planning", starts_at=start, ends_at=start + timedelta(hours=2),
-                  venue_name="Unitas Youth Zone", capacity=capacity)
+    values = dict(
+        title="Summer open meeting",
+        theme="Emergency planning",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        venue_name="Unitas Youth Zone",
+        capacity=capacity,
+    )
     values.update(kw)
     meeting = Meeting(**values)
     db.session.add(meeting)
@@ -87,13 +95,21 @@ def test_officer_plans_a_meeting_in_london_time_with_the_venue_ward(client, sign
 def test_meeting_form_errors_are_clear(client, signed_in_as):
     signed_in_as("strategy_officer")
     page = post_form(
-        client, "/ctn/manage/meetings/new",
+        client,
+        "/ctn/manage/meetings/new",
         meeting_form(title="", start_time="7pm", end_time="", venue_postcode="XX1", day=["31", "2", "2031"]),
     ).get_data(as_text=True)
-    for message in ("Enter a title", "Enter start time as a 24-hour time", "Enter the end time", "Enter a real postcode"):
+    for message in (
+        "Enter a title",
+        "Enter start time as a 24-hour time",
+        "Enter the end time",
+        "Enter a real postcode",
+    ):
         assert message in page
     assert "Date must be a real date" in page  # the shared date field says which date (issue 13)
-    page = post_form(client, "/ctn/manage/meetings/new", meeting_form(start_time="20:00", end_time="19:00")).get_data(as_text=True)
+    page = post_form(client, "/ctn/manage/meetings/new", meeting_form(start_time="20:00", end_time="19:00")).get_data(
+        as_text=True
+    )
     assert "End time must be after the start time" in page
     assert db.session.scalar(db.select(db.func.count(Meeting.id))) == 0
 
@@ -128,7 +144,9 @@ def test_booking_form_errors_and_closed_meetings(client):
     meeting.registration_open = False
     db.session.commit()
     assert "Book a place" not in client.get(f"/ctn/meetings/{meeting.id}").get_data(as_text=True)
-    post_form(client, f"/ctn/meetings/{meeting.id}", {"name": "Late", "email": "late@example.org"}, form_url="/ctn/join")
+    post_form(
+        client, f"/ctn/meetings/{meeting.id}", {"name": "Late", "email": "late@example.org"}, form_url="/ctn/join"
+    )
     assert db.session.scalar(db.select(db.func.count(Registration.id))) == 0
 
 
@@ -146,8 +164,11 @@ def test_raising_capacity_gives_places_to_the_waiting_list(client, signed_in_as,
     signed_in_as("strategy_officer")
     local = meeting.starts_at.replace(tzinfo=ZoneInfo("UTC")).astimezone(LONDON)
     data = meeting_form(
-        capacity="5", venue_postcode="", day=[str(local.day), str(local.month), str(local.year)],
-        start_time=f"{local:%H:%M}", end_time=f"{local + timedelta(hours=2):%H:%M}",
+        capacity="5",
+        venue_postcode="",
+        day=[str(local.day), str(local.month), str(local.year)],
+        start_time=f"{local:%H:%M}",
+        end_time=f"{local + timedelta(hours=2):%H:%M}",
     )
     post_form(client, f"/ctn/manage/meetings/{meeting.id}/edit", data)
     assert {r.status for r in db.session.get(Meeting, meeting.id).registrations} == {REGISTERED}
@@ -168,11 +189,17 @@ def test_attendance_minutes_and_actions_on_the_day(client, signed_in_as):
     assert meeting.attendance == 5 and meeting.status == HELD
     assert services.meetings_held(start.date() - timedelta(days=1), start.date() + timedelta(days=1)) == 1
 
-    post_section(client, base + "/minutes", "minutes", {"minutes": "Food banks asked for volunteers.", "minutes_published": "y"})
+    post_section(
+        client, base + "/minutes", "minutes", {"minutes": "Food banks asked for volunteers.", "minutes_published": "y"}
+    )
     assert "Food banks asked for volunteers." in client.get(f"/ctn/meetings/{meeting.id}").get_data(as_text=True)
 
-    post_section(client, base + "/actions", "action", {"description": "Share the volunteering list", "owner": "Barnet Together",
-                                                      "due_on": ["1", "2", "2020"]})
+    post_section(
+        client,
+        base + "/actions",
+        "action",
+        {"description": "Share the volunteering list", "owner": "Barnet Together", "due_on": ["1", "2", "2020"]},
+    )
     action = db.session.scalar(db.select(MeetingAction))
     assert action.owner == "Barnet Together" and action.due_on == date(2020, 2, 1)
     assert "Overdue" in client.get(base).get_data(as_text=True)
@@ -192,8 +219,12 @@ def test_agenda_items_with_speakers_and_directory_organisations(client, signed_i
     meeting = future_meeting()
     signed_in_as("strategy_officer")
     base = f"/ctn/manage/meetings/{meeting.id}"
-    post_section(client, base + "/agenda", "agenda", {"title": "Faith and food security", "speaker": "A. Speaker",
-                                                     "organisation_id": str(organisation.id)})
+    post_section(
+        client,
+        base + "/agenda",
+        "agenda",
+        {"title": "Faith and food security", "speaker": "A. Speaker", "organisation_id": str(organisation.id)},
+    )
     page = client.get(f"/ctn/meetings/{meeting.id}").get_data(as_text=True)
     assert "Faith and food security" in page and "A. Speaker" in page
     assert f'href="/directory/{organisation.slug}"' in page and organisation.name in page
@@ -204,9 +235,16 @@ def test_agenda_items_with_speakers_and_directory_organisations(client, signed_i
 
 def test_icalendar_feed_parses_with_the_right_uid_times_summary_and_location(client):
     # 7 March 2030 10:00 GMT and 6 June 2030 18:30 BST (17:30 UTC).
-    winter = future_meeting(title="Spring meeting", starts_at=datetime(2030, 3, 7, 10), ends_at=datetime(2030, 3, 7, 12),
-                            venue_name="Independent Living Centre", venue_postcode="NW4 4BG")
-    summer = future_meeting(title="Summer meeting", starts_at=datetime(2030, 6, 6, 17, 30), ends_at=datetime(2030, 6, 6, 19, 30))
+    winter = future_meeting(
+        title="Spring meeting",
+        starts_at=datetime(2030, 3, 7, 10),
+        ends_at=datetime(2030, 3, 7, 12),
+        venue_name="Independent Living Centre",
+        venue_postcode="NW4 4BG",
+    )
+    summer = future_meeting(
+        title="Summer meeting", starts_at=datetime(2030, 6, 6, 17, 30), ends_at=datetime(2030, 6, 6, 19, 30)
+    )
     response = client.get("/ctn/meetings.ics")
     assert response.status_code == 200 and response.mimetype == "text/calendar"
     raw = response.data
@@ -280,8 +318,16 @@ def test_annual_report_figures_for_2019_come_from_the_data(app, client, signed_i
 
 def test_kpi_functions_count_by_london_dates(app):
     # 31 March 2030 23:30 UTC is already 1 April in London (BST).
-    late = Meeting(title="Late", starts_at=datetime(2030, 3, 31, 23, 30), ends_at=datetime(2030, 4, 1, 0, 30), status=HELD)
-    other = Meeting(title="Steering", kind="steering_group", starts_at=datetime(2030, 3, 10, 10), ends_at=datetime(2030, 3, 10, 11), status=HELD)
+    late = Meeting(
+        title="Late", starts_at=datetime(2030, 3, 31, 23, 30), ends_at=datetime(2030, 4, 1, 0, 30), status=HELD
+    )
+    other = Meeting(
+        title="Steering",
+        kind="steering_group",
+        starts_at=datetime(2030, 3, 10, 10),
+        ends_at=datetime(2030, 3, 10, 11),
+        status=HELD,
+    )
     planned = Meeting(title="Planned", starts_at=datetime(2030, 3, 12, 10), ends_at=datetime(2030, 3, 12, 11))
     db.session.add_all([late, other, planned])
     db.session.commit()
@@ -292,8 +338,15 @@ def test_kpi_functions_count_by_london_dates(app):
 
 def test_members_by_sector_as_of_a_date(app):
     def member(email, sector, joined, status="confirmed", left=None):
-        m = Member(name=email, email=email, email_key=email, sector=sector, status=status,
-                   confirmed_at=joined, unsubscribed_at=left)
+        m = Member(
+            name=email,
+            email=email,
+            email_key=email,
+            sector=sector,
+            status=status,
+            confirmed_at=joined,
+            unsubscribed_at=left,
+        )
         m.interest_rows = []
         db.session.add(m)
 
@@ -314,8 +367,13 @@ def test_theme_plan_is_kept_per_year_and_shown_publicly(client, signed_in_as):
     signed_in_as("strategy_officer")
     page = post_form(client, "/ctn/manage/themes", {"year": "2031"}).get_data(as_text=True)
     assert "Enter at least one theme" in page
-    post_form(client, "/ctn/manage/themes", {"year": "2031", "spring": "Responding to needs", "winter": "Food security"})
-    assert [e.season for e in db.session.scalars(db.select(ThemePlanEntry).order_by(ThemePlanEntry.id))] == ["Spring", "Winter"]
+    post_form(
+        client, "/ctn/manage/themes", {"year": "2031", "spring": "Responding to needs", "winter": "Food security"}
+    )
+    assert [e.season for e in db.session.scalars(db.select(ThemePlanEntry).order_by(ThemePlanEntry.id))] == [
+        "Spring",
+        "Winter",
+    ]
     public = client.get("/ctn/").get_data(as_text=True)
     assert "Themes for 2031" in public and "Food security" in public
 
@@ -324,13 +382,23 @@ def test_a_meeting_venue_can_be_a_space_in_the_assets_register(client, signed_in
     from app.assets.models import CommunityAsset
 
     signed_in_as("strategy_officer")
-    hall = CommunityAsset(name="Hendon Town Hall", category="Spaces", kind="council_building", owner="council",
-                          address="The Burroughs, London", postcode="NW4 4BG", published=True)
+    hall = CommunityAsset(
+        name="Hendon Town Hall",
+        category="Spaces",
+        kind="council_building",
+        owner="council",
+        address="The Burroughs, London",
+        postcode="NW4 4BG",
+        published=True,
+    )
     db.session.add(hall)
     db.session.commit()
     assert "Hendon Town Hall" in client.get("/ctn/manage/meetings/new").get_data(as_text=True)
-    response = post_form(client, "/ctn/manage/meetings/new",
-                         meeting_form(venue_name="", venue_address="", venue_postcode="", asset_id=str(hall.id)))
+    response = post_form(
+        client,
+        "/ctn/manage/meetings/new",
+        meeting_form(venue_name="", venue_address="", venue_postcode="", asset_id=str(hall.id)),
+    )
     assert response.status_code == 302
     meeting = db.session.scalar(db.select(Meeting))
     assert (meeting.asset_id, meeting.venue_name, meeting.venue_postcode) == (hall.id, "Hendon Town Hall", "NW4 4BG")

@@ -1,5 +1,6 @@
 """CTN membership: double opt-in, consent, preferences, unsubscribe and suppression, GDPR export and
 erasure, CSV import, and who may see what."""
+
 import csv
 import html
 import io
@@ -213,7 +214,12 @@ def test_joining_with_someone_elses_address_changes_nothing_about_them(client, o
     response = join(client, email=typed, name="Mallory", organisation_name="Evil Ltd", job_title="Boss", sector="faith")
     assert response.status_code == 302 and response.headers["Location"] == "/ctn/join/check-your-email"
     owner = db.session.get(Member, owner.id)
-    assert (owner.name, owner.organisation_name, owner.job_title, owner.sector) == ("Olive Owner", "Owner's Group", "Chair", "vcfs")
+    assert (owner.name, owner.organisation_name, owner.job_title, owner.sector) == (
+        "Olive Owner",
+        "Owner's Group",
+        "Chair",
+        "vcfs",
+    )
     assert owner.status == status and len(owner.consents) == consents
     assert db.session.scalar(db.select(db.func.count(Member.id))) == 1
     everything_sent = " ".join(m.subject + m.body for m in outbox)
@@ -249,7 +255,9 @@ def test_booking_with_someone_elses_address_reveals_and_changes_nothing(client, 
 
     meeting = future_meeting(capacity=1)
     url = f"/ctn/meetings/{meeting.id}"
-    first = post_form(client, url, {"name": "Olive Owner", "email": "owner@example.org", "organisation_name": "Owner's Group"})
+    first = post_form(
+        client, url, {"name": "Olive Owner", "email": "owner@example.org", "organisation_name": "Owner's Group"}
+    )
     second = post_form(client, url, {"name": "Mallory", "email": "OWNER@example.org", "organisation_name": "Evil Ltd"})
     third = post_form(client, url, {"name": "Wendy Waiting", "email": "wendy@example.org"})
     # The same page every time: booked, already booked and waiting cannot be told apart.
@@ -417,7 +425,9 @@ def test_erasure_removes_the_person_everywhere_and_keeps_the_counts(client, outb
         services.register_for_meeting(meeting.id, "Other", "other@example.org")
         services.record_attendance(meeting, [r.id for r in meeting.registrations], 0)
         fake_deliveries.append({"email": "zoe@example.org", "bulletin": 1})
-        assert services.export_person("zoe@example.org")["test deliveries"] == [{"email": "zoe@example.org", "bulletin": 1}]
+        assert services.export_person("zoe@example.org")["test deliveries"] == [
+            {"email": "zoe@example.org", "bulletin": 1}
+        ]
         last_month = (utcnow() - timedelta(days=30)).date()
         before = (services.member_count(last_month), services.members_by_sector(last_month)["vcfs"])
         attendance_before = db.session.get(Meeting, meeting.id).attendance
@@ -439,7 +449,9 @@ def test_erasure_removes_the_person_everywhere_and_keeps_the_counts(client, outb
         assert meeting.attendance == attendance_before == 2 and meeting.registered_count == 2
         assert sum(1 for r in meeting.registrations if r.erased) == 1
         # A re-import of an old list cannot add her back.
-        report = services.import_members(b"name,email,sector\nZoe,ZOE@example.org,VCFS\n", "old.csv", CONFIRMED, "old list")
+        report = services.import_members(
+            b"name,email,sector\nZoe,ZOE@example.org,VCFS\n", "old.csv", CONFIRMED, "old list"
+        )
         assert report.imported == 0 and report.skipped[0][1].startswith("on the suppression list")
         assert client.get(url).status_code == 404
     finally:
@@ -514,18 +526,34 @@ def test_officer_imports_a_list_that_must_confirm_by_email(client, signed_in_as,
     assert "Select a CSV file" in missing and "Enter how these people agreed to join" in missing
 
 
-@pytest.mark.parametrize("data, message", [
-    # Issue 12 finding 10: a value longer than the csv module's field limit was a 500.
-    (b"name,email,sector\n" + b"A" * 200_000 + b",a@example.org,VCFS\n", "Line 2 has a value longer than 131,072 characters"),
-    # Issue 12 finding 6: no silent cp1252 fallback (it turns a UTF-8 file's accents into nonsense).
-    ("name,email,sector\nZo\u00eb,zoe@example.org,VCFS\n".encode("cp1252"), "line 2 has characters in another encoding"),
-    (b'name,email,sector\n"Unfinished,a@example.org,VCFS\n', "cannot be read as CSV"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        # Issue 12 finding 10: a value longer than the csv module's field limit was a 500.
+        (
+            b"name,email,sector\n" + b"A" * 200_000 + b",a@example.org,VCFS\n",
+            "Line 2 has a value longer than 131,072 characters",
+        ),
+        # Issue 12 finding 6: no silent cp1252 fallback (it turns a UTF-8 file's accents into nonsense).
+        (
+            "name,email,sector\nZo\u00eb,zoe@example.org,VCFS\n".encode("cp1252"),
+            "line 2 has characters in another encoding",
+        ),
+        (b'name,email,sector\n"Unfinished,a@example.org,VCFS\n', "cannot be read as CSV"),
+    ],
+)
 def test_an_unreadable_import_file_is_refused_on_the_page(client, signed_in_as, data, message):
     signed_in_as("strategy_officer")
-    page = post_form(client, "/ctn/manage/members/import", {
-        "file": (io.BytesIO(data), "list.csv"), "status": "confirmed", "consent_wording": "Paper list",
-    }, content_type="multipart/form-data")
+    page = post_form(
+        client,
+        "/ctn/manage/members/import",
+        {
+            "file": (io.BytesIO(data), "list.csv"),
+            "status": "confirmed",
+            "consent_wording": "Paper list",
+        },
+        content_type="multipart/form-data",
+    )
     assert page.status_code == 200
     assert message in page.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count(Member.id))) == 0
@@ -546,7 +574,9 @@ def test_import_rejects_a_file_without_the_needed_columns(app):
 # --- Who sees what ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("role,expected", [("group_editor", 403), ("performance_officer", 403), ("strategy_officer", 200), ("admin", 200)])
+@pytest.mark.parametrize(
+    "role,expected", [("group_editor", 403), ("performance_officer", 403), ("strategy_officer", 200), ("admin", 200)]
+)
 def test_only_strategy_officers_and_admins_manage_members(client, signed_in_as, role, expected):
     signed_in_as(role)
     member = make_member("hidden@example.org")
@@ -570,7 +600,13 @@ def test_member_emails_never_appear_on_public_pages(client, app, organisation, o
     db.session.commit()
     services.register_for_meeting(meeting.id, "Secret Person", "secret.person@example.org")
     emails = [m.email for m in db.session.scalars(db.select(Member))] + [member.email]
-    for url in ("/ctn/", "/ctn/meetings", f"/ctn/meetings/{meeting.id}", "/ctn/meetings.ics", f"/ctn/meetings/{meeting.id}.ics"):
+    for url in (
+        "/ctn/",
+        "/ctn/meetings",
+        f"/ctn/meetings/{meeting.id}",
+        "/ctn/meetings.ics",
+        f"/ctn/meetings/{meeting.id}.ics",
+    ):
         body = client.get(url).get_data(as_text=True).lower()
         assert not [email for email in emails if email.lower() in body], url
         assert "secret person" not in body

@@ -1,5 +1,6 @@
 """CSV import of the legacy directory and CSV export of the public directory: what an officer sees and
 what ends up in the directory (and, above all, what does not)."""
+
 import csv
 import io
 import random
@@ -45,8 +46,14 @@ def csv_bytes(rows, columns=COLUMNS, bom=False):
 
 
 def good_row(name, **values):
-    return {"name": name, "description": f"{name} helps people in Barnet.", "address_1": "1 High Street",
-            "postcode": "NW4 4BG", "categories": "Food", **values}
+    return {
+        "name": name,
+        "description": f"{name} helps people in Barnet.",
+        "address_1": "1 High Street",
+        "postcode": "NW4 4BG",
+        "categories": "Food",
+        **values,
+    }
 
 
 # The `organisation` fixture's group (signed_in_as gives it an editor) is not one of the imported listings.
@@ -73,44 +80,50 @@ def lines_and_fields(report):
 
 
 def test_dry_run_reports_every_row_and_writes_nothing(directory):
-    data = csv_bytes([
-        good_row("Colindale Food Bank", postcode="NW9 4EW"),
-        good_row("Hendon Youth Club", categories="Youth"),
-        good_row("Broken Postcode Group", postcode="NOT A CODE"),
-        good_row("Finchley Food Share", postcode="N12 0GA"),
-        good_row("", description="A row without a name"),
-    ])
+    data = csv_bytes(
+        [
+            good_row("Colindale Food Bank", postcode="NW9 4EW"),
+            good_row("Hendon Youth Club", categories="Youth"),
+            good_row("Broken Postcode Group", postcode="NOT A CODE"),
+            good_row("Finchley Food Share", postcode="N12 0GA"),
+            good_row("", description="A row without a name"),
+        ]
+    )
     report = importer.run_import(data, dry_run=True)
     assert report.outcome == "checked"
     assert report.total_rows == 5
     assert [(r["line"], r["name"]) for r in report.ready] == [
-        (2, "Colindale Food Bank"), (3, "Hendon Youth Club"), (5, "Finchley Food Share")]
+        (2, "Colindale Food Bank"),
+        (3, "Hendon Youth Club"),
+        (5, "Finchley Food Share"),
+    ]
     assert problems(report) == [
         (4, "postcode", "Enter a real postcode, like NW4 4BG"),
         (6, "name", "Enter the name of the organisation"),
     ]
-    assert report.summary() == ("5 rows: 3 ready to import, 2 with errors, 0 duplicates. "
-                                "This was a check only: nothing was written.")
+    assert report.summary() == (
+        "5 rows: 3 ready to import, 2 with errors, 0 duplicates. This was a check only: nothing was written."
+    )
     assert nothing_written()
 
 
 def test_every_field_is_checked_with_the_listing_form_rules(directory):
     rows = [
-        good_row("Bad email", email="not-an-email"),                                   # line 2
-        good_row("Bad website", website="www.example.org"),                            # 3
-        good_row("Bad phone", phone="call us"),                                        # 4
-        good_row("Bad charity", charity_number="12"),                                  # 5
-        good_row("Bad company", company_number="ABC"),                                 # 6
-        good_row("Bad category", categories="Food; Knitting"),                         # 7
-        good_row("Bad access", accessibility="Step-free access; Jetpack"),             # 8
-        good_row("Bad hours", opening_hours="Mon 17:00-09:00; Tue 9-5"),               # 9
-        good_row("Twice", opening_hours="Mon-Fri 09:00-17:00; Mon 18:00-20:00"),       # 10
-        good_row("Bad flag", confidential="maybe", kind="club", status="open"),        # 11
-        good_row("No street", address_1=""),                                           # 12
-        good_row("No postcode", postcode=""),                                          # 13
-        good_row("X" * 256),                                                           # 14
+        good_row("Bad email", email="not-an-email"),  # line 2
+        good_row("Bad website", website="www.example.org"),  # 3
+        good_row("Bad phone", phone="call us"),  # 4
+        good_row("Bad charity", charity_number="12"),  # 5
+        good_row("Bad company", company_number="ABC"),  # 6
+        good_row("Bad category", categories="Food; Knitting"),  # 7
+        good_row("Bad access", accessibility="Step-free access; Jetpack"),  # 8
+        good_row("Bad hours", opening_hours="Mon 17:00-09:00; Tue 9-5"),  # 9
+        good_row("Twice", opening_hours="Mon-Fri 09:00-17:00; Mon 18:00-20:00"),  # 10
+        good_row("Bad flag", confidential="maybe", kind="club", status="open"),  # 11
+        good_row("No street", address_1=""),  # 12
+        good_row("No postcode", postcode=""),  # 13
+        good_row("X" * 256),  # 14
         good_row("Access nowhere", address_1="", postcode="", accessibility="Hearing loop"),  # 15
-        good_row("Bad day", opening_hours="Mondy 09:00-17:00"),                        # 16
+        good_row("Bad day", opening_hours="Mondy 09:00-17:00"),  # 16
     ]
     report = importer.run_import(csv_bytes(rows), dry_run=True)
     found = problems(report)
@@ -118,14 +131,34 @@ def test_every_field_is_checked_with_the_listing_form_rules(directory):
         (2, "email", "Enter an email address in the correct format, like name@example.com"),
         (3, "website", "Enter a web address starting with https://, like https://www.example.org"),
         (4, "phone", "Enter a phone number, like 020 8359 2000 or 07700 900 982"),
-        (5, "charity_number", "Enter a registered charity number, like 1012345 (England and Wales), SC012345 (Scotland) or NIC100123 (Northern Ireland)"),
+        (
+            5,
+            "charity_number",
+            "Enter a registered charity number, like 1012345 (England and Wales), SC012345 (Scotland) or NIC100123 (Northern Ireland)",
+        ),
         (6, "company_number", "Enter a company number of 8 characters, like 01234567 or SC123456"),
-        (7, "categories", "“Knitting” is not a directory category. Use the names listed on the import page, separated by semicolons"),
-        (8, "accessibility", "“Jetpack” is not a directory accessibility feature. Use the names listed on the import page, separated by semicolons"),
+        (
+            7,
+            "categories",
+            "“Knitting” is not a directory category. Use the names listed on the import page, separated by semicolons",
+        ),
+        (
+            8,
+            "accessibility",
+            "“Jetpack” is not a directory accessibility feature. Use the names listed on the import page, separated by semicolons",
+        ),
         (9, "opening_hours", "The closing time on Monday must be after the opening time"),
-        (9, "opening_hours", "Enter opening hours as days and 24-hour times, like Mon 09:00-17:00; Wed 10:00-14:00 (“Tue 9-5” is not)"),
+        (
+            9,
+            "opening_hours",
+            "Enter opening hours as days and 24-hour times, like Mon 09:00-17:00; Wed 10:00-14:00 (“Tue 9-5” is not)",
+        ),
         (10, "opening_hours", "Monday is given twice: the directory holds one opening time a day"),
-        (11, "kind", "Enter the type of organisation: Voluntary or community group, Faith organisation, Infrastructure and support, Business, Statutory partner"),
+        (
+            11,
+            "kind",
+            "Enter the type of organisation: Voluntary or community group, Faith organisation, Infrastructure and support, Business, Statutory partner",  # noqa: E501
+        ),
         (11, "status", "Enter the status: Active, Temporarily closed or Inactive"),
         (11, "confidential", "Enter yes or no"),
         (12, "address_1", "Enter the first line of the address, or remove the postcode"),
@@ -142,27 +175,38 @@ def test_every_field_is_checked_with_the_listing_form_rules(directory):
 def test_a_row_with_more_cells_than_the_header_is_reported(directory):
     data = b"name,postcode,address_1\r\nGood Group,NW4 4BG,1 High Street\r\nStray Comma Group,NW4 4BG,1 High Street,extra\r\n"
     report = importer.run_import(data, dry_run=True)
-    assert problems(report) == [(3, "", "This row has 4 cells but the header row has 3 columns: check for a stray comma, "
-                                        "or a value that needs double quotation marks")]
+    assert problems(report) == [
+        (
+            3,
+            "",
+            "This row has 4 cells but the header row has 3 columns: check for a stray comma, "
+            "or a value that needs double quotation marks",
+        )
+    ]
     assert [r["line"] for r in report.ready] == [2]
 
 
 def test_line_numbers_count_lines_of_the_file_even_with_line_breaks_in_cells(directory):
-    data = ('name,description,postcode,address_1\r\n'
-            'First,"Two\nlines",NW4 4BG,1 High Street\r\n'
-            '\r\n'
-            'Second,ok,BAD,1 High Street\r\n').encode()
+    data = (
+        b"name,description,postcode,address_1\r\n"
+        b'First,"Two\nlines",NW4 4BG,1 High Street\r\n'
+        b"\r\n"
+        b"Second,ok,BAD,1 High Street\r\n"
+    )
     report = importer.run_import(data, dry_run=True)
     assert problems(report) == [(5, "postcode", "Enter a real postcode, like NW4 4BG")]
 
 
-@pytest.mark.parametrize("text, hours", [
-    ("Mon 09:00-17:00; Wed 10:00-14:00", [(0, "09:00", "17:00"), (2, "10:00", "14:00")]),
-    ("Mon-Fri 9:30 - 17:00", [(d, "09:30", "17:00") for d in range(5)]),
-    ("Tuesday: 10.00 to 12.00; sat 08:00-09:00", [(1, "10:00", "12:00"), (5, "08:00", "09:00")]),
-    ("Mon, Thu 18:00–20:00", [(0, "18:00", "20:00"), (3, "18:00", "20:00")]),
-    ("", []),
-])
+@pytest.mark.parametrize(
+    "text, hours",
+    [
+        ("Mon 09:00-17:00; Wed 10:00-14:00", [(0, "09:00", "17:00"), (2, "10:00", "14:00")]),
+        ("Mon-Fri 9:30 - 17:00", [(d, "09:30", "17:00") for d in range(5)]),
+        ("Tuesday: 10.00 to 12.00; sat 08:00-09:00", [(1, "10:00", "12:00"), (5, "08:00", "09:00")]),
+        ("Mon, Thu 18:00–20:00", [(0, "18:00", "20:00"), (3, "18:00", "20:00")]),
+        ("", []),
+    ],
+)
 def test_opening_hours_are_read_in_the_ways_a_spreadsheet_has_them(text, hours):
     parsed, found = importer.parse_opening_hours(text)
     assert found == []
@@ -173,13 +217,26 @@ def test_opening_hours_are_read_in_the_ways_a_spreadsheet_has_them(text, hours):
 def test_a_good_row_becomes_a_published_listing(directory, make_user):
     officer = make_user("strategy_officer")
     row = {
-        "name": "Colindale Food Bank", "description": "Free food parcels", "kind": "Faith organisation",
-        "status": "Temporarily closed", "email": "Info@Foodbank.example", "website": "https://foodbank.example",
-        "phone": "020 8359 2000", "charity_number": "sc 012345", "company_number": "1234567",
-        "service_name": "Friday food bank", "service_description": "Parcels for families",
-        "categories": "food;  MENTAL HEALTH ", "address_1": "Church Hall", "address_2": "1 High Street",
-        "city": "", "postcode": "nw94ew", "confidential": "No", "accessibility": "step-free access; Hearing loop",
-        "opening_hours": "Fri 10:00-14:00", "legacy_id": "BCD-0042",
+        "name": "Colindale Food Bank",
+        "description": "Free food parcels",
+        "kind": "Faith organisation",
+        "status": "Temporarily closed",
+        "email": "Info@Foodbank.example",
+        "website": "https://foodbank.example",
+        "phone": "020 8359 2000",
+        "charity_number": "sc 012345",
+        "company_number": "1234567",
+        "service_name": "Friday food bank",
+        "service_description": "Parcels for families",
+        "categories": "food;  MENTAL HEALTH ",
+        "address_1": "Church Hall",
+        "address_2": "1 High Street",
+        "city": "",
+        "postcode": "nw94ew",
+        "confidential": "No",
+        "accessibility": "step-free access; Hearing loop",
+        "opening_hours": "Fri 10:00-14:00",
+        "legacy_id": "BCD-0042",
     }
     report = importer.run_import(csv_bytes([row]), officer, dry_run=False)
     db.session.commit()
@@ -192,17 +249,47 @@ def test_a_good_row_becomes_a_published_listing(directory, make_user):
     for item in snapshot["services"] + snapshot["locations"]:
         del item["uuid"]
     assert snapshot == {
-        "organisation": {"name": "Colindale Food Bank", "description": "Free food parcels", "kind": "faith",
-                         "status": "temporarily closed", "email": "info@foodbank.example",
-                         "website": "https://foodbank.example", "phone": "020 8359 2000",
-                         "charity_number": "SC012345", "company_number": "01234567"},
-        "services": [{"name": "Friday food bank", "description": "Parcels for families", "url": None, "email": None,
-                      "phone": None, "status": "temporarily closed", "fees_description": None, "minimum_age": None,
-                      "maximum_age": None, "terms": ["category/food", "category/mental-health"], "area_scope": None, "areas": [],
-                      "hours": [{"weekday": 4, "opens_at": "10:00", "closes_at": "14:00"}], "locations": [0]}],
-        "locations": [{"name": "", "address_1": "Church Hall", "address_2": "1 High Street", "city": "London",
-                       "postcode": "NW9 4EW", "confidential": False, "accessibility_notes": None,
-                       "accessibility": ["accessibility/hearing-loop", "accessibility/step-free-access"]}],
+        "organisation": {
+            "name": "Colindale Food Bank",
+            "description": "Free food parcels",
+            "kind": "faith",
+            "status": "temporarily closed",
+            "email": "info@foodbank.example",
+            "website": "https://foodbank.example",
+            "phone": "020 8359 2000",
+            "charity_number": "SC012345",
+            "company_number": "01234567",
+        },
+        "services": [
+            {
+                "name": "Friday food bank",
+                "description": "Parcels for families",
+                "url": None,
+                "email": None,
+                "phone": None,
+                "status": "temporarily closed",
+                "fees_description": None,
+                "minimum_age": None,
+                "maximum_age": None,
+                "terms": ["category/food", "category/mental-health"],
+                "area_scope": None,
+                "areas": [],
+                "hours": [{"weekday": 4, "opens_at": "10:00", "closes_at": "14:00"}],
+                "locations": [0],
+            }
+        ],
+        "locations": [
+            {
+                "name": "",
+                "address_1": "Church Hall",
+                "address_2": "1 High Street",
+                "city": "London",
+                "postcode": "NW9 4EW",
+                "confidential": False,
+                "accessibility_notes": None,
+                "accessibility": ["accessibility/hearing-loop", "accessibility/step-free-access"],
+            }
+        ],
     }
     assert org.locations[0].ward_code == "E05013632"  # placed from the postcode table
     version = db.session.scalar(db.select(ListingVersion))
@@ -214,28 +301,43 @@ def test_a_row_with_only_a_name_is_a_listing_without_services_or_address(directo
     db.session.commit()
     assert report.outcome == "imported"
     org = db.session.scalar(db.select(Organisation))
-    assert (org.name, org.kind, org.status, org.services, org.locations) == ("Barnet Friends of the Earth", "vcfs", "active", [], [])
+    assert (org.name, org.kind, org.status, org.services, org.locations) == (
+        "Barnet Friends of the Earth",
+        "vcfs",
+        "active",
+        [],
+        [],
+    )
 
 
 # --- Malformed files ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("data, message", [
-    (b"", "The file is empty."),
-    (b"  \r\n", "The file is empty."),
-    ("name,description\r\nCafé Rouge,Caf\u00e9\r\n".encode("latin-1"), "The file is not UTF-8 text: line 2 has characters in another encoding."),
-    ("name\r\nGroup\r\n".encode("utf-16"), "The file is not UTF-8 text (it may be UTF-16 or a binary file)."),
-    (b"PK\x03\x04\x14\x00\x06\x00", "This is a spreadsheet workbook, not a CSV file."),
-    (b"name\r\n", "The file has a header row but no rows of data."),
-    (b"organisation,postcode\r\nGroup,NW4 4BG\r\n", "The file has no name column. The first row must be a header row naming the columns"),
-    (b"name;postcode\r\nGroup;NW4 4BG\r\n", "Separate the columns with commas, not semicolons or tabs"),
-    (b"name,postcode,Postcode\r\nGroup,NW4 4BG,NW4 4BG\r\n", "The column postcode appears twice in the header row"),
-    (b'name,description\r\nGroup,"unfinished quote\r\nOther,x\r\n', "The file cannot be read as CSV near line"),
-    (b'name,description\r\nGroup,"quoted" then more\r\n', "The file cannot be read as CSV near line 2"),
-    # Issue 12 finding 10: a value longer than the csv module's field limit was a 500.
-    (b"name,description\r\nGroup," + b"x" * 200_000 + b"\r\n", "Line 2 has a value longer than 131,072 characters"),
-    (b"name,description\r\nGroup,\x00\r\n", "The file is not UTF-8 text (it may be UTF-16 or a binary file)."),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"", "The file is empty."),
+        (b"  \r\n", "The file is empty."),
+        (
+            "name,description\r\nCafé Rouge,Caf\u00e9\r\n".encode("latin-1"),
+            "The file is not UTF-8 text: line 2 has characters in another encoding.",
+        ),
+        ("name\r\nGroup\r\n".encode("utf-16"), "The file is not UTF-8 text (it may be UTF-16 or a binary file)."),
+        (b"PK\x03\x04\x14\x00\x06\x00", "This is a spreadsheet workbook, not a CSV file."),
+        (b"name\r\n", "The file has a header row but no rows of data."),
+        (
+            b"organisation,postcode\r\nGroup,NW4 4BG\r\n",
+            "The file has no name column. The first row must be a header row naming the columns",
+        ),
+        (b"name;postcode\r\nGroup;NW4 4BG\r\n", "Separate the columns with commas, not semicolons or tabs"),
+        (b"name,postcode,Postcode\r\nGroup,NW4 4BG,NW4 4BG\r\n", "The column postcode appears twice in the header row"),
+        (b'name,description\r\nGroup,"unfinished quote\r\nOther,x\r\n', "The file cannot be read as CSV near line"),
+        (b'name,description\r\nGroup,"quoted" then more\r\n', "The file cannot be read as CSV near line 2"),
+        # Issue 12 finding 10: a value longer than the csv module's field limit was a 500.
+        (b"name,description\r\nGroup," + b"x" * 200_000 + b"\r\n", "Line 2 has a value longer than 131,072 characters"),
+        (b"name,description\r\nGroup,\x00\r\n", "The file is not UTF-8 text (it may be UTF-16 or a binary file)."),
+    ],
+)
 def test_a_malformed_file_is_refused_whole_and_nothing_is_written(directory, data, message):
     for dry_run in (True, False):
         report = importer.run_import(data, dry_run=dry_run, skip_bad_rows=True)
@@ -246,9 +348,19 @@ def test_a_malformed_file_is_refused_whole_and_nothing_is_written(directory, dat
 
 
 def test_a_byte_order_mark_spreadsheet_headers_and_unknown_columns_are_fine(directory):
-    data = csv_bytes([{"Name": "Mill Hill Men's Shed", "Charity Number": "1012345", "Favourite Colour": "blue",
-                       "Postcode": "NW4 4BG", "Address 1": "1 High Street"}],
-                     columns=["Favourite Colour", "Postcode", "Name", "Charity Number", "Address 1", ""], bom=True)
+    data = csv_bytes(
+        [
+            {
+                "Name": "Mill Hill Men's Shed",
+                "Charity Number": "1012345",
+                "Favourite Colour": "blue",
+                "Postcode": "NW4 4BG",
+                "Address 1": "1 High Street",
+            }
+        ],
+        columns=["Favourite Colour", "Postcode", "Name", "Charity Number", "Address 1", ""],
+        bom=True,
+    )
     report = importer.run_import(data, dry_run=False)
     db.session.commit()
     assert report.outcome == "imported"
@@ -267,11 +379,11 @@ def test_duplicates_of_listings_already_in_the_directory(directory):
     existing = make_listing("Colindale Food Bank", postcode="NW9 4EW", charity_number="1012345")
     make_listing("Hidden Draft Group", postcode="NW4 4BG", published=False)
     rows = [
-        good_row("Barnet Food Help", charity_number="1012345", postcode="N12 0GA"),      # 2: same charity number
-        good_row("The Colindale Foodbank Ltd", postcode="nw9 4ew"),                       # 3: near-identical name, same postcode
-        good_row("Colindale Food Bank", postcode="N12 0GA"),                              # 4: same name, elsewhere: fine
-        good_row("Colindale Youth Club", postcode="NW9 4EW"),                             # 5: different name: fine
-        good_row("Hidden Draft Group!", postcode="NW4 4BG"),                              # 6: an unpublished listing counts too
+        good_row("Barnet Food Help", charity_number="1012345", postcode="N12 0GA"),  # 2: same charity number
+        good_row("The Colindale Foodbank Ltd", postcode="nw9 4ew"),  # 3: near-identical name, same postcode
+        good_row("Colindale Food Bank", postcode="N12 0GA"),  # 4: same name, elsewhere: fine
+        good_row("Colindale Youth Club", postcode="NW9 4EW"),  # 5: different name: fine
+        good_row("Hidden Draft Group!", postcode="NW4 4BG"),  # 6: an unpublished listing counts too
     ]
     report = importer.run_import(csv_bytes(rows), dry_run=True)
     assert problems(report) == [
@@ -288,12 +400,12 @@ def test_duplicates_of_listings_already_in_the_directory(directory):
 
 def test_duplicates_within_the_file(directory):
     rows = [
-        good_row("St Mary's Church & Hall", charity_number="1099999", legacy_id="17"),   # 2
-        good_row("Burnt Oak Library Friends", postcode="N12 0GA"),                       # 3
-        good_row("Another Name", charity_number="1099999"),                              # 4: charity number of line 2
-        good_row("St Marys Church and Hall", postcode="NW4 4BG"),                        # 5: name of line 2, same postcode
-        good_row("Somewhere Else", legacy_id="17", postcode="N12 0GA"),                  # 6: legacy ID of line 2
-        good_row("Burnt Oak Library Friends", postcode="NW9 4EW"),                       # 7: same name, other postcode
+        good_row("St Mary's Church & Hall", charity_number="1099999", legacy_id="17"),  # 2
+        good_row("Burnt Oak Library Friends", postcode="N12 0GA"),  # 3
+        good_row("Another Name", charity_number="1099999"),  # 4: charity number of line 2
+        good_row("St Marys Church and Hall", postcode="NW4 4BG"),  # 5: name of line 2, same postcode
+        good_row("Somewhere Else", legacy_id="17", postcode="N12 0GA"),  # 6: legacy ID of line 2
+        good_row("Burnt Oak Library Friends", postcode="NW9 4EW"),  # 7: same name, other postcode
     ]
     report = importer.run_import(csv_bytes(rows), dry_run=True)
     assert problems(report) == [
@@ -305,7 +417,9 @@ def test_duplicates_within_the_file(directory):
 
 
 def test_importing_the_same_file_twice_finds_every_row_already_there(directory):
-    data = csv_bytes([good_row("Hendon Youth Club", legacy_id="1"), good_row("Edgware Choir", legacy_id="2", postcode="NW9 4EW")])
+    data = csv_bytes(
+        [good_row("Hendon Youth Club", legacy_id="1"), good_row("Edgware Choir", legacy_id="2", postcode="NW9 4EW")]
+    )
     assert importer.run_import(data, dry_run=False).outcome == "imported"
     db.session.commit()
     again = importer.run_import(data, dry_run=False)
@@ -313,13 +427,16 @@ def test_importing_the_same_file_twice_finds_every_row_already_there(directory):
     assert organisation_count() == 2
 
 
-@pytest.mark.parametrize("a, b, same", [
-    ("The Barnet Food & Drink Co. Ltd", "barnet food and drink co limited", True),
-    ("Hendon Youth Club", "Hendon Youth Club.", True),
-    ("Hendon Youth Club", "Hendon Youth Clubs", True),
-    ("Hendon Youth Club", "Hendon Boxing Club", False),
-    ("Café Rouge", "Cafe Rouge", True),
-])
+@pytest.mark.parametrize(
+    "a, b, same",
+    [
+        ("The Barnet Food & Drink Co. Ltd", "barnet food and drink co limited", True),
+        ("Hendon Youth Club", "Hendon Youth Club.", True),
+        ("Hendon Youth Club", "Hendon Youth Clubs", True),
+        ("Hendon Youth Club", "Hendon Boxing Club", False),
+        ("Café Rouge", "Cafe Rouge", True),
+    ],
+)
 def test_near_identical_names(a, b, same):
     assert importer.similar_names(importer.name_key(a), importer.name_key(b)) is same
 
@@ -328,7 +445,9 @@ def test_near_identical_names(a, b, same):
 
 
 def test_a_real_run_writes_nothing_when_any_row_has_a_problem(directory):
-    data = csv_bytes([good_row("First Group"), good_row("Second Group", email="nope"), good_row("Third Group", postcode="N12 0GA")])
+    data = csv_bytes(
+        [good_row("First Group"), good_row("Second Group", email="nope"), good_row("Third Group", postcode="N12 0GA")]
+    )
     report = importer.run_import(data, dry_run=False)
     assert report.outcome == "refused" and report.created == []
     assert "Nothing was imported, because some rows have problems." in report.summary()
@@ -364,13 +483,21 @@ def test_an_error_while_saving_rolls_back_every_row(directory, monkeypatch):
 
 def test_cli_dry_run_prints_the_report_and_writes_nothing(app, directory, tmp_path):
     path = tmp_path / "legacy.csv"
-    path.write_bytes(csv_bytes([good_row("Good Group"), good_row("Bad Group", website="foodbank.example"), good_row("Good Group!")]))
+    path.write_bytes(
+        csv_bytes([good_row("Good Group"), good_row("Bad Group", website="foodbank.example"), good_row("Good Group!")])
+    )
     result = app.test_cli_runner().invoke(args=["directory", "import", str(path), "--dry-run"])
     assert result.exit_code == 1
     assert "Checking rows" in result.output
     assert "Line 3, website: Enter a web address starting with https://" in result.output
-    assert "Line 4, name: duplicate: Nearly the same name as line 2 (Good Group), at the same postcode NW4 4BG" in result.output
-    assert "3 rows: 1 ready to import, 1 with errors, 1 duplicate. This was a check only: nothing was written." in result.output
+    assert (
+        "Line 4, name: duplicate: Nearly the same name as line 2 (Good Group), at the same postcode NW4 4BG"
+        in result.output
+    )
+    assert (
+        "3 rows: 1 ready to import, 1 with errors, 1 duplicate. This was a check only: nothing was written."
+        in result.output
+    )
     assert nothing_written()
 
 
@@ -416,9 +543,18 @@ def exported(text):
 
 @pytest.fixture
 def public_directory(directory):
-    make_listing("Colindale Food Bank", description="Free food parcels", categories=["Food", "Mental health"],
-                 postcode="NW9 4EW", accessibility=["Step-free access"], charity_number="1012345",
-                 hours=[{"weekday": 0, "opens_at": "09:00", "closes_at": "17:00"}, {"weekday": 2, "opens_at": "10:00", "closes_at": "14:00"}])
+    make_listing(
+        "Colindale Food Bank",
+        description="Free food parcels",
+        categories=["Food", "Mental health"],
+        postcode="NW9 4EW",
+        accessibility=["Step-free access"],
+        charity_number="1012345",
+        hours=[
+            {"weekday": 0, "opens_at": "09:00", "closes_at": "17:00"},
+            {"weekday": 2, "opens_at": "10:00", "closes_at": "14:00"},
+        ],
+    )
     refuge = listing("Safe Haven Refuge", categories=["Domestic abuse"], postcode="NW4 4BG", confidential=True)
     refuge["locations"][0]["address_1"] = "12 Secret Road"
     services.create_organisation(refuge, None)
@@ -449,7 +585,9 @@ def test_export_is_the_public_directory_without_confidential_addresses(client, p
 def test_export_round_trips_through_import(app, public_directory, tmp_path):
     def public_listings():
         result = {}
-        for org in db.session.scalars(db.select(Organisation).where(Organisation.published.is_(True), Organisation.status != "inactive")):
+        for org in db.session.scalars(
+            db.select(Organisation).where(Organisation.published.is_(True), Organisation.status != "inactive")
+        ):
             snapshot = services.snapshot(org)
             # What the export cannot carry: hidden addresses, the names of places, and the records' uuids.
             public = [i for i, loc in enumerate(snapshot["locations"]) if not loc["confidential"]]
@@ -478,7 +616,9 @@ def test_export_round_trips_through_import(app, public_directory, tmp_path):
 
 
 def test_export_neutralises_spreadsheet_formulas_and_they_import_back_unchanged(client, directory):
-    hostile = listing('=HYPERLINK("http://evil.example","Click")', description="+1 555 0100 call now", postcode="NW4 4BG")
+    hostile = listing(
+        '=HYPERLINK("http://evil.example","Click")', description="+1 555 0100 call now", postcode="NW4 4BG"
+    )
     hostile["organisation"]["phone"] = "+44 20 8359 2000"
     hostile["services"][0]["name"] = "@SUM(1+1)"
     hostile["services"][0]["description"] = "-2+3"
@@ -486,7 +626,7 @@ def test_export_neutralises_spreadsheet_formulas_and_they_import_back_unchanged(
     db.session.commit()
     text = client.get("/directory/export.csv").get_data(as_text=True)
     row = next(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
-    assert row["name"] == "'=HYPERLINK(\"http://evil.example\",\"Click\")"
+    assert row["name"] == '\'=HYPERLINK("http://evil.example","Click")'
     assert row["description"] == "'+1 555 0100 call now"
     assert row["phone"] == "'+44 20 8359 2000"
     assert row["service_name"] == "'@SUM(1+1)" and row["service_description"] == "'-2+3"
@@ -499,7 +639,11 @@ def test_export_neutralises_spreadsheet_formulas_and_they_import_back_unchanged(
     assert report.problems == []
     org = db.session.scalar(db.select(Organisation))
     assert (org.name, org.description, org.phone, org.services[0].name) == (
-        '=HYPERLINK("http://evil.example","Click")', "+1 555 0100 call now", "+44 20 8359 2000", "@SUM(1+1)")
+        '=HYPERLINK("http://evil.example","Click")',
+        "+1 555 0100 call now",
+        "+44 20 8359 2000",
+        "@SUM(1+1)",
+    )
 
 
 # --- Background imports and the officer's pages ----------------------------------------------------
@@ -511,8 +655,9 @@ def officer(signed_in_as, directory):
 
 
 def upload(client, data, filename="legacy.csv"):
-    return post_form(client, "/directory/import/", {"file": (io.BytesIO(data), filename)},
-                     content_type="multipart/form-data")
+    return post_form(
+        client, "/directory/import/", {"file": (io.BytesIO(data), filename)}, content_type="multipart/form-data"
+    )
 
 
 def latest_job():
@@ -525,11 +670,13 @@ def stored_files(app):
     return sorted(p.name for p in folder.iterdir())
 
 
-MIXED_FILE = csv_bytes([
-    good_row("Colindale Food Bank", postcode="NW9 4EW"),
-    good_row("Hendon Youth Club", categories="Youth; Skateboarding"),
-    good_row("Finchley Food Share", postcode="N12 0GA"),
-])
+MIXED_FILE = csv_bytes(
+    [
+        good_row("Colindale Food Bank", postcode="NW9 4EW"),
+        good_row("Hendon Youth Club", categories="Youth; Skateboarding"),
+        good_row("Finchley Food Share", postcode="N12 0GA"),
+    ]
+)
 
 
 def test_officer_uploads_reads_the_report_and_imports_the_good_rows(app, client, officer):
@@ -542,25 +689,30 @@ def test_officer_uploads_reads_the_report_and_imports_the_good_rows(app, client,
     assert stored_files(app) == [job.stored_name]  # kept until the import ends
     page = client.get(f"/directory/import/{job.id}").get_data(as_text=True)
     assert "Check the import" in page and "Nothing has been written yet" in page
-    assert "<td class=\"govuk-table__cell\">3</td>" in page and "<code>categories</code>" in page
+    assert '<td class="govuk-table__cell">3</td>' in page and "<code>categories</code>" in page
     assert "“Skateboarding” is not a directory category" in page
     assert "Import the 2 good rows and skip the 1 row with problems" in page
     assert nothing_written()
 
     # Without choosing to skip the bad row, nothing happens.
-    page = post_form(client, f"/directory/import/{job.id}/import", {}, form_url=f"/directory/import/{job.id}").get_data(as_text=True)
+    page = post_form(client, f"/directory/import/{job.id}/import", {}, form_url=f"/directory/import/{job.id}").get_data(
+        as_text=True
+    )
     assert "Error:" in page and "or fix the file and upload it again" in page
     assert nothing_written() and latest_job().state == "checked"
 
-    response = post_form(client, f"/directory/import/{job.id}/import", {"skip_bad_rows": "y"}, form_url=f"/directory/import/{job.id}")
+    response = post_form(
+        client, f"/directory/import/{job.id}/import", {"skip_bad_rows": "y"}, form_url=f"/directory/import/{job.id}"
+    )
     assert response.status_code == 302
     job = latest_job()
     assert job.state == "imported" and job.mode == "import" and job.stored_name is None
     assert stored_files(app) == []
     page = client.get(f"/directory/import/{job.id}").get_data(as_text=True)
     assert "Listings imported" in page and 'href="/directory/colindale-food-bank"' in page
-    assert sorted(db.session.scalars(db.select(Organisation.name).where(Organisation.slug != FIXTURE_ORGANISATION))) == [
-        "Colindale Food Bank", "Finchley Food Share"]
+    assert sorted(
+        db.session.scalars(db.select(Organisation.name).where(Organisation.slug != FIXTURE_ORGANISATION))
+    ) == ["Colindale Food Bank", "Finchley Food Share"]
     versions = db.session.scalars(db.select(ListingVersion)).all()
     assert {v.created_by_id for v in versions} == {officer.id}
 
@@ -575,7 +727,12 @@ def test_a_clean_file_imports_in_one_step_after_the_check(client, officer):
 
 
 def test_the_import_checks_again_and_writes_nothing_if_the_directory_changed_since(client, officer):
-    upload(client, csv_bytes([good_row("Hendon Youth Club"), good_row("Edgware Choir", postcode="NW9 4EW", charity_number="1099999")]))
+    upload(
+        client,
+        csv_bytes(
+            [good_row("Hendon Youth Club"), good_row("Edgware Choir", postcode="NW9 4EW", charity_number="1099999")]
+        ),
+    )
     job = latest_job()
     assert "Import 2 listings" in client.get(f"/directory/import/{job.id}").get_data(as_text=True)
     make_listing("Edgware Community Choir", charity_number="1099999")  # someone adds it meanwhile
@@ -609,11 +766,14 @@ def test_a_malformed_upload_is_refused_with_its_reason(app, client, officer):
     assert nothing_written()
 
 
-@pytest.mark.parametrize("data, filename, message", [
-    (None, None, "Select a CSV file"),
-    (b"name\r\nGroup\r\n", "legacy.xlsx", "The selected file must be a CSV"),
-    (b"", "legacy.csv", "The selected file is empty"),
-])
+@pytest.mark.parametrize(
+    "data, filename, message",
+    [
+        (None, None, "Select a CSV file"),
+        (b"name\r\nGroup\r\n", "legacy.xlsx", "The selected file must be a CSV"),
+        (b"", "legacy.csv", "The selected file is empty"),
+    ],
+)
 def test_upload_errors_are_shown_on_the_form(client, officer, data, filename, message):
     payload = {} if data is None else {"file": (io.BytesIO(data), filename)}
     response = post_form(client, "/directory/import/", payload, content_type="multipart/form-data")
@@ -648,8 +808,17 @@ def test_progress_page_and_status_while_an_import_waits(app, client, officer):
     assert f'href="/directory/import/{job.id}">Refresh this page</a>' in page
     assert 'src="/static/directory/import-progress.js"' in page and "<script>" not in page
     status = client.get(f"/directory/import/{job.id}/status").get_json()
-    assert status == {"state": "queued", "mode": "check", "step": "", "rows_done": 0, "rows_total": 0, "percent": 0,
-                      "text": "Waiting to start", "finished": False, "url": f"/directory/import/{job.id}"}
+    assert status == {
+        "state": "queued",
+        "mode": "check",
+        "step": "",
+        "rows_done": 0,
+        "rows_total": 0,
+        "percent": 0,
+        "text": "Waiting to start",
+        "finished": False,
+        "url": f"/directory/import/{job.id}",
+    }
 
     importer.process_job(job.id)
     status = client.get(f"/directory/import/{job.id}/status").get_json()
@@ -657,12 +826,18 @@ def test_progress_page_and_status_while_an_import_waits(app, client, officer):
     assert client.get("/directory/import/987654/status").status_code == 404
 
 
-@pytest.mark.parametrize("values, text", [
-    ({"state": "running", "step": "reading"}, "Reading the file"),
-    ({"state": "running", "step": "checking", "rows_total": 300, "rows_done": 30}, "Checked 30 of 300 rows (10%)"),
-    ({"state": "running", "step": "saving", "rows_total": 294, "rows_done": 0}, "Saving 294 listings"),
-    ({"state": "running", "step": "saving", "rows_total": 294, "rows_done": 147}, "Saved 147 of 294 listings (50%)"),
-])
+@pytest.mark.parametrize(
+    "values, text",
+    [
+        ({"state": "running", "step": "reading"}, "Reading the file"),
+        ({"state": "running", "step": "checking", "rows_total": 300, "rows_done": 30}, "Checked 30 of 300 rows (10%)"),
+        ({"state": "running", "step": "saving", "rows_total": 294, "rows_done": 0}, "Saving 294 listings"),
+        (
+            {"state": "running", "step": "saving", "rows_total": 294, "rows_done": 147},
+            "Saved 147 of 294 listings (50%)",
+        ),
+    ],
+)
 def test_status_text_says_what_the_import_is_doing(app, client, officer, values, text):
     job = queued_job(app, MIXED_FILE, mode="import")
     db.session.execute(db.update(DirectoryImport).values(**values))
@@ -679,8 +854,11 @@ def test_progress_is_recorded_while_rows_are_checked(app, directory, monkeypatch
     def watching_update(self, **values):
         real_update(self, **values)
         with db.engine.connect() as connection:
-            row = connection.execute(db.select(DirectoryImport.step, DirectoryImport.rows_done, DirectoryImport.rows_total)
-                                     .where(DirectoryImport.id == self.job_id)).one()
+            row = connection.execute(
+                db.select(DirectoryImport.step, DirectoryImport.rows_done, DirectoryImport.rows_total).where(
+                    DirectoryImport.id == self.job_id
+                )
+            ).one()
         seen.append(tuple(row))
 
     monkeypatch.setattr(importer.JobProgress, "update", watching_update)
@@ -718,8 +896,9 @@ def test_stop_button_on_a_running_import_asks_it_to_stop(app, client, officer):
     db.session.commit()
     page = client.get(f"/directory/import/{job.id}").get_data(as_text=True)
     assert "Importing the listings" in page and "Checked 1 of 3 rows (33%)" in page and "Stop the import" in page
-    page = post_form(client, f"/directory/import/{job.id}/stop", {}, form_url=f"/directory/import/{job.id}",
-                     follow_redirects=True).get_data(as_text=True)
+    page = post_form(
+        client, f"/directory/import/{job.id}/stop", {}, form_url=f"/directory/import/{job.id}", follow_redirects=True
+    ).get_data(as_text=True)
     assert "Stopping the import. Nothing will be written." in page
     assert latest_job().abort_requested and latest_job().state == "running"
     assert client.get(f"/directory/import/{job.id}/status").get_json()["text"] == "Stopping: nothing will be written"
@@ -815,15 +994,28 @@ def test_problems_can_be_downloaded_as_csv(client, officer):
     response = client.get(f"/directory/import/{job.id}/problems.csv")
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
-    assert rows == [["line", "name", "column", "kind", "problem"],
-                    ["2", "'=cmd|' /C calc'!A0", "email", "error", "Enter an email address in the correct format, like name@example.com"]]
+    assert rows == [
+        ["line", "name", "column", "kind", "problem"],
+        [
+            "2",
+            "'=cmd|' /C calc'!A0",
+            "email",
+            "error",
+            "Enter an email address in the correct format, like name@example.com",
+        ],
+    ]
 
 
 def test_a_group_editor_cannot_import(client, signed_in_as, directory):
     signed_in_as("group_editor")
     assert client.get("/directory/import/").status_code == 403
-    response = post_form(client, "/directory/import/", {"file": (io.BytesIO(MIXED_FILE), "legacy.csv")},
-                         form_url="/directory/register", content_type="multipart/form-data")
+    response = post_form(
+        client,
+        "/directory/import/",
+        {"file": (io.BytesIO(MIXED_FILE), "legacy.csv")},
+        form_url="/directory/register",
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 403
     assert db.session.scalar(db.select(db.func.count(DirectoryImport.id))) == 0
     assert client.get("/directory/export.csv").status_code == 200
@@ -836,15 +1028,48 @@ class LegacyDirectory:
     """About 300 records like the old Barnet Community Directory's (001 delivery plan: 'just over 300
     records'), at real Barnet postcodes, with the kinds of mistakes such an export has."""
 
-    PLACES = ["Hendon", "Finchley", "Barnet", "Edgware", "Mill Hill", "Colindale", "Golders Green", "Burnt Oak",
-              "Friern Barnet", "Whetstone", "Totteridge", "Cricklewood", "Childs Hill", "East Finchley", "New Barnet",
-              "West Hendon", "Woodhouse", "Underhill", "Brunswick Park", "Oakleigh", "Garden Suburb", "Hale"]
-    KINDS = [("Food Bank", "Food", "vcfs"), ("Youth Club", "Youth", "vcfs"), ("Residents' Association", "Community cohesion", "vcfs"),
-             ("Community Choir", "Arts and culture", "vcfs"), ("Women's Group", "Women", "vcfs"), ("Litter Pickers", "Environment", "vcfs"),
-             ("Islamic Centre", "Faith", "faith"), ("Synagogue", "Faith", "faith"), ("Parish Church", "Faith", "faith"),
-             ("Advice Centre", "Advice and information", "vcfs"), ("Carers' Group", "Carers", "vcfs"), ("Men's Shed", "Mental health", "vcfs"),
-             ("Befriending Service", "Older people", "vcfs"), ("Football Club", "Sport and physical activity", "vcfs"),
-             ("Refugee Welcome", "Refugees and migrants", "vcfs"), ("Digital Drop-in", "Digital inclusion", "vcfs")]
+    PLACES = [
+        "Hendon",
+        "Finchley",
+        "Barnet",
+        "Edgware",
+        "Mill Hill",
+        "Colindale",
+        "Golders Green",
+        "Burnt Oak",
+        "Friern Barnet",
+        "Whetstone",
+        "Totteridge",
+        "Cricklewood",
+        "Childs Hill",
+        "East Finchley",
+        "New Barnet",
+        "West Hendon",
+        "Woodhouse",
+        "Underhill",
+        "Brunswick Park",
+        "Oakleigh",
+        "Garden Suburb",
+        "Hale",
+    ]
+    KINDS = [
+        ("Food Bank", "Food", "vcfs"),
+        ("Youth Club", "Youth", "vcfs"),
+        ("Residents' Association", "Community cohesion", "vcfs"),
+        ("Community Choir", "Arts and culture", "vcfs"),
+        ("Women's Group", "Women", "vcfs"),
+        ("Litter Pickers", "Environment", "vcfs"),
+        ("Islamic Centre", "Faith", "faith"),
+        ("Synagogue", "Faith", "faith"),
+        ("Parish Church", "Faith", "faith"),
+        ("Advice Centre", "Advice and information", "vcfs"),
+        ("Carers' Group", "Carers", "vcfs"),
+        ("Men's Shed", "Mental health", "vcfs"),
+        ("Befriending Service", "Older people", "vcfs"),
+        ("Football Club", "Sport and physical activity", "vcfs"),
+        ("Refugee Welcome", "Refugees and migrants", "vcfs"),
+        ("Digital Drop-in", "Digital inclusion", "vcfs"),
+    ]
 
     def __init__(self, rows=300, seed=2019):
         self.random = random.Random(seed)
@@ -857,8 +1082,11 @@ class LegacyDirectory:
     def load_postcodes(self):
         """Their postcodes in the postcode table, as `flask geo import` would have put them."""
         have = set(db.session.scalars(db.select(Postcode.postcode)))
-        db.session.add_all(Postcode(postcode=p["postcode"], lat=float(p["lat"]), lon=float(p["lon"]), ward_code=p["ward_code"])
-                           for p in self.places if p["postcode"] not in have)
+        db.session.add_all(
+            Postcode(postcode=p["postcode"], lat=float(p["lat"]), lon=float(p["lon"]), ward_code=p["ward_code"])
+            for p in self.places
+            if p["postcode"] not in have
+        )
         db.session.commit()
 
     def record(self, n):
@@ -867,16 +1095,22 @@ class LegacyDirectory:
         name = f"{place} {kind_name}"
         r = self.random
         return {
-            "name": name, "description": f"{name}: run by volunteers for people in {place} since {1970 + n % 50}.",
-            "kind": kind, "status": "active" if n % 17 else "Temporarily closed",
+            "name": name,
+            "description": f"{name}: run by volunteers for people in {place} since {1970 + n % 50}.",
+            "kind": kind,
+            "status": "active" if n % 17 else "Temporarily closed",
             "email": f"contact{n}@{place.lower().replace(' ', '')}.example" if n % 3 else "",
             "website": f"https://www.{place.lower().replace(' ', '')}-{n}.example.org" if n % 4 else "",
             "phone": f"020 8{r.randrange(100, 999)} {r.randrange(1000, 9999)}" if n % 5 else "",
             "charity_number": str(1000000 + n * 37) if n % 2 else "",
-            "service_name": f"{kind_name} sessions", "service_description": "Drop in, everyone welcome.",
+            "service_name": f"{kind_name} sessions",
+            "service_description": "Drop in, everyone welcome.",
             "categories": category + ("; Volunteering" if n % 6 == 0 else ""),
-            "address_1": f"{r.randrange(1, 300)} {place} Road", "address_2": "", "city": "London",
-            "postcode": self.postcodes[n], "confidential": "yes" if n % 50 == 7 else "no",
+            "address_1": f"{r.randrange(1, 300)} {place} Road",
+            "address_2": "",
+            "city": "London",
+            "postcode": self.postcodes[n],
+            "confidential": "yes" if n % 50 == 7 else "no",
             "accessibility": "Step-free access" if n % 3 == 0 else "",
             "opening_hours": ["Mon-Fri 09:00-17:00", "Sat 10:00-13:00", "Wed 18:30-20:30; Sun 11:00-12:00", ""][n % 4],
             "legacy_id": f"BCD-{n + 1:04d}",
@@ -904,8 +1138,14 @@ def test_a_legacy_file_of_300_rows_is_checked_quickly_and_its_mistakes_found(app
     elapsed = time.perf_counter() - started
     assert elapsed < 5, f"a dry run of 300 rows took {elapsed:.1f}s"
     assert report.total_rows == 300 and len(report.ready) == 294
-    assert lines_and_fields(report) == {(12, "postcode"), (22, "website"), (32, "name"), (42, "categories"),
-                                        (52, "opening_hours"), (62, "charity_number")}
+    assert lines_and_fields(report) == {
+        (12, "postcode"),
+        (22, "website"),
+        (32, "name"),
+        (42, "categories"),
+        (52, "opening_hours"),
+        (62, "charity_number"),
+    }
     assert nothing_written()
 
     path = tmp_path / "bcd.csv"
@@ -943,8 +1183,13 @@ def test_eligibility_ages_are_imported_checked_and_exported(client, directory, m
 
 def test_one_line_columns_refuse_line_breaks_as_the_form_does(directory):
     """Issue 12 finding 7: a name with a line break, saved by the import, would reach e-mail subjects."""
-    data = csv_bytes([good_row("Hendon\r\nBcc: x@example.org"), good_row("Fine Group", description="Line one\nLine two"),
-                      good_row("Bell Group", city="Lon\x07don")])
+    data = csv_bytes(
+        [
+            good_row("Hendon\r\nBcc: x@example.org"),
+            good_row("Fine Group", description="Line one\nLine two"),
+            good_row("Bell Group", city="Lon\x07don"),
+        ]
+    )
     report = importer.run_import(data, dry_run=True)
     problems = {(p["name"], p["field"]): p["problem"] for p in report.problems}
     assert "must be on one line" in problems[("Hendon\r\nBcc: x@example.org", "name")]

@@ -1,4 +1,5 @@
 """Groups keeping their listings up to date, and officers moderating: what each of them sees."""
+
 import json
 from datetime import timedelta
 
@@ -73,7 +74,11 @@ def test_rejection_needs_a_reason_and_tells_the_group(app, client, editor, food_
     page = parse(post_form(officer_client, f"/directory/moderation/{change.id}", {"decision": "reject"}))
     [message] = error_messages(page)
     assert message.startswith("Enter the reason for rejecting this change")
-    post_form(officer_client, f"/directory/moderation/{change.id}", {"decision": "reject", "reason": "This is not a description"})
+    post_form(
+        officer_client,
+        f"/directory/moderation/{change.id}",
+        {"decision": "reject", "reason": "This is not a description"},
+    )
     assert outbox[-1].to == [editor.email] and "not approved" in outbox[-1].subject
     assert "This is not a description" in outbox[-1].body
     db.session.refresh(food_bank)
@@ -111,7 +116,9 @@ def test_officer_cannot_approve_an_edit_made_on_an_old_version(app, client, edit
     officer_data["phone"] = "020 8359 2000"
     assert officer_client.post(f"/directory/{food_bank.slug}/edit", data=officer_data).status_code == 302
     change = db.session.scalar(db.select(ListingChange))
-    page = post_form(officer_client, f"/directory/moderation/{change.id}", {"decision": "approve"}).get_data(as_text=True)
+    page = post_form(officer_client, f"/directory/moderation/{change.id}", {"decision": "approve"}).get_data(
+        as_text=True
+    )
     assert "has changed since this edit was made" in page
     db.session.refresh(food_bank)
     assert food_bank.phone == "020 8359 2000" and food_bank.description == "Free food parcels"
@@ -127,26 +134,48 @@ def test_editor_cannot_edit_another_groups_listing(app, client, editor, wards, t
 def test_listing_form_answers_bad_input_clearly(client, editor, food_bank):
     sign_in(client, editor.email)
     data = edit_form_data(client, food_bank.slug)
-    data.update(name="", website="not a site", phone="12", charity_number="ABC", company_number="1234ABCD",
-                postcode="XYZ", mo_opens="25:00", mo_closes="09:00", tu_opens="10:00", tu_closes="09:00",
-                minimum_age="30", maximum_age="20")
+    data.update(
+        name="",
+        website="not a site",
+        phone="12",
+        charity_number="ABC",
+        company_number="1234ABCD",
+        postcode="XYZ",
+        mo_opens="25:00",
+        mo_closes="09:00",
+        tu_opens="10:00",
+        tu_closes="09:00",
+        minimum_age="30",
+        maximum_age="20",
+    )
     response = client.post(f"/directory/{food_bank.slug}/edit", data=data)
     errors = " | ".join(error_messages(parse(response)))
     assert response.status_code == 200
-    for message in ["Enter the name of the organisation", "Enter a web address starting with https://",
-                    "Enter a phone number", "Enter a registered charity number", "Enter a company number of 8 characters",
-                    "Enter a real postcode", "Enter the opening time on Monday as a 24-hour time",
-                    "The closing time on Tuesday must be after the opening time",
-                    "Oldest age must be the same as or more than the youngest age"]:
+    for message in [
+        "Enter the name of the organisation",
+        "Enter a web address starting with https://",
+        "Enter a phone number",
+        "Enter a registered charity number",
+        "Enter a company number of 8 characters",
+        "Enter a real postcode",
+        "Enter the opening time on Monday as a 24-hour time",
+        "The closing time on Tuesday must be after the opening time",
+        "Oldest age must be the same as or more than the youngest age",
+    ]:
         assert message in errors, message
 
 
-@pytest.mark.parametrize("value, expected", [("1012345", "1012345"), ("sc 012345", "SC012345"), ("NIC100123", "NIC100123"), ("1012345-1", "1012345-1")])
+@pytest.mark.parametrize(
+    "value, expected",
+    [("1012345", "1012345"), ("sc 012345", "SC012345"), ("NIC100123", "NIC100123"), ("1012345-1", "1012345-1")],
+)
 def test_charity_numbers_are_normalised(value, expected):
     assert services.normalise_charity_number(value) == expected
 
 
-@pytest.mark.parametrize("value, expected", [("1234567", "01234567"), ("sc123456", "SC123456"), ("OC301234", "OC301234")])
+@pytest.mark.parametrize(
+    "value, expected", [("1234567", "01234567"), ("sc123456", "SC123456"), ("OC301234", "OC301234")]
+)
 def test_company_numbers_are_normalised(value, expected):
     assert services.normalise_company_number(value) == expected
 
@@ -154,13 +183,27 @@ def test_company_numbers_are_normalised(value, expected):
 def test_new_group_registers_and_is_invited_when_approved(app, client, wards, taxonomies, make_user, outbox):
     add_postcodes()
     token = csrf_token(client, "/directory/register")
-    response = client.post("/directory/register", data={
-        "csrf_token": token, "contact_name": "Amira Khan", "contact_email": "amira@newgroup.example", "contact_role": "Chair",
-        "name": "Burnt Oak Knit and Natter", "description": "Knitting and friendship for older residents", "kind": "vcfs",
-        "status": "active", "service_name": "Tuesday knitting circle", "service_description": "Bring wool, or borrow ours",
-        "categories": ["category/older-people"], "address_1": "Library, Watling Avenue", "city": "London", "postcode": "NW9 4EW",
-        "tu_opens": "14:00", "tu_closes": "16:00",
-    })
+    response = client.post(
+        "/directory/register",
+        data={
+            "csrf_token": token,
+            "contact_name": "Amira Khan",
+            "contact_email": "amira@newgroup.example",
+            "contact_role": "Chair",
+            "name": "Burnt Oak Knit and Natter",
+            "description": "Knitting and friendship for older residents",
+            "kind": "vcfs",
+            "status": "active",
+            "service_name": "Tuesday knitting circle",
+            "service_description": "Bring wool, or borrow ours",
+            "categories": ["category/older-people"],
+            "address_1": "Library, Watling Avenue",
+            "city": "London",
+            "postcode": "NW9 4EW",
+            "tu_opens": "14:00",
+            "tu_closes": "16:00",
+        },
+    )
     assert "Registration sent" in response.get_data(as_text=True)
     assert client.get("/directory/?q=knitting").get_data(as_text=True).count("Burnt Oak Knit") == 0
 
@@ -178,9 +221,16 @@ def test_new_group_registers_and_is_invited_when_approved(app, client, wards, ta
 def test_a_claim_with_an_existing_accounts_address_warns_the_officer(app, client, food_bank, make_user):
     """Issue 12 finding 4: an anonymous form never changes an existing person without someone noticing."""
     make_user("group_editor", email="someone@elsewhere.example")
-    post_form(client, f"/directory/{food_bank.slug}/claim", {
-        "contact_name": "Mallory", "contact_email": "SOMEONE@elsewhere.example", "contact_role": "Boss", "message": "mine",
-    })
+    post_form(
+        client,
+        f"/directory/{food_bank.slug}/claim",
+        {
+            "contact_name": "Mallory",
+            "contact_email": "SOMEONE@elsewhere.example",
+            "contact_role": "Boss",
+            "message": "mine",
+        },
+    )
     officer_client = app.test_client()
     sign_in(officer_client, make_user("strategy_officer").email)
     change = db.session.scalar(db.select(ListingChange).where(ListingChange.kind == "claim"))
@@ -190,10 +240,16 @@ def test_a_claim_with_an_existing_accounts_address_warns_the_officer(app, client
 
 
 def test_claiming_a_listing(app, client, food_bank, make_user, outbox):
-    page = post_form(client, f"/directory/{food_bank.slug}/claim", {
-        "contact_name": "Tom Reed", "contact_email": "Tom@FoodBank.example", "contact_role": "Coordinator",
-        "message": "I am named on our website's team page",
-    }).get_data(as_text=True)
+    page = post_form(
+        client,
+        f"/directory/{food_bank.slug}/claim",
+        {
+            "contact_name": "Tom Reed",
+            "contact_email": "Tom@FoodBank.example",
+            "contact_role": "Coordinator",
+            "message": "I am named on our website's team page",
+        },
+    ).get_data(as_text=True)
     assert "Claim sent" in page
     officer_client = app.test_client()
     sign_in(officer_client, make_user("strategy_officer").email)
@@ -203,9 +259,15 @@ def test_claiming_a_listing(app, client, food_bank, make_user, outbox):
 
 
 def test_report_a_problem_reaches_the_group_and_the_officers(client, editor, food_bank, outbox):
-    page = post_form(client, f"/directory/{food_bank.slug}/report-a-problem", {
-        "problem": "wrong-hours", "details": "They now open on Thursdays", "reporter_email": "resident@example.org",
-    }).get_data(as_text=True)
+    page = post_form(
+        client,
+        f"/directory/{food_bank.slug}/report-a-problem",
+        {
+            "problem": "wrong-hours",
+            "details": "They now open on Thursdays",
+            "reporter_email": "resident@example.org",
+        },
+    ).get_data(as_text=True)
     assert "Report sent" in page
     assert sorted(m.to[0] for m in outbox) == ["community@barnet.example", "editor@foodbank.example"]
     assert "They now open on Thursdays" in outbox[0].body

@@ -1,6 +1,7 @@
 """The pages a resident acts on: result cards (distance, open now, categories, a phone link, room for "serves"),
 the listing page (contact first, opening times, map and directions, last checked, print) and the helpers
 behind them."""
+
 import re
 from datetime import datetime, time
 from pathlib import Path
@@ -16,16 +17,19 @@ from .directory_helpers import add_postcodes, make_listing
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.parametrize("written, href", [
-    ("020 8359 2000", "tel:+442083592000"),
-    ("(020) 8359-2000 ext 4", "tel:+442083592000"),
-    ("07700 900123 / 07700 900456", "tel:+447700900123"),
-    ("+44 (0)20 8359 2000", "tel:+442083592000"),  # the (0) is not dialled from abroad
-    ("0044 20 8359 2000", "tel:+442083592000"),
-    ("ask at reception", None),
-    ("", None),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    "written, href",
+    [
+        ("020 8359 2000", "tel:+442083592000"),
+        ("(020) 8359-2000 ext 4", "tel:+442083592000"),
+        ("07700 900123 / 07700 900456", "tel:+447700900123"),
+        ("+44 (0)20 8359 2000", "tel:+442083592000"),  # the (0) is not dialled from abroad
+        ("0044 20 8359 2000", "tel:+442083592000"),
+        ("ask at reception", None),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_phone_numbers_become_tel_links(written, href):
     assert cards.tel_href(written) == href
 
@@ -65,11 +69,21 @@ def test_directions_go_to_the_point_on_openstreetmap():
 def listings(app, wards, taxonomies):
     add_postcodes()
     every_day = [{"weekday": d, "opens_at": "00:00", "closes_at": "23:59"} for d in range(7)]
-    food = make_listing("Colindale Food Bank", description="Free food parcels for anyone in need.", categories=["Food"],
-                        postcode="NW9 4EW", hours=every_day, accessibility=["Step-free access"])
+    food = make_listing(
+        "Colindale Food Bank",
+        description="Free food parcels for anyone in need.",
+        categories=["Food"],
+        postcode="NW9 4EW",
+        hours=every_day,
+        accessibility=["Step-free access"],
+    )
     food.phone, food.email, food.website = "020 8359 2000", "help@food.example", "https://food.example/"
-    make_listing("Hendon Youth Club", categories=["Youth"], postcode="NW4 4BG",
-                 hours=[{"weekday": 6, "opens_at": "00:00", "closes_at": "00:01"}])
+    make_listing(
+        "Hendon Youth Club",
+        categories=["Youth"],
+        postcode="NW4 4BG",
+        hours=[{"weekday": 6, "opens_at": "00:00", "closes_at": "00:01"}],
+    )
     make_listing("Barnet Phone Befriending", categories=["Older people"])
     db.session.commit()
     return food
@@ -77,14 +91,16 @@ def listings(app, wards, taxonomies):
 
 def test_result_cards_show_distance_open_now_categories_and_a_phone_link(client, listings):
     html = client.get("/directory/?q=food&postcode=NW4+4BG&distance=2").get_data(as_text=True)
-    card = html[html.index('class="portal-card"'):]
-    card = card[:card.index("</li>")]
+    card = html[html.index('class="portal-card"') :]
+    card = card[: card.index("</li>")]
     assert "Colindale Food Bank" in card
     assert re.search(r"\d\.\d miles away", card)
     assert "Open now, until 23:59" in card and "govuk-tag--green" in card
     assert "Food" in card
     assert 'href="tel:+442083592000"' in card and "020 8359 2000" in card
-    assert 'class="govuk-body-s govuk-!-margin-bottom-1 portal-card__serves" hidden' in card  # the "serves" label's place
+    assert (
+        'class="govuk-body-s govuk-!-margin-bottom-1 portal-card__serves" hidden' in card
+    )  # the "serves" label's place
 
 
 def test_no_results_say_what_to_try(client, listings):
@@ -114,7 +130,7 @@ def test_results_without_any_placed_address_have_no_map(client, listings):
 
 def test_listing_answers_how_do_i_get_help_here(client, listings):
     html = client.get("/directory/colindale-food-bank").get_data(as_text=True)
-    main = html[html.index('id="main-content"'):]
+    main = html[html.index('id="main-content"') :]
     # Contact first: before the description, opening times and address.
     contact = main.index('id="contact-heading"')
     assert contact < main.index("Free food parcels") < main.index("Opening times") < main.index(">Where<")
@@ -147,7 +163,7 @@ def test_listing_without_a_published_address_has_no_map(client, listings):
 
 def test_a_printed_listing_leaves_out_maps_and_navigation():
     scss = (ROOT / "static" / "src" / "portal.scss").read_text()
-    printed = scss[scss.index("@media print"):]
+    printed = scss[scss.index("@media print") :]
     for selector in (".govuk-header", ".govuk-footer", ".portal-map", ".portal-no-print"):
         assert selector in printed
     built = ROOT / "static" / "vendor" / "portal.css"

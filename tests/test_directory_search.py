@@ -1,5 +1,4 @@
 """Residents searching the directory: words, filters, postcode distance, paging, and what stays hidden."""
-from datetime import time
 
 import pytest
 from freezegun import freeze_time
@@ -14,15 +13,34 @@ from .factories.directory import add_postcodes, make_listing
 def directory(app, wards, taxonomies):
     add_postcodes()
     return {
-        "food": make_listing("Colindale Food Bank", description="Free food parcels and hot meals every week",
-                             categories=["Food"], postcode="NW9 4EW", accessibility=["Step-free access"],
-                             hours=[{"weekday": 2, "opens_at": "10:00", "closes_at": "14:00"}]),
-        "youth": make_listing("Hendon Youth Club", description="Sport, music and homework help for young people",
-                              categories=["Youth"], postcode="NW4 4BG"),
-        "refuge": make_listing("Safe Haven Refuge", description="Refuge and food for women leaving abuse",
-                               categories=["Domestic abuse"], postcode="NW4 4BG", confidential=True),
-        "finchley": make_listing("Finchley Food Share", description="Surplus food shared with neighbours",
-                                 categories=["Food"], postcode="N12 0GA", areas=["E05013632"]),
+        "food": make_listing(
+            "Colindale Food Bank",
+            description="Free food parcels and hot meals every week",
+            categories=["Food"],
+            postcode="NW9 4EW",
+            accessibility=["Step-free access"],
+            hours=[{"weekday": 2, "opens_at": "10:00", "closes_at": "14:00"}],
+        ),
+        "youth": make_listing(
+            "Hendon Youth Club",
+            description="Sport, music and homework help for young people",
+            categories=["Youth"],
+            postcode="NW4 4BG",
+        ),
+        "refuge": make_listing(
+            "Safe Haven Refuge",
+            description="Refuge and food for women leaving abuse",
+            categories=["Domestic abuse"],
+            postcode="NW4 4BG",
+            confidential=True,
+        ),
+        "finchley": make_listing(
+            "Finchley Food Share",
+            description="Surplus food shared with neighbours",
+            categories=["Food"],
+            postcode="N12 0GA",
+            areas=["E05013632"],
+        ),
         "draft": make_listing("Unapproved Food Group", description="food", published=False, postcode="NW4 4BG"),
         "closed": make_listing("Old Food Club", description="food", status="inactive"),
     }
@@ -42,19 +60,27 @@ def test_words_are_ranked_and_stemmed(directory):
 
 
 def test_hostile_search_words_are_just_words(directory):
-    for words in ['"', "food OR", "NEAR(", "*", "food\" OR \"youth", "') DROP TABLE organisation; --", "ü ñ 漢字"]:
+    for words in ['"', "food OR", "NEAR(", "*", 'food" OR "youth', "') DROP TABLE organisation; --", "ü ñ 漢字"]:
         directory_search.search(SearchQuery(words=words))  # no database error
 
 
 def test_category_and_ward_filters(directory):
-    assert set(names(directory_search.search(SearchQuery(category="category/food")))) == {"Colindale Food Bank", "Finchley Food Share"}
+    assert set(names(directory_search.search(SearchQuery(category="category/food")))) == {
+        "Colindale Food Bank",
+        "Finchley Food Share",
+    }
     # Colindale North: the food bank is there, Finchley Food Share serves it; the refuge's address is secret.
-    assert set(names(directory_search.search(SearchQuery(ward="E05013632")))) == {"Colindale Food Bank", "Finchley Food Share"}
+    assert set(names(directory_search.search(SearchQuery(ward="E05013632")))) == {
+        "Colindale Food Bank",
+        "Finchley Food Share",
+    }
     assert names(directory_search.search(SearchQuery(ward="E05013643"))) == ["Hendon Youth Club"]
 
 
 def test_accessibility_filter(directory):
-    assert names(directory_search.search(SearchQuery(accessibility=["accessibility/step-free-access"]))) == ["Colindale Food Bank"]
+    assert names(directory_search.search(SearchQuery(accessibility=["accessibility/step-free-access"]))) == [
+        "Colindale Food Bank"
+    ]
 
 
 def test_open_now_uses_london_time(directory):

@@ -1,6 +1,7 @@
 """Error summaries link to their fields (issue 15 item 1): every form in the portal, sent empty, answers with
 a GOV.UK error summary whose every link leads to a box a person can type in or choose with (an input, a
 select or a text area, whose own error message is beside it), so following it puts the cursor there."""
+
 from .conftest import sign_in
 from .crawler import crawl
 from .html import parse, text
@@ -27,7 +28,9 @@ def test_every_error_summary_links_to_a_field_that_takes_the_cursor(client, demo
         for link in links:
             target = page.find(id=link["href"].removeprefix("#"))
             if target is None or target.name not in ("input", "select", "textarea"):
-                problems.append(f"{form.action}: '{text(link)}' links to {link['href']}, "
-                                f"{'which is not on the page' if target is None else f'a <{target.name}>'}")
+                problems.append(
+                    f"{form.action}: '{text(link)}' links to {link['href']}, "
+                    f"{'which is not on the page' if target is None else f'a <{target.name}>'}"
+                )
     assert summaries >= 25, f"only {summaries} forms answered an empty post with an error summary"
     assert problems == [], "\n".join(problems)

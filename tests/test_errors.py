@@ -1,4 +1,5 @@
 """Error pages: in the site's layout, with a clear message and no details of the failure."""
+
 from sqlalchemy.exc import OperationalError
 
 from app import create_app

@@ -1,6 +1,7 @@
 """Bulk export of the published directory: HSDS-UK JSON (fully nested services) and the HSDS tabular CSV
 package, streamed, linked from the directory and the API, without confidential addresses or unpublished
 listings."""
+
 import csv
 import io
 import json
@@ -51,7 +52,11 @@ def test_the_tabular_package_has_one_csv_per_hsds_table(client, directory):  # n
     assert {row["id"] for row in tables["organizations.csv"]} == {d.kitchen, d.oakleigh}
     assert {row["id"] for row in tables["locations.csv"]} == {d.hall, d.shop, d.east, d.unplaced}
     assert {(row["service_id"], row["location_id"]) for row in tables["service_at_location.csv"]} == {
-        (d.meals, d.hall), (d.debt, d.hall), (d.benefits, d.shop), (d.benefits, d.east), (d.benefits, d.unplaced),
+        (d.meals, d.hall),
+        (d.debt, d.hall),
+        (d.benefits, d.shop),
+        (d.benefits, d.east),
+        (d.benefits, d.unplaced),
     }
     assert [(row["byday"], row["opens_at"]) for row in tables["schedule.csv"]] == [("MO", "12:00"), ("WE", "12:00")]
     meals = next(row for row in tables["services.csv"] if row["id"] == d.meals)
@@ -77,8 +82,11 @@ def test_the_tables_are_the_uk_profiles(client, directory, oruk):  # noqa: F811
 
     for table, (name, columns) in TABLES.items():
         schema = json.loads((ORUK_DIR / f"{table}.json").read_text(encoding="utf-8"))
-        expected = [key for key, value in schema["properties"].items()
-                    if value.get("type") not in ("array", "object") and "$ref" not in value]
+        expected = [
+            key
+            for key, value in schema["properties"].items()
+            if value.get("type") not in ("array", "object") and "$ref" not in value
+        ]
         expected += [c for c in schema.get("tabular_required", []) if c not in expected]
         assert (name, columns) == (schema["path"], expected), table
     _package, tables = _tables(client)
@@ -90,7 +98,7 @@ def test_the_tables_are_the_uk_profiles(client, directory, oruk):  # noqa: F811
 def test_a_spreadsheet_never_runs_a_cell_as_a_formula():
     from app.exchange.export import cell
 
-    assert cell("=HYPERLINK(\"http://evil.example\")") == "'=HYPERLINK(\"http://evil.example\")"
+    assert cell('=HYPERLINK("http://evil.example")') == '\'=HYPERLINK("http://evil.example")'
     assert cell("-0.2292") == "-0.2292" and cell(-0.2292) == "-0.2292"
     assert cell(None) == "" and cell(0) == "0"
 
@@ -99,8 +107,12 @@ def test_the_downloads_are_linked_from_the_directory_and_the_api(client, directo
     page = client.get("/directory/").get_data(as_text=True)
     assert 'href="/open-data"' in page and 'href="/open-data/directory-hsds-tables.zip"' in page
     open_data = client.get("/open-data").get_data(as_text=True)
-    for link in ("/open-data/directory-hsds.json", "/open-data/directory-hsds-tables.zip", "/directory/export.csv",
-                 "/api/oruk/v3/"):
+    for link in (
+        "/open-data/directory-hsds.json",
+        "/open-data/directory-hsds-tables.zip",
+        "/directory/export.csv",
+        "/api/oruk/v3/",
+    ):
         assert f'href="{link}"' in open_data
     document = client.get("/api/oruk/v3/openapi.json").get_json()
     assert document["externalDocs"]["url"] == "http://localhost/open-data"

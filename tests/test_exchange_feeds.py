@@ -2,6 +2,7 @@
 in a thread): paging, the CSV import's checks, duplicates, dry runs, refreshes, the source on each listing,
 the officer's pages, and a hostile feed (bad JSON, redirects to other schemes, huge or slow answers, private
 addresses)."""
+
 import copy
 import json
 import threading
@@ -23,21 +24,59 @@ from .directory_helpers import make_listing
 ORG_A, ORG_B, ORG_C, ORG_D = (f"0000000{n}-0000-4000-8000-00000000000{n}" for n in range(1, 5))
 
 
-def oruk_service(service_id, org_id, org_name, name, *, postcode="EN1 1AA", charity=None, email="info@example.org",
-                 days="MO,WE", minimum_age=None, categories=("Food",)):
-    org = {"id": org_id, "name": org_name, "description": f"{org_name} helps people in Enfield.", "email": email,
-           "website": "https://example.org"}
+def oruk_service(
+    service_id,
+    org_id,
+    org_name,
+    name,
+    *,
+    postcode="EN1 1AA",
+    charity=None,
+    email="info@example.org",
+    days="MO,WE",
+    minimum_age=None,
+    categories=("Food",),
+):
+    org = {
+        "id": org_id,
+        "name": org_name,
+        "description": f"{org_name} helps people in Enfield.",
+        "email": email,
+        "website": "https://example.org",
+    }
     if charity:
-        org["organization_identifiers"] = [{"id": "x", "identifier_scheme": "GB-CHC", "identifier_type": "Charity number",
-                                            "identifier": charity}]
+        org["organization_identifiers"] = [
+            {"id": "x", "identifier_scheme": "GB-CHC", "identifier_type": "Charity number", "identifier": charity}
+        ]
     service = {
-        "id": service_id, "name": name, "status": "active", "description": f"{name}, every week.",
-        "url": "https://example.org/service", "organization": org,
+        "id": service_id,
+        "name": name,
+        "status": "active",
+        "description": f"{name}, every week.",
+        "url": "https://example.org/service",
+        "organization": org,
         "schedules": [{"id": "s", "freq": "WEEKLY", "byday": days, "opens_at": "09:30", "closes_at": "12:00"}],
         "attributes": [{"id": "a", "taxonomy_term": {"id": "t", "name": c, "description": c}} for c in categories],
-        "service_at_locations": [{"id": "l", "location": {"id": "loc", "location_type": "physical", "addresses": [
-            {"id": "ad", "address_1": "1 Church Street", "city": "Enfield", "postal_code": postcode,
-             "state_province": "Greater London", "country": "GB", "address_type": "physical"}]}}],
+        "service_at_locations": [
+            {
+                "id": "l",
+                "location": {
+                    "id": "loc",
+                    "location_type": "physical",
+                    "addresses": [
+                        {
+                            "id": "ad",
+                            "address_1": "1 Church Street",
+                            "city": "Enfield",
+                            "postal_code": postcode,
+                            "state_province": "Greater London",
+                            "country": "GB",
+                            "address_type": "physical",
+                        }
+                    ],
+                },
+            }
+        ],
     }
     if minimum_age is not None:
         service["minimum_age"] = minimum_age
@@ -94,11 +133,18 @@ class Feed_:
         if path == "/api/v3/services":
             page = int(query.get("page", ["1"])[0])
             size = 2
-            items = self.services[(page - 1) * size: page * size]
+            items = self.services[(page - 1) * size : page * size]
             total_pages = max(1, -(-len(self.services) // size))
-            body = {"total_items": len(self.services), "total_pages": total_pages, "page_number": page,
-                    "size": len(items), "first_page": page == 1, "last_page": page >= total_pages,
-                    "empty": not items, "contents": [{"id": s["id"], "name": s["name"], "status": s["status"]} for s in items]}
+            body = {
+                "total_items": len(self.services),
+                "total_pages": total_pages,
+                "page_number": page,
+                "size": len(items),
+                "first_page": page == 1,
+                "last_page": page >= total_pages,
+                "empty": not items,
+                "contents": [{"id": s["id"], "name": s["name"], "status": s["status"]} for s in items],
+            }
             return 200, json_type, json.dumps(body).encode()
         for service in self.services:
             if path == f"/api/v3/services/{service['id']}":
@@ -149,13 +195,20 @@ def test_a_dry_run_reports_every_record_and_writes_nothing(remote, ours):
         ("Charity Twin", "duplicate"),
     }
     records = {record["name"]: record for record in report.records}
-    assert "Nearly the same name as the existing listing Colindale Food Bank, at the same postcode NW9 4EW" in records["Colindale Food Bank"]["problems"]
+    assert (
+        "Nearly the same name as the existing listing Colindale Food Bank, at the same postcode NW9 4EW"
+        in records["Colindale Food Bank"]["problems"]
+    )
     assert records["Charity Twin"]["problems"] == ["Same charity number as the existing listing Twin Advice Charity"]
-    assert "email: Enter an email address in the correct format, like name@example.com" in records["Bad Data Club"]["problems"]
+    assert (
+        "email: Enter an email address in the correct format, like name@example.com"
+        in records["Bad Data Club"]["problems"]
+    )
     assert any(p.startswith("minimum_age:") for p in records["Bad Data Club"]["problems"])
     # Paged: three pages of two, each service then read in full.
     assert {r for r in remote.requests if r.startswith("/api/v3/services?")} == {
-        f"/api/v3/services?page={n}&per_page=50" for n in (1, 2, 3)}
+        f"/api/v3/services?page={n}&per_page=50" for n in (1, 2, 3)
+    }
     db.session.rollback()
     assert db.session.scalar(db.select(db.func.count(Organisation.id))) == before
     assert db.session.scalar(db.select(db.func.count(FeedRecord.id))) == 0
@@ -171,8 +224,10 @@ def test_an_import_creates_listings_that_say_where_they_came_from(client, remote
     # Both of the organisation's services, with their hours, ages, categories and address.
     data = directory_services.snapshot(org)
     assert [s["name"] for s in data["services"]] == ["Food parcels", "Community fridge"]
-    assert data["services"][0]["hours"] == [{"weekday": 0, "opens_at": "09:30", "closes_at": "12:00"},
-                                            {"weekday": 2, "opens_at": "09:30", "closes_at": "12:00"}]
+    assert data["services"][0]["hours"] == [
+        {"weekday": 0, "opens_at": "09:30", "closes_at": "12:00"},
+        {"weekday": 2, "opens_at": "09:30", "closes_at": "12:00"},
+    ]
     assert data["services"][0]["minimum_age"] == 0 and data["services"][0]["terms"] == ["category/food"]
     assert data["services"][0]["url"] == "https://example.org/service"
     assert data["locations"][0]["postcode"] == "EN1 1AA" and data["services"][1]["locations"] == [0]
@@ -225,8 +280,9 @@ def test_records_gone_from_the_feed_are_reported_not_deleted(remote, ours):
 
 
 def test_the_same_organisation_twice_in_a_feed_is_a_duplicate_of_the_first(remote, ours):
-    twin = oruk_service("svc-9", "00000000-0000-4000-8000-000000000099", "Enfield Food Share", "Pantry",
-                        charity="1100001")
+    twin = oruk_service(
+        "svc-9", "00000000-0000-4000-8000-000000000099", "Enfield Food Share", "Pantry", charity="1100001"
+    )
     remote.services.append(twin)
     report = feeds.run(add_feed(remote), dry_run=True)
     record = next(r for r in report.records if r["remote_id"] == "00000000-0000-4000-8000-000000000099")
@@ -281,7 +337,13 @@ def test_feeds_on_private_addresses_are_refused_unless_allowed(app, remote, ours
 
 def test_feed_addresses_are_checked():
     assert feeds.check_feed_url(" https://example.org/api/v3/ ") == "https://example.org/api/v3"
-    for bad in ("ftp://example.org", "javascript:alert(1)", "https://user:pw@example.org", "https://example.org/?x=1", "example.org"):
+    for bad in (
+        "ftp://example.org",
+        "javascript:alert(1)",
+        "https://user:pw@example.org",
+        "https://example.org/?x=1",
+        "example.org",
+    ):
         with pytest.raises(ValueError):
             feeds.check_feed_url(bad)
 

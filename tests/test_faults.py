@@ -1,4 +1,5 @@
 """Faults a council service meets: the database away for a moment, an import killed half way."""
+
 import csv
 import os
 import signal
@@ -100,7 +101,10 @@ def test_a_killed_import_leaves_the_directory_as_it_was(app, wards, taxonomies, 
     env = {**os.environ, "DATABASE_URL": DATABASE_URL, "FLASK_APP": "wsgi", "LOG_JSON": "0"}
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "flask"), "directory", "import", str(path)],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     # Kill it once it is writing ("Saving listings" has begun) but long before it can finish.
     deadline = time.monotonic() + 60
@@ -142,20 +146,33 @@ def test_mail_server_down_the_bulletin_waits_and_resumes_when_it_is_back(app, bu
     assert down.sent == 0 and down.status in ("stopped", "waiting")
     db.session.expire_all()
     assert db.session.get(Bulletin, bulletin.id).status != SENT
-    assert db.session.scalar(db.select(db.func.count(BulletinDelivery.id)).where(BulletinDelivery.bulletin_id == bulletin.id)) == 5
+    assert (
+        db.session.scalar(
+            db.select(db.func.count(BulletinDelivery.id)).where(BulletinDelivery.bulletin_id == bulletin.id)
+        )
+        == 5
+    )
 
     handler = Sink()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     try:
         # The mail server is back: once the retry is due (time passes), the same send finishes.
-        db.session.execute(db.update(BulletinDelivery).where(BulletinDelivery.next_attempt_at.is_not(None)).values(next_attempt_at=utcnow() - timedelta(seconds=1)))
+        db.session.execute(
+            db.update(BulletinDelivery)
+            .where(BulletinDelivery.next_attempt_at.is_not(None))
+            .values(next_attempt_at=utcnow() - timedelta(seconds=1))
+        )
         db.session.commit()
         result = run_sender(bulletin.id)
         for _ in range(5):
             if result.status == "done":
                 break
-            db.session.execute(db.update(BulletinDelivery).where(BulletinDelivery.next_attempt_at.is_not(None)).values(next_attempt_at=utcnow() - timedelta(seconds=1)))
+            db.session.execute(
+                db.update(BulletinDelivery)
+                .where(BulletinDelivery.next_attempt_at.is_not(None))
+                .values(next_attempt_at=utcnow() - timedelta(seconds=1))
+            )
             db.session.commit()
             result = run_sender(bulletin.id)
     finally:

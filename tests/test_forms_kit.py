@@ -1,9 +1,9 @@
 """The shared forms kit (app/forms.py): every form is a `Form`, and every single-line text field of every form
 refuses line breaks and other control characters with a message (issue 12, finding 7)."""
+
 import importlib
 import pkgutil
 
-import pytest
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 
@@ -14,8 +14,19 @@ from app.forms import Form, is_single_line, one_line
 from .conftest import post_form
 from .directory_helpers import add_postcodes, make_listing
 
-BREAKS = ["Line\r\nbreak", "Line\nbreak", "Line\rbreak", "Tab\there", "Bell\x07", "Esc\x1b[31m", "Next\x85line",
-          "Sep\u2028arator", "Para\u2029graph", "cod\u202eexe.doc", "Del\x7f"]
+BREAKS = [
+    "Line\r\nbreak",
+    "Line\nbreak",
+    "Line\rbreak",
+    "Tab\there",
+    "Bell\x07",
+    "Esc\x1b[31m",
+    "Next\x85line",
+    "Sep\u2028arator",
+    "Para\u2029graph",
+    "cod\u202eexe.doc",
+    "Del\x7f",
+]
 
 
 def _all_form_classes():
@@ -79,7 +90,13 @@ def test_text_areas_keep_line_breaks_but_refuse_other_control_characters(app):
 def test_what_single_line_fields_allow():
     from app.forms import control_characters
 
-    for fine in ("Zoë's Café", "\u0639\u0631\u0628\u064a \u200f(Arabic)", "👩\u200d👩\u200d👧", "Ŝ\u200cx", "  spaced  "):
+    for fine in (
+        "Zoë's Café",
+        "\u0639\u0631\u0628\u064a \u200f(Arabic)",
+        "👩\u200d👩\u200d👧",
+        "Ŝ\u200cx",
+        "  spaced  ",
+    ):
         assert control_characters(fine) == [], fine
     for refused in ("a\u202eb", "a\u2066b", "a\x00b", "a\nb"):
         assert control_characters(refused), refused
@@ -95,12 +112,20 @@ def test_one_line():
 def test_a_listing_name_with_a_line_break_is_refused_on_the_page(app, client, wards, taxonomies):
     from app.directory.models import Organisation
 
-    response = post_form(client, "/directory/register", {
-        "name": "Hendon Lunch Club\r\nBcc: everyone@example.org", "description": "Lunch", "contact_name": "Ann",
-        "contact_email": "ann@example.org",
-    })
+    response = post_form(
+        client,
+        "/directory/register",
+        {
+            "name": "Hendon Lunch Club\r\nBcc: everyone@example.org",
+            "description": "Lunch",
+            "contact_name": "Ann",
+            "contact_email": "ann@example.org",
+        },
+    )
     assert response.status_code == 200
-    assert "Name must be on one line" in response.get_data(as_text=True) or "must be on one line" in response.get_data(as_text=True)
+    assert "Name must be on one line" in response.get_data(as_text=True) or "must be on one line" in response.get_data(
+        as_text=True
+    )
     assert db.session.scalar(db.select(Organisation).where(Organisation.name.contains("Bcc"))) is None
 
 
@@ -119,10 +144,18 @@ def test_mail_built_from_a_name_saved_before_the_check_neither_fails_nor_injects
     """Listings saved before forms refused line breaks still exist: a problem report about one is sent, its
     subject on one line and with no header added."""
     add_postcodes()
-    listing = make_listing("Old Club\r\nBcc: attacker@example.org", description="x", categories=["Food"], postcode="NW9 4EW")
-    response = post_form(client, f"/directory/{listing.slug}/report-a-problem", {
-        "problem": "wrong-hours", "details": "Closed now", "reporter_email": "resident@example.org",
-    })
+    listing = make_listing(
+        "Old Club\r\nBcc: attacker@example.org", description="x", categories=["Food"], postcode="NW9 4EW"
+    )
+    response = post_form(
+        client,
+        f"/directory/{listing.slug}/report-a-problem",
+        {
+            "problem": "wrong-hours",
+            "details": "Closed now",
+            "reporter_email": "resident@example.org",
+        },
+    )
     assert response.status_code == 200
     assert outbox
     for message in outbox:

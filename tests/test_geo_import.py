@@ -1,4 +1,5 @@
 """`flask geo import-wards` / `import-postcodes` with the real ONS/OS files and with broken ones."""
+
 import json
 
 import pytest
@@ -28,7 +29,18 @@ def _feature(code, name, ring):
 SQUARE = [[-0.23, 51.58], [-0.22, 51.58], [-0.22, 51.59], [-0.23, 51.59], [-0.23, 51.58]]
 
 
-@pytest.mark.parametrize("postcode, expected", [("nw44bg", "NW4 4BG"), (" NW4  4BG ", "NW4 4BG"), ("en50ad", "EN5 0AD"), ("W1A 1AA", "W1A 1AA"), ("NW4", None), ("hello", None), ("", None)])
+@pytest.mark.parametrize(
+    "postcode, expected",
+    [
+        ("nw44bg", "NW4 4BG"),
+        (" NW4  4BG ", "NW4 4BG"),
+        ("en50ad", "EN5 0AD"),
+        ("W1A 1AA", "W1A 1AA"),
+        ("NW4", None),
+        ("hello", None),
+        ("", None),
+    ],
+)
 def test_postcodes_are_normalised(postcode, expected):
     assert normalise_postcode(postcode) == expected
 
@@ -42,7 +54,9 @@ def test_import_the_real_ward_boundaries(runner, wards):
     # Hendon's centre lies in Hendon, north-west London.
     assert 51.57 < hendon.centroid_lat < 51.61 and -0.25 < hendon.centroid_lon < -0.20
 
-    result = runner.invoke(args=["geo", "import-wards", str(GEO_DIR / "barnet_wards_2002-2022.geojson"), "--set", "2002"])
+    result = runner.invoke(
+        args=["geo", "import-wards", str(GEO_DIR / "barnet_wards_2002-2022.geojson"), "--set", "2002"]
+    )
     assert result.exit_code == 0, result.output
     assert db.session.scalar(db.select(db.func.count()).where(Ward.boundary_geojson.is_not(None))) == 45
 
@@ -60,7 +74,12 @@ def test_import_the_real_postcodes(runner, wards):
 
 def test_wrong_crs_is_refused_and_nothing_is_written(runner, wards, tmp_path):
     # British National Grid eastings/northings in a file that should be WGS84.
-    bad = {"type": "FeatureCollection", "features": [_feature("E05013643", "Hendon", [[523000, 189000], [524000, 189000], [524000, 190000], [523000, 189000]])]}
+    bad = {
+        "type": "FeatureCollection",
+        "features": [
+            _feature("E05013643", "Hendon", [[523000, 189000], [524000, 189000], [524000, 190000], [523000, 189000]])
+        ],
+    }
     path = tmp_path / "bng.geojson"
     path.write_text(json.dumps(bad))
     result = runner.invoke(args=["geo", "import-wards", str(path)])
@@ -70,7 +89,11 @@ def test_wrong_crs_is_refused_and_nothing_is_written(runner, wards, tmp_path):
 
 
 def test_declared_foreign_crs_is_refused(runner, wards, tmp_path):
-    collection = {"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::27700"}}, "features": [_feature("E05013643", "Hendon", SQUARE)]}
+    collection = {
+        "type": "FeatureCollection",
+        "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::27700"}},
+        "features": [_feature("E05013643", "Hendon", SQUARE)],
+    }
     path = tmp_path / "crs.geojson"
     path.write_text(json.dumps(collection))
     result = runner.invoke(args=["geo", "import-wards", str(path)])
@@ -84,7 +107,11 @@ def test_one_bad_feature_means_no_ward_is_updated(runner, wards, tmp_path):
             _feature("E05013643", "Hendon", SQUARE),  # fine
             _feature("E05099999", "Atlantis", SQUARE),  # unknown code
             _feature("E05013628", "Barnet Vale", SQUARE[:-1]),  # ring not closed
-            {"type": "Feature", "properties": {"ward_code": "E05013629"}, "geometry": {"type": "Point", "coordinates": [-0.2, 51.6]}},
+            {
+                "type": "Feature",
+                "properties": {"ward_code": "E05013629"},
+                "geometry": {"type": "Point", "coordinates": [-0.2, 51.6]},
+            },
         ],
     }
     path = tmp_path / "mixed.geojson"
@@ -140,7 +167,9 @@ def test_onspd_style_file_skips_other_boroughs_and_terminated_postcodes(runner, 
 
 def test_code_point_open_eastings_are_converted(runner, wards, tmp_path):
     path = tmp_path / "codepoint.csv"
-    path.write_text("Postcode,Positional_quality_indicator,Eastings,Northings,Admin_ward_code\nEN4 0NH,10,525216,197547,E05013644\n")
+    path.write_text(
+        "Postcode,Positional_quality_indicator,Eastings,Northings,Admin_ward_code\nEN4 0NH,10,525216,197547,E05013644\n"
+    )
     result = runner.invoke(args=["geo", "import-postcodes", str(path)])
     assert result.exit_code == 0, result.output
     row = db.session.get(Postcode, "EN4 0NH")

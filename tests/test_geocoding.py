@@ -1,21 +1,26 @@
 """Geocoding: the local postcode table, then an optional postcodes.io-compatible API, then a manual pin."""
+
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from app.directory.models import Location
 from app.extensions import db
-from app.places.models import Postcode
 from app.places.services import lookup_postcode, ward_at
 
-from .conftest import GEO_DIR, free_port, post_form, sign_in
+from .conftest import GEO_DIR, free_port, post_form
 from .factories.directory import add_postcodes, make_listing
 
 # What a postcodes.io-compatible service knows (the real position of EN5 4AG, High Barnet).
-REMOTE = {"EN5 4AG": {"postcode": "EN5 4AG", "latitude": 51.653969, "longitude": -0.22146,
-                      "codes": {"admin_ward": "E05013644", "admin_district": "E09000003"}}}
+REMOTE = {
+    "EN5 4AG": {
+        "postcode": "EN5 4AG",
+        "latitude": 51.653969,
+        "longitude": -0.22146,
+        "codes": {"admin_ward": "E05013644", "admin_district": "E09000003"},
+    }
+}
 
 
 class PostcodesIo(BaseHTTPRequestHandler):

@@ -1,5 +1,6 @@
 """Every figure on the home page equals the figure on the page it links to (issue 14: the covenant showed 0
 against "1 faith organisation has signed", assets 8 against 18 in the register)."""
+
 import re
 
 import pytest
@@ -21,9 +22,11 @@ def _count_on(html):
 @pytest.fixture
 def demo(app):
     runner = app.test_cli_runner()
-    for args in (["seed", "demo", "--password", "a demo passphrase"],
-                 ["geo", "import-postcodes", str(GEO_DIR / "barnet_postcodes.csv")],
-                 ["directory", "geocode"]):
+    for args in (
+        ["seed", "demo", "--password", "a demo passphrase"],
+        ["geo", "import-postcodes", str(GEO_DIR / "barnet_postcodes.csv")],
+        ["directory", "geocode"],
+    ):
         result = runner.invoke(args=args)
         assert result.exit_code == 0, result.output
 

@@ -3,12 +3,10 @@
 The forms are found the way a person finds them: by crawling the portal (with the demo data loaded) while
 signed in as an administrator, so a new form is fuzzed without anyone listing it here.
 """
-import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from werkzeug.routing import IntegerConverter
 
 from app.extensions import db
@@ -19,22 +17,67 @@ from .crawler import crawl, parse
 XSS_SCRIPT = "<script>window.__xss=1</script>"
 XSS_IMG = '"><img src=x onerror="window.__xss=1">'
 HOSTILE = [
-    XSS_SCRIPT, XSS_IMG, "'; DROP TABLE organisation; --", "\x00\x07\x1b[31m", "A" * 6000, "-1", "0",
-    "99999999999999999999999", "1e309", "NaN", "../../../etc/passwd", "{{ 7*7 }}", "%s%n%x", "javascript:alert(1)",
-    "=HYPERLINK(\"http://evil.example\")", "   ", "", "\u202eevil", "ñ漢字🙂", "2026-02-30", "NW4 4BG", "a@b",
+    XSS_SCRIPT,
+    XSS_IMG,
+    "'; DROP TABLE organisation; --",
+    "\x00\x07\x1b[31m",
+    "A" * 6000,
+    "-1",
+    "0",
+    "99999999999999999999999",
+    "1e309",
+    "NaN",
+    "../../../etc/passwd",
+    "{{ 7*7 }}",
+    "%s%n%x",
+    "javascript:alert(1)",
+    '=HYPERLINK("http://evil.example")',
+    "   ",
+    "",
+    "\u202eevil",
+    "ñ漢字🙂",
+    "2026-02-30",
+    "NW4 4BG",
+    "a@b",
     *("²", "١٢٣", "9" * 5000, "1e400", "Infinity", "Line\r\nBcc: x@example.org", "\u2028"),
 ]
 # Values that int(), float() and mail headers have tripped over: each goes into every text field of every form.
 NUMBER_AND_LINE_TRAPS = ["²", "9" * 5000, "Name\r\nBcc: x@example.org"]
 # Text a person might type, and text nobody would: any Unicode, including control characters.
-hostile_text = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=300), st.text(alphabet=st.characters(max_codepoint=0x2FF), max_size=50))
+hostile_text = st.one_of(
+    st.sampled_from(HOSTILE), st.text(max_size=300), st.text(alphabet=st.characters(max_codepoint=0x2FF), max_size=50)
+)
 
 SKIP_ACTIONS = ("/sign-out", "/erase", "/delete", "/people/")  # ends the session, or wipes the fixture's data
-START_PAGES = ["/", "/directory/", "/directory/?q=barnet", "/directory/?q=community", "/directory/register", "/ctn/", "/ctn/join", "/ctn/meetings", "/ctn/manage",
-               "/ctn/manage/meetings", "/ctn/manage/members", "/covenant/", "/covenant/sign", "/covenant/pledges",
-               "/assets-register/", "/assets-register/new", "/assets-register/acv", "/assets-register/acv/nominate",
-               "/assets-register/acv/nominations", "/reporting/", "/reporting/2019-20-Q3/edit", "/directory/moderation", "/directory/import/",
-               "/people/invite", "/account/password", "/wards", "/maps/wards"]
+START_PAGES = [
+    "/",
+    "/directory/",
+    "/directory/?q=barnet",
+    "/directory/?q=community",
+    "/directory/register",
+    "/ctn/",
+    "/ctn/join",
+    "/ctn/meetings",
+    "/ctn/manage",
+    "/ctn/manage/meetings",
+    "/ctn/manage/members",
+    "/covenant/",
+    "/covenant/sign",
+    "/covenant/pledges",
+    "/assets-register/",
+    "/assets-register/new",
+    "/assets-register/acv",
+    "/assets-register/acv/nominate",
+    "/assets-register/acv/nominations",
+    "/reporting/",
+    "/reporting/2019-20-Q3/edit",
+    "/directory/moderation",
+    "/directory/import/",
+    "/people/invite",
+    "/account/password",
+    "/wards",
+    "/maps/wards",
+]
 
 
 CRAWL_LIMIT = 400
@@ -61,11 +104,30 @@ def demo_portal(app, make_user):
 
 
 PLAUSIBLE = [  # (part of a field name, a value that passes that field's checks)
-    ("email", "someone@example.org"), ("postcode", "NW4 4BG"), ("website", "https://www.example.org"),
-    ("url", "https://www.example.org"), ("phone", "020 8359 2000"), ("time", "10:00"), ("opens", "09:00"),
-    ("closes", "17:00"), ("latitude", "51.5883"), ("longitude", "-0.2292"), ("charity", ""), ("company", ""),
-    ("age", ""), ("capacity", "40"), ("likelihood", "3"), ("impact", "4"), ("score", "12"), ("year", "2026"),
-    ("day", "12"), ("month", "3"), ("number", "1"), ("count", "1"), ("result", "5"), ("value", "5"),
+    ("email", "someone@example.org"),
+    ("postcode", "NW4 4BG"),
+    ("website", "https://www.example.org"),
+    ("url", "https://www.example.org"),
+    ("phone", "020 8359 2000"),
+    ("time", "10:00"),
+    ("opens", "09:00"),
+    ("closes", "17:00"),
+    ("latitude", "51.5883"),
+    ("longitude", "-0.2292"),
+    ("charity", ""),
+    ("company", ""),
+    ("age", ""),
+    ("capacity", "40"),
+    ("likelihood", "3"),
+    ("impact", "4"),
+    ("score", "12"),
+    ("year", "2026"),
+    ("day", "12"),
+    ("month", "3"),
+    ("number", "1"),
+    ("count", "1"),
+    ("result", "5"),
+    ("value", "5"),
 ]
 
 
@@ -102,8 +164,14 @@ def post_payload_everywhere(client, forms, payload):
                 continue
             seen.add(key)
             # Fresh from its page each time: hidden fields (a listing's version) change as edits are saved.
-            current = next((f for f in parse(form.page, client.get(form.page).get_data(as_text=True))[1]
-                            if f.action == form.action), form)
+            current = next(
+                (
+                    f
+                    for f in parse(form.page, client.get(form.page).get_data(as_text=True))[1]
+                    if f.action == form.action
+                ),
+                form,
+            )
             response = client.post(form.action, data=fill_one(current, target, payload))
             if response.status_code >= 500:
                 failures.append(f"{form.action} [{target}]: {response.status_code}")
@@ -112,7 +180,7 @@ def post_payload_everywhere(client, forms, payload):
 
 def _fill(form, values):
     data = dict(form.fields)
-    for name, value in zip(form.text_fields, values):
+    for name, value in zip(form.text_fields, values, strict=False):
         data[name] = value
     for name, options in form.choices.items():
         if options:
@@ -133,13 +201,18 @@ def test_every_form_answers_hostile_input_without_a_server_error(app, client, de
     failures = []
 
     for form in unique.values():
-        @settings(max_examples=6, deadline=None, database=None,
-                  suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+        @settings(
+            max_examples=6,
+            deadline=None,
+            database=None,
+            suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+        )
         @given(values=st.lists(hostile_text, min_size=len(form.text_fields), max_size=len(form.text_fields)))
         def post(values):
-            response = client.post(form.action, data=_fill(form, values))
+            response = client.post(form.action, data=_fill(form, values))  # noqa: B023  (run at once, below)
             if response.status_code >= 500:
-                failures.append(f"{form.action} from {form.page}: {response.status_code} with {values!r:.300}")
+                failures.append(f"{form.action} from {form.page}: {response.status_code} with {values!r:.300}")  # noqa: B023
 
         post()
     assert failures == []
@@ -155,18 +228,51 @@ def test_every_form_answers_hostile_input_without_a_server_error(app, client, de
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(params=st.dictionaries(
-    st.sampled_from(["q", "search", "page", "per_page", "postcode", "distance", "category", "ward", "proximity",
-                     "taxonomy_term_id", "accessibility", "open_now", "set", "measure", "year"]),
-    hostile_text, max_size=5))
+@given(
+    params=st.dictionaries(
+        st.sampled_from(
+            [
+                "q",
+                "search",
+                "page",
+                "per_page",
+                "postcode",
+                "distance",
+                "category",
+                "ward",
+                "proximity",
+                "taxonomy_term_id",
+                "accessibility",
+                "open_now",
+                "set",
+                "measure",
+                "year",
+            ]
+        ),
+        hostile_text,
+        max_size=5,
+    )
+)
 def test_query_parameters_never_cause_a_server_error(client, params):
-    for path in ["/directory/", "/api/oruk/v3/services", "/api/oruk/v3/service_at_locations", "/api/oruk/v3/taxonomy_terms",
-                 "/maps/wards", "/maps/directory/points.json", "/wards", "/ctn/meetings", "/reporting/"]:
+    for path in [
+        "/directory/",
+        "/api/oruk/v3/services",
+        "/api/oruk/v3/service_at_locations",
+        "/api/oruk/v3/taxonomy_terms",
+        "/maps/wards",
+        "/maps/directory/points.json",
+        "/wards",
+        "/ctn/meetings",
+        "/reporting/",
+    ]:
         response = client.get(path, query_string=params)
         assert response.status_code < 500, (path, params, response.status_code)
 
 
-@pytest.mark.parametrize("path", ["/directory/no-such", "/api/oruk/v3/services/not-a-uuid", "/wards/%00", "/ctn/meetings/99999999999999999999"])
+@pytest.mark.parametrize(
+    "path",
+    ["/directory/no-such", "/api/oruk/v3/services/not-a-uuid", "/wards/%00", "/ctn/meetings/99999999999999999999"],
+)
 def test_odd_urls_are_404_not_500(client, path):
     assert client.get(path).status_code == 404
 
@@ -178,8 +284,11 @@ HOSTILE_FILES = [
     ("windows-1252.csv", "name,email,sector\r\nZo\u00eb,zoe@example.org,VCFS\r\n".encode("cp1252")),
     ("utf-16.csv", "name,email,sector\r\nZoe,zoe@example.org,VCFS\r\n".encode("utf-16")),
     ("nul.csv", b"name,email\r\nA\x00B,a@example.org\r\n"),
-    ("empty.csv", b""), ("bom-only.csv", b"\xef\xbb\xbf"), ("workbook.csv", b"PK\x03\x04not really a zip"),
-    ("broken.xlsx", b"PK\x03\x04not really a zip"), ("digits.csv", "name,email,sector\r\n\u00b2,\u0661@x.org,\u00b2\r\n".encode()),
+    ("empty.csv", b""),
+    ("bom-only.csv", b"\xef\xbb\xbf"),
+    ("workbook.csv", b"PK\x03\x04not really a zip"),
+    ("broken.xlsx", b"PK\x03\x04not really a zip"),
+    ("digits.csv", "name,email,sector\r\n\u00b2,\u0661@x.org,\u00b2\r\n".encode()),
     ("formulas.csv", b"name,email,sector\r\n=cmd|' /C calc'!A0,=1+1@example.org,+VCFS\r\n"),
     ("line-breaks.csv", b'name,email,sector\r\n"Ann\r\nBcc: x@example.org",ann@example.org,VCFS\r\n'),
 ]
@@ -189,8 +298,12 @@ def test_every_file_upload_answers_hostile_files_without_a_server_error(app, cli
     import io
 
     assert sign_in(client, demo_portal.email).status_code == 302
-    _, forms = crawl(client, ["/directory/import/", "/ctn/manage/members/import", "/reporting/2019-20-Q3/import"],
-                     skip=("/sign-out", "/erase"), limit=20)
+    _, forms = crawl(
+        client,
+        ["/directory/import/", "/ctn/manage/members/import", "/reporting/2019-20-Q3/import"],
+        skip=("/sign-out", "/erase"),
+        limit=20,
+    )
     uploads = {form.action: form for form in forms if form.has_file}
     assert len(uploads) >= 3, f"only {sorted(uploads)}: the upload forms moved?"
     failures, answers = [], []
@@ -203,7 +316,10 @@ def test_every_file_upload_answers_hostile_files_without_a_server_error(app, cli
             if response.status_code >= 500:
                 failures.append(f"{form.action} with {filename}: {response.status_code}")
             elif filename == "long-field.csv":
-                answers.append(response.get_data(as_text=True) + client.get(response.headers.get("Location") or form.page).get_data(as_text=True))
+                answers.append(
+                    response.get_data(as_text=True)
+                    + client.get(response.headers.get("Location") or form.page).get_data(as_text=True)
+                )
     assert failures == []
     # The files reached the importers (not a CSRF refusal): the long value is named on the pages.
     assert sum("longer than 131,072 characters" in answer for answer in answers) >= 2
@@ -212,8 +328,22 @@ def test_every_file_upload_answers_hostile_files_without_a_server_error(app, cli
 # Path segments a signed link (or any other text in a URL) might be replaced with: a digit int() refuses, digits
 # int() accepts but ASCII does not have, too many digits, odd dots, non-ASCII, bytes that are not UTF-8.
 HOSTILE_SEGMENTS = [
-    "%C2%B2.abc", "%D9%A1%D9%A2.abc", "9" * 5000 + ".x", "1." + "%C3%A9" * 20, "-1.x", "1e400", "1.", ".", "..",
-    "%E2%80%AE1.abc", "a" * 3000, "%FF%FE.x", "%20", "1.%0D%0ABcc:x", "0.AAAAAAAAAAAAAAAAAAAAAAAA", "%C2%B2",
+    "%C2%B2.abc",
+    "%D9%A1%D9%A2.abc",
+    "9" * 5000 + ".x",
+    "1." + "%C3%A9" * 20,
+    "-1.x",
+    "1e400",
+    "1.",
+    ".",
+    "..",
+    "%E2%80%AE1.abc",
+    "a" * 3000,
+    "%FF%FE.x",
+    "%20",
+    "1.%0D%0ABcc:x",
+    "0.AAAAAAAAAAAAAAAAAAAAAAAA",
+    "%C2%B2",
 ]
 
 
@@ -234,7 +364,10 @@ def test_every_route_answers_hostile_url_segments_without_a_server_error(app, cl
         for rule in rules:
             text_parts = [name for name in rule.arguments if not isinstance(rule._converters[name], IntegerConverter)]
             for part in text_parts:
-                values = {name: ("1" if isinstance(rule._converters[name], IntegerConverter) else "x") for name in rule.arguments}
+                values = {
+                    name: ("1" if isinstance(rule._converters[name], IntegerConverter) else "x")
+                    for name in rule.arguments
+                }
                 values[part] = "SEGMENTMARKER"
                 url = rule.build(values)[1]
                 for segment in HOSTILE_SEGMENTS:
@@ -242,7 +375,9 @@ def test_every_route_answers_hostile_url_segments_without_a_server_error(app, cl
                     for method in sorted(rule.methods & {"GET", "POST"}):
                         if rule.endpoint == "auth.sign_out":
                             continue
-                        response = client.open(hostile, method=method, data={"csrf_token": token} if method == "POST" else None)
+                        response = client.open(
+                            hostile, method=method, data={"csrf_token": token} if method == "POST" else None
+                        )
                         checked += 1
                         if response.status_code >= 500:
                             failures.append(f"{method} {hostile[:80]} ({rule.endpoint}): {response.status_code}")
@@ -256,8 +391,20 @@ def test_member_emails_never_appear_on_public_pages_or_the_api(app, client, demo
 
     emails = [m.email for m in db.session.scalars(db.select(Member))]
     assert emails, "the demo data has CTN members"
-    pages, _ = crawl(client, ["/", "/ctn/", "/ctn/meetings", "/directory/", "/wards", "/covenant/signatories",
-                              "/api/oruk/v3/services", "/api/oruk/v3/service_at_locations"], limit=200)
+    pages, _ = crawl(
+        client,
+        [
+            "/",
+            "/ctn/",
+            "/ctn/meetings",
+            "/directory/",
+            "/wards",
+            "/covenant/signatories",
+            "/api/oruk/v3/services",
+            "/api/oruk/v3/service_at_locations",
+        ],
+        limit=200,
+    )
     api = client.get("/api/oruk/v3/services?per_page=200").get_data(as_text=True)
     leaked = [(path, email) for path, (_, html) in pages.items() for email in emails if email in html]
     leaked += [("api", email) for email in emails if email in api]

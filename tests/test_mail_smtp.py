@@ -1,4 +1,5 @@
 """Mail really leaves through SMTP: a local aiosmtpd server on loopback receives it."""
+
 import contextlib
 import email
 import email.policy
@@ -28,7 +29,9 @@ class Inbox:
         self.messages = []
 
     async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.rcpt_tos, email.message_from_bytes(envelope.content, policy=email.policy.default)))
+        self.messages.append(
+            (envelope.rcpt_tos, email.message_from_bytes(envelope.content, policy=email.policy.default))
+        )
         return "250 OK"
 
 

@@ -1,4 +1,5 @@
 """Maps: no CDN, strict CSP, points as compact JSON, the ward choropleth and its fallback, ward pages."""
+
 import re
 
 import pytest
@@ -50,14 +51,14 @@ def test_points_are_compact_and_leave_out_hidden_places(client, places):
 
 def test_choropleth_shades_ward_boundaries_with_a_key_and_a_table(client, places, boundaries):
     html = client.get("/maps/wards").get_data(as_text=True)
-    script = html[html.index("L.map("):]
+    script = html[html.index("L.map(") :]
     assert script.count('"type": "Feature"') == 24 or script.count('"Feature"') >= 24
     assert "Colindale North" in script and "#f3f2f1" in script
     assert "Key" in html and "portal-legend__swatch--zero" in html
     # Two wards with one each, 22 with none: zero is its own class, and the page says it is too sparse to compare.
     assert "0: 22 wards" in html and "1: 2 wards" in html
     assert "Only 2 of 24 wards have any" in html
-    table = html[html.index("<table"):]
+    table = html[html.index("<table") :]
     assert re.search(r"Colindale North</a></th>\s*<td[^>]*>1</td>", table)
     assert re.search(r"Hendon</a></th>\s*<td[^>]*>1</td>", table)  # the refuge's address does not count
     assert "circle at its centre" not in html
@@ -93,7 +94,9 @@ def test_borough_overview_counts_every_ward(client, places):
 
 def test_attribution_is_shown_where_ons_data_is(client, places):
     for path in ["/maps/wards", "/maps/directory", "/wards", "/wards/E05013643"]:
-        assert "Source: Office for National Statistics licensed under the Open Government Licence v.3.0." in client.get(path).get_data(as_text=True)
+        assert "Source: Office for National Statistics licensed under the Open Government Licence v.3.0." in client.get(
+            path
+        ).get_data(as_text=True)
 
 
 def test_assets_map_and_ward_counts(client, app, wards, taxonomies, boundaries):
@@ -101,12 +104,29 @@ def test_assets_map_and_ward_counts(client, app, wards, taxonomies, boundaries):
     from app.extensions import db
 
     add_postcodes()
-    db.session.add_all([
-        CommunityAsset(name="Hendon Library", category="Spaces", kind="library", owner="council", postcode="NW4 4BG",
-                       lat=51.588264, lon=-0.229251, ward_code="E05013643"),
-        CommunityAsset(name="Hidden Hall", category="Spaces", kind="other", postcode="NW4 4BG", lat=51.5, lon=-0.2,
-                       published=False),
-    ])
+    db.session.add_all(
+        [
+            CommunityAsset(
+                name="Hendon Library",
+                category="Spaces",
+                kind="library",
+                owner="council",
+                postcode="NW4 4BG",
+                lat=51.588264,
+                lon=-0.229251,
+                ward_code="E05013643",
+            ),
+            CommunityAsset(
+                name="Hidden Hall",
+                category="Spaces",
+                kind="other",
+                postcode="NW4 4BG",
+                lat=51.5,
+                lon=-0.2,
+                published=False,
+            ),
+        ]
+    )
     db.session.commit()
     html = client.get("/maps/assets").get_data(as_text=True)
     assert "Hendon Library" in html and "Hidden Hall" not in html
@@ -125,14 +145,34 @@ def test_ward_pages_count_ctn_members_without_naming_them(client, places):
     from app.ctn.models import Meeting, Member
     from app.extensions import db
 
-    db.session.add_all([
-        Member(name="Priya Shah", email="priya@example.org", email_key="priya@example.org", sector="vcfs",
-               ward_code="E05013643", status="confirmed"),
-        Member(name="Not Yet", email="pending@example.org", email_key="pending@example.org", sector="vcfs",
-               ward_code="E05013643", status="pending"),
-        Meeting(title="CTN open forum: food security", starts_at=datetime(2026, 12, 3, 10), ends_at=datetime(2026, 12, 3, 12),
-                venue_name="Hendon Town Hall", venue_postcode="NW4 4BG", ward_code="E05013643"),
-    ])
+    db.session.add_all(
+        [
+            Member(
+                name="Priya Shah",
+                email="priya@example.org",
+                email_key="priya@example.org",
+                sector="vcfs",
+                ward_code="E05013643",
+                status="confirmed",
+            ),
+            Member(
+                name="Not Yet",
+                email="pending@example.org",
+                email_key="pending@example.org",
+                sector="vcfs",
+                ward_code="E05013643",
+                status="pending",
+            ),
+            Meeting(
+                title="CTN open forum: food security",
+                starts_at=datetime(2026, 12, 3, 10),
+                ends_at=datetime(2026, 12, 3, 12),
+                venue_name="Hendon Town Hall",
+                venue_postcode="NW4 4BG",
+                ward_code="E05013643",
+            ),
+        ]
+    )
     db.session.commit()
     page = parse(client.get("/wards/E05013643"))
     assert [item.split(",")[0] for item in list_under(page, "CTN meetings (1)")] == ["CTN open forum: food security"]

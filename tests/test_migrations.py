@@ -1,4 +1,5 @@
 """The migrations build exactly the schema the models describe, and can be undone."""
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 

@@ -1,9 +1,10 @@
 """Issue 12 finding 11: nothing internal in public answers; personal pages behind links are not cached;
 the preferences link is rotated."""
+
 import re
 
-from app.auth.services import PURPOSE_INVITATION, PURPOSE_RESET, make_token
 from app.auth.models import User
+from app.auth.services import PURPOSE_INVITATION, PURPOSE_RESET, make_token
 from app.bulletins import services as bulletins
 from app.bulletins.sender import run_sender
 from app.ctn import services as ctn
@@ -11,9 +12,9 @@ from app.ctn.models import Member
 from app.extensions import db
 
 from .bulletins_helpers import bulletin_config, sink  # noqa: F401
+from .conftest import post_form
 from .factories.bulletins import make_bulletin
 from .factories.ctn import make_member
-from .conftest import post_form
 from .test_ctn_meetings import future_meeting
 
 
@@ -27,8 +28,9 @@ def test_healthz_tells_the_public_nothing_internal(client):
 
 def test_personal_pages_behind_e_mailed_links_are_never_stored(client, make_user, outbox):
     member = make_member("Pat", "pat@example.org")
-    registration, _ = ctn.register_for_meeting(future_meeting(registration_open=True, published=True).id,
-                                               "Pat", "pat@example.org")
+    registration, _ = ctn.register_for_meeting(
+        future_meeting(registration_open=True, published=True).id, "Pat", "pat@example.org"
+    )
     db.session.commit()
     cancel = re.search(r"http://portal\.test(/ctn/bookings/\S+)", outbox[-1].body).group(1)
     user = make_user("group_editor")
@@ -52,7 +54,8 @@ def test_personal_pages_behind_e_mailed_links_are_never_stored(client, make_user
 
 
 def test_a_bulletin_gives_each_member_a_new_preferences_link_and_the_old_one_stops_working(
-        app, client, sink, bulletin_config):  # noqa: F811
+    app, client, sink, bulletin_config
+):  # noqa: F811
     member = make_member("Reader", "reader@example.org")
     old = f"/ctn/preferences/{member.preferences_token}"
     assert client.get(old).status_code == 200
@@ -63,7 +66,7 @@ def test_a_bulletin_gives_each_member_a_new_preferences_link_and_the_old_one_sto
     response = client.get(old)
     assert response.status_code == 404
     assert "replaced by a newer link" in response.get_data(as_text=True)
-    (_, message), = sink.messages
+    ((_, message),) = sink.messages
     text = message.get_body(preferencelist=("plain",)).get_content()
     new = re.search(r"http://portal\.test(/ctn/preferences/[^\s>]+)", text).group(1)
     assert new != old

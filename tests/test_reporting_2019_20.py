@@ -2,6 +2,7 @@
 footnotes of 000_0692e8566ba44968.txt (footnote 2 at 000:752, footnote 3 at 000:754; repeated for Q2 at
 000:1105-1107), with what the papers printed pinned beside it. The overall ratings of the ten priorities are
 in test_reporting_overall.py. The committee can check each line against its own reading of the papers."""
+
 import pytest
 
 from app.reporting import services
@@ -15,8 +16,16 @@ KPI_RAGS = [
     (1, "PSPOs implemented", 806, "3", 4, 0, "G", "G"),
     # Smaller is better: (8893 - 7855) / 7855 = 13.2% off.
     (1, "Volume of ASB calls to police", 807, "7855", 8893, 13.2, "R", "R"),
-    (1, "Multi-agency action plans in place to address high impact ASB and environmental crime areas", 808, "2", 4,
-     0, "G", "G"),
+    (
+        1,
+        "Multi-agency action plans in place to address high impact ASB and environmental crime areas",
+        808,
+        "2",
+        4,
+        0,
+        "G",
+        "G",
+    ),
     # (10 - 9) / 10 = 10.0% off: RED by the footnote; the paper printed "9 (A)".
     (1, "Hate Crime Reporting Centres in Barnet", 848, "10", 9, 10.0, "R", "A"),
     (1, "Residents signed up as Hate Crime Awareness Champions", 849, "12", 12, 0, "G", "G"),
@@ -30,8 +39,16 @@ KPI_RAGS = [
     (2, "Complex repeat ASB cases to be problem solved through Community Safety MARAC", 1121, "7", 18, 0, "G", "G"),
     (2, "PSPOs implemented", 1159, "3", 4, 0, "G", "G"),
     (2, "Volume of ASB calls to police", 1160, "7855", 9252, 17.8, "R", "R"),
-    (2, "Multi-agency action plans in place to address high impact ASB and environmental crime areas", 1161, "2", 11,
-     0, "G", "G"),
+    (
+        2,
+        "Multi-agency action plans in place to address high impact ASB and environmental crime areas",
+        1161,
+        "2",
+        11,
+        0,
+        "G",
+        "G",
+    ),
     (2, "Hate Crime Reporting Centres in Barnet", 1204, "10", 9, 10.0, "R", "A"),
     (2, "Residents signed up as Hate Crime Awareness Champions", 1216, "20", 21, 0, "G", "G"),
     (2, "Training sessions delivered across the partnership", 1217, "2", 3, 0, "G", "G"),
@@ -58,13 +75,26 @@ DOTS = [
 # (quarter, risk, line, score, band by footnote 3: "Low = 1 to 3; Medium/Low = 4 to 6; Medium/High = 8 to 12;
 # High = 15 to 25")
 RISKS = [
-    (1, "CLL01", 777, 9, "Medium/High"), (1, "CLL02", 778, 3, "Low"), (1, "CLL03", 819, 8, "Medium/High"),
-    (1, "CLL04", 820, 6, "Medium/Low"), (1, "CLL05", 821, 6, "Medium/Low"), (1, "CLL06", 866, 12, "Medium/High"),
-    (1, "CLL07", 867, 8, "Medium/High"), (1, "G&C050", 892, 9, "Medium/High"), (1, "G&CS051", 893, 9, "Medium/High"),
-    (1, "FS031", 919, 5, "Medium/Low"), (1, "FS032", 920, 6, "Medium/Low"),
-    (2, "CLL01", 1130, 9, "Medium/High"), (2, "CLL02", 1142, 3, "Low"), (2, "CLL03", 1179, 8, "Medium/High"),
-    (2, "CLL04", 1180, 9, "Medium/High"), (2, "CLL05", 1181, 6, "Medium/Low"), (2, "CLL06", 1226, 12, "Medium/High"),
-    (2, "CLL07", 1227, 8, "Medium/High"), (2, "G&C050", 1258, 9, "Medium/High"), (2, "FS031", 1288, 5, "Medium/Low"),
+    (1, "CLL01", 777, 9, "Medium/High"),
+    (1, "CLL02", 778, 3, "Low"),
+    (1, "CLL03", 819, 8, "Medium/High"),
+    (1, "CLL04", 820, 6, "Medium/Low"),
+    (1, "CLL05", 821, 6, "Medium/Low"),
+    (1, "CLL06", 866, 12, "Medium/High"),
+    (1, "CLL07", 867, 8, "Medium/High"),
+    (1, "G&C050", 892, 9, "Medium/High"),
+    (1, "G&CS051", 893, 9, "Medium/High"),
+    (1, "FS031", 919, 5, "Medium/Low"),
+    (1, "FS032", 920, 6, "Medium/Low"),
+    (2, "CLL01", 1130, 9, "Medium/High"),
+    (2, "CLL02", 1142, 3, "Low"),
+    (2, "CLL03", 1179, 8, "Medium/High"),
+    (2, "CLL04", 1180, 9, "Medium/High"),
+    (2, "CLL05", 1181, 6, "Medium/Low"),
+    (2, "CLL06", 1226, 12, "Medium/High"),
+    (2, "CLL07", 1227, 8, "Medium/High"),
+    (2, "G&C050", 1258, 9, "Medium/High"),
+    (2, "FS031", 1288, 5, "Medium/Low"),
     (2, "FS032", 1289, 6, "Medium/Low"),
 ]
 
@@ -78,7 +108,7 @@ def _rows(report):
 
 
 def test_the_hand_workings_follow_the_footnotes():
-    for _, _, _, target, result, off, ours, _ in KPI_RAGS:
+    for _, _, _, _target, _result, off, ours, _ in KPI_RAGS:
         assert _footnote_2(off) == ours
     for _, _, _, this, last, percent, _, _ in DOTS:
         assert round((this - last) / last * 100, 1) == percent

@@ -1,4 +1,5 @@
 """`flask reporting import FILE`, `flask reporting export PERIOD --format json|csv`, and the live sources."""
+
 import json
 from datetime import date
 
@@ -75,8 +76,10 @@ def test_import_writes_nothing_when_any_row_is_wrong(runner, draft, tmp_path):
 
 def test_import_of_a_good_file_and_round_trip_of_the_export(runner, draft, tmp_path):
     path = tmp_path / "results.csv"
-    path.write_text("period,kpi,target,result,previous_result\n"
-                    "2019-20-Q3,Racist and religious hate crime,Monitor,\"1,010\",796\n", encoding="utf-8")
+    path.write_text(
+        'period,kpi,target,result,previous_result\n2019-20-Q3,Racist and religious hate crime,Monitor,"1,010",796\n',
+        encoding="utf-8",
+    )
     result = runner.invoke(args=["reporting", "import", str(path)])
     assert result.exit_code == 0, result.output
     assert "Imported 1 KPI result for 2019-20-Q3." in result.output
@@ -104,6 +107,7 @@ def test_import_rejects_files_it_cannot_read(runner, draft, tmp_path):
 
 
 # --- Live sources ---------------------------------------------------------------------------------------
+
 
 def test_quarter_dates():
     assert live.quarter_dates(2019, 1) == (date(2019, 4, 1), date(2019, 6, 30))
@@ -140,7 +144,9 @@ def test_take_live_results_keeps_entered_figures_when_a_source_is_unavailable(dr
     taken, unavailable = services.take_live_results(draft)
     assert taken == []
     assert sorted(kpi.name for kpi, _ in unavailable) == [
-        "Hate Crime Reporting Centres in Barnet", "Number of CTN meetings held per year"]
+        "Hate Crime Reporting Centres in Barnet",
+        "Number of CTN meetings held per year",
+    ]
     assert db.session.scalar(db.select(db.func.count(KpiResult.id)).where(KpiResult.period_id == draft.id)) == 0
 
 

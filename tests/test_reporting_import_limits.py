@@ -1,5 +1,6 @@
 """Reading results spreadsheets bounded (issue 12 finding 5): a 5 KB XLSX claiming the dimension A1:XFD6000
 once grew a worker by 700 MB. Peak memory figures: `.venv/bin/python -m bench.xlsx_import`."""
+
 import io
 import tracemalloc
 
@@ -50,15 +51,23 @@ def test_too_many_filled_rows_or_columns_are_refused():
 def test_a_file_over_the_size_cap_is_refused_on_the_page(client, draft, signed_in_as):  # noqa: F811
     signed_in_as("performance_officer")
     big = b"period,kpi,result\r\n" + b" " * importer.MAX_UPLOAD_BYTES
-    response = post_form(client, "/reporting/2019-20-Q3/import", {"file": (io.BytesIO(big), "results.csv")},
-                         content_type="multipart/form-data")
+    response = post_form(
+        client,
+        "/reporting/2019-20-Q3/import",
+        {"file": (io.BytesIO(big), "results.csv")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 400
     assert "larger than 2 MB, the most a results file can be" in response.get_data(as_text=True)
 
 
 def test_the_hostile_file_on_the_import_page_gets_row_messages_not_a_crash(client, draft, signed_in_as):  # noqa: F811
     signed_in_as("performance_officer")
-    response = post_form(client, "/reporting/2019-20-Q3/import",
-                         {"file": (io.BytesIO(entity_xlsx()), "results.xlsx")}, content_type="multipart/form-data")
+    response = post_form(
+        client,
+        "/reporting/2019-20-Q3/import",
+        {"file": (io.BytesIO(entity_xlsx()), "results.xlsx")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 400
     assert "entity or DTD declarations" in response.get_data(as_text=True)

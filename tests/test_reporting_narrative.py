@@ -2,6 +2,7 @@
 variance, risk history (a score change "from 6", 000_0692e8566ba44968.txt:1180; the merger of G&C051 into
 G&C050, 000:1268 footnote 25; closure), savings and budget totals in every export; and the XLSX layout
 (readable headers, number cells, totals)."""
+
 import io
 import json
 
@@ -22,10 +23,16 @@ def risk(code):
 def test_kpi_commentary_and_explanation_of_variance_reach_the_page_and_exports(client, draft, signed_in_as):  # noqa: F811
     signed_in_as("performance_officer")
     kpi = kpi_named("Volume of ASB calls to police")
-    response = post_form(client, f"/reporting/2019-20-Q3/kpis/{kpi.id}/edit", {
-        "target": "7855", "result": "9000", "commentary": "Calls rose over the summer.",
-        "variance_explanation": "Seasonal street drinking; two new PSPOs are being consulted on.",
-    })
+    response = post_form(
+        client,
+        f"/reporting/2019-20-Q3/kpis/{kpi.id}/edit",
+        {
+            "target": "7855",
+            "result": "9000",
+            "commentary": "Calls rose over the summer.",
+            "variance_explanation": "Seasonal street drinking; two new PSPOs are being consulted on.",
+        },
+    )
     assert response.status_code == 302
     page = client.get("/reporting/2019-20-Q3").get_data(as_text=True)
     assert "Calls rose over the summer." in page
@@ -41,7 +48,9 @@ def test_risk_history_says_how_the_score_moved(client, plan):  # noqa: F811
     cll04 = next(r for p in report["priorities"] for r in p["risks"] if r["code"] == "CLL04")
     # 000:820 scored it 6 in Q1; 000:1180 "Increased from 6" to 9 in Q2.
     assert [(h["period"], h["score"], h["change"]) for h in cll04["history"]] == [
-        ("Q1 2019/20", 6, "First assessed"), ("Q2 2019/20", 9, "Increased from 6")]
+        ("Q1 2019/20", 6, "First assessed"),
+        ("Q2 2019/20", 9, "Increased from 6"),
+    ]
     page = client.get("/reporting/2019-20-Q2").get_data(as_text=True)
     assert "Q2 2019/20: 9 (increased from 6)" in page
 
@@ -68,11 +77,19 @@ def test_an_officer_closes_a_risk_with_a_reason(client, draft, signed_in_as):  #
     signed_in_as("performance_officer")
     owl = risk("CLL02")
     url = f"/reporting/2019-20-Q3/risks/{owl.id}/end"
-    page = post_form(client, url, {"end-ending": "merged", "end-merged_into": ""},
-                     form_url=f"/reporting/2019-20-Q3/risks/{owl.id}/edit").get_data(as_text=True)
+    page = post_form(
+        client,
+        url,
+        {"end-ending": "merged", "end-merged_into": ""},
+        form_url=f"/reporting/2019-20-Q3/risks/{owl.id}/edit",
+    ).get_data(as_text=True)
     assert "Select the risk it has been merged into" in page
-    response = post_form(client, url, {"end-ending": "closed", "end-end_note": "OWL sign-ups passed 24,000"},
-                         form_url=f"/reporting/2019-20-Q3/risks/{owl.id}/edit")
+    response = post_form(
+        client,
+        url,
+        {"end-ending": "closed", "end-end_note": "OWL sign-ups passed 24,000"},
+        form_url=f"/reporting/2019-20-Q3/risks/{owl.id}/edit",
+    )
     assert response.status_code == 302
     report = services.build_report(draft)
     row = next(r for r in report["priorities"][0]["risks"] if r["code"] == "CLL02")
@@ -115,8 +132,11 @@ def test_the_workbook_with_readable_headers_can_be_imported_again(client, draft,
 
     signed_in_as("performance_officer")
     kpi = kpi_named("PSPOs implemented")
-    post_form(client, f"/reporting/2019-20-Q3/kpis/{kpi.id}/edit",
-              {"target": "3", "result": "5", "variance_explanation": "Two new orders"})
+    post_form(
+        client,
+        f"/reporting/2019-20-Q3/kpis/{kpi.id}/edit",
+        {"target": "3", "result": "5", "variance_explanation": "Two new orders"},
+    )
     workbook = exports.to_xlsx_bytes(services.build_report(draft))
     outcome = importer.import_results("q3.xlsx", workbook, allowed_period=draft)
     assert outcome.errors == [] and outcome.changed == 26

@@ -13,6 +13,7 @@
   and/or no more than two high level risks) or Limited progress = RED (where two or more Actions or KPIs RAG
   rated RED and/or more than two high level risks)." Read jointly (red actions + red KPIs) or separately.
 """
+
 import pytest
 
 from app.reporting import ratings, services

@@ -2,6 +2,7 @@
 each saying how it rates (part 4: 004:25 "TBC", 004:29 "Monitor", 004:30 "Fewer than 7855", 004:38 "54%",
 000:1163 "3 PSPOs implemented at any point in time", 000:1173 "Annual", 000:1238 a re-phased cumulative
 target)."""
+
 import pytest
 
 from app.extensions import db
@@ -23,8 +24,9 @@ def test_a_new_year_is_offered_and_its_plan_rolled_forward(client, plan, signed_
     assert sum(len(p.kpis) for p in priorities) == 26 and sum(len(p.actions) for p in priorities) == 13
     codes = [r.code for p in priorities for r in p.risks]
     assert "G&CS051" not in codes and "G&C050" in codes  # merged in Q2 2019/20 (000:1268)
-    calls = db.session.scalar(db.select(Kpi).join(Priority).where(Priority.year_start == 2020,
-                                                                 Kpi.name == "Volume of ASB calls to police"))
+    calls = db.session.scalar(
+        db.select(Kpi).join(Priority).where(Priority.year_start == 2020, Kpi.name == "Volume of ASB calls to police")
+    )
     assert calls.annual_target == "Fewer than 7855" and not calls.new_for_year
     # Risk scores carry over by code from Q2 2019/20: CLL04 was 9 (000:1180).
     q1 = services.period_by_code("2020-21-Q1")
@@ -38,33 +40,52 @@ def test_the_plan_is_edited_on_the_web(client, plan, signed_in_as):  # noqa: F81
     services.roll_forward_plan(2020)
     page = client.get("/reporting/plan/2020").get_data(as_text=True)
     assert "Delivery plan 2020/21" in page and "Roll the plan forward" not in page
-    kpi = db.session.scalar(db.select(Kpi).join(Priority).where(Priority.year_start == 2020,
-                                                               Kpi.name == "PSPOs implemented"))
+    kpi = db.session.scalar(
+        db.select(Kpi).join(Priority).where(Priority.year_start == 2020, Kpi.name == "PSPOs implemented")
+    )
     url = f"/reporting/plan/2020/kpis/{kpi.id}/edit"
     page = post_form(client, url, {"name": "PSPOs implemented", "polarity": "bigger", "annual_target": "about 4"})
     assert "is not a target the report can use" in page.get_data(as_text=True)
-    response = post_form(client, url, {"name": "PSPOs implemented", "polarity": "bigger", "measure": "s",
-                                       "annual_target": "4 at any point in time", "previous_year_end": "4"})
+    response = post_form(
+        client,
+        url,
+        {
+            "name": "PSPOs implemented",
+            "polarity": "bigger",
+            "measure": "s",
+            "annual_target": "4 at any point in time",
+            "previous_year_end": "4",
+        },
+    )
     assert response.status_code == 302
     db.session.refresh(kpi)
     assert (kpi.annual_target, kpi.previous_year_end) == ("4 at any point in time", "4")
     safe = services.priorities_for_year(2020)[0]
-    response = post_form(client, f"/reporting/plan/2020/kpis/new?priority={safe.id}",
-                         {"name": "Repeat victims supported", "polarity": "bigger", "annual_target": "TBC"})
+    response = post_form(
+        client,
+        f"/reporting/plan/2020/kpis/new?priority={safe.id}",
+        {"name": "Repeat victims supported", "polarity": "bigger", "annual_target": "TBC"},
+    )
     assert response.status_code == 302
     assert safe.kpis[-1].name == "Repeat victims supported"
     page = post_form(client, "/reporting/plan/2020/priorities/new", {"position": "5", "title": "Twice"})
     assert "Section 5 is already &#39;Keeping Barnet safe&#39;" in page.get_data(as_text=True)
     page = client.get("/reporting/plan/2020").get_data(as_text=True)
-    assert "Number: Green at 4 or more, Amber up to 9.9% off, Red from 10% off; compared with the count at the end" in page
+    assert (
+        "Number: Green at 4 or more, Amber up to 9.9% off, Red from 10% off; compared with the count at the end" in page
+    )
 
 
 def test_a_plan_in_approved_reports_cannot_change(client, plan, signed_in_as):  # noqa: F811
     signed_in_as("performance_officer")
     kpi = kpi_named("PSPOs implemented")
-    response = post_form(client, f"/reporting/plan/2019/kpis/{kpi.id}/edit",
-                         {"name": "Renamed", "polarity": "bigger", "annual_target": "3"},
-                         form_url="/reporting/new", follow_redirects=True)
+    response = post_form(
+        client,
+        f"/reporting/plan/2019/kpis/{kpi.id}/edit",
+        {"name": "Renamed", "polarity": "bigger", "annual_target": "3"},
+        form_url="/reporting/new",
+        follow_redirects=True,
+    )
     assert "Reopen them to change the plan" in response.get_data(as_text=True)
     assert kpi_named("PSPOs implemented") is not None
 
@@ -108,10 +129,18 @@ def test_at_any_point_in_time_targets_rate_like_numbers():
 def test_a_re_phased_cumulative_target_is_pointed_out(client, plan):  # noqa: F811
     # 000:858 Q1 target 25; 000:1218 Q2 target 16 "A reduced cumulative target in Q2 (from Q1)" (000:1238).
     report = services.build_report(plan[2])
-    staff = next(k for p in report["priorities"] for k in p["kpis"]
-                 if k["name"] == "Number of staff to receive training across the partnership")
+    staff = next(
+        k
+        for p in report["priorities"]
+        for k in p["kpis"]
+        if k["name"] == "Number of staff to receive training across the partnership"
+    )
     assert staff["rephased"] == "Re-phased: the cumulative target was 25 in Q1 2019/20 and is 16 now"
     assert "Re-phased: the cumulative target was 25" in client.get("/reporting/2019-20-Q2").get_data(as_text=True)
-    training = next(k for p in report["priorities"] for k in p["kpis"]
-                    if k["name"] == "Training sessions delivered across the partnership")
+    training = next(
+        k
+        for p in report["priorities"]
+        for k in p["kpis"]
+        if k["name"] == "Training sessions delivered across the partnership"
+    )
     assert training["rephased"] == ""  # stays at 2 (000:1236)

@@ -1,6 +1,7 @@
 """What the public gets (issue 17 part 5 and issue 15): source references stay with officers; each approved
 quarter has a public page with charts (SVG, each with a table) and its data as CSV and JSON for the open data
 portal (000_0692e8566ba44968.txt:940: KPI results are published on Open Barnet)."""
+
 import io
 import json
 import re
@@ -19,10 +20,16 @@ def test_source_references_never_reach_public_pages_or_exports(client, plan, mon
     raw = services.build_report(plan[1])
     assert any(SOURCE_REF.search(k["notes"]) for p in raw["priorities"] for k in p["kpis"])
     # ...but nothing public shows them.
-    for url in ("/reporting/2019-20-Q1", "/reporting/2019-20-Q2", "/reporting/2019-20-Q1/export.csv",
-                "/reporting/2019-20-Q1/export.json", "/reporting/2019-20-Q1/export.csv?table=risks",
-                "/reporting/2019-20-Q1/export.csv?table=savings", "/reporting/2019-20-Q1/export.csv?table=budget",
-                "/reporting/open-data/kpi-results.csv"):
+    for url in (
+        "/reporting/2019-20-Q1",
+        "/reporting/2019-20-Q2",
+        "/reporting/2019-20-Q1/export.csv",
+        "/reporting/2019-20-Q1/export.json",
+        "/reporting/2019-20-Q1/export.csv?table=risks",
+        "/reporting/2019-20-Q1/export.csv?table=savings",
+        "/reporting/2019-20-Q1/export.csv?table=budget",
+        "/reporting/open-data/kpi-results.csv",
+    ):
         body = client.get(url).get_data(as_text=True)
         assert not SOURCE_REF.search(body), (url, SOURCE_REF.search(body))
     workbook = load_workbook(io.BytesIO(client.get("/reporting/2019-20-Q1/export.xlsx").data))
@@ -40,7 +47,10 @@ def test_the_quarter_page_has_charts_with_tables(client, plan):  # noqa: F811
     assert page.count('role="img"') >= 3
     assert "KPI ratings by priority" in page and "Results against targets" in page and "Budget: revised budget" in page
     # Each chart's figures are in a table too.
-    assert '<caption class="govuk-table__caption govuk-table__caption--s">KPI ratings by priority: figures</caption>' in page
+    assert (
+        '<caption class="govuk-table__caption govuk-table__caption--s">KPI ratings by priority: figures</caption>'
+        in page
+    )
     assert "Hate Crime Reporting Centres in Barnet" in page
     assert "90%" in page  # 9 of a target of 10 (000:1204)
 

@@ -1,4 +1,5 @@
 """The rating rules of the quarterly report (000_0692e8566ba44968.txt:750-756, footnotes 1-4), as pure functions."""
+
 from decimal import Decimal
 
 import pytest
@@ -6,8 +7,8 @@ import pytest
 from app.reporting import ratings
 from app.reporting.ratings import AMBER, BIGGER, GREEN, RED, SMALLER
 
-
 # --- KPI RAG, footnote 2 ---------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "result, target, polarity, expected",
@@ -88,6 +89,7 @@ def test_parse_target_rejects_anything_else_with_a_helpful_message(text):
 
 # --- Direction of travel, footnote 2 ----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "this, last, polarity, code, percent",
     [
@@ -123,10 +125,19 @@ def test_direction_needs_both_results_and_a_non_zero_base():
 
 # --- Risks, footnote 3 ------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "score, band, colour",
-    [(1, "Low", "GREEN"), (3, "Low", "GREEN"), (4, "Medium/Low", "YELLOW"), (6, "Medium/Low", "YELLOW"),
-     (8, "Medium/High", "AMBER"), (12, "Medium/High", "AMBER"), (15, "High", "RED"), (25, "High", "RED")],
+    [
+        (1, "Low", "GREEN"),
+        (3, "Low", "GREEN"),
+        (4, "Medium/Low", "YELLOW"),
+        (6, "Medium/Low", "YELLOW"),
+        (8, "Medium/High", "AMBER"),
+        (12, "Medium/High", "AMBER"),
+        (15, "High", "RED"),
+        (25, "High", "RED"),
+    ],
 )
 def test_risk_bands_follow_footnote_3(score, band, colour):
     assert (ratings.risk_band(score).name, ratings.risk_band(score).colour) == (band, colour)
@@ -152,6 +163,7 @@ def test_likelihood_and_impact_are_one_to_five():
 
 
 # --- Actions summary, footnote 1; overall rating, footnote 4 ----------------------------------------------
+
 
 @pytest.mark.parametrize(
     "rags, expected",

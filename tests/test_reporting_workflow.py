@@ -1,6 +1,7 @@
 """The report's workflow (issue 17 part 3): warnings before submit, approvers e-mailed, reopening an approved
 report with a reason as a new version (the published one stays public), the audit trail, published
 versions listed publicly."""
+
 import json
 
 from app.extensions import db
@@ -68,8 +69,9 @@ def test_reopening_needs_a_reason_keeps_the_published_version_and_audits(client,
     sign_in(client, officer.email)
     page = post_form(client, "/reporting/2019-20-Q2/reopen", {"reason": ""}).get_data(as_text=True)
     assert "Enter why the approved report needs to be reopened" in page
-    response = post_form(client, "/reporting/2019-20-Q2/reopen",
-                         {"reason": "Hate Crime Reporting Centres: the Q2 figure was 10, not 9"})
+    response = post_form(
+        client, "/reporting/2019-20-Q2/reopen", {"reason": "Hate Crime Reporting Centres: the Q2 figure was 10, not 9"}
+    )
     assert response.status_code == 302
     period = services.period_by_code("2019-20-Q2")
     assert (period.status, period.version) == ("draft", 2)
@@ -106,7 +108,12 @@ def test_reopening_needs_a_reason_keeps_the_published_version_and_audits(client,
 
 def test_only_approved_reports_can_be_reopened(client, draft, signed_in_as):  # noqa: F811
     signed_in_as("performance_officer")
-    response = post_form(client, "/reporting/2019-20-Q3/reopen", {"reason": "x"},
-                         form_url="/reporting/2019-20-Q3/edit", follow_redirects=True)
+    response = post_form(
+        client,
+        "/reporting/2019-20-Q3/reopen",
+        {"reason": "x"},
+        form_url="/reporting/2019-20-Q3/edit",
+        follow_redirects=True,
+    )
     assert "Only an approved report can be reopened" in response.get_data(as_text=True)
     assert services.period_by_code("2019-20-Q3").status == "draft"

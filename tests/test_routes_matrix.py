@@ -3,6 +3,7 @@
 A route whose view does not declare its access (public, signed_in or roles_required) fails the first
 test, so a new page cannot be added without deciding who may see it.
 """
+
 import pytest
 from werkzeug.routing import IntegerConverter
 
@@ -60,9 +61,7 @@ def _url_for(rule, user_ids, **known):
 
 
 def _expected(view, endpoint, visitor, missing=False):
-    allowed = view.access == PUBLIC or (
-        visitor != "anonymous" and (view.access == SIGNED_IN or visitor in view.access)
-    )
+    allowed = view.access == PUBLIC or (visitor != "anonymous" and (view.access == SIGNED_IN or visitor in view.access))
     if not allowed:
         return 302 if visitor == "anonymous" else 403
     if missing:
@@ -91,7 +90,9 @@ def test_role_by_route_matrix(app, make_user, organisation, wards, visitor):
         expected = _expected(view, endpoint, visitor, missing)
         checked += 1
         # Security headers on every answer, and the strict policy on every page.
-        if "nosniff" != response.headers.get("X-Content-Type-Options") or "frame-ancestors 'none'" not in response.headers.get("Content-Security-Policy", ""):
+        if response.headers.get(
+            "X-Content-Type-Options"
+        ) != "nosniff" or "frame-ancestors 'none'" not in response.headers.get("Content-Security-Policy", ""):
             problems.append(f"GET {url} ({endpoint}) as {visitor}: security headers missing")
         if response.mimetype == "text/html" and "unsafe-inline" in response.headers["Content-Security-Policy"]:
             problems.append(f"GET {url} ({endpoint}) as {visitor}: unsafe-inline in the CSP")
@@ -112,10 +113,24 @@ PERFORMANCE = frozenset({"performance_officer", "admin"})
 OFFICERS = frozenset({"strategy_officer", "performance_officer", "admin"})
 # Anonymous forms and e-mailed links.
 PUBLIC_POSTS = {
-    "assets.nominate", "auth.accept_invitation", "auth.forgot_password", "auth.reset_password", "auth.sign_in",
-    "bulletins.unsubscribe", "covenant.sign", "ctn.cancel_registration", "ctn.confirm", "ctn.join",
-    "ctn.join_again", "ctn.meeting", "ctn.preferences", "ctn.preferences_erase", "ctn.unsubscribe",
-    "directory.claim", "directory.register", "directory.report_problem",
+    "assets.nominate",
+    "auth.accept_invitation",
+    "auth.forgot_password",
+    "auth.reset_password",
+    "auth.sign_in",
+    "bulletins.unsubscribe",
+    "covenant.sign",
+    "ctn.cancel_registration",
+    "ctn.confirm",
+    "ctn.join",
+    "ctn.join_again",
+    "ctn.meeting",
+    "ctn.preferences",
+    "ctn.preferences_erase",
+    "ctn.unsubscribe",
+    "directory.claim",
+    "directory.register",
+    "directory.report_problem",
 }
 # Group editors edit (through moderation) and confirm their own listings; strategy officers moderate.
 LISTING_EDITORS = frozenset({"group_editor"}) | STRATEGY
@@ -134,8 +149,13 @@ EXCEPTIONS = {
 # The rest, by module: the CTN, bulletins, covenant, assets and directory are the Strategy Team's work;
 # the quarterly report is the performance officers'.
 BY_BLUEPRINT = {
-    "directory": STRATEGY, "directory_import": STRATEGY, "ctn": STRATEGY, "bulletins": STRATEGY,
-    "covenant": STRATEGY, "assets": STRATEGY, "reporting": PERFORMANCE,
+    "directory": STRATEGY,
+    "directory_import": STRATEGY,
+    "ctn": STRATEGY,
+    "bulletins": STRATEGY,
+    "covenant": STRATEGY,
+    "assets": STRATEGY,
+    "reporting": PERFORMANCE,
     # Importing other directories' feeds is part of keeping the directory: the Strategy Team's.
     "exchange": STRATEGY,
 }
@@ -158,8 +178,11 @@ def _state_changing(app):
 
 
 def test_every_state_changing_route_is_in_the_readme_table(app):
-    unknown = [endpoint for endpoint, _ in _state_changing(app)
-               if endpoint not in PUBLIC_POSTS and endpoint not in EXCEPTIONS and endpoint.split(".")[0] not in BY_BLUEPRINT]
+    unknown = [
+        endpoint
+        for endpoint, _ in _state_changing(app)
+        if endpoint not in PUBLIC_POSTS and endpoint not in EXCEPTIONS and endpoint.split(".")[0] not in BY_BLUEPRINT
+    ]
     assert unknown == []
 
 

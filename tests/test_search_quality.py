@@ -1,5 +1,6 @@
 """Search that understands people: the judged set on the demo data, ranking by field, stemming, the
 officers' vocabulary, spelling, the any-words fallback, and never a bare "0 results"."""
+
 import pytest
 
 from app.directory import search as directory_search
@@ -78,13 +79,17 @@ def test_strategy_officers_keep_the_vocabulary_on_the_web(client, app, wards, ta
     assert client.get("/directory/vocabulary").status_code == 200
     response = post_form(client, "/directory/vocabulary/new", {"terms": "draughts", "related": ""})
     assert "Enter at least two words that mean the same" in response.get_data(as_text=True)
-    response = post_form(client, "/directory/vocabulary/new", {"terms": "draughts, checkers\nboard games", "related": "chess"})
+    response = post_form(
+        client, "/directory/vocabulary/new", {"terms": "draughts, checkers\nboard games", "related": "chess"}
+    )
     assert response.status_code == 302
     entry = db.session.scalar(db.select(SearchSynonym))
     assert entry.term_list == ["draughts", "checkers", "board games"] and entry.related_list == ["chess"]
     assert top("draughts") == ["Mill Hill Chess"]  # at once
 
-    response = post_form(client, f"/directory/vocabulary/{entry.id}/edit", {"terms": "checkers\nboard games", "related": ""})
+    response = post_form(
+        client, f"/directory/vocabulary/{entry.id}/edit", {"terms": "checkers\nboard games", "related": ""}
+    )
     assert response.status_code == 302
     assert top("draughts") == []
     assert top("checkers") == ["Mill Hill Chess"]

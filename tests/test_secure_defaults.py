@@ -1,10 +1,12 @@
 """Issue 12 findings 1 and 11 (server name): no way of serving the portal uses a known key, and a fresh
 `make run` / a bare `gunicorn wsgi:app` is safe as started."""
+
 import base64
 import hashlib
 import hmac
 import os
 import stat
+from pathlib import Path
 
 import pytest
 from flask.json.tag import TaggedJSONSerializer
@@ -37,6 +39,7 @@ def _keep_tasks_immediate():
     yield
     huey.immediate = immediate
 
+
 # The key the repository used to ship as its development default (public, so anyone can sign with it).
 OLD_DEVELOPMENT_KEY = "dev-only-secret-key-not-for-production"
 
@@ -44,7 +47,9 @@ OLD_DEVELOPMENT_KEY = "dev-only-secret-key-not-for-production"
 def _session_cookie(key, data):
     """A Flask session cookie signed with `key`, exactly as Flask signs its own."""
     serializer = URLSafeTimedSerializer(
-        key, salt="cookie-session", serializer=TaggedJSONSerializer(),
+        key,
+        salt="cookie-session",
+        serializer=TaggedJSONSerializer(),
         signer_kwargs={"key_derivation": "hmac", "digest_method": hashlib.sha1},
     )
     return serializer.dumps(data)
@@ -71,9 +76,7 @@ def _role_gated_get_urls(app):
         view = app.view_functions[rule.endpoint]
         if rule.endpoint == "static" or getattr(view, "access", PUBLIC) == PUBLIC or "GET" not in rule.methods:
             continue
-        values = {
-            name: 1 if isinstance(rule._converters[name], IntegerConverter) else "x" for name in rule.arguments
-        }
+        values = {name: 1 if isinstance(rule._converters[name], IntegerConverter) else "x" for name in rule.arguments}
         urls.append(rule.build(values)[1])
     return urls
 
@@ -91,7 +94,7 @@ def test_without_a_key_the_portal_makes_its_own_per_machine_key_readable_only_by
     assert first.config["SECRET_KEY"]  # the test run's instance folder: made on first use
     app = create_app("development", SQLALCHEMY_DATABASE_URI="sqlite://", SECRET_KEY=None, **KEEP_TEST_LIMITER)
     key_file = f"{app.instance_path}/secret_key"
-    assert app.config["SECRET_KEY"] == open(key_file).read().strip() == first.config["SECRET_KEY"]
+    assert app.config["SECRET_KEY"] == Path(key_file).read_text().strip() == first.config["SECRET_KEY"]
     assert len(app.config["SECRET_KEY"]) >= 48
     assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
 
@@ -125,8 +128,11 @@ def test_a_session_cookie_signed_with_the_old_key_is_refused_on_every_role_gated
     urls = _role_gated_get_urls(app)
     assert len(urls) > 40
     answers = {url: client.get(url) for url in urls}
-    let_in = {url: r.status_code for url, r in answers.items()
-              if r.status_code != 302 or "/sign-in" not in r.headers.get("Location", "")}
+    let_in = {
+        url: r.status_code
+        for url, r in answers.items()
+        if r.status_code != 302 or "/sign-in" not in r.headers.get("Location", "")
+    }
     assert let_in == {}
 
 
@@ -138,8 +144,14 @@ def test_reset_confirmation_and_unsubscribe_links_signed_with_the_old_key_are_re
     response = client.get(f"/password/reset/{reset}")
     assert response.status_code == 400 and "Choose a new password" not in response.get_data(as_text=True)
 
-    member = Member(name="Pat", email="pat@example.org", email_key=email_key("pat@example.org"), sector="vcfs",
-                    status=PENDING, confirmation_sent_at=utcnow())
+    member = Member(
+        name="Pat",
+        email="pat@example.org",
+        email_key=email_key("pat@example.org"),
+        sector="vcfs",
+        status=PENDING,
+        confirmation_sent_at=utcnow(),
+    )
     member.interest_rows = []
     db.session.add(member)
     db.session.commit()

@@ -1,4 +1,5 @@
 """Headers, Content-Security-Policy, cookies and production safety."""
+
 import json
 import logging
 import re
@@ -7,7 +8,16 @@ import pytest
 
 from app import InsecureConfiguration, create_app
 
-PUBLIC_PAGES = ["/", "/wards", "/wards/E05013643", "/accessibility", "/cookies", "/sign-in", "/password/forgot", "/no-such-page"]
+PUBLIC_PAGES = [
+    "/",
+    "/wards",
+    "/wards/E05013643",
+    "/accessibility",
+    "/cookies",
+    "/sign-in",
+    "/password/forgot",
+    "/no-such-page",
+]
 
 
 @pytest.mark.parametrize("url", PUBLIC_PAGES)
@@ -65,9 +75,7 @@ def test_production_refuses_the_development_secret(monkeypatch):
 
 
 def test_production_sets_secure_cookies_and_https(tmp_path):
-    app = create_app(
-        "production", SECRET_KEY="x" * 48, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/p.sqlite3"
-    )
+    app = create_app("production", SECRET_KEY="x" * 48, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/p.sqlite3")
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["FORCE_HTTPS"] is True
     response = app.test_client().get("/accessibility", base_url="https://portal.example")

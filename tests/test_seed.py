@@ -1,4 +1,5 @@
 """Reference and demo data from the council papers."""
+
 import re
 from pathlib import Path
 
@@ -41,7 +42,10 @@ def test_seed_demo_loads_and_can_run_twice(app, tmp_path):
     assert organisations == len(demo_data.ORGANISATIONS)
     assert db.session.scalar(db.select(Organisation).where(Organisation.name == "Barnet Multi Faith Forum"))
     assert {u.role for u in db.session.scalars(db.select(User))} == {
-        "admin", "strategy_officer", "performance_officer", "group_editor"
+        "admin",
+        "strategy_officer",
+        "performance_officer",
+        "group_editor",
     }
     note = Path(app.instance_path) / "demo-accounts.txt"
     assert "a demo passphrase" in note.read_text()

@@ -1,8 +1,10 @@
 """Every service has a place a resident understands: an address, or the area it serves (wards, all of the
 borough, online or by phone). Place searches include the services that serve the place, labelled, and
 nothing drops out silently."""
+
 import csv
 import io
+from pathlib import Path
 
 import pytest
 
@@ -34,7 +36,9 @@ def places(app, wards, taxonomies):
         "near": make("Hendon Lunch Club", description="Hot lunches for neighbours", postcode="NW4 4BG"),
         "far": make("Finchley Lunch Club", description="Hot lunches in Finchley", postcode="N12 0GA"),
         "ward": make("Hendon Estate Lunches", description="Lunches on the estate", area_scope="wards", areas=[HENDON]),
-        "other_ward": make("West Hendon Lunches", description="Lunches on the estate", area_scope="wards", areas=[WEST_HENDON]),
+        "other_ward": make(
+            "West Hendon Lunches", description="Lunches on the estate", area_scope="wards", areas=[WEST_HENDON]
+        ),
         "borough": make("Borough Lunch Line", description="Lunches delivered to your door", area_scope="borough"),
         "remote": make("Lunch Helpline", description="Advice on lunches by phone", area_scope="remote"),
         "nowhere": make("Lunch Friends", description="Lunches together"),
@@ -66,7 +70,11 @@ def test_the_results_page_says_where_each_group_of_results_comes_from(client, pl
 def test_a_ward_search_includes_services_for_the_ward_and_the_borough(places):
     results = directory_search.search(SearchQuery(ward=WEST_HENDON))
     assert names(results) == ["West Hendon Lunches", "Borough Lunch Line", "Lunch Helpline"]
-    assert [item.serves for item in results.items] == ["Serves West Hendon ward", "Serves all of Barnet", "Online or by phone"]
+    assert [item.serves for item in results.items] == [
+        "Serves West Hendon ward",
+        "Serves all of Barnet",
+        "Online or by phone",
+    ]
 
 
 def test_the_listing_editor_asks_where_the_service_helps_people(client, places, signed_in_as):
@@ -75,12 +83,25 @@ def test_the_listing_editor_asks_where_the_service_helps_people(client, places, 
     url = f"/directory/{org.slug}/edit"
     page = client.get(url).get_data(as_text=True)
     assert "Where does this service help people?" in page and "<legend" in page
-    data = {"name": org.name, "description": "Lunches together", "kind": "vcfs", "status": "active",
-            "service_name": "Lunch", "service_description": "Lunch together", "base_version": str(org.version),
-            "draft_revision": "0"}
+    data = {
+        "name": org.name,
+        "description": "Lunches together",
+        "kind": "vcfs",
+        "status": "active",
+        "service_name": "Lunch",
+        "service_description": "Lunch together",
+        "base_version": str(org.version),
+        "draft_revision": "0",
+    }
     response = post_form(client, url, {**data, "area_scope": "wards"})
     assert "Choose the wards the service helps people in" in response.get_data(as_text=True)
-    register = {**data, "contact_name": "Ann Lee", "contact_email": "ann@example.org", "contact_role": "Chair", "area_scope": ""}
+    register = {
+        **data,
+        "contact_name": "Ann Lee",
+        "contact_email": "ann@example.org",
+        "contact_role": "Chair",
+        "area_scope": "",
+    }
     response = post_form(client, "/directory/register", register)
     assert "Say where the service helps people, or give its address" in response.get_data(as_text=True)
     response = post_form(client, url, {**data, "area_scope": "wards", "areas": [WEST_HENDON, HENDON]})
@@ -100,11 +121,15 @@ def test_the_open_referral_api_carries_service_areas(client, places):
     def areas(org):
         return client.get(f"{API}/services/{org.services[0].uuid}").get_json().get("service_areas")
 
-    assert areas(places["borough"]) == [{
-        "id": areas(places["borough"])[0]["id"], "service_id": places["borough"].services[0].uuid,
-        "name": "All of Barnet", "service_area": "People who live anywhere in Barnet",
-        "uri": "http://statistics.data.gov.uk/id/statistical-geography/E09000003",
-    }]
+    assert areas(places["borough"]) == [
+        {
+            "id": areas(places["borough"])[0]["id"],
+            "service_id": places["borough"].services[0].uuid,
+            "name": "All of Barnet",
+            "service_area": "People who live anywhere in Barnet",
+            "uri": "http://statistics.data.gov.uk/id/statistical-geography/E09000003",
+        }
+    ]
     assert [a["name"] for a in areas(places["ward"])] == ["Hendon ward"]
     assert areas(places["remote"])[0]["extent_type"] == "text"
     assert areas(places["near"]) is None  # left out when empty
@@ -115,7 +140,9 @@ def test_csv_import_and_export_carry_service_areas(app, places):
 
     vocabulary = importer.Vocabulary()
     base = {column: "" for column in importer.COLUMNS}
-    good = importer.build_row(2, {**base, "name": "Ward Group", "service_areas": "West Hendon; Burnt Oak ward"}, vocabulary)
+    good = importer.build_row(
+        2, {**base, "name": "Ward Group", "service_areas": "West Hendon; Burnt Oak ward"}, vocabulary
+    )
     assert not good.problems
     assert good.data["services"][0]["area_scope"] == "wards"
     assert good.data["services"][0]["areas"] == [WEST_HENDON, "E05013630"]
@@ -140,7 +167,7 @@ def test_demo_areas_come_from_the_seeds(app, wards, taxonomies):
     mtv = db.session.scalar(db.select(Organisation).where(Organisation.name == "Metropolitan Thames Valley"))
     assert mtv.services[0].area_scope == "wards" and [w.name for w in mtv.services[0].areas] == ["West Hendon"]
     assert mtv.locations == []  # an area, never an invented address
-    source = open(demo_data.__file__, encoding="utf-8").read().splitlines()
+    source = Path(demo_data.__file__).read_text(encoding="utf-8").splitlines()
     assert "on the West Hendon estate" in source[557 - 1]
     results = directory_search.search(SearchQuery(ward=WEST_HENDON))
     assert "Metropolitan Thames Valley" in names(results)

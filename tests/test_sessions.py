@@ -1,4 +1,5 @@
 """Issue 12 findings 8 and 11 (invitations): a session ends on the server, not only in the browser."""
+
 from app.auth.models import User
 from app.extensions import db
 
@@ -50,15 +51,19 @@ def test_changing_the_password_keeps_this_session_and_ends_the_others(app, clien
     other_device = app.test_client()
     assert sign_in(other_device, user.email).status_code == 302
     assert sign_in(client, user.email).status_code == 302
-    response = post_form(client, "/account/password",
-                         {"current_password": TEST_PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    response = post_form(
+        client,
+        "/account/password",
+        {"current_password": TEST_PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    )
     assert response.status_code == 302
     assert client.get("/account").status_code == 200
     assert other_device.get("/account").status_code == 302
 
 
-def test_deactivation_ends_sessions_for_good_even_if_the_account_is_reactivated(app, client, signed_in_as,
-                                                                                 make_user, organisation):
+def test_deactivation_ends_sessions_for_good_even_if_the_account_is_reactivated(
+    app, client, signed_in_as, make_user, organisation
+):
     signed_in_as("admin")
     editor = make_user("group_editor", organisations=[organisation])
     theirs = app.test_client()
@@ -66,8 +71,9 @@ def test_deactivation_ends_sessions_for_good_even_if_the_account_is_reactivated(
     cookie = _captured(theirs)
     # Deactivate (the checkbox left unticked), then reactivate.
     post_form(client, f"/people/{editor.id}", {"role": "group_editor", "organisations": [organisation.id]})
-    post_form(client, f"/people/{editor.id}",
-              {"role": "group_editor", "organisations": [organisation.id], "active": "y"})
+    post_form(
+        client, f"/people/{editor.id}", {"role": "group_editor", "organisations": [organisation.id], "active": "y"}
+    )
     assert db.session.get(User, editor.id).active is True
     assert _replay(app, cookie).status_code == 302
     assert sign_in(app.test_client(), editor.email).status_code == 302  # signing in again works
@@ -83,9 +89,11 @@ def test_a_session_from_before_the_session_version_existed_is_not_honoured(app, 
 
 def test_resending_an_invitation_voids_the_previous_link(client, signed_in_as, organisation, outbox):
     signed_in_as("strategy_officer")
-    post_form(client, "/people/invite",
-              {"name": "Asha Patel", "email": "asha@example.org", "role": "group_editor",
-               "organisations": [organisation.id]})
+    post_form(
+        client,
+        "/people/invite",
+        {"name": "Asha Patel", "email": "asha@example.org", "role": "group_editor", "organisations": [organisation.id]},
+    )
     first = link_in(outbox[-1])
     invited = User.by_email("asha@example.org")
     post_form(client, f"/people/{invited.id}/resend-invitation", {}, form_url=f"/people/{invited.id}")
@@ -107,8 +115,11 @@ def test_sign_in_sign_out_and_session_changes_are_logged_without_addresses_or_pa
     sign_in(client, user.email, "a wrong password")
     sign_in(client, user.email)
     post_form(client, "/sign-out", {}, form_url="/account")
-    events = [(record.getMessage(), getattr(record, "user_id", None)) for record in caplog.records
-              if record.name == "portal.auth"]
+    events = [
+        (record.getMessage(), getattr(record, "user_id", None))
+        for record in caplog.records
+        if record.name == "portal.auth"
+    ]
     assert ("sign-in refused", user.id) in events
     assert ("signed in", user.id) in events and ("sessions ended", user.id) in events
     logged = " ".join(str(vars(record)) for record in caplog.records)

@@ -3,6 +3,7 @@ packages it installs them as root, and otherwise stops naming them and the comma
 
 Each test runs the script with a PATH of stand-ins only (no real apt-get, sudo or ldconfig), so nothing is
 installed; scripts/fresh-machine-check runs the real thing in a minimal Debian root."""
+
 import os
 import subprocess
 import sys
@@ -18,7 +19,7 @@ LIBRARIES = "".join(
     f"\t{name} (libc6,x86-64) => /usr/lib/x86_64-linux-gnu/{name}\n"
     for name in ("libpango-1.0.so.0", "libpangoft2-1.0.so.0", "libharfbuzz-subset.so.0")
 )
-VENV = "python%d.%d-venv" % sys.version_info[:2]
+VENV = "python{}.{}-venv".format(*sys.version_info[:2])
 
 
 def stand_ins(tmp_path, *, uid, libraries="", ensurepip=False, node=False):
@@ -49,7 +50,9 @@ def run(tmp_path, bin_dir, mode, **env):
     result = subprocess.run(
         ["/bin/bash", str(SCRIPT), mode],
         env={"PATH": str(bin_dir), "CHROMIUM_PATH": str(tmp_path / "no-chromium"), **env},
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     apt = (tmp_path / "apt-get.log").read_text() if (tmp_path / "apt-get.log").exists() else ""
     return result, apt, fonts_present

@@ -1,4 +1,5 @@
 """The table macro (templates/components/table.html) and the templates that use it."""
+
 from pathlib import Path
 
 from bs4 import BeautifulSoup

@@ -88,7 +88,10 @@ def test_every_page_on_the_work_list_exists_and_a_performance_officer_is_offered
 
     assert [e for _, endpoint, _, *needs in WORK for e in (endpoint, *needs) if e not in app.view_functions] == []
     sign_in(client, make_user("performance_officer").email)
-    assert dict(links(parse(client.get("/account")), "#your-work ~ ul a"))["Quarterly performance reports"] == "/reporting/"
+    assert (
+        dict(links(parse(client.get("/account")), "#your-work ~ ul a"))["Quarterly performance reports"]
+        == "/reporting/"
+    )
 
 
 def test_an_empty_to_do_list_says_so(client, make_user):

@@ -10,6 +10,7 @@ object always has the same id.
 Callers pass only public rows (see services.py); this module does not decide what may be shown, except
 that a location's address is the only address it ever prints and member or user details are never read.
 """
+
 import re
 import uuid
 
@@ -289,22 +290,26 @@ def service_areas(row):
     if row.area_scope == "borough":
         code = current_app.config.get("COUNCIL_GSS_CODE", "E09000003")
         place = current_app.config["COUNCIL_NAME"].replace("London Borough of ", "")
-        return [{
-            "id": derived_id("service_area", row.uuid, code),
-            "service_id": row.uuid,
-            "name": f"All of {place}",
-            "service_area": f"People who live anywhere in {place}",
-            "uri": ONS_GEOGRAPHY_URI + code,
-        }]
+        return [
+            {
+                "id": derived_id("service_area", row.uuid, code),
+                "service_id": row.uuid,
+                "name": f"All of {place}",
+                "service_area": f"People who live anywhere in {place}",
+                "uri": ONS_GEOGRAPHY_URI + code,
+            }
+        ]
     if row.area_scope == "remote":
-        return [{
-            "id": derived_id("service_area", row.uuid, "remote"),
-            "service_id": row.uuid,
-            "name": "Online or by phone",
-            "service_area": "Online or by phone, wherever people live",
-            "extent_type": "text",
-            "extent": "Online or by phone",
-        }]
+        return [
+            {
+                "id": derived_id("service_area", row.uuid, "remote"),
+                "service_id": row.uuid,
+                "name": "Online or by phone",
+                "service_area": "Online or by phone, wherever people live",
+                "extent_type": "text",
+                "extent": "Online or by phone",
+            }
+        ]
     return [service_area(row.uuid, ward) for ward in row.areas]
 
 

@@ -3,6 +3,7 @@
 Built from the constants in services.py so the limits it states are the ones the code applies. Response
 bodies refer to the UK profile's published JSON schemas (the ones the tests validate against).
 """
+
 from ..directory.models import WEEKDAY_NAMES, WEEKDAYS
 from . import services
 
@@ -280,8 +281,16 @@ def document(server_url, open_data_url=None):
                 "getPaginatedListOfServiceAtLocation",
                 "Paginated listing of services at locations, nearest first when a postcode is given.",
                 "compiled/service_at_location_list.json",
-                ["search", "page", "per_page", "taxonomy_term_id", "taxonomy_id", *SERVICE_FILTERS, "postcode",
-                 "proximity"],
+                [
+                    "search",
+                    "page",
+                    "per_page",
+                    "taxonomy_term_id",
+                    "taxonomy_id",
+                    *SERVICE_FILTERS,
+                    "postcode",
+                    "proximity",
+                ],
             ),
             "/service_at_locations/{id}": _one(
                 "getServiceAtLocationWithNestedDataById",
@@ -295,9 +304,7 @@ def document(server_url, open_data_url=None):
                 "taxonomy.json",
                 ["page", "per_page"],
             ),
-            "/taxonomies/{id}": _one(
-                "getTaxonomyById", "A taxonomy with its terms.", "taxonomy", "taxonomy.json"
-            ),
+            "/taxonomies/{id}": _one("getTaxonomyById", "A taxonomy with its terms.", "taxonomy", "taxonomy.json"),
             "/taxonomy_terms": _list(
                 "getPaginatedListOfTaxonomyTerms",
                 "Paginated listing of taxonomy terms.",

@@ -5,6 +5,7 @@ InvalidParameter whose message says what to send instead. Only services of publi
 read, and a service is only ever shown at a location that is not confidential (and whose organisation is
 published too), so nothing here can leak a refuge's address or a listing that waits for approval.
 """
+
 import math
 import re
 from dataclasses import dataclass
@@ -42,7 +43,11 @@ MAX_AGE = 150
 WHOLE_NUMBER_RE = re.compile(r"^[0-9]{1,9}$")
 TIME_RE = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])(?::([0-5][0-9]))?$")
 # ORUK `day`: the RRULE BYDAY codes the schedules carry (MO...SU), or the English day names.
-DAY_CODES = {**{code: i for i, code in enumerate(WEEKDAYS)}, **{name.upper(): i for i, name in enumerate(WEEKDAY_NAMES)}}
+DAY_CODES = {
+    **{code: i for i, code in enumerate(WEEKDAYS)},
+    **{name.upper(): i for i, name in enumerate(WEEKDAY_NAMES)},
+}
+
 
 class InvalidParameter(ValueError):
     """A query-string value the API cannot use; the message tells the caller what to send instead."""

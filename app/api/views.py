@@ -1,4 +1,5 @@
 """Open Referral UK read API routes: public, read-only JSON, CORS `*`; errors are JSON from render_error."""
+
 from flask import Blueprint, current_app, jsonify, request, url_for
 
 from ..errors import render_error

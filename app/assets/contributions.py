@@ -39,8 +39,11 @@ def nominations_to_decide(user):
         db.select(AcvNomination).where(AcvNomination.status.in_(("received", "valid"))).order_by(AcvNomination.id)
     )
     return [
-        TodoItem(f"nomination-{n.id}", f"{n.reference} {n.site_name}: decide by {n.decision_due:%-d %B %Y}",
-                 _nomination_url(n))
+        TodoItem(
+            f"nomination-{n.id}",
+            f"{n.reference} {n.site_name}: decide by {n.decision_due:%-d %B %Y}",
+            _nomination_url(n),
+        )
         for n in nominations
     ]
 
@@ -65,15 +68,33 @@ def acv_deadlines_this_week(user):
     ]
 
 
-register_todo(TodoSource(
-    "assets.nominations", "Assets of Community Value nominations to decide", (STRATEGY_OFFICER,),
-    nominations_to_decide, "assets.nominations", "Validate each nomination and decide it within 8 weeks",
-))
-register_todo(TodoSource(
-    "assets.deadlines", "Assets of Community Value deadlines this week", (STRATEGY_OFFICER,),
-    acv_deadlines_this_week, "assets.due", "Statutory dates falling this week, and decisions overdue",
-))
+register_todo(
+    TodoSource(
+        "assets.nominations",
+        "Assets of Community Value nominations to decide",
+        (STRATEGY_OFFICER,),
+        nominations_to_decide,
+        "assets.nominations",
+        "Validate each nomination and decide it within 8 weeks",
+    )
+)
+register_todo(
+    TodoSource(
+        "assets.deadlines",
+        "Assets of Community Value deadlines this week",
+        (STRATEGY_OFFICER,),
+        acv_deadlines_this_week,
+        "assets.due",
+        "Statutory dates falling this week, and decisions overdue",
+    )
+)
 
-register_home_section(HomeSection(
-    order=60, title="Community assets", endpoint="assets.index", count=services.published_asset_count,
-    text="halls, libraries, parks and other community assets, and Assets of Community Value."))
+register_home_section(
+    HomeSection(
+        order=60,
+        title="Community assets",
+        endpoint="assets.index",
+        count=services.published_asset_count,
+        text="halls, libraries, parks and other community assets, and Assets of Community Value.",
+    )
+)

@@ -2,6 +2,7 @@
 
 The council papers give no Asset of Community Value nominations, so none are invented here.
 """
+
 from ..extensions import db
 from .models import CommunityAsset
 from .services import place_for_postcode

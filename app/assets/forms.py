@@ -1,4 +1,3 @@
-
 from wtforms.validators import URL, NumberRange, Optional, ValidationError
 
 from ..forms import (
@@ -25,9 +24,7 @@ YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
 class AssetForm(Form):
-    name = GovukTextInputField(
-        "Name", validators=[Required(thing="the name of the asset"), max_length(200)]
-    )
+    name = GovukTextInputField("Name", validators=[Required(thing="the name of the asset"), max_length(200)])
     category = GovukRadiosField(
         "Category",
         choices=list(CATEGORIES.items()),
@@ -35,12 +32,11 @@ class AssetForm(Form):
         description="From the Community Participation Strategy 2021, section 4.21.",
     )
     kind = GovukSelectField(
-        "Kind of asset", choices=list(KINDS.items()),
+        "Kind of asset",
+        choices=list(KINDS.items()),
         validators=[Required(thing="the kind of asset")],
     )
-    owner = GovukSelectField(
-        "Owner", choices=list(OWNERS.items()), validators=[Required(thing="the owner")]
-    )
+    owner = GovukSelectField("Owner", choices=list(OWNERS.items()), validators=[Required(thing="the owner")])
     description = GovukTextareaField("Description", validators=[max_length(5000)])
     address = GovukTextInputField("Address", validators=[max_length(300)])
     postcode = GovukTextInputField(
@@ -54,19 +50,23 @@ class AssetForm(Form):
         validators=[Optional(), NumberRange(min=1, max=100000, message="Capacity must be between 1 and 100,000")],
     )
     facilities = GovukTextareaField(
-        "Facilities", validators=[max_length(5000)],
+        "Facilities",
+        validators=[max_length(5000)],
         description="For example: kitchen, projector, hearing loop, car park.",
     )
     accessibility = GovukTextareaField(
-        "Accessibility", validators=[max_length(5000)],
+        "Accessibility",
+        validators=[max_length(5000)],
         description="Step-free access, accessible toilet, lifts, parking for disabled people.",
     )
     bookable = GovukRadiosField(
-        "Can community groups book it?", choices=YES_NO,
+        "Can community groups book it?",
+        choices=YES_NO,
         validators=[Required(thing="yes if community groups can book it")],
     )
     booking_details = GovukTextareaField(
-        "How to book", validators=[max_length(2000)],
+        "How to book",
+        validators=[max_length(2000)],
         description="Who to contact, costs, notice needed.",
     )
     booking_url = GovukTextInputField(
@@ -107,7 +107,9 @@ class NominationForm(Form):
         description=f"Needed for unincorporated groups, which must have at least {MIN_UNINCORPORATED_MEMBERS}.",
     )
     distributes_surplus = GovukRadiosField(
-        "Does your company or society distribute any surplus to its members?", choices=YES_NO, validators=[Optional()],
+        "Does your company or society distribute any surplus to its members?",
+        choices=YES_NO,
+        validators=[Optional()],
         description="Needed for companies limited by guarantee and community benefit societies.",
     )
     local_connection = GovukTextareaField(
@@ -136,9 +138,7 @@ class NominationForm(Form):
         "Address of the building or land",
         validators=[Required(thing="the address of the building or land"), max_length(300)],
     )
-    site_postcode = GovukTextInputField(
-        "Postcode (if it has one)", validators=[postcode_format]
-    )
+    site_postcode = GovukTextInputField("Postcode (if it has one)", validators=[postcode_format])
     boundary_description = GovukTextareaField(
         "Proposed boundary",
         description="Describe the boundary of the land you are nominating, for example the streets or fences around it.",
@@ -215,8 +215,10 @@ def _date_field(label, required_message):
 class ValidateNominationForm(ActionForm):
     outcome = GovukRadiosField(
         "Is the nomination valid?",
-        choices=[("valid", "Yes, it is valid and goes forward for decision"),
-                 ("invalid", "No, it is not valid (it will go on the list of unsuccessful nominations)")],
+        choices=[
+            ("valid", "Yes, it is valid and goes forward for decision"),
+            ("invalid", "No, it is not valid (it will go on the list of unsuccessful nominations)"),
+        ],
         validators=[Required(thing="whether the nomination is valid")],
     )
     checked_on = _date_field("Date checked", "Enter the date the nomination was checked")
@@ -264,9 +266,7 @@ class ReviewOutcomeForm(ActionForm):
         validators=[Required(thing="the review decision")],
     )
     decided_on = _date_field("Date of review decision", "Enter the date of the review decision")
-    reasons = GovukTextareaField(
-        "Reasons", validators=[Required(thing="the reasons for the review decision")]
-    )
+    reasons = GovukTextareaField("Reasons", validators=[Required(thing="the reasons for the review decision")])
     submit = GovukSubmitField("Save review decision")
 
 

@@ -1,4 +1,5 @@
 """Community assets (the register of what groups can contribute) and ACV nominations."""
+
 from datetime import date, datetime
 
 from sqlalchemy.orm import Mapped, mapped_column, relationship

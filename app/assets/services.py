@@ -13,6 +13,7 @@ Worked example (issue 7): notice received Fri 10 Jan 2025 -> interim moratorium 
 2025, full moratorium (6 months) ends Wed 9 Jul 2025, protected period (18 months) ends Thu 9 Jul 2026; a
 nomination received that day must be decided by Thu 6 Mar 2025 (8 weeks).
 """
+
 import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -227,13 +228,37 @@ def csv_text(header, rows):
 
 
 LISTED_HEADER = [
-    "reference", "site", "address", "postcode", "ward", "proposed boundary", "nominated by", "received",
-    "listed", "listing expires", "owner notified", "review request deadline", "review requested",
-    "review due", "review outcome", "disposal notice received", "interim moratorium ends",
-    "request to bid received", "full moratorium ends", "protected period ends",
+    "reference",
+    "site",
+    "address",
+    "postcode",
+    "ward",
+    "proposed boundary",
+    "nominated by",
+    "received",
+    "listed",
+    "listing expires",
+    "owner notified",
+    "review request deadline",
+    "review requested",
+    "review due",
+    "review outcome",
+    "disposal notice received",
+    "interim moratorium ends",
+    "request to bid received",
+    "full moratorium ends",
+    "protected period ends",
 ]
 UNSUCCESSFUL_HEADER = [
-    "reference", "site", "address", "postcode", "ward", "nominated by", "received", "decided", "reasons",
+    "reference",
+    "site",
+    "address",
+    "postcode",
+    "ward",
+    "nominated by",
+    "received",
+    "decided",
+    "reasons",
 ]
 
 
@@ -241,12 +266,25 @@ def listed_rows(nominations):
     for n in nominations:
         notice = n.latest_disposal_notice
         yield [
-            n.reference, n.site_name, n.site_address, n.site_postcode, n.ward.name if n.ward else "",
-            n.boundary_description, n.body_name, n.received_on, n.listed_on, n.listing_expires,
-            n.owner_notified_on, n.review_request_deadline, n.review_requested_on, n.review_due,
+            n.reference,
+            n.site_name,
+            n.site_address,
+            n.site_postcode,
+            n.ward.name if n.ward else "",
+            n.boundary_description,
+            n.body_name,
+            n.received_on,
+            n.listed_on,
+            n.listing_expires,
+            n.owner_notified_on,
+            n.review_request_deadline,
+            n.review_requested_on,
+            n.review_due,
             n.review_outcome_label if n.review_decided_on else "",
-            notice.received_on if notice else None, notice.interim_ends if notice else None,
-            notice.bid_request_on if notice else None, notice.full_ends if notice else None,
+            notice.received_on if notice else None,
+            notice.interim_ends if notice else None,
+            notice.bid_request_on if notice else None,
+            notice.full_ends if notice else None,
             notice.protected_ends if notice else None,
         ]
 
@@ -254,8 +292,15 @@ def listed_rows(nominations):
 def unsuccessful_rows(nominations):
     for n in nominations:
         yield [
-            n.reference, n.site_name, n.site_address, n.site_postcode, n.ward.name if n.ward else "",
-            n.body_name, n.received_on, n.decided_on, n.decision_reasons,
+            n.reference,
+            n.site_name,
+            n.site_address,
+            n.site_postcode,
+            n.ward.name if n.ward else "",
+            n.body_name,
+            n.received_on,
+            n.decided_on,
+            n.decision_reasons,
         ]
 
 
@@ -470,8 +515,20 @@ def map_features(assets):
 
 # The register's own fields an officer sets on the asset form (the place comes from the postcode).
 ASSET_FIELDS = (
-    "name", "category", "kind", "owner", "description", "address", "capacity", "facilities", "accessibility",
-    "bookable", "booking_details", "booking_url", "organisation_id", "published",
+    "name",
+    "category",
+    "kind",
+    "owner",
+    "description",
+    "address",
+    "capacity",
+    "facilities",
+    "accessibility",
+    "bookable",
+    "booking_details",
+    "booking_url",
+    "organisation_id",
+    "published",
 )
 
 

@@ -1,4 +1,5 @@
 """Community assets register (public list, officer editing) and Assets of Community Value."""
+
 import json
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
@@ -6,8 +7,8 @@ from flask_login import current_user
 
 from ..directory.models import Organisation
 from ..extensions import db
-from ..ratelimit import limit_posts
 from ..places.models import WARD_SET_2022, Ward
+from ..ratelimit import limit_posts
 from ..security import STRATEGY_OFFICER, public, roles_required
 from . import services
 from .forms import (
@@ -82,12 +83,43 @@ def index():
 @public
 def assets_csv():
     assets, _ = _filtered_assets()
-    header = ["id", "name", "category", "kind", "owner", "address", "postcode", "ward", "latitude", "longitude",
-              "capacity", "facilities", "accessibility", "bookable", "how to book", "booking web page"]
+    header = [
+        "id",
+        "name",
+        "category",
+        "kind",
+        "owner",
+        "address",
+        "postcode",
+        "ward",
+        "latitude",
+        "longitude",
+        "capacity",
+        "facilities",
+        "accessibility",
+        "bookable",
+        "how to book",
+        "booking web page",
+    ]
     rows = (
-        [a.id, a.name, a.category, a.kind_label, a.owner_label, a.address, a.postcode, a.ward.name if a.ward else "",
-         a.lat, a.lon, a.capacity, a.facilities, a.accessibility, "yes" if a.bookable else "no", a.booking_details,
-         a.booking_url]
+        [
+            a.id,
+            a.name,
+            a.category,
+            a.kind_label,
+            a.owner_label,
+            a.address,
+            a.postcode,
+            a.ward.name if a.ward else "",
+            a.lat,
+            a.lon,
+            a.capacity,
+            a.facilities,
+            a.accessibility,
+            "yes" if a.bookable else "no",
+            a.booking_details,
+            a.booking_url,
+        ]
         for a in assets
     )
     return _csv_response(services.csv_text(header, rows), "community-assets.csv")
@@ -223,9 +255,7 @@ def nomination_sent():
 
 
 def _csv_response(text, filename):
-    return Response(
-        text, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
-    )
+    return Response(text, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @bp.route("/acv/listed")
@@ -304,8 +334,7 @@ def due():
 def _action_forms(nomination, **bound):
     decision = bound.get("decision") or DecisionForm(prefix="decision")
     decision.asset.choices = [(0, "Not on the register")] + [
-        (a.id, a.venue_label)
-        for a in db.session.scalars(db.select(CommunityAsset).order_by(CommunityAsset.name))
+        (a.id, a.venue_label) for a in db.session.scalars(db.select(CommunityAsset).order_by(CommunityAsset.name))
     ]
     forms = {
         "validate": bound.get("validate") or ValidateNominationForm(prefix="validate"),
@@ -364,7 +393,9 @@ def validate_nomination(nomination_id):
     n = db.get_or_404(AcvNomination, nomination_id)
     form = ValidateNominationForm(prefix="validate")
     return _act(
-        n, "validate", form,
+        n,
+        "validate",
+        form,
         lambda: services.validate_nomination(
             n, form.outcome.data == "valid", form.checked_on.data, form.note.data, current_user
         ),
@@ -378,9 +409,15 @@ def decide_nomination(nomination_id):
     n = db.get_or_404(AcvNomination, nomination_id)
     form = _action_forms(n, decision=DecisionForm(prefix="decision"))["decision"]
     return _act(
-        n, "decision", form,
+        n,
+        "decision",
+        form,
         lambda: services.decide_nomination(
-            n, form.outcome.data == "listed", form.decided_on.data, form.reasons.data, current_user,
+            n,
+            form.outcome.data == "listed",
+            form.decided_on.data,
+            form.reasons.data,
+            current_user,
             db.session.get(CommunityAsset, form.asset.data) if form.asset.data else None,
         ),
         "Saved the decision and e-mailed the nominating group",
@@ -392,7 +429,13 @@ def decide_nomination(nomination_id):
 def owner_notified(nomination_id):
     n = db.get_or_404(AcvNomination, nomination_id)
     form = OwnerNotifiedForm(prefix="owner")
-    return _act(n, "owner", form, lambda: services.record_owner_notified(n, form.on.data), "Saved the date the owner was notified")
+    return _act(
+        n,
+        "owner",
+        form,
+        lambda: services.record_owner_notified(n, form.on.data),
+        "Saved the date the owner was notified",
+    )
 
 
 @bp.route("/acv/nominations/<int:nomination_id>/review-request", methods=["POST"])
@@ -400,7 +443,13 @@ def owner_notified(nomination_id):
 def review_request(nomination_id):
     n = db.get_or_404(AcvNomination, nomination_id)
     form = ReviewRequestForm(prefix="review-request")
-    return _act(n, "review_request", form, lambda: services.record_review_request(n, form.on.data), "Saved the request for a review")
+    return _act(
+        n,
+        "review_request",
+        form,
+        lambda: services.record_review_request(n, form.on.data),
+        "Saved the request for a review",
+    )
 
 
 @bp.route("/acv/nominations/<int:nomination_id>/review-outcome", methods=["POST"])
@@ -409,7 +458,9 @@ def review_outcome(nomination_id):
     n = db.get_or_404(AcvNomination, nomination_id)
     form = ReviewOutcomeForm(prefix="review-outcome")
     return _act(
-        n, "review_outcome", form,
+        n,
+        "review_outcome",
+        form,
         lambda: services.record_review_outcome(n, form.outcome.data, form.decided_on.data, form.reasons.data),
         "Saved the review decision",
     )
@@ -420,7 +471,13 @@ def review_outcome(nomination_id):
 def disposal_notice(nomination_id):
     n = db.get_or_404(AcvNomination, nomination_id)
     form = DisposalNoticeForm(prefix="disposal")
-    return _act(n, "disposal", form, lambda: services.record_disposal_notice(n, form.on.data), "Saved the disposal notice and moratorium dates")
+    return _act(
+        n,
+        "disposal",
+        form,
+        lambda: services.record_disposal_notice(n, form.on.data),
+        "Saved the disposal notice and moratorium dates",
+    )
 
 
 @bp.route("/acv/disposals/<int:notice_id>/bid-request", methods=["POST"])
@@ -429,7 +486,9 @@ def bid_request(notice_id):
     notice = db.get_or_404(AcvDisposalNotice, notice_id)
     form = BidRequestForm(prefix=f"bid-{notice.id}")
     return _act(
-        notice.nomination, f"bid_{notice.id}", form,
+        notice.nomination,
+        f"bid_{notice.id}",
+        form,
         lambda: services.record_bid_request(notice, form.on.data, form.group.data),
         "Saved the request to bid: the full moratorium applies",
     )

@@ -1,4 +1,5 @@
 """`flask users create-admin`: the first administrator, before anyone can be invited."""
+
 import click
 from flask.cli import AppGroup
 

@@ -92,9 +92,7 @@ class InviteUserForm(Form):
 
 class EditUserForm(Form):
     role = GovukRadiosField("Role", validators=[Required(thing="a role")])
-    organisations = GovukCheckboxesField(
-        "Organisations this person may edit", coerce=int
-    )
+    organisations = GovukCheckboxesField("Organisations this person may edit", coerce=int)
     active = GovukCheckboxField("Account is active (can sign in)")
     submit = GovukSubmitField("Save changes")
 

@@ -114,4 +114,3 @@ class TodoNotice(db.Model):
     user_id: Mapped[int] = mapped_column(db.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
     item_key: Mapped[str] = mapped_column(db.String(200))  # "<source key>:<item key>"
     notified_at: Mapped[datetime] = mapped_column(default=utcnow)
-

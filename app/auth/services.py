@@ -1,4 +1,5 @@
 """Account logic that needs no request: hashing, tokens, invitations, resets."""
+
 import hashlib
 import hmac
 import logging
@@ -110,8 +111,11 @@ def session_is_current(user):
     """True when this request's session was started since the account's sessions were last ended, is
     younger than PERMANENT_SESSION_LIFETIME (absolute) and was used within SESSION_IDLE_TIMEOUT."""
     carried = session.get(SESSION_VERSION_KEY)
-    if not (user.session_version and isinstance(carried, str)
-            and hmac.compare_digest(carried.encode(), user.session_version.encode())):
+    if not (
+        user.session_version
+        and isinstance(carried, str)
+        and hmac.compare_digest(carried.encode(), user.session_version.encode())
+    ):
         return False
     now = int(time.time())
     started, seen = session.get(SESSION_STARTED_KEY), session.get(SESSION_SEEN_KEY)

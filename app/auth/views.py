@@ -106,9 +106,7 @@ def forgot_password():
 @public
 def reset_password(token):
     try:
-        user = services.user_for_token(
-            token, services.PURPOSE_RESET, current_app.config["PASSWORD_RESET_MAX_AGE"]
-        )
+        user = services.user_for_token(token, services.PURPOSE_RESET, current_app.config["PASSWORD_RESET_MAX_AGE"])
     except services.TokenInvalid as exc:
         return render_template("auth/link_invalid.html", expired=exc.expired, kind="reset"), 400
     form = NewPasswordForm(email=user.email)
@@ -124,9 +122,7 @@ def reset_password(token):
 @public
 def accept_invitation(token):
     try:
-        user = services.user_for_token(
-            token, services.PURPOSE_INVITATION, current_app.config["INVITATION_MAX_AGE"]
-        )
+        user = services.user_for_token(token, services.PURPOSE_INVITATION, current_app.config["INVITATION_MAX_AGE"])
     except services.TokenInvalid as exc:
         return render_template("auth/link_invalid.html", expired=exc.expired, kind="invitation"), 400
     form = NewPasswordForm(email=user.email)
@@ -135,16 +131,16 @@ def accept_invitation(token):
         services.start_session(user)
         flash("Your account is ready", "success")
         return redirect(url_for("auth.account"))
-    return render_template(
-        "auth/new_password.html", form=form, user=user, heading="Set up your account"
-    )
+    return render_template("auth/new_password.html", form=form, user=user, heading="Set up your account")
 
 
 @bp.route("/account")
 @signed_in
 def account():
     return render_template(
-        "auth/account.html", sign_out_form=ConfirmForm(), work=work_for_current_user(),
+        "auth/account.html",
+        sign_out_form=ConfirmForm(),
+        work=work_for_current_user(),
         todo=todo_for(current_user),
     )
 
@@ -155,8 +151,9 @@ def notifications():
     form = TodoEmailsForm(todo_emails=current_user.todo_emails)
     if form.validate_on_submit():
         services.set_todo_emails(current_user._get_current_object(), form.todo_emails.data)
-        flash("We will email you " + ("once a day" if form.todo_emails.data == "daily" else "as things arrive"),
-              "success")
+        flash(
+            "We will email you " + ("once a day" if form.todo_emails.data == "daily" else "as things arrive"), "success"
+        )
         return redirect(url_for("auth.account"))
     return render_template("auth/notifications.html", form=form)
 

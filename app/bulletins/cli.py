@@ -1,4 +1,5 @@
 """`flask bulletins ...`: send one bulletin now (in this process), or whatever is due."""
+
 import click
 from flask.cli import AppGroup
 
@@ -20,8 +21,10 @@ def send(bulletin_id):
     if bulletin.status in (DRAFT, SCHEDULED):
         start_sending(bulletin, enqueue=False)
     result = run_sender(bulletin_id)
-    click.echo(f"bulletin {bulletin_id}: {result.status}; sent {result.sent}, failed {result.failed}, "
-               f"to retry {result.retried}, not sent {result.skipped}")
+    click.echo(
+        f"bulletin {bulletin_id}: {result.status}; sent {result.sent}, failed {result.failed}, "
+        f"to retry {result.retried}, not sent {result.skipped}"
+    )
 
 
 @bulletins_cli.command("send-due")

@@ -5,6 +5,7 @@ only a short list of tags survives, links keep only http, https and mailto addre
 links lose their href), raw <script>/<style> are removed with their content. Plain text is made from the
 *sanitised* HTML, so both parts of an e-mail say the same thing.
 """
+
 import html
 import re
 from html.parser import HTMLParser

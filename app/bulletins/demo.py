@@ -6,6 +6,7 @@ each item quotes the seed line it stands on. The date (14 November 2019) is chos
 annual report is dated November 2019 and announces the fourth open meeting on 28 November.
 Delivery records are created for the demo members that are confirmed (fictitious example.org people).
 """
+
 from datetime import date, time
 
 from ..ctn.models import CONFIRMED, Member
@@ -96,8 +97,13 @@ def load_demo():
         return "bulletins: demo bulletin already loaded"
     sent_at = london_to_utc(date(2019, 11, 14), time(10, 0))
     bulletin = Bulletin(
-        title=TITLE, introduction=INTRODUCTION, status=SENT, scheduled_at=sent_at, send_started_at=sent_at,
-        sent_at=sent_at, source="002_6240a75a79bed02c.txt:160-161 (sections 3.7-3.8)",
+        title=TITLE,
+        introduction=INTRODUCTION,
+        status=SENT,
+        scheduled_at=sent_at,
+        send_started_at=sent_at,
+        sent_at=sent_at,
+        source="002_6240a75a79bed02c.txt:160-161 (sections 3.7-3.8)",
     )
     db.session.add(bulletin)
     for position, item in enumerate(ITEMS, start=1):
@@ -105,7 +111,10 @@ def load_demo():
     db.session.flush()
     members = db.session.scalars(db.select(Member).where(Member.status == CONFIRMED).order_by(Member.id)).all()
     for member in members:
-        db.session.add(BulletinDelivery(bulletin_id=bulletin.id, member_id=member.id, state=D_SENT, attempts=1,
-                                        sent_at=sent_at, last_error=""))
+        db.session.add(
+            BulletinDelivery(
+                bulletin_id=bulletin.id, member_id=member.id, state=D_SENT, attempts=1, sent_at=sent_at, last_error=""
+            )
+        )
     db.session.commit()
     return f"bulletins: 1 sent bulletin with {len(ITEMS)} items, {len(members)} delivery records"

@@ -73,11 +73,13 @@ class ItemForm(Form):
 
 class AudienceForm(Form):
     sectors = GovukCheckboxesField(
-        "Sectors (optional)", choices=list(SECTORS.items()),
+        "Sectors (optional)",
+        choices=list(SECTORS.items()),
         description="Leave all unticked to send to every sector.",
     )
     interests = GovukCheckboxesField(
-        "Interests (optional)", choices=list(INTERESTS.items()),
+        "Interests (optional)",
+        choices=list(INTERESTS.items()),
         description="Members who chose any of the ticked interests. Leave all unticked to ignore interests.",
     )
     ward_codes = GovukCheckboxesField(
@@ -88,9 +90,12 @@ class AudienceForm(Form):
 
 
 class ScheduleForm(Form):
-    day = GovukDateField("Date", description="For example, 14 11 2019", validators=[Required(thing="the date to send the bulletin")])
+    day = GovukDateField(
+        "Date", description="For example, 14 11 2019", validators=[Required(thing="the date to send the bulletin")]
+    )
     clock = GovukTimeField(
-        "Time", description="24-hour clock, London time, for example 09:30",
+        "Time",
+        description="24-hour clock, London time, for example 09:30",
         validators=[Required(thing="the time to send the bulletin")],
     )
     submit = GovukSubmitField("Schedule the bulletin")

@@ -16,6 +16,7 @@ Headers on every bulletin message:
   token is signed and names one delivery record: it is the only authority the unsubscribe view needs;
 - `List-Id`, `Precedence: bulk`.
 """
+
 import base64
 import hashlib
 import hmac
@@ -84,12 +85,14 @@ def bulletin_context(bulletin, for_email=True):
         rendered = []
         for item in items:
             body_html = markdown_to_html(item.body, for_email=for_email)
-            rendered.append({
-                "title": _one_line(item.title),
-                "html": body_html,
-                "text": html_to_text(body_html),
-                "link": safe_link(item.link_url),
-            })
+            rendered.append(
+                {
+                    "title": _one_line(item.title),
+                    "html": body_html,
+                    "text": html_to_text(body_html),
+                    "link": safe_link(item.link_url),
+                }
+            )
         sections.append({"key": key, "label": label, "entries": rendered})
     intro_html = markdown_to_html(bulletin.introduction, for_email=for_email)
     return {
@@ -108,8 +111,11 @@ class MessageFactory:
         config = current_app.config
         base = config["PUBLIC_BASE_URL"].rstrip("/")
         context = bulletin_context(bulletin)
-        context.update(unsubscribe_url=UNSUBSCRIBE_PLACEHOLDER, preferences_url=PREFERENCES_PLACEHOLDER,
-                       archive_url=base + self._path("bulletins.bulletin", bulletin_id=bulletin.id))
+        context.update(
+            unsubscribe_url=UNSUBSCRIBE_PLACEHOLDER,
+            preferences_url=PREFERENCES_PLACEHOLDER,
+            archive_url=base + self._path("bulletins.bulletin", bulletin_id=bulletin.id),
+        )
         self.text = _render("email/bulletin.txt", **context)
         self.html = _render("email/bulletin.html", **context)
         self.bulletin_id = bulletin.id
@@ -161,22 +167,24 @@ class MessageFactory:
             "Precedence: bulk",
             f'Content-Type: multipart/alternative; boundary="{boundary}"',
         ]
-        return "\r\n".join([
-            *headers,
-            "",
-            f"--{boundary}",
-            'Content-Type: text/plain; charset="utf-8"',
-            "Content-Transfer-Encoding: base64",
-            "",
-            _b64(text),
-            f"--{boundary}",
-            'Content-Type: text/html; charset="utf-8"',
-            "Content-Transfer-Encoding: base64",
-            "",
-            _b64(html),
-            f"--{boundary}--",
-            "",
-        ]).encode("ascii")
+        return "\r\n".join(
+            [
+                *headers,
+                "",
+                f"--{boundary}",
+                'Content-Type: text/plain; charset="utf-8"',
+                "Content-Transfer-Encoding: base64",
+                "",
+                _b64(text),
+                f"--{boundary}",
+                'Content-Type: text/html; charset="utf-8"',
+                "Content-Transfer-Encoding: base64",
+                "",
+                _b64(html),
+                f"--{boundary}--",
+                "",
+            ]
+        ).encode("ascii")
 
 
 def _b64(text):

@@ -15,6 +15,7 @@ Delivery states (one row per recipient, created when the send starts; unique per
                                        +--suppressed / no longer confirmed at send time--> skipped
     a 'sending' row whose lease expired (its sender died) is claimed again.
 """
+
 from datetime import datetime
 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -85,7 +86,9 @@ class Bulletin(db.Model):
 
     created_by = relationship("User")
     items = relationship(
-        "BulletinItem", cascade="all, delete-orphan", back_populates="bulletin",
+        "BulletinItem",
+        cascade="all, delete-orphan",
+        back_populates="bulletin",
         order_by="(BulletinItem.position, BulletinItem.id)",
     )
 

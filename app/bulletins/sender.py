@@ -48,6 +48,7 @@ Message-ID). PostgreSQL commits stay fully durable.
 Rate limit: BULLETIN_RATE_PER_SECOND messages per second per sender (0: as fast as the server takes them).
 The BULLETIN_* settings and their defaults are in config.py.
 """
+
 import logging
 import os
 import smtplib
@@ -81,6 +82,7 @@ from .models import (
 )
 
 log = logging.getLogger("portal.bulletins")
+
 
 def setting(name):
     """A BULLETIN_* setting (defaults and meanings in config.py)."""
@@ -257,21 +259,26 @@ class Sender:
         now = utcnow()
         result = self._commit(
             update(Bulletin.__table__)
-            .where(B.id == bulletin_id, B.status == SENDING,
-                   or_(B.sender_lease_until.is_(None), B.sender_lease_until < now, B.sender_id == self.worker_id))
+            .where(
+                B.id == bulletin_id,
+                B.status == SENDING,
+                or_(B.sender_lease_until.is_(None), B.sender_lease_until < now, B.sender_id == self.worker_id),
+            )
             .values(sender_id=self.worker_id, sender_lease_until=now + self.lease)
         )
         return result.rowcount == 1
 
     def renew(self, bulletin_id):
         self._commit(
-            update(Bulletin.__table__).where(B.id == bulletin_id, B.sender_id == self.worker_id)
+            update(Bulletin.__table__)
+            .where(B.id == bulletin_id, B.sender_id == self.worker_id)
             .values(sender_lease_until=utcnow() + self.lease)
         )
 
     def release(self, bulletin_id):
         self._commit(
-            update(Bulletin.__table__).where(B.id == bulletin_id, B.sender_id == self.worker_id)
+            update(Bulletin.__table__)
+            .where(B.id == bulletin_id, B.sender_id == self.worker_id)
             .values(sender_id=None, sender_lease_until=None)
         )
 
@@ -284,9 +291,12 @@ class Sender:
         if len(ids) < self.batch_size:
             ids += self._claim_where(
                 bulletin_id,
-                or_(and_(D.state == FAILED_TEMPORARY, D.next_attempt_at <= now),
-                    and_(D.state == D_SENDING, D.lease_until < now)),
-                self.batch_size - len(ids), now,
+                or_(
+                    and_(D.state == FAILED_TEMPORARY, D.next_attempt_at <= now),
+                    and_(D.state == D_SENDING, D.lease_until < now),
+                ),
+                self.batch_size - len(ids),
+                now,
             )
         return sorted(ids)
 
@@ -312,12 +322,19 @@ class Sender:
         rows = self.conn.execute(
             select(D.id, D.attempts, Member.id, Member.name, Member.email, Member.status, Member.preferences_token)
             .select_from(BulletinDelivery.__table__.outerjoin(Member.__table__, Member.id == D.member_id))
-            .where(D.id.in_(ids)).order_by(D.id)
+            .where(D.id.in_(ids))
+            .order_by(D.id)
         ).all()
         hashes = {row[4]: address_hash(row[4]) for row in rows if row[4]}
-        suppressed = set(
-            self.conn.execute(select(Suppression.email_hash).where(Suppression.email_hash.in_(list(hashes.values())))).scalars()
-        ) if hashes else set()
+        suppressed = (
+            set(
+                self.conn.execute(
+                    select(Suppression.email_hash).where(Suppression.email_hash.in_(list(hashes.values())))
+                ).scalars()
+            )
+            if hashes
+            else set()
+        )
         self.conn.commit()
         return rows, hashes, suppressed
 
@@ -346,9 +363,9 @@ class Sender:
         if self._sent_sql is None:
             mark = "?" if self.conn.dialect.paramstyle == "qmark" else "%s"
             self._sent_sql = (
-                "UPDATE bulletin_delivery SET state = 'sent', sent_at = {0}, attempts = {0}, last_error = '', "
-                "claimed_by = NULL, lease_until = NULL WHERE id = {0} AND claimed_by = {0}"
-            ).format(mark)
+                f"UPDATE bulletin_delivery SET state = 'sent', sent_at = {mark}, attempts = {mark}, last_error = '', "
+                f"claimed_by = NULL, lease_until = NULL WHERE id = {mark} AND claimed_by = {mark}"
+            )
             self._raw = self.conn.connection.driver_connection
         now = utcnow()
         if self.conn.dialect.name == "sqlite":
@@ -360,13 +377,18 @@ class Sender:
         finally:
             cursor.close()
         if updated != 1:
-            log.warning("a sent row had been claimed by another sender (lease ran out)",
-                        extra={"delivery_id": delivery_id})
+            log.warning(
+                "a sent row had been claimed by another sender (lease ran out)", extra={"delivery_id": delivery_id}
+            )
 
     def _pending_emergencies(self, current_id):
-        return self.conn.execute(
-            select(B.id).where(B.kind == EMERGENCY, B.status == SENDING, B.id != current_id).order_by(B.id)
-        ).scalars().all()
+        return (
+            self.conn.execute(
+                select(B.id).where(B.kind == EMERGENCY, B.status == SENDING, B.id != current_id).order_by(B.id)
+            )
+            .scalars()
+            .all()
+        )
 
     def _serve_emergencies(self, bulletin_id, result):
         """Called by a routine send between batches: emergencies go first."""
@@ -378,8 +400,10 @@ class Sender:
             waited = False
             for emergency_id in pending:
                 if self.acquire(emergency_id):
-                    log.info("routine bulletin yields to an emergency",
-                             extra={"bulletin_id": bulletin_id, "emergency_id": emergency_id})
+                    log.info(
+                        "routine bulletin yields to an emergency",
+                        extra={"bulletin_id": bulletin_id, "emergency_id": emergency_id},
+                    )
                     try:
                         outcome = self.send_bulletin(emergency_id)
                     finally:
@@ -410,8 +434,15 @@ class Sender:
                 break
             rows, hashes, suppressed = self._recipients(ids)
             for position, (delivery_id, attempts, member_id, name, address, status, prefs_token) in enumerate(rows):
-                if member_id is None or status != CONFIRMED or hashes.get(address) in suppressed or not usable_address(address):
-                    self._mark(delivery_id, state=SKIPPED, last_error="not a confirmed member, or suppressed, when sent")
+                if (
+                    member_id is None
+                    or status != CONFIRMED
+                    or hashes.get(address) in suppressed
+                    or not usable_address(address)
+                ):
+                    self._mark(
+                        delivery_id, state=SKIPPED, last_error="not a confirmed member, or suppressed, when sent"
+                    )
                     result.skipped += 1
                     continue
                 data = factory.build(delivery_id, name, address, factory.preferences_url(prefs_token))
@@ -421,9 +452,11 @@ class Sender:
                 except (smtplib.SMTPException, OSError) as exc:
                     kind, code, text = classify(exc)
                     self._failed(delivery_id, member_id, attempts, kind, code, text, result)
-                    if isinstance(exc, (smtplib.SMTPServerDisconnected, OSError)) and not isinstance(exc, smtplib.SMTPResponseException):
+                    if isinstance(exc, (smtplib.SMTPServerDisconnected, OSError)) and not isinstance(  # noqa: SIM102
+                        exc, smtplib.SMTPResponseException
+                    ):
                         if not self._reconnect():
-                            self._release_claims(bulletin_id, [row[0] for row in rows[position + 1:]])
+                            self._release_claims(bulletin_id, [row[0] for row in rows[position + 1 :]])
                             result.status = "stopped"
                             result.retry_at = utcnow() + timedelta(seconds=retry_delay(1))
                             return result
@@ -437,8 +470,13 @@ class Sender:
         attempts += 1
         message = (f"{code} {text}" if code else text)[:300]
         if kind == "temporary" and attempts < self.max_attempts:
-            self._mark(delivery_id, state=FAILED_TEMPORARY, attempts=attempts, last_error=message,
-                       next_attempt_at=utcnow() + timedelta(seconds=retry_delay(attempts)))
+            self._mark(
+                delivery_id,
+                state=FAILED_TEMPORARY,
+                attempts=attempts,
+                last_error=message,
+                next_attempt_at=utcnow() + timedelta(seconds=retry_delay(attempts)),
+            )
             result.retried += 1
             return
         if kind == "temporary":
@@ -469,13 +507,14 @@ class Sender:
             )
 
     def _finish(self, bulletin_id, result):
-        counts = dict(self.conn.execute(
-            select(D.state, func.count()).where(D.bulletin_id == bulletin_id).group_by(D.state)
-        ).all())
+        counts = dict(
+            self.conn.execute(select(D.state, func.count()).where(D.bulletin_id == bulletin_id).group_by(D.state)).all()
+        )
         open_rows = sum(n for state, n in counts.items() if state not in FINAL_STATES)
         if open_rows == 0:
             self._commit(
-                update(Bulletin.__table__).where(B.id == bulletin_id, B.status == SENDING)
+                update(Bulletin.__table__)
+                .where(B.id == bulletin_id, B.status == SENDING)
                 .values(status=SENT, sent_at=utcnow())
             )
             result.status = "done"

@@ -2,9 +2,10 @@
 
 The delivery loop itself is in sender.py; the huey tasks in tasks.py.
 """
+
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import func, insert, select, update
 
@@ -69,7 +70,7 @@ def audience_description(bulletin):
 
 def london_to_utc(day, clock):
     """A London wall-clock date and time as naive UTC (British Summer Time handled)."""
-    return datetime.combine(day, clock, tzinfo=LONDON).astimezone(timezone.utc).replace(tzinfo=None)
+    return datetime.combine(day, clock, tzinfo=LONDON).astimezone(UTC).replace(tzinfo=None)
 
 
 def schedule(bulletin, when_utc):
@@ -90,7 +91,9 @@ def cancel_schedule(bulletin):
 def due_bulletins(now=None):
     now = now or utcnow()
     return db.session.scalars(
-        select(Bulletin).where(Bulletin.status == SCHEDULED, Bulletin.scheduled_at <= now).order_by(Bulletin.scheduled_at)
+        select(Bulletin)
+        .where(Bulletin.status == SCHEDULED, Bulletin.scheduled_at <= now)
+        .order_by(Bulletin.scheduled_at)
     ).all()
 
 
@@ -99,8 +102,9 @@ def resumable_bulletins(now=None):
     now = now or utcnow()
     return db.session.scalars(
         select(Bulletin)
-        .where(Bulletin.status == SENDING,
-               db.or_(Bulletin.sender_lease_until.is_(None), Bulletin.sender_lease_until < now))
+        .where(
+            Bulletin.status == SENDING, db.or_(Bulletin.sender_lease_until.is_(None), Bulletin.sender_lease_until < now)
+        )
         .order_by(Bulletin.kind != EMERGENCY, Bulletin.id)
     ).all()
 
@@ -138,11 +142,16 @@ def start_sending(bulletin, enqueue=True):
     if members:
         db.session.execute(
             insert(BulletinDelivery),
-            [{"bulletin_id": bulletin.id, "member_id": m.id, "state": QUEUED, "attempts": 0, "last_error": ""} for m in members],
+            [
+                {"bulletin_id": bulletin.id, "member_id": m.id, "state": QUEUED, "attempts": 0, "last_error": ""}
+                for m in members
+            ],
         )
     db.session.commit()
     db.session.refresh(bulletin)
-    log.info("bulletin send started", extra={"bulletin_id": bulletin.id, "recipients": len(members), "kind": bulletin.kind})
+    log.info(
+        "bulletin send started", extra={"bulletin_id": bulletin.id, "recipients": len(members), "kind": bulletin.kind}
+    )
     if enqueue:
         enqueue_send(bulletin.id, emergency=bulletin.kind == EMERGENCY)
     return len(members)
@@ -188,7 +197,13 @@ def send_test(bulletin, address, name):
     The unsubscribe link in a test message points at no delivery record, so it does nothing.
     """
     factory = MessageFactory(bulletin, subject_prefix="[Test] ")
-    data = factory.build(None, name, address, factory.preferences_base, message_id=f"<bulletin-{bulletin.id}.test-{int(utcnow().timestamp())}@{factory.domain}>")
+    data = factory.build(
+        None,
+        name,
+        address,
+        factory.preferences_base,
+        message_id=f"<bulletin-{bulletin.id}.test-{int(utcnow().timestamp())}@{factory.domain}>",
+    )
     transport = make_transport()
     try:
         transport.send(factory.envelope_from, address, data)
@@ -237,15 +252,23 @@ class Figures:
         return round(100 * self.done / self.total) if self.total else 100
 
     def as_dict(self):
-        return {k: getattr(self, k) for k in ("total", "sent", "failed", "retrying", "skipped", "waiting", "unsubscribed", "done", "percent")}
+        return {
+            k: getattr(self, k)
+            for k in ("total", "sent", "failed", "retrying", "skipped", "waiting", "unsubscribed", "done", "percent")
+        }
 
 
 def figures(bulletin_id):
-    counts = dict(db.session.execute(
-        select(BulletinDelivery.state, func.count()).where(BulletinDelivery.bulletin_id == bulletin_id).group_by(BulletinDelivery.state)
-    ).all())
+    counts = dict(
+        db.session.execute(
+            select(BulletinDelivery.state, func.count())
+            .where(BulletinDelivery.bulletin_id == bulletin_id)
+            .group_by(BulletinDelivery.state)
+        ).all()
+    )
     unsubscribed = db.session.scalar(
-        select(func.count()).select_from(BulletinDelivery)
+        select(func.count())
+        .select_from(BulletinDelivery)
         .where(BulletinDelivery.bulletin_id == bulletin_id, BulletinDelivery.unsubscribed_at.is_not(None))
     )
     return Figures(
@@ -279,9 +302,13 @@ def progress_message(bulletin, data):
 
 def failed_deliveries(bulletin_id, limit=200):
     return db.session.scalars(
-        select(BulletinDelivery).where(BulletinDelivery.bulletin_id == bulletin_id,
-                                       BulletinDelivery.state.in_([FAILED_PERMANENT, FAILED_TEMPORARY]))
-        .order_by(BulletinDelivery.id).limit(limit)
+        select(BulletinDelivery)
+        .where(
+            BulletinDelivery.bulletin_id == bulletin_id,
+            BulletinDelivery.state.in_([FAILED_PERMANENT, FAILED_TEMPORARY]),
+        )
+        .order_by(BulletinDelivery.id)
+        .limit(limit)
     ).all()
 
 
@@ -291,7 +318,9 @@ def failed_deliveries(bulletin_id, limit=200):
 def archive(page=1, per_page=20):
     return db.paginate(
         select(Bulletin).where(Bulletin.status == SENT).order_by(Bulletin.sent_at.desc(), Bulletin.id.desc()),
-        page=page, per_page=per_page, error_out=False,
+        page=page,
+        per_page=per_page,
+        error_out=False,
     )
 
 
@@ -324,11 +353,18 @@ def _export_deliveries(member, key):
     rows = db.session.execute(
         select(BulletinDelivery, Bulletin.title)
         .join(Bulletin, Bulletin.id == BulletinDelivery.bulletin_id)
-        .where(BulletinDelivery.member_id == member.id).order_by(BulletinDelivery.id)
+        .where(BulletinDelivery.member_id == member.id)
+        .order_by(BulletinDelivery.id)
     ).all()
     return [
-        {"bulletin": title, "state": delivery.state_label, "attempts": delivery.attempts,
-         "sent_at": delivery.sent_at, "unsubscribed_at": delivery.unsubscribed_at, "last_error": delivery.last_error}
+        {
+            "bulletin": title,
+            "state": delivery.state_label,
+            "attempts": delivery.attempts,
+            "sent_at": delivery.sent_at,
+            "unsubscribed_at": delivery.unsubscribed_at,
+            "last_error": delivery.last_error,
+        }
         for delivery, title in rows
     ]
 
@@ -339,7 +375,8 @@ def _erase_deliveries(member, key):
     if member is None:
         return 0
     result = db.session.execute(
-        update(BulletinDelivery).where(BulletinDelivery.member_id == member.id)
+        update(BulletinDelivery)
+        .where(BulletinDelivery.member_id == member.id)
         .values(member_id=None, last_error="", claimed_by=None)
         .execution_options(synchronize_session=False)
     )

@@ -1,5 +1,6 @@
 """Bulletin pages: the public archive and one-click unsubscribe; officers' compose, preview, test, schedule,
 send, figures and progress (/bulletins/manage)."""
+
 import smtplib
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
@@ -88,14 +89,22 @@ def _editable_or_redirect(bulletin):
 @roles_required(*MANAGERS)
 def manage():
     bulletins = db.session.scalars(
-        select(Bulletin).order_by(Bulletin.status != SENDING, Bulletin.status == SENT, Bulletin.created_at.desc(), Bulletin.id.desc())
+        select(Bulletin).order_by(
+            Bulletin.status != SENDING, Bulletin.status == SENT, Bulletin.created_at.desc(), Bulletin.id.desc()
+        )
     ).all()
     rows = db.session.execute(
-        select(BulletinDelivery.bulletin_id, BulletinDelivery.state, func.count()).group_by(BulletinDelivery.bulletin_id, BulletinDelivery.state)
+        select(BulletinDelivery.bulletin_id, BulletinDelivery.state, func.count()).group_by(
+            BulletinDelivery.bulletin_id, BulletinDelivery.state
+        )
     ).all()
-    unsubscribed = dict(db.session.execute(
-        select(BulletinDelivery.bulletin_id, func.count()).where(BulletinDelivery.unsubscribed_at.is_not(None)).group_by(BulletinDelivery.bulletin_id)
-    ).all())
+    unsubscribed = dict(
+        db.session.execute(
+            select(BulletinDelivery.bulletin_id, func.count())
+            .where(BulletinDelivery.unsubscribed_at.is_not(None))
+            .group_by(BulletinDelivery.bulletin_id)
+        ).all()
+    )
     counts = {}
     for bulletin_id, state, number in rows:
         entry = counts.setdefault(bulletin_id, {"total": 0, "sent": 0, "failed": 0})
@@ -189,8 +198,13 @@ def new_item(bulletin_id):
     if request.method == "GET" and request.args.get("section") in dict(form.section.choices):
         form.section.data = request.args["section"]
     if form.validate_on_submit():
-        services.new_item(bulletin, section=form.section.data, title=form.title.data.strip(), body=form.body.data,
-                          link_url=(form.link_url.data or "").strip())
+        services.new_item(
+            bulletin,
+            section=form.section.data,
+            title=form.title.data.strip(),
+            body=form.body.data,
+            link_url=(form.link_url.data or "").strip(),
+        )
         flash("The item has been added", "success")
         return redirect(url_for("bulletins.manage_bulletin", bulletin_id=bulletin.id))
     return render_template("bulletins/manage/item_form.html", form=form, bulletin=bulletin, item=None)
@@ -208,7 +222,9 @@ def edit_item(bulletin_id, item_id):
         services.update_item(item, form.section.data, form.title.data, form.body.data, form.link_url.data)
         flash("The item has been saved", "success")
         return redirect(url_for("bulletins.manage_bulletin", bulletin_id=bulletin.id))
-    return render_template("bulletins/manage/item_form.html", form=form, bulletin=bulletin, item=item, button_form=ButtonForm())
+    return render_template(
+        "bulletins/manage/item_form.html", form=form, bulletin=bulletin, item=item, button_form=ButtonForm()
+    )
 
 
 @bp.route("/manage/<int:bulletin_id>/items/<int:item_id>/delete", methods=["POST"])
@@ -234,12 +250,17 @@ def audience(bulletin_id):
         return response
     form = AudienceForm()
     form.ward_codes.choices = [
-        (code, name) for code, name in db.session.execute(
+        (code, name)
+        for code, name in db.session.execute(
             select(Ward.code, Ward.name).where(Ward.ward_set == WARD_SET_2022).order_by(Ward.name)
         )
     ]
     if request.method == "GET":
-        form.sectors.data, form.interests.data, form.ward_codes.data = bulletin.sectors, bulletin.interests, bulletin.ward_codes
+        form.sectors.data, form.interests.data, form.ward_codes.data = (
+            bulletin.sectors,
+            bulletin.interests,
+            bulletin.ward_codes,
+        )
     if form.validate_on_submit():
         services.save_segments(bulletin, form.sectors.data, form.interests.data, form.ward_codes.data)
         flash(f"Audience saved: {len(services.recipients(bulletin))} confirmed members", "success")
@@ -253,9 +274,14 @@ def preview(bulletin_id):
     bulletin = _bulletin_or_404(bulletin_id)
     factory = MessageFactory(bulletin)
     text = factory.text.replace("@@UNSUBSCRIBE_URL@@", "(each member's own unsubscribe link)").replace(
-        "@@PREFERENCES_URL@@", "(each member's own preferences link)")
-    return render_template("bulletins/manage/preview.html", text=text, button_form=ButtonForm(),
-                           **bulletin_context(bulletin, for_email=False))
+        "@@PREFERENCES_URL@@", "(each member's own preferences link)"
+    )
+    return render_template(
+        "bulletins/manage/preview.html",
+        text=text,
+        button_form=ButtonForm(),
+        **bulletin_context(bulletin, for_email=False),
+    )
 
 
 @bp.route("/manage/<int:bulletin_id>/test", methods=["POST"])
@@ -325,7 +351,18 @@ def send(bulletin_id):
         except services.NothingToSend as exc:
             error = str(exc)
         else:
-            flash("The emergency message is being sent now" if bulletin.kind == EMERGENCY else "The bulletin is being sent", "success")
+            flash(
+                "The emergency message is being sent now"
+                if bulletin.kind == EMERGENCY
+                else "The bulletin is being sent",
+                "success",
+            )
             return redirect(url_for("bulletins.manage_bulletin", bulletin_id=bulletin.id))
-    return render_template("bulletins/manage/send.html", form=form, bulletin=bulletin, count=count, error=error,
-                           audience=services.audience_description(bulletin)), (400 if error else 200)
+    return render_template(
+        "bulletins/manage/send.html",
+        form=form,
+        bulletin=bulletin,
+        count=count,
+        error=error,
+        audience=services.audience_description(bulletin),
+    ), (400 if error else 200)

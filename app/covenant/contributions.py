@@ -47,33 +47,60 @@ def pledges_to_approve(user):
         db.select(CovenantPledge).where(CovenantPledge.status == "pending").order_by(CovenantPledge.submitted_at)
     )
     return [
-        TodoItem(f"pledge-{p.id}", f"{p.organisation.name}, sent {p.submitted_at:%-d %B %Y}",
-                 url_for("covenant.pledge", pledge_id=p.id))
+        TodoItem(
+            f"pledge-{p.id}",
+            f"{p.organisation.name}, sent {p.submitted_at:%-d %B %Y}",
+            url_for("covenant.pledge", pledge_id=p.id),
+        )
         for p in pledges
     ]
 
 
 def renewals_overdue(user):
     pledges = db.session.scalars(
-        db.select(CovenantPledge).where(CovenantPledge.status == "approved")
-        .where(CovenantPledge.renewal_due < london_today()).order_by(CovenantPledge.renewal_due)
+        db.select(CovenantPledge)
+        .where(CovenantPledge.status == "approved")
+        .where(CovenantPledge.renewal_due < london_today())
+        .order_by(CovenantPledge.renewal_due)
     )
     return [
-        TodoItem(f"renewal-{p.id}-{p.renewal_due:%Y%m%d}", f"{p.organisation.name}, due {p.renewal_due:%-d %B %Y}",
-                 url_for("covenant.pledge", pledge_id=p.id))
+        TodoItem(
+            f"renewal-{p.id}-{p.renewal_due:%Y%m%d}",
+            f"{p.organisation.name}, due {p.renewal_due:%-d %B %Y}",
+            url_for("covenant.pledge", pledge_id=p.id),
+        )
         for p in pledges
     ]
 
 
-register_todo(TodoSource(
-    "covenant.pledges", "Faith covenant pledges to approve", (STRATEGY_OFFICER,), pledges_to_approve,
-    "covenant.pledges", "Pledges from faith organisations",
-))
-register_todo(TodoSource(
-    "covenant.renewals", "Faith covenant renewals overdue", (STRATEGY_OFFICER,), renewals_overdue,
-    "covenant.pledges", "Signatories have been reminded; record the renewal when they renew", notify="digest",
-))
+register_todo(
+    TodoSource(
+        "covenant.pledges",
+        "Faith covenant pledges to approve",
+        (STRATEGY_OFFICER,),
+        pledges_to_approve,
+        "covenant.pledges",
+        "Pledges from faith organisations",
+    )
+)
+register_todo(
+    TodoSource(
+        "covenant.renewals",
+        "Faith covenant renewals overdue",
+        (STRATEGY_OFFICER,),
+        renewals_overdue,
+        "covenant.pledges",
+        "Signatories have been reminded; record the renewal when they renew",
+        notify="digest",
+    )
+)
 
-register_home_section(HomeSection(
-    order=50, title="Faith covenant", endpoint="covenant.index", count=services.signatory_count,
-    text="faith organisations have signed the covenant for engagement with the council."))
+register_home_section(
+    HomeSection(
+        order=50,
+        title="Faith covenant",
+        endpoint="covenant.index",
+        count=services.signatory_count,
+        text="faith organisations have signed the covenant for engagement with the council.",
+    )
+)

@@ -3,6 +3,7 @@ Hendon Town Hall on 15 November 2021 (001_74f26b0b4220c599.txt:989; co-signatory
 
 The papers do not name the person who signed for the Forum, so the record says so rather than inventing one.
 """
+
 from datetime import date
 
 from flask import current_app

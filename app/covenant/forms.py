@@ -36,12 +36,11 @@ class PledgeForm(Form):
         description="Your faith organisation as it appears in the community directory.",
     )
     faith = GovukRadiosField(
-        "Faith or belief", choices=list(FAITHS.items()),
+        "Faith or belief",
+        choices=list(FAITHS.items()),
         validators=[Required(thing="your organisation's faith or belief")],
     )
-    faith_other = GovukTextInputField(
-        "Name of the faith or belief", validators=[max_length(100)]
-    )
+    faith_other = GovukTextInputField("Name of the faith or belief", validators=[max_length(100)])
     signatory_name = GovukTextInputField(
         "Name of the person signing",
         validators=[Required(thing="the name of the person signing"), max_length(120)],
@@ -99,7 +98,8 @@ class PledgeDecisionForm(ActionForm):
         validators=[Required(thing="whether to approve the pledge")],
     )
     note = GovukTextareaField(
-        "Message to the signatory", validators=[max_length(2000)],
+        "Message to the signatory",
+        validators=[max_length(2000)],
         description="Needed if you do not approve the pledge. It is sent by email.",
     )
     submit = GovukSubmitField("Save decision")

@@ -1,4 +1,5 @@
 """Covenant pledges by faith organisations, and the renewal reminders sent about them."""
+
 from datetime import date, datetime
 
 from sqlalchemy.orm import Mapped, mapped_column, relationship

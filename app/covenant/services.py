@@ -1,4 +1,5 @@
 """Covenant logic that needs no request: the commitments, renewal dates, approval, reminders, counts."""
+
 import calendar
 from collections import Counter
 from datetime import date, timedelta
@@ -89,8 +90,18 @@ def needs_reminder(pledge, today: date, days: int, already_sent: set) -> bool:
 # --- Database work ------------------------------------------------------------------------------
 
 
-def submit_pledge(organisation, faith, faith_other, signatory_name, signatory_role, contact_email, date_signed,
-                  commitments, postcode=None, ward_code=None):
+def submit_pledge(
+    organisation,
+    faith,
+    faith_other,
+    signatory_name,
+    signatory_role,
+    contact_email,
+    date_signed,
+    commitments,
+    postcode=None,
+    ward_code=None,
+):
     pledge = CovenantPledge(
         organisation=organisation,
         faith=faith,

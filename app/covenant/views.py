@@ -1,4 +1,5 @@
 """The faith covenant: public commitments and signatories, the pledge form, officer approval."""
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
@@ -44,13 +45,22 @@ def signatories():
 @public
 def signatories_csv():
     rows = (
-        [p.organisation.name, p.faith_label, p.signatory_name, p.signatory_role, p.date_signed, p.renewal_due,
-         p.ward.name if p.ward else "", p.commitments]
+        [
+            p.organisation.name,
+            p.faith_label,
+            p.signatory_name,
+            p.signatory_role,
+            p.date_signed,
+            p.renewal_due,
+            p.ward.name if p.ward else "",
+            p.commitments,
+        ]
         for p in services.approved_pledges()
     )
     header = ["organisation", "faith", "signatory", "role", "date signed", "renewal due", "ward", "commitments"]
     return Response(
-        csv_text(header, rows), mimetype="text/csv",
+        csv_text(header, rows),
+        mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="faith-covenant-signatories.csv"'},
     )
 
@@ -111,7 +121,10 @@ def pledges():
         query = query.where(CovenantPledge.status == status)
     today = services.london_today()
     return render_template(
-        "covenant/pledges.html", pledges=db.session.scalars(query).all(), status=status, statuses=PLEDGE_STATUSES,
+        "covenant/pledges.html",
+        pledges=db.session.scalars(query).all(),
+        status=status,
+        statuses=PLEDGE_STATUSES,
         today=today,
     )
 
@@ -144,7 +157,8 @@ def decide(pledge_id):
         return _show_pledge(item, decision=form, failed=form)
     services.decide_pledge(item, form.decision.data == "approve", current_user, form.note.data)
     flash(
-        f"Approved the pledge from {item.organisation.name}" if item.status == "approved"
+        f"Approved the pledge from {item.organisation.name}"
+        if item.status == "approved"
         else f"Did not approve the pledge from {item.organisation.name}",
         "success",
     )

@@ -3,7 +3,8 @@
 Times are given in Europe/London with a VTIMEZONE, so a 7pm meeting stays at 7pm in BST and GMT;
 each meeting keeps one UID and raises SEQUENCE when it changes, so clients update it in place.
 """
-from datetime import timezone
+
+from datetime import UTC
 from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event
@@ -13,7 +14,7 @@ from .models import CANCELLED
 
 
 def _utc(value):
-    return value.replace(tzinfo=timezone.utc)
+    return value.replace(tzinfo=UTC)
 
 
 def _agenda_line(item):

@@ -1,4 +1,5 @@
 """Small server-rendered SVG charts (no JavaScript, no CDN). Each page shows a data table next to them."""
+
 from markupsafe import Markup, escape
 
 WIDTH, HEIGHT = 640, 260
@@ -27,10 +28,7 @@ def _frame(title, body, y_max, y_step):
     return Markup(
         f'<svg class="ctn-chart" width="100%" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="{_id(title)}" '
         f'xmlns="http://www.w3.org/2000/svg" focusable="false">'
-        f'<title id="{_id(title)}">{escape(title)}</title>'
-        + "".join(grid)
-        + body
-        + "</svg>"
+        f'<title id="{_id(title)}">{escape(title)}</title>' + "".join(grid) + body + "</svg>"
     )
 
 
@@ -41,8 +39,8 @@ def _id(title):
 def _x_labels(points, xs):
     every = max(len(points) // 8, 1)
     return "".join(
-        f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle" font-family="arial, sans-serif" font-size="12" fill="#0b0c0c">{escape(label)}</text>'
-        for i, ((label, _), x) in enumerate(zip(points, xs))
+        f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle" font-family="arial, sans-serif" font-size="12" fill="#0b0c0c">{escape(label)}</text>'  # noqa: E501
+        for i, ((label, _), x) in enumerate(zip(points, xs, strict=False))
         if i % every == 0 or i == len(points) - 1
     )
 
@@ -56,8 +54,8 @@ def line_chart(points, title):
     step = plot_w / max(len(points) - 1, 1)
     xs = [LEFT + i * step if len(points) > 1 else LEFT + plot_w / 2 for i in range(len(points))]
     ys = [TOP + plot_h - plot_h * v / y_max for _, v in points]
-    path = " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys))
-    dots = "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="#1d70b8"/>' for x, y in zip(xs, ys))
+    path = " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys, strict=False))
+    dots = "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="#1d70b8"/>' for x, y in zip(xs, ys, strict=False))
     body = f'<polyline points="{path}" fill="none" stroke="#1d70b8" stroke-width="3"/>' + dots + _x_labels(points, xs)
     return _frame(title, body, y_max, y_step)
 
@@ -73,7 +71,7 @@ def bar_chart(points, title):
     bars = "".join(
         f'<rect x="{x - bar / 2:.1f}" y="{TOP + plot_h - plot_h * v / y_max:.1f}" width="{bar:.1f}" '
         f'height="{plot_h * v / y_max:.1f}" fill="#1d70b8"/>'
-        f'<text x="{x:.1f}" y="{TOP + plot_h - plot_h * v / y_max - 4:.1f}" text-anchor="middle" font-family="arial, sans-serif" font-size="12" fill="#0b0c0c">{v}</text>'
-        for (_, v), x in zip(points, xs)
+        f'<text x="{x:.1f}" y="{TOP + plot_h - plot_h * v / y_max - 4:.1f}" text-anchor="middle" font-family="arial, sans-serif" font-size="12" fill="#0b0c0c">{v}</text>'  # noqa: E501
+        for (_, v), x in zip(points, xs, strict=False)
     )
     return _frame(title, bars + _x_labels(points, xs), y_max, y_step)

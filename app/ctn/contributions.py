@@ -67,6 +67,12 @@ def ctn_meetings_held(period_start, period_end):
 
 register_demo_loader(load_demo)
 
-register_home_section(HomeSection(
-    order=40, title="Communities Together Network", endpoint="ctn.index", count=services.member_count,
-    text="members of the council's forum with the voluntary, community and faith sector. Join, and come to a meeting."))
+register_home_section(
+    HomeSection(
+        order=40,
+        title="Communities Together Network",
+        endpoint="ctn.index",
+        count=services.member_count,
+        text="members of the council's forum with the voluntary, community and faith sector. Join, and come to a meeting.",
+    )
+)

@@ -7,6 +7,7 @@
   The real list (1,261 people, 002_6240a75a79bed02c.txt:114) is not reproduced; the annual report figures
   the portal shows are always counted from the member rows.
 """
+
 from datetime import date, datetime, time
 
 from ..assets.models import CommunityAsset
@@ -17,8 +18,8 @@ from .models import (
     HELD,
     SCHEDULED,
     STEERING_GROUP,
-    Consent,
     AgendaItem,
+    Consent,
     Meeting,
     Member,
     SteeringSeat,
@@ -31,18 +32,53 @@ ROLE_KEYS = {"chair": "chair", "vice chair": "vice_chair", "core member": "core_
 
 # Fictitious people (example.org), spread over 2019 so the growth chart has a shape. Not from the seeds.
 DEMO_MEMBERS = [
-    ("Alex Example", "alex.example@example.org", "vcfs", "Barnet Together", ["funding", "volunteering"], date(2019, 1, 14)),
-    ("Sam Sample", "sam.sample@example.org", "faith", "Barnet Multi Faith Forum", ["community_safety"], date(2019, 2, 2)),
+    (
+        "Alex Example",
+        "alex.example@example.org",
+        "vcfs",
+        "Barnet Together",
+        ["funding", "volunteering"],
+        date(2019, 1, 14),
+    ),
+    (
+        "Sam Sample",
+        "sam.sample@example.org",
+        "faith",
+        "Barnet Multi Faith Forum",
+        ["community_safety"],
+        date(2019, 2, 2),
+    ),
     ("Jo Placeholder", "jo.placeholder@example.org", "council_officer", "", ["emergency_planning"], date(2019, 3, 7)),
-    ("Chris Demo", "chris.demo@example.org", "business", "Federation of Small Businesses", ["funding"], date(2019, 3, 7)),
-    ("Pat Fictional", "pat.fictional@example.org", "statutory_partner", "Metropolitan Police", ["community_safety", "emergency_planning"], date(2019, 4, 20)),
+    (
+        "Chris Demo",
+        "chris.demo@example.org",
+        "business",
+        "Federation of Small Businesses",
+        ["funding"],
+        date(2019, 3, 7),
+    ),
+    (
+        "Pat Fictional",
+        "pat.fictional@example.org",
+        "statutory_partner",
+        "Metropolitan Police",
+        ["community_safety", "emergency_planning"],
+        date(2019, 4, 20),
+    ),
     ("Robin Madeup", "robin.madeup@example.org", "vcfs", "", ["mental_health", "food_security"], date(2019, 6, 6)),
     ("Morgan Testcase", "morgan.testcase@example.org", "council_officer", "", ["consultations"], date(2019, 6, 6)),
     ("Taylor Notreal", "taylor.notreal@example.org", "councillor", "", ["community_safety"], date(2019, 7, 15)),
     ("Jamie Invented", "jamie.invented@example.org", "vcfs", "", ["mental_health"], date(2019, 9, 19)),
     ("Casey Specimen", "casey.specimen@example.org", "faith", "", ["food_security", "volunteering"], date(2019, 9, 19)),
     ("Drew Mock", "drew.mock@example.org", "vcfs", "", ["events"], date(2019, 10, 3)),
-    ("Avery Dummy", "avery.dummy@example.org", "statutory_partner", "London Fire Brigade", ["emergency_planning"], date(2019, 11, 1)),
+    (
+        "Avery Dummy",
+        "avery.dummy@example.org",
+        "statutory_partner",
+        "London Fire Brigade",
+        ["emergency_planning"],
+        date(2019, 11, 1),
+    ),
 ]
 DEMO_CONSENT = "Demo record: a fictitious person created for the demonstration site (not a real consent)."
 
@@ -119,7 +155,9 @@ def load_demo():
             ends_at=london_to_utc(record["date"], time(12, 0)),
             venue_name=record["venue"] or "",
             # The same space in the community assets register, when the assets demo has loaded it.
-            asset_id=db.session.scalar(db.select(CommunityAsset.id).where(CommunityAsset.name == record["venue"])) if record["venue"] else None,
+            asset_id=db.session.scalar(db.select(CommunityAsset.id).where(CommunityAsset.name == record["venue"]))
+            if record["venue"]
+            else None,
             venue_address=venue.get("address", "") if venue.get("address") != record["venue"] else "",
             venue_postcode=postcode,
             ward_code=ward_for_postcode(postcode) if postcode else None,
@@ -152,7 +190,9 @@ def load_demo():
         )
         member.interest_rows = []
         member.interests = interests
-        member.consents = [Consent(action="given", source="demo data", wording=DEMO_CONSENT, recorded_at=member.created_at)]
+        member.consents = [
+            Consent(action="given", source="demo data", wording=DEMO_CONSENT, recorded_at=member.created_at)
+        ]
         db.session.add(member)
         added["members"] += 1
     db.session.commit()

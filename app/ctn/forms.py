@@ -135,9 +135,7 @@ class ImportForm(Form):
             max_length(2000, message="Keep this to 2000 characters or fewer"),
         ],
     )
-    skip_bad_rows = GovukCheckboxField(
-        "If some rows have problems, import the other rows anyway"
-    )
+    skip_bad_rows = GovukCheckboxField("If some rows have problems, import the other rows anyway")
     submit = GovukSubmitField("Import the list")
 
     def validate_file(self, field):
@@ -167,11 +165,13 @@ class MeetingForm(Form):
         validators=[Required(thing="the date of the meeting")],
     )
     start_time = GovukTimeField(
-        "Start time", description="24-hour clock, for example 18:30",
+        "Start time",
+        description="24-hour clock, for example 18:30",
         validators=[Required(thing="the start time")],
     )
     end_time = GovukTimeField(
-        "End time", description="24-hour clock, for example 20:30",
+        "End time",
+        description="24-hour clock, for example 20:30",
         validators=[Required(thing="the end time")],
     )
     asset_id = GovukSelectField(

@@ -8,6 +8,7 @@ Member states (the bulletins module sends only to CONFIRMED members):
 
 Erasure removes the member row and everything tied to it; see `services.erase_person`.
 """
+
 import secrets
 from datetime import date, datetime
 

@@ -1,5 +1,6 @@
 """What a resident sees about one organisation on a result card and on its listing page: whether it is open
 now, links that call or e-mail it, its places on a map and directions to them. No request needed."""
+
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -126,7 +127,14 @@ def card(item, now=None):
     else:
         organisation, miles = tuple(item)[:2]
         serves = None
-    return Card(organisation, miles, opening_for(organisation, now), categories(organisation), tel_href(organisation.phone), serves)
+    return Card(
+        organisation,
+        miles,
+        opening_for(organisation, now),
+        categories(organisation),
+        tel_href(organisation.phone),
+        serves,
+    )
 
 
 def last_checked(organisation, now=None):

@@ -1,4 +1,5 @@
 """`flask directory ...`: reminders, search index upkeep, CSV import and export."""
+
 import sys
 from pathlib import Path
 
@@ -22,13 +23,17 @@ def send_reminders():
 @directory_cli.command("geocode")
 def geocode_locations():
     """Place every address that has no position yet, from the postcode table (after a postcode import)."""
-    missing = db.session.scalars(db.select(Location).where(Location.lat.is_(None), Location.postcode.is_not(None))).all()
+    missing = db.session.scalars(
+        db.select(Location).where(Location.lat.is_(None), Location.postcode.is_not(None))
+    ).all()
     placed = 0
     with click.progressbar(missing, label=f"Placing {len(missing)} addresses") as bar:
         for location in bar:
             placed += services.geocode(location)
     db.session.commit()
-    click.echo(f"Placed {placed} of {len(missing)} addresses; {len(missing) - placed} postcodes are not in the postcode table.")
+    click.echo(
+        f"Placed {placed} of {len(missing)} addresses; {len(missing) - placed} postcodes are not in the postcode table."
+    )
 
 
 class _ProgressBars:
@@ -65,7 +70,12 @@ def import_listings(file, dry_run, skip_bad_rows):
     bars = _ProgressBars()
     try:
         report = importer.run_import(
-            Path(file).read_bytes(), None, dry_run=dry_run, skip_bad_rows=skip_bad_rows, filename=Path(file).name, progress=bars
+            Path(file).read_bytes(),
+            None,
+            dry_run=dry_run,
+            skip_bad_rows=skip_bad_rows,
+            filename=Path(file).name,
+            progress=bars,
         )
         bars.close()
         if report.outcome == "imported":

@@ -98,26 +98,30 @@ def changes_to_moderate(user):
     items = []
     for change in services.pending_changes():
         name = change.organisation.name if change.organisation else services.proposed_name(change)
-        items.append(TodoItem(
-            f"change-{change.id}",
-            f"{_CHANGE_WORDS.get(change.kind, change.kind)} {name}, sent {change.submitted_at:%-d %B %Y}",
-            url_for("directory.review", change_id=change.id),
-        ))
+        items.append(
+            TodoItem(
+                f"change-{change.id}",
+                f"{_CHANGE_WORDS.get(change.kind, change.kind)} {name}, sent {change.submitted_at:%-d %B %Y}",
+                url_for("directory.review", change_id=change.id),
+            )
+        )
     return items
 
 
 def problems_reported(user):
     return [
-        TodoItem(f"problem-{report.id}", f"{report.organisation.name}, reported {report.created_at:%-d %B %Y}",
-                 url_for("directory.problems") + f"#problem-{report.id}")
+        TodoItem(
+            f"problem-{report.id}",
+            f"{report.organisation.name}, reported {report.created_at:%-d %B %Y}",
+            url_for("directory.problems") + f"#problem-{report.id}",
+        )
         for report in services.open_problem_reports()
     ]
 
 
 def listings_not_checked(user):
     return [
-        TodoItem(f"listing-{organisation.id}", organisation.name,
-                 url_for("directory.listing", slug=organisation.slug))
+        TodoItem(f"listing-{organisation.id}", organisation.name, url_for("directory.listing", slug=organisation.slug))
         for organisation in db.session.scalars(services.stale_query().limit(500))
     ]
 
@@ -125,29 +129,65 @@ def listings_not_checked(user):
 def own_listings_not_checked(user):
     stale = {organisation.id for organisation in services.stale_organisations_of(user)}
     return [
-        TodoItem(f"listing-{organisation.id}", f"Check the listing for {organisation.name} is still right",
-                 url_for("directory.mine"))
-        for organisation in user.organisations if organisation.id in stale
+        TodoItem(
+            f"listing-{organisation.id}",
+            f"Check the listing for {organisation.name} is still right",
+            url_for("directory.mine"),
+        )
+        for organisation in user.organisations
+        if organisation.id in stale
     ]
 
 
-register_todo(TodoSource(
-    "directory.changes", "Listing changes to moderate", (STRATEGY_OFFICER,), changes_to_moderate,
-    "directory.moderation", "New listings, changes and claims from groups",
-))
-register_todo(TodoSource(
-    "directory.problems", "Problems reported with listings", (STRATEGY_OFFICER,), problems_reported,
-    "directory.problems", "Residents' reports about listings",
-))
-register_todo(TodoSource(
-    "directory.stale", "Listings not checked for 6 months", (STRATEGY_OFFICER,), listings_not_checked,
-    "directory.needs_checking", "Their groups are reminded by e-mail once a month", notify="digest",
-))
-register_todo(TodoSource(
-    "directory.own_stale", "Your listings to check", (GROUP_EDITOR,), own_listings_not_checked,
-    "directory.mine", "Confirm your listing is still right, or update it", notify="never",
-))
+register_todo(
+    TodoSource(
+        "directory.changes",
+        "Listing changes to moderate",
+        (STRATEGY_OFFICER,),
+        changes_to_moderate,
+        "directory.moderation",
+        "New listings, changes and claims from groups",
+    )
+)
+register_todo(
+    TodoSource(
+        "directory.problems",
+        "Problems reported with listings",
+        (STRATEGY_OFFICER,),
+        problems_reported,
+        "directory.problems",
+        "Residents' reports about listings",
+    )
+)
+register_todo(
+    TodoSource(
+        "directory.stale",
+        "Listings not checked for 6 months",
+        (STRATEGY_OFFICER,),
+        listings_not_checked,
+        "directory.needs_checking",
+        "Their groups are reminded by e-mail once a month",
+        notify="digest",
+    )
+)
+register_todo(
+    TodoSource(
+        "directory.own_stale",
+        "Your listings to check",
+        (GROUP_EDITOR,),
+        own_listings_not_checked,
+        "directory.mine",
+        "Confirm your listing is still right, or update it",
+        notify="never",
+    )
+)
 
-register_home_section(HomeSection(
-    order=10, title="Directory", endpoint="directory.index", count=services.published_organisation_count,
-    text="voluntary, community and faith organisations, and the services they run."))
+register_home_section(
+    HomeSection(
+        order=10,
+        title="Directory",
+        endpoint="directory.index",
+        count=services.published_organisation_count,
+        text="voluntary, community and faith organisations, and the services they run.",
+    )
+)

@@ -44,48 +44,73 @@ class ListingForm(Form):
     base_version = HiddenField()
     draft_revision = HiddenField()
 
-    name = GovukTextInputField("Name of the organisation",
-                       validators=[Required(thing="the name of the organisation"), max_length(255)])
-    description = GovukTextareaField("What the organisation does",
-                                validators=[Required(message="Describe what the organisation does"), max_length(5000)])
-    kind = GovukRadiosField("Type of organisation", choices=list(KIND_LABELS.items()),
-                      validators=[Required(thing="the type of organisation")])
-    status = GovukRadiosField("Status", choices=list(STATUS_LABELS.items()), default="active",
-                        validators=[Required(thing="the status")])
+    name = GovukTextInputField(
+        "Name of the organisation", validators=[Required(thing="the name of the organisation"), max_length(255)]
+    )
+    description = GovukTextareaField(
+        "What the organisation does",
+        validators=[Required(message="Describe what the organisation does"), max_length(5000)],
+    )
+    kind = GovukRadiosField(
+        "Type of organisation",
+        choices=list(KIND_LABELS.items()),
+        validators=[Required(thing="the type of organisation")],
+    )
+    status = GovukRadiosField(
+        "Status", choices=list(STATUS_LABELS.items()), default="active", validators=[Required(thing="the status")]
+    )
     email = optional_email("Email address")
     website = GovukTextInputField("Website", validators=[Optional(), max_length(500), validate_url])
     phone = GovukTextInputField("Phone number", validators=[Optional(), max_length(40), validate_phone])
-    charity_number = GovukTextInputField("Registered charity number (if you have one)", validators=[Optional(), max_length(20)])
+    charity_number = GovukTextInputField(
+        "Registered charity number (if you have one)", validators=[Optional(), max_length(20)]
+    )
     company_number = GovukTextInputField("Company number (if you have one)", validators=[Optional(), max_length(20)])
 
-    service_name = GovukTextInputField("Name of the main service or activity",
-                               description="For example: Friday food bank, Youth club, Advice drop-in",
-                               validators=[Required(thing="the name of the main service or activity"), max_length(255)])
-    service_description = GovukTextareaField("Describe the service",
-                                        validators=[Required(message="Describe the service"), max_length(5000)])
+    service_name = GovukTextInputField(
+        "Name of the main service or activity",
+        description="For example: Friday food bank, Youth club, Advice drop-in",
+        validators=[Required(thing="the name of the main service or activity"), max_length(255)],
+    )
+    service_description = GovukTextareaField(
+        "Describe the service", validators=[Required(message="Describe the service"), max_length(5000)]
+    )
     categories = GovukCheckboxesField("Categories", validators=[Optional()])
     beneficiaries = GovukCheckboxesField("Who it is for", validators=[Optional()])
     faiths = GovukCheckboxesField("Faith (for faith organisations)", validators=[Optional()])
     languages = GovukCheckboxesField("Languages", validators=[Optional()])
     area_scope = GovukRadiosField(
-        "Where does this service help people?", default="", validate_choice=False,
-        choices=[("", "Only at the address below"), ("wards", "In particular wards (choose them below)"),
-                 ("borough", "Anywhere in the borough"), ("remote", "Online or by phone only, wherever people live")],
+        "Where does this service help people?",
+        default="",
+        validate_choice=False,
+        choices=[
+            ("", "Only at the address below"),
+            ("wards", "In particular wards (choose them below)"),
+            ("borough", "Anywhere in the borough"),
+            ("remote", "Online or by phone only, wherever people live"),
+        ],
         description="Residents searching near their home find services that help people where they live, "
-                    "as well as services near them.",
+        "as well as services near them.",
     )
-    areas = GovukCheckboxesField("Wards served",
-                                description="Only if you help people in particular wards")
-    fees_description = GovukTextInputField("Costs", description="For example: Free, or £2 a session",
-                                   validators=[Optional(), max_length(500)])
-    minimum_age = GovukIntegerField("Youngest age", validators=[Optional(), NumberRange(min=0, max=120, message="Enter an age from 0 to 120")])
-    maximum_age = GovukIntegerField("Oldest age", validators=[Optional(), NumberRange(min=0, max=120, message="Enter an age from 0 to 120")])
+    areas = GovukCheckboxesField("Wards served", description="Only if you help people in particular wards")
+    fees_description = GovukTextInputField(
+        "Costs", description="For example: Free, or £2 a session", validators=[Optional(), max_length(500)]
+    )
+    minimum_age = GovukIntegerField(
+        "Youngest age", validators=[Optional(), NumberRange(min=0, max=120, message="Enter an age from 0 to 120")]
+    )
+    maximum_age = GovukIntegerField(
+        "Oldest age", validators=[Optional(), NumberRange(min=0, max=120, message="Enter an age from 0 to 120")]
+    )
 
     location_name = GovukTextInputField("Name of the building or place", validators=[Optional(), max_length(255)])
     address_1 = GovukTextInputField("Address line 1", validators=[Optional(), max_length(255)])
     address_2 = GovukTextInputField("Address line 2", validators=[Optional(), max_length(255)])
     city = GovukTextInputField("Town or city", default="London", validators=[Optional(), max_length(100)])
-    postcode = GovukTextInputField("Postcode", validators=[Optional(), max_length(10, message="Enter a real postcode, like NW4 4BG"), validate_postcode])
+    postcode = GovukTextInputField(
+        "Postcode",
+        validators=[Optional(), max_length(10, message="Enter a real postcode, like NW4 4BG"), validate_postcode],
+    )
     confidential = GovukCheckboxField("Hide this address from the public (for example a refuge or a home address)")
     accessibility = GovukCheckboxesField("Accessibility", validators=[Optional()])
     accessibility_notes = GovukTextareaField("Anything else about access", validators=[Optional(), max_length(2000)])
@@ -127,8 +152,10 @@ class ListingForm(Form):
             raise ValidationError("Choose where the service helps people")
         has_address = (self.postcode.data or "").strip() or (self.address_1.data or "").strip()
         if self.require_place and not field.data and not has_address and not self.areas.data:
-            raise ValidationError("Say where the service helps people, or give its address below, so residents "
-                                  "searching near them can find it")
+            raise ValidationError(
+                "Say where the service helps people, or give its address below, so residents "
+                "searching near them can find it"
+            )
 
     def validate_areas(self, field):
         if self.area_scope.data == "wards" and not field.data:
@@ -138,7 +165,10 @@ class ListingForm(Form):
         return [error for _, opens, closes in self.hours_fields() for error in opens.errors + closes.errors]
 
     def hours_fields(self):
-        return [(WEEKDAY_NAMES[i], getattr(self, f"{day.lower()}_opens"), getattr(self, f"{day.lower()}_closes")) for i, day in enumerate(WEEKDAYS)]
+        return [
+            (WEEKDAY_NAMES[i], getattr(self, f"{day.lower()}_opens"), getattr(self, f"{day.lower()}_closes"))
+            for i, day in enumerate(WEEKDAYS)
+        ]
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
@@ -166,16 +196,27 @@ def normal_time(value):
     return f"{int(hours):02d}:{minutes}"
 
 
-for _day, _name in zip(WEEKDAYS, WEEKDAY_NAMES):
-    setattr(ListingForm, f"{_day.lower()}_opens", GovukTextInputField(f"{_name} opens", validators=[Optional(), max_length(5)]))
-    setattr(ListingForm, f"{_day.lower()}_closes", GovukTextInputField(f"{_name} closes", validators=[Optional(), max_length(5)]))
+for _day, _name in zip(WEEKDAYS, WEEKDAY_NAMES, strict=False):
+    setattr(
+        ListingForm,
+        f"{_day.lower()}_opens",
+        GovukTextInputField(f"{_name} opens", validators=[Optional(), max_length(5)]),
+    )
+    setattr(
+        ListingForm,
+        f"{_day.lower()}_closes",
+        GovukTextInputField(f"{_name} closes", validators=[Optional(), max_length(5)]),
+    )
 
 
 class ContactMixin:
     contact_name = GovukTextInputField("Your full name", validators=[Required(thing="your full name"), max_length(120)])
     contact_email = GovukEmailField("Your email address", validators=[Required(thing="your email address")])
-    contact_role = GovukTextInputField("Your role in the organisation", description="For example: Chair, Volunteer coordinator",
-                               validators=[Required(thing="your role in the organisation"), max_length(120)])
+    contact_role = GovukTextInputField(
+        "Your role in the organisation",
+        description="For example: Chair, Volunteer coordinator",
+        validators=[Required(thing="your role in the organisation"), max_length(120)],
+    )
 
 
 class RegisterForm(ContactMixin, ListingForm):
@@ -184,9 +225,11 @@ class RegisterForm(ContactMixin, ListingForm):
 
 
 class ClaimForm(ContactMixin, Form):
-    message = GovukTextareaField("How can we check you run this organisation?",
-                            description="For example, a link to your website that names you, or your charity trustee role",
-                            validators=[Required(message="Tell us how we can check you run this organisation"), max_length(2000)])
+    message = GovukTextareaField(
+        "How can we check you run this organisation?",
+        description="For example, a link to your website that names you, or your charity trustee role",
+        validators=[Required(message="Tell us how we can check you run this organisation"), max_length(2000)],
+    )
     submit = GovukSubmitField("Send claim")
 
 
@@ -200,19 +243,30 @@ PROBLEM_CHOICES = [
 
 
 class ProblemForm(Form):
-    problem = GovukRadiosField("What is wrong?", choices=PROBLEM_CHOICES,
-                         validators=[Required(thing="what is wrong")])
-    details = GovukTextareaField("Tell us more", validators=[Required(message="Tell us what is wrong"), max_length(2000, message="Details must be 2,000 characters or fewer")])
+    problem = GovukRadiosField("What is wrong?", choices=PROBLEM_CHOICES, validators=[Required(thing="what is wrong")])
+    details = GovukTextareaField(
+        "Tell us more",
+        validators=[
+            Required(message="Tell us what is wrong"),
+            max_length(2000, message="Details must be 2,000 characters or fewer"),
+        ],
+    )
     reporter_name = GovukTextInputField("Your name (optional)", validators=[Optional(), max_length(120)])
-    reporter_email = GovukEmailField("Your email address (optional)", description="Only if you would like a reply",
-                                 validators=[Optional()])
+    reporter_email = GovukEmailField(
+        "Your email address (optional)", description="Only if you would like a reply", validators=[Optional()]
+    )
     submit = GovukSubmitField("Send report")
 
 
 class DecisionForm(Form):
-    decision = GovukRadiosField("Decision", choices=[("approve", "Approve and publish"), ("reject", "Reject")],
-                          validators=[Required(thing="approve or reject")])
-    reason = GovukTextareaField("Reason (the group will see this; needed to reject)", validators=[Optional(), max_length(2000)])
+    decision = GovukRadiosField(
+        "Decision",
+        choices=[("approve", "Approve and publish"), ("reject", "Reject")],
+        validators=[Required(thing="approve or reject")],
+    )
+    reason = GovukTextareaField(
+        "Reason (the group will see this; needed to reject)", validators=[Optional(), max_length(2000)]
+    )
     submit = GovukSubmitField("Save decision")
 
     def validate_reason(self, field):
@@ -229,26 +283,37 @@ class SearchForm(Form):
     ward = GovukSelectField("Ward", validators=[Optional()])
     accessibility = GovukCheckboxesField("Accessibility", validators=[Optional()])
     open_now = GovukCheckboxField("Open now")
-    postcode = GovukTextInputField("Near postcode", validators=[Optional(), max_length(10, message="Enter a real postcode, like NW4 4BG"), validate_postcode])
-    distance = GovukSelectField("Within", default="1",
-                           choices=[("0.5", "half a mile"), ("1", "1 mile"), ("2", "2 miles"), ("5", "5 miles")], validators=[Optional()])
+    postcode = GovukTextInputField(
+        "Near postcode",
+        validators=[Optional(), max_length(10, message="Enter a real postcode, like NW4 4BG"), validate_postcode],
+    )
+    distance = GovukSelectField(
+        "Within",
+        default="1",
+        choices=[("0.5", "half a mile"), ("1", "1 mile"), ("2", "2 miles"), ("5", "5 miles")],
+        validators=[Optional()],
+    )
     submit = GovukSubmitField("Search")
 
 
 class PinForm(Form):
     """An officer's manual position for an address whose postcode cannot be placed."""
 
-    latitude = GovukTextInputField("Latitude", description="For example 51.5883",
-                           validators=[Required(thing="the latitude"), max_length(20)])
-    longitude = GovukTextInputField("Longitude", description="For example -0.2292",
-                            validators=[Required(thing="the longitude"), max_length(20)])
+    latitude = GovukTextInputField(
+        "Latitude", description="For example 51.5883", validators=[Required(thing="the latitude"), max_length(20)]
+    )
+    longitude = GovukTextInputField(
+        "Longitude", description="For example -0.2292", validators=[Required(thing="the longitude"), max_length(20)]
+    )
     submit = GovukSubmitField("Save position")
 
     def _number(self, field, low, high, what):
         try:
             value = float(field.data)
         except (TypeError, ValueError):
-            raise ValidationError(f"Enter the {what} as a number, like {'51.5883' if what == 'latitude' else '-0.2292'}") from None
+            raise ValidationError(
+                f"Enter the {what} as a number, like {'51.5883' if what == 'latitude' else '-0.2292'}"
+            ) from None
         if not low <= value <= high:
             raise ValidationError(f"The {what} must be between {low} and {high} (Great Britain)")
         return value
@@ -266,13 +331,13 @@ class SynonymForm(Form):
     terms = GovukTextareaField(
         "Words that mean the same",
         description="One a line (or separated by commas), as residents would type them: a search for any of "
-                    "them finds listings that use any of the others. For example: food bank, foodbank, food parcels",
+        "them finds listings that use any of the others. For example: food bank, foodbank, food parcels",
         validators=[Required(thing="the words that mean the same"), max_length(2000)],
     )
     related = GovukTextareaField(
         "Related words (optional)",
         description="Searches for the words above also find these, but not the other way round. "
-                    "For example, for youth club: children",
+        "For example, for youth club: children",
         validators=[Optional(), max_length(2000)],
     )
     note = GovukTextInputField("Note for other officers (optional)", validators=[Optional(), max_length(255)])

@@ -4,6 +4,7 @@ The uploaded file itself stays in the instance folder (never in the database) un
 background task keeps `rows_done`, `state` and `report` up to date so the officer's page can show a
 progress bar, and reads `abort_requested` between rows.
 """
+
 from datetime import datetime
 
 from sqlalchemy.orm import Mapped, mapped_column, relationship

@@ -3,6 +3,7 @@
 An upload is always checked first (a dry run in the background, with a progress bar), then the officer
 reads the per-row report and chooses to import, or to cancel. The logic is in the importer package.
 """
+
 from datetime import timedelta
 
 from flask import Blueprint, current_app, flash, jsonify, make_response, redirect, render_template, url_for
@@ -55,9 +56,15 @@ def _job_or_404(job_id):
 
 
 def _render_upload(form, status=200):
-    recent = db.session.scalars(db.select(DirectoryImport).order_by(DirectoryImport.created_at.desc(), DirectoryImport.id.desc()).limit(10)).all()
+    recent = db.session.scalars(
+        db.select(DirectoryImport).order_by(DirectoryImport.created_at.desc(), DirectoryImport.id.desc()).limit(10)
+    ).all()
     return render_template(
-        "directory/import_upload.html", form=form, recent=recent, columns=importer.COLUMNS, column_help=importer.COLUMN_HELP,
+        "directory/import_upload.html",
+        form=form,
+        recent=recent,
+        columns=importer.COLUMNS,
+        column_help=importer.COLUMN_HELP,
         categories=[name for _, name in services.term_choices("category")],
         accessibility=[name for _, name in services.term_choices("accessibility")],
         size_limit=_size_limit(),
@@ -110,7 +117,9 @@ def job(job_id):
 def _render_job(job, form=None):
     """The progress page while the import runs; afterwards its report (and, after a check, the choice)."""
     if job.active:
-        return render_template("directory/import_progress.html", job=job, text=_progress_text(job), stop_form=ConfirmForm())
+        return render_template(
+            "directory/import_progress.html", job=job, text=_progress_text(job), stop_form=ConfirmForm()
+        )
     report = importer.ImportReport.from_json(job.report)
     if job.state == "checked" and form is None:
         form = ConfirmImportForm()
@@ -121,9 +130,14 @@ def _render_job(job, form=None):
         )
         form.submit.label.text = f"Import {len(report.ready)} {'listing' if len(report.ready) == 1 else 'listings'}"
     return render_template(
-        "directory/import_report.html", job=job, report=report, form=form, cancel_form=ConfirmForm(),
+        "directory/import_report.html",
+        job=job,
+        report=report,
+        form=form,
+        cancel_form=ConfirmForm(),
         problems=sorted(report.problems, key=lambda p: p["line"])[:SHOW_AT_MOST],
-        ready=report.ready[:SHOW_AT_MOST], created=report.created[:SHOW_AT_MOST],
+        ready=report.ready[:SHOW_AT_MOST],
+        created=report.created[:SHOW_AT_MOST],
     )
 
 
@@ -138,8 +152,14 @@ def status(job_id):
     if job is None:
         return jsonify(error="No such import"), 404
     return jsonify(
-        state=job.state, mode=job.mode, step=job.step, rows_done=job.rows_done, rows_total=job.rows_total,
-        percent=job.percent, text=_progress_text(job), finished=not job.active,
+        state=job.state,
+        mode=job.mode,
+        step=job.step,
+        rows_done=job.rows_done,
+        rows_total=job.rows_total,
+        percent=job.percent,
+        text=_progress_text(job),
+        finished=not job.active,
         url=url_for(".job", job_id=job.id),
     )
 

@@ -9,6 +9,7 @@ What the public sees is the published state in these tables. Changes from commun
 ListingChange (a full proposed snapshot) until an officer approves them; every published state is kept as a
 ListingVersion, so the history shows who changed what and when.
 """
+
 import uuid
 from datetime import datetime, time
 
@@ -146,9 +147,7 @@ class Service(db.Model):
     organisation = relationship("Organisation", back_populates="services")
     terms = relationship("TaxonomyTerm", secondary=service_terms, order_by="TaxonomyTerm.name")
     areas = relationship("Ward", secondary=service_areas, order_by="Ward.name")
-    service_at_locations = relationship(
-        "ServiceAtLocation", back_populates="service", cascade="all, delete-orphan"
-    )
+    service_at_locations = relationship("ServiceAtLocation", back_populates="service", cascade="all, delete-orphan")
     schedules = relationship("Schedule", back_populates="service", cascade="all, delete-orphan")
 
 
@@ -177,9 +176,7 @@ class Location(db.Model):
     organisation = relationship("Organisation", back_populates="locations")
     ward = relationship("Ward")
     accessibility = relationship("TaxonomyTerm", secondary=location_accessibility, order_by="TaxonomyTerm.name")
-    service_at_locations = relationship(
-        "ServiceAtLocation", back_populates="location", cascade="all, delete-orphan"
-    )
+    service_at_locations = relationship("ServiceAtLocation", back_populates="location", cascade="all, delete-orphan")
 
     @property
     def one_line_address(self):
@@ -260,7 +257,9 @@ class ListingChange(db.Model):
     __tablename__ = "listing_change"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int | None] = mapped_column(db.ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        db.ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(db.String(20))  # register | edit | claim
     status: Mapped[str] = mapped_column(db.String(20), default="pending", index=True)
     # The proposed listing as JSON (see services.snapshot); empty for a claim.

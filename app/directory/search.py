@@ -13,6 +13,7 @@ people in the postcode's ward, anywhere in the borough, or online / by phone, ea
 Barnet"); listings with neither an address nor an area are counted and said, not dropped silently. A ward
 search works the same way.
 """
+
 import math
 import re
 from dataclasses import dataclass, field
@@ -144,7 +145,9 @@ def fts_expression(groups, any_words=False):
 
 def tsquery_expression(groups, any_words=False):
     """The same as a PostgreSQL tsquery: alternatives with |, phrases with <->."""
-    parts = ["(" + " | ".join("(" + " <-> ".join(alt) + ")" for alt in alternatives) + ")" for _typed, alternatives in groups]
+    parts = [
+        "(" + " | ".join("(" + " <-> ".join(alt) + ")" for alt in alternatives) + ")" for _typed, alternatives in groups
+    ]
     return (" | " if any_words else " & ").join(parts)
 
 
@@ -155,7 +158,9 @@ def _groups_filter(groups, any_words=False):
         return vector.op("@@")(tsquery), db.func.ts_rank(vector, tsquery).desc(), None
     weights = ", ".join(str(w) for w in FTS_WEIGHTS)
     fts = (
-        db.select(literal_column("rowid").label("org_id"), literal_column(f"bm25(organisation_fts, {weights})").label("rank"))
+        db.select(
+            literal_column("rowid").label("org_id"), literal_column(f"bm25(organisation_fts, {weights})").label("rank")
+        )
         .select_from(table("organisation_fts"))
         .where(text("organisation_fts MATCH :match").bindparams(match=fts_expression(groups, any_words)))
         .subquery()
@@ -216,7 +221,9 @@ def _filters(query):
     if query.category:
         clauses.append(has_term(query.category))
     if query.ward:
-        clauses.append(db.or_(_located_in_ward(query.ward), _serves_ward([query.ward]), _has_scope("borough", "remote")))
+        clauses.append(
+            db.or_(_located_in_ward(query.ward), _serves_ward([query.ward]), _has_scope("borough", "remote"))
+        )
     for key in query.accessibility:
         _, _, code = key.partition("/")
         clauses.append(
@@ -255,7 +262,9 @@ def _count(base):
 def _known(words):
     if not words:
         return set()
-    return set(db.session.scalars(db.select(SearchWord.word).where(SearchWord.word.in_(words), SearchWord.documents > 0)))
+    return set(
+        db.session.scalars(db.select(SearchWord.word).where(SearchWord.word.in_(words), SearchWord.documents > 0))
+    )
 
 
 def closest_word(word, also=()):
@@ -438,7 +447,9 @@ def _results(page_ids, miles, ward_codes=(), located_ward=None):
         place, serves = place_of(org, ward_codes, located_ward)
         if org_id in miles:
             place = NEARBY
-        items.append(Result(organisation=org, miles=miles.get(org_id), place=place, serves=serves, open_now=open_now(org, now)))
+        items.append(
+            Result(organisation=org, miles=miles.get(org_id), place=place, serves=serves, open_now=open_now(org, now))
+        )
     return items
 
 
@@ -489,23 +500,31 @@ def serving_ward(ward_code, category="", limit=50):
     if category:
         clauses.append(has_term(category))
     rank = case((_serves_ward([ward_code]), 1), (_has_scope("borough"), 2), else_=3)
-    ids = list(db.session.scalars(
-        db.select(Organisation.id)
-        .where(*clauses, ~_located_in_ward(ward_code), db.or_(_serves_ward([ward_code]), _has_scope("borough", "remote")))
-        .order_by(rank, Organisation.name)
-        .limit(limit)
-    ))
+    ids = list(
+        db.session.scalars(
+            db.select(Organisation.id)
+            .where(
+                *clauses,
+                ~_located_in_ward(ward_code),
+                db.or_(_serves_ward([ward_code]), _has_scope("borough", "remote")),
+            )
+            .order_by(rank, Organisation.name)
+            .limit(limit)
+        )
+    )
     return _results(ids, {}, ward_codes=[ward_code])
 
 
 def borough_wide(limit=5):
     """A few services that help people anywhere in the borough, for a search that found nothing."""
-    return list(db.session.scalars(
-        db.select(Organisation)
-        .where(Organisation.published.is_(True), Organisation.status != "inactive", _has_scope("borough"))
-        .order_by(Organisation.name)
-        .limit(limit)
-    ))
+    return list(
+        db.session.scalars(
+            db.select(Organisation)
+            .where(Organisation.published.is_(True), Organisation.status != "inactive", _has_scope("borough"))
+            .order_by(Organisation.name)
+            .limit(limit)
+        )
+    )
 
 
 def describe_miles(miles):

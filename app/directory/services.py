@@ -5,6 +5,7 @@ locations (see `snapshot`). Groups' changes wait as ListingChange rows holding a
 officer's approval `publish`es it into the tables, raises Organisation.version and keeps the published
 snapshot as a ListingVersion, so history and diffs come from comparing snapshots.
 """
+
 import json
 import re
 import unicodedata
@@ -103,8 +104,28 @@ def term_choices(taxonomy_code):
 
 # --- Snapshots ---------------------------------------------------------------------------------
 
-ORGANISATION_FIELDS = ("name", "description", "kind", "status", "email", "website", "phone", "charity_number", "company_number")
-SERVICE_FIELDS = ("name", "description", "url", "email", "phone", "status", "fees_description", "minimum_age", "maximum_age")
+ORGANISATION_FIELDS = (
+    "name",
+    "description",
+    "kind",
+    "status",
+    "email",
+    "website",
+    "phone",
+    "charity_number",
+    "company_number",
+)
+SERVICE_FIELDS = (
+    "name",
+    "description",
+    "url",
+    "email",
+    "phone",
+    "status",
+    "fees_description",
+    "minimum_age",
+    "maximum_age",
+)
 LOCATION_FIELDS = ("name", "address_1", "address_2", "city", "postcode", "confidential", "accessibility_notes")
 
 
@@ -129,7 +150,8 @@ def snapshot(organisation):
                     for s in sorted(service.schedules, key=lambda s: (s.weekday, s.opens_at))
                 ],
                 "locations": sorted(
-                    location_index[sal.location_id] for sal in service.service_at_locations
+                    location_index[sal.location_id]
+                    for sal in service.service_at_locations
                     if sal.location_id in location_index
                 ),
             }
@@ -147,8 +169,11 @@ def snapshot(organisation):
 
 
 def empty_snapshot():
-    return {"organisation": {field: None for field in ORGANISATION_FIELDS} | {"kind": "vcfs", "status": "active"},
-            "services": [], "locations": []}
+    return {
+        "organisation": {field: None for field in ORGANISATION_FIELDS} | {"kind": "vcfs", "status": "active"},
+        "services": [],
+        "locations": [],
+    }
 
 
 def _parse_time(value):
@@ -369,7 +394,9 @@ def unique_slug(name, exclude_id=None):
 
 
 def create_organisation(data, user, summary="Listing created", change=None, published=True):
-    organisation = Organisation(name=data["organisation"]["name"], slug=unique_slug(data["organisation"]["name"]), version=0)
+    organisation = Organisation(
+        name=data["organisation"]["name"], slug=unique_slug(data["organisation"]["name"]), version=0
+    )
     db.session.add(organisation)
     publish(organisation, data, user, change=change, summary=summary)
     organisation.published = published
@@ -386,11 +413,25 @@ def _display(value):
 
 
 FIELD_LABELS = {
-    "name": "Name", "description": "Description", "kind": "Type", "status": "Status", "email": "Email",
-    "website": "Website", "phone": "Phone", "charity_number": "Charity number", "company_number": "Company number",
-    "url": "Web page", "fees_description": "Costs", "minimum_age": "Minimum age", "maximum_age": "Maximum age",
-    "address_1": "Address line 1", "address_2": "Address line 2", "city": "Town or city", "postcode": "Postcode",
-    "confidential": "Address hidden from the public", "accessibility_notes": "Accessibility notes",
+    "name": "Name",
+    "description": "Description",
+    "kind": "Type",
+    "status": "Status",
+    "email": "Email",
+    "website": "Website",
+    "phone": "Phone",
+    "charity_number": "Charity number",
+    "company_number": "Company number",
+    "url": "Web page",
+    "fees_description": "Costs",
+    "minimum_age": "Minimum age",
+    "maximum_age": "Maximum age",
+    "address_1": "Address line 1",
+    "address_2": "Address line 2",
+    "city": "Town or city",
+    "postcode": "Postcode",
+    "confidential": "Address hidden from the public",
+    "accessibility_notes": "Accessibility notes",
 }
 
 
@@ -414,11 +455,18 @@ def flatten(data):
         for field in SERVICE_FIELDS:
             rows.append((f"{prefix}: {FIELD_LABELS[field]}", _display(service.get(field))))
         rows.append((f"{prefix}: Categories and groups", _term_names(service.get("terms", []))))
-        rows.append((f"{prefix}: Where it helps people", AREA_SCOPE_LABELS.get(service.get("area_scope"), "At its address")))
+        rows.append(
+            (f"{prefix}: Where it helps people", AREA_SCOPE_LABELS.get(service.get("area_scope"), "At its address"))
+        )
         rows.append((f"{prefix}: Wards served", ", ".join(service.get("areas", []))))
-        rows.append((f"{prefix}: Opening hours", "; ".join(
-            f"{WEEKDAY_NAMES[h['weekday']]} {h['opens_at']}-{h['closes_at']}" for h in service.get("hours", [])
-        )))
+        rows.append(
+            (
+                f"{prefix}: Opening hours",
+                "; ".join(
+                    f"{WEEKDAY_NAMES[h['weekday']]} {h['opens_at']}-{h['closes_at']}" for h in service.get("hours", [])
+                ),
+            )
+        )
     for n, location in enumerate(data.get("locations", []), start=1):
         prefix = f"Location {n}"
         for field in LOCATION_FIELDS:
@@ -431,7 +479,10 @@ def compare(old, new):
     """Rows (label, old value, new value, changed?) over the labels of both snapshots."""
     old_rows, new_rows = dict(flatten(old)), dict(flatten(new))
     labels = list(dict.fromkeys([*old_rows, *new_rows]))
-    return [(label, old_rows.get(label, ""), new_rows.get(label, ""), old_rows.get(label, "") != new_rows.get(label, "")) for label in labels]
+    return [
+        (label, old_rows.get(label, ""), new_rows.get(label, ""), old_rows.get(label, "") != new_rows.get(label, ""))
+        for label in labels
+    ]
 
 
 def changed_labels(old, new):
@@ -489,7 +540,12 @@ def save_officer_edit(organisation, data, user, base_version):
     """An officer's own edit is published at once, with the same stale-version check."""
     if organisation.version != base_version:
         raise EditConflict(organisation, snapshot(organisation), "published")
-    publish(organisation, data, user, summary="Edited by an officer: " + ", ".join(changed_labels(snapshot(organisation), data))[:200])
+    publish(
+        organisation,
+        data,
+        user,
+        summary="Edited by an officer: " + ", ".join(changed_labels(snapshot(organisation), data))[:200],
+    )
     organisation.last_verified_at = utcnow()
     db.session.commit()
     return organisation
@@ -541,7 +597,9 @@ def approve(change, officer):
         organisation.last_verified_at = utcnow()
         recipients = [change.submitted_by] if change.submitted_by else organisation.editors
     elif change.kind == "register":
-        organisation = create_organisation(payload["listing"], officer, summary="Registered by the group", change=change)
+        organisation = create_organisation(
+            payload["listing"], officer, summary="Registered by the group", change=change
+        )
         db.session.flush()
         change.organisation_id = organisation.id
         recipients = _grant_editor(organisation, payload["contact"], officer, invite_user, User)
@@ -586,7 +644,11 @@ def _tell_group(change, organisation, users, approved):
     addresses = {user.email for user in users if user and user.active}
     if change.kind in ("register", "claim") and not approved:
         addresses.add(payload["contact"]["email"])
-    name = organisation.name if organisation else payload.get("listing", {}).get("organisation", {}).get("name", "your group")
+    name = (
+        organisation.name
+        if organisation
+        else payload.get("listing", {}).get("organisation", {}).get("name", "your group")
+    )
     verdict = "approved" if approved else "not approved"
     for address in sorted(addresses):
         send_email(
@@ -649,7 +711,9 @@ def organisations_due_a_reminder(now=None):
     now = now or utcnow()
     recent = now - timedelta(days=REMINDER_INTERVAL_DAYS)
     query = stale_query(now).where(
-        db.or_(Organisation.verification_reminder_sent_at.is_(None), Organisation.verification_reminder_sent_at < recent)
+        db.or_(
+            Organisation.verification_reminder_sent_at.is_(None), Organisation.verification_reminder_sent_at < recent
+        )
     )
     return [org for org in db.session.scalars(query) if any(user.active for user in org.editors)]
 
@@ -662,10 +726,15 @@ def queue_due_reminders(now=None):
     queued = 0
     for organisation in organisations_due_a_reminder(now):
         claimed = db.session.execute(
-            db.update(Organisation).where(Organisation.id == organisation.id).where(
-                db.or_(Organisation.verification_reminder_sent_at.is_(None),
-                       Organisation.verification_reminder_sent_at < recent)
-            ).values(verification_reminder_sent_at=now)
+            db.update(Organisation)
+            .where(Organisation.id == organisation.id)
+            .where(
+                db.or_(
+                    Organisation.verification_reminder_sent_at.is_(None),
+                    Organisation.verification_reminder_sent_at < recent,
+                )
+            )
+            .values(verification_reminder_sent_at=now)
         ).rowcount
         db.session.commit()
         if claimed:
@@ -713,8 +782,14 @@ def report_problem(organisation, problem, problem_label, details, reporter_name=
     recipients = {user.email for user in organisation.editors if user.active}
     recipients.add(current_app.config["DIRECTORY_TEAM_EMAIL"])
     for address in sorted(recipients):
-        send_email("problem_report", address, f"Problem reported with the listing for {organisation.name}",
-                   organisation=organisation, report=report, problem_label=problem_label)
+        send_email(
+            "problem_report",
+            address,
+            f"Problem reported with the listing for {organisation.name}",
+            organisation=organisation,
+            report=report,
+            problem_label=problem_label,
+        )
     return report
 
 
@@ -728,5 +803,7 @@ def published_organisation_count():
     """Published organisations that are not closed: the ones a resident can find in the directory (the
     directory page's figure and the home page's)."""
     return db.session.scalar(
-        db.select(db.func.count(Organisation.id)).where(Organisation.published.is_(True), Organisation.status != "inactive")
+        db.select(db.func.count(Organisation.id)).where(
+            Organisation.published.is_(True), Organisation.status != "inactive"
+        )
     )

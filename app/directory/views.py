@@ -6,17 +6,25 @@ from flask_login import current_user
 from ..auth.models import User
 from ..extensions import db
 from ..forms import ConfirmForm
+from ..maps import services as map_services
 from ..places.models import WARD_SET_2022, Ward
 from ..places.services import normalise_postcode
 from ..ratelimit import limit_posts
 from ..security import GROUP_EDITOR, STRATEGY_OFFICER, public, roles_required
 from ..timeutil import utcnow
-from ..maps import services as map_services
-from . import cards
+from . import cards, services, vocabulary
 from . import search as directory_search
-from . import services
-from . import vocabulary
-from .forms import ClaimForm, DecisionForm, ListingForm, PinForm, ProblemForm, RegisterForm, SearchForm, SynonymForm, normal_time
+from .forms import (
+    ClaimForm,
+    DecisionForm,
+    ListingForm,
+    PinForm,
+    ProblemForm,
+    RegisterForm,
+    SearchForm,
+    SynonymForm,
+    normal_time,
+)
 from .models import WEEKDAYS, ListingChange, ListingVersion, Location, Organisation, ProblemReport, SearchSynonym
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
@@ -32,7 +40,10 @@ def _published_or_404(slug):
 
 
 def _ward_choices():
-    return [(w.code, w.name) for w in db.session.scalars(db.select(Ward).where(Ward.ward_set == WARD_SET_2022).order_by(Ward.name))]
+    return [
+        (w.code, w.name)
+        for w in db.session.scalars(db.select(Ward).where(Ward.ward_set == WARD_SET_2022).order_by(Ward.name))
+    ]
 
 
 # --- Residents: search and listings ------------------------------------------------------------
@@ -46,7 +57,7 @@ def index():
     form.ward.choices = [("", "Any ward")] + _ward_choices()
     form.accessibility.choices = services.term_choices("accessibility")
     searched = any(request.args.get(key) for key in ("q", "category", "ward", "accessibility", "open_now", "postcode"))
-    results = error = None
+    results = None
     if searched and form.validate():
         try:
             page = max(1, min(int(request.args.get("page", 1)), 10_000))
@@ -66,7 +77,9 @@ def index():
         try:
             results = directory_search.search(query)
         except directory_search.UnknownPostcode as exc:
-            form.postcode.errors.append(f"We cannot find the postcode {exc} in {current_app.config['COUNCIL_NAME'].replace('London Borough of ', '')}. Check it, or search without a postcode")
+            form.postcode.errors.append(
+                f"We cannot find the postcode {exc} in {current_app.config['COUNCIL_NAME'].replace('London Borough of ', '')}. Check it, or search without a postcode"  # noqa: E501
+            )
     args = {key: value for key, value in request.args.items(multi=True) if key != "page"}
     result_cards = [cards.card(item) for item in results.items] if results else []
     results_map = points = None
@@ -74,7 +87,9 @@ def index():
         points = cards.map_points(c.organisation for c in result_cards)
         if points:
             results_map = map_services.render(map_services.new_map(current_app.config))
-    filters_applied = sum(1 for key in ("category", "ward", "open_now", "postcode") if request.args.get(key)) + len(form.accessibility.data or [])
+    filters_applied = sum(1 for key in ("category", "ward", "open_now", "postcode") if request.args.get(key)) + len(
+        form.accessibility.data or []
+    )
     no_results_help = None
     if results is not None and results.total == 0:
         no_results_help = {
@@ -83,9 +98,17 @@ def index():
             "borough": directory_search.borough_name(),
         }
     return render_template(
-        "directory/index.html", form=form, no_results_help=no_results_help,
-        results=results, cards=result_cards, results_map=results_map, points=points, searched=searched,
-        describe_miles=directory_search.describe_miles, page_args=args, filters_applied=filters_applied,
+        "directory/index.html",
+        form=form,
+        no_results_help=no_results_help,
+        results=results,
+        cards=result_cards,
+        results_map=results_map,
+        points=points,
+        searched=searched,
+        describe_miles=directory_search.describe_miles,
+        page_args=args,
+        filters_applied=filters_applied,
         organisation_count=services.published_organisation_count() if not searched else None,
     )
 
@@ -103,10 +126,21 @@ def listing(slug):
         listing_map = map_services.render(map_services.new_map(current_app.config, location=points[0][:2], zoom=15))
     last_checked, out_of_date = cards.last_checked(organisation)
     return render_template(
-        "directory/listing.html", org=organisation, officer=officer, can_edit=can_edit, places=places,
-        opening=cards.opening_for(organisation), hours=cards.weekly_hours(organisation), tel=cards.tel_href(organisation.phone),
-        listing_map=listing_map, points=points, directions_url=cards.directions_url, maps_search_url=cards.maps_search_url, tel_href=cards.tel_href,
-        last_checked=last_checked, out_of_date=out_of_date,
+        "directory/listing.html",
+        org=organisation,
+        officer=officer,
+        can_edit=can_edit,
+        places=places,
+        opening=cards.opening_for(organisation),
+        hours=cards.weekly_hours(organisation),
+        tel=cards.tel_href(organisation.phone),
+        listing_map=listing_map,
+        points=points,
+        directions_url=cards.directions_url,
+        maps_search_url=cards.maps_search_url,
+        tel_href=cards.tel_href,
+        last_checked=last_checked,
+        out_of_date=out_of_date,
     )
 
 
@@ -117,8 +151,14 @@ def report_problem(slug):
     organisation = _published_or_404(slug)
     form = ProblemForm()
     if form.validate_on_submit():
-        services.report_problem(organisation, form.problem.data, dict(form.problem.choices)[form.problem.data],
-                                form.details.data, form.reporter_name.data, form.reporter_email.data)
+        services.report_problem(
+            organisation,
+            form.problem.data,
+            dict(form.problem.choices)[form.problem.data],
+            form.details.data,
+            form.reporter_name.data,
+            form.reporter_email.data,
+        )
         return render_template("directory/problem_sent.html", org=organisation)
     return render_template("directory/report_problem.html", form=form, org=organisation)
 
@@ -130,8 +170,17 @@ def claim(slug):
     organisation = _published_or_404(slug)
     form = ClaimForm()
     if form.validate_on_submit():
-        contact = {"name": form.contact_name.data.strip(), "email": form.contact_email.data.strip().lower(), "role": form.contact_role.data.strip()}
-        services.submit_claim(organisation, contact, form.message.data.strip(), user=current_user if current_user.is_authenticated else None)
+        contact = {
+            "name": form.contact_name.data.strip(),
+            "email": form.contact_email.data.strip().lower(),
+            "role": form.contact_role.data.strip(),
+        }
+        services.submit_claim(
+            organisation,
+            contact,
+            form.message.data.strip(),
+            user=current_user if current_user.is_authenticated else None,
+        )
         return render_template("directory/sent_for_approval.html", what="claim", org=organisation)
     return render_template("directory/claim.html", form=form, org=organisation)
 
@@ -147,7 +196,11 @@ def register():
         form.status.data = "active"
     if form.validate_on_submit():
         data = _form_to_snapshot(form, services.empty_snapshot())
-        contact = {"name": form.contact_name.data.strip(), "email": form.contact_email.data.strip().lower(), "role": form.contact_role.data.strip()}
+        contact = {
+            "name": form.contact_name.data.strip(),
+            "email": form.contact_email.data.strip().lower(),
+            "role": form.contact_role.data.strip(),
+        }
         services.submit_registration(data, contact, (form.message.data or "").strip() or None)
         return render_template("directory/sent_for_approval.html", what="registration", org=None)
     return render_template("directory/edit.html", form=form, org=None, register=True)
@@ -170,7 +223,9 @@ def _editable_or_403(slug):
 def mine():
     organisations = current_user.organisations if not current_user.moderates_listings else []
     pending = {org.id: services.pending_edit(org) for org in organisations}
-    return render_template("directory/mine.html", organisations=organisations, pending=pending, confirm_form=ConfirmForm())
+    return render_template(
+        "directory/mine.html", organisations=organisations, pending=pending, confirm_form=ConfirmForm()
+    )
 
 
 @bp.route("/<slug>/edit", methods=["GET", "POST"])
@@ -194,14 +249,26 @@ def edit(slug):
                 services.save_officer_edit(organisation, data, current_user, base_version)
                 flash("The listing has been updated and published", "success")
             else:
-                services.save_edit(organisation, data, current_user, base_version, draft_revision, (form.message.data or "").strip() or None)
-                flash("Your changes have been sent to the council. They will appear once an officer approves them.", "success")
+                services.save_edit(
+                    organisation,
+                    data,
+                    current_user,
+                    base_version,
+                    draft_revision,
+                    (form.message.data or "").strip() or None,
+                )
+                flash(
+                    "Your changes have been sent to the council. They will appear once an officer approves them.",
+                    "success",
+                )
         except services.EditConflict as conflict:
             db.session.rollback()
             rows = services.compare(conflict.theirs, data)
             return render_template("directory/conflict.html", org=organisation, rows=rows, reason=conflict.reason), 409
         return redirect(url_for("directory.listing", slug=organisation.slug) if officer else url_for("directory.mine"))
-    return render_template("directory/edit.html", form=form, org=organisation, pending=pending, officer=officer, register=False)
+    return render_template(
+        "directory/edit.html", form=form, org=organisation, pending=pending, officer=officer, register=False
+    )
 
 
 @bp.route("/<slug>/confirm", methods=["POST"])
@@ -212,7 +279,9 @@ def confirm(slug):
         abort(400)
     services.confirm_still_right(organisation, current_user)
     flash(f"Thank you: the listing for {organisation.name} is marked as checked today", "success")
-    return redirect(request.referrer if (request.referrer or "").startswith(request.host_url) else url_for("directory.mine"))
+    return redirect(
+        request.referrer if (request.referrer or "").startswith(request.host_url) else url_for("directory.mine")
+    )
 
 
 @bp.route("/<slug>/history")
@@ -220,10 +289,12 @@ def confirm(slug):
 def history(slug):
     organisation = _editable_or_403(slug)
     versions = db.session.scalars(
-        db.select(ListingVersion).where(ListingVersion.organisation_id == organisation.id).order_by(ListingVersion.version.desc())
+        db.select(ListingVersion)
+        .where(ListingVersion.organisation_id == organisation.id)
+        .order_by(ListingVersion.version.desc())
     ).all()
     changes = []
-    for newer, older in zip(versions, versions[1:] + [None]):
+    for newer, older in zip(versions, versions[1:] + [None], strict=False):
         old = json.loads(older.snapshot) if older else {}
         rows = [row for row in services.compare(old, json.loads(newer.snapshot)) if row[3]]
         changes.append((newer, rows))
@@ -240,7 +311,10 @@ def moderation():
         db.select(ListingChange).where(ListingChange.status == "pending").order_by(ListingChange.submitted_at)
     ).all()
     recent = db.session.scalars(
-        db.select(ListingChange).where(ListingChange.status != "pending").order_by(ListingChange.decided_at.desc()).limit(20)
+        db.select(ListingChange)
+        .where(ListingChange.status != "pending")
+        .order_by(ListingChange.decided_at.desc())
+        .limit(20)
     ).all()
     return render_template("directory/moderation.html", pending=pending, recent=recent, loads=json.loads)
 
@@ -273,8 +347,15 @@ def review(change_id):
     # account's, whose owner may not have sent it (approving ties the listing to that account).
     contact_email = (payload.get("contact") or {}).get("email") if change.kind in ("claim", "register") else None
     existing_account = User.by_email(contact_email) if contact_email else None
-    return render_template("directory/review.html", change=change, payload=payload, rows=rows, form=form, stale=stale,
-                           existing_account=existing_account)
+    return render_template(
+        "directory/review.html",
+        change=change,
+        payload=payload,
+        rows=rows,
+        form=form,
+        stale=stale,
+        existing_account=existing_account,
+    )
 
 
 @bp.route("/needs-checking")
@@ -316,7 +397,10 @@ def pin_location(slug, location_id):
         form.latitude.data, form.longitude.data = f"{location.lat:.6f}", f"{location.lon:.6f}"
     if form.validate_on_submit():
         ward = services.pin(location, form.lat, form.lon)
-        flash(f"Position saved{' in ' + ward.name + ' ward' if ward else ' (outside the imported ward boundaries)'}", "success")
+        flash(
+            f"Position saved{' in ' + ward.name + ' ward' if ward else ' (outside the imported ward boundaries)'}",
+            "success",
+        )
         return redirect(url_for("directory.listing", slug=organisation.slug))
     return render_template("directory/pin.html", form=form, org=organisation, location=location)
 
@@ -342,7 +426,17 @@ def _fill_listing_choices(form):
 
 def _snapshot_to_form(data, form):
     org = data.get("organisation", {})
-    for field in ("name", "description", "kind", "status", "email", "website", "phone", "charity_number", "company_number"):
+    for field in (
+        "name",
+        "description",
+        "kind",
+        "status",
+        "email",
+        "website",
+        "phone",
+        "charity_number",
+        "company_number",
+    ):
         getattr(form, field).data = org.get(field)
     service = (data.get("services") or [{}])[0]
     form.service_name.data = service.get("name")
@@ -378,22 +472,32 @@ def _form_to_snapshot(form, base):
     """The base snapshot with the organisation, its first service and first location replaced by the form."""
     data = json.loads(json.dumps(base))
     data["organisation"] = {
-        "name": form.name.data.strip(), "description": form.description.data.strip(), "kind": form.kind.data,
-        "status": form.status.data, "email": _clean(form.email.data and form.email.data.lower()),
-        "website": _clean(form.website.data), "phone": _clean(form.phone.data),
-        "charity_number": form.charity_number.data or None, "company_number": form.company_number.data or None,
+        "name": form.name.data.strip(),
+        "description": form.description.data.strip(),
+        "kind": form.kind.data,
+        "status": form.status.data,
+        "email": _clean(form.email.data and form.email.data.lower()),
+        "website": _clean(form.website.data),
+        "phone": _clean(form.phone.data),
+        "charity_number": form.charity_number.data or None,
+        "company_number": form.company_number.data or None,
     }
     has_address = bool(_clean(form.address_1.data) or _clean(form.postcode.data) or _clean(form.location_name.data))
     locations = data.get("locations", [])
     if has_address:
         location = locations[0] if locations else {}
-        location.update({
-            "name": _clean(form.location_name.data) or "", "address_1": _clean(form.address_1.data) or "",
-            "address_2": _clean(form.address_2.data), "city": _clean(form.city.data) or "London",
-            "postcode": normalise_postcode(form.postcode.data) if form.postcode.data else None,
-            "confidential": bool(form.confidential.data), "accessibility": form.accessibility.data or [],
-            "accessibility_notes": _clean(form.accessibility_notes.data),
-        })
+        location.update(
+            {
+                "name": _clean(form.location_name.data) or "",
+                "address_1": _clean(form.address_1.data) or "",
+                "address_2": _clean(form.address_2.data),
+                "city": _clean(form.city.data) or "London",
+                "postcode": normalise_postcode(form.postcode.data) if form.postcode.data else None,
+                "confidential": bool(form.confidential.data),
+                "accessibility": form.accessibility.data or [],
+                "accessibility_notes": _clean(form.accessibility_notes.data),
+            }
+        )
         locations = [location, *locations[1:]]
     else:
         locations = locations[1:]
@@ -405,19 +509,26 @@ def _form_to_snapshot(form, base):
             hours.append({"weekday": index, "opens_at": normal_time(opens), "closes_at": normal_time(closes)})
     service_list = data.get("services", [])
     service = service_list[0] if service_list else {}
-    service.update({
-        "name": form.service_name.data.strip(), "description": form.service_description.data.strip(),
-        "url": service.get("url"), "email": service.get("email"), "phone": service.get("phone"),
-        "status": form.status.data,
-        "fees_description": _clean(form.fees_description.data), "minimum_age": form.minimum_age.data,
-        "maximum_age": form.maximum_age.data,
-        "terms": [*form.categories.data, *form.beneficiaries.data, *form.faiths.data, *form.languages.data],
-        # Wards ticked without choosing "in particular wards" mean those wards; all of the borough or online
-        # (wider than any ward) leave the wards out.
-        "area_scope": form.area_scope.data or ("wards" if form.areas.data else None),
-        "areas": (form.areas.data or []) if (form.area_scope.data or "wards") == "wards" else [], "hours": hours,
-        "locations": [0] if has_address else [],
-    })
+    service.update(
+        {
+            "name": form.service_name.data.strip(),
+            "description": form.service_description.data.strip(),
+            "url": service.get("url"),
+            "email": service.get("email"),
+            "phone": service.get("phone"),
+            "status": form.status.data,
+            "fees_description": _clean(form.fees_description.data),
+            "minimum_age": form.minimum_age.data,
+            "maximum_age": form.maximum_age.data,
+            "terms": [*form.categories.data, *form.beneficiaries.data, *form.faiths.data, *form.languages.data],
+            # Wards ticked without choosing "in particular wards" mean those wards; all of the borough or online
+            # (wider than any ward) leave the wards out.
+            "area_scope": form.area_scope.data or ("wards" if form.areas.data else None),
+            "areas": (form.areas.data or []) if (form.area_scope.data or "wards") == "wards" else [],
+            "hours": hours,
+            "locations": [0] if has_address else [],
+        }
+    )
     data["services"] = [service, *service_list[1:]]
     return data
 

@@ -5,6 +5,7 @@ Strategy officers keep it on the web (SearchSynonym rows). A search turns the re
 centre ...). Every group must match (or, as a fallback, any group). Expanding is a lookup in a small
 in-memory table, rebuilt only when the vocabulary changes; it never reads the directory.
 """
+
 import re
 import threading
 import time
@@ -19,38 +20,118 @@ MAX_TERMS = 20
 
 # Words that say nothing about what is wanted; left out of searches (but not out of phrases).
 STOP_WORDS = frozenset(
-    "a an and are as at be by can do does for from get getting have how i in is it me my near nearby of on or "
-    "our please some the their there to want we what where who with you your need needs looking find help "
-    "local around barnet".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "can",
+        "do",
+        "does",
+        "for",
+        "from",
+        "get",
+        "getting",
+        "have",
+        "how",
+        "i",
+        "in",
+        "is",
+        "it",
+        "me",
+        "my",
+        "near",
+        "nearby",
+        "of",
+        "on",
+        "or",
+        "our",
+        "please",
+        "some",
+        "the",
+        "their",
+        "there",
+        "to",
+        "want",
+        "we",
+        "what",
+        "where",
+        "who",
+        "with",
+        "you",
+        "your",
+        "need",
+        "needs",
+        "looking",
+        "find",
+        "help",
+        "local",
+        "around",
+        "barnet",
+    ]
 )
 
 # The vocabulary a new database starts with (flask seed reference): words Barnet residents type, and the
 # words the directory and the council papers use. Officers edit it at /directory/vocabulary.
 DEFAULT_VOCABULARY = [
     (["youth club", "youth clubs", "young people", "youth", "youth centre", "teenagers", "teens"], ["children"]),
-    (["food bank", "foodbank", "food parcels", "food parcel", "food help", "free food"], ["food", "meals", "surplus food"]),
+    (
+        ["food bank", "foodbank", "food parcels", "food parcel", "food help", "free food"],
+        ["food", "meals", "surplus food"],
+    ),
     (["jobs", "job", "employment", "work", "employability", "careers"], ["training", "unemployed"]),
     (["elderly", "older people", "old people", "pensioners", "seniors", "over 55", "over 60s"], ["older"]),
     (["english classes", "english lessons", "esol", "learn english", "english language", "english courses"], []),
-    (["domestic abuse", "domestic violence", "abusive relationship", "abuse at home", "vawg"], ["idva", "refuge", "violence against women"]),
+    (
+        ["domestic abuse", "domestic violence", "abusive relationship", "abuse at home", "vawg"],
+        ["idva", "refuge", "violence against women"],
+    ),
     (["hate crime", "racism", "racist abuse", "homophobia", "hate incident"], ["hate crime reporting"]),
     (["mental health", "depression", "anxiety", "wellbeing", "stress"], ["counselling"]),
     (["counselling", "counseling", "therapy", "talking therapy"], ["mental health"]),
     (["homeless", "homelessness", "rough sleeping", "sleeping rough", "nowhere to live"], ["housing"]),
-    (["housing", "somewhere to live", "tenancy", "landlord", "council housing", "social housing"], ["housing association"]),
+    (
+        ["housing", "somewhere to live", "tenancy", "landlord", "council housing", "social housing"],
+        ["housing association"],
+    ),
     (["debt", "money advice", "debt advice", "benefits advice", "benefits"], ["advice", "citizens advice"]),
     (["advice", "advice centre", "legal advice", "help and advice"], ["citizens advice"]),
     (["volunteering", "volunteer", "volunteers", "volunteer work"], []),
     (["refugees", "refugee", "asylum seekers", "asylum", "migrants", "immigration"], ["new citizen"]),
-    (["learning disability", "learning disabilities", "learning difficulties", "autism", "special needs", "send"], ["mencap"]),
+    (
+        ["learning disability", "learning disabilities", "learning difficulties", "autism", "special needs", "send"],
+        ["mencap"],
+    ),
     (["disabled", "disability", "disabilities", "wheelchair"], ["learning disability", "accessible"]),
     (["carers", "carer", "unpaid carers", "caring for someone"], []),
     (["lgbt", "lgbtq", "lgbt+", "gay", "lesbian", "transgender", "trans", "queer"], []),
     (["women", "womens", "female", "ladies"], ["girls"]),
-    (["church", "churches", "mosque", "synagogue", "temple", "gurdwara", "place of worship", "faith", "religious", "interfaith", "multi faith"], []),
+    (
+        [
+            "church",
+            "churches",
+            "mosque",
+            "synagogue",
+            "temple",
+            "gurdwara",
+            "place of worship",
+            "faith",
+            "religious",
+            "interfaith",
+            "multi faith",
+        ],
+        [],
+    ),
     (["grants", "grant", "funding", "funders", "fundraising", "crowdfunding"], ["fund"]),
     (["exercise", "fitness", "keep fit", "gym", "sport", "sports"], ["health", "mobility", "dance"]),
-    (["lonely", "loneliness", "isolated", "isolation", "social isolation", "befriending"], ["older people", "wellbeing"]),
+    (
+        ["lonely", "loneliness", "isolated", "isolation", "social isolation", "befriending"],
+        ["older people", "wellbeing"],
+    ),
     (["computer skills", "digital skills", "computers", "internet", "online skills", "digital inclusion"], ["digital"]),
     (["police", "crime", "community safety", "safer neighbourhoods", "crime prevention"], ["neighbourhood watch"]),
     (["victims", "victim", "victim support", "crime victims"], []),

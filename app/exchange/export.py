@@ -12,6 +12,7 @@ read, confidential addresses never appear, optional fields without a value are l
   are spooled to one temporary file per table while the services are read a batch at a time, then the zip is
   written out in pieces as it is read.
 """
+
 import io
 import json
 import tempfile
@@ -28,19 +29,96 @@ from ..timeutil import utcnow
 # objects, plus the `tabular_required` link_entity of attribute.csv). tests/test_exchange_export.py checks
 # these against ../shared/oruk.
 TABLES = {
-    "organization": ("organizations.csv", ["id", "name", "description", "email", "website", "logo", "uri", "parent_organization_id"]),
-    "organization_identifier": ("organization_identifiers.csv", ["id", "organization_id", "identifier_scheme", "identifier_type", "identifier"]),
-    "service": ("services.csv", ["id", "organization_id", "name", "description", "url", "email", "status", "fees", "accreditations", "minimum_age", "maximum_age", "assured_date", "assurer_email", "alert", "last_modified"]),
+    "organization": (
+        "organizations.csv",
+        ["id", "name", "description", "email", "website", "logo", "uri", "parent_organization_id"],
+    ),
+    "organization_identifier": (
+        "organization_identifiers.csv",
+        ["id", "organization_id", "identifier_scheme", "identifier_type", "identifier"],
+    ),
+    "service": (
+        "services.csv",
+        [
+            "id",
+            "organization_id",
+            "name",
+            "description",
+            "url",
+            "email",
+            "status",
+            "fees",
+            "accreditations",
+            "minimum_age",
+            "maximum_age",
+            "assured_date",
+            "assurer_email",
+            "alert",
+            "last_modified",
+        ],
+    ),
     "attribute": ("attribute.csv", ["id", "link_id", "taxonomy_term_id", "link_type", "link_entity"]),
     "service_at_location": ("service_at_location.csv", ["id", "service_id", "location_id"]),
-    "location": ("locations.csv", ["id", "location_type", "name", "description", "latitude", "longitude", "external_identifier", "external_identifier_type"]),
-    "address": ("address.csv", ["id", "location_id", "attention", "address_1", "city", "region", "state_province", "postal_code", "country", "address_type"]),
-    "schedule": ("schedule.csv", ["id", "service_id", "service_at_location_id", "valid_from", "valid_to", "dtstart", "freq", "interval", "byday", "bymonthday", "description", "opens_at", "closes_at", "schedule_link", "attending_type", "notes"]),
+    "location": (
+        "locations.csv",
+        [
+            "id",
+            "location_type",
+            "name",
+            "description",
+            "latitude",
+            "longitude",
+            "external_identifier",
+            "external_identifier_type",
+        ],
+    ),
+    "address": (
+        "address.csv",
+        [
+            "id",
+            "location_id",
+            "attention",
+            "address_1",
+            "city",
+            "region",
+            "state_province",
+            "postal_code",
+            "country",
+            "address_type",
+        ],
+    ),
+    "schedule": (
+        "schedule.csv",
+        [
+            "id",
+            "service_id",
+            "service_at_location_id",
+            "valid_from",
+            "valid_to",
+            "dtstart",
+            "freq",
+            "interval",
+            "byday",
+            "bymonthday",
+            "description",
+            "opens_at",
+            "closes_at",
+            "schedule_link",
+            "attending_type",
+            "notes",
+        ],
+    ),
     "service_area": ("service_areas.csv", ["id", "service_id", "name", "extent", "extent_type", "uri", "service_area"]),
     "accessibility": ("accessibility.csv", ["id", "location_id", "description", "details", "url", "accessibility"]),
-    "taxonomy_term": ("taxonomy_terms.csv", ["id", "name", "description", "parent_id", "taxonomy", "taxonomy_id", "term_uri", "term"]),
+    "taxonomy_term": (
+        "taxonomy_terms.csv",
+        ["id", "name", "description", "parent_id", "taxonomy", "taxonomy_id", "term_uri", "term"],
+    ),
     "taxonomy": ("taxonomies.csv", ["id", "name", "description", "uri", "version"]),
-    "cost_option": ("cost_options.csv", ["id", "service_id", "valid_from", "valid_to", "option", "amount", "amount_description"]),
+    "cost_option": (
+        "cost_options.csv",
+        ["id", "service_id", "valid_from", "valid_to", "option", "amount", "amount_description"],
+    ),
 }
 CHUNK = 64 * 1024
 BATCH = 200  # services read at a time
@@ -104,7 +182,7 @@ class _Tables:
     def __init__(self):
         self.files, self.writers, self.seen = {}, {}, {}
         for table, (_name, columns) in TABLES.items():
-            handle = tempfile.TemporaryFile(mode="w+", encoding="utf-8", newline="")
+            handle = tempfile.TemporaryFile(mode="w+", encoding="utf-8", newline="")  # noqa: SIM115  (closed by close())
             self.files[table], self.seen[table] = handle, set()
             self.writers[table] = csvkit.Writer(handle)  # the one formula guard, as every export
             self.writers[table].writerow(columns)
@@ -173,7 +251,9 @@ def datapackage(generated):
         "title": "Community directory, Open Referral UK (HSDS 3.0 UK profile) tables",
         "profile": "tabular-data-package",
         "created": generated,
-        "licenses": [{"name": "OGL-UK-3.0", "path": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"}],
+        "licenses": [
+            {"name": "OGL-UK-3.0", "path": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"}
+        ],
         "resources": [
             {
                 "name": table,

@@ -15,6 +15,7 @@ bounded in pages, records and time, JSON checked for shape before use, and (unle
 FEED_ALLOW_PRIVATE_ADDRESSES is set, as tests on loopback do) no address on a private, loopback or
 link-local network, so a feed cannot point the portal at the council's own internal services.
 """
+
 import ipaddress
 import json
 import logging
@@ -50,7 +51,12 @@ MAX_ID_LENGTH = 100
 USER_AGENT = "CommunityPartnershipPortal-FeedImport/1.0"
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)")
-STATUSES = {"active": "active", "temporarily closed": "temporarily closed", "inactive": "inactive", "defunct": "inactive"}
+STATUSES = {
+    "active": "active",
+    "temporarily closed": "temporarily closed",
+    "inactive": "inactive",
+    "defunct": "inactive",
+}
 CHARITY_SCHEMES = {"GB-CHC", "GB-SC", "GB-NIC"}
 LINE_RE = re.compile(r"\bline (\d+) \(")
 
@@ -122,7 +128,9 @@ class FeedClient:
             if parts.scheme not in ("http", "https") or not parts.hostname:
                 raise FeedError(f"The feed sent us to {url[:100]}, which is not a web address (http or https)")
             if not self.allow_private and _private(parts.hostname):
-                raise FeedError(f"The feed's address {parts.hostname} is on a private network, which the portal does not read")
+                raise FeedError(
+                    f"The feed's address {parts.hostname} is on a private network, which the portal does not read"
+                )
             try:
                 response = self.session.get(
                     url, params=params, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT), allow_redirects=False, stream=True
@@ -242,7 +250,11 @@ def _identifiers(org):
     for item in _list(org.get("organization_identifiers")):
         if not isinstance(item, dict):
             continue
-        scheme, kind, value = text(item.get("identifier_scheme")).upper(), text(item.get("identifier_type")).lower(), text(item.get("identifier"))
+        scheme, kind, value = (
+            text(item.get("identifier_scheme")).upper(),
+            text(item.get("identifier_type")).lower(),
+            text(item.get("identifier")),
+        )
         if not charity and (scheme in CHARITY_SCHEMES or "charity" in kind):
             charity = value
         elif not company and (scheme == "GB-COH" or "company" in kind):
@@ -266,8 +278,10 @@ def _hours(service, notes):
         opens, closes = TIME_RE.match(text(item.get("opens_at"))), TIME_RE.match(text(item.get("closes_at")))
         days = [d.strip().upper() for d in text(item.get("byday")).split(",") if d.strip()]
         if text(item.get("freq")).upper() != "WEEKLY" or not days or not opens or not closes:
-            notes.append("An opening time that is not weekly on named days was left out: "
-                         + (text(item.get("description"))[:80] or "no description"))
+            notes.append(
+                "An opening time that is not weekly on named days was left out: "
+                + (text(item.get("description"))[:80] or "no description")
+            )
             continue
         for day in days:
             if day not in WEEKDAYS:
@@ -277,8 +291,11 @@ def _hours(service, notes):
             if weekday in hours:
                 notes.append(f"A second opening on {day} was left out: the directory holds one opening time a day")
                 continue
-            hours[weekday] = {"weekday": weekday, "opens_at": f"{int(opens[1]):02d}:{opens[2]}",
-                              "closes_at": f"{int(closes[1]):02d}:{closes[2]}"}
+            hours[weekday] = {
+                "weekday": weekday,
+                "opens_at": f"{int(opens[1]):02d}:{opens[2]}",
+                "closes_at": f"{int(closes[1]):02d}:{closes[2]}",
+            }
     return importer.format_opening_hours([hours[day] for day in sorted(hours)])
 
 
@@ -381,31 +398,48 @@ class RunReport:
     def summary(self, dry_run):
         if self.error:
             return self.error[:255]
-        parts = [(self.count("created", "would create"), "new"), (self.count("updated", "would update"), "updated"),
-                 (self.count("unchanged"), "unchanged"), (self.count("duplicate"), "duplicates"),
-                 (self.count("refused", "unreadable"), "with problems"), (self.count("kept"), "changed here, kept"),
-                 (self.count("missing"), "no longer in the feed")]
+        parts = [
+            (self.count("created", "would create"), "new"),
+            (self.count("updated", "would update"), "updated"),
+            (self.count("unchanged"), "unchanged"),
+            (self.count("duplicate"), "duplicates"),
+            (self.count("refused", "unreadable"), "with problems"),
+            (self.count("kept"), "changed here, kept"),
+            (self.count("missing"), "no longer in the feed"),
+        ]
         text_ = ", ".join(f"{n} {what}" for n, what in parts if n) or "nothing in the feed"
         return (("Dry run: " if dry_run else "") + text_)[:255]
 
 
 def _entry(remote_id, name, outcome, problems=(), notes=(), listing=None):
-    return {"remote_id": remote_id, "name": name, "outcome": outcome, "problems": list(problems),
-            "notes": list(notes), "listing": listing}
+    return {
+        "remote_id": remote_id,
+        "name": name,
+        "outcome": outcome,
+        "problems": list(problems),
+        "notes": list(notes),
+        "listing": listing,
+    }
 
 
 def _with_ids(new, old):
     """`new` snapshot with the existing listing's service and location uuids, so a refresh edits in place."""
     for items in ("services", "locations"):
-        for new_item, old_item in zip(new[items], old[items]):
+        for new_item, old_item in zip(new[items], old[items], strict=False):
             new_item["uuid"] = old_item.get("uuid")
     return new
 
 
 def _comparable(data):
-    return json.dumps({**data, "services": [{k: v for k, v in s.items() if k != "uuid"} for s in data["services"]],
-                       "locations": [{k: v for k, v in loc.items() if k != "uuid"} for loc in data["locations"]]},
-                      sort_keys=True, default=str)
+    return json.dumps(
+        {
+            **data,
+            "services": [{k: v for k, v in s.items() if k != "uuid"} for s in data["services"]],
+            "locations": [{k: v for k, v in loc.items() if k != "uuid"} for loc in data["locations"]],
+        },
+        sort_keys=True,
+        default=str,
+    )
 
 
 def run(feed, *, dry_run=True, user=None, client=None):
@@ -423,7 +457,10 @@ def run(feed, *, dry_run=True, user=None, client=None):
 
     vocabulary = importer.Vocabulary()
     duplicates = importer.DuplicateFinder()
-    known = {record.remote_id: record for record in db.session.scalars(db.select(FeedRecord).where(FeedRecord.feed_id == feed.id))}
+    known = {
+        record.remote_id: record
+        for record in db.session.scalars(db.select(FeedRecord).where(FeedRecord.feed_id == feed.id))
+    }
     now = utcnow()
     with db.session.no_autoflush:
         for line, (remote, group) in enumerate(groups, start=1):
@@ -451,17 +488,32 @@ def run(feed, *, dry_run=True, user=None, client=None):
             # Another directory checked it, not us: it is due a check by its group.
             organisation.last_verified_at = None
             db.session.flush()
-            db.session.add(FeedRecord(feed_id=feed.id, remote_id=remote, organisation_id=organisation.id,
-                                      imported_version=organisation.version, first_imported_at=now, last_refreshed_at=now))
+            db.session.add(
+                FeedRecord(
+                    feed_id=feed.id,
+                    remote_id=remote,
+                    organisation_id=organisation.id,
+                    imported_version=organisation.version,
+                    first_imported_at=now,
+                    last_refreshed_at=now,
+                )
+            )
             report.records.append(_entry(remote, name, "created", notes=notes, listing=organisation.slug))
     if not report.notes:  # the whole feed was read, so what it no longer has is known
         seen = {remote for remote, _group in groups} | {remote for remote, _problem in unreadable}
         for remote, record in sorted(known.items()):
             if remote not in seen:
-                report.records.append(_entry(
-                    remote, record.organisation.name, "missing",
-                    ["No longer in the feed: the listing was left as it is. Check whether the organisation has closed."],
-                    listing=record.organisation.slug))
+                report.records.append(
+                    _entry(
+                        remote,
+                        record.organisation.name,
+                        "missing",
+                        [
+                            "No longer in the feed: the listing was left as it is. Check whether the organisation has closed."
+                        ],
+                        listing=record.organisation.slug,
+                    )
+                )
     return report
 
 
@@ -469,9 +521,14 @@ def _refresh(feed, record, row, notes, dry_run, user, now):
     organisation = record.organisation
     name = row.values.get("name", "")
     if organisation.version != record.imported_version:
-        return _entry(record.remote_id, name, "kept",
-                      ["Changed in the directory since it was imported, so the feed's version was not written"],
-                      notes, organisation.slug)
+        return _entry(
+            record.remote_id,
+            name,
+            "kept",
+            ["Changed in the directory since it was imported, so the feed's version was not written"],
+            notes,
+            organisation.slug,
+        )
     current = services.snapshot(organisation)
     new = _with_ids(row.data, current)
     if _comparable(new) == _comparable(current):
@@ -483,8 +540,14 @@ def _refresh(feed, record, row, notes, dry_run, user, now):
     changed = services.changed_labels(current, new)
     services.publish(organisation, new, user, summary=f"Refreshed from the feed {feed.name}")
     record.imported_version, record.last_refreshed_at = organisation.version, now
-    return _entry(record.remote_id, name, "updated", [f"Changed: {', '.join(changed[:12])}"] if changed else [],
-                  notes, organisation.slug)
+    return _entry(
+        record.remote_id,
+        name,
+        "updated",
+        [f"Changed: {', '.join(changed[:12])}"] if changed else [],
+        notes,
+        organisation.slug,
+    )
 
 
 def execute(run_id):
@@ -503,7 +566,10 @@ def execute(run_id):
     except Exception:
         db.session.rollback()
         log.exception("feed import failed", extra={"feed_id": feed.id, "run_id": run_id})
-        report, status = RunReport(error="Something went wrong while importing; nothing was saved. Try again later."), "failed"
+        report, status = (
+            RunReport(error="Something went wrong while importing; nothing was saved. Try again later."),
+            "failed",
+        )
     feed_run = db.session.get(FeedRun, run_id)
     feed_run.status, feed_run.finished_at = status, utcnow()
     feed_run.report = json.dumps(asdict(report))
@@ -539,8 +605,9 @@ def run_in_progress(feed, now=None):
     """The id of the feed's run that is queued or running (and not lost), or None."""
     since = (now or utcnow()) - timedelta(seconds=LOST_AFTER)
     return db.session.scalar(
-        db.select(FeedRun.id).where(FeedRun.feed_id == feed.id, FeedRun.status.in_(("queued", "running")),
-                                    FeedRun.created_at > since)
+        db.select(FeedRun.id).where(
+            FeedRun.feed_id == feed.id, FeedRun.status.in_(("queued", "running")), FeedRun.created_at > since
+        )
     )
 
 
@@ -558,7 +625,8 @@ def source_of(organisation):
     if organisation is None or organisation.id is None:
         return None
     found = db.session.execute(
-        db.select(Feed, FeedRecord).join(FeedRecord, FeedRecord.feed_id == Feed.id)
+        db.select(Feed, FeedRecord)
+        .join(FeedRecord, FeedRecord.feed_id == Feed.id)
         .where(FeedRecord.organisation_id == organisation.id)
     ).first()
     return tuple(found) if found else None

@@ -1,4 +1,5 @@
 """Feeds of other Open Referral UK v3 directories, their import runs, and which listing came from which record."""
+
 from datetime import datetime
 
 from sqlalchemy.orm import Mapped, mapped_column, relationship

@@ -1,4 +1,5 @@
 """Open data downloads (anyone) and feed imports (strategy officers)."""
+
 import json
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
@@ -35,15 +36,24 @@ def hsds_json():
 @bp.route("/open-data/directory-hsds-tables.zip")
 @public
 def hsds_tables():
-    return _download(export.tabular_zip_chunks(current_app._get_current_object()), "application/zip", export.filename("zip"))
+    return _download(
+        export.tabular_zip_chunks(current_app._get_current_object()), "application/zip", export.filename("zip")
+    )
 
 
 # --- Feed imports (strategy officers) ---------------------------------------------------------------------
 
 OUTCOME_LABELS = {
-    "created": "Created", "would create": "Would be created", "updated": "Updated", "would update": "Would be updated",
-    "unchanged": "Unchanged", "duplicate": "Already in the directory", "refused": "Not imported: problems",
-    "unreadable": "Could not be read", "kept": "Kept: changed in the directory", "missing": "No longer in the feed",
+    "created": "Created",
+    "would create": "Would be created",
+    "updated": "Updated",
+    "would update": "Would be updated",
+    "unchanged": "Unchanged",
+    "duplicate": "Already in the directory",
+    "refused": "Not imported: problems",
+    "unreadable": "Could not be read",
+    "kept": "Kept: changed in the directory",
+    "missing": "No longer in the feed",
 }
 
 
@@ -75,8 +85,9 @@ def feed(feed_id):
         flash("Feed saved.", "success")
         return redirect(url_for(".feed", feed_id=feed.id))
     imported = db.session.scalar(db.select(db.func.count(FeedRecord.id)).where(FeedRecord.feed_id == feed.id))
-    return render_template("exchange/feed.html", feed=feed, form=form, run_form=RunForm(), runs=feed.runs[:20],
-                           imported=imported)
+    return render_template(
+        "exchange/feed.html", feed=feed, form=form, run_form=RunForm(), runs=feed.runs[:20], imported=imported
+    )
 
 
 @bp.route("/directory/import/feeds/<int:feed_id>/run", methods=["POST"])
@@ -101,5 +112,6 @@ def feed_run(feed_id, run_id):
     if feed_run is None:
         abort(404)
     report = json.loads(feed_run.report or "{}")
-    return render_template("exchange/run.html", feed=feed_run.feed, run=feed_run, report=report,
-                           labels=OUTCOME_LABELS, run_form=RunForm())
+    return render_template(
+        "exchange/run.html", feed=feed_run.feed, run=feed_run, report=report, labels=OUTCOME_LABELS, run_form=RunForm()
+    )

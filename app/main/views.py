@@ -9,12 +9,23 @@ from .sections import HomeSection, home_sections, register_home_section
 bp = Blueprint("main", __name__)
 
 # The core's own sections; the modules register theirs in their contributions.py.
-register_home_section(HomeSection(
-    order=20, title="Maps", endpoint="maps.directory",
-    text="See organisations and community assets on a map, and compare wards."))
-register_home_section(HomeSection(
-    order=30, title="Wards", endpoint="places.wards", count=ward_count,
-    text="electoral wards since May 2022: everything the portal knows about each one."))
+register_home_section(
+    HomeSection(
+        order=20,
+        title="Maps",
+        endpoint="maps.directory",
+        text="See organisations and community assets on a map, and compare wards.",
+    )
+)
+register_home_section(
+    HomeSection(
+        order=30,
+        title="Wards",
+        endpoint="places.wards",
+        count=ward_count,
+        text="electoral wards since May 2022: everything the portal knows about each one.",
+    )
+)
 
 
 @bp.route("/")

@@ -6,6 +6,7 @@ Leaflet.markercluster from static/vendor/; the script goes into the page with th
 are never embedded one `folium.Marker` at a time: a small module (static/maps/points.js) fetches them as
 compact JSON and adds them to a cluster layer, so a map of 20,000 organisations stays a small page.
 """
+
 import math
 from dataclasses import dataclass
 
@@ -42,7 +43,11 @@ class RenderedMap:
 def new_map(config, location=BARNET_CENTRE, zoom=11):
     tiles = config.get("MAP_TILE_URL") or None
     fmap = folium.Map(
-        location=list(location), zoom_start=zoom, tiles=None, control_scale=True, prefer_canvas=False,
+        location=list(location),
+        zoom_start=zoom,
+        tiles=None,
+        control_scale=True,
+        prefer_canvas=False,
     )
     # folium passes max_zoom to tile layers only; the cluster layer needs it on the map itself.
     fmap.options["max_zoom"] = 19
@@ -122,9 +127,9 @@ def classify(counts, classes=4):
         distinct = sorted(set(nonzero))
         uppers = distinct if len(distinct) <= classes else _quantile_breaks(nonzero, classes)
         # The darkest shades for the largest counts, whatever the number of classes.
-        palette = BLUES[1:][-len(uppers):]
+        palette = BLUES[1:][-len(uppers) :]
         lower = min(nonzero)
-        for colour, upper in zip(palette, uppers):
+        for colour, upper in zip(palette, uppers, strict=False):
             result.append(ColourClass(lower, upper, colour))
             lower = upper + 1
     for item in result:
@@ -139,7 +144,9 @@ def ward_centres(ward_set):
     fallback = dict(
         (code, (lat, lon))
         for code, lat, lon in db.session.execute(
-            db.select(column, db.func.avg(Postcode.lat), db.func.avg(Postcode.lon)).where(column.is_not(None)).group_by(column)
+            db.select(column, db.func.avg(Postcode.lat), db.func.avg(Postcode.lon))
+            .where(column.is_not(None))
+            .group_by(column)
         )
     )
     for ward in db.session.scalars(db.select(Ward).where(Ward.ward_set == ward_set)):

@@ -27,7 +27,9 @@ def directory_points(category="", ward=None):
         .order_by(Organisation.name)
     )
     if ward is not None:
-        query = query.join(Postcode, Postcode.postcode == Location.postcode).where(ward_column(ward.ward_set) == ward.code)
+        query = query.join(Postcode, Postcode.postcode == Location.postcode).where(
+            ward_column(ward.ward_set) == ward.code
+        )
     if category:
         query = query.where(has_term(category))
     return [[round(lat, 5), round(lon, 5), name, slug] for lat, lon, name, slug in db.session.execute(query)]
@@ -60,7 +62,9 @@ def directory():
 def directory_points_json():
     ward = db.session.get(Ward, request.args["ward"]) if request.args.get("ward") else None
     points = directory_points(request.args.get("category", ""), ward)
-    response = jsonify(fields=["lat", "lon", "name", "slug"], listing_url=url_for("directory.listing", slug="SLUG"), points=points)
+    response = jsonify(
+        fields=["lat", "lon", "name", "slug"], listing_url=url_for("directory.listing", slug="SLUG"), points=points
+    )
     response.headers["Cache-Control"] = "public, max-age=60"
     return response
 
@@ -76,8 +80,12 @@ def assets():
     if category:
         query = query.where(CommunityAsset.category == category)
     return render_template(
-        "maps/assets.html", map=rendered, categories=CATEGORIES, category=category,
-        assets=db.session.scalars(query).all(), on_map=mapped_asset_count(category),
+        "maps/assets.html",
+        map=rendered,
+        categories=CATEGORIES,
+        category=category,
+        assets=db.session.scalars(query).all(),
+        on_map=mapped_asset_count(category),
         points_url=url_for("maps.asset_points_json", category=category or None),
     )
 
@@ -91,7 +99,11 @@ def asset_points_json():
     if request.args.get("category"):
         query = query.where(CommunityAsset.category == request.args["category"])
     points = [[round(lat, 5), round(lon, 5), name, asset_id] for lat, lon, name, asset_id in db.session.execute(query)]
-    response = jsonify(fields=["lat", "lon", "name", "id"], listing_url=url_for("assets.asset", asset_id=0).replace("/0", "/SLUG"), points=points)
+    response = jsonify(
+        fields=["lat", "lon", "name", "id"],
+        listing_url=url_for("assets.asset", asset_id=0).replace("/0", "/SLUG"),
+        points=points,
+    )
     response.headers["Cache-Control"] = "public, max-age=60"
     return response
 
@@ -121,8 +133,12 @@ def wards():
                 {
                     "type": "Feature",
                     "geometry": json.loads(w.boundary_geojson),
-                    "properties": {"ward": w.name, "code": w.code, "count": counts.get(w.code, 0),
-                                   "fill": classes.colour_for(counts.get(w.code, 0))},
+                    "properties": {
+                        "ward": w.name,
+                        "code": w.code,
+                        "count": counts.get(w.code, 0),
+                        "fill": classes.colour_for(counts.get(w.code, 0)),
+                    },
                 }
                 for w in with_boundaries
             ],
@@ -130,8 +146,12 @@ def wards():
         folium.GeoJson(
             collection,
             name=label,
-            style_function=lambda feature: {"fillColor": feature["properties"]["fill"], "color": "#0b0c0c",
-                                            "weight": 1, "fillOpacity": 0.8},
+            style_function=lambda feature: {
+                "fillColor": feature["properties"]["fill"],
+                "color": "#0b0c0c",
+                "weight": 1,
+                "fillOpacity": 0.8,
+            },
             highlight_function=lambda feature: {"weight": 3},
             tooltip=folium.GeoJsonTooltip(fields=["ward", "count"], aliases=["Ward", label]),
         ).add_to(fmap)
@@ -151,11 +171,24 @@ def wards():
             folium.CircleMarker(
                 location=list(centres[w.code]),
                 radius=4 + 20 * (count / largest) ** 0.5,
-                color="#08519c", weight=1, fill=True, fill_color="#3182bd", fill_opacity=0.6,
+                color="#08519c",
+                weight=1,
+                fill=True,
+                fill_color="#3182bd",
+                fill_opacity=0.6,
                 tooltip=f"{w.name}: {count}",
             ).add_to(fmap)
         mode = "circles" if centres else "none"
     return render_template(
-        "maps/wards.html", map=services.render(fmap), mode=mode, wards=ward_rows, counts=counts, label=label,
-        measure=measure, measures=available, ward_set=ward_set, ward_sets=WARD_SETS, classes=classes,
+        "maps/wards.html",
+        map=services.render(fmap),
+        mode=mode,
+        wards=ward_rows,
+        counts=counts,
+        label=label,
+        measure=measure,
+        measures=available,
+        ward_set=ward_set,
+        ward_sets=WARD_SETS,
+        classes=classes,
     )

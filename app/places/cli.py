@@ -1,4 +1,5 @@
 """`flask geo import-wards` and `flask geo import-postcodes`: load ONS/OS open data files."""
+
 from pathlib import Path
 
 import click
@@ -51,8 +52,12 @@ def _fail(exc):
 @geo_cli.command("import-wards")
 @click.argument("file", required=False, type=click.Path(dir_okay=False))
 @click.option(
-    "--set", "ward_set", type=click.Choice([WARD_SET_2022, WARD_SET_2002]), default=WARD_SET_2022,
-    show_default=True, help="Which ward set the boundaries belong to.",
+    "--set",
+    "ward_set",
+    type=click.Choice([WARD_SET_2022, WARD_SET_2002]),
+    default=WARD_SET_2022,
+    show_default=True,
+    help="Which ward set the boundaries belong to.",
 )
 def import_wards(file, ward_set):
     """Import ward boundaries from an ONS GeoJSON file (WGS84)."""
@@ -104,5 +109,3 @@ def import_all():
             ctx.invoke(import_wards, file=None, ward_set=ward_set)
     if (folder / DEFAULT_FILES["postcodes"]).is_file():
         ctx.invoke(import_postcodes, file=None)
-
-

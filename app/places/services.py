@@ -1,4 +1,5 @@
 """Place logic that needs no request: postcodes, ward boundary and postcode file validation."""
+
 import functools
 import json
 import math
@@ -167,7 +168,7 @@ def centroid(polygons):
         ring = polygon[0]
         area = 0.0
         x_sum = y_sum = 0.0
-        for (x0, y0, *_), (x1, y1, *_) in zip(ring, ring[1:]):
+        for (x0, y0, *_), (x1, y1, *_) in zip(ring, ring[1:], strict=False):
             cross = x0 * y1 - x1 * y0
             area += cross
             x_sum += (x0 + x1) * cross
@@ -334,9 +335,9 @@ def parse_postcodes(text, progress=None):
         if not any(cell.strip() for cell in record):
             continue
 
-        def cell(key):
+        def cell(key):  # noqa: B023  (called only within this iteration)
             index = columns.get(key)
-            return record[index].strip() if index is not None and index < len(record) else ""
+            return record[index].strip() if index is not None and index < len(record) else ""  # noqa: B023
 
         where = f"line {line}"
         if cell("terminated"):
@@ -358,9 +359,7 @@ def parse_postcodes(text, progress=None):
             if lat == 99.999999 or lat == 0:  # ONSPD's marker for "no grid reference"
                 report.skip("no grid reference")
                 continue
-            report.problems.append(
-                ImportProblem(where, "position", f"{lat}, {lon} is not a position in Great Britain")
-            )
+            report.problems.append(ImportProblem(where, "position", f"{lat}, {lon} is not a position in Great Britain"))
             continue
         ward_code = cell("ward_code") or None
         if ward_code and ward_code not in wards:
@@ -412,7 +411,7 @@ def save_postcodes(rows, report, progress=None, batch_size=2000):
 
 def _in_ring(lat, lon, ring):
     inside = False
-    for (x0, y0, *_), (x1, y1, *_) in zip(ring, ring[1:]):
+    for (x0, y0, *_), (x1, y1, *_) in zip(ring, ring[1:], strict=False):
         if (y0 > lat) != (y1 > lat) and lon < x0 + (lat - y0) * (x1 - x0) / (y1 - y0):
             inside = not inside
     return inside
@@ -420,7 +419,9 @@ def _in_ring(lat, lon, ring):
 
 def ward_at(lat, lon, ward_set="2022"):
     """The ward whose imported boundary contains the point (ray casting; holes respected), or None."""
-    for ward in db.session.scalars(db.select(Ward).where(Ward.ward_set == ward_set, Ward.boundary_geojson.is_not(None))):
+    for ward in db.session.scalars(
+        db.select(Ward).where(Ward.ward_set == ward_set, Ward.boundary_geojson.is_not(None))
+    ):
         for polygon in _rings(json.loads(ward.boundary_geojson)):
             if _in_ring(lat, lon, polygon[0]) and not any(_in_ring(lat, lon, hole) for hole in polygon[1:]):
                 return ward

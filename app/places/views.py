@@ -46,14 +46,23 @@ def ward(code):
     postcode_column = Postcode.ward_code if ward.ward_set == WARD_SET_2022 else Postcode.ward_code_2002
     postcode_count = db.session.scalar(db.select(db.func.count()).where(postcode_column == ward.code))
     sections = [(content, content.items_in_ward(ward)) for content in contents()]
-    counts = {content.key: content.count_by_ward(ward.ward_set).get(ward.code, 0) for content in contents() if not content.lists_items}
+    counts = {
+        content.key: content.count_by_ward(ward.ward_set).get(ward.code, 0)
+        for content in contents()
+        if not content.lists_items
+    }
     rendered_map = None
     if ward.boundary_geojson:
         fmap = maps.new_map(current_app.config)
         geometry = json.loads(ward.boundary_geojson)
         folium.GeoJson(
             {"type": "Feature", "geometry": geometry, "properties": {"ward": ward.name}},
-            style_function=lambda feature: {"fillColor": "#1d70b8", "color": "#0b0c0c", "weight": 2, "fillOpacity": 0.1},
+            style_function=lambda feature: {
+                "fillColor": "#1d70b8",
+                "color": "#0b0c0c",
+                "weight": 2,
+                "fillOpacity": 0.1,
+            },
         ).add_to(fmap)
         fmap.fit_bounds(maps.bounds_of([geometry]))
         rendered_map = maps.render(fmap)

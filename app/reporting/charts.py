@@ -1,5 +1,6 @@
 """Server-rendered SVG trend charts (no JavaScript, no CDN). Each chart has role="img", a <title> and a
 <desc>; the page shows the same figures in a table beside it as the text alternative."""
+
 from markupsafe import Markup, escape
 
 WIDTH, HEIGHT = 640, 300
@@ -36,12 +37,15 @@ def trend_svg(title, points, chart_id="trend"):
     def y(value):
         return TOP + plot_h - (value / top * plot_h)
 
-    description = "; ".join(
-        f"{p['label']}: result {_fmt(p['result']) if p.get('result') is not None else 'none'}"
-        + (f", target {_fmt(p['target'])}" if p.get("target") is not None else "")
-        + (f", same quarter last year {_fmt(p['previous_result'])}" if p.get("previous_result") is not None else "")
-        for p in points
-    ) or "No results yet"
+    description = (
+        "; ".join(
+            f"{p['label']}: result {_fmt(p['result']) if p.get('result') is not None else 'none'}"
+            + (f", target {_fmt(p['target'])}" if p.get("target") is not None else "")
+            + (f", same quarter last year {_fmt(p['previous_result'])}" if p.get("previous_result") is not None else "")
+            for p in points
+        )
+        or "No results yet"
+    )
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="reporting-chart" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" focusable="false">',
@@ -73,8 +77,10 @@ def trend_svg(title, points, chart_id="trend"):
             elif marker == "square":
                 parts.append(f'<rect x="{cx - 5:.1f}" y="{cy - 5:.1f}" width="10" height="10" fill="{colour}"/>')
             else:
-                parts.append(f'<line x1="{cx - 14:.1f}" x2="{cx + 14:.1f}" y1="{cy:.1f}" y2="{cy:.1f}" '
-                             f'stroke="{colour}" stroke-width="3"/>')
+                parts.append(
+                    f'<line x1="{cx - 14:.1f}" x2="{cx + 14:.1f}" y1="{cy:.1f}" y2="{cy:.1f}" '
+                    f'stroke="{colour}" stroke-width="3"/>'
+                )
 
     series("previous_result", PREVIOUS_COLOUR, False, "square")
     series("target", TARGET_COLOUR, True, "bar")
@@ -115,10 +121,13 @@ def rag_counts_svg(title, rows, chart_id):
     carries its count and letter, so the chart does not rely on colour."""
     step = LABEL_HEIGHT + BAR_HEIGHT + GAP
     height = step * max(len(rows), 1) + 10
-    description = "; ".join(
-        f"{label}: " + ", ".join(f"{counts.get(code, 0)} {RAG_WORDS[code]}" for code in "GARN")
-        for label, counts in rows
-    ) or "No KPIs"
+    description = (
+        "; ".join(
+            f"{label}: " + ", ".join(f"{counts.get(code, 0)} {RAG_WORDS[code]}" for code in "GARN")
+            for label, counts in rows
+        )
+        or "No KPIs"
+    )
     parts = _open_svg(title, description, height, chart_id)
     most = max([sum(counts.values()) for _, counts in rows] + [1])
     for i, (label, counts) in enumerate(rows):
@@ -135,7 +144,7 @@ def rag_counts_svg(title, rows, chart_id):
                 f'<rect x="{x:.1f}" y="{top + LABEL_HEIGHT}" width="{width:.1f}" height="{BAR_HEIGHT}" '
                 f'fill="{RAG_COLOURS[code]}" stroke="#ffffff" stroke-width="1"/>'
                 f'<text x="{x + 4:.1f}" y="{top + LABEL_HEIGHT + 13}" font-size="12" fill="{text_colour}">'
-                f'{count} {code if code != "N" else "–"}</text>'
+                f"{count} {code if code != 'N' else '–'}</text>"
             )
             x += width
     parts.append("</svg>")
@@ -151,10 +160,13 @@ def bars_svg(title, rows, chart_id, unit="", reference=None, reference_label="")
     values = [value for _, series in rows for _, value, _ in series if value is not None]
     top_value = max(values + [reference or 0, 1]) * 1.15
     scale = (BAR_WIDTH - 80) / top_value
-    description = "; ".join(
-        f"{label}: " + ", ".join(f"{name} {_fmt(value)}{unit}" for name, value, _ in series if value is not None)
-        for label, series in rows
-    ) or "No figures"
+    description = (
+        "; ".join(
+            f"{label}: " + ", ".join(f"{name} {_fmt(value)}{unit}" for name, value, _ in series if value is not None)
+            for label, series in rows
+        )
+        or "No figures"
+    )
     parts = _open_svg(title, description, height, chart_id)
     for i, (label, series) in enumerate(rows):
         top = i * step
@@ -167,14 +179,14 @@ def bars_svg(title, rows, chart_id, unit="", reference=None, reference_label="")
             parts.append(
                 f'<rect x="0" y="{y}" width="{width:.1f}" height="{BAR_HEIGHT - 3}" fill="{colour}"/>'
                 f'<text x="{width + 4:.1f}" y="{y + 12}" font-size="12" fill="#0b0c0c">'
-                f'{escape(name)}{": " if name else ""}{_fmt(value)}{escape(unit)}</text>'
+                f"{escape(name)}{': ' if name else ''}{_fmt(value)}{escape(unit)}</text>"
             )
     if reference is not None:
         x = reference * scale
         parts.append(
             f'<line x1="{x:.1f}" x2="{x:.1f}" y1="0" y2="{height - 20}" stroke="#0b0c0c" stroke-width="2" '
             f'stroke-dasharray="6 4"/><text x="{x + 4:.1f}" y="{height - 6}" font-size="12" fill="#0b0c0c">'
-            f'{escape(reference_label)}</text>'
+            f"{escape(reference_label)}</text>"
         )
     parts.append("</svg>")
     return Markup("".join(parts))

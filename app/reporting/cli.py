@@ -1,4 +1,5 @@
 """`flask reporting import FILE`, `flask reporting export PERIOD --format json|csv`, `flask reporting live PERIOD`."""
+
 import sys
 from pathlib import Path
 
@@ -20,11 +21,14 @@ def import_command(file):
     if not outcome.ok:
         for row, message in outcome.errors:
             click.echo(f"{'Row ' + str(row) if row else 'File'}: {message}", err=True)
-        click.echo(f"Nothing imported: {len(outcome.errors)} problem{'s' if len(outcome.errors) != 1 else ''}.",
-                   err=True)
+        click.echo(
+            f"Nothing imported: {len(outcome.errors)} problem{'s' if len(outcome.errors) != 1 else ''}.", err=True
+        )
         sys.exit(1)
-    click.echo(f"Imported {outcome.changed} KPI result{'s' if outcome.changed != 1 else ''} "
-               f"for {', '.join(sorted(outcome.periods))}.")
+    click.echo(
+        f"Imported {outcome.changed} KPI result{'s' if outcome.changed != 1 else ''} "
+        f"for {', '.join(sorted(outcome.periods))}."
+    )
 
 
 @reporting_cli.command("export")
@@ -35,8 +39,7 @@ def export_command(period, fmt, output):
     """Export the report for PERIOD (like 2019-20-Q1): JSON (ratings included) or CSV of KPIs."""
     found = services.period_by_code(period)
     if found is None:
-        raise click.BadParameter(f"there is no report for {period} (periods look like 2019-20-Q1)",
-                                 param_hint="PERIOD")
+        raise click.BadParameter(f"there is no report for {period} (periods look like 2019-20-Q1)", param_hint="PERIOD")
     report = services.build_report(found)
     text = exports.to_json_text(report) + "\n" if fmt == "json" else exports.to_csv_text(report)
     if output:

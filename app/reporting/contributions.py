@@ -18,14 +18,23 @@ def reports_to_approve(user):
         db.select(ReportPeriod).where(ReportPeriod.status == SUBMITTED).order_by(ReportPeriod.submitted_at)
     )
     return [
-        TodoItem(f"period-{p.id}-{p.submitted_at:%Y%m%d%H%M%S}" if p.submitted_at else f"period-{p.id}",
-                 f"The report for {p.label}", url_for("reporting.dashboard", period=p.code))
+        TodoItem(
+            f"period-{p.id}-{p.submitted_at:%Y%m%d%H%M%S}" if p.submitted_at else f"period-{p.id}",
+            f"The report for {p.label}",
+            url_for("reporting.dashboard", period=p.code),
+        )
         for p in periods
         if p.submitted_by_id != user.id  # someone other than the submitter approves
     ]
 
 
-register_todo(TodoSource(
-    "reporting.approve", "Quarterly reports to approve", (PERFORMANCE_OFFICER,), reports_to_approve,
-    "reporting.index", "Check each submitted report, then approve it or return it to draft",
-))
+register_todo(
+    TodoSource(
+        "reporting.approve",
+        "Quarterly reports to approve",
+        (PERFORMANCE_OFFICER,),
+        reports_to_approve,
+        "reporting.index",
+        "Check each submitted report, then approve it or return it to draft",
+    )
+)

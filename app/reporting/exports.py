@@ -1,4 +1,5 @@
 """The quarter's report as JSON, CSV, XLSX and PDF, all built from services.build_report()."""
+
 import io
 import json
 from datetime import date, datetime
@@ -7,10 +8,33 @@ from .. import csvkit
 from . import ratings
 
 CSV_COLUMNS = (
-    "period", "priority", "kpi", "polarity", "measure", "annual_target", "target", "result", "result_note",
-    "previous_result", "previous_result_note", "rag", "published_rag", "dot", "dot_percent", "published_dot",
-    "benchmark", "notes", "commentary", "variance_explanation", "target_rule", "rephased", "rag_basis",
-    "dot_basis", "priority_overall_rating", "priority_overall_separate_reading", "priority_overall_basis",
+    "period",
+    "priority",
+    "kpi",
+    "polarity",
+    "measure",
+    "annual_target",
+    "target",
+    "result",
+    "result_note",
+    "previous_result",
+    "previous_result_note",
+    "rag",
+    "published_rag",
+    "dot",
+    "dot_percent",
+    "published_dot",
+    "benchmark",
+    "notes",
+    "commentary",
+    "variance_explanation",
+    "target_rule",
+    "rephased",
+    "rag_basis",
+    "dot_basis",
+    "priority_overall_rating",
+    "priority_overall_separate_reading",
+    "priority_overall_basis",
 )
 
 
@@ -52,8 +76,12 @@ def report_json(report):
                 "published_actions_rating": p["published_actions_rating"] or None,
                 "high_risks": p["high_risks"],
                 "actions": [
-                    {"description": a["description"], "timescale": a["timescale"], "rag": a["rag"] or None,
-                     "commentary": a["commentary"]}
+                    {
+                        "description": a["description"],
+                        "timescale": a["timescale"],
+                        "rag": a["rag"] or None,
+                        "commentary": a["commentary"],
+                    }
                     for a in p["actions"]
                 ],
                 "kpis": [
@@ -86,19 +114,39 @@ def report_json(report):
                 "kpi_commentary": p["kpi_commentary"],
                 "risk_commentary": p["risk_commentary"],
                 "risks": [
-                    {"code": r["code"], "title": r["title"], "likelihood": r["likelihood"], "impact": r["impact"],
-                     "score": r["score"], "band": r["band"] or None, "band_basis": r["band_basis"] or None,
-                     "controls": r["controls"], "left_the_register": r["ended"] or None,
-                     "history": [{"period": h["period"], "score": h["score"], "change": h["change"]}
-                                 for h in r["history"]]}
-                    for r in p["risks"] if r["assessed"] or r["ended"]
+                    {
+                        "code": r["code"],
+                        "title": r["title"],
+                        "likelihood": r["likelihood"],
+                        "impact": r["impact"],
+                        "score": r["score"],
+                        "band": r["band"] or None,
+                        "band_basis": r["band_basis"] or None,
+                        "controls": r["controls"],
+                        "left_the_register": r["ended"] or None,
+                        "history": [
+                            {"period": h["period"], "score": h["score"], "change": h["change"]} for h in r["history"]
+                        ],
+                    }
+                    for r in p["risks"]
+                    if r["assessed"] or r["ended"]
                 ],
             }
             for p in report["priorities"]
         ],
         "budget": [
-            {key: row[key] for key in ("service", "revised_budget", "forecast", "variance", "reserve_movements",
-                                        "forecast_after_reserves", "variance_after_reserves")}
+            {
+                key: row[key]
+                for key in (
+                    "service",
+                    "revised_budget",
+                    "forecast",
+                    "variance",
+                    "reserve_movements",
+                    "forecast_after_reserves",
+                    "variance_after_reserves",
+                )
+            }
             | {"published": row["published"]}
             for row in report["budget"]
         ],
@@ -167,59 +215,127 @@ def _tables(report):
     code = report["code"]
     kpis = [(key, _header(key)) for key in CSV_COLUMNS]
     priorities = [
-        ("period", "Period"), ("section", "Section"), ("priority", "Priority"),
+        ("period", "Period"),
+        ("section", "Section"),
+        ("priority", "Priority"),
         ("overall_rating", "Overall rating"),
         ("overall_rating_counted_separately", "Overall rating (red actions and KPIs counted separately)"),
-        ("published_overall_rating", "Published overall rating"), ("how_it_was_worked_out", "How it was worked out"),
-        ("actions_summary", "Actions summary"), ("published_actions_rating", "Published actions summary"),
-        ("actions_red", "Red actions"), ("kpis_red", "Red KPIs"), ("kpis_amber", "Amber KPIs"),
-        ("kpis_green", "Green KPIs"), ("high_risks", "High level risks"),
-        ("actions_commentary", "Summary of actions"), ("kpi_commentary", "KPI commentary"),
+        ("published_overall_rating", "Published overall rating"),
+        ("how_it_was_worked_out", "How it was worked out"),
+        ("actions_summary", "Actions summary"),
+        ("published_actions_rating", "Published actions summary"),
+        ("actions_red", "Red actions"),
+        ("kpis_red", "Red KPIs"),
+        ("kpis_amber", "Amber KPIs"),
+        ("kpis_green", "Green KPIs"),
+        ("high_risks", "High level risks"),
+        ("actions_commentary", "Summary of actions"),
+        ("kpi_commentary", "KPI commentary"),
         ("risk_commentary", "Risk commentary"),
     ]
     priority_rows = [
-        {"period": code, "section": p["position"], "priority": p["title"], "overall_rating": p["overall_label"],
-         "overall_rating_counted_separately": p["overall_separate_label"],
-         "published_overall_rating": p["published_overall"], "how_it_was_worked_out": p["overall_basis"],
-         "actions_summary": p["actions_summary_label"], "published_actions_rating": p["published_actions_rating"],
-         "actions_red": p["action_reds"], "kpis_red": p["kpi_counts"]["R"], "kpis_amber": p["kpi_counts"]["A"],
-         "kpis_green": p["kpi_counts"]["G"], "high_risks": p["high_risks"],
-         "actions_commentary": p["actions_commentary"], "kpi_commentary": p["kpi_commentary"],
-         "risk_commentary": p["risk_commentary"]}
+        {
+            "period": code,
+            "section": p["position"],
+            "priority": p["title"],
+            "overall_rating": p["overall_label"],
+            "overall_rating_counted_separately": p["overall_separate_label"],
+            "published_overall_rating": p["published_overall"],
+            "how_it_was_worked_out": p["overall_basis"],
+            "actions_summary": p["actions_summary_label"],
+            "published_actions_rating": p["published_actions_rating"],
+            "actions_red": p["action_reds"],
+            "kpis_red": p["kpi_counts"]["R"],
+            "kpis_amber": p["kpi_counts"]["A"],
+            "kpis_green": p["kpi_counts"]["G"],
+            "high_risks": p["high_risks"],
+            "actions_commentary": p["actions_commentary"],
+            "kpi_commentary": p["kpi_commentary"],
+            "risk_commentary": p["risk_commentary"],
+        }
         for p in report["priorities"]
     ]
     risks = [
-        ("period", "Period"), ("priority", "Priority"), ("risk", "Risk"), ("title", "Title"),
-        ("likelihood", "Likelihood"), ("impact", "Impact"), ("score", "Score"), ("band", "Rating"),
-        ("band_basis", "How it was worked out"), ("left_the_register", "Left the register"),
-        ("history", "History"), ("controls", "Controls and mitigations"),
+        ("period", "Period"),
+        ("priority", "Priority"),
+        ("risk", "Risk"),
+        ("title", "Title"),
+        ("likelihood", "Likelihood"),
+        ("impact", "Impact"),
+        ("score", "Score"),
+        ("band", "Rating"),
+        ("band_basis", "How it was worked out"),
+        ("left_the_register", "Left the register"),
+        ("history", "History"),
+        ("controls", "Controls and mitigations"),
     ]
     risk_rows = [
-        {"period": code, "priority": p["title"], "risk": r["code"], "title": r["title"],
-         "likelihood": r["likelihood"], "impact": r["impact"], "score": r["score"], "band": r["band"],
-         "band_basis": r["band_basis"], "left_the_register": r["ended"], "history": r["history_text"],
-         "controls": r["controls"]}
-        for p in report["priorities"] for r in p["risks"] if r["assessed"] or r["ended"]
+        {
+            "period": code,
+            "priority": p["title"],
+            "risk": r["code"],
+            "title": r["title"],
+            "likelihood": r["likelihood"],
+            "impact": r["impact"],
+            "score": r["score"],
+            "band": r["band"],
+            "band_basis": r["band_basis"],
+            "left_the_register": r["ended"],
+            "history": r["history_text"],
+            "controls": r["controls"],
+        }
+        for p in report["priorities"]
+        for r in p["risks"]
+        if r["assessed"] or r["ended"]
     ]
-    budget_keys = ("revised_budget", "forecast", "variance", "reserve_movements", "forecast_after_reserves",
-                   "variance_after_reserves")
-    budget = [("period", "Period"), ("service", "Service"), ("revised_budget", "Revised budget (£000)"),
-              ("forecast", "Forecast (£000)"), ("variance", "Variance adv/(fav) (£000)"),
-              ("reserve_movements", "Reserve movements (£000)"),
-              ("forecast_after_reserves", "Forecast after reserve movements (£000)"),
-              ("variance_after_reserves", "Variance after reserve movements adv/(fav) (£000)")]
-    budget_rows = [{"period": code, "service": b["service"], **{key: b[key] for key in budget_keys}}
-                   for b in report["budget"]]
-    budget_totals = ({"period": code, "service": "Total", **report["budget_totals"]}
-                     if report["budget_totals"] else None)
-    savings = [("period", "Period"), ("ref", "Ref"), ("service_area", "Service area"),
-               ("description", "Description of savings"), ("saving", "Savings for the year (£000)"),
-               ("forecast", "Forecast (£000)"), ("comment", "Comment")]
-    saving_rows = [{"period": code, **{key: s[key] for key in ("ref", "service_area", "description", "saving",
-                                                                "forecast", "comment")}}
-                   for s in report["savings"]]
-    saving_totals = ({"period": code, "ref": "Total", "saving": report["savings_totals"]["saving"],
-                      "forecast": report["savings_totals"]["forecast"]} if report["savings_totals"] else None)
+    budget_keys = (
+        "revised_budget",
+        "forecast",
+        "variance",
+        "reserve_movements",
+        "forecast_after_reserves",
+        "variance_after_reserves",
+    )
+    budget = [
+        ("period", "Period"),
+        ("service", "Service"),
+        ("revised_budget", "Revised budget (£000)"),
+        ("forecast", "Forecast (£000)"),
+        ("variance", "Variance adv/(fav) (£000)"),
+        ("reserve_movements", "Reserve movements (£000)"),
+        ("forecast_after_reserves", "Forecast after reserve movements (£000)"),
+        ("variance_after_reserves", "Variance after reserve movements adv/(fav) (£000)"),
+    ]
+    budget_rows = [
+        {"period": code, "service": b["service"], **{key: b[key] for key in budget_keys}} for b in report["budget"]
+    ]
+    budget_totals = {"period": code, "service": "Total", **report["budget_totals"]} if report["budget_totals"] else None
+    savings = [
+        ("period", "Period"),
+        ("ref", "Ref"),
+        ("service_area", "Service area"),
+        ("description", "Description of savings"),
+        ("saving", "Savings for the year (£000)"),
+        ("forecast", "Forecast (£000)"),
+        ("comment", "Comment"),
+    ]
+    saving_rows = [
+        {
+            "period": code,
+            **{key: s[key] for key in ("ref", "service_area", "description", "saving", "forecast", "comment")},
+        }
+        for s in report["savings"]
+    ]
+    saving_totals = (
+        {
+            "period": code,
+            "ref": "Total",
+            "saving": report["savings_totals"]["saving"],
+            "forecast": report["savings_totals"]["forecast"],
+        }
+        if report["savings_totals"]
+        else None
+    )
     return [
         ("KPIs", kpis, list(kpi_csv_rows(report)), None),
         ("Priorities", priorities, priority_rows, None),
@@ -238,7 +354,8 @@ def to_csv_text(report, table="kpis"):
     last two ending with its total row)."""
     name, columns, rows, totals = next(t for t in _tables(report) if t[0].lower() == table)
     return csvkit.to_text(
-        [key for key, _ in columns], ([_csv_value(row.get(key)) for key, _ in columns] for row in rows + ([totals] if totals else []))
+        [key for key, _ in columns],
+        ([_csv_value(row.get(key)) for key, _ in columns] for row in rows + ([totals] if totals else [])),
     )
 
 
@@ -289,8 +406,15 @@ def to_xlsx_bytes(report):
     return buffer.getvalue()
 
 
-MONEY_KEYS = {"revised_budget", "forecast", "variance", "reserve_movements", "forecast_after_reserves",
-              "variance_after_reserves", "saving"}
+MONEY_KEYS = {
+    "revised_budget",
+    "forecast",
+    "variance",
+    "reserve_movements",
+    "forecast_after_reserves",
+    "variance_after_reserves",
+    "saving",
+}
 NUMBER_KEYS = {"result", "previous_result", "dot_percent"}
 
 

@@ -53,12 +53,15 @@ class TargetText:
 
 
 class NewPeriodForm(Form):
-    year_start = GovukSelectField("Financial year", coerce=int,
-                             validators=[Required(thing="the financial year")])
+    year_start = GovukSelectField("Financial year", coerce=int, validators=[Required(thing="the financial year")])
     quarter = GovukRadiosField(
         "Quarter",
-        choices=[("1", "Q1 (April to June)"), ("2", "Q2 (July to September)"), ("3", "Q3 (October to December)"),
-                 ("4", "Q4 (January to March)")],
+        choices=[
+            ("1", "Q1 (April to June)"),
+            ("2", "Q2 (July to September)"),
+            ("3", "Q3 (October to December)"),
+            ("4", "Q4 (January to March)"),
+        ],
         validators=[Required(thing="the quarter")],
     )
     submit = GovukSubmitField("Start the report")
@@ -68,16 +71,18 @@ class KpiResultForm(Form):
     target = GovukTextInputField(
         "Target for this quarter",
         description="A number (like 30 or 54%), 'Fewer than 7855', 'More than 20000', 'Monitor', 'TBC', or "
-                    "'Not due' when nothing is due this quarter.",
+        "'Not due' when nothing is due this quarter.",
         validators=[Required(thing="the target for this quarter"), max_length(60), TargetText()],
     )
     result = GovukTextInputField(
-        "Result", description="Leave empty if there is no result yet.",
+        "Result",
+        description="Leave empty if there is no result yet.",
         validators=[Optional(), max_length(30), NumberText("Enter the result as a number, like 19 or 9.54")],
     )
     result_note = GovukTextInputField(
         "When there is no result, say why",
-        description="For example: Due Q4 19/20", validators=[max_length(120)],
+        description="For example: Due Q4 19/20",
+        validators=[max_length(120)],
     )
     previous_result = GovukTextInputField(
         "Result for the same quarter last year",
@@ -85,11 +90,11 @@ class KpiResultForm(Form):
     )
     previous_result_note = GovukTextInputField(
         "When there is no result for last year, say why",
-        description="For example: New for 19/20", validators=[max_length(120)],
+        description="For example: New for 19/20",
+        validators=[max_length(120)],
     )
     benchmark = GovukTextInputField("Benchmarking", validators=[max_length(300)])
-    commentary = GovukTextareaField("Commentary on this quarter's result",
-                               validators=[max_length(5000)])
+    commentary = GovukTextareaField("Commentary on this quarter's result", validators=[max_length(5000)])
     variance_explanation = GovukTextareaField(
         "Explanation of variance",
         description="Why the result is off target, and what is being done. Needed when the KPI is rated red.",
@@ -154,7 +159,9 @@ class RiskAssessmentForm(Form):
         else:
             raise ValidationError("Enter the risk score, or select the likelihood and impact")
         if likelihood is not None and score != likelihood * impact:
-            raise ValidationError(f"The score must be likelihood x impact: {likelihood} x {impact} = {likelihood * impact}")
+            raise ValidationError(
+                f"The score must be likelihood x impact: {likelihood} x {impact} = {likelihood * impact}"
+            )
         try:
             ratings.risk_band(score)
         except ratings.RatingError as exc:
@@ -166,9 +173,15 @@ class PriorityUpdateForm(Form):
     published_actions_rating = GovukRadiosField(
         "Summary of actions rating",
         description="Only needed when the actions are not rated one by one: the rating then counts red actions "
-                    "from this summary (Good: none; Satisfactory: one; Limited: two or more).",
-        choices=[("", "Not given (the actions are rated one by one, or not at all)"), ("Good", "Good progress"),
-                 ("Satisfactory", "Satisfactory progress"), ("Limited", "Limited progress")], validators=[Optional()], default="",
+        "from this summary (Good: none; Satisfactory: one; Limited: two or more).",
+        choices=[
+            ("", "Not given (the actions are rated one by one, or not at all)"),
+            ("Good", "Good progress"),
+            ("Satisfactory", "Satisfactory progress"),
+            ("Limited", "Limited progress"),
+        ],
+        validators=[Optional()],
+        default="",
     )
     actions_commentary = GovukTextareaField("Summary of actions", validators=[max_length(10000)])
     kpi_commentary = GovukTextareaField("KPIs: commentary", validators=[max_length(10000)])
@@ -180,28 +193,28 @@ MONEY = "Enter an amount in £000 as a number, like 1,936 or -25"
 
 
 class BudgetLineForm(Form):
-    service = GovukTextInputField("Service",
-                          validators=[Required(thing="the service"), max_length(200)])
-    revised_budget = GovukTextInputField("Revised budget (£000)",
-                                 validators=[Required(thing="the revised budget"), NumberText(MONEY)])
-    forecast = GovukTextInputField("Forecast (£000)",
-                           validators=[Required(thing="the forecast"), NumberText(MONEY)])
-    reserve_movements = GovukTextInputField("Reserve movements (£000)", default="0",
-                                    validators=[Optional(), NumberText(MONEY)])
+    service = GovukTextInputField("Service", validators=[Required(thing="the service"), max_length(200)])
+    revised_budget = GovukTextInputField(
+        "Revised budget (£000)", validators=[Required(thing="the revised budget"), NumberText(MONEY)]
+    )
+    forecast = GovukTextInputField("Forecast (£000)", validators=[Required(thing="the forecast"), NumberText(MONEY)])
+    reserve_movements = GovukTextInputField(
+        "Reserve movements (£000)", default="0", validators=[Optional(), NumberText(MONEY)]
+    )
     commentary = GovukTextareaField("Commentary", validators=[max_length(5000)])
     submit = GovukSubmitField("Save budget line")
 
 
 class SavingLineForm(Form):
-    ref = GovukTextInputField("Reference",
-                      validators=[Required(thing="the savings reference, like S1"), max_length(20)])
-    service_area = GovukTextInputField("Service area",
-                               validators=[Required(thing="the service area"), max_length(200)])
+    ref = GovukTextInputField(
+        "Reference", validators=[Required(thing="the savings reference, like S1"), max_length(20)]
+    )
+    service_area = GovukTextInputField("Service area", validators=[Required(thing="the service area"), max_length(200)])
     description = GovukTextareaField("Description of savings", validators=[max_length(5000)])
-    saving = GovukTextInputField("Savings for the year (£000)",
-                         validators=[Required(thing="the savings for the year"), NumberText(MONEY)])
-    forecast = GovukTextInputField("Forecast (£000)",
-                           validators=[Required(thing="the forecast"), NumberText(MONEY)])
+    saving = GovukTextInputField(
+        "Savings for the year (£000)", validators=[Required(thing="the savings for the year"), NumberText(MONEY)]
+    )
+    forecast = GovukTextInputField("Forecast (£000)", validators=[Required(thing="the forecast"), NumberText(MONEY)])
     comment = GovukTextareaField("Comment", validators=[max_length(5000)])
     submit = GovukSubmitField("Save savings line")
 
@@ -230,8 +243,13 @@ class RiskEndForm(Form):
 
     ending = GovukRadiosField(
         "Has this risk left the register this quarter?",
-        choices=[("", "No, it is still on the register"), ("closed", "Yes, it has been closed"),
-                 ("merged", "Yes, it has been merged into another risk")], validators=[Optional()], default="",
+        choices=[
+            ("", "No, it is still on the register"),
+            ("closed", "Yes, it has been closed"),
+            ("merged", "Yes, it has been merged into another risk"),
+        ],
+        validators=[Optional()],
+        default="",
     )
     merged_into = GovukSelectField("Merged into", coerce=str, validate_choice=False)
     end_note = GovukTextareaField("Why", validators=[max_length(2000)])
@@ -254,10 +272,12 @@ class ReopenForm(Form):
 
 
 class PlanPriorityForm(Form):
-    position = GovukTextInputField("Section number", description="As in the report, like 5",
-                           validators=[Required(thing="the section number"), max_length(3)])
-    title = GovukTextInputField("Priority",
-                        validators=[Required(thing="the priority"), max_length(300)])
+    position = GovukTextInputField(
+        "Section number",
+        description="As in the report, like 5",
+        validators=[Required(thing="the section number"), max_length(3)],
+    )
+    title = GovukTextInputField("Priority", validators=[Required(thing="the priority"), max_length(300)])
     submit = GovukSubmitField("Save priority")
 
     def validate_position(self, field):
@@ -266,36 +286,41 @@ class PlanPriorityForm(Form):
 
 
 class PlanActionForm(Form):
-    description = GovukTextareaField("How will we achieve this?",
-                                validators=[Required(thing="the action"), max_length(5000)])
-    timescale = GovukTextInputField("Timescale", description="For example: Mar 2021",
-                            validators=[max_length(60)])
+    description = GovukTextareaField(
+        "How will we achieve this?", validators=[Required(thing="the action"), max_length(5000)]
+    )
+    timescale = GovukTextInputField("Timescale", description="For example: Mar 2021", validators=[max_length(60)])
     submit = GovukSubmitField("Save action")
 
 
 class PlanKpiForm(Form):
-    name = GovukTextInputField("Indicator",
-                       validators=[Required(thing="the indicator's name"), max_length(300)])
-    polarity = GovukRadiosField("Polarity", choices=list(POLARITY_LABELS.items()),
-                          validators=[Required(thing="whether bigger or smaller is better")])
-    unit = GovukRadiosField("Shown as", choices=[("", "A number"), ("%", "A percentage")],
-                      validators=[Optional()], default="")
+    name = GovukTextInputField("Indicator", validators=[Required(thing="the indicator's name"), max_length(300)])
+    polarity = GovukRadiosField(
+        "Polarity",
+        choices=list(POLARITY_LABELS.items()),
+        validators=[Required(thing="whether bigger or smaller is better")],
+    )
+    unit = GovukRadiosField(
+        "Shown as", choices=[("", "A number"), ("%", "A percentage")], validators=[Optional()], default=""
+    )
     measure = GovukSelectField("Counted as", choices=list(MEASURES.items()), validators=[Optional()])
     annual_target = GovukTextInputField(
         "Annual target",
         description="A number (like 30 or 54%), 'Fewer than N', 'More than N', 'Monitor' or 'TBC'.",
         validators=[Required(thing="the annual target"), max_length(60), TargetText()],
     )
-    previous_year_end = GovukTextInputField("Last year's end-of-year result",
-                                    description="As printed, like 74.12 or New for 20/21",
-                                    validators=[max_length(60)])
+    previous_year_end = GovukTextInputField(
+        "Last year's end-of-year result",
+        description="As printed, like 74.12 or New for 20/21",
+        validators=[max_length(60)],
+    )
     submit = GovukSubmitField("Save KPI")
 
 
 class PlanRiskForm(Form):
-    code = GovukTextInputField("Risk reference", description="Like CLL01",
-                       validators=[Required(thing="the risk reference"), max_length(20)])
-    title = GovukTextInputField("Risk",
-                        validators=[Required(thing="the risk"), max_length(300)])
+    code = GovukTextInputField(
+        "Risk reference", description="Like CLL01", validators=[Required(thing="the risk reference"), max_length(20)]
+    )
+    title = GovukTextInputField("Risk", validators=[Required(thing="the risk"), max_length(300)])
     description = GovukTextareaField("Description", validators=[max_length(5000)])
     submit = GovukSubmitField("Save risk")

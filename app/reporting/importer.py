@@ -11,6 +11,7 @@ annual_target, rag, dot, dot_percent, the rating explanations) are read and igno
 be corrected and
 imported again. Nothing is written unless every row is right.
 """
+
 import io
 import zipfile
 from dataclasses import dataclass, field
@@ -22,13 +23,46 @@ from . import ratings, services
 from .models import DRAFT
 
 REQUIRED = ("period", "kpi")
-FIELDS = ("target", "result", "result_note", "previous_result", "previous_result_note", "benchmark", "notes",
-          "published_rag", "published_dot", "commentary", "variance_explanation")
-IGNORED = ("priority", "polarity", "measure", "annual_target", "rag", "dot", "dot_percent", "kpi_id", "rag_basis",
-           "dot_basis", "target_rule", "rephased", "priority_overall_rating", "priority_overall_separate_reading",
-           "priority_overall_basis")
-TEXT_LIMITS = {"target": 60, "result_note": 120, "previous_result_note": 120, "benchmark": 300,
-               "published_dot": 60, "commentary": 5000, "variance_explanation": 5000, "notes": 2000}
+FIELDS = (
+    "target",
+    "result",
+    "result_note",
+    "previous_result",
+    "previous_result_note",
+    "benchmark",
+    "notes",
+    "published_rag",
+    "published_dot",
+    "commentary",
+    "variance_explanation",
+)
+IGNORED = (
+    "priority",
+    "polarity",
+    "measure",
+    "annual_target",
+    "rag",
+    "dot",
+    "dot_percent",
+    "kpi_id",
+    "rag_basis",
+    "dot_basis",
+    "target_rule",
+    "rephased",
+    "priority_overall_rating",
+    "priority_overall_separate_reading",
+    "priority_overall_basis",
+)
+TEXT_LIMITS = {
+    "target": 60,
+    "result_note": 120,
+    "previous_result_note": 120,
+    "benchmark": 300,
+    "published_dot": 60,
+    "commentary": 5000,
+    "variance_explanation": 5000,
+    "notes": 2000,
+}
 MAX_ROWS = 5000
 # Bounds on what a file may make the server do (issue 12 finding 5: an XLSX of 1.5 KB whose dimension
 # claimed A1:XFD6000 made openpyxl pad every row to 16,384 cells and grew a worker by 700 MB).
@@ -136,8 +170,9 @@ def _read_csv(data):
         raise ImportFileError(str(exc)) from None
 
 
-FORBIDDEN_XML = ("The XLSX file contains XML entity or DTD declarations, which are not allowed; save it again "
-                 "from Excel or as CSV")
+FORBIDDEN_XML = (
+    "The XLSX file contains XML entity or DTD declarations, which are not allowed; save it again from Excel or as CSV"
+)
 
 
 def _caused_by(exc, kind):

@@ -28,6 +28,7 @@ Registering a name again replaces the earlier source. The sources the 2019/20 de
 - ``directory_organisations``: published organisations in the directory at the end of the period
   (app/directory/contributions.py).
 """
+
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 

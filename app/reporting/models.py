@@ -10,6 +10,7 @@ computed by app.reporting.services, so a rule change or a corrected figure can n
 What the committee papers printed is kept in the ``published_*`` columns so that the report can show it
 beside our rating when the two differ.
 """
+
 from datetime import date, datetime
 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -55,8 +56,9 @@ class Priority(db.Model):
     title: Mapped[str] = mapped_column(db.String(300))
     source: Mapped[str] = mapped_column(db.String(200), default="")
 
-    actions = relationship("Action", back_populates="priority", order_by="Action.position",
-                           cascade="all, delete-orphan")
+    actions = relationship(
+        "Action", back_populates="priority", order_by="Action.position", cascade="all, delete-orphan"
+    )
     kpis = relationship("Kpi", back_populates="priority", order_by="Kpi.position", cascade="all, delete-orphan")
     risks = relationship("Risk", back_populates="priority", order_by="Risk.position", cascade="all, delete-orphan")
 
@@ -164,14 +166,18 @@ class ReportPeriod(db.Model):
     action_updates = relationship("ActionUpdate", back_populates="period", cascade="all, delete-orphan")
     risk_assessments = relationship("RiskAssessment", back_populates="period", cascade="all, delete-orphan")
     priority_updates = relationship("PriorityUpdate", back_populates="period", cascade="all, delete-orphan")
-    budget_lines = relationship("BudgetLine", back_populates="period", order_by="BudgetLine.position",
-                                cascade="all, delete-orphan")
-    saving_lines = relationship("SavingLine", back_populates="period", order_by="SavingLine.position",
-                                cascade="all, delete-orphan")
-    versions = relationship("ReportVersion", back_populates="period", order_by="ReportVersion.number",
-                            cascade="all, delete-orphan")
-    changes = relationship("ReportChange", back_populates="period", order_by="ReportChange.id",
-                           cascade="all, delete-orphan")
+    budget_lines = relationship(
+        "BudgetLine", back_populates="period", order_by="BudgetLine.position", cascade="all, delete-orphan"
+    )
+    saving_lines = relationship(
+        "SavingLine", back_populates="period", order_by="SavingLine.position", cascade="all, delete-orphan"
+    )
+    versions = relationship(
+        "ReportVersion", back_populates="period", order_by="ReportVersion.number", cascade="all, delete-orphan"
+    )
+    changes = relationship(
+        "ReportChange", back_populates="period", order_by="ReportChange.id", cascade="all, delete-orphan"
+    )
 
     @property
     def code(self):

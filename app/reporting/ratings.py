@@ -8,9 +8,10 @@ Where the published reports disagree with their own rules (for instance 000:848 
 Reporting Centres against a target of 10, which is exactly 10% off target, "(A)" where footnote 2 says RED),
 these functions follow the rules; the report shows the published value beside ours.
 """
+
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-import re
 
 GREEN, AMBER, RED = "G", "A", "R"
 RAG_LABELS = {GREEN: "Green", AMBER: "Amber", RED: "Red"}
@@ -69,6 +70,7 @@ def round_1dp(value):
 
 
 # --- Targets --------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Target:
@@ -130,8 +132,14 @@ def parse_target(text):
     for pattern, strict in _TARGET_PATTERNS:
         match = pattern.match(raw_number)
         if match:
-            return Target("number", to_decimal(match.group(1)), strict, raw, at_any_time=at_any_time,
-                          percentage=(match.group(2) or "") == "%")
+            return Target(
+                "number",
+                to_decimal(match.group(1)),
+                strict,
+                raw,
+                at_any_time=at_any_time,
+                percentage=(match.group(2) or "") == "%",
+            )
     raise RatingError(f"'{raw}' is not a target the report can use. Enter " + TARGET_HELP)
 
 
@@ -157,8 +165,10 @@ def target_rule(target, polarity, measure=""):
     better = "or more" if polarity == BIGGER else "or fewer"
     if target.strict:
         words = "more than" if polarity == BIGGER else "fewer than"
-        rule = (f"{kind}: must be {words} {figure} (exactly {figure} is Amber); otherwise Amber up to 9.9% off "
-                f"and Red from 10% off")
+        rule = (
+            f"{kind}: must be {words} {figure} (exactly {figure} is Amber); otherwise Amber up to 9.9% off "
+            f"and Red from 10% off"
+        )
     else:
         rule = f"{kind}: Green at {figure} {better}, Amber up to 9.9% off, Red from 10% off"
     if target.at_any_time:
@@ -169,6 +179,7 @@ def target_rule(target, polarity, measure=""):
 
 
 # --- KPI RAG (footnote 2) -------------------------------------------------------------------------------
+
 
 def percent_off_target(result, target_value, polarity):
     """How far the result falls short of the target, as a percentage of the target (0 when on or beyond it).
@@ -212,8 +223,11 @@ def kpi_rag(result, target, polarity):
     return AMBER
 
 
-RAG_RULE_WORDS = {GREEN: "On target = GREEN (G)", AMBER: "Up to 9.9% off target = AMBER (A)",
-                  RED: "10% or more off target = RED (R)"}
+RAG_RULE_WORDS = {
+    GREEN: "On target = GREEN (G)",
+    AMBER: "Up to 9.9% off target = AMBER (A)",
+    RED: "10% or more off target = RED (R)",
+}
 TARGET_KIND_WORDS = {
     "monitor": "a 'Monitor' target is watched, not rated",
     "tbc": "a target 'To be confirmed' cannot be rated yet",
@@ -236,8 +250,10 @@ def kpi_rag_basis(result, target, polarity):
         return "Not rated: no result for this quarter"
     rag = kpi_rag(result, target, polarity)
     if to_decimal(result) == target.value and target.strict:
-        return (f"{_figure(result)} equals '{target.text}' but does not beat it: counted as up to 9.9% off "
-                f"target = AMBER (A) ({FOOTNOTE_2})")
+        return (
+            f"{_figure(result)} equals '{target.text}' but does not beat it: counted as up to 9.9% off "
+            f"target = AMBER (A) ({FOOTNOTE_2})"
+        )
     off = percent_off_target(result, target.value, polarity)
     if off == 0:
         how = "on or better than target"
@@ -249,6 +265,7 @@ def kpi_rag_basis(result, target, polarity):
 
 
 # --- Direction of travel (footnote 2) -------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Direction:
@@ -264,8 +281,10 @@ class Direction:
         sign = "+" if self.percent > 0 else ""
         better = "bigger is better" if polarity == BIGGER else "smaller is better"
         divisor = _figure(abs(to_decimal(last)))
-        return (f"({_figure(this)} - {_figure(last)}) / {divisor} x 100 = {sign}{self.percent}%; "
-                f"{better}: {self.label} ({FOOTNOTE_2})")
+        return (
+            f"({_figure(this)} - {_figure(last)}) / {divisor} x 100 = {sign}{self.percent}%; "
+            f"{better}: {self.label} ({FOOTNOTE_2})"
+        )
 
     @property
     def text(self):
@@ -338,6 +357,7 @@ def is_high_risk(score):
 
 
 # --- Actions summary (footnote 1) and overall rating (footnote 4) ----------------------------------------
+
 
 def actions_summary(action_rags):
     """The summary RAG of a priority's actions, or None when no action is rated.
@@ -431,30 +451,42 @@ class OverallAssessment:
 
     def counts_text(self):
         if self.actions_from == "actions":
-            actions = (f"{_plural(self.action_reds, 'red action')} of {self.actions_rated} rated "
-                       f"({FOOTNOTE_1})")
+            actions = f"{_plural(self.action_reds, 'red action')} of {self.actions_rated} rated ({FOOTNOTE_1})"
         elif self.actions_from == "summary":
-            actions = (f"{_plural(self.action_reds, 'red action', self.action_reds_at_least)}, from the actions "
-                       f"summary '{PROGRESS_LABELS[self.summary_code]} progress', which by {FOOTNOTE_1} means "
-                       f"{SUMMARY_RED_WORDS[self.summary_code]}")
+            actions = (
+                f"{_plural(self.action_reds, 'red action', self.action_reds_at_least)}, from the actions "
+                f"summary '{PROGRESS_LABELS[self.summary_code]} progress', which by {FOOTNOTE_1} means "
+                f"{SUMMARY_RED_WORDS[self.summary_code]}"
+            )
         else:
             actions = "actions not rated"
-        kpis = (f"{_plural(self.kpi_reds, 'red KPI')} of {self.kpis_rated} rated ({FOOTNOTE_2})"
-                if self.kpis_rated else "no KPI rated")
-        risks = (f"{_plural(self.high_risks, 'high level risk')} (scoring 15 to 25, {FOOTNOTE_3}) of "
-                 f"{self.risks_assessed} assessed")
+        kpis = (
+            f"{_plural(self.kpi_reds, 'red KPI')} of {self.kpis_rated} rated ({FOOTNOTE_2})"
+            if self.kpis_rated
+            else "no KPI rated"
+        )
+        risks = (
+            f"{_plural(self.high_risks, 'high level risk')} (scoring 15 to 25, {FOOTNOTE_3}) of "
+            f"{self.risks_assessed} assessed"
+        )
         return f"{actions}; {kpis}; {risks}"
 
     def explanation(self):
         """One sentence for the page and every export: the counts, the rule, the result."""
         if not self.rated:
-            return (f"Not rated: no action and no KPI has a rating for this quarter ({self.counts_text()}). "
-                    f"Footnote 4 rates a priority on its actions and KPIs, so risks alone do not give a rating.")
-        text = (f"{self.label} progress by {FOOTNOTE_4}: {self.counts_text()}. "
-                f"Counted together: {self._together()} red; {self._why(self.code, JOINT)}.")
+            return (
+                f"Not rated: no action and no KPI has a rating for this quarter ({self.counts_text()}). "
+                f"Footnote 4 rates a priority on its actions and KPIs, so risks alone do not give a rating."
+            )
+        text = (
+            f"{self.label} progress by {FOOTNOTE_4}: {self.counts_text()}. "
+            f"Counted together: {self._together()} red; {self._why(self.code, JOINT)}."
+        )
         if self.readings_differ:
-            text += (f" Read with red actions and red KPIs counted separately, the rule gives "
-                     f"{self.separate_label} progress ({self._why(self.separate_code, SEPARATE)}).")
+            text += (
+                f" Read with red actions and red KPIs counted separately, the rule gives "
+                f"{self.separate_label} progress ({self._why(self.separate_code, SEPARATE)})."
+            )
         return text
 
     def _together(self):
@@ -513,9 +545,17 @@ def overall_assessment(action_rags, stated_actions_summary, kpi_rags, risk_score
         code = _rate([(action_reds or 0) + kpi_reds], highs)
         separate = _rate([action_reds or 0, kpi_reds], highs)
     return OverallAssessment(
-        code=code, separate_code=separate, action_reds=action_reds, action_reds_at_least=at_least,
-        actions_from=actions_from, actions_rated=len(action_rags), summary_code=summary, kpi_reds=kpi_reds,
-        kpis_rated=len(kpi_rags), high_risks=highs, risks_assessed=len(risk_scores),
+        code=code,
+        separate_code=separate,
+        action_reds=action_reds,
+        action_reds_at_least=at_least,
+        actions_from=actions_from,
+        actions_rated=len(action_rags),
+        summary_code=summary,
+        kpi_reds=kpi_reds,
+        kpis_rated=len(kpi_rags),
+        high_risks=highs,
+        risks_assessed=len(risk_scores),
     )
 
 

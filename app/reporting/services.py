@@ -4,6 +4,7 @@ The rules themselves are pure functions in ratings.py. ``build_report`` turns th
 plain structure (dicts and lists) that the web page, the PDF, the CSV / XLSX / JSON exports and the CLI all
 use, so they can never disagree.
 """
+
 import json
 import logging
 import re
@@ -15,11 +16,11 @@ from ..timeutil import utcnow
 from . import live, ratings
 from .models import (
     APPROVED,
-    Action,
     DRAFT,
     MEASURE_MARKS,
     POLARITY_LABELS,
     SUBMITTED,
+    Action,
     ActionUpdate,
     BudgetLine,
     Kpi,
@@ -43,6 +44,7 @@ class WorkflowError(Exception):
 
 
 # --- Periods --------------------------------------------------------------------------------------------
+
 
 def parse_period_code(code):
     """'2019-20-Q1' -> (2019, 1); None when it is not a period code."""
@@ -104,13 +106,15 @@ def plan_locked_reason(year_start):
     """Why the year's plan cannot be changed now ('' when it can): an approved report shows it as published,
     so it must be reopened first."""
     approved = db.session.scalars(
-        db.select(ReportPeriod).where(ReportPeriod.year_start == year_start, ReportPeriod.status == APPROVED)
+        db.select(ReportPeriod)
+        .where(ReportPeriod.year_start == year_start, ReportPeriod.status == APPROVED)
         .order_by(ReportPeriod.quarter)
     ).all()
     if approved:
         labels = ", ".join(p.label for p in approved)
-        return (f"The {year_label(year_start)} plan is part of approved reports ({labels}). Reopen them to "
-                f"change the plan.")
+        return (
+            f"The {year_label(year_start)} plan is part of approved reports ({labels}). Reopen them to change the plan."
+        )
     return ""
 
 
@@ -132,24 +136,40 @@ def roll_forward_plan(to_year, user=None):
     )
     short = f"{from_year % 100:02d}/{(from_year + 1) % 100:02d}"
     for old in priorities_for_year(from_year):
-        new = Priority(year_start=to_year, position=old.position, title=old.title,
-                       source=f"Rolled forward from {year_label(from_year)}")
+        new = Priority(
+            year_start=to_year,
+            position=old.position,
+            title=old.title,
+            source=f"Rolled forward from {year_label(from_year)}",
+        )
         db.session.add(new)
         for action in old.actions:
-            new.actions.append(Action(position=action.position, description=action.description,
-                                      timescale=action.timescale))
+            new.actions.append(
+                Action(position=action.position, description=action.description, timescale=action.timescale)
+            )
         for kpi in old.kpis:
             q4 = result_for(last_q4, kpi) if last_q4 else None
             previous_end = format_number(q4.result, kpi.unit) if q4 and q4.result is not None else ""
-            new.kpis.append(Kpi(position=kpi.position, name=kpi.name, polarity=kpi.polarity, unit=kpi.unit,
-                                measure=kpi.measure, annual_target=kpi.annual_target,
-                                previous_year_end=previous_end or f"Not reported for {short}", new_for_year=False,
-                                live_source=kpi.live_source, notes=""))
+            new.kpis.append(
+                Kpi(
+                    position=kpi.position,
+                    name=kpi.name,
+                    polarity=kpi.polarity,
+                    unit=kpi.unit,
+                    measure=kpi.measure,
+                    annual_target=kpi.annual_target,
+                    previous_year_end=previous_end or f"Not reported for {short}",
+                    new_for_year=False,
+                    live_source=kpi.live_source,
+                    notes="",
+                )
+            )
         for risk in old.risks:
             if risk.ended_in is not None:
                 continue
-            new.risks.append(Risk(position=risk.position, code=risk.code, title=risk.title,
-                                  description=risk.description))
+            new.risks.append(
+                Risk(position=risk.position, code=risk.code, title=risk.title, description=risk.description)
+            )
     db.session.commit()
     return from_year
 
@@ -179,8 +199,9 @@ def create_period(year_start, quarter, user=None):
             risk = old.risk if old.risk.priority.year_start == year_start else this_year.get(old.risk.code)
             if risk is not None and risk.ended_in is None:
                 period.risk_assessments.append(
-                    RiskAssessment(risk=risk, likelihood=old.likelihood, impact=old.impact,
-                                   score=old.score, controls=old.controls)
+                    RiskAssessment(
+                        risk=risk, likelihood=old.likelihood, impact=old.impact, score=old.score, controls=old.controls
+                    )
                 )
     db.session.commit()
     return period
@@ -188,10 +209,10 @@ def create_period(year_start, quarter, user=None):
 
 # --- Audit trail ---------------------------------------------------------------------------------------
 
+
 def record_change(period, user, subject, detail=""):
     """One line of the report's audit trail (committed with the change it describes)."""
-    change = ReportChange(period=period, user=user, version=period.version or 1, subject=subject[:400],
-                          detail=detail)
+    change = ReportChange(period=period, user=user, version=period.version or 1, subject=subject[:400], detail=detail)
     db.session.add(change)
     return change
 
@@ -207,12 +228,16 @@ def _shown(value):
 
 def describe_changes(before, after, labels):
     """'Result: 4 -> 5; Target: 3 -> 4' for the fields whose value changed ('' when none did)."""
-    parts = [f"{labels.get(key, key)}: {_shown(before.get(key))} → {_shown(after.get(key))}"
-             for key in after if before.get(key) != after.get(key)]
+    parts = [
+        f"{labels.get(key, key)}: {_shown(before.get(key))} → {_shown(after.get(key))}"
+        for key in after
+        if before.get(key) != after.get(key)
+    ]
     return "; ".join(parts)
 
 
 # --- Workflow -------------------------------------------------------------------------------------------
+
 
 def previous_period(period):
     """The latest quarter before this one (of any year), or None."""
@@ -228,25 +253,44 @@ def submission_warnings(period):
     officer may still submit (a figure can be genuinely missing), but sees the list first."""
     report = build_report(period)
     warnings = []
-    missing = [k["name"] for p in report["priorities"] for k in p["kpis"]
-               if not k["entered"] or not k["target"] or (k["result"] is None and not k["result_text"])]
+    missing = [
+        k["name"]
+        for p in report["priorities"]
+        for k in p["kpis"]
+        if not k["entered"] or not k["target"] or (k["result"] is None and not k["result_text"])
+    ]
     if missing:
-        warnings.append({"kind": "kpis_not_entered",
-                         "text": f"{len(missing)} KPI{'s' if len(missing) != 1 else ''} not entered (no target, or "
-                                 f"no result and no reason why)", "items": missing})
+        warnings.append(
+            {
+                "kind": "kpis_not_entered",
+                "text": f"{len(missing)} KPI{'s' if len(missing) != 1 else ''} not entered (no target, or "
+                f"no result and no reason why)",
+                "items": missing,
+            }
+        )
     if not report["budget"]:
         warnings.append({"kind": "budget_missing", "text": "No budget forecast has been entered", "items": []})
     if not report["savings"]:
         warnings.append({"kind": "savings_missing", "text": "No savings lines have been entered", "items": []})
-    unexplained = [k["name"] for p in report["priorities"] for k in p["kpis"]
-                   if k["rag"] == ratings.RED and not k["variance_explanation"]]
+    unexplained = [
+        k["name"]
+        for p in report["priorities"]
+        for k in p["kpis"]
+        if k["rag"] == ratings.RED and not k["variance_explanation"]
+    ]
     if unexplained:
-        warnings.append({"kind": "red_unexplained", "text": "Red KPIs without an explanation of variance",
-                         "items": unexplained})
+        warnings.append(
+            {"kind": "red_unexplained", "text": "Red KPIs without an explanation of variance", "items": unexplained}
+        )
     unrated = [p["title"] for p in report["priorities"] if p["overall"] is None]
     if unrated:
-        warnings.append({"kind": "priorities_not_rated", "text": "Priorities with no rating (no rated action or KPI)",
-                         "items": unrated})
+        warnings.append(
+            {
+                "kind": "priorities_not_rated",
+                "text": "Priorities with no rating (no rated action or KPI)",
+                "items": unrated,
+            }
+        )
     previous = previous_period(period)
     if previous is not None:
         before = build_report(previous)
@@ -256,15 +300,17 @@ def submission_warnings(period):
         for p in report["priorities"]:
             old = old_priorities.get(p["title"])
             if old and old["overall"] and p["overall"] and old["overall"] != p["overall"]:
-                changed.append(f"{p['title']} (overall): {old['overall_label']} in {previous.label}, "
-                               f"{p['overall_label']} now")
+                changed.append(
+                    f"{p['title']} (overall): {old['overall_label']} in {previous.label}, {p['overall_label']} now"
+                )
             for k in p["kpis"]:
                 old_kpi = old_kpis.get(k["name"])
                 if old_kpi and old_kpi["rag"] and k["rag"] and old_kpi["rag"] != k["rag"]:
                     changed.append(f"{k['name']}: {old_kpi['rag_label']} in {previous.label}, {k['rag_label']} now")
         if changed:
-            warnings.append({"kind": "ratings_changed", "text": f"Ratings that changed since {previous.label}",
-                             "items": changed})
+            warnings.append(
+                {"kind": "ratings_changed", "text": f"Ratings that changed since {previous.label}", "items": changed}
+            )
     return warnings
 
 
@@ -275,8 +321,11 @@ def approvers_for(period):
     from ..security import ADMIN, PERFORMANCE_OFFICER
 
     return db.session.scalars(
-        db.select(User).where(User.role.in_((PERFORMANCE_OFFICER, ADMIN)), User.active.is_(True),
-                              User.id != (period.submitted_by_id or 0)).order_by(User.id)
+        db.select(User)
+        .where(
+            User.role.in_((PERFORMANCE_OFFICER, ADMIN)), User.active.is_(True), User.id != (period.submitted_by_id or 0)
+        )
+        .order_by(User.id)
     ).all()
 
 
@@ -288,8 +337,14 @@ def notify_approvers(period, warnings=()):
     sent = 0
     for user in approvers_for(period):
         try:
-            send_email("reporting_submitted", user.email, f"{period.label} performance report: ready for approval",
-                       period=period, approver=user, warnings=list(warnings))
+            send_email(
+                "reporting_submitted",
+                user.email,
+                f"{period.label} performance report: ready for approval",
+                period=period,
+                approver=user,
+                warnings=list(warnings),
+            )
             sent += 1
         except Exception:  # the SMTP server may be down: the report is submitted all the same
             log.exception("approval request not sent", extra={"period": period.code, "to_user": user.id})
@@ -304,8 +359,12 @@ def submit(period, user):
     period.status = SUBMITTED
     period.submitted_by = user
     period.submitted_at = utcnow()
-    record_change(period, user, "Submitted for approval",
-                  ("With warnings: " + "; ".join(w["text"] for w in warnings)) if warnings else "No warnings")
+    record_change(
+        period,
+        user,
+        "Submitted for approval",
+        ("With warnings: " + "; ".join(w["text"] for w in warnings)) if warnings else "No warnings",
+    )
     db.session.commit()
     return warnings
 
@@ -365,8 +424,13 @@ def _keep_version(period):
         db.select(ReportVersion).where(ReportVersion.period_id == period.id, ReportVersion.number == number)
     )
     if version is None:
-        version = ReportVersion(period=period, number=number, snapshot=snapshot_json(build_report(period)),
-                                approved_at=period.approved_at or utcnow(), approved_by=period.approved_by)
+        version = ReportVersion(
+            period=period,
+            number=number,
+            snapshot=snapshot_json(build_report(period)),
+            approved_at=period.approved_at or utcnow(),
+            approved_by=period.approved_by,
+        )
         db.session.add(version)
     return version
 
@@ -375,8 +439,9 @@ SNAPSHOT_DATES = ("submitted_at", "approved_at")
 
 
 def snapshot_json(report):
-    return json.dumps(report, default=lambda value: value.isoformat() if isinstance(value, (date, datetime))
-                      else str(value))
+    return json.dumps(
+        report, default=lambda value: value.isoformat() if isinstance(value, (date, datetime)) else str(value)
+    )
 
 
 def load_snapshot(version):
@@ -413,6 +478,7 @@ def require_editable(period):
 
 # --- Live results ---------------------------------------------------------------------------------------
 
+
 def live_window(kpi, period):
     """The dates a live source counts over, by the KPI's measure: the quarter (q), the year so far (c), the
     12 months to the quarter's end (r); a snapshot (s) counts everything up to the quarter's end."""
@@ -420,7 +486,11 @@ def live_window(kpi, period):
     if kpi.measure in ("c", "annual", "bi-annual"):
         start = live.year_dates(period.year_start)[0]
     elif kpi.measure == "r":
-        start = date(end.year - 1, end.month, end.day) if not (end.month == 2 and end.day == 29) else date(end.year - 1, 3, 1)
+        start = (
+            date(end.year - 1, end.month, end.day)
+            if not (end.month == 2 and end.day == 29)
+            else date(end.year - 1, 3, 1)
+        )
     elif kpi.measure == "s":
         start = date(1900, 1, 1)
     return start, end
@@ -451,9 +521,7 @@ def take_live_results(period, user=None):
 
 
 def result_for(period, kpi, create=False):
-    result = db.session.scalar(
-        db.select(KpiResult).where(KpiResult.period_id == period.id, KpiResult.kpi_id == kpi.id)
-    )
+    result = db.session.scalar(db.select(KpiResult).where(KpiResult.period_id == period.id, KpiResult.kpi_id == kpi.id))
     if result is None and create:
         result = KpiResult(period=period, kpi=kpi)
         db.session.add(result)
@@ -493,6 +561,7 @@ def priority_update_for(period, priority, create=False):
 
 
 # --- Building the report --------------------------------------------------------------------------------
+
 
 def format_number(value, unit=""):
     """22789 -> '22,789'; 9.54 -> '9.54'; with '%' when the KPI is a percentage."""
@@ -613,8 +682,9 @@ def risk_row(risk, assessment):
             problem = str(exc)
     basis = ""
     if band:
-        basis = (f"Score {score}: {band.name} = {band.low} to {band.high} ({band.colour}), footnote 3"
-                 + ("; a high level risk for footnote 4" if band.name == "High" else ""))
+        basis = f"Score {score}: {band.name} = {band.low} to {band.high} ({band.colour}), footnote 3" + (
+            "; a high level risk for footnote 4" if band.name == "High" else ""
+        )
     return {
         "id": risk.id,
         "band_basis": basis,
@@ -666,13 +736,20 @@ def risk_history_entries(risk, period):
             change = f"Decreased from {last}"
         else:
             change = "No change"
-        entries.append({"period": other.label, "score": assessment.score, "change": change,
-                        "text": f"{other.label}: {assessment.score} ({change.lower()})"})
+        entries.append(
+            {
+                "period": other.label,
+                "score": assessment.score,
+                "change": change,
+                "text": f"{other.label}: {assessment.score} ({change.lower()})",
+            }
+        )
         last = assessment.score
     ended = risk_end(risk, period)
     if ended:
-        entries.append({"period": risk.ended_in.label, "score": None, "change": ended,
-                        "text": f"{risk.ended_in.label}: {ended}"})
+        entries.append(
+            {"period": risk.ended_in.label, "score": None, "change": ended, "text": f"{risk.ended_in.label}: {ended}"}
+        )
     return entries
 
 
@@ -689,23 +766,28 @@ def build_report(period):
     priorities = []
     # The quarter before in the same year: cumulative targets may be re-phased (000:1238 "a reduced
     # cumulative target in Q2 (from Q1)").
-    before = db.session.scalar(db.select(ReportPeriod).where(ReportPeriod.year_start == period.year_start,
-                                                             ReportPeriod.quarter == period.quarter - 1))
+    before = db.session.scalar(
+        db.select(ReportPeriod).where(
+            ReportPeriod.year_start == period.year_start, ReportPeriod.quarter == period.quarter - 1
+        )
+    )
     for priority in priorities_for_year(period.year_start):
         update = priority_update_for(period, priority)
         actions = []
         for action in priority.actions:
             action_update = action_update_for(period, action)
-            actions.append({
-                "id": action.id,
-                "description": action.description,
-                "timescale": action.timescale,
-                "rag": action_update.rag if action_update else "",
-                "commentary": action_update.commentary if action_update else "",
-            })
+            actions.append(
+                {
+                    "id": action.id,
+                    "description": action.description,
+                    "timescale": action.timescale,
+                    "rag": action_update.rag if action_update else "",
+                    "commentary": action_update.commentary if action_update else "",
+                }
+            )
         kpis = [kpi_row(kpi, result_for(period, kpi)) for kpi in priority.kpis]
         if before is not None:
-            for kpi, row in zip(priority.kpis, kpis):
+            for kpi, row in zip(priority.kpis, kpis, strict=False):
                 if kpi.measure == "c" and row["target_rated"]:
                     row["rephased"] = _rephased(row, result_for(before, kpi), before)
         risks = []
@@ -725,50 +807,60 @@ def build_report(period):
         published_actions = update.published_actions_rating if update else ""
         # Red actions from per-action RAGs where recorded, else from the actions summary the report states
         # (footnote 1 read backwards); see ratings.overall_assessment.
-        assessment = ratings.overall_assessment(action_rags, published_actions, [row["rag"] for row in kpis],
-                                                valid_scores)
+        assessment = ratings.overall_assessment(
+            action_rags, published_actions, [row["rag"] for row in kpis], valid_scores
+        )
         summary = assessment.summary_code
         kpi_counts = {code: sum(1 for row in kpis if row["rag"] == code) for code in ("G", "A", "R")}
         kpi_counts["not_rated"] = sum(1 for row in kpis if row["rag"] is None)
         published_code = ratings.published_progress_code(published_overall)
-        priorities.append({
-            "id": priority.id,
-            "position": priority.position,
-            "title": priority.title,
-            "actions": actions,
-            "actions_rated": assessment.actions_rated,
-            "actions_summary": summary,
-            "actions_summary_from": assessment.actions_from,
-            "actions_summary_label": ratings.progress_label(summary) if summary else "Not rated",
-            "published_actions_rating": published_actions,
-            # Only per-action RAGs can disagree with a stated summary; a summary used as stated cannot.
-            "actions_differs": assessment.actions_from == "actions" and bool(published_actions)
-            and ratings.published_progress_code(published_actions) != summary,
-            "action_reds": assessment.action_reds,
-            "action_reds_at_least": assessment.action_reds_at_least,
-            "actions_commentary": update.actions_commentary if update else "",
-            "kpi_commentary": update.kpi_commentary if update else "",
-            "risk_commentary": update.risk_commentary if update else "",
-            "kpis": kpis,
-            "kpi_counts": kpi_counts,
-            "kpi_reds": assessment.kpi_reds,
-            "risks": risks,
-            "high_risks": assessment.high_risks,
-            "overall": assessment.code,
-            "overall_label": assessment.label,
-            "overall_separate": assessment.separate_code,
-            "overall_separate_label": assessment.separate_label,
-            "readings_differ": assessment.readings_differ,
-            "overall_basis": assessment.explanation(),
-            "published_overall": published_overall,
-            "overall_differs": bool(published_overall) and published_code != assessment.code,
-            # Which reading of footnote 4 the printed rating agrees with: "both", "joint", "separate", "neither".
-            "published_reading": _published_reading(published_code, assessment) if published_overall else "",
-        })
+        priorities.append(
+            {
+                "id": priority.id,
+                "position": priority.position,
+                "title": priority.title,
+                "actions": actions,
+                "actions_rated": assessment.actions_rated,
+                "actions_summary": summary,
+                "actions_summary_from": assessment.actions_from,
+                "actions_summary_label": ratings.progress_label(summary) if summary else "Not rated",
+                "published_actions_rating": published_actions,
+                # Only per-action RAGs can disagree with a stated summary; a summary used as stated cannot.
+                "actions_differs": assessment.actions_from == "actions"
+                and bool(published_actions)
+                and ratings.published_progress_code(published_actions) != summary,
+                "action_reds": assessment.action_reds,
+                "action_reds_at_least": assessment.action_reds_at_least,
+                "actions_commentary": update.actions_commentary if update else "",
+                "kpi_commentary": update.kpi_commentary if update else "",
+                "risk_commentary": update.risk_commentary if update else "",
+                "kpis": kpis,
+                "kpi_counts": kpi_counts,
+                "kpi_reds": assessment.kpi_reds,
+                "risks": risks,
+                "high_risks": assessment.high_risks,
+                "overall": assessment.code,
+                "overall_label": assessment.label,
+                "overall_separate": assessment.separate_code,
+                "overall_separate_label": assessment.separate_label,
+                "readings_differ": assessment.readings_differ,
+                "overall_basis": assessment.explanation(),
+                "published_overall": published_overall,
+                "overall_differs": bool(published_overall) and published_code != assessment.code,
+                # Which reading of footnote 4 the printed rating agrees with: "both", "joint", "separate", "neither".
+                "published_reading": _published_reading(published_code, assessment) if published_overall else "",
+            }
+        )
     budget = [budget_row(line) for line in period.budget_lines]
     savings = [
-        {"ref": s.ref, "service_area": s.service_area, "description": s.description,
-         "saving": s.saving, "forecast": s.forecast, "comment": s.comment}
+        {
+            "ref": s.ref,
+            "service_area": s.service_area,
+            "description": s.description,
+            "saving": s.saving,
+            "forecast": s.forecast,
+            "comment": s.comment,
+        }
         for s in period.saving_lines
     ]
     return {
@@ -787,8 +879,17 @@ def build_report(period):
         "approved_at": period.approved_at,
         "priorities": priorities,
         "budget": budget,
-        "budget_totals": _totals(budget, ("revised_budget", "forecast", "variance", "reserve_movements",
-                                          "forecast_after_reserves", "variance_after_reserves")),
+        "budget_totals": _totals(
+            budget,
+            (
+                "revised_budget",
+                "forecast",
+                "variance",
+                "reserve_movements",
+                "forecast_after_reserves",
+                "variance_after_reserves",
+            ),
+        ),
         "savings": savings,
         "savings_totals": _totals(savings, ("saving", "forecast")),
     }
@@ -804,8 +905,7 @@ def _rephased(row, earlier, before):
     except ratings.RatingError:
         return ""
     if old.is_rated and new.is_rated and new.value < old.value:
-        return (f"Re-phased: the cumulative target was {earlier.target} in {before.label} and is {row['target']} "
-                f"now")
+        return f"Re-phased: the cumulative target was {earlier.target} in {before.label} and is {row['target']} now"
     return ""
 
 
@@ -887,6 +987,15 @@ def kpi_trend(kpi, periods):
         target_value = None
         if row["target_rated"]:
             target_value = float(ratings.parse_target(row["target"]).value)
-        points.append({"period": period, "label": period.label, "result": row["result"], "target": target_value,
-                       "target_text": row["target"], "previous_result": row["previous_result"], "row": row})
+        points.append(
+            {
+                "period": period,
+                "label": period.label,
+                "result": row["result"],
+                "target": target_value,
+                "target_text": row["target"],
+                "previous_result": row["previous_result"],
+                "row": row,
+            }
+        )
     return points

@@ -6,6 +6,7 @@ administrators), and anyone else gets "Page not found" so unpublished reports ar
 Performance officers and administrators enter, import and submit results; a different performance officer
 or administrator approves.
 """
+
 import json
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -23,16 +24,16 @@ from .forms import (
     KpiResultForm,
     KpiSourceForm,
     NewPeriodForm,
+    PlanActionForm,
+    PlanKpiForm,
+    PlanPriorityForm,
+    PlanRiskForm,
     PriorityUpdateForm,
     ReopenForm,
     ReturnForm,
     RiskAssessmentForm,
     RiskEndForm,
     SavingLineForm,
-    PlanActionForm,
-    PlanKpiForm,
-    PlanPriorityForm,
-    PlanRiskForm,
     parse_number,
 )
 from .models import APPROVED, Action, BudgetLine, Kpi, Priority, ReportPeriod, Risk, SavingLine
@@ -104,15 +105,34 @@ def _locked(period):
 
 
 LABELS = {
-    "target": "Target", "result": "Result", "result_note": "Why no result", "previous_result": "Last year's result",
-    "previous_result_note": "Why no result last year", "benchmark": "Benchmarking", "commentary": "Commentary",
-    "variance_explanation": "Explanation of variance", "notes": "Notes", "rag": "RAG",
-    "likelihood": "Likelihood", "impact": "Impact", "score": "Score", "controls": "Controls",
-    "actions_commentary": "Summary of actions", "kpi_commentary": "KPI commentary",
-    "risk_commentary": "Risk commentary", "published_actions_rating": "Actions summary",
-    "service": "Service", "revised_budget": "Revised budget", "forecast": "Forecast",
-    "reserve_movements": "Reserve movements", "ref": "Ref", "service_area": "Service area",
-    "description": "Description", "saving": "Saving", "comment": "Comment", "live_source": "Live source",
+    "target": "Target",
+    "result": "Result",
+    "result_note": "Why no result",
+    "previous_result": "Last year's result",
+    "previous_result_note": "Why no result last year",
+    "benchmark": "Benchmarking",
+    "commentary": "Commentary",
+    "variance_explanation": "Explanation of variance",
+    "notes": "Notes",
+    "rag": "RAG",
+    "likelihood": "Likelihood",
+    "impact": "Impact",
+    "score": "Score",
+    "controls": "Controls",
+    "actions_commentary": "Summary of actions",
+    "kpi_commentary": "KPI commentary",
+    "risk_commentary": "Risk commentary",
+    "published_actions_rating": "Actions summary",
+    "service": "Service",
+    "revised_budget": "Revised budget",
+    "forecast": "Forecast",
+    "reserve_movements": "Reserve movements",
+    "ref": "Ref",
+    "service_area": "Service area",
+    "description": "Description",
+    "saving": "Saving",
+    "comment": "Comment",
+    "live_source": "Live source",
 }
 
 
@@ -136,14 +156,19 @@ def _of_year(record, period):
 
 # --- Public pages ---------------------------------------------------------------------------------------
 
+
 @bp.route("/")
 @public
 def index():
     periods = _visible_periods()
     reports = [(period, _report_data(period)) for period in reversed(periods)]
-    return render_template("reporting/index.html", reports=reports, is_officer=_is_officer(),
-                           plan_years=services.plan_years() if _is_officer() else [],
-                           may_edit=current_user.is_authenticated and current_user.role in (PERFORMANCE_OFFICER, "admin"))
+    return render_template(
+        "reporting/index.html",
+        reports=reports,
+        is_officer=_is_officer(),
+        plan_years=services.plan_years() if _is_officer() else [],
+        may_edit=current_user.is_authenticated and current_user.role in (PERFORMANCE_OFFICER, "admin"),
+    )
 
 
 @bp.route("/<period>")
@@ -151,23 +176,41 @@ def index():
 def report(period):
     period = _visible_period(period)
     data = _report_data(period)
-    return render_template("reporting/report.html", period=period, report=data, is_officer=_is_officer(),
-                           versions=services.published_versions(period), charts=_quarter_charts(data))
+    return render_template(
+        "reporting/report.html",
+        period=period,
+        report=data,
+        is_officer=_is_officer(),
+        versions=services.published_versions(period),
+        charts=_quarter_charts(data),
+    )
 
 
 def _quarter_charts(data):
     """The quarter page's charts, each with the table that is its text alternative:
     [{"id", "title", "svg", "headers", "rows"}]."""
     charts_ = []
-    rag_rows = [(f"{p['position']}. {p['title']}",
-                 {"G": p["kpi_counts"]["G"], "A": p["kpi_counts"]["A"], "R": p["kpi_counts"]["R"],
-                  "N": p["kpi_counts"]["not_rated"]}) for p in data["priorities"]]
-    charts_.append({
-        "id": "chart-rags", "title": "KPI ratings by priority",
-        "svg": charts.rag_counts_svg("KPI ratings by priority", rag_rows, "chart-rags"),
-        "headers": ["Priority", "Green", "Amber", "Red", "Not rated"],
-        "rows": [[label, c["G"], c["A"], c["R"], c["N"]] for label, c in rag_rows],
-    })
+    rag_rows = [
+        (
+            f"{p['position']}. {p['title']}",
+            {
+                "G": p["kpi_counts"]["G"],
+                "A": p["kpi_counts"]["A"],
+                "R": p["kpi_counts"]["R"],
+                "N": p["kpi_counts"]["not_rated"],
+            },
+        )
+        for p in data["priorities"]
+    ]
+    charts_.append(
+        {
+            "id": "chart-rags",
+            "title": "KPI ratings by priority",
+            "svg": charts.rag_counts_svg("KPI ratings by priority", rag_rows, "chart-rags"),
+            "headers": ["Priority", "Green", "Amber", "Red", "Not rated"],
+            "rows": [[label, c["G"], c["A"], c["R"], c["N"]] for label, c in rag_rows],
+        }
+    )
     rated = []
     for p in data["priorities"]:
         for k in p["kpis"]:
@@ -181,29 +224,59 @@ def _quarter_charts(data):
                 rated.append((k, target, round(k["result"] / target * 100)))
     if rated:
         colours = charts.RAG_COLOURS
-        charts_.append({
-            "id": "chart-targets", "title": "Results against targets",
-            "svg": charts.bars_svg(
-                "Results against targets: each rated KPI's result as a percentage of its target",
-                [(f"{k['name']} ({k['polarity_label'].lower()})", [("", percent, colours[k["rag"]])])
-                 for k, _, percent in rated],
-                "chart-targets", unit="%", reference=100, reference_label="Target (100%)"),
-            "headers": ["KPI", "Polarity", "Target", "Result", "Result as % of target", "RAG"],
-            "rows": [[k["name"], k["polarity_label"], k["target"], k["result_text"], f"{percent}%", k["rag_label"]]
-                     for k, _, percent in rated],
-        })
+        charts_.append(
+            {
+                "id": "chart-targets",
+                "title": "Results against targets",
+                "svg": charts.bars_svg(
+                    "Results against targets: each rated KPI's result as a percentage of its target",
+                    [
+                        (f"{k['name']} ({k['polarity_label'].lower()})", [("", percent, colours[k["rag"]])])
+                        for k, _, percent in rated
+                    ],
+                    "chart-targets",
+                    unit="%",
+                    reference=100,
+                    reference_label="Target (100%)",
+                ),
+                "headers": ["KPI", "Polarity", "Target", "Result", "Result as % of target", "RAG"],
+                "rows": [
+                    [k["name"], k["polarity_label"], k["target"], k["result_text"], f"{percent}%", k["rag_label"]]
+                    for k, _, percent in rated
+                ],
+            }
+        )
     if data["budget"]:
-        charts_.append({
-            "id": "chart-budget", "title": "Budget: revised budget and forecast (£000)",
-            "svg": charts.bars_svg(
-                "Budget: revised budget and forecast by service (£000)",
-                [(b["service"], [("Revised budget", b["revised_budget"], "#505a5f"),
-                                 ("Forecast", b["forecast"], "#1d70b8")]) for b in data["budget"]],
-                "chart-budget"),
-            "headers": ["Service", "Revised budget (£000)", "Forecast (£000)", "Variance adv/(fav) (£000)"],
-            "rows": [[b["service"], services.format_number(b["revised_budget"]), services.format_number(b["forecast"]),
-                      services.format_number(b["variance"])] for b in data["budget"]],
-        })
+        charts_.append(
+            {
+                "id": "chart-budget",
+                "title": "Budget: revised budget and forecast (£000)",
+                "svg": charts.bars_svg(
+                    "Budget: revised budget and forecast by service (£000)",
+                    [
+                        (
+                            b["service"],
+                            [
+                                ("Revised budget", b["revised_budget"], "#505a5f"),
+                                ("Forecast", b["forecast"], "#1d70b8"),
+                            ],
+                        )
+                        for b in data["budget"]
+                    ],
+                    "chart-budget",
+                ),
+                "headers": ["Service", "Revised budget (£000)", "Forecast (£000)", "Variance adv/(fav) (£000)"],
+                "rows": [
+                    [
+                        b["service"],
+                        services.format_number(b["revised_budget"]),
+                        services.format_number(b["forecast"]),
+                        services.format_number(b["variance"]),
+                    ]
+                    for b in data["budget"]
+                ],
+            }
+        )
     return charts_
 
 
@@ -212,11 +285,11 @@ def _quarter_charts(data):
 def report_pdf(period):
     period = _visible_period(period)
     data = _report_data(period)
-    html = render_template("reporting/report_pdf.html", period=period, report=data,
-                           generated_at=utcnow())
+    html = render_template("reporting/report_pdf.html", period=period, report=data, generated_at=utcnow())
     pdf = exports.to_pdf_bytes(html, base_url=request.url_root)
     return current_app.response_class(
-        pdf, mimetype="application/pdf",
+        pdf,
+        mimetype="application/pdf",
         headers={"Content-Disposition": f'inline; filename="performance-report-{period.code}.pdf"'},
     )
 
@@ -236,8 +309,11 @@ def export_csv(period):
     if table not in exports.CSV_TABLES:
         abort(404)
     suffix = "" if table == "kpis" else f"-{table}"
-    return _download(exports.to_csv_text(_report_data(period), table), "text/csv; charset=utf-8",
-                     f"performance-report-{period.code}{suffix}.csv")
+    return _download(
+        exports.to_csv_text(_report_data(period), table),
+        "text/csv; charset=utf-8",
+        f"performance-report-{period.code}{suffix}.csv",
+    )
 
 
 @bp.route("/<period>/export.xlsx")
@@ -255,8 +331,9 @@ def export_xlsx(period):
 @public
 def export_json(period):
     period = _visible_period(period)
-    return _download(exports.to_json_text(_report_data(period)), "application/json",
-                     f"performance-report-{period.code}.json")
+    return _download(
+        exports.to_json_text(_report_data(period)), "application/json", f"performance-report-{period.code}.json"
+    )
 
 
 @bp.route("/<period>/kpis/<int:kpi_id>")
@@ -269,11 +346,18 @@ def kpi_trend(period, kpi_id):
     shown = [p for p in _visible_periods() if p.status == APPROVED or _is_officer()]
     points = services.kpi_trend(kpi, shown)
     chart = charts.trend_svg(f"{kpi.name}: results by quarter", points, chart_id=f"kpi-{kpi.id}")
-    return render_template("reporting/kpi.html", period=period, kpi=kpi, points=points, chart=chart,
-                           row=services.kpi_row(kpi, services.result_for(period, kpi)))
+    return render_template(
+        "reporting/kpi.html",
+        period=period,
+        kpi=kpi,
+        points=points,
+        chart=chart,
+        row=services.kpi_row(kpi, services.result_for(period, kpi)),
+    )
 
 
 # --- Officers: starting a report, entering figures ------------------------------------------------------
+
 
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(PERFORMANCE_OFFICER)
@@ -282,8 +366,11 @@ def new_period():
     planned = set(services.plan_years())
     years = services.year_choices()
     form.year_start.choices = [
-        (year, services.year_label(year) + ("" if year in planned or not planned
-                                            else " (the plan is rolled forward from the year before)"))
+        (
+            year,
+            services.year_label(year)
+            + ("" if year in planned or not planned else " (the plan is rolled forward from the year before)"),
+        )
         for year in years
     ]
     if form.validate_on_submit():
@@ -304,7 +391,11 @@ def dashboard(period):
     data = services.build_report(period)
     may_edit = current_user.role in (PERFORMANCE_OFFICER, "admin")
     return render_template(
-        "reporting/dashboard.html", period=period, report=data, confirm=ConfirmForm(), may_edit=may_edit,
+        "reporting/dashboard.html",
+        period=period,
+        report=data,
+        confirm=ConfirmForm(),
+        may_edit=may_edit,
         may_approve=may_edit and period.submitted_by_id != current_user.id,
         sources={name: source.description for name, source in sorted(live.SOURCES.items())},
     )
@@ -322,12 +413,26 @@ def edit_kpi(period, kpi_id):
     if request.method == "GET" and result is not None:
         form.result.data = services.format_number(result.result).replace(",", "") if result.result is not None else ""
         form.previous_result.data = (
-            services.format_number(result.previous_result).replace(",", "") if result.previous_result is not None else ""
+            services.format_number(result.previous_result).replace(",", "")
+            if result.previous_result is not None
+            else ""
         )
     source_form = KpiSourceForm(live_source=kpi.live_source or "", prefix="source")
     if form.validate_on_submit():
-        before = _values(result, ("target", "result", "result_note", "previous_result", "previous_result_note",
-                                  "benchmark", "commentary", "variance_explanation", "notes"))
+        before = _values(
+            result,
+            (
+                "target",
+                "result",
+                "result_note",
+                "previous_result",
+                "previous_result_note",
+                "benchmark",
+                "commentary",
+                "variance_explanation",
+                "notes",
+            ),
+        )
         result = services.result_for(period, kpi, create=True)
         result.target = _clean(form.target)
         new_value = parse_number(form.result.data)
@@ -346,8 +451,14 @@ def edit_kpi(period, kpi_id):
         db.session.commit()
         flash(f"Saved the {period.label} result for {kpi.name}", "success")
         return redirect(url_for("reporting.dashboard", period=period.code) + f"#kpi-{kpi.id}")
-    return render_template("reporting/edit_kpi.html", form=form, source_form=source_form, period=period, kpi=kpi,
-                           sources=sorted(live.SOURCES.values(), key=lambda s: s.name))
+    return render_template(
+        "reporting/edit_kpi.html",
+        form=form,
+        source_form=source_form,
+        period=period,
+        kpi=kpi,
+        sources=sorted(live.SOURCES.values(), key=lambda s: s.name),
+    )
 
 
 @bp.route("/<period>/kpis/<int:kpi_id>/source", methods=["POST"])
@@ -366,8 +477,14 @@ def edit_kpi_source(period, kpi_id):
         flash(f"Saved the live source for {kpi.name}", "success")
         return redirect(url_for("reporting.edit_kpi", period=period.code, kpi_id=kpi.id))
     form = KpiResultForm(obj=services.result_for(period, kpi))
-    return render_template("reporting/edit_kpi.html", form=form, source_form=source_form, period=period, kpi=kpi,
-                           sources=sorted(live.SOURCES.values(), key=lambda s: s.name)), 400
+    return render_template(
+        "reporting/edit_kpi.html",
+        form=form,
+        source_form=source_form,
+        period=period,
+        kpi=kpi,
+        sources=sorted(live.SOURCES.values(), key=lambda s: s.name),
+    ), 400
 
 
 @bp.route("/<period>/actions/<int:action_id>/edit", methods=["GET", "POST"])
@@ -417,14 +534,19 @@ def edit_risk(period, risk_id):
         db.session.commit()
         flash(f"Saved the {period.label} assessment of {risk.code}", "success")
         return redirect(url_for("reporting.dashboard", period=period.code) + f"#risk-{risk.id}")
-    return render_template("reporting/edit_risk.html", form=form, period=period, risk=risk,
-                           end_form=_risk_end_form(period, risk))
+    return render_template(
+        "reporting/edit_risk.html", form=form, period=period, risk=risk, end_form=_risk_end_form(period, risk)
+    )
 
 
 def _risk_end_form(period, risk, formdata=None):
     end_form = RiskEndForm(formdata=formdata, prefix="end")
-    others = [r for p in services.priorities_for_year(period.year_start) for r in p.risks
-              if r.id != risk.id and r.ended_in is None]
+    others = [
+        r
+        for p in services.priorities_for_year(period.year_start)
+        for r in p.risks
+        if r.id != risk.id and r.ended_in is None
+    ]
     end_form.merged_into.choices = [("", "Select a risk")] + [(str(r.id), f"{r.code} – {r.title}") for r in others]
     if formdata is None:
         ended_here = risk.ended_in_id == period.id
@@ -449,14 +571,17 @@ def end_risk(period, risk_id):
             risk.ended_in = period
             risk.merged_into = db.session.get(Risk, int(end_form.merged_into.data)) if ending == "merged" else None
             risk.end_note = _clean(end_form.end_note)
-            flash(f"{risk.code} is recorded as {'merged' if ending == 'merged' else 'closed'} in {period.label}",
-                  "success")
+            flash(
+                f"{risk.code} is recorded as {'merged' if ending == 'merged' else 'closed'} in {period.label}",
+                "success",
+            )
         elif risk.ended_in_id == period.id:
             risk.ended_in, risk.merged_into, risk.end_note = None, None, ""
             flash(f"{risk.code} is back on the register", "success")
         db.session.flush()
-        detail = services.describe_changes(before, {"ended": services.risk_end(risk, period)},
-                                           {"ended": "Left the register"})
+        detail = services.describe_changes(
+            before, {"ended": services.risk_end(risk, period)}, {"ended": "Left the register"}
+        )
         if detail:
             services.record_change(period, current_user, f"Risk {risk.code}", detail)
         db.session.commit()
@@ -477,8 +602,9 @@ def edit_priority(period, priority_id):
     update = services.priority_update_for(period, priority)
     form = PriorityUpdateForm(obj=update if request.method == "GET" else None)
     if form.validate_on_submit():
-        before = _values(update, ("actions_commentary", "kpi_commentary", "risk_commentary",
-                                  "published_actions_rating"))
+        before = _values(
+            update, ("actions_commentary", "kpi_commentary", "risk_commentary", "published_actions_rating")
+        )
         update = services.priority_update_for(period, priority, create=True)
         update.actions_commentary = _clean(form.actions_commentary)
         update.kpi_commentary = _clean(form.kpi_commentary)
@@ -594,18 +720,27 @@ def import_results(period):
         data = upload.read(importer.MAX_UPLOAD_BYTES + 1)
         outcome = importer.import_results(upload.filename, data, user=current_user, allowed_period=period)
         if outcome.ok:
-            services.record_change(period, current_user, f"Imported {outcome.changed} KPI results",
-                                   f"From {upload.filename}")
+            services.record_change(
+                period, current_user, f"Imported {outcome.changed} KPI results", f"From {upload.filename}"
+            )
             db.session.commit()
-            flash(f"Imported {outcome.changed} KPI result{'s' if outcome.changed != 1 else ''} for {period.label}",
-                  "success")
+            flash(
+                f"Imported {outcome.changed} KPI result{'s' if outcome.changed != 1 else ''} for {period.label}",
+                "success",
+            )
             return redirect(url_for("reporting.dashboard", period=period.code))
         form.file.errors.append(
             "The file was not imported: nothing has been changed. Correct the rows listed below and try again"
         )
     kpis = services.kpis_for_year(period.year_start)
-    return render_template("reporting/import.html", form=form, period=period, outcome=outcome, kpis=kpis,
-                           status=400 if outcome and not outcome.ok else 200), (400 if outcome and not outcome.ok else 200)
+    return render_template(
+        "reporting/import.html",
+        form=form,
+        period=period,
+        outcome=outcome,
+        kpis=kpis,
+        status=400 if outcome and not outcome.ok else 200,
+    ), (400 if outcome and not outcome.ok else 200)
 
 
 @bp.route("/<period>/live", methods=["POST"])
@@ -618,12 +753,18 @@ def take_live(period):
         return locked
     taken, unavailable = services.take_live_results(period, current_user)
     if taken:
-        services.record_change(period, current_user, "Live results taken",
-                               "; ".join(f"{kpi.name}: {services.format_number(value)}" for kpi, value in taken))
+        services.record_change(
+            period,
+            current_user,
+            "Live results taken",
+            "; ".join(f"{kpi.name}: {services.format_number(value)}" for kpi, value in taken),
+        )
         db.session.commit()
     if taken:
-        flash("Live results taken: " + "; ".join(f"{kpi.name}: {services.format_number(value)}" for kpi, value in taken),
-              "success")
+        flash(
+            "Live results taken: " + "; ".join(f"{kpi.name}: {services.format_number(value)}" for kpi, value in taken),
+            "success",
+        )
     for kpi, message in unavailable:
         flash(f"{kpi.name}: source not available ({message}). The entered result is kept.", "info")
     if not taken and not unavailable:
@@ -632,6 +773,7 @@ def take_live(period):
 
 
 # --- Workflow -------------------------------------------------------------------------------------------
+
 
 def _workflow(period_code, action, done_message):
     period = _editable_period(period_code)
@@ -668,14 +810,19 @@ def submit(period):
             approvers = len(services.approvers_for(period))
             flash(f"The report for {period.label} has been submitted for approval", "success")
             if approvers and sent < approvers:
-                flash(f"{approvers - sent} of {approvers} approvers could not be e-mailed; tell them it is ready",
-                      "info")
+                flash(
+                    f"{approvers - sent} of {approvers} approvers could not be e-mailed; tell them it is ready", "info"
+                )
             elif not approvers:
                 flash("There is no other performance officer or administrator to approve it yet", "info")
         return redirect(url_for("reporting.dashboard", period=period.code))
-    return render_template("reporting/submit.html", period=period, form=form,
-                           warnings=services.submission_warnings(period),
-                           approvers=services.approvers_for(period) if period.submitted_by_id is None else [])
+    return render_template(
+        "reporting/submit.html",
+        period=period,
+        form=form,
+        warnings=services.submission_warnings(period),
+        approvers=services.approvers_for(period) if period.submitted_by_id is None else [],
+    )
 
 
 @bp.route("/<period>/approve", methods=["POST"])
@@ -716,8 +863,11 @@ def reopen_report(period):
         except services.WorkflowError as exc:
             form.reason.errors.append(str(exc))
         else:
-            flash(f"The report for {period.label} is open for correction as version {period.version}. "
-                  f"Version {period.version - 1} stays published until this one is approved.", "success")
+            flash(
+                f"The report for {period.label} is open for correction as version {period.version}. "
+                f"Version {period.version - 1} stays published until this one is approved.",
+                "success",
+            )
             return redirect(url_for("reporting.dashboard", period=period.code))
     return render_template("reporting/reopen.html", form=form, period=period)
 
@@ -727,8 +877,9 @@ def reopen_report(period):
 def versions(period):
     """Every published version of the quarter's report, with why each was reopened."""
     period = _visible_period(period)
-    return render_template("reporting/versions.html", period=period, versions=services.published_versions(period),
-                           is_officer=_is_officer())
+    return render_template(
+        "reporting/versions.html", period=period, versions=services.published_versions(period), is_officer=_is_officer()
+    )
 
 
 @bp.route("/<period>/versions/<int:number>")
@@ -739,9 +890,15 @@ def version(period, number):
     if found is None:
         abort(404)
     data = services.public_report(services.load_snapshot(found))
-    return render_template("reporting/report.html", period=period, report=data, is_officer=False,
-                           versions=services.published_versions(period), shown_version=found,
-                           charts=_quarter_charts(data))
+    return render_template(
+        "reporting/report.html",
+        period=period,
+        report=data,
+        is_officer=False,
+        versions=services.published_versions(period),
+        shown_version=found,
+        charts=_quarter_charts(data),
+    )
 
 
 @bp.route("/<period>/changes")
@@ -770,9 +927,13 @@ def plan(year):
     if not 2000 <= year <= 2100:
         abort(404)
     return render_template(
-        "reporting/plan.html", year=year, year_label=services.year_label(year),
-        priorities=services.priorities_for_year(year), locked=services.plan_locked_reason(year),
-        may_edit=current_user.role in (PERFORMANCE_OFFICER, "admin"), confirm=ConfirmForm(),
+        "reporting/plan.html",
+        year=year,
+        year_label=services.year_label(year),
+        priorities=services.priorities_for_year(year),
+        locked=services.plan_locked_reason(year),
+        may_edit=current_user.role in (PERFORMANCE_OFFICER, "admin"),
+        confirm=ConfirmForm(),
         earlier=[y for y in services.plan_years() if y < year],
     )
 
@@ -787,8 +948,11 @@ def roll_forward(year):
     except services.WorkflowError as exc:
         flash(str(exc), "info")
     else:
-        flash(f"The {services.year_label(from_year)} plan has been copied into {services.year_label(year)}: "
-              f"change what is different this year", "success")
+        flash(
+            f"The {services.year_label(from_year)} plan has been copied into {services.year_label(year)}: "
+            f"change what is different this year",
+            "success",
+        )
     return redirect(url_for("reporting.plan", year=year))
 
 
@@ -821,12 +985,21 @@ def edit_plan_item(year, kind, item_id=None):
     if form.validate_on_submit():
         if kind == "priorities":
             position = int(form.position.data.strip())
-            clash = db.session.scalar(db.select(Priority).where(Priority.year_start == year,
-                                                                Priority.position == position))
+            clash = db.session.scalar(
+                db.select(Priority).where(Priority.year_start == year, Priority.position == position)
+            )
             if clash is not None and clash is not item:
                 form.position.errors.append(f"Section {position} is already '{clash.title}'")
-                return render_template("reporting/plan_item.html", form=form, year=year, kind=kind, label=label,
-                                       item=item, priority=priority, back=back), 400
+                return render_template(
+                    "reporting/plan_item.html",
+                    form=form,
+                    year=year,
+                    kind=kind,
+                    label=label,
+                    item=item,
+                    priority=priority,
+                    back=back,
+                ), 400
         if item is None:
             if kind == "priorities":
                 item = model(year_start=year)
@@ -840,13 +1013,23 @@ def edit_plan_item(year, kind, item_id=None):
         db.session.commit()
         flash(f"Saved the {label} in the {services.year_label(year)} plan", "success")
         return redirect(back)
-    return render_template("reporting/plan_item.html", form=form, year=year, kind=kind, label=label, item=item,
-                           priority=priority, back=back)
+    return render_template(
+        "reporting/plan_item.html",
+        form=form,
+        year=year,
+        kind=kind,
+        label=label,
+        item=item,
+        priority=priority,
+        back=back,
+    )
 
 
 # --- Open data (000:940: the council publishes KPI results on its Open Barnet portal) ---------------------
 
-OPEN_LICENCE = "Open Government Licence v3.0 (https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/)"
+OPEN_LICENCE = (
+    "Open Government Licence v3.0 (https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/)"
+)
 
 
 def _published_reports():
@@ -876,15 +1059,22 @@ def open_data_index():
     """A catalogue of the published quarters and their files, for the open data portal to harvest."""
     root = current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/")
     reports = [
-        {"period": period.code, "label": period.label, "version": data.get("version", 1),
-         "approved_at": data["approved_at"].isoformat() if data.get("approved_at") else None,
-         "page": root + url_for("reporting.report", period=period.code),
-         "csv": root + url_for("reporting.export_csv", period=period.code),
-         "json": root + url_for("reporting.export_json", period=period.code),
-         "xlsx": root + url_for("reporting.export_xlsx", period=period.code)}
+        {
+            "period": period.code,
+            "label": period.label,
+            "version": data.get("version", 1),
+            "approved_at": data["approved_at"].isoformat() if data.get("approved_at") else None,
+            "page": root + url_for("reporting.report", period=period.code),
+            "csv": root + url_for("reporting.export_csv", period=period.code),
+            "json": root + url_for("reporting.export_json", period=period.code),
+            "xlsx": root + url_for("reporting.export_xlsx", period=period.code),
+        }
         for period, data in _published_reports()
     ]
-    body = {"title": "Community Leadership and Libraries Committee: quarterly delivery plan performance",
-            "licence": OPEN_LICENCE, "all_kpi_results_csv": root + url_for("reporting.open_data_csv"),
-            "reports": reports}
+    body = {
+        "title": "Community Leadership and Libraries Committee: quarterly delivery plan performance",
+        "licence": OPEN_LICENCE,
+        "all_kpi_results_csv": root + url_for("reporting.open_data_csv"),
+        "reports": reports,
+    }
     return current_app.response_class(json.dumps(body, indent=2, ensure_ascii=False), mimetype="application/json")

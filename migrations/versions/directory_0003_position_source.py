@@ -5,6 +5,7 @@ Revises: directory_0002
 Create Date: 2026-11-23 13:10:00
 
 """
+
 import sqlalchemy as sa
 from alembic import op
 

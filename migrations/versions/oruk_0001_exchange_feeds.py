@@ -5,6 +5,7 @@ Revises: ctn_0002
 Create Date: 2026-11-30 06:30:00
 
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -24,7 +25,12 @@ def upgrade():
         sa.Column("created_by_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("last_run_at", sa.DateTime(), nullable=True),
-        sa.ForeignKeyConstraint(["created_by_id"], ["user_account.id"], name=op.f("fk_exchange_feed_created_by_id_user_account"), ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_exchange_feed_created_by_id_user_account"),
+            ondelete="SET NULL",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_exchange_feed")),
     )
     op.create_table(
@@ -39,8 +45,18 @@ def upgrade():
         sa.Column("finished_at", sa.DateTime(), nullable=True),
         sa.Column("summary", sa.String(length=255), nullable=False),
         sa.Column("report", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(["feed_id"], ["exchange_feed.id"], name=op.f("fk_exchange_feed_run_feed_id_exchange_feed"), ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["requested_by_id"], ["user_account.id"], name=op.f("fk_exchange_feed_run_requested_by_id_user_account"), ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(
+            ["feed_id"],
+            ["exchange_feed.id"],
+            name=op.f("fk_exchange_feed_run_feed_id_exchange_feed"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["requested_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_exchange_feed_run_requested_by_id_user_account"),
+            ondelete="SET NULL",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_exchange_feed_run")),
     )
     with op.batch_alter_table("exchange_feed_run", schema=None) as batch_op:
@@ -54,8 +70,18 @@ def upgrade():
         sa.Column("imported_version", sa.Integer(), nullable=False),
         sa.Column("first_imported_at", sa.DateTime(), nullable=False),
         sa.Column("last_refreshed_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(["feed_id"], ["exchange_feed.id"], name=op.f("fk_exchange_feed_record_feed_id_exchange_feed"), ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["organisation_id"], ["organisation.id"], name=op.f("fk_exchange_feed_record_organisation_id_organisation"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["feed_id"],
+            ["exchange_feed.id"],
+            name=op.f("fk_exchange_feed_record_feed_id_exchange_feed"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisation.id"],
+            name=op.f("fk_exchange_feed_record_organisation_id_organisation"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_exchange_feed_record")),
         sa.UniqueConstraint("feed_id", "remote_id", name="uq_exchange_feed_record_remote"),
     )

@@ -6,6 +6,7 @@ Revises: ctn_0002
 Create Date: 2026-11-30 06:20:00
 
 """
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -23,10 +24,20 @@ def upgrade():
         batch_op.add_column(sa.Column("ended_in_id", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("merged_into_id", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("end_note", sa.Text(), nullable=False, server_default=""))
-        batch_op.create_foreign_key(batch_op.f("fk_reporting_risk_ended_in_id_reporting_period"), "reporting_period",
-                                    ["ended_in_id"], ["id"], ondelete="SET NULL")
-        batch_op.create_foreign_key(batch_op.f("fk_reporting_risk_merged_into_id_reporting_risk"), "reporting_risk",
-                                    ["merged_into_id"], ["id"], ondelete="SET NULL")
+        batch_op.create_foreign_key(
+            batch_op.f("fk_reporting_risk_ended_in_id_reporting_period"),
+            "reporting_period",
+            ["ended_in_id"],
+            ["id"],
+            ondelete="SET NULL",
+        )
+        batch_op.create_foreign_key(
+            batch_op.f("fk_reporting_risk_merged_into_id_reporting_risk"),
+            "reporting_risk",
+            ["merged_into_id"],
+            ["id"],
+            ondelete="SET NULL",
+        )
 
 
 def downgrade():

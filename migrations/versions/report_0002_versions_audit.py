@@ -6,6 +6,7 @@ Revises: report_0001
 Create Date: 2026-11-30 06:30:00
 
 """
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -29,15 +30,24 @@ def upgrade():
         sa.Column("reopened_at", sa.DateTime(), nullable=True),
         sa.Column("reopened_by_id", sa.Integer(), nullable=True),
         sa.Column("reopen_reason", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(["approved_by_id"], ["user_account.id"],
-                                name=op.f("fk_reporting_report_version_approved_by_id_user_account"),
-                                ondelete="SET NULL"),
-        sa.ForeignKeyConstraint(["period_id"], ["reporting_period.id"],
-                                name=op.f("fk_reporting_report_version_period_id_reporting_period"),
-                                ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["reopened_by_id"], ["user_account.id"],
-                                name=op.f("fk_reporting_report_version_reopened_by_id_user_account"),
-                                ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(
+            ["approved_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_reporting_report_version_approved_by_id_user_account"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["period_id"],
+            ["reporting_period.id"],
+            name=op.f("fk_reporting_report_version_period_id_reporting_period"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["reopened_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_reporting_report_version_reopened_by_id_user_account"),
+            ondelete="SET NULL",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_reporting_report_version")),
         sa.UniqueConstraint("period_id", "number", name="uq_reporting_report_version_number"),
     )
@@ -52,10 +62,15 @@ def upgrade():
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("subject", sa.String(length=400), nullable=False),
         sa.Column("detail", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(["period_id"], ["reporting_period.id"],
-                                name=op.f("fk_reporting_change_period_id_reporting_period"), ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["user_id"], ["user_account.id"],
-                                name=op.f("fk_reporting_change_user_id_user_account"), ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(
+            ["period_id"],
+            ["reporting_period.id"],
+            name=op.f("fk_reporting_change_period_id_reporting_period"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["user_account.id"], name=op.f("fk_reporting_change_user_id_user_account"), ondelete="SET NULL"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_reporting_change")),
     )
     with op.batch_alter_table("reporting_change", schema=None) as batch_op:

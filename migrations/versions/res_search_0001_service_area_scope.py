@@ -5,6 +5,7 @@ Revises: oruk_0001
 Create Date: 2026-11-30 07:05:00
 
 """
+
 import sqlalchemy as sa
 from alembic import op
 

@@ -6,6 +6,7 @@ Revises: res_search_0001
 Create Date: 2026-11-30 07:10:00
 
 """
+
 import re
 from collections import Counter
 
@@ -60,7 +61,12 @@ def upgrade():
         sa.Column("note", sa.String(length=255), nullable=True),
         sa.Column("updated_by_id", sa.Integer(), nullable=True),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(["updated_by_id"], ["user_account.id"], name=op.f("fk_search_synonym_updated_by_id_user_account"), ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(
+            ["updated_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_search_synonym_updated_by_id_user_account"),
+            ondelete="SET NULL",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_search_synonym")),
     )
     op.create_table(
@@ -82,21 +88,27 @@ def upgrade():
     keywords = {}
     for org_id, name in bind.execute(sa.text("SELECT organisation_id, name FROM service")):
         keywords.setdefault(org_id, []).append(name)
-    for org_id, name in bind.execute(sa.text(
-        "SELECT s.organisation_id, t.name FROM service s JOIN service_taxonomy_term st ON st.service_id = s.id "
-        "JOIN taxonomy_term t ON t.id = st.taxonomy_term_id"
-    )):
+    for org_id, name in bind.execute(
+        sa.text(
+            "SELECT s.organisation_id, t.name FROM service s JOIN service_taxonomy_term st ON st.service_id = s.id "
+            "JOIN taxonomy_term t ON t.id = st.taxonomy_term_id"
+        )
+    ):
         keywords.setdefault(org_id, []).append(name)
     counts = Counter()
-    for org_id, name, text, published in bind.execute(sa.text("SELECT id, name, search_text, published FROM organisation")):
+    for org_id, name, text, published in bind.execute(
+        sa.text("SELECT id, name, search_text, published FROM organisation")
+    ):
         bind.execute(
             sa.text("UPDATE organisation SET search_name = :name, search_keywords = :keywords WHERE id = :id"),
             {"name": name, "keywords": " ".join(keywords.get(org_id, [])), "id": org_id},
         )
         counts.update({w.lower() for w in WORD_RE.findall(text or "")})
     if counts:
-        bind.execute(sa.text("INSERT INTO search_word (word, documents) VALUES (:word, :documents)"),
-                     [{"word": w, "documents": n} for w, n in counts.items()])
+        bind.execute(
+            sa.text("INSERT INTO search_word (word, documents) VALUES (:word, :documents)"),
+            [{"word": w, "documents": n} for w, n in counts.items()],
+        )
 
     if dialect == "sqlite":
         for statement in SQLITE_FTS:
@@ -128,4 +140,6 @@ def downgrade():
         ):
             op.execute(statement)
     elif dialect == "postgresql":
-        op.execute("CREATE INDEX ix_organisation_search ON organisation USING gin (to_tsvector('english', search_text))")
+        op.execute(
+            "CREATE INDEX ix_organisation_search ON organisation USING gin (to_tsvector('english', search_text))"
+        )

@@ -6,6 +6,7 @@ Revises: ctn_0002
 Create Date: 2026-11-30 06:40:00
 
 """
+
 import sqlalchemy as sa
 from alembic import op
 

@@ -1,4 +1,5 @@
 """A live portal on loopback and Debian's Chromium driven by Playwright (never a downloaded browser)."""
+
 import os
 import threading
 import time
@@ -85,7 +86,9 @@ def check_page(page):
     def check(note=""):
         where = f"{note} ({page.url})" if note else page.url
         assert page.locator("h1").count() == 1, f"not one h1 on {where}"
-        assert "govuk-frontend-supported" in page.evaluate("document.body.className"), f"GOV.UK Frontend did not start on {where}"
+        assert "govuk-frontend-supported" in page.evaluate("document.body.className"), (
+            f"GOV.UK Frontend did not start on {where}"
+        )
         assert run_axe(page) == [], where
         assert page.console_problems == [], where
 

@@ -1,4 +1,5 @@
 """Community assets and ACV pages in a real browser: no WCAG 2.2 A/AA violations, no CSP or script errors."""
+
 import pytest
 
 from app.assets.models import CommunityAsset
@@ -12,15 +13,33 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def register(wards):
-    asset = CommunityAsset(name="Hendon Library", category="Spaces", kind="library", owner="council",
-                           address="The Burroughs", postcode="NW4 4BQ", ward_code="E05013643", bookable=True,
-                           booking_details="Ask at the desk", capacity=40)
+    asset = CommunityAsset(
+        name="Hendon Library",
+        category="Spaces",
+        kind="library",
+        owner="council",
+        address="The Burroughs",
+        postcode="NW4 4BQ",
+        ward_code="E05013643",
+        bookable=True,
+        booking_details="Ask at the desk",
+        capacity=40,
+    )
     db.session.add(asset)
     db.session.commit()
     nomination = create_nomination(
-        received_on=london_today(), body_name="Friends", body_type="charity", body_number="123",
-        local_connection="Local", body_address="Addr", contact_name="C", contact_email="c@example.org",
-        site_name="Pavilion", site_address="Park Road", site_postcode=None, boundary_description="Railings",
+        received_on=london_today(),
+        body_name="Friends",
+        body_type="charity",
+        body_number="123",
+        local_connection="Local",
+        body_address="Addr",
+        contact_name="C",
+        contact_email="c@example.org",
+        site_name="Pavilion",
+        site_address="Park Road",
+        site_postcode=None,
+        boundary_description="Railings",
         reasons="Used weekly",
     )
     nomination.status, nomination.listed_on, nomination.listing_expires = "listed", london_today(), london_today()
@@ -31,9 +50,17 @@ def register(wards):
 
 @pytest.mark.parametrize(
     "path",
-    ["/assets-register/", "/assets-register/?category=Spaces&bookable=yes", "/assets-register/{asset}",
-     "/assets-register/acv", "/assets-register/acv/nominate", "/assets-register/acv/nominate/sent",
-     "/assets-register/acv/listed", "/assets-register/acv/unsuccessful", "/assets-register/acv/register/{nomination}"],
+    [
+        "/assets-register/",
+        "/assets-register/?category=Spaces&bookable=yes",
+        "/assets-register/{asset}",
+        "/assets-register/acv",
+        "/assets-register/acv/nominate",
+        "/assets-register/acv/nominate/sent",
+        "/assets-register/acv/listed",
+        "/assets-register/acv/unsuccessful",
+        "/assets-register/acv/register/{nomination}",
+    ],
 )
 def test_public_asset_pages_are_accessible(live_server, page, register, path, check_page):
     asset, nomination = register
@@ -56,7 +83,12 @@ def test_officer_pages_are_accessible(live_server, page, register, make_user, ch
     page.get_by_label("Email address").fill(officer.email)
     page.get_by_label("Password", exact=True).fill(TEST_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    for path in ("/assets-register/new", f"/assets-register/{asset.id}/edit", "/assets-register/acv/nominations",
-                 "/assets-register/acv/due", f"/assets-register/acv/nominations/{nomination.id}"):
+    for path in (
+        "/assets-register/new",
+        f"/assets-register/{asset.id}/edit",
+        "/assets-register/acv/nominations",
+        "/assets-register/acv/due",
+        f"/assets-register/acv/nominations/{nomination.id}",
+    ):
         page.goto(live_server + path)
         check_page()

@@ -1,5 +1,6 @@
 """Bulletin pages in a real browser: no WCAG 2.2 A/AA violations, no CSP or script errors; the progress bar
 is updated by its external module script while a bulletin is being sent."""
+
 from datetime import datetime, timedelta
 
 import pytest
@@ -62,8 +63,12 @@ def test_compose_preview_and_officer_pages_are_accessible(live_server, page, mak
     page.get_by_role("heading", name="Contents").wait_for()
     check_page()
     bulletin = db.session.scalar(db.select(Bulletin))
-    for path in (f"/bulletins/manage/{bulletin.id}/preview", f"/bulletins/manage/{bulletin.id}/audience",
-                 f"/bulletins/manage/{bulletin.id}/schedule", f"/bulletins/manage/{bulletin.id}/send"):
+    for path in (
+        f"/bulletins/manage/{bulletin.id}/preview",
+        f"/bulletins/manage/{bulletin.id}/audience",
+        f"/bulletins/manage/{bulletin.id}/schedule",
+        f"/bulletins/manage/{bulletin.id}/send",
+    ):
         page.goto(live_server + path)
         check_page()
     page.goto(live_server + f"/bulletins/manage/{bulletin.id}/preview")

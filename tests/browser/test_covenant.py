@@ -1,4 +1,5 @@
 """Faith covenant pages in a real browser: no WCAG 2.2 A/AA violations, no CSP or script errors."""
+
 from datetime import date
 
 import pytest
@@ -13,9 +14,17 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def pledge(organisation, wards):
-    item = CovenantPledge(organisation=organisation, faith="interfaith", signatory_name="A Person", signatory_role="Chair",
-                          contact_email="a@example.org", date_signed=date(2021, 11, 15), renewal_due=date(2024, 11, 15),
-                          status="pending", ward_code="E05013643")
+    item = CovenantPledge(
+        organisation=organisation,
+        faith="interfaith",
+        signatory_name="A Person",
+        signatory_role="Chair",
+        contact_email="a@example.org",
+        date_signed=date(2021, 11, 15),
+        renewal_due=date(2024, 11, 15),
+        status="pending",
+        ward_code="E05013643",
+    )
     db.session.add(item)
     db.session.commit()
     return item

@@ -1,4 +1,5 @@
 """CTN pages in a real browser: no WCAG 2.2 A/AA violations, no CSP or script errors."""
+
 from datetime import timedelta
 
 import pytest
@@ -18,8 +19,14 @@ pytestmark = pytest.mark.browser
 def ctn_data(app, organisation, wards):
     load_demo()
     start = utcnow() + timedelta(days=14)
-    meeting = Meeting(title="Winter open meeting", theme="Food security", starts_at=start, ends_at=start + timedelta(hours=2),
-                      venue_name="OneStoneGrove", capacity=30)
+    meeting = Meeting(
+        title="Winter open meeting",
+        theme="Food security",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        venue_name="OneStoneGrove",
+        capacity=30,
+    )
     db.session.add(meeting)
     db.session.commit()
     return {"meeting": meeting, "member": db.session.scalar(db.select(Member).order_by(Member.id))}

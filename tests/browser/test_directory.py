@@ -1,4 +1,5 @@
 """The directory in a real browser: accessible pages, and a resident's search."""
+
 import pytest
 
 from ..factories.directory import add_postcodes, make_listing
@@ -10,21 +11,30 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def listings(app, wards, taxonomies):
     add_postcodes()
-    make_listing("Colindale Food Bank", description="Free food parcels", categories=["Food"], postcode="NW9 4EW",
-                 accessibility=["Step-free access"], hours=[{"weekday": 2, "opens_at": "10:00", "closes_at": "14:00"}])
+    make_listing(
+        "Colindale Food Bank",
+        description="Free food parcels",
+        categories=["Food"],
+        postcode="NW9 4EW",
+        accessibility=["Step-free access"],
+        hours=[{"weekday": 2, "opens_at": "10:00", "closes_at": "14:00"}],
+    )
     make_listing("Hendon Youth Club", description="Sport and music", categories=["Youth"], postcode="NW4 4BG")
 
 
-@pytest.mark.parametrize("path", [
-    "/directory/",
-    "/directory/?q=food&postcode=NW4+4BG&distance=5",
-    "/directory/?q=zzzz",
-    "/directory/?postcode=SW1A+1AA",
-    "/directory/colindale-food-bank",
-    "/directory/colindale-food-bank/report-a-problem",
-    "/directory/colindale-food-bank/claim",
-    "/directory/register",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/directory/",
+        "/directory/?q=food&postcode=NW4+4BG&distance=5",
+        "/directory/?q=zzzz",
+        "/directory/?postcode=SW1A+1AA",
+        "/directory/colindale-food-bank",
+        "/directory/colindale-food-bank/report-a-problem",
+        "/directory/colindale-food-bank/claim",
+        "/directory/register",
+    ],
+)
 def test_directory_page_is_accessible(live_server, page, listings, path):
     page.goto(live_server + path)
     assert page.locator("h1").count() == 1
@@ -78,7 +88,9 @@ def test_officer_moderation_pages_are_accessible(live_server, page, listings, ma
     from ..factories.directory import listing
 
     org = db.session.scalar(db.select(Organisation).where(Organisation.slug == "colindale-food-bank"))
-    services.submit_registration(listing("New Lunch Club", postcode="NW4 4BG"), {"name": "Ann", "email": "ann@example.org", "role": "Chair"})
+    services.submit_registration(
+        listing("New Lunch Club", postcode="NW4 4BG"), {"name": "Ann", "email": "ann@example.org", "role": "Chair"}
+    )
     edited = services.snapshot(org)
     edited["organisation"]["description"] = "Now with hot meals"
     editor = make_user("group_editor", organisations=[org])
@@ -90,8 +102,12 @@ def test_officer_moderation_pages_are_accessible(live_server, page, listings, ma
     page.get_by_label("Email address").fill(officer.email)
     page.get_by_label("Password", exact=True).fill(TEST_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    for path in ["/directory/moderation", "/directory/needs-checking", "/directory/problems",
-                 "/directory/colindale-food-bank/history"]:
+    for path in [
+        "/directory/moderation",
+        "/directory/needs-checking",
+        "/directory/problems",
+        "/directory/colindale-food-bank/history",
+    ]:
         page.goto(live_server + path)
         assert run_axe(page) == [], path
     page.goto(live_server + "/directory/moderation")

@@ -1,5 +1,6 @@
 """The directory's CSV import in a real browser: accessible pages, the officer's upload, report and import,
 and the progress bar that follows a running import (and its Stop button)."""
+
 import pytest
 
 from app.directory import importer
@@ -14,11 +15,13 @@ from .conftest import run_axe
 
 pytestmark = pytest.mark.browser
 
-MIXED_FILE = csv_bytes([
-    good_row("Colindale Food Bank", postcode="NW9 4EW", opening_hours="Mon-Fri 09:00-17:00"),
-    good_row("Hendon Youth Club", categories="Youth; Skateboarding"),
-    good_row("Finchley Food Share", postcode="N12 0GA"),
-])
+MIXED_FILE = csv_bytes(
+    [
+        good_row("Colindale Food Bank", postcode="NW9 4EW", opening_hours="Mon-Fri 09:00-17:00"),
+        good_row("Hendon Youth Club", categories="Youth; Skateboarding"),
+        good_row("Finchley Food Share", postcode="N12 0GA"),
+    ]
+)
 
 
 @pytest.fixture
@@ -94,8 +97,11 @@ def test_progress_bar_follows_the_import_and_then_shows_the_report(live_server, 
     assert accessible(page)
 
     # The worker reports progress: the page's script picks it up without a reload.
-    db.session.execute(db.update(DirectoryImport).where(DirectoryImport.id == job.id)
-                       .values(state="running", step="checking", rows_total=300, rows_done=150))
+    db.session.execute(
+        db.update(DirectoryImport)
+        .where(DirectoryImport.id == job.id)
+        .values(state="running", step="checking", rows_total=300, rows_done=150)
+    )
     db.session.commit()
     page.get_by_role("status").filter(has_text="Checked 150 of 300 rows (50%)").wait_for(timeout=5000)
     assert page.get_by_label("Progress").evaluate("bar => [bar.value, bar.max]") == [150, 300]

@@ -1,6 +1,7 @@
 """A resident's journeys through the directory on a phone (375 px) and a desktop: search, filter, switch
 between the list and the map, open a listing, and find the call and directions links. Every page is checked
 with axe-core, and screenshots are kept (SCREENSHOT_DIR, default a temporary folder) to look at."""
+
 import os
 
 import pytest
@@ -20,11 +21,21 @@ DESKTOP = {"width": 1280, "height": 900}
 def listings(app, wards, taxonomies):
     add_postcodes()
     every_day = [{"weekday": d, "opens_at": "00:00", "closes_at": "23:59"} for d in range(7)]
-    food = make_listing("Colindale Food Bank", description="Free food parcels for anyone in need.", categories=["Food"],
-                        postcode="NW9 4EW", hours=every_day, accessibility=["Step-free access"])
+    food = make_listing(
+        "Colindale Food Bank",
+        description="Free food parcels for anyone in need.",
+        categories=["Food"],
+        postcode="NW9 4EW",
+        hours=every_day,
+        accessibility=["Step-free access"],
+    )
     food.phone, food.email, food.website = "020 8359 2000", "help@food.example", "https://food.example/"
-    make_listing("Hendon Youth Club", description="Sport and music for young people.", categories=["Youth"], postcode="NW4 4BG")
-    make_listing("Finchley Youth Theatre", description="Drama for young people.", categories=["Youth"], postcode="N12 0GA")
+    make_listing(
+        "Hendon Youth Club", description="Sport and music for young people.", categories=["Youth"], postcode="NW4 4BG"
+    )
+    make_listing(
+        "Finchley Youth Theatre", description="Drama for young people.", categories=["Youth"], postcode="N12 0GA"
+    )
     make_listing("Barnet Phone Befriending", description="Calls for older people.", categories=["Older people"])
     db.session.commit()
 
@@ -130,7 +141,9 @@ def test_a_listing_puts_contact_and_directions_first(live_server, browser, listi
     assert call.bounding_box()["y"] < viewport["height"]
     assert page.get_by_role("link", name="Email: help@food.example").get_attribute("href") == "mailto:help@food.example"
     directions = page.get_by_role("link", name="Directions to Colindale Food Bank base")
-    assert directions.get_attribute("href").startswith("https://www.openstreetmap.org/directions?route=%3B51.59762%2C-0.24502")
+    assert directions.get_attribute("href").startswith(
+        "https://www.openstreetmap.org/directions?route=%3B51.59762%2C-0.24502"
+    )
     assert page.get_by_text("Open now, until 23:59").is_visible()
     wait_until(page, "document.querySelector('[data-points-loaded=\"1\"]') !== null")
     assert run_axe(page) == [] and _no_sideways_scroll(page)

@@ -1,5 +1,6 @@
 """Open data and feed imports in a real browser: accessible pages, and an officer checking a feed served on
 loopback, then importing it."""
+
 import pytest
 
 from app.exchange.models import FeedRecord
@@ -23,7 +24,10 @@ def accessible(page):
 def test_the_open_data_page_is_accessible(live_server, page, wards):
     page.goto(live_server + "/open-data")
     assert accessible(page)
-    assert page.get_by_role("link", name="Open Referral UK, tables (zip of CSV files)").get_attribute("href") == "/open-data/directory-hsds-tables.zip"
+    assert (
+        page.get_by_role("link", name="Open Referral UK, tables (zip of CSV files)").get_attribute("href")
+        == "/open-data/directory-hsds-tables.zip"
+    )
 
 
 def test_an_officer_checks_a_feed_then_imports_it(app, live_server, page, make_user, wards, taxonomies):

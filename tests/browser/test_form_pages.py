@@ -5,6 +5,7 @@ Chromium: every fieldset must have legend text (the question of a radio or check
 label, and the page one h1. Each kind of page also gets the full `check_page` (axe-core, GOV.UK Frontend, no
 console errors) once, for the first visitor who sees it: a page's markup does not change with the role.
 """
+
 import pytest
 
 from ..conftest import TEST_PASSWORD, sign_in
@@ -48,7 +49,12 @@ def form_pages(client):
 
 
 def test_every_form_page_asks_a_question_for_each_group_and_labels_each_field(
-    app, live_server, page, check_page, make_user, demo_portal  # noqa: F811
+    app,
+    live_server,
+    page,
+    check_page,
+    make_user,
+    demo_portal,  # noqa: F811
 ):
     from app.directory.models import Organisation
 
@@ -58,7 +64,11 @@ def test_every_form_page_asks_a_question_for_each_group_and_labels_each_field(
         page.context.clear_cookies()
         client = app.test_client()
         if role:
-            user = demo_portal if role == "admin" else make_user(role, organisations=[group] if role == "group_editor" else [])
+            user = (
+                demo_portal
+                if role == "admin"
+                else make_user(role, organisations=[group] if role == "group_editor" else [])
+            )
             assert sign_in(client, user.email).status_code == 302
             page.goto(live_server + "/sign-in")
             page.get_by_label("Email address").fill(user.email)

@@ -1,4 +1,5 @@
 """Maps in a real browser: markers and ward shapes render, popups link to listings, axe passes."""
+
 import pytest
 
 from ..conftest import GEO_DIR
@@ -56,8 +57,18 @@ def test_assets_map_renders_its_markers(live_server, page, mapped):
     from app.assets.models import CommunityAsset
     from app.extensions import db
 
-    db.session.add(CommunityAsset(name="Hendon Library", category="Spaces", kind="library", owner="council",
-                                  postcode="NW4 4BG", lat=51.588264, lon=-0.229251, ward_code="E05013643"))
+    db.session.add(
+        CommunityAsset(
+            name="Hendon Library",
+            category="Spaces",
+            kind="library",
+            owner="council",
+            postcode="NW4 4BG",
+            lat=51.588264,
+            lon=-0.229251,
+            ward_code="E05013643",
+        )
+    )
     db.session.commit()
     page.goto(live_server + "/maps/assets")
     page.get_by_text("1 place shown on the map.").wait_for()

@@ -1,4 +1,5 @@
 """Every public page in a real browser: no WCAG 2.2 A/AA violations, no CSP or script errors."""
+
 import pytest
 
 from ..conftest import TEST_PASSWORD

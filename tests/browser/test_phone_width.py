@@ -2,6 +2,7 @@
 
 The public pages are found by crawling the portal as a resident would (signed out, with the demo data), so a
 new page is measured without anyone adding it to a list."""
+
 import pytest
 
 from ..crawler import crawl
@@ -10,10 +11,30 @@ from ..test_hostile_input import demo_portal  # noqa: F401
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 375, "height": 800}
-STARTS = ["/", "/directory/", "/directory/?q=community", "/directory/?q=youth&postcode=NW4+4BG&distance=5",
-          "/wards", "/wards?set=2002", "/maps/directory", "/maps/assets", "/maps/wards", "/ctn/", "/ctn/meetings",
-          "/covenant/", "/covenant/signatories", "/assets-register/", "/assets-register/acv", "/reporting/",
-          "/bulletins/", "/open-data", "/api/oruk/v3/", "/accessibility", "/cookies", "/sign-in"]
+STARTS = [
+    "/",
+    "/directory/",
+    "/directory/?q=community",
+    "/directory/?q=youth&postcode=NW4+4BG&distance=5",
+    "/wards",
+    "/wards?set=2002",
+    "/maps/directory",
+    "/maps/assets",
+    "/maps/wards",
+    "/ctn/",
+    "/ctn/meetings",
+    "/covenant/",
+    "/covenant/signatories",
+    "/assets-register/",
+    "/assets-register/acv",
+    "/reporting/",
+    "/bulletins/",
+    "/open-data",
+    "/api/oruk/v3/",
+    "/accessibility",
+    "/cookies",
+    "/sign-in",
+]
 # Documents that are not pages a person reads on a phone.
 NOT_PAGES = ("/sign-out", "/openapi", "/feed", ".ics", ".csv", ".json", "/print")
 
@@ -33,7 +54,8 @@ def test_no_public_page_scrolls_sideways_at_375_px(client, live_server, browser,
             widest = page.evaluate(
                 """() => [...document.querySelectorAll('body *')]
                     .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1)
-                    .map(el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className && el.className.baseVal === undefined ? '.' + el.className.split(' ')[0] : ''))
+                    .map(el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+                         + (el.className && el.className.baseVal === undefined ? '.' + el.className.split(' ')[0] : ''))
                     .slice(0, 3)"""
             )
             too_wide.append((path, width, widest))

@@ -1,4 +1,5 @@
 """The published quarterly report and its KPI trend pages in a real browser: WCAG 2.2 AA, no CSP errors."""
+
 import pytest
 
 from app.extensions import db
@@ -26,7 +27,9 @@ def test_public_report_pages_are_accessible(live_server, page, plan, path):
 
 
 def test_kpi_trend_chart_is_accessible(live_server, page, plan):
-    kpi_id = db.session.scalar(db.select(Kpi.id).where(Kpi.name == "Number of new residents registering to be a volunteer"))
+    kpi_id = db.session.scalar(
+        db.select(Kpi.id).where(Kpi.name == "Number of new residents registering to be a volunteer")
+    )
     page.goto(f"{live_server}/reporting/2019-20-Q2/kpis/{kpi_id}")
     chart = page.get_by_role("img", name="Number of new residents registering to be a volunteer: results by quarter")
     assert chart.is_visible()

@@ -3,6 +3,7 @@
 The browser context bypasses our Content-Security-Policy on purpose, so this checks the escaping itself:
 if any page echoed a payload unescaped, its script would run here.
 """
+
 import pytest
 
 from ..conftest import TEST_PASSWORD, sign_in

@@ -125,7 +125,6 @@ __all__ = [
     "theme_plan_years",
     "toggle_action_done",
     "update_meeting",
-
     "address_problem",
     "address_hash",
     "member_by_email",

@@ -1,4 +1,5 @@
 """GDPR for CTN members: export of a person's data and its erasure, across registered tables."""
+
 import io
 import json
 import logging
@@ -22,6 +23,7 @@ from ..models import (
 from .suppression import address_hash, member_by_email, suppression_for
 
 log = logging.getLogger("portal.ctn")
+
 
 @dataclass
 class PersonalDataTable:
@@ -141,7 +143,7 @@ def export_person_csv(email):
     for record, value in data.items():
         if isinstance(value, list):
             for number, item in enumerate(value, start=1):
-                for name, item_value in (item.items() if isinstance(item, dict) else [("value", item)]):
+                for name, item_value in item.items() if isinstance(item, dict) else [("value", item)]:
                     writer.writerow([record, number, name, _csv_value(item_value)])
         elif isinstance(value, dict):
             for name, item_value in value.items():

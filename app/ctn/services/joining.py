@@ -1,4 +1,5 @@
 """Joining the CTN: requests, confirmation, preferences, unsubscribing, bounces, who to send to."""
+
 import logging
 from dataclasses import dataclass, field
 
@@ -30,6 +31,7 @@ JOIN_CONSENT_WORDING = (
     "my preferences, download my data, unsubscribe or ask for my data to be deleted at any time from the "
     "link in every email."
 )
+
 
 @dataclass
 class MemberDetails:

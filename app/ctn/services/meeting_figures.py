@@ -1,6 +1,7 @@
 """CTN meeting figures: meetings held, attendance, the annual report's figures and CSV."""
+
 import io
-from datetime import date, timedelta, timezone
+from datetime import UTC, date, timedelta
 
 from flask import current_app
 
@@ -121,4 +122,4 @@ def annual_report_csv(figures):
 
 
 def _local_date(value):
-    return value.replace(tzinfo=timezone.utc).astimezone(LONDON).date().isoformat()
+    return value.replace(tzinfo=UTC).astimezone(LONDON).date().isoformat()

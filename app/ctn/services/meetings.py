@@ -1,4 +1,5 @@
 """CTN meetings as officers keep them: the meeting itself, its agenda, minutes, actions, and the theme plan."""
+
 from dataclasses import dataclass
 from datetime import date, time
 
@@ -43,7 +44,9 @@ def _apply_meeting_details(meeting, details):
     # A listed space fills in whatever of the venue the officer left empty.
     meeting.venue_name = (details.venue_name or "").strip() or (asset.name if asset else "")
     meeting.venue_address = (details.venue_address or "").strip() or (asset.address if asset else "")
-    meeting.venue_postcode = normalise_postcode(details.venue_postcode) or (asset.postcode if asset and asset.postcode else "")
+    meeting.venue_postcode = normalise_postcode(details.venue_postcode) or (
+        asset.postcode if asset and asset.postcode else ""
+    )
     meeting.ward_code = ward_for_postcode(meeting.venue_postcode) if meeting.venue_postcode else None
     meeting.online_details = (details.online_details or "").strip()
     meeting.capacity = details.capacity

@@ -1,4 +1,5 @@
 """CSV import of the existing CTN membership list."""
+
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
@@ -25,17 +26,36 @@ from .suppression import address_hash, address_problem, record_consent
 
 IMPORT_COLUMNS = ("name", "email", "organisation", "sector", "interests", "ward", "job_title", "joined")
 SECTOR_ALIASES = {
-    "vcfs": "vcfs", "vcs": "vcfs", "voluntary": "vcfs", "community": "vcfs", "charity": "vcfs",
-    "voluntary or community sector (vcfs)": "vcfs", "voluntary and community sector": "vcfs",
-    "faith": "faith", "faith group": "faith", "faith organisation": "faith",
-    "business": "business", "businesses": "business",
-    "council officer": "council_officer", "council_officer": "council_officer", "council": "council_officer",
-    "officer": "council_officer", "lbb": "council_officer",
-    "statutory partner": "statutory_partner", "statutory_partner": "statutory_partner", "statutory": "statutory_partner",
-    "partner": "statutory_partner", "police": "statutory_partner", "fire": "statutory_partner",
-    "health": "statutory_partner", "nhs": "statutory_partner", "ccg": "statutory_partner",
+    "vcfs": "vcfs",
+    "vcs": "vcfs",
+    "voluntary": "vcfs",
+    "community": "vcfs",
+    "charity": "vcfs",
+    "voluntary or community sector (vcfs)": "vcfs",
+    "voluntary and community sector": "vcfs",
+    "faith": "faith",
+    "faith group": "faith",
+    "faith organisation": "faith",
+    "business": "business",
+    "businesses": "business",
+    "council officer": "council_officer",
+    "council_officer": "council_officer",
+    "council": "council_officer",
+    "officer": "council_officer",
+    "lbb": "council_officer",
+    "statutory partner": "statutory_partner",
+    "statutory_partner": "statutory_partner",
+    "statutory": "statutory_partner",
+    "partner": "statutory_partner",
+    "police": "statutory_partner",
+    "fire": "statutory_partner",
+    "health": "statutory_partner",
+    "nhs": "statutory_partner",
+    "ccg": "statutory_partner",
     "education": "statutory_partner",
-    "councillor": "councillor", "cllr": "councillor", "member": "councillor",
+    "councillor": "councillor",
+    "cllr": "councillor",
+    "member": "councillor",
 }
 
 
@@ -117,7 +137,8 @@ def import_members(raw, filename, status, consent_wording, skip_bad_rows=False, 
         report.problems.append((1, "header", f"The first row must name the columns; missing: {', '.join(missing)}"))
         return report
     organisations = {
-        name.strip().lower(): org_id for org_id, name in db.session.execute(db.select(Organisation.id, Organisation.name))
+        name.strip().lower(): org_id
+        for org_id, name in db.session.execute(db.select(Organisation.id, Organisation.name))
     }
     wards = {}
     for code, name in db.session.execute(db.select(Ward.code, Ward.name).where(Ward.ward_set == WARD_SET_2022)):
@@ -141,7 +162,9 @@ def import_members(raw, filename, status, consent_wording, skip_bad_rows=False, 
         row_problems = []
         name, email = get("name"), get("email")
         broken = [column for column in headers if column in IMPORT_COLUMNS and control_characters(get(column))]
-        row_problems.extend(f"{column}: must be on one line: remove line breaks and control characters" for column in broken)
+        row_problems.extend(
+            f"{column}: must be on one line: remove line breaks and control characters" for column in broken
+        )
         if not name:
             row_problems.append("name: Enter the person's name")
         elif len(name) > 120:
@@ -208,9 +231,7 @@ def import_members(raw, filename, status, consent_wording, skip_bad_rows=False, 
         db.session.add(member)
         if status == CONFIRMED:
             member.status = CONFIRMED
-            member.confirmed_at = (
-                london_to_utc(item.joined, time(12, 0)) if item.joined else utcnow()
-            )
+            member.confirmed_at = london_to_utc(item.joined, time(12, 0)) if item.joined else utcnow()
             record_consent(member, "given", source, consent_wording)
         else:
             member.status = PENDING

@@ -1,6 +1,7 @@
 """CTN membership figures: members on a date, by sector, growth by month, counts by status."""
+
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func
 
@@ -19,12 +20,12 @@ from ..models import (
 def _end_of_day_utc(day):
     """The first UTC instant after `day` ends in London (naive), for 'as of' comparisons."""
     local = datetime.combine(day + timedelta(days=1), time.min, tzinfo=LONDON)
-    return local.astimezone(timezone.utc).replace(tzinfo=None)
+    return local.astimezone(UTC).replace(tzinfo=None)
 
 
 def _start_of_day_utc(day):
     local = datetime.combine(day, time.min, tzinfo=LONDON)
-    return local.astimezone(timezone.utc).replace(tzinfo=None)
+    return local.astimezone(UTC).replace(tzinfo=None)
 
 
 def membership_spans():
@@ -102,7 +103,7 @@ def membership_growth(start, end, spans=None):
     for month_end in month_ends(start, end):
         moment = _end_of_day_utc(month_end)
         joined = sum(1 for _, j, _ in spans if previous_end <= j < moment)
-        left = sum(1 for _, _, l in spans if l is not None and previous_end <= l < moment)
+        left = sum(1 for _, _, gone in spans if gone is not None and previous_end <= gone < moment)
         points.append(GrowthPoint(month_end, sum(1 for s in spans if _member_on(s, moment)), joined, left))
         previous_end = moment
     return points

@@ -1,6 +1,7 @@
 """CTN meetings: London times, venue wards, registrations, the waiting list and attendance."""
+
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import func
 
@@ -24,9 +25,10 @@ from .tokens import preferences_url
 
 log = logging.getLogger("portal.ctn")
 
+
 def london_to_utc(day, clock):
     """A London wall-clock date and time as naive UTC (handles BST)."""
-    return datetime.combine(day, clock, tzinfo=LONDON).astimezone(timezone.utc).replace(tzinfo=None)
+    return datetime.combine(day, clock, tzinfo=LONDON).astimezone(UTC).replace(tzinfo=None)
 
 
 def ward_for_postcode(postcode):
@@ -84,7 +86,11 @@ def register_for_meeting(meeting_id, name, email, organisation_name="", access_n
     taken = db.session.scalar(
         db.select(func.count())
         .select_from(Registration)
-        .where(Registration.meeting_id == meeting.id, Registration.status == REGISTERED, Registration.id != (registration.id or -1))
+        .where(
+            Registration.meeting_id == meeting.id,
+            Registration.status == REGISTERED,
+            Registration.id != (registration.id or -1),
+        )
     )
     registration.status = REGISTERED if meeting.capacity is None or taken < meeting.capacity else WAITING
     db.session.commit()

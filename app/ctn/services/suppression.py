@@ -1,4 +1,5 @@
 """CTN addresses: checking them, the suppression list and the consent record."""
+
 import hashlib
 
 from email_validator import EmailNotValidError, validate_email

@@ -1,4 +1,5 @@
 """What the CTN's public and officers' pages share: the blueprint, template helpers, choices, exports."""
+
 from datetime import datetime
 
 from flask import (
@@ -37,7 +38,9 @@ def london_time(value):
 
 def _organisation_choices(blank="Not listed, or none"):
     rows = db.session.execute(
-        db.select(Organisation.id, Organisation.name).where(Organisation.published.is_(True)).order_by(Organisation.name)
+        db.select(Organisation.id, Organisation.name)
+        .where(Organisation.published.is_(True))
+        .order_by(Organisation.name)
     )
     return [(0, blank)] + [(row.id, row.name) for row in rows]
 

@@ -1,4 +1,5 @@
 """CTN officers' pages (/ctn/manage): dashboard, annual figures, members, import, meetings, themes."""
+
 from datetime import date, timedelta
 
 from flask import (

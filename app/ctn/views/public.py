@@ -1,4 +1,5 @@
 """CTN public pages: about, join, confirm, preferences, meetings, bookings, calendar."""
+
 from datetime import timedelta
 
 from flask import (
@@ -157,7 +158,9 @@ def preferences(prefs_token):
             form.email.errors.append(str(exc))
         else:
             if changed:
-                flash(f"Saved. We have sent a link to {member.email}: follow it to confirm your new address.", "success")
+                flash(
+                    f"Saved. We have sent a link to {member.email}: follow it to confirm your new address.", "success"
+                )
             else:
                 flash("Your preferences have been saved", "success")
             return redirect(url_for("ctn.preferences", prefs_token=member.preferences_token))
@@ -269,9 +272,7 @@ def calendar_feed():
 
 def _ics_response(rows, filename, inline=False):
     base = current_app.config["PUBLIC_BASE_URL"]
-    body = ctn_calendar.build_calendar(
-        rows, base, lambda m: absolute_url("ctn.meeting", meeting_id=m.id)
-    )
+    body = ctn_calendar.build_calendar(rows, base, lambda m: absolute_url("ctn.meeting", meeting_id=m.id))
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{filename}"'
@@ -292,4 +293,6 @@ def cancel_registration(cancel_token):
     if form.validate_on_submit():
         services.cancel_registration(registration)
         return render_template("ctn/booking_cancelled.html", meeting=registration.meeting)
-    return render_template("ctn/cancel_booking.html", registration=registration, meeting=registration.meeting, form=form)
+    return render_template(
+        "ctn/cancel_booking.html", registration=registration, meeting=registration.meeting, form=form
+    )

@@ -65,7 +65,6 @@ __all__ = [
     "queue_check",
     "queue_import",
     "stop_job",
-
     "COLUMNS",
     "REQUIRED_COLUMNS",
     "MULTILINE_COLUMNS",

@@ -1,13 +1,33 @@
 """What every part of the directory import uses: the file's columns, their help and limits, and the report."""
+
 import json
 from dataclasses import asdict, dataclass, field
 
 from ..models import KIND_LABELS
 
 COLUMNS = (
-    "name", "description", "kind", "status", "email", "website", "phone", "charity_number", "company_number",
-    "service_name", "service_description", "categories", "address_1", "address_2", "city", "postcode",
-    "confidential", "accessibility", "opening_hours", "minimum_age", "maximum_age", "legacy_id",
+    "name",
+    "description",
+    "kind",
+    "status",
+    "email",
+    "website",
+    "phone",
+    "charity_number",
+    "company_number",
+    "service_name",
+    "service_description",
+    "categories",
+    "address_1",
+    "address_2",
+    "city",
+    "postcode",
+    "confidential",
+    "accessibility",
+    "opening_hours",
+    "minimum_age",
+    "maximum_age",
+    "legacy_id",
     "service_areas",
 )
 REQUIRED_COLUMNS = ("name",)
@@ -16,7 +36,9 @@ MULTILINE_COLUMNS = ("description", "service_description", "opening_hours")
 COLUMN_HELP = {
     "name": "Name of the organisation (needed on every row)",
     "description": "What the organisation does",
-    "kind": "Type: " + ", ".join(KIND_LABELS.values()) + " (or vcfs, faith, infrastructure, business, statutory). Empty means voluntary or community group",
+    "kind": "Type: "
+    + ", ".join(KIND_LABELS.values())
+    + " (or vcfs, faith, infrastructure, business, statutory). Empty means voluntary or community group",
     "status": "Active, Temporarily closed or Inactive. Empty means active",
     "email": "Email address, like name@example.com",
     "website": "Web address starting with https://",
@@ -37,18 +59,35 @@ COLUMN_HELP = {
     "maximum_age": "Oldest age the service is for, in whole years from 0 to 120 (empty if none)",
     "legacy_id": "The record's number in the old directory",
     "service_areas": "Where the service helps people beyond its address: all of Barnet, online or by phone, or ward "
-                     "names separated by semicolons, like West Hendon; Burnt Oak (empty if only at its address)",
+    "names separated by semicolons, like West Hendon; Burnt Oak (empty if only at its address)",
 }
 BOROUGH_WORDS = {"borough", "all of barnet", "whole borough", "borough-wide", "borough wide", "barnet", "all"}
 REMOTE_WORDS = {"online", "by phone", "phone", "online or by phone", "remote", "online only", "phone only"}
 MAX_LENGTHS = {
-    "name": 255, "description": 5000, "email": 254, "website": 500, "phone": 40, "service_name": 255,
-    "service_description": 5000, "address_1": 255, "address_2": 255, "city": 100, "legacy_id": 64,
+    "name": 255,
+    "description": 5000,
+    "email": 254,
+    "website": 500,
+    "phone": 40,
+    "service_name": 255,
+    "service_description": 5000,
+    "address_1": 255,
+    "address_2": 255,
+    "city": 100,
+    "legacy_id": 64,
 }
 FIELD_NAMES = {
-    "name": "The name", "description": "The description", "email": "The email address", "website": "The web address",
-    "phone": "The phone number", "service_name": "The service name", "service_description": "The service description",
-    "address_1": "Address line 1", "address_2": "Address line 2", "city": "The town or city", "legacy_id": "The legacy ID",
+    "name": "The name",
+    "description": "The description",
+    "email": "The email address",
+    "website": "The web address",
+    "phone": "The phone number",
+    "service_name": "The service name",
+    "service_description": "The service description",
+    "address_1": "Address line 1",
+    "address_2": "Address line 2",
+    "city": "The town or city",
+    "legacy_id": "The legacy ID",
 }
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0", ""}
@@ -102,7 +141,11 @@ class ImportReport:
         outcome = {
             "checked": "This was a check only: nothing was written.",
             "imported": f"Imported {len(self.created)} {_plural(len(self.created), 'listing')}"
-            + (f" and skipped {len(self.bad_lines)} {_plural(len(self.bad_lines), 'row')} with problems." if self.bad_lines else "."),
+            + (
+                f" and skipped {len(self.bad_lines)} {_plural(len(self.bad_lines), 'row')} with problems."
+                if self.bad_lines
+                else "."
+            ),
             "refused": "Nothing was imported, because some rows have problems. Fix them, or choose to import "
             "the good rows and skip the rest.",
             "aborted": "The import was stopped: nothing was written.",

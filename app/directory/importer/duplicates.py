@@ -1,4 +1,5 @@
 """Finding duplicates in an import: the same charity number or legacy ID, or a nearly identical name at the same postcode."""
+
 import re
 import unicodedata
 from difflib import SequenceMatcher
@@ -27,11 +28,19 @@ class DuplicateFinder:
     def __init__(self):
         self.charity, self.legacy, self.by_postcode = {}, {}, {}
         organisations = db.session.execute(
-            db.select(Organisation.id, Organisation.name, Organisation.slug, Organisation.published,
-                      Organisation.charity_number, Organisation.legacy_id)
+            db.select(
+                Organisation.id,
+                Organisation.name,
+                Organisation.slug,
+                Organisation.published,
+                Organisation.charity_number,
+                Organisation.legacy_id,
+            )
         ).all()
         postcodes = {}
-        for org_id, postcode in db.session.execute(db.select(Location.organisation_id, Location.postcode).where(Location.postcode.is_not(None))):
+        for org_id, postcode in db.session.execute(
+            db.select(Location.organisation_id, Location.postcode).where(Location.postcode.is_not(None))
+        ):
             postcodes.setdefault(org_id, set()).add(postcode)
         for org_id, name, slug, published, charity_number, legacy_id in organisations:
             listing = {"name": name, "slug": slug, "published": published}
@@ -55,12 +64,22 @@ class DuplicateFinder:
             row.problem("charity_number", f"Same charity number as {_describe(other)}", "duplicate", _link(other))
         if legacy_id and legacy_id in self.legacy:
             other = self.legacy[legacy_id]
-            row.problem("legacy_id", f"Same legacy ID as {_describe(other)}: it may have been imported already", "duplicate", _link(other))
+            row.problem(
+                "legacy_id",
+                f"Same legacy ID as {_describe(other)}: it may have been imported already",
+                "duplicate",
+                _link(other),
+            )
         key = name_key(org["name"])
         for postcode in sorted(postcodes):
             for other_key, other in self.by_postcode.get(postcode, []):
                 if similar_names(key, other_key):
-                    row.problem("name", f"Nearly the same name as {_describe(other)}, at the same postcode {postcode}", "duplicate", _link(other))
+                    row.problem(
+                        "name",
+                        f"Nearly the same name as {_describe(other)}, at the same postcode {postcode}",
+                        "duplicate",
+                        _link(other),
+                    )
                     break
         if not row.problems:
             self._add({"name": org["name"], "line": row.line}, org["charity_number"], legacy_id, org["name"], postcodes)

@@ -1,4 +1,5 @@
 """CSV export of the public directory, in the import's columns, and of an import's problems."""
+
 import io
 
 from sqlalchemy.orm import selectinload
@@ -39,23 +40,36 @@ def export_row(organisation):
     service = organisation.services[0] if organisation.services else None
     location = organisation.public_locations[0] if organisation.public_locations else None
     hidden = location is None and any(loc.confidential for loc in organisation.locations)
-    hours = [
-        {"weekday": s.weekday, "opens_at": s.opens_at.strftime("%H:%M"), "closes_at": s.closes_at.strftime("%H:%M")}
-        for s in sorted(service.schedules, key=lambda s: (s.weekday, s.opens_at))
-    ] if service else []
+    hours = (
+        [
+            {"weekday": s.weekday, "opens_at": s.opens_at.strftime("%H:%M"), "closes_at": s.closes_at.strftime("%H:%M")}
+            for s in sorted(service.schedules, key=lambda s: (s.weekday, s.opens_at))
+        ]
+        if service
+        else []
+    )
     row = {
-        "name": organisation.name, "description": organisation.description, "kind": organisation.kind,
-        "status": organisation.status, "email": organisation.email, "website": organisation.website,
-        "phone": organisation.phone, "charity_number": organisation.charity_number,
+        "name": organisation.name,
+        "description": organisation.description,
+        "kind": organisation.kind,
+        "status": organisation.status,
+        "email": organisation.email,
+        "website": organisation.website,
+        "phone": organisation.phone,
+        "charity_number": organisation.charity_number,
         "company_number": organisation.company_number,
-        "service_name": service.name if service else "", "service_description": service.description if service else "",
+        "service_name": service.name if service else "",
+        "service_description": service.description if service else "",
         "categories": "; ".join(t.name for t in service.terms if t.taxonomy.code == "category") if service else "",
-        "address_1": location.address_1 if location else "", "address_2": location.address_2 if location else "",
-        "city": location.city if location else "", "postcode": location.postcode if location else "",
+        "address_1": location.address_1 if location else "",
+        "address_2": location.address_2 if location else "",
+        "city": location.city if location else "",
+        "postcode": location.postcode if location else "",
         "confidential": "yes" if hidden else "no",
         "accessibility": "; ".join(t.name for t in location.accessibility) if location else "",
         "opening_hours": format_opening_hours(hours),
-        "minimum_age": service.minimum_age if service else None, "maximum_age": service.maximum_age if service else None,
+        "minimum_age": service.minimum_age if service else None,
+        "maximum_age": service.maximum_age if service else None,
         "legacy_id": organisation.legacy_id,
         "service_areas": export_service_areas(service),
     }
@@ -85,7 +99,9 @@ def problems_csv(report):
     """The per-row problems as CSV (line, column, problem), for fixing the file in a spreadsheet."""
     return csvkit.to_text(
         ["line", "name", "column", "kind", "problem"],
-        ([p["line"], p["name"], p["field"] or "whole row", p["kind"], p["problem"]]
-         for p in sorted(report.problems, key=lambda p: p["line"])),
+        (
+            [p["line"], p["name"], p["field"] or "whole row", p["kind"], p["problem"]]
+            for p in sorted(report.problems, key=lambda p: p["line"])
+        ),
         bom=True,
     )

@@ -1,13 +1,29 @@
 """Opening hours as the import file writes them ("Mon-Fri 09:00-17:00"): parsing and formatting."""
+
 import re
 
 from ..forms import TIME_RE
 from ..models import WEEKDAY_NAMES
 
 DAYS = {
-    "mon": 0, "monday": 0, "tue": 1, "tues": 1, "tuesday": 1, "wed": 2, "weds": 2, "wednesday": 2,
-    "thu": 3, "thur": 3, "thurs": 3, "thursday": 3, "fri": 4, "friday": 4, "sat": 5, "saturday": 5,
-    "sun": 6, "sunday": 6,
+    "mon": 0,
+    "monday": 0,
+    "tue": 1,
+    "tues": 1,
+    "tuesday": 1,
+    "wed": 2,
+    "weds": 2,
+    "wednesday": 2,
+    "thu": 3,
+    "thur": 3,
+    "thurs": 3,
+    "thursday": 3,
+    "fri": 4,
+    "friday": 4,
+    "sat": 5,
+    "saturday": 5,
+    "sun": 6,
+    "sunday": 6,
 }
 DAY_ABBREVIATIONS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 HOURS_RE = re.compile(
@@ -23,8 +39,10 @@ def parse_opening_hours(value):
             continue
         match = HOURS_RE.match(entry)
         if not match:
-            problems.append(f"Enter opening hours as days and 24-hour times, like Mon 09:00-17:00; Wed 10:00-14:00 "
-                            f"(“{entry}” is not)")
+            problems.append(
+                f"Enter opening hours as days and 24-hour times, like Mon 09:00-17:00; Wed 10:00-14:00 "
+                f"(“{entry}” is not)"
+            )
             continue
         days = _days(match.group("days"))
         if days is None:

@@ -1,4 +1,5 @@
 """Background imports from the web: the uploaded file, the job's progress, cancelling, and old checks."""
+
 import logging
 import time
 import uuid
@@ -57,7 +58,9 @@ class JobProgress:
 
     def abort_requested(self):
         with db.engine.connect() as connection:
-            return bool(connection.scalar(db.select(DirectoryImport.abort_requested).where(DirectoryImport.id == self.job_id)))
+            return bool(
+                connection.scalar(db.select(DirectoryImport.abort_requested).where(DirectoryImport.id == self.job_id))
+            )
 
 
 def start_job(job_id):
@@ -87,8 +90,13 @@ def process_job(job_id):
             if not job.stored_name or not path.exists():
                 raise FileNotFoundError("The uploaded file is no longer there: upload it again.")
             report = run_import(
-                path.read_bytes(), job.created_by, dry_run=job.mode == "check", skip_bad_rows=job.skip_bad_rows,
-                filename=job.filename, progress=progress, should_abort=progress.abort_requested,
+                path.read_bytes(),
+                job.created_by,
+                dry_run=job.mode == "check",
+                skip_bad_rows=job.skip_bad_rows,
+                filename=job.filename,
+                progress=progress,
+                should_abort=progress.abort_requested,
             )
         finish_job(job, report)
         db.session.commit()
@@ -97,7 +105,11 @@ def process_job(job_id):
         log.exception("directory import failed", extra={"import_id": job_id})
         job = db.session.get(DirectoryImport, job_id)
         job.state = "failed"
-        job.message = str(exc) if isinstance(exc, FileNotFoundError) else "Something went wrong while importing. Nothing was written."
+        job.message = (
+            str(exc)
+            if isinstance(exc, FileNotFoundError)
+            else "Something went wrong while importing. Nothing was written."
+        )
         job.finished_at = utcnow()
         remove_upload(job)
         db.session.commit()
@@ -168,8 +180,11 @@ def queue_check(filename, data, user_id):
     stored_name = f"{uuid.uuid4().hex}.csv"
     (upload_folder() / stored_name).write_bytes(data)
     job = DirectoryImport(
-        filename=filename.replace("\\", "/").rsplit("/", 1)[-1][:255], stored_name=stored_name, mode="check",
-        state="queued", created_by_id=user_id,
+        filename=filename.replace("\\", "/").rsplit("/", 1)[-1][:255],
+        stored_name=stored_name,
+        mode="check",
+        state="queued",
+        created_by_id=user_id,
     )
     db.session.add(job)
     db.session.commit()
@@ -182,8 +197,15 @@ def queue_import(job, skip_bad_rows):
     claimed = db.session.execute(
         db.update(DirectoryImport)
         .where(DirectoryImport.id == job.id, DirectoryImport.state == "checked")
-        .values(state="queued", mode="import", skip_bad_rows=bool(skip_bad_rows), abort_requested=False,
-                step="", rows_done=0, message=None)
+        .values(
+            state="queued",
+            mode="import",
+            skip_bad_rows=bool(skip_bad_rows),
+            abort_requested=False,
+            step="",
+            rows_done=0,
+            message=None,
+        )
     ).rowcount
     db.session.commit()
     return bool(claimed)

@@ -1,4 +1,5 @@
 """Reading the import file: UTF-8 CSV with a header row naming the columns."""
+
 import re
 from dataclasses import dataclass
 
@@ -31,7 +32,9 @@ def read_csv(data):
         raise FileRefused(f"The first row must be a header row naming the columns, for example: {EXAMPLE_HEADER}")
     columns = [normalise_column(cell) or None for cell in header]
     if len(columns) == 1 and (";" in header[0] or "\t" in header[0]):
-        raise FileRefused("Separate the columns with commas, not semicolons or tabs: save the file as 'CSV UTF-8 (Comma delimited)'.")
+        raise FileRefused(
+            "Separate the columns with commas, not semicolons or tabs: save the file as 'CSV UTF-8 (Comma delimited)'."
+        )
     seen = set()
     for name in columns:
         if name and name in seen:
@@ -50,5 +53,7 @@ def read_csv(data):
         if name is None:
             notes.append(f"Column {index} has no name in the header row, so its values were not imported.")
         elif name not in COLUMNS:
-            notes.append(f"The column {header[index - 1].strip()} is not one the directory uses, so its values were not imported.")
+            notes.append(
+                f"The column {header[index - 1].strip()} is not one the directory uses, so its values were not imported."
+            )
     return CsvFile(columns=columns, rows=rows, column_notes=notes)

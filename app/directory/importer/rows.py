@@ -1,4 +1,5 @@
 """Checking the import file's rows: each built into a listing snapshot and checked with the listing form's rules."""
+
 import re
 from dataclasses import dataclass, field
 
@@ -60,15 +61,22 @@ class Vocabulary:
 
     def __init__(self):
         rows = db.session.execute(
-            db.select(TaxonomyTerm.code, TaxonomyTerm.name, Taxonomy.code).join(Taxonomy)
+            db.select(TaxonomyTerm.code, TaxonomyTerm.name, Taxonomy.code)
+            .join(Taxonomy)
             .where(Taxonomy.code.in_(("category", "accessibility")))
         ).all()
         self.terms = {"category": {}, "accessibility": {}}
         for code, name, taxonomy in rows:
             self.terms[taxonomy][name.lower()] = f"{taxonomy}/{code}"
             self.terms[taxonomy].setdefault(code, f"{taxonomy}/{code}")
-        self.kinds = {**{code: code for code in KIND_LABELS}, **{label.lower(): code for code, label in KIND_LABELS.items()}}
-        self.statuses = {**{code: code for code in STATUS_LABELS}, **{label.lower(): code for code, label in STATUS_LABELS.items()}}
+        self.kinds = {
+            **{code: code for code in KIND_LABELS},
+            **{label.lower(): code for code, label in KIND_LABELS.items()},
+        }
+        self.statuses = {
+            **{code: code for code in STATUS_LABELS},
+            **{label.lower(): code for code, label in STATUS_LABELS.items()},
+        }
         self.wards = {}
         for code, name in db.session.execute(db.select(Ward.code, Ward.name).where(Ward.ward_set == WARD_SET_2022)):
             self.wards[name.lower()] = self.wards[name.lower().replace("&", "and")] = self.wards[code.lower()] = code
@@ -89,8 +97,11 @@ class Vocabulary:
                 continue
             code = self.wards.get(part)
             if code is None:
-                row.problem("service_areas", f"“{part}” is not a Barnet ward. Use all of Barnet, online or by phone, "
-                                             "or ward names separated by semicolons")
+                row.problem(
+                    "service_areas",
+                    f"“{part}” is not a Barnet ward. Use all of Barnet, online or by phone, "
+                    "or ward names separated by semicolons",
+                )
             elif code not in codes:
                 codes.append(code)
         return ("wards" if codes else None), codes
@@ -103,8 +114,11 @@ class Vocabulary:
             key = self.terms[taxonomy].get(part.lower())
             if key is None:
                 what = "category" if taxonomy == "category" else "accessibility feature"
-                row.problem(column, f"“{part}” is not a directory {what}. Use the names listed on the import page, "
-                                    "separated by semicolons")
+                row.problem(
+                    column,
+                    f"“{part}” is not a directory {what}. Use the names listed on the import page, "
+                    "separated by semicolons",
+                )
             elif key not in keys:
                 keys.append(key)
         return keys
@@ -132,15 +146,24 @@ def build_row(line, values, vocabulary):
     for column in COLUMNS:
         multiline = column in MULTILINE_COLUMNS
         if v[column] and control_characters(v[column], multiline=multiline):
-            row.problem(column, f"The {column.replace('_', ' ')} must not contain control characters" if multiline
-                        else f"The {column.replace('_', ' ')} must be on one line: remove line breaks and control characters")
+            row.problem(
+                column,
+                f"The {column.replace('_', ' ')} must not contain control characters"
+                if multiline
+                else f"The {column.replace('_', ' ')} must be on one line: remove line breaks and control characters",
+            )
     kind = vocabulary.kinds.get(v["kind"].lower(), None) if v["kind"] else "vcfs"
     if kind is None:
         row.problem("kind", "Enter the type of organisation: " + ", ".join(KIND_LABELS.values()))
     status = vocabulary.statuses.get(v["status"].lower(), None) if v["status"] else "active"
     if status is None:
         row.problem("status", "Enter the status: Active, Temporarily closed or Inactive")
-    for column, rule in (("email", _email_rule), ("website", validate_url), ("phone", validate_phone), ("postcode", validate_postcode)):
+    for column, rule in (
+        ("email", _email_rule),
+        ("website", validate_url),
+        ("phone", validate_phone),
+        ("postcode", validate_postcode),
+    ):
         if v[column] and len(v[column]) <= MAX_LENGTHS.get(column, 10):
             problem = _form_rule(rule, v[column])
             if problem:
@@ -148,7 +171,10 @@ def build_row(line, values, vocabulary):
     if v["postcode"] and len(v["postcode"]) > 10:
         row.problem("postcode", "Enter a real postcode, like NW4 4BG")
     numbers = {}
-    for column, normalise in (("charity_number", services.normalise_charity_number), ("company_number", services.normalise_company_number)):
+    for column, normalise in (
+        ("charity_number", services.normalise_charity_number),
+        ("company_number", services.normalise_company_number),
+    ):
         try:
             numbers[column] = normalise(v[column])
         except ValueError as exc:
@@ -177,28 +203,64 @@ def build_row(line, values, vocabulary):
     if v["address_2"] and not v["address_1"]:
         row.problem("address_1", "Enter the first line of the address, or remove address line 2")
     if accessibility and not has_address:
-        row.problem("accessibility", "Accessibility describes an address: add the address, or leave accessibility empty")
+        row.problem(
+            "accessibility", "Accessibility describes an address: add the address, or leave accessibility empty"
+        )
     if row.problems:
         return row
 
-    has_service = bool(v["service_name"] or v["service_description"] or categories or hours or area_scope
-                       or any(age is not None for age in ages.values()))
+    has_service = bool(
+        v["service_name"]
+        or v["service_description"]
+        or categories
+        or hours
+        or area_scope
+        or any(age is not None for age in ages.values())
+    )
     row.data = {
         "organisation": {
-            "name": v["name"], "description": v["description"], "kind": kind, "status": status,
-            "email": v["email"].lower() or None, "website": v["website"] or None, "phone": v["phone"] or None,
-            "charity_number": numbers["charity_number"], "company_number": numbers["company_number"],
+            "name": v["name"],
+            "description": v["description"],
+            "kind": kind,
+            "status": status,
+            "email": v["email"].lower() or None,
+            "website": v["website"] or None,
+            "phone": v["phone"] or None,
+            "charity_number": numbers["charity_number"],
+            "company_number": numbers["company_number"],
         },
-        "services": [{
-            "name": v["service_name"] or v["name"], "description": v["service_description"], "url": None, "email": None,
-            "phone": None, "status": status, "fees_description": None, **ages,
-            "terms": categories, "area_scope": area_scope, "areas": area_codes, "hours": hours,
-            "locations": [0] if has_address else [],
-        }] if has_service else [],
-        "locations": [{
-            "name": "", "address_1": v["address_1"], "address_2": v["address_2"] or None, "city": v["city"] or "London",
-            "postcode": normalise_postcode(v["postcode"]), "confidential": confidential in YES,
-            "accessibility": accessibility, "accessibility_notes": None,
-        }] if has_address else [],
+        "services": [
+            {
+                "name": v["service_name"] or v["name"],
+                "description": v["service_description"],
+                "url": None,
+                "email": None,
+                "phone": None,
+                "status": status,
+                "fees_description": None,
+                **ages,
+                "terms": categories,
+                "area_scope": area_scope,
+                "areas": area_codes,
+                "hours": hours,
+                "locations": [0] if has_address else [],
+            }
+        ]
+        if has_service
+        else [],
+        "locations": [
+            {
+                "name": "",
+                "address_1": v["address_1"],
+                "address_2": v["address_2"] or None,
+                "city": v["city"] or "London",
+                "postcode": normalise_postcode(v["postcode"]),
+                "confidential": confidential in YES,
+                "accessibility": accessibility,
+                "accessibility_notes": None,
+            }
+        ]
+        if has_address
+        else [],
     }
     return row

@@ -1,6 +1,5 @@
 """Running an import: checking every row, then (not in a dry run) saving them in the caller's transaction."""
 
-
 from ... import csvkit
 from ...extensions import db
 from .. import services
@@ -27,13 +26,16 @@ def check_rows(csv_file, progress=None, should_abort=None):
                 raise ImportAborted()
             values = {
                 column: csvkit.unguard(cell.strip())
-                for column, cell in zip(csv_file.columns, cells)
+                for column, cell in zip(csv_file.columns, cells, strict=False)
                 if column in COLUMNS
             }
             row = build_row(line, values, vocabulary)
             if len(cells) > width:
-                row.problem("", f"This row has {len(cells)} cells but the header row has {width} columns: check for a stray "
-                                "comma, or a value that needs double quotation marks")
+                row.problem(
+                    "",
+                    f"This row has {len(cells)} cells but the header row has {width} columns: check for a stray "
+                    "comma, or a value that needs double quotation marks",
+                )
                 row.data = None
             if row.data is not None:
                 duplicates.check(row)
