@@ -618,46 +618,46 @@ SERVICE_AREAS = {
     "Westminster Roman Catholic Diocese Trustee": "remote",
     # demo_data.py:156 "Provides and administers the online platform for CrowdFund Barnet" (001_74f26b0b4220c599.txt:1029)
     "Spacehive": "remote",
-    # demo_data.py:246 "Hate Crime Reporting Centre. Runs the Domestic Abuse One Stop Shop" (000:829, 001:576)
+    # demo_data.py:245 "Hate Crime Reporting Centre. Runs the Domestic Abuse One Stop Shop" (000:829, 001:576)
     "Barnet Homes": "borough",
     # demo_data.py:255, 314, 321, 328 "One of the nine Hate Crime Reporting Centres across the borough" (000:829)
     "Your Choice Barnet": "borough",
     "Hft": "borough",
     "Homeless Action Barnet": "borough",
     "Community Security Trust": "borough",
-    # demo_data.py:299 "one of the Hate Crime Reporting Centres" (000_0692e8566ba44968.txt:829)
+    # demo_data.py:298 "one of the Hate Crime Reporting Centres" (000_0692e8566ba44968.txt:829)
     "Barnet Mencap": "borough",
-    # demo_data.py:306 "Hate Crime Reporting Centre" (000_0692e8566ba44968.txt:829)
+    # demo_data.py:305 "Hate Crime Reporting Centre" (000_0692e8566ba44968.txt:829)
     "Galop": "borough",
-    # demo_data.py:336 "Over 2,700 Neighbourhood Watches across the borough" (000_0692e8566ba44968.txt:748)
+    # demo_data.py:335 "Over 2,700 Neighbourhood Watches across the borough" (000_0692e8566ba44968.txt:748)
     "Neighbourhood Watch": "borough",
-    # demo_data.py:345 "a main source of referrals to the Domestic Abuse MARAC" (Barnet's; 001_74f26b0b4220c599.txt:421)
+    # demo_data.py:344 "a main source of referrals to the Domestic Abuse MARAC" (Barnet's; 001_74f26b0b4220c599.txt:421)
     "Victim Support": "borough",
-    # demo_data.py:353 "Runs Barnet's IDVA service" (001_74f26b0b4220c599.txt:536)
+    # demo_data.py:352 "Runs Barnet's IDVA service" (001_74f26b0b4220c599.txt:536)
     "Solace Women's Aid": "borough",
-    # demo_data.py:362 "Commissioned by the council to deliver domestic abuse perpetrator programmes" (001:589)
+    # demo_data.py:361 "Commissioned by the council to deliver domestic abuse perpetrator programmes" (001:589)
     "Rise Mutual": "borough",
-    # demo_data.py:396 "Partner in the Barnet Domestic Abuse One Stop Shop" (001_74f26b0b4220c599.txt:576)
+    # demo_data.py:395 "Partner in the Barnet Domestic Abuse One Stop Shop" (001_74f26b0b4220c599.txt:576)
     "Asian Women's Resource Centre": "borough",
-    # demo_data.py:428 "Formerly Barnet Refugee Service" (001_74f26b0b4220c599.txt:524)
+    # demo_data.py:427 "Formerly Barnet Refugee Service" (001_74f26b0b4220c599.txt:524)
     "Barnet New Citizen Gateway": "borough",
-    # demo_data.py:452 "the COVID-19 Community Help Hub referred residents in need" (003_c91605f45081f960.txt:423)
+    # demo_data.py:451 "the COVID-19 Community Help Hub referred residents in need" (003_c91605f45081f960.txt:423)
     "Age UK Barnet": "borough",
-    # demo_data.py:487 "a health and fitness programme on the Dollis Valley Estate" (003:823; the estate is in Underhill ward)
+    # demo_data.py:485 "a health and fitness programme on the Dollis Valley Estate" (003:823; the estate is in Underhill ward)
     "No.1 Fitness Academy": ["Underhill"],
-    # demo_data.py:514 "an adviser supporting self-employed residents" (003_c91605f45081f960.txt:848)
+    # demo_data.py:512 "an adviser supporting self-employed residents" (003_c91605f45081f960.txt:848)
     "Barnet Citizens Advice": "borough",
-    # demo_data.py:541 "supplies surplus food to 18 food banks and 13 community groups" (003_c91605f45081f960.txt:633)
+    # demo_data.py:539 "supplies surplus food to 18 food banks and 13 community groups" (003_c91605f45081f960.txt:633)
     "Barnet Food Hub": "borough",
-    # demo_data.py:557 "Housing association on the West Hendon estate" (003_c91605f45081f960.txt:819)
+    # demo_data.py:555 "Housing association on the West Hendon estate" (003_c91605f45081f960.txt:819)
     "Metropolitan Thames Valley": ["West Hendon"],
-    # demo_data.py:272 "an employability training programme with the West Hendon Community Hub" (003:817)
+    # demo_data.py:271 "an employability training programme with the West Hendon Community Hub" (003:817)
     "Barnet and Southgate College": ["West Hendon"],
-    # demo_data.py:567 "Barnet's Youth Zone" (002_6240a75a79bed02c.txt:168)
+    # demo_data.py:565 "Barnet's Youth Zone" (002_6240a75a79bed02c.txt:168)
     "Unitas Youth Zone": "borough",
-    # demo_data.py:585 "ran the ... 'Real People Honest Talk' project in Barnet" (003_c91605f45081f960.txt:736)
+    # demo_data.py:583 "ran the ... 'Real People Honest Talk' project in Barnet" (003_c91605f45081f960.txt:736)
     "Near Neighbours": "borough",
-    # demo_data.py:594 "Local funder listed as a VCFS funding asset" (003_c91605f45081f960.txt:891)
+    # demo_data.py:592 "Local funder listed as a VCFS funding asset" (003_c91605f45081f960.txt:891)
     "Barnet Giving": "borough",
 }
 

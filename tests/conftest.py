@@ -42,6 +42,17 @@ def pytest_report_header(config):
     return f"database: {'PostgreSQL' if IS_POSTGRES else 'SQLite'} ({DATABASE_URL.split('@')[-1]})"
 
 
+@pytest.fixture(autouse=True)
+def _keep_tasks_immediate():
+    """create_app sets the task queue's module-level `immediate` flag from its settings: a development or
+    production app made in one test must not leave later tests queueing tasks instead of running them."""
+    from app.tasks import huey
+
+    immediate = huey.immediate
+    yield
+    huey.immediate = immediate
+
+
 @pytest.fixture(scope="session")
 def app():
     app = create_app(

@@ -29,17 +29,6 @@ from .servers import gunicorn, start_gunicorn, stop
 KEEP_TEST_LIMITER = {"RATELIMIT_STORAGE_URI": "memory://"}
 
 
-@pytest.fixture(autouse=True)
-def _keep_tasks_immediate():
-    """create_app sets the task queue's module-level `immediate` flag from its settings: a development or
-    production app made here must not leave later tests queueing tasks instead of running them."""
-    from app.tasks import huey
-
-    immediate = huey.immediate
-    yield
-    huey.immediate = immediate
-
-
 # The key the repository used to ship as its development default (public, so anyone can sign with it).
 OLD_DEVELOPMENT_KEY = "dev-only-secret-key-not-for-production"
 

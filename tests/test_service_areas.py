@@ -4,6 +4,7 @@ nothing drops out silently."""
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -168,7 +169,13 @@ def test_demo_areas_come_from_the_seeds(app, wards, taxonomies):
     assert mtv.services[0].area_scope == "wards" and [w.name for w in mtv.services[0].areas] == ["West Hendon"]
     assert mtv.locations == []  # an area, never an invented address
     source = Path(demo_data.__file__).read_text(encoding="utf-8").splitlines()
-    assert "on the West Hendon estate" in source[557 - 1]
+    # Every area quotes the demo record it comes from, by line: the line holds the quotation's first words.
+    quotes = [re.search(r'# demo_data\.py:(\d+) "([^"]+)"', line) for line in source]
+    for quote in filter(None, quotes):
+        number, words = int(quote[1]), quote[2].split("...")[0].split()
+        nearby = " ".join(" ".join(source[number - 2 : number + 1]).replace('" "', " ").split())
+        assert " ".join(words[:3]) in nearby or " ".join(words[1:4]) in nearby, quote[0]
+    assert any(quote and "West Hendon estate" in quote[2] for quote in quotes)
     results = directory_search.search(SearchQuery(ward=WEST_HENDON))
     assert "Metropolitan Thames Valley" in names(results)
     loaded = {name for name in db.session.scalars(db.select(Organisation.name))}

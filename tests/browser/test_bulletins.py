@@ -55,6 +55,7 @@ def test_compose_preview_and_officer_pages_are_accessible(live_server, page, mak
     page.get_by_label("Introduction (optional)").fill("Welcome to the **bulletin**.")
     page.get_by_role("button", name="Save and continue").click()
     page.get_by_role("link", name="Add an item").click()
+    page.get_by_label("Heading").wait_for()  # the item page has loaded (a check of the last page would flake)
     check_page()
     page.get_by_label("Funding opportunities").check()
     page.get_by_label("Heading").fill("Lottery funding")
