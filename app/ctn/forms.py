@@ -26,7 +26,7 @@ from wtforms.validators import Email, InputRequired, Length, NumberRange, Option
 
 from ..forms import Form
 from ..widgets import GovDateInput
-from .models import INTERESTS, MEETING_KINDS, MEETING_STATUSES, SECTORS
+from .models import INTERESTS, MEETING_KINDS, MEETING_STATUSES, SECTORS, STEERING_ROLES
 from ..places.services import normalise_postcode  # (placed here to merge cleanly beside app/forms.py; ruff sorts it)
 
 EMAIL_VALIDATORS = [
@@ -367,3 +367,79 @@ class ThemePlanForm(Form):
     def validate_year(self, field):
         if not any((f.data or "").strip() for f in (self.spring, self.summer, self.autumn, self.winter)):
             raise ValidationError("Enter at least one theme")
+
+
+class OfficerMemberForm(Form):
+    """An officer corrects one member's details (never their address, status or consent record)."""
+
+    name = StringField(
+        "Full name",
+        widget=GovTextInput(),
+        validators=[InputRequired(message="Enter the member's full name"), Length(max=120, message="Name must be 120 characters or fewer")],
+    )
+    organisation_id = SelectField("Organisation in the directory", widget=GovSelect(), coerce=int, validate_choice=True)
+    organisation_name = StringField(
+        "Organisation, if it is not in the directory (optional)",
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=255, message="Organisation must be 255 characters or fewer")],
+    )
+    job_title = StringField(
+        "Job title or role (optional)",
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=120, message="Job title must be 120 characters or fewer")],
+    )
+    sector = RadioField(
+        "Which sector is the member part of?",
+        widget=GovRadioInput(),
+        choices=list(SECTORS.items()),
+        validators=[InputRequired(message="Select the member's sector")],
+    )
+    ward_code = SelectField("Ward (optional)", widget=GovSelect(), validators=[Optional()])
+    interests = SelectMultipleField(
+        "What is the member interested in? (optional)",
+        widget=GovCheckboxesInput(),
+        choices=list(INTERESTS.items()),
+        description="Bulletins can be sent to members by interest. Select all that apply.",
+    )
+    submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+    def validate_organisation_id(self, field):
+        if field.data is None:
+            field.data = 0
+
+
+class SteeringSeatForm(Form):
+    """One seat on the CTN Steering Group (002_6240a75a79bed02c.txt section 2.4.1)."""
+
+    title = StringField(
+        "Seat",
+        widget=GovTextInput(),
+        description="The body or office that holds the seat, for example Barnet Multi Faith Forum.",
+        validators=[
+            InputRequired(message="Enter the body or office that holds the seat"),
+            Length(max=255, message="Seat must be 255 characters or fewer"),
+        ],
+    )
+    role = RadioField(
+        "What is the seat's role?",
+        widget=GovRadioInput(),
+        choices=list(STEERING_ROLES.items()),
+        validators=[InputRequired(message="Select the seat's role")],
+    )
+    organisation_id = SelectField("Organisation in the directory (optional)", widget=GovSelect(), coerce=int, validate_choice=True)
+    member_id = SelectField(
+        "Who represents it (optional)",
+        widget=GovSelect(),
+        coerce=int,
+        description="A confirmed CTN member. Only officers see who holds a seat.",
+        validate_choice=True,
+    )
+    submit = SubmitField("Save seat", widget=GovSubmitInput())
+
+    def validate_organisation_id(self, field):
+        if field.data is None:
+            field.data = 0
+
+    def validate_member_id(self, field):
+        if field.data is None:
+            field.data = 0

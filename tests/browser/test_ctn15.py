@@ -18,9 +18,11 @@ WIDTHS = (1280, 375)
 # Each chart's x labels as boxes on the screen, and the chart's own box.
 LABEL_BOXES = """() => [...document.querySelectorAll('svg.ctn-chart')].map(svg => ({
     svg: svg.getBoundingClientRect().toJSON(),
-    labels: [...svg.querySelectorAll('.ctn-chart__x-label')].map(t => ({text: t.textContent, box: t.getBoundingClientRect().toJSON()})),
+    labels: [...svg.querySelectorAll('.ctn-chart__x-label')]
+        .map(t => ({text: t.textContent, box: t.getBoundingClientRect().toJSON()})),
     fontPx: svg.querySelector('.ctn-chart__x-label') ?
-        parseFloat(getComputedStyle(svg.querySelector('.ctn-chart__x-label')).fontSize) * svg.getBoundingClientRect().width / svg.viewBox.baseVal.width : null,
+        parseFloat(getComputedStyle(svg.querySelector('.ctn-chart__x-label')).fontSize)
+            * svg.getBoundingClientRect().width / svg.viewBox.baseVal.width : null,
 }))"""
 
 
@@ -71,7 +73,7 @@ def test_dashboard_chart_labels_are_readable(live_server, officer_page, check_pa
                 # Inside the chart: nothing clipped, the last label included.
                 assert box["left"] >= svg["left"] - 0.5 and box["right"] <= svg["right"] + 0.5, (path, width, label)
                 assert box["top"] >= svg["top"] - 0.5 and box["bottom"] <= svg["bottom"] + 0.5, (path, width, label)
-            for a, b in zip(labels, labels[1:]):
+            for a, b in zip(labels, labels[1:], strict=False):
                 assert not _labels_overlap_rotated(a["box"], b["box"]), (path, width, a, b)
         # The accessible table is still there.
         assert page.locator("table", has_text="Confirmed members at the end of each month").count() == 1

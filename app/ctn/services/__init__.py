@@ -69,6 +69,17 @@ from .meetings import (
     toggle_action_done,
     update_meeting,
 )
+from .officer_edits import (
+    EditRefused,
+    OfficerMemberEdit,
+    SeatDetails,
+    add_seat,
+    edit_member,
+    edit_seat,
+    move_seat,
+    remove_seat,
+    steering_seats,
+)
 from .member_import import (
     IMPORT_COLUMNS,
     SECTOR_ALIASES,
@@ -199,4 +210,13 @@ __all__ = [
     "ImportRow",
     "MemberImportReport",
     "import_members",
+    "EditRefused",
+    "OfficerMemberEdit",
+    "SeatDetails",
+    "add_seat",
+    "edit_member",
+    "edit_seat",
+    "move_seat",
+    "remove_seat",
+    "steering_seats",
 ]
