@@ -90,3 +90,28 @@ def test_meetings_pages_with_calendar_links(live_server, officer_page, check_pag
     check_page(f"meeting at {width}px")
     for name in ("Add to Google Calendar", "Add to Outlook.com", "Download a calendar file (.ics)"):
         assert page.get_by_role("link", name=name).first.is_visible(), name
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_member_and_steering_group_editing_in_the_browser(live_server, officer_page, check_page, width):
+    from app.ctn.models import Member, SteeringSeat
+
+    page = officer_page
+    page.set_viewport_size({"width": width, "height": 900})
+    member = db.session.scalar(db.select(Member).order_by(Member.id))
+    page.goto(live_server + f"/ctn/manage/members/{member.id}")
+    page.get_by_role("link", name="Edit details").click()
+    check_page(f"member edit at {width}px")
+    page.get_by_label("Full name").fill("")
+    page.get_by_role("button", name="Save changes").click()
+    page.locator(".govuk-error-summary").wait_for()
+    assert "Enter the member's full name" in page.locator(".govuk-error-summary").inner_text()
+    check_page(f"member edit errors at {width}px")
+    page.get_by_label("Full name").fill("Corrected Name")
+    page.get_by_role("button", name="Save changes").click()
+    page.get_by_role("heading", name="Corrected Name").wait_for()
+    page.goto(live_server + "/ctn/manage/steering-group")
+    check_page(f"steering group at {width}px")
+    seat = db.session.scalar(db.select(SteeringSeat).order_by(SteeringSeat.position.desc()))
+    page.goto(live_server + f"/ctn/manage/steering-group/{seat.id}/edit")
+    check_page(f"seat edit at {width}px")
