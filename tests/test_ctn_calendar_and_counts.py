@@ -96,7 +96,11 @@ def test_2019_meetings_held_agree_between_the_dashboard_and_the_public_page(app,
     assert "28 November 2019" not in past_section
     assert services.meetings_held(datetime(2019, 1, 1).date(), datetime(2019, 12, 31).date()) == len(past_2019_open)
     signed_in_as("strategy_officer")
-    assert "3 of 4" in client.get("/ctn/manage?year=2019").get_data(as_text=True)
+    dashboard = client.get("/ctn/manage?year=2019").get_data(as_text=True)
+    assert "3 of 4" in dashboard
+    warning = dashboard.split('id="not-recorded"', 1)[1].split("</div>", 2)[0]
+    assert "1 meeting in 2019 has passed without being recorded as held" in re.sub(r"\s+", " ", warning)
+    assert "28 November 2019" in warning
     fourth = db.session.scalar(db.select(Meeting).where(Meeting.uid.like("%2019-11-28")))
     detail = client.get(f"/ctn/meetings/{fourth.id}").get_data(as_text=True)
     assert "we have no record that it took place" in detail
