@@ -5,14 +5,47 @@ from pathlib import Path
 from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from config import BASE_DIR, INSTANCE_DIR, config_for
 
-from . import secret_key
+from . import (
+    errors,
+    models,  # noqa: F401  (registers every table)
+    modules,  # noqa: F401  (every module's ward contents, live sources, tasks, demo loaders, to-do lists)
+    secret_key,
+    security,
+    tasks,
+    templating,
+)
+from . import logging as portal_logging
+from . import request as portal_request
+from .api.views import bp as api_bp
+from .assets.views import bp as assets_bp
+from .auth.cli import users_cli
+from .auth.views import bp as auth_bp
+from .backup import backup_cli
+from .bulletins.cli import bulletins_cli
+from .bulletins.views import bp as bulletins_bp
+from .covenant.cli import covenant_cli
+from .covenant.views import bp as covenant_bp
+from .ctn.views import bp as ctn_bp
+from .directory.cli import directory_cli
+from .directory.import_views import export_bp as directory_export_bp
+from .directory.import_views import import_bp as directory_import_bp
+from .directory.views import bp as directory_bp
+from .exchange.views import bp as exchange_bp
 from .extensions import csrf, db, limiter, login_manager, mail, migrate
+from .main.views import bp as main_bp
+from .maps.views import bp as maps_bp
+from .places.cli import geo_cli
+from .places.views import bp as places_bp
+from .reporting.cli import reporting_cli
+from .reporting.views import bp as reporting_bp
 from .secret_key import InsecureConfiguration  # noqa: F401  (raised by create_app)
 from .server_header import hide_server_software
+from .tasks import tasks_cli
 
 
 class DatabaseIntegerConverter(IntegerConverter):
@@ -44,8 +77,6 @@ def create_app(config_name=None, **overrides):
     if app.config["TRUSTED_PROXY_COUNT"] > 0:
         # Client addresses (rate limits, logs) and https come from what the configured number of proxies in
         # front report; with none configured, X-Forwarded-* headers are ignored, as anyone can send them.
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         count = app.config["TRUSTED_PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
@@ -62,15 +93,6 @@ def create_app(config_name=None, **overrides):
     )
     WTFormsHelpers(app)
 
-    from . import logging as portal_logging
-    from . import (
-        models,  # noqa: F401  (registers every table)
-        modules,  # noqa: F401  (every module's ward contents, live sources, tasks, demo loaders)
-        security,
-        tasks,
-    )
-    from . import request as portal_request
-
     portal_logging.init_app(app)
     portal_request.init_app(app)
     db.init_app(app)
@@ -85,29 +107,12 @@ def create_app(config_name=None, **overrides):
     _register_blueprints(app)
     _register_cli(app)
 
-    from . import errors, templating
-
     errors.init_app(app)
     templating.init_app(app)
     return app
 
 
 def _register_blueprints(app):
-    from .api.views import bp as api_bp
-    from .assets.views import bp as assets_bp
-    from .auth.views import bp as auth_bp
-    from .bulletins.views import bp as bulletins_bp
-    from .covenant.views import bp as covenant_bp
-    from .ctn.views import bp as ctn_bp
-    from .directory.import_views import export_bp as directory_export_bp
-    from .directory.import_views import import_bp as directory_import_bp
-    from .directory.views import bp as directory_bp
-    from .exchange.views import bp as exchange_bp
-    from .main.views import bp as main_bp
-    from .maps.views import bp as maps_bp
-    from .places.views import bp as places_bp
-    from .reporting.views import bp as reporting_bp
-
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(directory_bp)
@@ -125,16 +130,8 @@ def _register_blueprints(app):
 
 
 def _register_cli(app):
+    # Imported here: seed.cli -> seed.loader -> app would be a cycle at import time.
     from seed.cli import seed_cli
-
-    from .auth.cli import users_cli
-    from .backup import backup_cli
-    from .bulletins.cli import bulletins_cli
-    from .covenant.cli import covenant_cli
-    from .directory.cli import directory_cli
-    from .places.cli import geo_cli
-    from .reporting.cli import reporting_cli
-    from .tasks import tasks_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(backup_cli)

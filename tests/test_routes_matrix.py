@@ -144,6 +144,12 @@ EXCEPTIONS = {
     # Each officer chooses how they hear of their to-do list.
     "auth.notifications": OFFICERS,
     "auth.change_password": EVERY_ACCOUNT,
+    # Issue 15: strategy officers correct a CTN member and keep the Steering Group's seats.
+    "ctn.member_edit": STRATEGY,
+    "ctn.steering_group": STRATEGY,
+    "ctn.seat_edit": STRATEGY,
+    "ctn.seat_remove": STRATEGY,
+    "ctn.seat_move": STRATEGY,
     "auth.sign_out": EVERY_ACCOUNT,
 }
 # The rest, by module: the CTN, bulletins, covenant, assets and directory are the Strategy Team's work;

@@ -14,6 +14,8 @@ that a location's address is the only address it ever prints and member or user 
 import re
 import uuid
 
+from flask import current_app
+
 HSDS_VERSION = "3.0"
 PROFILE_URL = "https://github.com/OpenReferralUK/uk-profile/blob/main/docs/index.md"
 # Namespace of the derived ids (fixed for ever: changing it would change every derived id).
@@ -285,8 +287,6 @@ def service_area(service_uuid, ward):
 def service_areas(row):
     """The UK profile's service_area records for a service: one per ward it serves, one for the whole
     borough (the local authority's ONS code), or a text area for a service given online or by phone."""
-    from flask import current_app
-
     if row.area_scope == "borough":
         code = current_app.config.get("COUNCIL_GSS_CODE", "E09000003")
         place = current_app.config["COUNCIL_NAME"].replace("London Borough of ", "")

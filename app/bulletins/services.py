@@ -135,10 +135,8 @@ def start_sending(bulletin, enqueue=True):
         db.session.rollback()
         return 0
     members = recipients(bulletin)
-    from ..ctn.services import rotate_preferences_token
-
     for member in members:
-        rotate_preferences_token(member)  # the links in earlier e-mails stop working
+        ctn.rotate_preferences_token(member)  # the links in earlier e-mails stop working
     if members:
         db.session.execute(
             insert(BulletinDelivery),

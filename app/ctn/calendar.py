@@ -5,7 +5,7 @@ each meeting keeps one UID and raises SEQUENCE when it changes, so clients updat
 """
 
 from datetime import UTC
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from icalendar import Calendar, Event
 
@@ -27,7 +27,46 @@ def event_uid(meeting, base_url):
     return f"ctn-meeting-{meeting.uid}@{host}"
 
 
-def build_calendar(meetings, base_url, meeting_url, name="Communities Together Network meetings"):
+def _summary(meeting):
+    return f"CTN {meeting.kind_label.lower()}: {meeting.title}"
+
+
+def _short_description(meeting, page_url):
+    # Kept short: it travels in a URL, and the meeting page has the rest.
+    parts = [f"Theme: {meeting.theme}" if meeting.theme else "", meeting.online_details or "", f"Details: {page_url}"]
+    return "\n\n".join(part for part in parts if part)
+
+
+def google_calendar_url(meeting, page_url):
+    """Google Calendar's "create event" template link, with the meeting's details in the query string."""
+    fmt = "%Y%m%dT%H%M%SZ"
+    query = {
+        "action": "TEMPLATE",
+        "text": _summary(meeting),
+        "dates": f"{meeting.starts_at:{fmt}}/{meeting.ends_at:{fmt}}",  # stored in UTC
+        "details": _short_description(meeting, page_url),
+        "location": meeting.venue_display or "",
+        "ctz": "Europe/London",
+    }
+    return "https://calendar.google.com/calendar/render?" + urlencode(query)
+
+
+def outlook_calendar_url(meeting, page_url, host="outlook.live.com"):
+    """Outlook on the web's compose-event deep link (outlook.live.com for personal accounts,
+    outlook.office.com for work and school ones), with the meeting's details in the query string."""
+    query = {
+        "path": "/calendar/action/compose",
+        "rru": "addevent",
+        "subject": _summary(meeting),
+        "startdt": _utc(meeting.starts_at).isoformat(),
+        "enddt": _utc(meeting.ends_at).isoformat(),
+        "body": _short_description(meeting, page_url),
+        "location": meeting.venue_display or "",
+    }
+    return f"https://{host}/calendar/0/deeplink/compose?" + urlencode(query)
+
+
+def build_calendar(meetings, base_url, meeting_url, name="Communities Together Network meetings", description=""):
     """An iCalendar document (bytes) for `meetings`; `meeting_url(meeting)` gives each event's page."""
     calendar = Calendar()
     calendar.add("prodid", "-//London Borough of Barnet//Community Partnership Portal CTN//EN")
@@ -36,6 +75,8 @@ def build_calendar(meetings, base_url, meeting_url, name="Communities Together N
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", "Europe/London")
+    if description:
+        calendar.add("x-wr-caldesc", description)
     stamp = _utc(utcnow())
     for meeting in meetings:
         event = Event()
@@ -43,8 +84,7 @@ def build_calendar(meetings, base_url, meeting_url, name="Communities Together N
         event.add("dtstamp", stamp)
         event.add("dtstart", _utc(meeting.starts_at).astimezone(LONDON))
         event.add("dtend", _utc(meeting.ends_at).astimezone(LONDON))
-        summary = f"CTN {meeting.kind_label.lower()}: {meeting.title}"
-        event.add("summary", summary)
+        event.add("summary", _summary(meeting))
         if meeting.venue_display:
             event.add("location", meeting.venue_display)
         description = [f"Theme: {meeting.theme}" if meeting.theme else "", meeting.description]

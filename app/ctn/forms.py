@@ -19,7 +19,7 @@ from ..forms import (
     parse_clock,
 )
 from ..places.services import normalise_postcode  # (placed here to merge cleanly beside app/forms.py; ruff sorts it)
-from .models import INTERESTS, MEETING_KINDS, MEETING_STATUSES, SECTORS
+from .models import INTERESTS, MEETING_KINDS, MEETING_STATUSES, SECTORS, STEERING_ROLES
 
 
 class MemberDetailsForm(Form):
@@ -278,3 +278,66 @@ class ThemePlanForm(Form):
     def validate_year(self, field):
         if not any((f.data or "").strip() for f in (self.spring, self.summer, self.autumn, self.winter)):
             raise ValidationError("Enter at least one theme")
+
+
+class OfficerMemberForm(Form):
+    """An officer corrects one member's details (never their address, status or consent record)."""
+
+    name = GovukTextInputField(
+        "Full name", validators=[Required(thing="the member's full name"), max_length(120, thing="Name")]
+    )
+    organisation_id = GovukSelectField("Organisation in the directory", coerce=int, validate_choice=True)
+    organisation_name = GovukTextInputField(
+        "Organisation, if it is not in the directory (optional)",
+        validators=[Optional(), max_length(255, thing="Organisation")],
+    )
+    job_title = GovukTextInputField(
+        "Job title or role (optional)", validators=[Optional(), max_length(120, thing="Job title")]
+    )
+    sector = GovukRadiosField(
+        "Which sector is the member part of?",
+        choices=list(SECTORS.items()),
+        validators=[Required(message="Select the member's sector")],
+    )
+    ward_code = GovukSelectField("Ward (optional)", validators=[Optional()])
+    interests = GovukCheckboxesField(
+        "What is the member interested in? (optional)",
+        choices=list(INTERESTS.items()),
+        description="Bulletins can be sent to members by interest. Select all that apply.",
+    )
+    submit = GovukSubmitField("Save changes")
+
+    def validate_organisation_id(self, field):
+        if field.data is None:
+            field.data = 0
+
+
+class SteeringSeatForm(Form):
+    """One seat on the CTN Steering Group (002_6240a75a79bed02c.txt section 2.4.1)."""
+
+    title = GovukTextInputField(
+        "Seat",
+        description="The body or office that holds the seat, for example Barnet Multi Faith Forum.",
+        validators=[Required(thing="the body or office that holds the seat"), max_length(255, thing="Seat")],
+    )
+    role = GovukRadiosField(
+        "What is the seat's role?",
+        choices=list(STEERING_ROLES.items()),
+        validators=[Required(message="Select the seat's role")],
+    )
+    organisation_id = GovukSelectField("Organisation in the directory (optional)", coerce=int, validate_choice=True)
+    member_id = GovukSelectField(
+        "Who represents it (optional)",
+        coerce=int,
+        description="A confirmed CTN member. Only officers see who holds a seat.",
+        validate_choice=True,
+    )
+    submit = GovukSubmitField("Save seat")
+
+    def validate_organisation_id(self, field):
+        if field.data is None:
+            field.data = 0
+
+    def validate_member_id(self, field):
+        if field.data is None:
+            field.data = 0

@@ -22,6 +22,7 @@ from ..forms import (
 from ..places.services import normalise_postcode
 from .models import KIND_LABELS, STATUS_LABELS, WEEKDAY_NAMES, WEEKDAYS
 from .services import normalise_charity_number, normalise_company_number
+from .vocabulary import MAX_TERM_LENGTH, MAX_TERMS, parse_terms
 
 TIME_RE = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 
@@ -344,8 +345,6 @@ class SynonymForm(Form):
     submit = GovukSubmitField("Save")
 
     def validate_terms(self, field):
-        from .vocabulary import MAX_TERM_LENGTH, MAX_TERMS, parse_terms
-
         terms = parse_terms(field.data)
         if not terms:
             raise ValidationError("Enter words with letters or numbers in them")
@@ -358,8 +357,6 @@ class SynonymForm(Form):
             raise ValidationError("Enter at least two words that mean the same, or a related word below")
 
     def validate_related(self, field):
-        from .vocabulary import MAX_TERM_LENGTH, MAX_TERMS, parse_terms
-
         related = parse_terms(field.data)
         if len(related) > MAX_TERMS:
             raise ValidationError(f"Enter {MAX_TERMS} related words or fewer")

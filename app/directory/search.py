@@ -24,6 +24,7 @@ from sqlalchemy import case, literal_column, table, text
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
+from ..places.models import Ward
 from ..places.services import lookup_postcode, normalise_postcode
 from ..timeutil import to_london, utcnow
 from . import vocabulary
@@ -330,8 +331,6 @@ def search(query):
             raise UnknownPostcode(normalise_postcode(query.postcode) or query.postcode)
         results.origin = origin
     if query.ward:
-        from ..places.models import Ward
-
         ward = db.session.get(Ward, query.ward)
         results.ward_name = ward.name if ward else None
 

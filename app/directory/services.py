@@ -9,11 +9,14 @@ snapshot as a ListingVersion, so history and diffs come from comparing snapshots
 import json
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from datetime import time, timedelta
 
 from flask import current_app
 from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..auth.models import User
 from ..auth.services import invite_user
@@ -35,6 +38,7 @@ from .models import (
     Organisation,
     ProblemReport,
     Schedule,
+    SearchWord,
     Service,
     ServiceAtLocation,
     Taxonomy,
@@ -316,12 +320,7 @@ def count_words(words, step):
     """Add `step` to the number of listings using each word (an upsert, so concurrent writers never collide)."""
     if not words:
         return
-    from .models import SearchWord
-
-    if db.engine.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     rows = [{"word": word, "documents": max(step, 0)} for word in sorted(words)]
     statement = insert(SearchWord).values(rows)
     statement = statement.on_conflict_do_update(
@@ -333,8 +332,6 @@ def count_words(words, step):
 @event.listens_for(Organisation, "after_delete")
 def _forget_deleted_words(mapper, connection, organisation):
     """A deleted listing no longer counts for its words."""
-    from .models import SearchWord
-
     words = search_words(organisation.search_text)
     if words:
         connection.execute(
@@ -344,10 +341,6 @@ def _forget_deleted_words(mapper, connection, organisation):
 
 def rebuild_search_words():
     """Count every listing's words afresh (after bulk loads that bypass set_search_fields)."""
-    from collections import Counter
-
-    from .models import SearchWord
-
     counts = Counter()
     for text in db.session.scalars(db.select(Organisation.search_text).execution_options(yield_per=1000)):
         counts.update(search_words(text))

@@ -11,7 +11,10 @@ import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from ..auth.models import User
 from ..extensions import db
+from ..mailer import send_email
+from ..security import ADMIN, PERFORMANCE_OFFICER
 from ..timeutil import utcnow
 from . import live, ratings
 from .models import (
@@ -317,9 +320,6 @@ def submission_warnings(period):
 def approvers_for(period):
     """Who can approve once it is submitted: active performance officers and administrators other than the
     submitter."""
-    from ..auth.models import User
-    from ..security import ADMIN, PERFORMANCE_OFFICER
-
     return db.session.scalars(
         db.select(User)
         .where(
@@ -332,8 +332,6 @@ def approvers_for(period):
 def notify_approvers(period, warnings=()):
     """E-mail every possible approver; a mail failure is logged and reported, never undoes the submission.
     Returns the number of messages sent."""
-    from ..mailer import send_email
-
     sent = 0
     for user in approvers_for(period):
         try:

@@ -44,11 +44,17 @@ from .joining import (
     update_preferences,
 )
 from .meeting_figures import (
+    NOT_HELD,
+    OUTCOME_LABELS,
+    UPCOMING,
     annual_report_csv,
     annual_report_figures,
     attendance_by_meeting,
+    calendar_feed_coverage,
+    meeting_outcome,
     meetings_held,
     open_meetings_target,
+    public_meetings_by_outcome,
 )
 from .meetings import (
     MeetingDetails,
@@ -81,6 +87,17 @@ from .membership_figures import (
     membership_spans,
     month_ends,
     status_counts,
+)
+from .officer_edits import (
+    EditRefused,
+    OfficerMemberEdit,
+    SeatDetails,
+    add_seat,
+    edit_member,
+    edit_seat,
+    move_seat,
+    remove_seat,
+    steering_seats,
 )
 from .registrations import (
     RegistrationClosed,
@@ -165,6 +182,12 @@ __all__ = [
     "membership_growth",
     "status_counts",
     "meetings_held",
+    "meeting_outcome",
+    "calendar_feed_coverage",
+    "public_meetings_by_outcome",
+    "NOT_HELD",
+    "OUTCOME_LABELS",
+    "UPCOMING",
     "attendance_by_meeting",
     "open_meetings_target",
     "annual_report_figures",
@@ -186,4 +209,13 @@ __all__ = [
     "ImportRow",
     "MemberImportReport",
     "import_members",
+    "EditRefused",
+    "OfficerMemberEdit",
+    "SeatDetails",
+    "add_seat",
+    "edit_member",
+    "edit_seat",
+    "move_seat",
+    "remove_seat",
+    "steering_seats",
 ]

@@ -1,13 +1,14 @@
 """CTN meeting figures: meetings held, attendance, the annual report's figures and CSV."""
 
 import io
-from datetime import UTC, date, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app
 
 from ... import csvkit
 from ...extensions import db
-from ...timeutil import LONDON
+from ...timeutil import LONDON, utcnow
 from ..models import (
     CANCELLED,
     HELD,
@@ -34,13 +35,90 @@ def _meetings_between(start_date, end_date, kinds=None):
     return db.session.scalars(query.order_by(Meeting.starts_at)).all()
 
 
+# What became of a meeting, as both the officers' figures and the public meetings page say it.
+UPCOMING = "upcoming"
+NOT_HELD = "not_held"  # its date has passed and nobody recorded it as held (nor cancelled it)
+OUTCOME_LABELS = {HELD: "Held", CANCELLED: "Cancelled", UPCOMING: "Coming up", NOT_HELD: "Not recorded as held"}
+
+
+def meeting_outcome(meeting, now=None):
+    """held, cancelled, upcoming, or not_held.
+
+    Only a meeting an officer marked held counts as held: a meeting whose date has passed while it is still
+    "scheduled" was not held as far as the records go. The 2019 annual report is the example: three open
+    meetings held and "the fourth will take place on 28 November" (002_6240a75a79bed02c.txt:164), with no
+    record after that it took place, so the dashboard says 3 of 4 and the public page must not list it as past.
+    """
+    if meeting.status in (HELD, CANCELLED):
+        return meeting.status
+    return UPCOMING if meeting.ends_at >= (now or utcnow()) else NOT_HELD
+
+
+def public_meetings_by_outcome(now=None):
+    """The published meetings grouped by meeting_outcome: {"upcoming": [...soonest first], "held": [...],
+    "not_held": [... including cancelled past meetings], latest first}."""
+    now = now or utcnow()
+    published = db.session.scalars(
+        db.select(Meeting).where(Meeting.published.is_(True)).order_by(Meeting.starts_at.desc())
+    ).all()
+    groups = {UPCOMING: [], HELD: [], NOT_HELD: []}
+    for meeting in published:
+        outcome = meeting_outcome(meeting, now)
+        if outcome == CANCELLED:
+            # A cancelled meeting still to come stays in the list of meetings coming up, marked cancelled.
+            outcome = UPCOMING if meeting.ends_at >= now else NOT_HELD
+        groups[outcome].append(meeting)
+    groups[UPCOMING].reverse()
+    return groups
+
+
+FEED_HISTORY_DAYS = 366
+
+
+@dataclass
+class FeedCoverage:
+    """What the public calendar feed holds: published meetings starting on or after `since`."""
+
+    since: datetime  # UTC
+    meetings: list
+    latest_published: datetime | None  # the latest published meeting's start, in or out of the feed
+
+    @property
+    def description(self):
+        since = _local_date_text(self.since)
+        text = (
+            "Communities Together Network meetings published by Barnet Council (open meetings, Steering Group "
+            f"and emergency meetings when public), from {since} on, including cancellations."
+        )
+        if not self.meetings:
+            text += " No published meeting starts in that time yet"
+            if self.latest_published:
+                text += f"; the latest on record was on {_local_date_text(self.latest_published)}"
+            text += ". New meetings appear as soon as officers publish them."
+        return text
+
+
+def calendar_feed_coverage(now=None):
+    # Everything published from a year ago on: clients keep recent history and see changes.
+    since = (now or utcnow()) - timedelta(days=FEED_HISTORY_DAYS)
+    rows = db.session.scalars(
+        db.select(Meeting).where(Meeting.published.is_(True), Meeting.starts_at >= since).order_by(Meeting.starts_at)
+    ).all()
+    latest = db.session.scalar(db.select(db.func.max(Meeting.starts_at)).where(Meeting.published.is_(True)))
+    return FeedCoverage(since=since, meetings=rows, latest_published=latest)
+
+
+def _local_date_text(value):
+    return f"{value.replace(tzinfo=UTC).astimezone(LONDON):%-d %B %Y}"
+
+
 def meetings_held(start_date, end_date, kinds=(OPEN_FORUM,)):
     """Meetings marked held whose date (London time) is between start_date and end_date inclusive.
 
     By default open forums only: the KPI "Number of CTN meetings held per year" (target 4,
     000_0692e8566ba44968.txt:860) counts the themed open meetings. Pass kinds=None for every kind.
     """
-    return sum(1 for meeting in _meetings_between(start_date, end_date, kinds) if meeting.status == HELD)
+    return sum(1 for meeting in _meetings_between(start_date, end_date, kinds) if meeting_outcome(meeting) == HELD)
 
 
 def attendance_by_meeting(start_date, end_date, kinds=None):
@@ -57,7 +135,7 @@ def annual_report_figures(year):
     start, end = date(year, 1, 1), date(year, 12, 31)
     spans = membership_spans()
     meetings = _meetings_between(start, end)
-    held = [m for m in meetings if m.status == HELD]
+    held = [m for m in meetings if meeting_outcome(m) == HELD]
     open_held = [m for m in held if m.kind == OPEN_FORUM]
     attendance = [(m, m.attendance) for m in held]
     recorded = [a for _, a in attendance if a is not None]
@@ -80,6 +158,7 @@ def annual_report_figures(year):
         "steering_group_meetings_held": sum(1 for m in held if m.kind == "steering_group"),
         "emergency_meetings_held": sum(1 for m in held if m.kind == "emergency"),
         "meetings_cancelled": sum(1 for m in meetings if m.status == CANCELLED),
+        "meetings_not_held": [m for m in meetings if meeting_outcome(m) == NOT_HELD],
         "attendance": attendance,
         "total_attendance": sum(recorded),
         "open_meeting_attendance": sum(open_recorded),

@@ -28,6 +28,8 @@ from ..forms import (
     ImportForm,
     MeetingForm,
     MinutesForm,
+    OfficerMemberForm,
+    SteeringSeatForm,
     ThemePlanForm,
 )
 from ..models import (
@@ -199,6 +201,48 @@ def member(member_id):
         button_form=ButtonForm(),
         seats=db.session.scalars(db.select(SteeringSeat).where(SteeringSeat.member_id == member.id)).all(),
     )
+
+
+@bp.route("/manage/members/<int:member_id>/edit", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def member_edit(member_id):
+    member = db.get_or_404(Member, member_id)
+    form = OfficerMemberForm(obj=member if request.method == "GET" else None)
+    form.organisation_id.choices = _organisation_choices("Not in the directory, or none")
+    form.ward_code.choices = _ward_choices()
+    if request.method == "GET":
+        form.organisation_id.data = member.organisation_id or 0
+        form.ward_code.data = member.ward_code or ""
+        form.interests.data = member.interests
+    if form.validate_on_submit():
+        edit = services.OfficerMemberEdit(
+            name=form.name.data,
+            sector=form.sector.data,
+            organisation_id=form.organisation_id.data or None,
+            organisation_name=form.organisation_name.data or "",
+            job_title=form.job_title.data or "",
+            ward_code=form.ward_code.data or None,
+            interests=tuple(form.interests.data or ()),
+        )
+        try:
+            changed = services.edit_member(member, edit)
+        except services.EditRefused as exc:
+            message = str(exc)
+            field = (
+                form.organisation_id
+                if "organisation" in message
+                else form.ward_code
+                if "ward" in message
+                else form.sector
+            )
+            field.errors = list(field.errors) + [message]
+        else:
+            if changed:
+                flash(f"{member.name}'s details are saved (changed: {', '.join(changed)})", "success")
+            else:
+                flash("Nothing was changed", "info")
+            return redirect(url_for("ctn.member", member_id=member.id))
+    return render_template("ctn/manage/member_edit.html", member=member, form=form)
 
 
 @bp.route("/manage/members/<int:member_id>/data.<fmt>")
@@ -491,3 +535,95 @@ def themes():
         return redirect(url_for("ctn.themes", year=form.year.data))
     plans = {year: services.theme_plan(year) for year in services.theme_plan_years()}
     return render_template("ctn/manage/themes.html", form=form, plans=plans)
+
+
+# --- Officers: the Steering Group's seats (002_6240a75a79bed02c.txt section 2.4.1) -------------------
+
+
+def _seat_form(seat=None):
+    form = SteeringSeatForm(obj=seat if request.method == "GET" else None)
+    form.organisation_id.choices = _organisation_choices("None")
+    members = db.session.execute(
+        db.select(Member.id, Member.name, Member.organisation_name)
+        .where((Member.status == CONFIRMED) | (Member.id == (seat.member_id if seat and seat.member_id else 0)))
+        .order_by(Member.name)
+    )
+    form.member_id.choices = [(0, "Not known, or vacant")] + [
+        (row.id, f"{row.name}, {row.organisation_name}" if row.organisation_name else row.name) for row in members
+    ]
+    if request.method == "GET" and seat is not None:
+        form.organisation_id.data = seat.organisation_id or 0
+        form.member_id.data = seat.member_id or 0
+    return form
+
+
+def _seat_details(form):
+    return services.SeatDetails(
+        title=form.title.data,
+        role=form.role.data,
+        organisation_id=form.organisation_id.data or None,
+        member_id=form.member_id.data or None,
+    )
+
+
+def _refused(form, exc):
+    message = str(exc)
+    field = form.member_id if "member" in message else form.organisation_id if "organisation" in message else form.role
+    field.errors = list(field.errors) + [message]
+
+
+@bp.route("/manage/steering-group", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def steering_group():
+    form = _seat_form()
+    if form.validate_on_submit():
+        try:
+            seat = services.add_seat(_seat_details(form))
+        except services.EditRefused as exc:
+            _refused(form, exc)
+        else:
+            flash(f"Seat added: {seat.title}", "success")
+            return redirect(url_for("ctn.steering_group"))
+    return render_template(
+        "ctn/manage/steering_group.html", seats=services.steering_seats(), form=form, button_form=ButtonForm()
+    )
+
+
+@bp.route("/manage/steering-group/<int:seat_id>/edit", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def seat_edit(seat_id):
+    seat = db.get_or_404(SteeringSeat, seat_id)
+    form = _seat_form(seat)
+    if form.validate_on_submit():
+        try:
+            services.edit_seat(seat, _seat_details(form))
+        except services.EditRefused as exc:
+            _refused(form, exc)
+        else:
+            flash(f"Seat saved: {seat.title}", "success")
+            return redirect(url_for("ctn.steering_group"))
+    return render_template("ctn/manage/seat_edit.html", seat=seat, form=form)
+
+
+@bp.route("/manage/steering-group/<int:seat_id>/remove", methods=["POST"])
+@roles_required(*MANAGERS)
+def seat_remove(seat_id):
+    seat = db.get_or_404(SteeringSeat, seat_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    title = seat.title
+    services.remove_seat(seat)
+    flash(f"Seat removed: {title}", "success")
+    return redirect(url_for("ctn.steering_group"))
+
+
+@bp.route("/manage/steering-group/<int:seat_id>/move/<direction>", methods=["POST"])
+@roles_required(*MANAGERS)
+def seat_move(seat_id, direction):
+    seat = db.get_or_404(SteeringSeat, seat_id)
+    if direction not in ("up", "down"):
+        abort(404)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    services.move_seat(seat, -1 if direction == "up" else 1)
+    return redirect(url_for("ctn.steering_group") + f"#seat-{seat.id}")

@@ -1,7 +1,5 @@
 """CTN public pages: about, join, confirm, preferences, meetings, bookings, calendar."""
 
-from datetime import timedelta
-
 from flask import (
     Response,
     abort,
@@ -218,13 +216,14 @@ def preferences_erase(prefs_token):
 @bp.route("/meetings")
 @public
 def meetings():
-    published = db.session.scalars(
-        db.select(Meeting).where(Meeting.published.is_(True)).order_by(Meeting.starts_at.desc())
-    ).all()
-    now = utcnow()
-    upcoming = sorted((m for m in published if m.ends_at >= now), key=lambda m: m.starts_at)
-    past = [m for m in published if m.ends_at < now]
-    return render_template("ctn/meetings.html", upcoming=upcoming, past=past)
+    groups = services.public_meetings_by_outcome()
+    return render_template(
+        "ctn/meetings.html",
+        upcoming=groups[services.UPCOMING],
+        past=groups["held"],
+        not_held=groups[services.NOT_HELD],
+        feed=services.calendar_feed_coverage(),
+    )
 
 
 @bp.route("/meetings/<int:meeting_id>", methods=["GET", "POST"])
@@ -249,7 +248,24 @@ def meeting(meeting_id):
                 flash("This meeting is not taking bookings", "info")
                 return redirect(url_for("ctn.meeting", meeting_id=meeting_id))
             return render_template("ctn/booked.html", meeting=meeting)
-    return render_template("ctn/meeting.html", meeting=meeting, form=form, can_book=can_book)
+    outcome = services.meeting_outcome(meeting)
+    add_links = None
+    if outcome == services.UPCOMING:
+        page_url = absolute_url("ctn.meeting", meeting_id=meeting.id)
+        add_links = {
+            "google": ctn_calendar.google_calendar_url(meeting, page_url),
+            "outlook": ctn_calendar.outlook_calendar_url(meeting, page_url),
+            "office": ctn_calendar.outlook_calendar_url(meeting, page_url, host="outlook.office.com"),
+        }
+    return render_template(
+        "ctn/meeting.html",
+        meeting=meeting,
+        form=form,
+        can_book=can_book,
+        outcome=outcome,
+        outcome_label=services.OUTCOME_LABELS[outcome],
+        add_links=add_links,
+    )
 
 
 @bp.route("/meetings/<int:meeting_id>.ics")
@@ -262,17 +278,15 @@ def meeting_ics(meeting_id):
 @bp.route("/meetings.ics")
 @public
 def calendar_feed():
-    # Everything published from a year ago on: clients keep recent history and see changes.
-    since = utcnow() - timedelta(days=366)
-    rows = db.session.scalars(
-        db.select(Meeting).where(Meeting.published.is_(True), Meeting.starts_at >= since).order_by(Meeting.starts_at)
-    ).all()
-    return _ics_response(rows, "ctn-meetings.ics", inline=True)
+    feed = services.calendar_feed_coverage()
+    return _ics_response(feed.meetings, "ctn-meetings.ics", inline=True, description=feed.description)
 
 
-def _ics_response(rows, filename, inline=False):
+def _ics_response(rows, filename, inline=False, description=""):
     base = current_app.config["PUBLIC_BASE_URL"]
-    body = ctn_calendar.build_calendar(rows, base, lambda m: absolute_url("ctn.meeting", meeting_id=m.id))
+    body = ctn_calendar.build_calendar(
+        rows, base, lambda m: absolute_url("ctn.meeting", meeting_id=m.id), description=description
+    )
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{filename}"'
