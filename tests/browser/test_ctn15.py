@@ -113,6 +113,7 @@ def test_member_and_steering_group_editing_in_the_browser(live_server, officer_p
     member = db.session.scalar(db.select(Member).order_by(Member.id))
     page.goto(live_server + f"/ctn/manage/members/{member.id}")
     page.get_by_role("link", name="Edit details").click()
+    page.wait_for_url(f"**/ctn/manage/members/{member.id}/edit")  # the edit page, not the one we left
     check_page(f"member edit at {width}px")
     page.get_by_label("Full name").fill("")
     page.get_by_role("button", name="Save changes").click()
