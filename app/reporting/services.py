@@ -11,9 +11,9 @@ import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from .. import mailer
 from ..auth.models import User
 from ..extensions import db
-from ..mailer import send_email
 from ..security import ADMIN, PERFORMANCE_OFFICER
 from ..timeutil import utcnow
 from . import live, ratings
@@ -335,7 +335,7 @@ def notify_approvers(period, warnings=()):
     sent = 0
     for user in approvers_for(period):
         try:
-            send_email(
+            mailer.send_email(
                 "reporting_submitted",
                 user.email,
                 f"{period.label} performance report: ready for approval",

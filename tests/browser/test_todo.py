@@ -59,6 +59,7 @@ def test_an_officer_chooses_a_daily_digest(live_server, page, make_user, check_p
     page.set_viewport_size({"width": width, "height": 900})
     _sign_in(page, live_server, make_user("performance_officer"))
     page.get_by_role("link", name="Change when we email you about your to-do list").click()
+    page.wait_for_url("**/account/notifications")  # the settings page, not the one we left
     check_page("notifications")
     _no_sideways_scroll(page, width)
     page.get_by_label("Once a day, in a morning summary").check()
