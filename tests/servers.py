@@ -2,8 +2,10 @@
 
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -153,3 +155,107 @@ class Browser:
         assert match, f"no CSRF token on {path} ({status})"
         body = urllib.parse.urlencode({**fields, "csrf_token": match.group(1) or match.group(2)}).encode()
         return self.open(path, data=body, headers=headers)[0]
+
+
+# --- Several machines on one: a throwaway Redis, and task workers (tests/test_multi_process.py) ------------
+
+REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
+# `flask tasks worker` as deployed, with huey's own log lines (which task ran where) on its output.
+_WORKER_MAIN = (
+    "import logging, sys\n"
+    "logging.basicConfig(level=logging.INFO, format='%(process)d %(name)s %(message)s')\n"
+    "from flask.cli import main\n"
+    "sys.argv = ['flask', 'tasks', 'worker', '--workers', sys.argv[1]]\n"
+    "main()\n"
+)
+
+
+class Process:
+    """A started process and everything it has written (stdout and stderr together)."""
+
+    def __init__(self, process):
+        self.process = process
+        self.output = []
+        threading.Thread(target=_drain, args=(process, self.output), daemon=True).start()
+
+    @property
+    def log(self):
+        return "".join(self.output)
+
+
+def redis_available():
+    return Path(REDIS_SERVER).exists()
+
+
+@contextmanager
+def redis_server():
+    """Debian's redis-server on a free loopback port, in a temporary folder, keeping nothing on disk (no RDB
+    snapshots, no append-only file); stopped and removed afterwards. Yields its redis:// URL."""
+    import redis
+
+    port = free_port()
+    folder = tempfile.mkdtemp(prefix="portal-redis-")
+    process = Process(
+        subprocess.Popen(
+            # fmt: off
+            [
+                REDIS_SERVER,
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                folder,
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+                "--loglevel",
+                "warning",
+            ],
+            # fmt: on
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url, socket_timeout=2)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.exceptions.ConnectionError:
+                if process.process.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(f"redis-server did not start:\n{process.log[-2000:]}") from None
+                time.sleep(0.05)
+        yield url
+    finally:
+        client.close()
+        stop(process)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def start_task_worker(env=None, threads=2):
+    """`flask tasks worker` in its own process, with only the given settings (plus the test database); returns
+    a Process once huey's consumer has started, or one whose process has exited."""
+    environ = {key: value for key, value in os.environ.items() if key not in PORTAL_SETTINGS}
+    environ.update({"DATABASE_URL": DATABASE_URL, "FLASK_APP": "wsgi", "LOG_JSON": "0", **(env or {})})
+    worker = Process(
+        subprocess.Popen(
+            [sys.executable, "-c", _WORKER_MAIN, str(threads)],
+            cwd=ROOT,
+            env=environ,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and worker.process.poll() is None:
+        if "Huey consumer started" in worker.log:
+            break
+        time.sleep(0.1)
+    return worker
