@@ -49,7 +49,12 @@ def run(tmp_path, bin_dir, mode, **env):
     fonts_present = any(Path("/usr/share/fonts/truetype").glob("liberation*/LiberationSans-Regular.ttf"))
     result = subprocess.run(
         ["/bin/bash", str(SCRIPT), mode],
-        env={"PATH": str(bin_dir), "CHROMIUM_PATH": str(tmp_path / "no-chromium"), **env},
+        env={
+            "PATH": str(bin_dir),
+            "CHROMIUM_PATH": str(tmp_path / "no-chromium"),
+            "REDIS_SERVER_PATH": str(tmp_path / "no-redis-server"),
+            **env,
+        },
         capture_output=True,
         text=True,
         timeout=60,
@@ -66,6 +71,7 @@ def test_without_root_or_sudo_it_stops_before_installing_and_names_the_packages(
     assert f"sudo apt-get install {' '.join(expected)}\n" in result.stderr
     assert "make run needs these system packages" in result.stderr
     assert "chromium" not in result.stderr and "postgresql" not in result.stderr
+    assert "redis-server" not in result.stderr
     assert apt == ""
 
 
@@ -77,12 +83,13 @@ def test_as_root_it_installs_what_running_needs(tmp_path):
     assert apt.splitlines() == ["-qq update", f"-qq install -y --no-install-recommends {' '.join(expected)}"]
 
 
-def test_the_tests_add_chromium_and_postgresql(tmp_path):
+def test_the_tests_add_chromium_postgresql_and_redis(tmp_path):
     bin_dir = stand_ins(tmp_path, uid=0, libraries=LIBRARIES, ensurepip=True, node=True)
     result, apt, fonts_present = run(tmp_path, bin_dir, "test")
     assert result.returncode == 0, result.stderr
     installed = apt.splitlines()[-1].split()
     assert "chromium" in installed
+    assert "redis-server" in installed  # tests/test_multi_process.py starts one
     assert ("postgresql" in installed) != any(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
     assert not {VENV, "nodejs", "npm", *PANGO} & set(installed)
 
