@@ -20,7 +20,7 @@ import click
 from flask import has_app_context
 from flask.cli import AppGroup
 from huey import Huey
-from huey.storage import RedisStorage, SqliteStorage
+from huey.storage import PriorityRedisStorage, SqliteStorage
 
 # Until init_app applies the settings, tasks run at once and nothing is stored.
 huey = Huey("portal", immediate=True)
@@ -81,7 +81,9 @@ def init_app(app):
     _process_app = app
     config = app.config
     if config["REDIS_URL"]:
-        huey.storage_class, huey.storage_kwargs = RedisStorage, {"url": config["REDIS_URL"]}
+        # The priority queue (a sorted set): huey's plain RedisStorage refuses any task with a priority, and
+        # emergency bulletins and the every-minute bulletin job have one (tests/test_multi_process.py).
+        huey.storage_class, huey.storage_kwargs = PriorityRedisStorage, {"url": config["REDIS_URL"]}
     else:
         path = config["TASKS_SQLITE_PATH"]
         os.makedirs(os.path.dirname(path) or ".", exist_ok=True)

@@ -2,7 +2,8 @@
 folder of its own as if on its own machine, sharing only one PostgreSQL server, one Redis server, the
 secret key and a mail server.
 
-- one bulletin, sent while both workers run senders for it: every member gets it exactly once;
+- one bulletin, sent while both workers run senders for it, and an emergency message (a priority task)
+  meanwhile: every member gets each exactly once;
 - bookings for one meeting from both web processes at once: no booking lost or made twice, and exactly
   as many places taken as the meeting has;
 - a rate limit counted once across both web processes (in Redis).
@@ -13,6 +14,7 @@ it), elsewhere it is skipped.
 """
 
 import os
+import signal
 import urllib.parse
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -21,9 +23,9 @@ from contextlib import contextmanager
 import pytest
 import redis
 from aiosmtpd.controller import Controller
-from huey.storage import RedisStorage
+from huey.storage import PriorityRedisStorage
 
-from app.bulletins.models import D_SENT, SENT, Bulletin, BulletinDelivery
+from app.bulletins.models import D_SENT, EMERGENCY, SENT, Bulletin, BulletinDelivery
 from app.ctn.models import REGISTERED, WAITING, Registration
 from app.extensions import db
 from app.ratelimit import RateLimitWindow
@@ -34,7 +36,7 @@ from .bulletins_helpers import Sink, wait_for
 from .conftest import CSRF_RE, IS_POSTGRES, TEST_PASSWORD, free_port
 from .factories.bulletins import make_bulletin
 from .factories.ctn import make_members
-from .servers import Browser, redis_available, redis_server, start_gunicorn, start_task_worker, stop
+from .servers import Browser, redis_available, redis_server, start_gunicorn, start_task_worker, stop_now
 from .test_ctn_meetings import future_meeting
 
 pytestmark = [
@@ -104,7 +106,7 @@ def cluster(app, tmp_path_factory):
             yield Cluster(redis_url, sink, webs, workers)
         finally:
             with ThreadPoolExecutor(max_workers=4) as pool:
-                list(pool.map(stop, webs + workers))
+                list(pool.map(stop_now, webs + workers, [signal.SIGINT] * 2 + [signal.SIGTERM] * 2))
             controller.stop()
 
 
@@ -118,9 +120,10 @@ def _visitor(web, number):
     return Browser(web, headers={"X-Forwarded-For": f"198.51.100.{number}"})
 
 
-def test_one_bulletin_reaches_every_member_exactly_once(app, cluster, make_user):
+def test_bulletins_reach_every_member_exactly_once(app, cluster, make_user):
     members = make_members(60, prefix="reader")
     bulletin = make_bulletin(title="CTN Bulletin, multi-process")
+    emergency = make_bulletin(title="Flood warning, multi-process", kind=EMERGENCY)
     officer = make_user(STRATEGY_OFFICER)
     web1, web2 = cluster.webs
 
@@ -141,27 +144,33 @@ def test_one_bulletin_reaches_every_member_exactly_once(app, cluster, make_user)
         for _ in range(6):
             enqueue("bulletins.send", bulletin.id)
 
+    # Meanwhile an emergency message goes out: a priority task, taken before routine ones and served
+    # between a routine send's batches.
+    assert _on(visitor, web2).post_form(f"/bulletins/manage/{emergency.id}/send", {}) == 302
+
     def finished():
         db.session.expire_all()
-        return db.session.get(Bulletin, bulletin.id).status == SENT
+        return {db.session.get(Bulletin, b.id).status for b in (bulletin, emergency)} == {SENT}
 
-    assert wait_for(finished, timeout=60), "the bulletin was not sent within a minute"
+    assert wait_for(finished, timeout=60), "the bulletins were not sent within a minute"
     for worker in cluster.workers:
         assert "Executing app.bulletins.tasks.send_bulletin" in worker.log, worker.log[-3000:]
+        assert "Traceback" not in worker.log, worker.log[-3000:]
 
-    received = Counter(
-        address
-        for recipients, message in cluster.sink.messages
-        if message["Subject"] == bulletin.title
-        for address in recipients
-    )
-    assert received == Counter({member.email: 1 for member in members})
-    ids = [message["Message-ID"] for _, message in cluster.sink.messages if message["Subject"] == bulletin.title]
-    assert len(set(ids)) == len(members)
-    states = Counter(
-        db.session.scalars(db.select(BulletinDelivery.state).where(BulletinDelivery.bulletin_id == bulletin.id))
-    )
-    assert states == Counter({D_SENT: len(members)})
+    for sent in (bulletin, emergency):
+        received = Counter(
+            address
+            for recipients, message in cluster.sink.messages
+            if message["Subject"] == sent.subject
+            for address in recipients
+        )
+        assert received == Counter({member.email: 1 for member in members}), sent.subject
+        ids = [message["Message-ID"] for _, message in cluster.sink.messages if message["Subject"] == sent.subject]
+        assert len(set(ids)) == len(members)
+        states = Counter(
+            db.session.scalars(db.select(BulletinDelivery.state).where(BulletinDelivery.bulletin_id == sent.id))
+        )
+        assert states == Counter({D_SENT: len(members)})
 
 
 def test_bookings_from_both_web_processes_at_once_are_neither_lost_nor_doubled(app, cluster):
@@ -267,7 +276,7 @@ def _queue_through(redis_url):
     """Within the block, this process's task queue is the cluster's Redis (tests otherwise run tasks at once)."""
     saved = huey.immediate, huey.storage
     huey._immediate = False  # the attribute, not the property: that would make a storage of its own
-    huey.storage = RedisStorage(huey.name, url=redis_url)
+    huey.storage = PriorityRedisStorage(huey.name, url=redis_url)  # as app/tasks.py makes it
     try:
         yield
     finally:
