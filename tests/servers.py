@@ -3,7 +3,6 @@
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -182,14 +181,6 @@ class Process:
     @property
     def log(self):
         return "".join(self.output)
-
-
-def stop_now(process, sig=signal.SIGINT):
-    """Stop without waiting for open connections (gunicorn: SIGINT is its quick shutdown; huey's consumer:
-    SIGTERM stops at once)."""
-    if process.process.poll() is None:
-        process.process.send_signal(sig)
-    stop(process)
 
 
 def redis_available():
