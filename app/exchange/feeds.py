@@ -593,9 +593,15 @@ def feeds_due(now=None):
     now = now or utcnow()
     due = []
     for feed in db.session.scalars(db.select(Feed).where(Feed.refresh.in_(tuple(REFRESH_AFTER)))):
-        if feed.last_run_at is None or (now - feed.last_run_at).total_seconds() >= REFRESH_AFTER[feed.refresh]:
+        if is_due(feed, now):
             due.append(feed)
     return due
+
+
+def is_due(feed, now):
+    if feed.refresh not in REFRESH_AFTER:
+        return False
+    return feed.last_run_at is None or (now - feed.last_run_at).total_seconds() >= REFRESH_AFTER[feed.refresh]
 
 
 LOST_AFTER = 30 * 60  # seconds: a run queued or running this long has lost its worker (runs stop at 10 minutes)
@@ -614,10 +620,18 @@ def run_in_progress(feed, now=None):
 def refresh_due_feeds(now=None):
     """The periodic job: import every feed whose refresh is due (and is not being read already). Returns the
     number queued."""
-    due = [feed for feed in feeds_due(now) if run_in_progress(feed, now) is None]
-    for feed in due:
-        queue_run(feed, dry_run=False, scheduled=True)
-    return len(due)
+    queued = 0
+    for feed in feeds_due(now):
+        # Every task worker runs this job; the feed's row lock (PostgreSQL) makes the check and the queueing one
+        # step, so two workers never import the same feed side by side. SQLite refuses the second writer instead.
+        db.session.execute(db.select(Feed.id).where(Feed.id == feed.id).with_for_update())
+        db.session.refresh(feed)
+        if is_due(feed, now or utcnow()) and run_in_progress(feed, now) is None:
+            queue_run(feed, dry_run=False, scheduled=True)
+            queued += 1
+        else:
+            db.session.rollback()
+    return queued
 
 
 def source_of(organisation):
