@@ -318,3 +318,16 @@ def test_abandoned_anonymous_registrations_are_deleted(app, wards, taxonomies):
     db.session.commit()
     drafts.start_registration()
     assert drafts.registration_draft(token=token) is None
+
+
+def test_the_open_referral_api_says_when_a_service_is_closed(client, food_bank):
+    service = food_bank.services[0]
+    service.closures = [
+        Closure(starts_on=date(2099, 12, 24), ends_on=date(2100, 1, 2), note="Christmas"),
+        Closure(starts_on=date(2001, 1, 1), ends_on=date(2001, 1, 1), note="Long ago"),
+    ]
+    db.session.commit()
+    schedules = client.get(f"/api/oruk/v3/services/{service.uuid}").get_json()["schedules"]
+    assert [s["description"] for s in schedules] == [
+        "Wednesday 10:00 to 14:00 (UK time). Closed 24 December 2099 to 2 January 2100: Christmas."
+    ]
