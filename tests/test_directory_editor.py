@@ -331,3 +331,14 @@ def test_the_open_referral_api_says_when_a_service_is_closed(client, food_bank):
     assert [s["description"] for s in schedules] == [
         "Wednesday 10:00 to 14:00 (UK time). Closed 24 December 2099 to 2 January 2100: Christmas."
     ]
+
+
+def test_registrations_keep_the_public_form_limit(app, client, wards, taxonomies, monkeypatch):
+    monkeypatch.setitem(app.config, "PUBLIC_FORM_RATE_LIMIT", "2 per hour")
+    monkeypatch.setitem(app.config, "REGISTRATION_DRAFT_RATE_LIMIT", "3 per hour")
+    for _ in range(2):
+        assert post_form(client, "/directory/register", {}).status_code == 302
+    assert post_form(client, "/directory/register", {}).status_code == 429
+    for _ in range(3):
+        assert register(client, "contact", {"phone": "020 8359 2000"}).status_code == 302
+    assert register(client, "contact", {"phone": "020 8359 2000"}).status_code == 429

@@ -580,8 +580,8 @@ def _register_routes():
             def view(page=page, **values):
                 return page(_registration_journey(item_page="n" in values), **values)
 
-            view.__name__ = f"register_{endpoint}"
-            views[endpoint] = public(view)
+            view.__name__ = view.__qualname__ = f"register_{endpoint}"
+            views[endpoint] = limit_posts("REGISTRATION_DRAFT_RATE_LIMIT")(public(view))
         methods = ["GET"] if endpoint.endswith("_list") else ["GET", "POST"]
         registration.add_url_rule(rule, endpoint, views[endpoint], methods=methods)
 
