@@ -539,16 +539,16 @@ def discard(slug):
 @public
 def start():
     form = ConfirmForm()
+    user = current_user if current_user.is_authenticated else None
+    existing = drafts.registration_draft(user) if user else None
+    existing = existing or drafts.registration_draft(token=session.get(SESSION_KEY))
     if form.validate_on_submit():
-        user = current_user if current_user.is_authenticated else None
-        existing = drafts.registration_draft(user) if user else None
-        existing = existing or drafts.registration_draft(token=session.get(SESSION_KEY))
         if existing is None:
             _, token = drafts.start_registration(user)
             if token:
                 session[SESSION_KEY] = token
         return redirect(url_for("registration.tasks"))
-    return render_template("directory/editor/start.html", form=form)
+    return render_template("directory/editor/start.html", form=form, existing=existing)
 
 
 @registration.route("/tasks", endpoint="tasks")
