@@ -347,3 +347,20 @@ def test_registrations_keep_the_public_form_limit(app, client, wards, taxonomies
     for _ in range(3):
         assert register(client, "contact", {"phone": "020 8359 2000"}).status_code == 302
     assert register(client, "contact", {"phone": "020 8359 2000"}).status_code == 429
+
+
+def test_a_draft_started_in_another_tab_at_the_same_moment_takes_the_answers(app, editor, food_bank):
+    from flask_login import login_user
+
+    from app.directory.editor import Journey
+
+    data, _, _ = drafts.edit_starting_point(food_bank, officer=False)
+    with app.test_request_context():
+        login_user(editor)
+        other_tab = drafts.start_edit(food_bank, editor, officer=False)
+        db.session.commit()
+        data["organisation"]["description"] = "Saved from the second tab"
+        Journey("listing_editor", food_bank, False, None, data, {}).save("about")
+    drafts_now = db.session.scalars(db.select(ListingDraft)).all()
+    assert [d.id for d in drafts_now] == [other_tab.id]
+    assert json.loads(drafts_now[0].payload)["organisation"]["description"] == "Saved from the second tab"

@@ -12,6 +12,7 @@ from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..forms import ConfirmForm
@@ -65,9 +66,18 @@ class Journey:
         return url_for(f"{self.blueprint}.{endpoint}", **values)
 
     def save(self, section, contact=None):
-        if self.draft is None:  # an edit's first saved page starts its draft
-            self.draft = drafts.start_edit(self.organisation, current_user, self.officer)
-        drafts.save(self.draft, self.data, contact, section)
+        if self.draft is not None:
+            drafts.save(self.draft, self.data, contact, section)
+            return
+        # An edit's first saved page starts its draft; a second tab (or a double click) that started one
+        # at the same moment leaves this page's answers to go into that one.
+        self.draft = drafts.start_edit(self.organisation, current_user, self.officer)
+        try:
+            drafts.save(self.draft, self.data, contact, section)
+        except IntegrityError:
+            db.session.rollback()
+            self.draft = drafts.edit_draft(self.organisation, current_user)
+            drafts.save(self.draft, self.data, contact, section)
 
     def page(self, template, **context):
         return render_template(f"directory/editor/{template}", journey=self, org=self.organisation, **context)
@@ -91,7 +101,9 @@ def _registration_journey(item_page=False):
     draft = draft or drafts.registration_draft(token=session.get(SESSION_KEY))
     if draft is None:
         # Nothing started (or it was sent): a page about one service or place of it does not exist.
-        abort(404) if item_page else abort(redirect(url_for("registration.start")))
+        if item_page:
+            abort(404)
+        abort(redirect(url_for("registration.start")))
     return Journey("registration", None, False, draft, drafts.data_of(draft), drafts.contact_of(draft))
 
 
