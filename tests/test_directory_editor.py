@@ -89,6 +89,8 @@ def test_a_draft_is_kept_across_pages_and_signing_out_and_is_not_public(app, cli
     assert text(page.select_one("textarea[name=description]")) == "Food parcels and a hot lunch"
     assert "hot lunch" not in client.get(f"/directory/{food_bank.slug}").get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count(ListingChange.id))) == 0  # not sent to moderation yet
+    mine = parse(client.get("/directory/mine"))
+    assert "Your unsent changes" in text(mine.main) and "Carry on" in text(mine.main)
 
 
 def test_another_persons_draft_is_never_shown(app, client, editor, food_bank, make_user, wards):

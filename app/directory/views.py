@@ -12,7 +12,7 @@ from ..places.services import normalise_postcode
 from ..ratelimit import limit_posts
 from ..security import GROUP_EDITOR, STRATEGY_OFFICER, public, roles_required
 from ..timeutil import utcnow
-from . import cards, services, vocabulary
+from . import cards, drafts, services, vocabulary
 from . import search as directory_search
 from .forms import ClaimForm, DecisionForm, PinForm, ProblemForm, SearchForm, SynonymForm
 from .models import ListingChange, ListingVersion, Location, Organisation, ProblemReport, SearchSynonym
@@ -195,8 +195,13 @@ def _editable_or_403(slug):
 def mine():
     organisations = current_user.organisations if not current_user.moderates_listings else []
     pending = {org.id: services.pending_edit(org) for org in organisations}
+    unsent = {org.id: drafts.edit_draft(org, current_user) for org in organisations}
     return render_template(
-        "directory/mine.html", organisations=organisations, pending=pending, confirm_form=ConfirmForm()
+        "directory/mine.html",
+        organisations=organisations,
+        pending=pending,
+        unsent=unsent,
+        confirm_form=ConfirmForm(),
     )
 
 
