@@ -366,3 +366,27 @@ def test_a_draft_started_in_another_tab_at_the_same_moment_takes_the_answers(app
     drafts_now = db.session.scalars(db.select(ListingDraft)).all()
     assert [d.id for d in drafts_now] == [other_tab.id]
     assert json.loads(drafts_now[0].payload)["organisation"]["description"] == "Saved from the second tab"
+
+
+HOSTILE = ["x" * 6000, "\x00", "<script>alert(1)</script>", "25:61", "-1", "९९:००", ""]
+
+
+@pytest.mark.parametrize(
+    "page", ["about", "contact", "services/new", "services/1", "services/1/hours", "locations/new"]
+)
+def test_every_editor_page_answers_hostile_input_without_a_server_error(client, editor, food_bank, page):
+    from .html import form_data
+
+    sign_in(client, editor.email)
+    url = f"/directory/{food_bank.slug}/edit/{page}"
+    fields = form_data(parse(client.get(url)), "main form")
+    for name in [n for n in fields if n != "csrf_token"]:
+        for payload in HOSTILE:
+            data = form_data(parse(client.get(url)), "main form")
+            data[name] = payload
+            response = client.post(url, data=data)
+            assert response.status_code < 500, (name, payload[:20])
+    # The extra rows a page did not show, and dates with too many parts.
+    data = form_data(parse(client.get(url)), "main form")
+    data.update({"d0_9_opens": "09:00", "closure_0_starts": ["1", "2", "3", "4"], "closure_40_note": "x"})
+    assert client.post(url, data=data).status_code < 500

@@ -241,7 +241,10 @@ def service_page(journey, n=None):
                 # or online (wider than any ward) leave the wards out.
                 "area_scope": scope,
                 "areas": (form.areas.data or []) if scope == "wards" else [],
-                "locations": sorted(int(i) for i in form.locations.data or []),
+                # Only places the draft has (Optional() lets an empty or odd value past the choices check).
+                "locations": sorted(
+                    {int(i) for i in form.locations.data or [] if i.isdigit() and int(i) < len(locations)}
+                ),
             }
         )
         for key in ("url", "email", "phone"):

@@ -25,7 +25,7 @@ from .models import KIND_LABELS, STATUS_LABELS, WEEKDAY_NAMES
 from .services import normalise_charity_number, normalise_company_number
 from .vocabulary import MAX_TERM_LENGTH, MAX_TERMS, parse_terms
 
-TIME_RE = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
+TIME_RE = re.compile(r"^([01]?[0-9]|2[0-3])[:.]([0-5][0-9])$", re.ASCII)
 
 
 def optional_email(label):
