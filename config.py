@@ -101,6 +101,9 @@ class Config:
     # Public form posts that send e-mail or hold a place (join, report a problem, claim, register a group,
     # covenant pledge, ACV nomination), per client address and per form.
     PUBLIC_FORM_RATE_LIMIT = os.environ.get("PUBLIC_FORM_RATE_LIMIT", "10 per hour;30 per day")
+    # Saving a page of a group's registration (the task list's draft: "Start now" and sending it count as
+    # public form posts above), per client address: enough for a long registration, not for filling the table.
+    REGISTRATION_DRAFT_RATE_LIMIT = os.environ.get("REGISTRATION_DRAFT_RATE_LIMIT", "120 per hour;400 per day")
     # Forms that mail an address the visitor types (join, meeting booking, forgotten password): per address.
     EMAIL_RECIPIENT_RATE_LIMIT = os.environ.get("EMAIL_RECIPIENT_RATE_LIMIT", "3 per hour;10 per day")
     # Meeting bookings per meeting from one client address (so nobody fills a meeting), and in all.

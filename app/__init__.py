@@ -32,6 +32,8 @@ from .covenant.cli import covenant_cli
 from .covenant.views import bp as covenant_bp
 from .ctn.views import bp as ctn_bp
 from .directory.cli import directory_cli
+from .directory.editor import listing_editor as directory_listing_editor_bp
+from .directory.editor import registration as directory_registration_bp
 from .directory.import_views import export_bp as directory_export_bp
 from .directory.import_views import import_bp as directory_import_bp
 from .directory.views import bp as directory_bp
@@ -116,6 +118,8 @@ def _register_blueprints(app):
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(directory_bp)
+    app.register_blueprint(directory_listing_editor_bp)
+    app.register_blueprint(directory_registration_bp)
     app.register_blueprint(directory_import_bp)
     app.register_blueprint(directory_export_bp)
     app.register_blueprint(places_bp)

@@ -19,7 +19,9 @@ from .ctn.models import (  # noqa: F401
 )
 from .directory.import_models import DirectoryImport  # noqa: F401
 from .directory.models import (  # noqa: F401
+    Closure,
     ListingChange,
+    ListingDraft,
     ListingVersion,
     Location,
     Organisation,

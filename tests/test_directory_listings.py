@@ -11,9 +11,10 @@ from app.directory.models import ListingChange, ProblemReport
 from app.extensions import db
 from app.timeutil import utcnow
 
-from .conftest import csrf_token, post_form, sign_in
+from .conftest import post_form, sign_in
 from .factories.directory import add_postcodes, make_listing
-from .html import error_messages, form_data, parse, text
+from .html import error_messages, parse, text
+from .listing_editor import edit, register, send_edit, start_registration
 
 
 @pytest.fixture
@@ -27,17 +28,11 @@ def editor(make_user, food_bank):
     return make_user("group_editor", email="editor@foodbank.example", organisations=[food_bank])
 
 
-def edit_form_data(client, slug):
-    """What the edit form holds now, as a browser would send it back."""
-    return form_data(parse(client.get(f"/directory/{slug}/edit")), "main form")
-
-
 def test_editor_change_waits_for_approval_then_is_published(app, client, editor, food_bank, make_user, outbox):
     sign_in(client, editor.email)
-    data = edit_form_data(client, food_bank.slug)
-    assert data["name"] == "Colindale Food Bank" and data["postcode"] == "NW9 4EW"
-    data.update(description="Free food parcels and hot meals on Wednesdays", we_opens="10:00", we_closes="14:00")
-    response = client.post(f"/directory/{food_bank.slug}/edit", data=data)
+    edit(client, food_bank.slug, "about", {"description": "Free food parcels and hot meals on Wednesdays"})
+    edit(client, food_bank.slug, "services/1/hours", {"d2_0_opens": "10:00", "d2_0_closes": "14:00"})
+    response = send_edit(client, food_bank.slug)
     assert response.status_code == 302
     # Not public yet.
     assert "hot meals" not in client.get(f"/directory/{food_bank.slug}").get_data(as_text=True)
@@ -65,9 +60,8 @@ def test_editor_change_waits_for_approval_then_is_published(app, client, editor,
 
 def test_rejection_needs_a_reason_and_tells_the_group(app, client, editor, food_bank, make_user, outbox):
     sign_in(client, editor.email)
-    data = edit_form_data(client, food_bank.slug)
-    data["description"] = "Spam spam spam"
-    client.post(f"/directory/{food_bank.slug}/edit", data=data)
+    edit(client, food_bank.slug, "about", {"description": "Spam spam spam"})
+    send_edit(client, food_bank.slug)
     officer_client = app.test_client()
     sign_in(officer_client, make_user("strategy_officer").email)
     change = db.session.scalar(db.select(ListingChange))
@@ -90,12 +84,10 @@ def test_second_editor_gets_a_conflict_page_and_nothing_is_lost(app, client, edi
     second = app.test_client()
     sign_in(client, editor.email)
     sign_in(second, other.email)
-    mine = edit_form_data(client, food_bank.slug)
-    theirs = edit_form_data(second, food_bank.slug)
-    mine["description"] = "First editor's words"
-    assert client.post(f"/directory/{food_bank.slug}/edit", data=mine).status_code == 302
-    theirs["description"] = "Second editor's words"
-    response = second.post(f"/directory/{food_bank.slug}/edit", data=theirs)
+    edit(client, food_bank.slug, "about", {"description": "First editor's words"})
+    edit(second, food_bank.slug, "about", {"description": "Second editor's words"})
+    assert send_edit(client, food_bank.slug).status_code == 302
+    response = send_edit(second, food_bank.slug)
     page = parse(response)
     assert response.status_code == 409
     assert "Someone else changed this listing while you were editing" in text(page.main)
@@ -106,15 +98,13 @@ def test_second_editor_gets_a_conflict_page_and_nothing_is_lost(app, client, edi
 
 def test_officer_cannot_approve_an_edit_made_on_an_old_version(app, client, editor, food_bank, make_user):
     sign_in(client, editor.email)
-    data = edit_form_data(client, food_bank.slug)
-    data["description"] = "Editor's change"
-    client.post(f"/directory/{food_bank.slug}/edit", data=data)
+    edit(client, food_bank.slug, "about", {"description": "Editor's change"})
+    send_edit(client, food_bank.slug)
     officer_client = app.test_client()
     sign_in(officer_client, make_user("strategy_officer").email)
     # The officer edits the published listing directly in the meantime.
-    officer_data = edit_form_data(officer_client, food_bank.slug)
-    officer_data["phone"] = "020 8359 2000"
-    assert officer_client.post(f"/directory/{food_bank.slug}/edit", data=officer_data).status_code == 302
+    edit(officer_client, food_bank.slug, "contact", {"phone": "020 8359 2000"})
+    assert send_edit(officer_client, food_bank.slug).status_code == 302
     change = db.session.scalar(db.select(ListingChange))
     page = post_form(officer_client, f"/directory/moderation/{change.id}", {"decision": "approve"}).get_data(
         as_text=True
@@ -131,38 +121,40 @@ def test_editor_cannot_edit_another_groups_listing(app, client, editor, wards, t
     assert post_form(client, f"/directory/{other.slug}/confirm", {}, form_url="/directory/mine").status_code == 403
 
 
-def test_listing_form_answers_bad_input_clearly(client, editor, food_bank):
+def test_listing_pages_answer_bad_input_clearly(client, editor, food_bank):
     sign_in(client, editor.email)
-    data = edit_form_data(client, food_bank.slug)
-    data.update(
-        name="",
-        website="not a site",
-        phone="12",
-        charity_number="ABC",
-        company_number="1234ABCD",
-        postcode="XYZ",
-        mo_opens="25:00",
-        mo_closes="09:00",
-        tu_opens="10:00",
-        tu_closes="09:00",
-        minimum_age="30",
-        maximum_age="20",
-    )
-    response = client.post(f"/directory/{food_bank.slug}/edit", data=data)
-    errors = " | ".join(error_messages(parse(response)))
-    assert response.status_code == 200
-    for message in [
-        "Enter the name of the organisation",
-        "Enter a web address starting with https://",
-        "Enter a phone number",
-        "Enter a registered charity number",
-        "Enter a company number of 8 characters",
-        "Enter a real postcode",
-        "Enter the opening time on Monday as a 24-hour time",
-        "The closing time on Tuesday must be after the opening time",
-        "Oldest age must be the same as or more than the youngest age",
-    ]:
-        assert message in errors, message
+    pages = {
+        "about": (
+            {"name": "", "charity_number": "ABC", "company_number": "1234ABCD"},
+            [
+                "Enter the name of the organisation",
+                "Enter a registered charity number",
+                "Enter a company number of 8 characters",
+            ],
+        ),
+        "contact": (
+            {"website": "not a site", "phone": "12"},
+            ["Enter a web address starting with https://", "Enter a phone number"],
+        ),
+        "locations/1": ({"postcode": "XYZ"}, ["Enter a real postcode"]),
+        "services/1": (
+            {"minimum_age": "30", "maximum_age": "20"},
+            ["Oldest age must be the same as or more than the youngest age"],
+        ),
+        "services/1/hours": (
+            {"d0_0_opens": "25:00", "d0_0_closes": "09:00", "d1_0_opens": "10:00", "d1_0_closes": "09:00"},
+            [
+                "Enter the opening time on Monday as a 24-hour time",
+                "The closing time on Tuesday must be after the opening time",
+            ],
+        ),
+    }
+    for page, (changes, messages) in pages.items():
+        response = edit(client, food_bank.slug, page, changes)
+        errors = " | ".join(error_messages(parse(response)))
+        assert response.status_code == 200, page
+        for message in messages:
+            assert message in errors, message
 
 
 @pytest.mark.parametrize(
@@ -182,28 +174,34 @@ def test_company_numbers_are_normalised(value, expected):
 
 def test_new_group_registers_and_is_invited_when_approved(app, client, wards, taxonomies, make_user, outbox):
     add_postcodes()
-    token = csrf_token(client, "/directory/register")
-    response = client.post(
-        "/directory/register",
-        data={
-            "csrf_token": token,
-            "contact_name": "Amira Khan",
-            "contact_email": "amira@newgroup.example",
-            "contact_role": "Chair",
+    start_registration(client)
+    register(
+        client,
+        "you",
+        {"contact_name": "Amira Khan", "contact_email": "amira@newgroup.example", "contact_role": "Chair"},
+    )
+    register(
+        client,
+        "about",
+        {
             "name": "Burnt Oak Knit and Natter",
             "description": "Knitting and friendship for older residents",
             "kind": "vcfs",
-            "status": "active",
-            "service_name": "Tuesday knitting circle",
-            "service_description": "Bring wool, or borrow ours",
-            "categories": ["category/older-people"],
-            "address_1": "Library, Watling Avenue",
-            "city": "London",
-            "postcode": "NW9 4EW",
-            "tu_opens": "14:00",
-            "tu_closes": "16:00",
         },
     )
+    register(client, "locations/new", {"address_1": "Library, Watling Avenue", "postcode": "NW9 4EW"})
+    register(
+        client,
+        "services/new",
+        {
+            "name": "Tuesday knitting circle",
+            "description": "Bring wool, or borrow ours",
+            "categories": ["category/older-people"],
+            "locations": ["0"],
+        },
+    )
+    register(client, "services/1/hours", {"d1_0_opens": "14:00", "d1_0_closes": "16:00"})
+    response = register(client, "check")
     assert "Registration sent" in response.get_data(as_text=True)
     assert client.get("/directory/?q=knitting").get_data(as_text=True).count("Burnt Oak Knit") == 0
 

@@ -147,7 +147,13 @@ def test_client_addresses_come_only_from_the_configured_number_of_proxies():
 
 @pytest.mark.parametrize(
     "setting",
-    ["PUBLIC_FORM_RATE_LIMIT", "EMAIL_RECIPIENT_RATE_LIMIT", "MEETING_BOOKING_RATE_LIMIT", "LINK_FORM_RATE_LIMIT"],
+    [
+        "PUBLIC_FORM_RATE_LIMIT",
+        "EMAIL_RECIPIENT_RATE_LIMIT",
+        "MEETING_BOOKING_RATE_LIMIT",
+        "LINK_FORM_RATE_LIMIT",
+        "REGISTRATION_DRAFT_RATE_LIMIT",
+    ],
 )
 def test_limits_are_settings(app, setting):
     from limits import parse_many

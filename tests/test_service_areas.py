@@ -15,8 +15,8 @@ from app.directory.models import Organisation
 from app.directory.search import SearchQuery
 from app.extensions import db
 
-from .conftest import post_form
 from .directory_helpers import add_postcodes, listing
+from .listing_editor import edit, register, send_edit, start_registration
 
 API = "/api/oruk/v3"
 HENDON, COLINDALE_NORTH, WEST_FINCHLEY, WEST_HENDON = "E05013643", "E05013632", "E05013648", "E05013649"
@@ -78,41 +78,26 @@ def test_a_ward_search_includes_services_for_the_ward_and_the_borough(places):
     ]
 
 
-def test_the_listing_editor_asks_where_the_service_helps_people(client, places, signed_in_as):
+def test_the_listing_editor_asks_where_the_service_helps_people(client, app, places, signed_in_as):
     signed_in_as("strategy_officer")
     org = places["nowhere"]
-    url = f"/directory/{org.slug}/edit"
-    page = client.get(url).get_data(as_text=True)
+    page = client.get(f"/directory/{org.slug}/edit/services/1").get_data(as_text=True)
     assert "Where does this service help people?" in page and "<legend" in page
-    data = {
-        "name": org.name,
-        "description": "Lunches together",
-        "kind": "vcfs",
-        "status": "active",
-        "service_name": "Lunch",
-        "service_description": "Lunch together",
-        "base_version": str(org.version),
-        "draft_revision": "0",
-    }
-    response = post_form(client, url, {**data, "area_scope": "wards"})
+    response = edit(client, org.slug, "services/1", {"area_scope": "wards", "areas": []})
     assert "Choose the wards the service helps people in" in response.get_data(as_text=True)
-    register = {
-        **data,
-        "contact_name": "Ann Lee",
-        "contact_email": "ann@example.org",
-        "contact_role": "Chair",
-        "area_scope": "",
-    }
-    response = post_form(client, "/directory/register", register)
-    assert "Say where the service helps people, or give its address" in response.get_data(as_text=True)
-    response = post_form(client, url, {**data, "area_scope": "wards", "areas": [WEST_HENDON, HENDON]})
-    assert response.status_code == 302
+    # A new group must say where its service helps people, or where it runs.
+    anonymous = app.test_client()
+    start_registration(anonymous)
+    response = register(anonymous, "services/new", {"name": "Lunch", "description": "Lunch together", "area_scope": ""})
+    assert "Say where the service helps people, or choose a place where it runs" in response.get_data(as_text=True)
+    edit(client, org.slug, "services/1", {"area_scope": "wards", "areas": [WEST_HENDON, HENDON]})
+    assert send_edit(client, org.slug).status_code == 302
     db.session.expire_all()
     saved = db.session.get(Organisation, org.id)
     service = saved.services[0]
     assert service.area_scope == "wards" and sorted(w.name for w in service.areas) == ["Hendon", "West Hendon"]
-    response = post_form(client, url, {**data, "base_version": str(saved.version), "area_scope": "remote"})
-    assert response.status_code == 302
+    edit(client, org.slug, "services/1", {"area_scope": "remote"})
+    assert send_edit(client, org.slug).status_code == 302
     db.session.expire_all()
     service = db.session.get(Organisation, org.id).services[0]
     assert service.area_scope == "remote" and service.areas == []

@@ -16,6 +16,9 @@ import uuid
 
 from flask import current_app
 
+from ..directory.cards import closure_text
+from ..timeutil import to_london, utcnow
+
 HSDS_VERSION = "3.0"
 PROFILE_URL = "https://github.com/OpenReferralUK/uk-profile/blob/main/docs/index.md"
 # Namespace of the derived ids (fixed for ever: changing it would change every derived id).
@@ -261,8 +264,12 @@ def service(row):
     }
 
 
-def schedule(row, service_uuid):
+def schedule(row, service_uuid, closures=()):
+    """A weekly opening time. HSDS 3.0 has no record for "closed on these dates", so a service's holiday
+    closures that have not ended are said in each of its weekly schedules' description (a separate schedule
+    with valid_from/valid_to would read as a time it is open)."""
     opens, closes = hhmm(row.opens_at), hhmm(row.closes_at)
+    closed = "".join(f" {closure_text(c)}." for c in closures)
     return {
         "id": row.uuid,
         "service_id": service_uuid,
@@ -270,7 +277,9 @@ def schedule(row, service_uuid):
         "byday": row.byday,
         "opens_at": opens,
         "closes_at": closes,
-        "description": f"{row.weekday_name} {opens} to {closes} (UK time)",
+        "description": f"{row.weekday_name} {opens} to {closes} (UK time).{closed}"
+        if closed
+        else f"{row.weekday_name} {opens} to {closes} (UK time)",
     }
 
 
@@ -330,10 +339,13 @@ def service_full(row, places=None):
     leave service_at_locations out (inside a service_at_location)."""
     data = service(row)
     data["organization"] = organization_full(row.organisation)
+    today = to_london(utcnow()).date()
+    closures_ahead = [c for c in row.closures if c.ends_on >= today]
     data.update(
         present(
             schedules=[
-                schedule(s, row.uuid) for s in sorted(row.schedules, key=lambda s: (s.weekday, s.opens_at, s.id))
+                schedule(s, row.uuid, closures_ahead)
+                for s in sorted(row.schedules, key=lambda s: (s.weekday, s.opens_at, s.id))
             ],
             service_areas=service_areas(row),
             attributes=[attribute(row.uuid, "service", term) for term in row.terms],

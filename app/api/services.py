@@ -346,6 +346,7 @@ def _service_detail_options():
     """Loader options, relative to a Service, for what a full HSDS service shows (not its places)."""
     return (
         selectinload(Service.schedules),
+        selectinload(Service.closures),
         selectinload(Service.areas),
         selectinload(Service.terms).joinedload(TaxonomyTerm.taxonomy),
     )

@@ -48,33 +48,91 @@ class Opening:
     text: str  # "Open now, until 17:00" / "Closed now, opens Tuesday at 09:00"
 
 
-def opening(schedules, now=None):
-    """Open now or closed, with the next change, from weekly opening hours (London time); None without hours."""
+def _closure_on(closures, service_id, day):
+    """The closure of that service covering that day, or None."""
+    return next((c for c in closures if c.service_id == service_id and c.starts_on <= day <= c.ends_on), None)
+
+
+def opening(schedules, now=None, closures=()):
+    """Open now or closed, with the next change, from weekly opening hours (London time) less the services'
+    holiday closures; None without hours."""
     schedules = [s for s in schedules if s.opens_at < s.closes_at]
     if not schedules:
         return None
     now = to_london(now or utcnow())
     today, clock = now.weekday(), now.time()
+
+    def open_on(s, day):
+        return not closures or _closure_on(closures, getattr(s, "service_id", None), day) is None
+
     for s in sorted(schedules, key=lambda s: s.opens_at):
-        if s.weekday == today and s.opens_at <= clock < s.closes_at:
+        if s.weekday == today and s.opens_at <= clock < s.closes_at and open_on(s, now.date()):
             return Opening(True, f"Open now, until {s.closes_at:%H:%M}")
-    # The next opening: later today, then the following days round the week.
-    for ahead in range(8):
-        day = (today + ahead) % 7
-        for s in sorted((s for s in schedules if s.weekday == day), key=lambda s: s.opens_at):
+    # Why it is shut today, when a holiday closure covers a service that has hours today.
+    shut = [
+        c
+        for s in schedules
+        if s.weekday == today
+        for c in [_closure_on(closures, getattr(s, "service_id", None), now.date())]
+        if c is not None
+    ]
+    reason = ""
+    if shut:
+        last = max(c.ends_on for c in shut)
+        reason = f" ({shut[0].note + ', ' if shut[0].note else ''}closed until {last.day} {last:%B})"
+    # The next opening: later today, then the following days (past any closure, up to a year ahead).
+    for ahead in range(366 if closures else 8):
+        day = now.date() + timedelta(days=ahead)
+        for s in sorted((s for s in schedules if s.weekday == day.weekday()), key=lambda s: s.opens_at):
             if ahead == 0 and s.opens_at <= clock:
                 continue
-            when = "today" if ahead == 0 else "tomorrow" if ahead == 1 else WEEKDAY_NAMES[day]
-            return Opening(False, f"Closed now, opens {when} at {s.opens_at:%H:%M}")
-    return Opening(False, "Closed now")
+            if not open_on(s, day):
+                continue
+            if ahead == 0:
+                when = "today"
+            elif ahead == 1:
+                when = "tomorrow"
+            elif ahead < 7:
+                when = WEEKDAY_NAMES[day.weekday()]
+            else:
+                when = f"{WEEKDAY_NAMES[day.weekday()]} {day.day} {day:%B}"
+            return Opening(False, f"Closed now{reason}, opens {when} at {s.opens_at:%H:%M}")
+    return Opening(False, f"Closed now{reason}")
 
 
 def organisation_schedules(organisation):
     return [s for service in organisation.services for s in service.schedules]
 
 
+def organisation_closures(organisation):
+    return [c for service in organisation.services for c in service.closures]
+
+
 def opening_for(organisation, now=None):
-    return opening(organisation_schedules(organisation), now)
+    return opening(organisation_schedules(organisation), now, organisation_closures(organisation))
+
+
+def closures_ahead(organisation, now=None):
+    """[(service name, Closure)] of the closures that have not ended yet (London date), soonest first."""
+    today = to_london(now or utcnow()).date()
+    return sorted(
+        ((service.name, c) for service in organisation.services for c in service.closures if c.ends_on >= today),
+        key=lambda pair: (pair[1].starts_on, pair[0]),
+    )
+
+
+def closure_text(closure):
+    """'Closed 24 December 2026 to 2 January 2027: Christmas' or 'Closed 1 May 2026'."""
+
+    def day(d):
+        return f"{d.day} {d:%B %Y}"
+
+    span = (
+        day(closure.starts_on)
+        if closure.ends_on == closure.starts_on
+        else f"{day(closure.starts_on)} to {day(closure.ends_on)}"
+    )
+    return f"Closed {span}" + (f": {closure.note}" if closure.note else "")
 
 
 def weekly_hours(organisation):
@@ -85,6 +143,14 @@ def weekly_hours(organisation):
         if text not in by_day[s.weekday]:
             by_day[s.weekday].append(text)
     return [(WEEKDAY_NAMES[day], times) for day, times in by_day.items()]
+
+
+def service_hours(service):
+    """'Monday 09:00 to 12:00 and 13:00 to 17:00; Wednesday 10:00 to 14:00' for one service."""
+    by_day = {}
+    for s in sorted(service.schedules, key=lambda s: (s.weekday, s.opens_at)):
+        by_day.setdefault(s.weekday, []).append(f"{s.opens_at:%H:%M} to {s.closes_at:%H:%M}")
+    return "; ".join(f"{WEEKDAY_NAMES[day]} {' and '.join(times)}" for day, times in by_day.items())
 
 
 def categories(organisation):

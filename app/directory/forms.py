@@ -1,12 +1,13 @@
 import re
+from datetime import date, timedelta
 
-from wtforms import HiddenField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from ..forms import (
     Form,
     GovukCheckboxesField,
     GovukCheckboxField,
+    GovukDateField,
     GovukEmailField,
     GovukIntegerField,
     GovukRadiosField,
@@ -20,11 +21,11 @@ from ..forms import (
     validate_url,
 )
 from ..places.services import normalise_postcode
-from .models import KIND_LABELS, STATUS_LABELS, WEEKDAY_NAMES, WEEKDAYS
+from .models import KIND_LABELS, STATUS_LABELS, WEEKDAY_NAMES
 from .services import normalise_charity_number, normalise_company_number
 from .vocabulary import MAX_TERM_LENGTH, MAX_TERMS, parse_terms
 
-TIME_RE = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
+TIME_RE = re.compile(r"^([01]?[0-9]|2[0-3])[:.]([0-5][0-9])$", re.ASCII)
 
 
 def optional_email(label):
@@ -39,11 +40,8 @@ def validate_postcode(form, field):
         raise ValidationError("Enter a real postcode, like NW4 4BG")
 
 
-class ListingForm(Form):
-    """A group's listing: the organisation, its main service and its main place, and opening hours."""
-
-    base_version = HiddenField()
-    draft_revision = HiddenField()
+class AboutForm(Form):
+    """Task "About the group": who the organisation is."""
 
     name = GovukTextInputField(
         "Name of the organisation", validators=[Required(thing="the name of the organisation"), max_length(255)]
@@ -53,71 +51,21 @@ class ListingForm(Form):
         validators=[Required(message="Describe what the organisation does"), max_length(5000)],
     )
     kind = GovukRadiosField(
-        "Type of organisation",
+        "What type of organisation is it?",
         choices=list(KIND_LABELS.items()),
         validators=[Required(thing="the type of organisation")],
     )
     status = GovukRadiosField(
-        "Status", choices=list(STATUS_LABELS.items()), default="active", validators=[Required(thing="the status")]
+        "Is the organisation running now?",
+        choices=list(STATUS_LABELS.items()),
+        default="active",
+        validators=[Required(thing="whether the organisation is running now")],
     )
-    email = optional_email("Email address")
-    website = GovukTextInputField("Website", validators=[Optional(), max_length(500), validate_url])
-    phone = GovukTextInputField("Phone number", validators=[Optional(), max_length(40), validate_phone])
     charity_number = GovukTextInputField(
         "Registered charity number (if you have one)", validators=[Optional(), max_length(20)]
     )
     company_number = GovukTextInputField("Company number (if you have one)", validators=[Optional(), max_length(20)])
-
-    service_name = GovukTextInputField(
-        "Name of the main service or activity",
-        description="For example: Friday food bank, Youth club, Advice drop-in",
-        validators=[Required(thing="the name of the main service or activity"), max_length(255)],
-    )
-    service_description = GovukTextareaField(
-        "Describe the service", validators=[Required(message="Describe the service"), max_length(5000)]
-    )
-    categories = GovukCheckboxesField("Categories", validators=[Optional()])
-    beneficiaries = GovukCheckboxesField("Who it is for", validators=[Optional()])
-    faiths = GovukCheckboxesField("Faith (for faith organisations)", validators=[Optional()])
-    languages = GovukCheckboxesField("Languages", validators=[Optional()])
-    area_scope = GovukRadiosField(
-        "Where does this service help people?",
-        default="",
-        validate_choice=False,
-        choices=[
-            ("", "Only at the address below"),
-            ("wards", "In particular wards (choose them below)"),
-            ("borough", "Anywhere in the borough"),
-            ("remote", "Online or by phone only, wherever people live"),
-        ],
-        description="Residents searching near their home find services that help people where they live, "
-        "as well as services near them.",
-    )
-    areas = GovukCheckboxesField("Wards served", description="Only if you help people in particular wards")
-    fees_description = GovukTextInputField(
-        "Costs", description="For example: Free, or £2 a session", validators=[Optional(), max_length(500)]
-    )
-    minimum_age = GovukIntegerField(
-        "Youngest age", validators=[Optional(), NumberRange(min=0, max=120, message="Enter an age from 0 to 120")]
-    )
-    maximum_age = GovukIntegerField(
-        "Oldest age", validators=[Optional(), NumberRange(min=0, max=120, message="Enter an age from 0 to 120")]
-    )
-
-    location_name = GovukTextInputField("Name of the building or place", validators=[Optional(), max_length(255)])
-    address_1 = GovukTextInputField("Address line 1", validators=[Optional(), max_length(255)])
-    address_2 = GovukTextInputField("Address line 2", validators=[Optional(), max_length(255)])
-    city = GovukTextInputField("Town or city", default="London", validators=[Optional(), max_length(100)])
-    postcode = GovukTextInputField(
-        "Postcode",
-        validators=[Optional(), max_length(10, message="Enter a real postcode, like NW4 4BG"), validate_postcode],
-    )
-    confidential = GovukCheckboxField("Hide this address from the public (for example a refuge or a home address)")
-    accessibility = GovukCheckboxesField("Accessibility", validators=[Optional()])
-    accessibility_notes = GovukTextareaField("Anything else about access", validators=[Optional(), max_length(2000)])
-
-    message = GovukTextareaField("Note for the council (optional)", validators=[Optional(), max_length(2000)])
-    submit = GovukSubmitField("Save listing")
+    submit = GovukSubmitField("Save and continue")
 
     def validate_charity_number(self, field):
         try:
@@ -131,83 +79,259 @@ class ListingForm(Form):
         except ValueError as exc:
             raise ValidationError(str(exc)) from exc
 
+
+class ContactDetailsForm(Form):
+    """Task "Contact details": how residents get in touch with the organisation."""
+
+    email = optional_email("Email address")
+    website = GovukTextInputField("Website", validators=[Optional(), max_length(500), validate_url])
+    phone = GovukTextInputField("Phone number", validators=[Optional(), max_length(40), validate_phone])
+    submit = GovukSubmitField("Save and continue")
+
+
+class ServiceForm(Form):
+    """One service or activity: what it is, who it is for, where it helps people and where it runs."""
+
+    name = GovukTextInputField(
+        "Name of the service or activity",
+        description="For example: Friday food bank, Youth club, Advice drop-in",
+        validators=[Required(thing="the name of the service or activity"), max_length(255)],
+    )
+    description = GovukTextareaField(
+        "Describe the service", validators=[Required(message="Describe the service"), max_length(5000)]
+    )
+    categories = GovukCheckboxesField("What kind of help does it give?", validators=[Optional()])
+    beneficiaries = GovukCheckboxesField("Who is it for?", validators=[Optional()])
+    faiths = GovukCheckboxesField("Is it linked to a faith?", validators=[Optional()])
+    languages = GovukCheckboxesField("Which languages can people use there?", validators=[Optional()])
+    fees_description = GovukTextInputField(
+        "Costs", description="For example: Free, or £2 a session", validators=[Optional(), max_length(500)]
+    )
+    minimum_age = GovukIntegerField(
+        "Youngest age", validators=[Optional(), NumberRange(min=0, max=120, message="Enter an age from 0 to 120")]
+    )
+    maximum_age = GovukIntegerField(
+        "Oldest age", validators=[Optional(), NumberRange(min=0, max=120, message="Enter an age from 0 to 120")]
+    )
+    area_scope = GovukRadiosField(
+        "Where does this service help people?",
+        default="",
+        validate_choice=False,
+        choices=[
+            ("", "Only at the places where it runs"),
+            ("wards", "In particular wards (choose them below)"),
+            ("borough", "Anywhere in the borough"),
+            ("remote", "Online or by phone only, wherever people live"),
+        ],
+        description="Residents searching near their home find services that help people where they live, "
+        "as well as services near them.",
+    )
+    areas = GovukCheckboxesField("Which wards does it help people in?", description="Only if you chose wards")
+    locations = GovukCheckboxesField(
+        "Where does it run?",
+        description="Add places under Locations on the task list first.",
+        validators=[Optional()],
+    )
+    submit = GovukSubmitField("Save and continue")
+
+    # A new listing must say where each service helps people or where it runs; an existing one without
+    # either can still be saved (search counts it and says so) so that no other change is blocked.
+    require_place = False
+
     def validate_maximum_age(self, field):
         if field.data is not None and self.minimum_age.data is not None and field.data < self.minimum_age.data:
             raise ValidationError("Oldest age must be the same as or more than the youngest age")
-
-    def validate_address_1(self, field):
-        if self.postcode.data and not (field.data or "").strip():
-            raise ValidationError("Enter the first line of the address, or remove the postcode")
-
-    def validate_postcode(self, field):
-        if (self.address_1.data or "").strip() and not (field.data or "").strip():
-            raise ValidationError("Enter the postcode of the address")
-
-    # A new listing must say where it helps people or give an address; an existing one without either can
-    # still be saved (search counts it and says so) so that no other change is blocked.
-    require_place = False
 
     def validate_area_scope(self, field):
         field.data = field.data or ""
         if field.data not in ("", "wards", "borough", "remote"):
             raise ValidationError("Choose where the service helps people")
-        has_address = (self.postcode.data or "").strip() or (self.address_1.data or "").strip()
-        if self.require_place and not field.data and not has_address and not self.areas.data:
+        if self.require_place and not field.data and not self.locations.data:
             raise ValidationError(
-                "Say where the service helps people, or give its address below, so residents "
-                "searching near them can find it"
+                "Say where the service helps people, or choose a place where it runs (add the place under "
+                "Locations first), so residents searching near them can find it"
             )
 
     def validate_areas(self, field):
         if self.area_scope.data == "wards" and not field.data:
             raise ValidationError("Choose the wards the service helps people in")
 
-    def hours_errors(self):
-        return [error for _, opens, closes in self.hours_fields() for error in opens.errors + closes.errors]
 
-    def hours_fields(self):
+class LocationForm(Form):
+    """One place where the organisation's services run."""
+
+    name = GovukTextInputField("Name of the building or place", validators=[Optional(), max_length(255)])
+    address_1 = GovukTextInputField(
+        "Address line 1", validators=[Required(thing="the first line of the address"), max_length(255)]
+    )
+    address_2 = GovukTextInputField("Address line 2 (optional)", validators=[Optional(), max_length(255)])
+    city = GovukTextInputField("Town or city", default="London", validators=[Optional(), max_length(100)])
+    postcode = GovukTextInputField(
+        "Postcode",
+        validators=[
+            Required(thing="the postcode"),
+            max_length(10, message="Enter a real postcode, like NW4 4BG"),
+            validate_postcode,
+        ],
+    )
+    confidential = GovukCheckboxField("Hide this address from the public (for example a refuge or a home address)")
+    accessibility = GovukCheckboxesField("How accessible is the place?", validators=[Optional()])
+    accessibility_notes = GovukTextareaField(
+        "Anything else about access (optional)", validators=[Optional(), max_length(2000)]
+    )
+    submit = GovukSubmitField("Save and continue")
+
+
+MAX_SLOTS_A_DAY = 6
+MAX_CLOSURES = 20
+
+
+class HoursFormBase(Form):
+    """Opening hours and holiday closures of one service; `hours_form` adds the rows it shows."""
+
+    submit = GovukSubmitField("Save and continue")
+    more = GovukSubmitField("Save and add more times or closures")
+
+    slots_shown = ()  # [(weekday, number of rows)]
+    closures_shown = 0
+
+    def day_rows(self, weekday):
+        count = dict(self.slots_shown)[weekday]
+        return [(getattr(self, f"d{weekday}_{n}_opens"), getattr(self, f"d{weekday}_{n}_closes")) for n in range(count)]
+
+    def days(self):
+        return [(WEEKDAY_NAMES[day], self.day_rows(day)) for day, _ in self.slots_shown]
+
+    def closure_rows(self):
         return [
-            (WEEKDAY_NAMES[i], getattr(self, f"{day.lower()}_opens"), getattr(self, f"{day.lower()}_closes"))
-            for i, day in enumerate(WEEKDAYS)
+            (
+                getattr(self, f"closure_{n}_starts"),
+                getattr(self, f"closure_{n}_ends"),
+                getattr(self, f"closure_{n}_note"),
+            )
+            for n in range(self.closures_shown)
         ]
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
-        for day_name, opens, closes in self.hours_fields():
-            o, c = (opens.data or "").strip(), (closes.data or "").strip()
-            if not o and not c:
-                continue
-            for field, value, word in ((opens, o, "opening"), (closes, c, "closing")):
-                if not TIME_RE.match(value):
-                    field.errors.append(f"Enter the {word} time on {day_name} as a 24-hour time, like 09:30")
+        for day, _ in self.slots_shown:
+            day_name = WEEKDAY_NAMES[day]
+            taken = []
+            for opens, closes in self.day_rows(day):
+                o, c = (opens.data or "").strip(), (closes.data or "").strip()
+                if not o and not c:
+                    continue
+                good = True
+                for field, value, word in ((opens, o, "opening"), (closes, c, "closing")):
+                    if not TIME_RE.match(value):
+                        field.errors.append(f"Enter the {word} time on {day_name} as a 24-hour time, like 09:30")
+                        good = False
+                if not good:
                     valid = False
-            if TIME_RE.match(o) and TIME_RE.match(c) and _minutes(c) <= _minutes(o):
-                closes.errors.append(f"The closing time on {day_name} must be after the opening time")
+                    continue
+                if _minutes(c) <= _minutes(o):
+                    closes.errors.append(f"The closing time on {day_name} must be after the opening time")
+                    valid = False
+                    continue
+                if any(_minutes(o) < end and start < _minutes(c) for start, end in taken):
+                    opens.errors.append(f"The times on {day_name} overlap: give each time once")
+                    valid = False
+                taken.append((_minutes(o), _minutes(c)))
+        for n, (starts, ends, note) in enumerate(self.closure_rows(), start=1):
+            if starts.errors or ends.errors:
+                valid = False
+                continue
+            if starts.data is None and (ends.data is not None or (note.data or "").strip()):
+                starts.errors.append(f"Enter the first day of closure {n}")
+                valid = False
+            elif starts.data and ends.data and ends.data < starts.data:
+                ends.errors.append(f"The last day of closure {n} must be the same as or after its first day")
+                valid = False
+            elif starts.data and (ends.data or starts.data) - starts.data > timedelta(days=366):
+                ends.errors.append(f"Closure {n} must be a year or shorter")
                 valid = False
         return valid
 
+    def hours(self):
+        """The weekly slots entered, as a snapshot's hours list."""
+        slots = []
+        for day, _ in self.slots_shown:
+            for opens, closes in self.day_rows(day):
+                if (opens.data or "").strip() and (closes.data or "").strip():
+                    slots.append(
+                        {"weekday": day, "opens_at": normal_time(opens.data), "closes_at": normal_time(closes.data)}
+                    )
+        return sorted(slots, key=lambda s: (s["weekday"], s["opens_at"]))
+
+    def closures(self):
+        """The closures entered, as a snapshot's closures list."""
+        return sorted(
+            (
+                {
+                    "starts_on": starts.data.isoformat(),
+                    "ends_on": (ends.data or starts.data).isoformat(),
+                    "note": (note.data or "").strip() or None,
+                }
+                for starts, ends, note in self.closure_rows()
+                if starts.data
+            ),
+            key=lambda c: c["starts_on"],
+        )
+
+
+def hours_form(hours, closures, formdata=None):
+    """A HoursFormBase for a service with these hours and closures: each day shows its slots and one empty
+    row, and the closures one empty row, so any number can be added a row at a time without scripts."""
+    by_day = {day: [h for h in hours if h["weekday"] == day] for day in range(7)}
+    attrs = {"slots_shown": [], "closures_shown": min(len(closures) + 1, MAX_CLOSURES)}
+    data = {}
+    for day in range(7):
+        name = WEEKDAY_NAMES[day]
+        count = min(len(by_day[day]) + 1, MAX_SLOTS_A_DAY)
+        if formdata is not None:  # rows the page showed when it was sent
+            while count < MAX_SLOTS_A_DAY and f"d{day}_{count}_opens" in formdata:
+                count += 1
+        attrs["slots_shown"].append((day, count))
+        for n in range(count):
+            attrs[f"d{day}_{n}_opens"] = GovukTextInputField(
+                f"{name}, time {n + 1}: opens", validators=[Optional(), max_length(5)]
+            )
+            attrs[f"d{day}_{n}_closes"] = GovukTextInputField(
+                f"{name}, time {n + 1}: closes", validators=[Optional(), max_length(5)]
+            )
+        for n, slot in enumerate(by_day[day][:count]):
+            data[f"d{day}_{n}_opens"], data[f"d{day}_{n}_closes"] = slot["opens_at"], slot["closes_at"]
+    if formdata is not None:
+        while attrs["closures_shown"] < MAX_CLOSURES and f"closure_{attrs['closures_shown']}_note" in formdata:
+            attrs["closures_shown"] += 1
+    for n in range(attrs["closures_shown"]):
+        attrs[f"closure_{n}_starts"] = GovukDateField(f"Closure {n + 1}: first day closed", validators=[Optional()])
+        attrs[f"closure_{n}_ends"] = GovukDateField(
+            f"Closure {n + 1}: last day closed (if more than one day)", validators=[Optional()]
+        )
+        attrs[f"closure_{n}_note"] = GovukTextInputField(
+            f"Closure {n + 1}: reason (optional)",
+            description="For example: Christmas and New Year",
+            validators=[Optional(), max_length(255)],
+        )
+    for n, closure in enumerate(closures[: attrs["closures_shown"]]):
+        data[f"closure_{n}_starts"] = date.fromisoformat(closure["starts_on"])
+        data[f"closure_{n}_ends"] = (
+            date.fromisoformat(closure["ends_on"]) if closure.get("ends_on") != closure["starts_on"] else None
+        )
+        data[f"closure_{n}_note"] = closure.get("note")
+    form_class = type("HoursForm", (HoursFormBase,), attrs)
+    return form_class(formdata=formdata, data=data) if formdata is not None else form_class(data=data)
+
 
 def _minutes(value):
-    hours, minutes = TIME_RE.match(value).groups()
+    hours, minutes = TIME_RE.match(value.strip()).groups()
     return int(hours) * 60 + int(minutes)
 
 
 def normal_time(value):
     hours, minutes = TIME_RE.match(value.strip()).groups()
     return f"{int(hours):02d}:{minutes}"
-
-
-for _day, _name in zip(WEEKDAYS, WEEKDAY_NAMES, strict=False):
-    setattr(
-        ListingForm,
-        f"{_day.lower()}_opens",
-        GovukTextInputField(f"{_name} opens", validators=[Optional(), max_length(5)]),
-    )
-    setattr(
-        ListingForm,
-        f"{_day.lower()}_closes",
-        GovukTextInputField(f"{_name} closes", validators=[Optional(), max_length(5)]),
-    )
 
 
 class ContactMixin:
@@ -220,8 +344,16 @@ class ContactMixin:
     )
 
 
-class RegisterForm(ContactMixin, ListingForm):
-    require_place = True
+class YourDetailsForm(ContactMixin, Form):
+    """Task "Your details" of a registration: who is asking, so the officer can check and invite them."""
+
+    submit = GovukSubmitField("Save and continue")
+
+
+class SendForm(Form):
+    """The check-your-answers page's button, with a note for the officer from a group."""
+
+    message = GovukTextareaField("Note for the council (optional)", validators=[Optional(), max_length(2000)])
     submit = GovukSubmitField("Send for approval")
 
 

@@ -11,7 +11,7 @@ ListingVersion, so the history shows who changed what and when.
 """
 
 import uuid
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -149,6 +149,9 @@ class Service(db.Model):
     areas = relationship("Ward", secondary=service_areas, order_by="Ward.name")
     service_at_locations = relationship("ServiceAtLocation", back_populates="service", cascade="all, delete-orphan")
     schedules = relationship("Schedule", back_populates="service", cascade="all, delete-orphan")
+    closures = relationship(
+        "Closure", back_populates="service", cascade="all, delete-orphan", order_by="Closure.starts_on"
+    )
 
 
 class Location(db.Model):
@@ -221,6 +224,56 @@ class Schedule(db.Model):
     @property
     def weekday_name(self):
         return WEEKDAY_NAMES[self.weekday]
+
+
+class Closure(db.Model):
+    """A holiday closure of a service: closed from `starts_on` to `ends_on` (both days included) whatever its
+    weekly hours say, e.g. "Closed 24 December to 2 January: Christmas"."""
+
+    __tablename__ = "closure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(db.String(36), unique=True, default=new_uuid)
+    service_id: Mapped[int] = mapped_column(db.ForeignKey("service.id", ondelete="CASCADE"), index=True)
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    note: Mapped[str | None] = mapped_column(db.String(255))
+
+    service = relationship("Service", back_populates="closures")
+
+    def covers(self, day):
+        return self.starts_on <= day <= self.ends_on
+
+
+class ListingDraft(db.Model):
+    """A listing being edited or registered through the task list, kept between pages until it is sent.
+
+    Owned by a signed-in person (`owner_id`, so it survives signing out and back in) or, for an anonymous
+    registration, by the holder of a random token kept in their session (only its SHA-256 is stored).
+    `base_version` and `draft_revision` are what the editor started from, checked when the draft is sent.
+    """
+
+    __tablename__ = "listing_draft"
+    __table_args__ = (db.UniqueConstraint("owner_id", "organisation_id", name="uq_listing_draft_owner_listing"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int | None] = mapped_column(db.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str | None] = mapped_column(db.String(64), unique=True)
+    # None for a registration (a new listing).
+    organisation_id: Mapped[int | None] = mapped_column(
+        db.ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    payload: Mapped[str] = mapped_column(db.Text, default="{}")
+    # For a registration: the person's {name, email, role}.
+    contact: Mapped[str] = mapped_column(db.Text, default="{}")
+    # The sections the editor has saved at least once ("about", "contact", "services", ...).
+    touched: Mapped[str] = mapped_column(db.String(255), default="")
+    base_version: Mapped[int] = mapped_column(default=0)
+    draft_revision: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
+
+    organisation = relationship("Organisation")
 
 
 class Taxonomy(db.Model):

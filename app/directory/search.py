@@ -29,6 +29,7 @@ from ..places.services import lookup_postcode, normalise_postcode
 from ..timeutil import to_london, utcnow
 from . import vocabulary
 from .models import (
+    Closure,
     Location,
     Organisation,
     Schedule,
@@ -240,6 +241,11 @@ def _filters(query):
             db.exists()
             .where(Service.organisation_id == Organisation.id, Schedule.service_id == Service.id)
             .where(Schedule.weekday == now.weekday(), Schedule.opens_at <= now.time(), Schedule.closes_at > now.time())
+            .where(
+                ~db.exists().where(
+                    Closure.service_id == Service.id, Closure.starts_on <= now.date(), Closure.ends_on >= now.date()
+                )
+            )
         )
     return clauses
 
@@ -433,6 +439,7 @@ def _results(page_ids, miles, ward_codes=(), located_ward=None):
                 selectinload(Organisation.services).selectinload(Service.terms).selectinload(TaxonomyTerm.taxonomy),
                 selectinload(Organisation.services).selectinload(Service.areas),
                 selectinload(Organisation.services).selectinload(Service.schedules),
+                selectinload(Organisation.services).selectinload(Service.closures),
                 selectinload(Organisation.locations),
             )
         )
@@ -489,7 +496,11 @@ def open_now(organisation, now=None):
     schedules = [s for service in organisation.services for s in service.schedules]
     if not schedules:
         return None
-    return any(s.weekday == now.weekday() and s.opens_at <= now.time() < s.closes_at for s in schedules)
+    closed = {c.service_id for service in organisation.services for c in service.closures if c.covers(now.date())}
+    return any(
+        s.weekday == now.weekday() and s.opens_at <= now.time() < s.closes_at and s.service_id not in closed
+        for s in schedules
+    )
 
 
 def serving_ward(ward_code, category="", limit=50):

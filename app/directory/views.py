@@ -12,20 +12,10 @@ from ..places.services import normalise_postcode
 from ..ratelimit import limit_posts
 from ..security import GROUP_EDITOR, STRATEGY_OFFICER, public, roles_required
 from ..timeutil import utcnow
-from . import cards, services, vocabulary
+from . import cards, drafts, services, vocabulary
 from . import search as directory_search
-from .forms import (
-    ClaimForm,
-    DecisionForm,
-    ListingForm,
-    PinForm,
-    ProblemForm,
-    RegisterForm,
-    SearchForm,
-    SynonymForm,
-    normal_time,
-)
-from .models import WEEKDAYS, ListingChange, ListingVersion, Location, Organisation, ProblemReport, SearchSynonym
+from .forms import ClaimForm, DecisionForm, PinForm, ProblemForm, SearchForm, SynonymForm
+from .models import ListingChange, ListingVersion, Location, Organisation, ProblemReport, SearchSynonym
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
 
@@ -133,6 +123,9 @@ def listing(slug):
         places=places,
         opening=cards.opening_for(organisation),
         hours=cards.weekly_hours(organisation),
+        closures=cards.closures_ahead(organisation),
+        closure_text=cards.closure_text,
+        service_hours=cards.service_hours,
         tel=cards.tel_href(organisation.phone),
         listing_map=listing_map,
         points=points,
@@ -185,27 +178,6 @@ def claim(slug):
     return render_template("directory/claim.html", form=form, org=organisation)
 
 
-@bp.route("/register", methods=["GET", "POST"])
-@limit_posts("PUBLIC_FORM_RATE_LIMIT")
-@public
-def register():
-    form = RegisterForm()
-    _fill_listing_choices(form)
-    if request.method == "GET":
-        form.kind.data = "vcfs"
-        form.status.data = "active"
-    if form.validate_on_submit():
-        data = _form_to_snapshot(form, services.empty_snapshot())
-        contact = {
-            "name": form.contact_name.data.strip(),
-            "email": form.contact_email.data.strip().lower(),
-            "role": form.contact_role.data.strip(),
-        }
-        services.submit_registration(data, contact, (form.message.data or "").strip() or None)
-        return render_template("directory/sent_for_approval.html", what="registration", org=None)
-    return render_template("directory/edit.html", form=form, org=None, register=True)
-
-
 # --- Groups: their own listings ------------------------------------------------------------------
 
 
@@ -223,51 +195,13 @@ def _editable_or_403(slug):
 def mine():
     organisations = current_user.organisations if not current_user.moderates_listings else []
     pending = {org.id: services.pending_edit(org) for org in organisations}
+    unsent = {org.id: drafts.edit_draft(org, current_user) for org in organisations}
     return render_template(
-        "directory/mine.html", organisations=organisations, pending=pending, confirm_form=ConfirmForm()
-    )
-
-
-@bp.route("/<slug>/edit", methods=["GET", "POST"])
-@roles_required(GROUP_EDITOR, *MODERATORS)
-def edit(slug):
-    organisation = _editable_or_403(slug)
-    officer = current_user.moderates_listings
-    pending = None if officer else services.pending_edit(organisation)
-    current = json.loads(pending.payload) if pending else services.snapshot(organisation)
-    form = ListingForm()
-    _fill_listing_choices(form)
-    if request.method == "GET":
-        _snapshot_to_form(current, form)
-        form.base_version.data = str(pending.base_version if pending else organisation.version)
-        form.draft_revision.data = str(pending.revision if pending else 0)
-    if form.validate_on_submit():
-        data = _form_to_snapshot(form, current)
-        base_version, draft_revision = _int(form.base_version.data), _int(form.draft_revision.data)
-        try:
-            if officer:
-                services.save_officer_edit(organisation, data, current_user, base_version)
-                flash("The listing has been updated and published", "success")
-            else:
-                services.save_edit(
-                    organisation,
-                    data,
-                    current_user,
-                    base_version,
-                    draft_revision,
-                    (form.message.data or "").strip() or None,
-                )
-                flash(
-                    "Your changes have been sent to the council. They will appear once an officer approves them.",
-                    "success",
-                )
-        except services.EditConflict as conflict:
-            db.session.rollback()
-            rows = services.compare(conflict.theirs, data)
-            return render_template("directory/conflict.html", org=organisation, rows=rows, reason=conflict.reason), 409
-        return redirect(url_for("directory.listing", slug=organisation.slug) if officer else url_for("directory.mine"))
-    return render_template(
-        "directory/edit.html", form=form, org=organisation, pending=pending, officer=officer, register=False
+        "directory/mine.html",
+        organisations=organisations,
+        pending=pending,
+        unsent=unsent,
+        confirm_form=ConfirmForm(),
     )
 
 
@@ -403,134 +337,6 @@ def pin_location(slug, location_id):
         )
         return redirect(url_for("directory.listing", slug=organisation.slug))
     return render_template("directory/pin.html", form=form, org=organisation, location=location)
-
-
-# --- Form <-> snapshot ----------------------------------------------------------------------------
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1
-
-
-def _fill_listing_choices(form):
-    form.categories.choices = services.term_choices("category")
-    form.beneficiaries.choices = services.term_choices("beneficiary")
-    form.faiths.choices = services.term_choices("faith")
-    form.languages.choices = services.term_choices("language")
-    form.accessibility.choices = services.term_choices("accessibility")
-    form.areas.choices = _ward_choices()
-
-
-def _snapshot_to_form(data, form):
-    org = data.get("organisation", {})
-    for field in (
-        "name",
-        "description",
-        "kind",
-        "status",
-        "email",
-        "website",
-        "phone",
-        "charity_number",
-        "company_number",
-    ):
-        getattr(form, field).data = org.get(field)
-    service = (data.get("services") or [{}])[0]
-    form.service_name.data = service.get("name")
-    form.service_description.data = service.get("description")
-    terms = service.get("terms", [])
-    form.categories.data = [t for t in terms if t.startswith("category/")]
-    form.beneficiaries.data = [t for t in terms if t.startswith("beneficiary/")]
-    form.faiths.data = [t for t in terms if t.startswith("faith/")]
-    form.languages.data = [t for t in terms if t.startswith("language/")]
-    form.areas.data = service.get("areas", [])
-    form.area_scope.data = service.get("area_scope") or ("wards" if form.areas.data else "")
-    form.fees_description.data = service.get("fees_description")
-    form.minimum_age.data = service.get("minimum_age")
-    form.maximum_age.data = service.get("maximum_age")
-    for hours in service.get("hours", []):
-        day = WEEKDAYS[hours["weekday"]].lower()
-        getattr(form, f"{day}_opens").data = hours["opens_at"]
-        getattr(form, f"{day}_closes").data = hours["closes_at"]
-    location = (data.get("locations") or [{}])[0]
-    form.location_name.data = location.get("name")
-    for field in ("address_1", "address_2", "city", "postcode", "accessibility_notes"):
-        getattr(form, field).data = location.get(field)
-    form.confidential.data = bool(location.get("confidential"))
-    form.accessibility.data = location.get("accessibility", [])
-
-
-def _clean(value):
-    value = (value or "").strip() if isinstance(value, str) or value is None else value
-    return value if value != "" else None
-
-
-def _form_to_snapshot(form, base):
-    """The base snapshot with the organisation, its first service and first location replaced by the form."""
-    data = json.loads(json.dumps(base))
-    data["organisation"] = {
-        "name": form.name.data.strip(),
-        "description": form.description.data.strip(),
-        "kind": form.kind.data,
-        "status": form.status.data,
-        "email": _clean(form.email.data and form.email.data.lower()),
-        "website": _clean(form.website.data),
-        "phone": _clean(form.phone.data),
-        "charity_number": form.charity_number.data or None,
-        "company_number": form.company_number.data or None,
-    }
-    has_address = bool(_clean(form.address_1.data) or _clean(form.postcode.data) or _clean(form.location_name.data))
-    locations = data.get("locations", [])
-    if has_address:
-        location = locations[0] if locations else {}
-        location.update(
-            {
-                "name": _clean(form.location_name.data) or "",
-                "address_1": _clean(form.address_1.data) or "",
-                "address_2": _clean(form.address_2.data),
-                "city": _clean(form.city.data) or "London",
-                "postcode": normalise_postcode(form.postcode.data) if form.postcode.data else None,
-                "confidential": bool(form.confidential.data),
-                "accessibility": form.accessibility.data or [],
-                "accessibility_notes": _clean(form.accessibility_notes.data),
-            }
-        )
-        locations = [location, *locations[1:]]
-    else:
-        locations = locations[1:]
-    data["locations"] = locations
-    hours = []
-    for index, day in enumerate(WEEKDAYS):
-        opens, closes = getattr(form, f"{day.lower()}_opens").data, getattr(form, f"{day.lower()}_closes").data
-        if (opens or "").strip() and (closes or "").strip():
-            hours.append({"weekday": index, "opens_at": normal_time(opens), "closes_at": normal_time(closes)})
-    service_list = data.get("services", [])
-    service = service_list[0] if service_list else {}
-    service.update(
-        {
-            "name": form.service_name.data.strip(),
-            "description": form.service_description.data.strip(),
-            "url": service.get("url"),
-            "email": service.get("email"),
-            "phone": service.get("phone"),
-            "status": form.status.data,
-            "fees_description": _clean(form.fees_description.data),
-            "minimum_age": form.minimum_age.data,
-            "maximum_age": form.maximum_age.data,
-            "terms": [*form.categories.data, *form.beneficiaries.data, *form.faiths.data, *form.languages.data],
-            # Wards ticked without choosing "in particular wards" mean those wards; all of the borough or online
-            # (wider than any ward) leave the wards out.
-            "area_scope": form.area_scope.data or ("wards" if form.areas.data else None),
-            "areas": (form.areas.data or []) if (form.area_scope.data or "wards") == "wards" else [],
-            "hours": hours,
-            "locations": [0] if has_address else [],
-        }
-    )
-    data["services"] = [service, *service_list[1:]]
-    return data
 
 
 # --- Strategy officers: the search vocabulary ----------------------------------------------------

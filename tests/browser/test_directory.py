@@ -69,11 +69,17 @@ def test_editor_form_with_errors_is_accessible(live_server, page, listings, make
     page.get_by_role("button", name="Sign in").click()
     page.goto(live_server + "/directory/colindale-food-bank/edit")
     assert run_axe(page) == []
+    page.goto(live_server + "/directory/colindale-food-bank/edit/about")
     page.get_by_label("Name of the organisation").fill("")
-    page.get_by_label("Postcode", exact=True).fill("nonsense")
-    page.get_by_role("button", name="Save listing").click()
+    page.get_by_role("button", name="Save and continue").click()
     page.locator(".govuk-error-summary").wait_for()
     assert "Enter the name of the organisation" in page.locator(".govuk-error-summary").inner_text()
+    assert run_axe(page) == []
+    page.goto(live_server + "/directory/colindale-food-bank/edit/locations/1")
+    page.get_by_label("Postcode", exact=True).fill("nonsense")
+    page.get_by_role("button", name="Save and continue").click()
+    page.locator(".govuk-error-summary").wait_for()
+    assert "Enter a real postcode" in page.locator(".govuk-error-summary").inner_text()
     assert run_axe(page) == []
     page.goto(live_server + "/directory/mine")
     assert run_axe(page) == []
