@@ -4,6 +4,10 @@ import io
 import json
 from datetime import date, datetime
 
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
 from .. import csvkit
 from . import ratings
 
@@ -370,10 +374,6 @@ def _csv_value(value):
 def to_xlsx_bytes(report):
     """A workbook of the same tables: readable headers, numbers as number cells, sensible column widths,
     total rows for the budget and savings."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
     workbook = Workbook()
     bold = Font(bold=True)
     for index, (name, columns, rows, totals) in enumerate(_tables(report)):
@@ -430,6 +430,8 @@ def _xlsx_value(key, value):
 
 def to_pdf_bytes(html, base_url=None):
     """The print layout rendered by WeasyPrint (needs Debian's Pango: scripts/install-system-deps)."""
+    # Imported here: WeasyPrint loads Pango and its fonts, which only the PDF needs (every worker would pay
+    # for it at start-up otherwise).
     from weasyprint import HTML
 
     return HTML(string=html, base_url=base_url).write_pdf()
