@@ -10,6 +10,7 @@ from openpyxl.utils import get_column_letter
 
 from .. import csvkit
 from . import ratings
+from .services import BUDGET_FIGURES
 
 CSV_COLUMNS = (
     "period",
@@ -139,19 +140,7 @@ def report_json(report):
             for p in report["priorities"]
         ],
         "budget": [
-            {
-                key: row[key]
-                for key in (
-                    "service",
-                    "revised_budget",
-                    "forecast",
-                    "variance",
-                    "reserve_movements",
-                    "forecast_after_reserves",
-                    "variance_after_reserves",
-                )
-            }
-            | {"published": row["published"]}
+            {key: row[key] for key in ("service", *BUDGET_FIGURES)} | {"published": row["published"]}
             for row in report["budget"]
         ],
         "budget_totals": report["budget_totals"] or None,

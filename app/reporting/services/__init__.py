@@ -53,6 +53,7 @@ from .periods import (
 )
 from .plan import PLAN_ITEMS, create_period, plan_locked_reason, priority_at, roll_forward_plan, save_plan_item
 from .report import (
+    BUDGET_FIGURES,
     budget_row,
     build_report,
     dot_matches_published,
@@ -82,6 +83,7 @@ from .workflow import (
 )
 
 __all__ = [
+    "BUDGET_FIGURES",
     "KPI_RESULT_FIELDS",
     "CHANGE_LABELS",
     "LINES",

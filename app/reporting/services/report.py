@@ -325,17 +325,7 @@ def build_report(period):
         "approved_at": period.approved_at,
         "priorities": priorities,
         "budget": budget,
-        "budget_totals": _totals(
-            budget,
-            (
-                "revised_budget",
-                "forecast",
-                "variance",
-                "reserve_movements",
-                "forecast_after_reserves",
-                "variance_after_reserves",
-            ),
-        ),
+        "budget_totals": _totals(budget, BUDGET_FIGURES),
         "savings": savings,
         "savings_totals": _totals(savings, ("saving", "forecast")),
     }
@@ -394,6 +384,17 @@ def public_report(report):
     if isinstance(report, list):
         return [public_report(value) for value in report]
     return without_source_references(report)
+
+
+# Table 2's figures (£000), in the order of its columns: what the budget rows and their totals carry.
+BUDGET_FIGURES = (
+    "revised_budget",
+    "forecast",
+    "variance",
+    "reserve_movements",
+    "forecast_after_reserves",
+    "variance_after_reserves",
+)
 
 
 def budget_row(line: BudgetLine):
