@@ -281,14 +281,6 @@ def _tables(report):
         for r in p["risks"]
         if r["assessed"] or r["ended"]
     ]
-    budget_keys = (
-        "revised_budget",
-        "forecast",
-        "variance",
-        "reserve_movements",
-        "forecast_after_reserves",
-        "variance_after_reserves",
-    )
     budget = [
         ("period", "Period"),
         ("service", "Service"),
@@ -300,7 +292,7 @@ def _tables(report):
         ("variance_after_reserves", "Variance after reserve movements adv/(fav) (£000)"),
     ]
     budget_rows = [
-        {"period": code, "service": b["service"], **{key: b[key] for key in budget_keys}} for b in report["budget"]
+        {"period": code, "service": b["service"], **{key: b[key] for key in BUDGET_FIGURES}} for b in report["budget"]
     ]
     budget_totals = {"period": code, "service": "Total", **report["budget_totals"]} if report["budget_totals"] else None
     savings = [
