@@ -130,6 +130,17 @@ def postcode_format(form, field):
         raise ValidationError("Enter a real postcode, like NW4 4BG")
 
 
+def required_when(other, answer, message):
+    """The field must be filled in when the form's `other` field is answered `answer` (say why a nomination
+    is not valid when the outcome is "invalid"); `message` is the error beside it."""
+
+    def check(form, field):
+        if form[other].data == answer and not (field.data or "").strip():
+            raise ValidationError(message)
+
+    return check
+
+
 def london_today():
     return to_london(utcnow()).date()
 

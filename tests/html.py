@@ -28,6 +28,24 @@ def heading(page):
     return text(headings[0])
 
 
+def page_text(page):
+    """The visible text of the page's main content (all of it when there is no <main>), white space collapsed:
+    for checking what a person reads, whatever the markup and escaping around it."""
+    return text(page.select_one("main") or page)
+
+
+def banners(page):
+    """The texts of the page's notification banners (the flashed messages), in order."""
+    return [text(item) for item in page.select(".govuk-notification-banner__content")]
+
+
+def field_error(page, field_id):
+    """The error message shown by the field `field_id`, without GOV.UK's visually hidden "Error:" ('' when
+    there is none)."""
+    found = page.select_one(f"#{field_id}-error")
+    return text(found).removeprefix("Error:").strip() if found is not None else ""
+
+
 def error_messages(page):
     """The messages in the GOV.UK error summary, in order ([] when there is none)."""
     return [text(item) for item in page.select(".govuk-error-summary__list li")]

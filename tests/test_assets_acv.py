@@ -10,7 +10,8 @@ from app.assets.models import AcvNomination
 from app.extensions import db
 
 from .conftest import post_form
-from .html import error_messages, parse, table_rows, text
+from .factories.assets import make_nomination
+from .html import error_messages, page_text, parse, table_rows, text
 
 # Every test here runs on one fixed day, so its dates never depend on when (or how near midnight) it runs.
 TODAY = date(2026, 6, 17)
@@ -50,24 +51,6 @@ def d(day):
     return [str(day.day), str(day.month), str(day.year)]
 
 
-def make_nomination(received_on, site_name="Site"):
-    return services.create_nomination(
-        received_on=received_on,
-        body_name="Group",
-        body_type="charity",
-        body_number="1",
-        local_connection="Local",
-        body_address="Addr",
-        contact_name="C",
-        contact_email="c@example.org",
-        site_name=site_name,
-        site_address="Addr",
-        site_postcode=None,
-        boundary_description="B",
-        reasons="R",
-    )
-
-
 def test_a_group_nominates_land_and_gets_a_reference_and_decision_date(client, outbox):
     response = post_form(client, "/assets-register/acv/nominate", nomination_data())
     assert response.status_code == 302
@@ -75,8 +58,8 @@ def test_a_group_nominates_land_and_gets_a_reference_and_decision_date(client, o
     assert nomination.reference == f"ACV-{TODAY.year}-{nomination.id:04d}"
     assert nomination.received_on == TODAY and nomination.decision_due == TODAY + timedelta(days=55)
     assert nomination.contact_email == "sam@example.org" and nomination.status == "received"
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert nomination.reference in page and nomination.decision_due.strftime("%A %-d %B %Y") in page
+    shown = page_text(parse(client.get(response.headers["Location"])))
+    assert nomination.reference in shown and nomination.decision_due.strftime("%A %-d %B %Y") in shown
     assert outbox[-1].to == ["sam@example.org"] and nomination.reference in outbox[-1].subject
     assert nomination.decision_due.strftime("%A %-d %B %Y") in outbox[-1].body
 
@@ -118,8 +101,8 @@ def test_officer_checks_lists_and_follows_the_statutory_dates(client, signed_in_
     assert nomination.decision_due == date(2025, 3, 6)
     signed_in_as("strategy_officer")
     url = nomination_url(nomination)
-    page = client.get(url).get_data(as_text=True)
-    assert "Thursday 6 March 2025" in page and "(overdue)" in page  # long past in the test's today
+    shown = page_text(parse(client.get(url)))
+    assert "Thursday 6 March 2025 (overdue)" in shown  # long past in the test's today
 
     post_form(
         client,
@@ -139,8 +122,9 @@ def test_officer_checks_lists_and_follows_the_statutory_dates(client, signed_in_
             "decision-asset": "0",
         },
         form_url=url,
-    ).get_data(as_text=True)
-    assert "cannot be before the nomination was received" in page and nomination.status == "valid"
+    )
+    assert "cannot be before the nomination was received" in " ".join(error_messages(parse(page)))
+    assert nomination.status == "valid"
     post_form(
         client,
         url + "/decide",
@@ -188,8 +172,9 @@ def test_officer_checks_lists_and_follows_the_statutory_dates(client, signed_in_
         bid_url,
         {f"bid-{notice.id}-group": "Friends", f"bid-{notice.id}-on": d(date(2025, 7, 18))},
         form_url=url,
-    ).get_data(as_text=True)
-    assert "must be received between 6 June 2025 and 17 July 2025" in page and notice.full_ends is None
+    )
+    assert "must be received between 6 June 2025 and 17 July 2025" in " ".join(error_messages(parse(page)))
+    assert notice.full_ends is None
     post_form(
         client,
         bid_url,
@@ -198,7 +183,7 @@ def test_officer_checks_lists_and_follows_the_statutory_dates(client, signed_in_
     )
     assert notice.bid_request_group == "Friends" and notice.full_ends == date(2025, 12, 5)
 
-    listed = client.get("/assets-register/acv/listed").get_data(as_text=True)
+    listed = page_text(parse(client.get("/assets-register/acv/listed")))
     assert (
         "The Bowls Pavilion" in listed and "2 March 2030" in listed and "full moratorium to 5 December 2025" in listed
     )
@@ -208,7 +193,7 @@ def test_officer_checks_lists_and_follows_the_statutory_dates(client, signed_in_
     assert header.startswith("reference,site,address")
     assert "2025-03-03,2030-03-02,2025-03-04,2025-04-28,2025-04-01,2025-05-26,Listing upheld" in row
     assert "2025-06-06,2025-07-17,2025-07-17,2025-12-05,2026-12-05" in row
-    entry = client.get(f"/assets-register/acv/register/{nomination.id}").get_data(as_text=True)
+    entry = page_text(parse(client.get(f"/assets-register/acv/register/{nomination.id}")))
     assert "5 December 2026" in entry and "Used weekly by residents" in entry
 
 
@@ -236,8 +221,8 @@ def test_invalid_and_refused_nominations_go_on_the_unsuccessful_register(client,
         url + "/validate",
         {"validate-outcome": "invalid", "validate-checked_on": d(date(2025, 1, 14))},
         form_url=url,
-    ).get_data(as_text=True)
-    assert "Enter why the nomination is not valid" in page
+    )
+    assert "Enter why the nomination is not valid" in " ".join(error_messages(parse(page)))
     post_form(
         client,
         url + "/validate",
@@ -268,10 +253,10 @@ def test_invalid_and_refused_nominations_go_on_the_unsuccessful_register(client,
         form_url=url,
     )
     assert refused.status == "not_listed"
-    page = client.get("/assets-register/acv/unsuccessful").get_data(as_text=True)
-    assert "Corner Shop" in page and "The nomination is not valid: The group is a parish meeting" in page
-    assert "Car Park" in page and "Its main use is not social" in page
-    assert "Car Park" not in client.get("/assets-register/acv/listed").get_data(as_text=True)
+    shown = page_text(parse(client.get("/assets-register/acv/unsuccessful")))
+    assert "Corner Shop" in shown and "The nomination is not valid: The group is a parish meeting" in shown
+    assert "Car Park" in shown and "Its main use is not social" in shown
+    assert "Car Park" not in page_text(parse(client.get("/assets-register/acv/listed")))
     csv = client.get("/assets-register/acv/unsuccessful.csv").get_data(as_text=True)
     assert "Its main use is not social" in csv and "2025-02-01" in csv
     assert "not to list" in outbox[-1].body

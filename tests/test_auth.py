@@ -11,6 +11,7 @@ from app.auth.services import PURPOSE_RESET, make_token
 from app.extensions import db
 
 from .conftest import TEST_PASSWORD, post_form, sign_in
+from .html import error_messages, field_error, heading, page_text, parse, text
 
 LINK_RE = re.compile(r"http://portal\.test(/\S+)")
 
@@ -31,8 +32,8 @@ def test_sign_in_and_out(client, make_user):
     user = make_user("strategy_officer")
     response = sign_in(client, user.email.upper())  # e-mail is matched whatever its case
     assert response.status_code == 302 and response.headers["Location"] == "/account"
-    page = client.get("/account").get_data(as_text=True)
-    assert "Strategy officer" in page and user.email in page
+    shown = page_text(parse(client.get("/account")))
+    assert "Strategy officer" in shown and user.email in shown
     response = post_form(client, "/sign-out", {}, form_url="/account")
     assert response.status_code == 302
     assert client.get("/account").status_code == 302
@@ -41,15 +42,15 @@ def test_sign_in_and_out(client, make_user):
 def test_wrong_password_shows_a_clear_error(client, make_user):
     user = make_user("admin")
     response = sign_in(client, user.email, "not the password")
-    page = response.get_data(as_text=True)
+    page = parse(response)
     assert response.status_code == 200
-    assert "Enter a correct email address and password" in page
-    assert "govuk-error-summary" in page and "<title>Error:" in page
+    assert any(message.startswith("Enter a correct email address and password") for message in error_messages(page))
+    assert text(page.title).startswith("Error:")
 
 
 def test_empty_sign_in_form_says_what_is_missing(client):
-    page = post_form(client, "/sign-in", {"email": "", "password": ""}).get_data(as_text=True)
-    assert "Enter your email address" in page and "Enter your password" in page
+    page = parse(post_form(client, "/sign-in", {"email": "", "password": ""}))
+    assert error_messages(page) == ["Enter your email address", "Enter your password"]
 
 
 def test_deactivated_and_invited_accounts_cannot_sign_in(client, make_user):
@@ -67,7 +68,7 @@ def test_sign_in_is_rate_limited_with_a_clear_message(client, make_user):
         assert sign_in(client, user.email, "wrong password").status_code == 200
     response = sign_in(client, user.email, TEST_PASSWORD)
     assert response.status_code == 429
-    assert "tried to sign in too many times" in response.get_data(as_text=True)
+    assert "tried to sign in too many times" in page_text(parse(response))
     # Another account from the same address is not locked out by the first one's limit.
     other = make_user("strategy_officer")
     assert sign_in(client, other.email).status_code == 302
@@ -105,14 +106,14 @@ def test_forms_without_a_csrf_token_are_refused(client, make_user):
     user = make_user("admin")
     response = client.post("/sign-in", data={"email": user.email, "password": TEST_PASSWORD})
     assert response.status_code == 400
-    assert "did not come from this site" in response.get_data(as_text=True)
+    assert "did not come from this site" in page_text(parse(response))
     assert client.get("/account").status_code == 302  # not signed in
 
 
 def test_password_reset_by_email(client, make_user, outbox):
     user = make_user("group_editor")
     response = post_form(client, "/password/forgot", {"email": user.email})
-    assert "Check your email" in response.get_data(as_text=True)
+    assert "Check your email" in heading(parse(response))
     assert len(outbox) == 1 and outbox[0].to == [user.email]
     link = link_in(outbox[0])
     html = outbox[0].alternatives[0][0]
@@ -123,12 +124,12 @@ def test_password_reset_by_email(client, make_user, outbox):
     assert sign_in(client, user.email, "a new long passphrase").status_code == 302
     # The link works once only.
     assert client.get(link).status_code == 400
-    assert "does not work" in client.get(link).get_data(as_text=True)
+    assert "does not work" in page_text(parse(client.get(link)))
 
 
 def test_unknown_email_gets_the_same_answer_and_no_mail(client, outbox):
     response = post_form(client, "/password/forgot", {"email": "nobody@example.org"})
-    assert "Check your email" in response.get_data(as_text=True)
+    assert "Check your email" in heading(parse(response))
     assert outbox == []
 
 
@@ -139,7 +140,7 @@ def test_expired_reset_link_says_so(app, client, make_user):
         clock.tick(timedelta(seconds=app.config["PASSWORD_RESET_MAX_AGE"] + 1))
         response = client.get(f"/password/reset/{token}")
     assert response.status_code == 400
-    assert "This link has expired" in response.get_data(as_text=True)
+    assert "This link has expired" in page_text(parse(response))
 
 
 def test_tampered_reset_link_is_refused(client, make_user):
@@ -151,12 +152,10 @@ def test_tampered_reset_link_is_refused(client, make_user):
 def test_new_password_must_be_long_enough_and_match(client, make_user):
     user = make_user("group_editor")
     url = f"/password/reset/{make_token(user, PURPOSE_RESET)}"
-    page = post_form(client, url, {"password": "short", "confirm": "short"}).get_data(as_text=True)
-    assert "Password must be 12 characters or more" in page
-    page = post_form(client, url, {"password": "long enough password", "confirm": "different words here"}).get_data(
-        as_text=True
-    )
-    assert "Passwords must match" in page
+    page = parse(post_form(client, url, {"password": "short", "confirm": "short"}))
+    assert field_error(page, "password").startswith("Password must be 12 characters or more")
+    page = parse(post_form(client, url, {"password": "long enough password", "confirm": "different words here"}))
+    assert field_error(page, "confirm").startswith("Passwords must match")
 
 
 def test_officer_invites_a_group_editor_who_sets_a_password(client, signed_in_as, organisation, outbox):
@@ -166,7 +165,7 @@ def test_officer_invites_a_group_editor_who_sets_a_password(client, signed_in_as
         "/people/invite",
         {"name": "Asha Patel", "email": "Asha@Example.org", "role": "group_editor", "organisations": [organisation.id]},
     )
-    assert response.status_code == 302, response.get_data(as_text=True)
+    assert response.status_code == 302, error_messages(parse(response))
     invited = User.by_email("asha@example.org")
     assert invited.organisations == [organisation] and invited.invited_by == officer
     assert invited.password_hash is None
@@ -177,16 +176,14 @@ def test_officer_invites_a_group_editor_who_sets_a_password(client, signed_in_as
     post_form(client, "/sign-out", {}, form_url="/account")
     response = post_form(client, link, {"password": "my group's passphrase", "confirm": "my group's passphrase"})
     assert response.status_code == 302
-    page = client.get("/account").get_data(as_text=True)
-    assert "Asha Patel" in page and organisation.name in page
+    shown = page_text(parse(client.get("/account")))
+    assert "Asha Patel" in shown and organisation.name in shown
 
 
 def test_group_editor_invitation_needs_an_organisation(client, signed_in_as):
     signed_in_as("strategy_officer")
-    page = post_form(
-        client, "/people/invite", {"name": "X", "email": "x@example.org", "role": "group_editor"}
-    ).get_data(as_text=True)
-    assert "Select at least one organisation for a group editor" in page
+    page = post_form(client, "/people/invite", {"name": "X", "email": "x@example.org", "role": "group_editor"})
+    assert field_error(parse(page), "organisations") == "Select at least one organisation for a group editor"
 
 
 def test_only_administrators_may_give_officer_roles(client, signed_in_as):
@@ -201,10 +198,8 @@ def test_only_administrators_may_give_officer_roles(client, signed_in_as):
 def test_duplicate_invitation_is_refused(client, signed_in_as, make_user):
     signed_in_as("admin")
     existing = make_user("performance_officer")
-    page = post_form(
-        client, "/people/invite", {"name": "Y", "email": existing.email, "role": "performance_officer"}
-    ).get_data(as_text=True)
-    assert "already has an account" in page
+    page = post_form(client, "/people/invite", {"name": "Y", "email": existing.email, "role": "performance_officer"})
+    assert "already has an account" in " ".join(error_messages(parse(page)))
 
 
 def test_admin_deactivates_an_account_and_it_is_signed_out(app, client, signed_in_as, make_user, organisation):
@@ -223,20 +218,20 @@ def test_change_password_needs_the_current_one(client, signed_in_as):
         client,
         "/account/password",
         {"current_password": "wrong", "password": "brand new passphrase", "confirm": "brand new passphrase"},
-    ).get_data(as_text=True)
-    assert "Your current password is not correct" in page
+    )
+    assert field_error(parse(page), "current_password") == "Your current password is not correct"
 
 
 def test_account_page_lists_the_work_each_role_may_do(client, signed_in_as):
     signed_in_as("group_editor")
-    page = client.get("/account").get_data(as_text=True)
-    assert "Your listings" in page
-    assert "Listings waiting for approval" not in page and "People with accounts" not in page
+    shown = page_text(parse(client.get("/account")))
+    assert "Your listings" in shown
+    assert "Listings waiting for approval" not in shown and "People with accounts" not in shown
 
 
 def test_strategy_officer_sees_moderation_and_network_work(client, signed_in_as):
     signed_in_as("strategy_officer")
-    page = client.get("/account").get_data(as_text=True)
-    assert "Listings waiting for approval" in page and "Communities Together Network" in page
-    assert "People with accounts" in page
-    assert "Your listings" not in page
+    shown = page_text(parse(client.get("/account")))
+    assert "Listings waiting for approval" in shown and "Communities Together Network" in shown
+    assert "People with accounts" in shown
+    assert "Your listings" not in shown

@@ -11,8 +11,8 @@ from app.directory.models import Organisation
 from app.extensions import db
 from app.places.models import Postcode
 
-from .conftest import post_form
-from .html import error_messages, list_under, parse, table_rows, text
+from .conftest import post_form, sign_in
+from .html import error_messages, heading, list_under, page_text, parse, table_rows, text
 
 # Every test here runs on one fixed day, so its dates never depend on when (or how near midnight) it runs.
 TODAY = date(2026, 6, 17)
@@ -64,7 +64,7 @@ def make_pledge(organisation, status="approved", signed=date(2021, 11, 15), fait
 
 
 def test_the_covenant_page_shows_both_sides_commitments_without_inventing_the_five(client):
-    page = client.get("/covenant/").get_data(as_text=True)
+    page = page_text(parse(client.get("/covenant/")))
     assert "first London borough to adopt" in page
     assert "Design strategies to involve more faith groups in consultation." in page  # 001:989
     assert "We commit ourselves, as people of many faiths living in Barnet" in page  # 003:670
@@ -77,20 +77,18 @@ def test_a_faith_organisation_pledges_and_an_officer_approves_it(
 ):
     response = post_form(client, "/covenant/sign", pledge_data(organisation))
     assert response.status_code == 302
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Pledge sent" in page and "priya@example.org" in page
+    page = parse(client.get(response.headers["Location"]))
+    assert "Pledge sent" in heading(page) and "priya@example.org" in page_text(page)
     pledge = db.session.scalar(db.select(CovenantPledge))
     assert pledge.status == "pending" and pledge.ward.name == "Hendon" and pledge.postcode == "NW4 4BG"
     assert pledge.renewal_due == services.renewal_due_for(pledge.date_signed, 3)
     assert outbox[-1].to == ["priya@example.org"] and "received your faith covenant pledge" in outbox[-1].subject
     # Not public until approved.
-    assert "Priya Shah" not in client.get("/covenant/signatories").get_data(as_text=True)
+    assert "Priya Shah" not in page_text(parse(client.get("/covenant/signatories")))
 
     officer = make_user("strategy_officer")
-    from .conftest import sign_in
-
     sign_in(client, officer.email)
-    assert "Priya Shah" in client.get("/covenant/pledges").get_data(as_text=True)
+    assert "Priya Shah" in page_text(parse(client.get("/covenant/pledges")))
     url = f"/covenant/pledges/{pledge.id}"
     response = post_form(client, url + "/decide", {"decision-decision": "approve"}, form_url=url)
     assert response.status_code == 302
@@ -98,8 +96,9 @@ def test_a_faith_organisation_pledges_and_an_officer_approves_it(
     assert "approved" in outbox[-1].subject
 
     page = client.get("/covenant/signatories").get_data(as_text=True)
-    assert "Priya Shah, Chair" in page and organisation.name in page and "Interfaith or multi-faith" in page
-    assert "priya@example.org" not in page  # e-mail addresses are never public
+    shown = page_text(parse(page))
+    assert "Priya Shah, Chair" in shown and organisation.name in shown and "Interfaith or multi-faith" in shown
+    assert "priya@example.org" not in page  # e-mail addresses are never public, not even in the markup
     csv = client.get("/covenant/signatories.csv").get_data(as_text=True)
     assert csv.splitlines()[0].startswith("organisation,faith,signatory") and "Priya Shah" in csv
 

@@ -9,6 +9,7 @@ EXPORTS is then downloaded and every cell checked. A new export route that is no
 import csv
 import io
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import String, Text, UniqueConstraint
@@ -17,6 +18,7 @@ from app import csvkit
 from app.extensions import db
 
 from .conftest import post_form, sign_in
+from .factories.assets import make_nomination
 
 PAYLOADS = [
     '=HYPERLINK("http://evil.example","x")',
@@ -97,26 +99,8 @@ def hostile_portal(app, make_user, client):
 
 def _decided_nominations():
     """One listed and one unsuccessful nomination, for the registers' exports."""
-    from datetime import date
-
-    from app.assets import services
-
     for status in ("listed", "not_listed"):
-        nomination = services.create_nomination(
-            received_on=date(2025, 1, 6),
-            body_name="Group",
-            body_type="charity",
-            body_number="1",
-            local_connection="Local",
-            body_address="Addr",
-            contact_name="C",
-            contact_email="c@example.org",
-            site_name="Site",
-            site_address="Addr",
-            site_postcode=None,
-            boundary_description="B",
-            reasons="R",
-        )
+        nomination = make_nomination(date(2025, 1, 6))
         nomination.status = status
         nomination.decided_on = date(2025, 2, 20)
         if status == "listed":

@@ -2,9 +2,7 @@
 erasure, CSV import, and who may see what."""
 
 import csv
-import html
 import io
-import json
 import re
 from datetime import date, datetime, timedelta
 
@@ -21,12 +19,13 @@ from app.ctn.models import (
     Member,
     Registration,
     Suppression,
-    email_key,
 )
 from app.extensions import db
 from app.timeutil import utcnow
 
 from .conftest import post_form
+from .factories.ctn import make_meeting, make_member
+from .html import error_messages, field_error, form_data, heading, page_text, parse, text
 
 LINK_RE = re.compile(r"http://portal\.test(/\S+)")
 
@@ -59,21 +58,6 @@ def confirm_link(message):
     return next(link for link in links_in(message) if link.startswith("/ctn/confirm/"))
 
 
-def make_member(email="member@example.org", status=CONFIRMED, sector="vcfs", confirmed_at=None, name="Member Person"):
-    member = Member(
-        name=name,
-        email=email,
-        email_key=email_key(email),
-        sector=sector,
-        status=status,
-        confirmed_at=confirmed_at or (utcnow() if status == CONFIRMED else None),
-    )
-    member.interest_rows = []
-    db.session.add(member)
-    db.session.commit()
-    return member
-
-
 # --- Double opt-in ----------------------------------------------------------------------------------
 
 
@@ -90,7 +74,7 @@ def test_joining_needs_the_emailed_link_before_the_person_is_a_member(client, ou
     assert consent.wording == services.JOIN_CONSENT_WORDING
     assert consent.recorded_at and abs((utcnow() - consent.recorded_at).total_seconds()) < 60
     # The wording stored is the wording the form showed.
-    assert services.JOIN_CONSENT_WORDING in html.unescape(client.get("/ctn/join").get_data(as_text=True))
+    assert " ".join(services.JOIN_CONSENT_WORDING.split()) in page_text(parse(client.get("/ctn/join")))
 
     assert len(outbox) == 1 and outbox[0].to == ["Ada.Example@Example.org"]
     link = confirm_link(outbox[0])
@@ -98,11 +82,11 @@ def test_joining_needs_the_emailed_link_before_the_person_is_a_member(client, ou
 
     # Opening the link (as a mail scanner would) does not confirm: it asks for a button press.
     page = client.get(link)
-    assert page.status_code == 200 and "Confirm and join" in page.get_data(as_text=True)
+    assert page.status_code == 200 and "Confirm and join" in [text(button) for button in parse(page).select("button")]
     assert db.session.get(Member, member.id).status == PENDING
 
     page = post_form(client, link, {})
-    assert "You have joined the Communities Together Network" in page.get_data(as_text=True)
+    assert "You have joined the Communities Together Network" in page_text(parse(page))
     member = db.session.get(Member, member.id)
     assert member.status == CONFIRMED and member.confirmed_at is not None
     assert [c.action for c in member.consents] == ["given", "confirmed"]
@@ -110,17 +94,16 @@ def test_joining_needs_the_emailed_link_before_the_person_is_a_member(client, ou
 
 
 def test_join_form_says_what_is_missing(client):
-    page = post_form(client, "/ctn/join", {"organisation_id": "0"}).get_data(as_text=True)
-    for message in (
+    page = parse(post_form(client, "/ctn/join", {"organisation_id": "0"}))
+    assert error_messages(page) == [
         "Enter your full name",
         "Enter your email address",
         "Select the sector you are part of",
         "Confirm that you agree to join so that we can email you",
-    ):
-        assert message in page
-    assert "<title>Error:" in page
-    bad = post_form(client, "/ctn/join", join_data(email="not an address")).get_data(as_text=True)
-    assert "Enter an email address in the correct format" in bad
+    ]
+    assert text(page.title).startswith("Error:")
+    bad = parse(post_form(client, "/ctn/join", join_data(email="not an address")))
+    assert error_messages(bad) == ["Enter an email address in the correct format, like name@example.com"]
     assert db.session.scalar(db.select(db.func.count(Member.id))) == 0
 
 
@@ -129,10 +112,10 @@ def test_an_expired_or_altered_link_explains_itself(app, client, outbox, monkeyp
     link = confirm_link(outbox[0])
     monkeypatch.setitem(app.config, "CTN_CONFIRM_MAX_AGE", -1)
     expired = client.get(link)
-    assert expired.status_code == 400 and "This link has expired" in expired.get_data(as_text=True)
+    assert expired.status_code == 400 and "This link has expired" in page_text(parse(expired))
     monkeypatch.setitem(app.config, "CTN_CONFIRM_MAX_AGE", 3600)
     altered = client.get(link[:-3] + "xyz")
-    assert altered.status_code == 400 and "This link does not work" in altered.get_data(as_text=True)
+    assert altered.status_code == 400 and "This link does not work" in page_text(parse(altered))
     assert db.session.scalar(db.select(Member)).status == PENDING
 
 
@@ -147,7 +130,7 @@ def test_a_newer_link_replaces_an_older_one(client, outbox):
 
 
 def test_joining_again_with_a_known_address_adds_no_duplicate_and_reveals_nothing(client, outbox):
-    member = make_member("ada.example@example.org")
+    member = make_member(email="ada.example@example.org")
     response = join(client, email="ADA.EXAMPLE@example.org")
     assert response.headers["Location"] == "/ctn/join/check-your-email"
     assert db.session.scalar(db.select(db.func.count(Member.id))) == 1
@@ -159,10 +142,10 @@ def test_joining_again_with_a_known_address_adds_no_duplicate_and_reveals_nothin
 
 
 def test_preferences_change_details_and_unsubscribe_keeps_the_address_suppressed(client, outbox):
-    member = make_member("pat@example.org")
+    member = make_member(email="pat@example.org")
     url = f"/ctn/preferences/{member.preferences_token}"
-    page = client.get(url).get_data(as_text=True)
-    assert "Your preferences" in page and "pat@example.org" in page
+    page = parse(client.get(url))
+    assert heading(page) == "Your preferences" and form_data(page)["email"] == "pat@example.org"
     response = post_form(
         client, url, join_data(name="Pat Changed", email="pat@example.org", sector="faith", interests=["food_security"])
     )
@@ -182,7 +165,7 @@ def test_preferences_change_details_and_unsubscribe_keeps_the_address_suppressed
 
 
 def test_someone_unsubscribed_can_join_again_with_fresh_consent(client, outbox):
-    member = make_member("kim@example.org")
+    member = make_member(email="kim@example.org")
     services.unsubscribe(member, "test")
     # The join form sends nothing to a suppressed address (anyone could type it in): the way back is the
     # preferences page, whose link only the owner holds.
@@ -203,7 +186,7 @@ def test_someone_unsubscribed_can_join_again_with_fresh_consent(client, outbox):
 @pytest.mark.parametrize("status", [PENDING, UNSUBSCRIBED, CONFIRMED])
 @pytest.mark.parametrize("typed", ["owner@example.org", "OWNER@Example.ORG", "oWnEr@example.org"])
 def test_joining_with_someone_elses_address_changes_nothing_about_them(client, outbox, status, typed):
-    owner = make_member("owner@example.org", status=status, name="Olive Owner")
+    owner = make_member(email="owner@example.org", status=status, name="Olive Owner")
     owner.organisation_name, owner.job_title = "Owner's Group", "Chair"
     if status == UNSUBSCRIBED:
         services.unsubscribe(owner, "test")
@@ -233,8 +216,8 @@ def test_joining_with_someone_elses_address_changes_nothing_about_them(client, o
 
 
 def test_the_join_page_is_the_same_whoever_the_address_belongs_to(client, outbox):
-    make_member("known@example.org", status=PENDING)
-    services.unsubscribe(make_member("gone@example.org"), "test")
+    make_member(email="known@example.org", status=PENDING)
+    services.unsubscribe(make_member(email="gone@example.org"), "test")
     pages = set()
     for address in ("known@example.org", "gone@example.org", "nobody-yet@example.org"):
         response = join(client, email=address)
@@ -251,9 +234,7 @@ def test_a_suppressed_address_that_is_no_members_gets_nothing(client, outbox):
 
 
 def test_booking_with_someone_elses_address_reveals_and_changes_nothing(client, outbox):
-    from .test_ctn_meetings import future_meeting
-
-    meeting = future_meeting(capacity=1)
+    meeting = make_meeting(capacity=1)
     url = f"/ctn/meetings/{meeting.id}"
     first = post_form(
         client, url, {"name": "Olive Owner", "email": "owner@example.org", "organisation_name": "Owner's Group"}
@@ -273,13 +254,11 @@ def test_booking_with_someone_elses_address_reveals_and_changes_nothing(client, 
 
 
 def test_booking_with_a_suppressed_address_books_and_sends_nothing(client, outbox):
-    from .test_ctn_meetings import future_meeting
-
     services.unsubscribe_address("gone@example.org", "test")
     db.session.commit()
-    meeting = future_meeting(capacity=5)
+    meeting = make_meeting(capacity=5)
     page = post_form(client, f"/ctn/meetings/{meeting.id}", {"name": "Someone", "email": "Gone@example.org"})
-    assert page.status_code == 200 and "Check your email" in page.get_data(as_text=True)
+    assert page.status_code == 200 and "Check your email" in heading(parse(page))
     assert outbox == [] and db.session.scalar(db.select(Registration)) is None
 
 
@@ -293,12 +272,12 @@ def test_a_confirmation_link_works_once(client, outbox):
     member = db.session.scalar(db.select(Member))
     assert member.status == CONFIRMED
     # Still a member: the link says so, and changes nothing.
-    assert "already" in post_form(client, link, {}, form_url="/ctn/join").get_data(as_text=True).lower()
+    assert "already" in page_text(parse(post_form(client, link, {}, form_url="/ctn/join"))).lower()
     services.unsubscribe(member, "test")
     for method in ("get", "post"):
         response = client.get(link) if method == "get" else post_form(client, link, {}, form_url="/ctn/join")
         assert response.status_code == 400
-        assert "This link has already been used" in response.get_data(as_text=True)
+        assert "This link has already been used" in page_text(parse(response))
     member = db.session.get(Member, member.id)
     assert member.status == UNSUBSCRIBED and services.is_suppressed(member.email)
     assert [c.action for c in member.consents] == ["given", "confirmed", "withdrawn"]
@@ -322,15 +301,14 @@ def test_a_confirmation_link_from_before_rejoining_is_used_up(client, outbox):
 
 
 def test_a_booking_cancel_link_works_once(client, outbox):
-    from .test_ctn_meetings import future_meeting
-
-    meeting = future_meeting(capacity=5)
+    meeting = make_meeting(capacity=5)
     url = f"/ctn/meetings/{meeting.id}"
     post_form(client, url, {"name": "Bea", "email": "bea@example.org"})
     cancel = next(link for link in links_in(outbox[0]) if link.startswith("/ctn/bookings/"))
     post_form(client, cancel, {})
-    page = client.get(cancel).get_data(as_text=True)
-    assert "Your booking is cancelled" in page and "Cancel my booking" not in page
+    page = parse(client.get(cancel))
+    assert "Your booking is cancelled" in page_text(page)
+    assert "Cancel my booking" not in [text(button) for button in page.select("button")]
     # Booking again sends a new link; the old one no longer finds the booking.
     post_form(client, url, {"name": "Bea", "email": "bea@example.org"})
     assert client.get(cancel).status_code == 404
@@ -340,19 +318,19 @@ def test_a_booking_cancel_link_works_once(client, outbox):
 def test_unsubscribe_address_and_bounce_for_the_bulletins_module(app):
     services.unsubscribe_address("stranger@example.org", "bulletin unsubscribe link")
     assert services.is_suppressed("Stranger@Example.org")
-    member = make_member("bouncy@example.org")
+    member = make_member(email="bouncy@example.org")
     services.mark_bounced(member)
     assert db.session.get(Member, member.id).status == "bounced"
     assert services.is_suppressed("bouncy@example.org")
 
 
 def test_segments_for_bulletins(app, wards):
-    a = make_member("a@example.org", sector="vcfs")
+    a = make_member(email="a@example.org", sector="vcfs")
     a.interests = ["funding"]
     a.ward_code = "E05013643"
-    b = make_member("b@example.org", sector="faith")
+    b = make_member(email="b@example.org", sector="faith")
     b.interests = ["mental_health"]
-    make_member("c@example.org", status=PENDING)
+    make_member(email="c@example.org", status=PENDING)
     db.session.commit()
     assert {m.email for m in services.confirmed_members()} == {"a@example.org", "b@example.org"}
     assert [m.email for m in services.confirmed_members(sectors=["faith"])] == ["b@example.org"]
@@ -382,11 +360,11 @@ def _meeting(**kw):
 
 
 def test_export_holds_everything_on_the_person_in_json_and_csv(client, outbox):
-    member = make_member("erin@example.org", name="Erin Export")
+    member = make_member(email="erin@example.org", name="Erin Export")
     meeting = _meeting()
     services.register_for_meeting(meeting.id, "Erin Export", "ERIN@example.org", "Erin's Group", "Step-free access")
     url = f"/ctn/preferences/{member.preferences_token}/your-data"
-    data = json.loads(client.get(url + ".json").get_data(as_text=True))
+    data = client.get(url + ".json").get_json()
     assert data["member"]["name"] == "Erin Export" and data["member"]["email"] == "erin@example.org"
     assert data["meeting_registrations"][0]["access_needs"] == "Step-free access"
     rows = list(csv.reader(io.StringIO(client.get(url + ".csv").get_data(as_text=True))))
@@ -418,8 +396,8 @@ def test_erasure_removes_the_person_everywhere_and_keeps_the_counts(client, outb
     services.register_personal_data("test deliveries", export, erase)
     try:
         joined = utcnow() - timedelta(days=60)
-        member = make_member("zoe@example.org", name="Zoe Zapped", confirmed_at=joined)
-        make_member("other@example.org", confirmed_at=joined)
+        member = make_member(email="zoe@example.org", name="Zoe Zapped", confirmed_at=joined)
+        make_member(email="other@example.org", confirmed_at=joined)
         meeting = _meeting(capacity=10)
         services.register_for_meeting(meeting.id, "Zoe Zapped", "zoe@example.org", "Zoe Org", "Hearing loop")
         services.register_for_meeting(meeting.id, "Other", "other@example.org")
@@ -434,7 +412,7 @@ def test_erasure_removes_the_person_everywhere_and_keeps_the_counts(client, outb
 
         url = f"/ctn/preferences/{member.preferences_token}"
         page = post_form(client, url + "/delete", {"understood": "y"}, form_url=url)
-        assert "Your data has been deleted" in page.get_data(as_text=True)
+        assert "Your data has been deleted" in page_text(parse(page))
 
         everything = " ".join(_every_value_in_the_database())
         for personal in ("zoe@example.org", "zoe zapped", "zoe org", "hearing loop"):
@@ -460,10 +438,10 @@ def test_erasure_removes_the_person_everywhere_and_keeps_the_counts(client, outb
 
 def test_officer_erasure_needs_the_confirmation_box(client, signed_in_as):
     signed_in_as("strategy_officer")
-    member = make_member("yan@example.org")
+    member = make_member(email="yan@example.org")
     url = f"/ctn/manage/members/{member.id}/erase"
-    page = post_form(client, url, {}).get_data(as_text=True)
-    assert "Confirm that you understand the data will be deleted" in page
+    page = parse(post_form(client, url, {}))
+    assert error_messages(page) == ["Confirm that you understand the data will be deleted"]
     assert db.session.get(Member, member.id) is not None
     response = post_form(client, url, {"understood": "y"})
     assert response.status_code == 302
@@ -493,7 +471,7 @@ def test_import_reports_every_problem_by_line_and_writes_nothing(app, wards, org
 
 
 def test_import_can_skip_bad_rows_and_never_duplicates(app, wards, organisation):
-    make_member("existing@example.org")
+    make_member(email="existing@example.org")
     text = GOOD_AND_BAD.replace("Nowhere Ward", "") + "Fay Five,EXISTING@example.org,,Business,,,,\n"
     report = services.import_members(text.encode(), "ctn.csv", CONFIRMED, "Legacy list", skip_bad_rows=True)
     assert report.written and report.imported == 2
@@ -519,11 +497,12 @@ def test_officer_imports_a_list_that_must_confirm_by_email(client, signed_in_as,
         "consent_wording": "Signed up on paper at the March open meeting",
     }
     page = post_form(client, "/ctn/manage/members/import", data, content_type="multipart/form-data")
-    assert "1 of 1 rows imported" in page.get_data(as_text=True)
+    assert "1 of 1 rows imported" in page_text(parse(page))
     member = services.member_by_email("gil@example.org")
     assert member.status == PENDING and outbox[0].to == ["gil@example.org"]
-    missing = post_form(client, "/ctn/manage/members/import", {"status": "confirmed"}).get_data(as_text=True)
-    assert "Select a CSV file" in missing and "Enter how these people agreed to join" in missing
+    missing = parse(post_form(client, "/ctn/manage/members/import", {"status": "confirmed"}))
+    assert field_error(missing, "file").startswith("Select a CSV file")
+    assert field_error(missing, "consent_wording").startswith("Enter how these people agreed to join")
 
 
 @pytest.mark.parametrize(
@@ -555,7 +534,7 @@ def test_an_unreadable_import_file_is_refused_on_the_page(client, signed_in_as, 
         content_type="multipart/form-data",
     )
     assert page.status_code == 200
-    assert message in page.get_data(as_text=True)
+    assert message in page_text(parse(page))  # in the table of rows with problems
     assert db.session.scalar(db.select(db.func.count(Member.id))) == 0
 
 
@@ -579,7 +558,7 @@ def test_import_rejects_a_file_without_the_needed_columns(app):
 )
 def test_only_strategy_officers_and_admins_manage_members(client, signed_in_as, role, expected):
     signed_in_as(role)
-    member = make_member("hidden@example.org")
+    member = make_member(email="hidden@example.org")
     for url in ("/ctn/manage", "/ctn/manage/members", f"/ctn/manage/members/{member.id}", "/ctn/manage/meetings"):
         assert client.get(url).status_code == expected, url
 
@@ -593,7 +572,7 @@ def test_member_emails_never_appear_on_public_pages(client, app, organisation, o
     from app.ctn.demo import load_demo
 
     load_demo()
-    member = make_member("secret.person@example.org", name="Secret Person")
+    member = make_member(email="secret.person@example.org", name="Secret Person")
     meeting = db.session.scalar(db.select(Meeting).where(Meeting.published.is_(True)))
     meeting.registration_open, meeting.status = True, "scheduled"
     meeting.starts_at, meeting.ends_at = utcnow() + timedelta(days=3), utcnow() + timedelta(days=3, hours=2)

@@ -31,6 +31,7 @@ from app.timeutil import utcnow
 
 from .bulletins_helpers import bulletin_config, sink  # noqa: F401
 from .conftest import TEST_PASSWORD, free_port
+from .factories.assets import make_nomination
 from .factories.bulletins import make_bulletin
 from .factories.ctn import make_member
 from .test_ctn_meetings import future_meeting
@@ -171,21 +172,7 @@ def test_every_link_in_every_e_mail_opens_its_page(
     covenant.decide_pledge(pledge, True, officer)
     covenant.send_renewal_reminders(today=pledge.renewal_due)
     # Assets of Community Value: received, decided.
-    nomination = assets.create_nomination(
-        received_on=date.today(),
-        body_name="Group",
-        body_type="charity",
-        body_number="1",
-        local_connection="Local",
-        body_address="Addr",
-        contact_name="C",
-        contact_email="c@example.org",
-        site_name="Site",
-        site_address="Addr",
-        site_postcode=None,
-        boundary_description="B",
-        reasons="R",
-    )
+    nomination = make_nomination(date.today())
     assets.validate_nomination(nomination, True, date.today(), "", officer)
     assets.decide_nomination(nomination, True, date.today(), "Meets the test", officer)
     # Directory: a decision, a verification reminder, a to-do e-mail for the officer.

@@ -10,6 +10,7 @@ from app.reporting import importer
 from bench.xlsx_import import entity_xlsx, far_row_xlsx, hostile_dimension_xlsx, normal_xlsx
 
 from .conftest import post_form
+from .html import page_text, parse
 from .test_reporting_views import draft, plan  # noqa: F401 (fixtures)
 
 
@@ -58,7 +59,7 @@ def test_a_file_over_the_size_cap_is_refused_on_the_page(client, draft, signed_i
         content_type="multipart/form-data",
     )
     assert response.status_code == 400
-    assert "larger than 2 MB, the most a results file can be" in response.get_data(as_text=True)
+    assert "larger than 2 MB, the most a results file can be" in page_text(parse(response))
 
 
 def test_the_hostile_file_on_the_import_page_gets_row_messages_not_a_crash(client, draft, signed_in_as):  # noqa: F811
@@ -70,4 +71,4 @@ def test_the_hostile_file_on_the_import_page_gets_row_messages_not_a_crash(clien
         content_type="multipart/form-data",
     )
     assert response.status_code == 400
-    assert "entity or DTD declarations" in response.get_data(as_text=True)
+    assert "entity or DTD declarations" in page_text(parse(response))

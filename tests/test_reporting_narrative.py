@@ -4,7 +4,6 @@ G&C050, 000:1268 footnote 25; closure), savings and budget totals in every expor
 (readable headers, number cells, totals)."""
 
 import io
-import json
 
 from openpyxl import load_workbook
 
@@ -13,6 +12,7 @@ from app.reporting import services
 from app.reporting.models import Risk
 
 from .conftest import post_form
+from .html import field_error, page_text, parse
 from .test_reporting_views import draft, kpi_named, plan  # noqa: F401 (fixtures)
 
 
@@ -34,10 +34,10 @@ def test_kpi_commentary_and_explanation_of_variance_reach_the_page_and_exports(c
         },
     )
     assert response.status_code == 302
-    page = client.get("/reporting/2019-20-Q3").get_data(as_text=True)
-    assert "Calls rose over the summer." in page
-    assert "Explanation of variance:</strong> Seasonal street drinking" in page
-    data = json.loads(client.get("/reporting/2019-20-Q3/export.json").get_data(as_text=True))
+    shown = page_text(parse(client.get("/reporting/2019-20-Q3")))
+    assert "Calls rose over the summer." in shown
+    assert "Explanation of variance: Seasonal street drinking" in shown
+    data = client.get("/reporting/2019-20-Q3/export.json").get_json()
     row = next(k for k in data["priorities"][1]["kpis"] if k["name"] == kpi.name)
     assert row["variance_explanation"].startswith("Seasonal street drinking")
     assert "Seasonal street drinking" in client.get("/reporting/2019-20-Q3/export.csv").get_data(as_text=True)
@@ -51,8 +51,7 @@ def test_risk_history_says_how_the_score_moved(client, plan):  # noqa: F811
         ("Q1 2019/20", 6, "First assessed"),
         ("Q2 2019/20", 9, "Increased from 6"),
     ]
-    page = client.get("/reporting/2019-20-Q2").get_data(as_text=True)
-    assert "Q2 2019/20: 9 (increased from 6)" in page
+    assert "Q2 2019/20: 9 (increased from 6)" in page_text(parse(client.get("/reporting/2019-20-Q2")))
 
 
 def test_a_merged_risk_shows_where_it_went_and_leaves_the_register(client, plan, draft):  # noqa: F811
@@ -61,9 +60,9 @@ def test_a_merged_risk_shows_where_it_went_and_leaves_the_register(client, plan,
     merged = next(r for r in strengths["risks"] if r["code"] == "G&CS051")
     assert merged["ended"].startswith("Merged into G&C050")
     assert strengths["high_risks"] == 0
-    page = client.get("/reporting/2019-20-Q2").get_data(as_text=True)
-    assert "Q2 2019/20: Merged into G&amp;C050 – Availability of resources to the voluntary sector" in page
-    data = json.loads(client.get("/reporting/2019-20-Q2/export.json").get_data(as_text=True))
+    shown = page_text(parse(client.get("/reporting/2019-20-Q2")))
+    assert "Q2 2019/20: Merged into G&C050 – Availability of resources to the voluntary sector" in shown
+    data = client.get("/reporting/2019-20-Q2/export.json").get_json()
     entry = next(r for r in data["priorities"][3]["risks"] if r["code"] == "G&CS051")
     assert entry["left_the_register"].startswith("Merged into G&C050")
     # Q1 knows nothing of it yet; Q3 no longer lists it.
@@ -82,8 +81,8 @@ def test_an_officer_closes_a_risk_with_a_reason(client, draft, signed_in_as):  #
         url,
         {"end-ending": "merged", "end-merged_into": ""},
         form_url=f"/reporting/2019-20-Q3/risks/{owl.id}/edit",
-    ).get_data(as_text=True)
-    assert "Select the risk it has been merged into" in page
+    )
+    assert field_error(parse(page), "end-merged_into") == "Select the risk it has been merged into"
     response = post_form(
         client,
         url,
@@ -98,7 +97,7 @@ def test_an_officer_closes_a_risk_with_a_reason(client, draft, signed_in_as):  #
 
 
 def test_savings_and_budget_totals_are_in_every_export(client, plan):  # noqa: F811
-    data = json.loads(client.get("/reporting/2019-20-Q2/export.json").get_data(as_text=True))
+    data = client.get("/reporting/2019-20-Q2/export.json").get_json()
     assert data["savings_totals"] == {"saving": 243, "forecast": 243}  # 000:1071
     assert data["budget_totals"]["revised_budget"] == 1936 + 3538  # 000:1058-1059
     savings_csv = client.get("/reporting/2019-20-Q2/export.csv?table=savings").get_data(as_text=True)

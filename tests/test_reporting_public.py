@@ -3,13 +3,13 @@ quarter has a public page with charts (SVG, each with a table) and its data as C
 portal (000_0692e8566ba44968.txt:940: KPI results are published on Open Barnet)."""
 
 import io
-import json
 import re
 
 from openpyxl import load_workbook
 
 from app.reporting import exports, services
 
+from .html import page_text, parse, table_rows, text
 from .test_reporting_views import plan  # noqa: F401 (fixtures)
 
 SOURCE_REF = re.compile(r"\.txt:\d|\b00[04]:\d")
@@ -43,27 +43,32 @@ def test_source_references_never_reach_public_pages_or_exports(client, plan, mon
 
 
 def test_the_quarter_page_has_charts_with_tables(client, plan):  # noqa: F811
-    page = client.get("/reporting/2019-20-Q2").get_data(as_text=True)
-    assert page.count('role="img"') >= 3
-    assert "KPI ratings by priority" in page and "Results against targets" in page and "Budget: revised budget" in page
-    # Each chart's figures are in a table too.
-    assert (
-        '<caption class="govuk-table__caption govuk-table__caption--s">KPI ratings by priority: figures</caption>'
-        in page
-    )
-    assert "Hate Crime Reporting Centres in Barnet" in page
-    assert "90%" in page  # 9 of a target of 10 (000:1204)
+    page = parse(client.get("/reporting/2019-20-Q2"))
+    figures = page.select("figure")
+    assert [text(figure.select_one("h3")) for figure in figures] == [
+        "KPI ratings by priority",
+        "Results against targets",
+        "Budget: revised budget and forecast (£000)",
+    ]
+    # Each chart is an image with a title, and its figures are in a table too.
+    assert all(figure.select_one('svg[role="img"] title') is not None for figure in figures)
+    assert table_rows(page, caption="KPI ratings by priority: figures")
+    centres = [
+        row
+        for row in table_rows(page, caption="Results against targets: figures")
+        if row[0] == "Hate Crime Reporting Centres in Barnet"
+    ]
+    assert centres[0][4] == "90%"  # 9 of a target of 10 (000:1204)
 
 
 def test_open_data_for_open_barnet(client, plan):  # noqa: F811
-    page = client.get("/reporting/2019-20-Q1").get_data(as_text=True)
-    assert "Open Government Licence" in page
-    text = client.get("/reporting/open-data/kpi-results.csv").get_data(as_text=True)
-    lines = text.splitlines()
+    assert "published under the Open Government Licence v3.0" in page_text(parse(client.get("/reporting/2019-20-Q1")))
+    csv_text = client.get("/reporting/open-data/kpi-results.csv").get_data(as_text=True)
+    lines = csv_text.splitlines()
     assert lines[0].startswith("period,priority,kpi,polarity")
     assert sum(1 for line in lines if line.startswith("2019-20-Q1,")) == 26
     assert sum(1 for line in lines if line.startswith("2019-20-Q2,")) == 26
-    data = json.loads(client.get("/reporting/open-data/reports.json").get_data(as_text=True))
+    data = client.get("/reporting/open-data/reports.json").get_json()
     assert [r["period"] for r in data["reports"]] == ["2019-20-Q1", "2019-20-Q2"]
     assert data["reports"][0]["csv"].endswith("/reporting/2019-20-Q1/export.csv")
     assert data["licence"].startswith("Open Government Licence")

@@ -16,6 +16,7 @@ from ..forms import (
     max_length,
     not_in_future,
     postcode_format,
+    required_when,
 )
 from .models import BODY_TYPES, CATEGORIES, KINDS, OWNERS
 from .services import MIN_UNINCORPORATED_MEMBERS, eligibility_problems
@@ -38,7 +39,10 @@ class AssetForm(Form):
     )
     owner = GovukSelectField("Owner", choices=list(OWNERS.items()), validators=[Required(thing="the owner")])
     description = GovukTextareaField("Description", validators=[max_length(5000)])
-    address = GovukTextInputField("Address", validators=[max_length(300)])
+    address = GovukTextInputField(
+        "Address",
+        validators=[required_when("category", "Spaces", "Enter the address of the space"), max_length(300)],
+    )
     postcode = GovukTextInputField(
         "Postcode",
         validators=[postcode_format],
@@ -66,7 +70,7 @@ class AssetForm(Form):
     )
     booking_details = GovukTextareaField(
         "How to book",
-        validators=[max_length(2000)],
+        validators=[required_when("bookable", "yes", "Enter how to book it"), max_length(2000)],
         description="Who to contact, costs, notice needed.",
     )
     booking_url = GovukTextInputField(
@@ -76,14 +80,6 @@ class AssetForm(Form):
     organisation = GovukSelectField("Organisation that runs it (optional)", coerce=int)
     published = GovukCheckboxField("Show on the public register", default=True)
     submit = GovukSubmitField("Save asset")
-
-    def validate_booking_details(self, field):
-        if self.bookable.data == "yes" and not (field.data or "").strip():
-            raise ValidationError("Enter how to book it")
-
-    def validate_address(self, field):
-        if self.category.data == "Spaces" and not (field.data or "").strip():
-            raise ValidationError("Enter the address of the space")
 
 
 class NominationForm(Form):
@@ -222,12 +218,11 @@ class ValidateNominationForm(ActionForm):
         validators=[Required(thing="whether the nomination is valid")],
     )
     checked_on = _date_field("Date checked", "Enter the date the nomination was checked")
-    note = GovukTextareaField("Notes or reasons", validators=[max_length(5000)])
+    note = GovukTextareaField(
+        "Notes or reasons",
+        validators=[required_when("outcome", "invalid", "Enter why the nomination is not valid"), max_length(5000)],
+    )
     submit = GovukSubmitField("Save check")
-
-    def validate_note(self, field):
-        if self.outcome.data == "invalid" and not (field.data or "").strip():
-            raise ValidationError("Enter why the nomination is not valid")
 
 
 class DecisionForm(ActionForm):

@@ -17,6 +17,7 @@ from ..forms import (
     max_length,
     not_in_future,
     postcode_format,
+    required_when,
 )
 from .models import FAITHS
 
@@ -40,7 +41,10 @@ class PledgeForm(Form):
         choices=list(FAITHS.items()),
         validators=[Required(thing="your organisation's faith or belief")],
     )
-    faith_other = GovukTextInputField("Name of the faith or belief", validators=[max_length(100)])
+    faith_other = GovukTextInputField(
+        "Name of the faith or belief",
+        validators=[required_when("faith", "other", "Enter the name of the faith or belief"), max_length(100)],
+    )
     signatory_name = GovukTextInputField(
         "Name of the person signing",
         validators=[Required(thing="the name of the person signing"), max_length(120)],
@@ -86,10 +90,6 @@ class PledgeForm(Form):
         if not field.data:
             raise ValidationError("Select your organisation")
 
-    def validate_faith_other(self, field):
-        if self.faith.data == "other" and not (field.data or "").strip():
-            raise ValidationError("Enter the name of the faith or belief")
-
 
 class PledgeDecisionForm(ActionForm):
     decision = GovukRadiosField(
@@ -99,14 +99,10 @@ class PledgeDecisionForm(ActionForm):
     )
     note = GovukTextareaField(
         "Message to the signatory",
-        validators=[max_length(2000)],
+        validators=[required_when("decision", "reject", "Enter why the pledge is not approved"), max_length(2000)],
         description="Needed if you do not approve the pledge. It is sent by email.",
     )
     submit = GovukSubmitField("Save decision")
-
-    def validate_note(self, field):
-        if self.decision.data == "reject" and not (field.data or "").strip():
-            raise ValidationError("Enter why the pledge is not approved")
 
 
 class RenewalForm(ActionForm):

@@ -12,12 +12,13 @@ from ..places.services import normalise_postcode
 from ..ratelimit import limit_posts
 from ..security import GROUP_EDITOR, STRATEGY_OFFICER, public, roles_required
 from ..timeutil import utcnow
-from . import cards, drafts, services, vocabulary
+from . import cards, drafts, services, vocabulary_views
 from . import search as directory_search
-from .forms import ClaimForm, DecisionForm, PinForm, ProblemForm, SearchForm, SynonymForm
-from .models import ListingChange, ListingVersion, Location, Organisation, ProblemReport, SearchSynonym
+from .forms import ClaimForm, DecisionForm, PinForm, ProblemForm, SearchForm
+from .models import ListingChange, ListingVersion, Location, Organisation, ProblemReport
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
+vocabulary_views.register(bp)  # /directory/vocabulary: strategy officers' search vocabulary
 
 MODERATORS = (STRATEGY_OFFICER,)
 
@@ -337,53 +338,3 @@ def pin_location(slug, location_id):
         )
         return redirect(url_for("directory.listing", slug=organisation.slug))
     return render_template("directory/pin.html", form=form, org=organisation, location=location)
-
-
-# --- Strategy officers: the search vocabulary ----------------------------------------------------
-
-
-@bp.route("/vocabulary")
-@roles_required(STRATEGY_OFFICER)
-def vocabulary_list():
-    entries = db.session.scalars(db.select(SearchSynonym).order_by(SearchSynonym.terms)).all()
-    return render_template("directory/vocabulary.html", entries=entries, delete_form=ConfirmForm())
-
-
-@bp.route("/vocabulary/new", methods=["GET", "POST"])
-@bp.route("/vocabulary/<int:entry_id>/edit", methods=["GET", "POST"])
-@roles_required(STRATEGY_OFFICER)
-def vocabulary_edit(entry_id=None):
-    entry = db.get_or_404(SearchSynonym, entry_id) if entry_id is not None else None
-    form = SynonymForm()
-    if request.method == "GET" and entry is not None:
-        form.terms.data = "\n".join(entry.term_list)
-        form.related.data = "\n".join(entry.related_list)
-        form.note.data = entry.note
-    if form.validate_on_submit():
-        if entry is None:
-            entry = SearchSynonym()
-            db.session.add(entry)
-        entry.terms = "\n".join(vocabulary.parse_terms(form.terms.data))
-        entry.related = "\n".join(vocabulary.parse_terms(form.related.data))
-        entry.note = (form.note.data or "").strip() or None
-        entry.updated_by_id = current_user.id
-        entry.updated_at = utcnow()
-        db.session.commit()
-        vocabulary.forget_cache()
-        flash(f"Saved: searches for {', '.join(entry.term_list[:3])} now find each other", "success")
-        return redirect(url_for("directory.vocabulary_list"))
-    return render_template("directory/vocabulary_edit.html", form=form, entry=entry)
-
-
-@bp.route("/vocabulary/<int:entry_id>/delete", methods=["POST"])
-@roles_required(STRATEGY_OFFICER)
-def vocabulary_delete(entry_id):
-    entry = db.get_or_404(SearchSynonym, entry_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    words = ", ".join(entry.term_list[:3])
-    db.session.delete(entry)
-    db.session.commit()
-    vocabulary.forget_cache()
-    flash(f"Deleted the entry for {words}", "success")
-    return redirect(url_for("directory.vocabulary_list"))

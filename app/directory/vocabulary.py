@@ -11,6 +11,7 @@ import threading
 import time
 
 from ..extensions import db
+from ..timeutil import utcnow
 from .models import SearchSynonym
 
 TOKEN_RE = re.compile(r"[^\W_]+", re.UNICODE)
@@ -252,3 +253,34 @@ def ensure_default_vocabulary():
     db.session.commit()
     forget_cache()
     return len(DEFAULT_VOCABULARY)
+
+
+# --- Officers' edits (the pages are in vocabulary_views.py) -----------------------------------------------
+
+
+def all_entries():
+    """Every vocabulary entry, in the order of their words."""
+    return db.session.scalars(db.select(SearchSynonym).order_by(SearchSynonym.terms)).all()
+
+
+def save_entry(entry, terms, related, note, user):
+    """Save an officer's entry (a new one when `entry` is None) from the form's text, and forget the cached
+    index so the next search uses it. Returns the entry."""
+    if entry is None:
+        entry = SearchSynonym()
+        db.session.add(entry)
+    entry.terms = "\n".join(parse_terms(terms))
+    entry.related = "\n".join(parse_terms(related))
+    entry.note = (note or "").strip() or None
+    entry.updated_by_id = user.id
+    entry.updated_at = utcnow()
+    db.session.commit()
+    forget_cache()
+    return entry
+
+
+def delete_entry(entry):
+    """Delete an entry; searches stop using it at once."""
+    db.session.delete(entry)
+    db.session.commit()
+    forget_cache()

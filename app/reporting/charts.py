@@ -3,6 +3,9 @@
 
 from markupsafe import Markup, escape
 
+from . import ratings
+from .services import format_number
+
 WIDTH, HEIGHT = 640, 300
 LEFT, RIGHT, TOP, BOTTOM = 70, 20, 20, 60
 # GOV.UK colours: blue for the result, black dashes for the target, grey for last year.
@@ -194,3 +197,97 @@ def bars_svg(title, rows, chart_id, unit="", reference=None, reference_label="")
 
 def _short(label, limit=90):
     return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def quarter_charts(data):
+    """The quarter page's charts, each with the table that is its text alternative:
+    [{"id", "title", "svg", "headers", "rows"}]."""
+    charts_ = []
+    rag_rows = [
+        (
+            f"{p['position']}. {p['title']}",
+            {
+                "G": p["kpi_counts"]["G"],
+                "A": p["kpi_counts"]["A"],
+                "R": p["kpi_counts"]["R"],
+                "N": p["kpi_counts"]["not_rated"],
+            },
+        )
+        for p in data["priorities"]
+    ]
+    charts_.append(
+        {
+            "id": "chart-rags",
+            "title": "KPI ratings by priority",
+            "svg": rag_counts_svg("KPI ratings by priority", rag_rows, "chart-rags"),
+            "headers": ["Priority", "Green", "Amber", "Red", "Not rated"],
+            "rows": [[label, c["G"], c["A"], c["R"], c["N"]] for label, c in rag_rows],
+        }
+    )
+    rated = []
+    for p in data["priorities"]:
+        for k in p["kpis"]:
+            if not k["rag"] or not k["target_rated"]:
+                continue
+            try:
+                target = float(ratings.parse_target(k["target"]).value)
+            except ratings.RatingError:
+                continue
+            if target and k["result"] is not None:
+                rated.append((k, target, round(k["result"] / target * 100)))
+    if rated:
+        colours = RAG_COLOURS
+        charts_.append(
+            {
+                "id": "chart-targets",
+                "title": "Results against targets",
+                "svg": bars_svg(
+                    "Results against targets: each rated KPI's result as a percentage of its target",
+                    [
+                        (f"{k['name']} ({k['polarity_label'].lower()})", [("", percent, colours[k["rag"]])])
+                        for k, _, percent in rated
+                    ],
+                    "chart-targets",
+                    unit="%",
+                    reference=100,
+                    reference_label="Target (100%)",
+                ),
+                "headers": ["KPI", "Polarity", "Target", "Result", "Result as % of target", "RAG"],
+                "rows": [
+                    [k["name"], k["polarity_label"], k["target"], k["result_text"], f"{percent}%", k["rag_label"]]
+                    for k, _, percent in rated
+                ],
+            }
+        )
+    if data["budget"]:
+        charts_.append(
+            {
+                "id": "chart-budget",
+                "title": "Budget: revised budget and forecast (£000)",
+                "svg": bars_svg(
+                    "Budget: revised budget and forecast by service (£000)",
+                    [
+                        (
+                            b["service"],
+                            [
+                                ("Revised budget", b["revised_budget"], "#505a5f"),
+                                ("Forecast", b["forecast"], "#1d70b8"),
+                            ],
+                        )
+                        for b in data["budget"]
+                    ],
+                    "chart-budget",
+                ),
+                "headers": ["Service", "Revised budget (£000)", "Forecast (£000)", "Variance adv/(fav) (£000)"],
+                "rows": [
+                    [
+                        b["service"],
+                        format_number(b["revised_budget"]),
+                        format_number(b["forecast"]),
+                        format_number(b["variance"]),
+                    ]
+                    for b in data["budget"]
+                ],
+            }
+        )
+    return charts_

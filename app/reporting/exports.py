@@ -4,8 +4,13 @@ import io
 import json
 from datetime import date, datetime
 
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
 from .. import csvkit
 from . import ratings
+from .services import BUDGET_FIGURES
 
 CSV_COLUMNS = (
     "period",
@@ -135,19 +140,7 @@ def report_json(report):
             for p in report["priorities"]
         ],
         "budget": [
-            {
-                key: row[key]
-                for key in (
-                    "service",
-                    "revised_budget",
-                    "forecast",
-                    "variance",
-                    "reserve_movements",
-                    "forecast_after_reserves",
-                    "variance_after_reserves",
-                )
-            }
-            | {"published": row["published"]}
+            {key: row[key] for key in ("service", *BUDGET_FIGURES)} | {"published": row["published"]}
             for row in report["budget"]
         ],
         "budget_totals": report["budget_totals"] or None,
@@ -288,14 +281,6 @@ def _tables(report):
         for r in p["risks"]
         if r["assessed"] or r["ended"]
     ]
-    budget_keys = (
-        "revised_budget",
-        "forecast",
-        "variance",
-        "reserve_movements",
-        "forecast_after_reserves",
-        "variance_after_reserves",
-    )
     budget = [
         ("period", "Period"),
         ("service", "Service"),
@@ -307,7 +292,7 @@ def _tables(report):
         ("variance_after_reserves", "Variance after reserve movements adv/(fav) (£000)"),
     ]
     budget_rows = [
-        {"period": code, "service": b["service"], **{key: b[key] for key in budget_keys}} for b in report["budget"]
+        {"period": code, "service": b["service"], **{key: b[key] for key in BUDGET_FIGURES}} for b in report["budget"]
     ]
     budget_totals = {"period": code, "service": "Total", **report["budget_totals"]} if report["budget_totals"] else None
     savings = [
@@ -370,10 +355,6 @@ def _csv_value(value):
 def to_xlsx_bytes(report):
     """A workbook of the same tables: readable headers, numbers as number cells, sensible column widths,
     total rows for the budget and savings."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
     workbook = Workbook()
     bold = Font(bold=True)
     for index, (name, columns, rows, totals) in enumerate(_tables(report)):
@@ -430,6 +411,8 @@ def _xlsx_value(key, value):
 
 def to_pdf_bytes(html, base_url=None):
     """The print layout rendered by WeasyPrint (needs Debian's Pango: scripts/install-system-deps)."""
+    # Imported here: WeasyPrint loads Pango and its fonts, which only the PDF needs (every worker would pay
+    # for it at start-up otherwise).
     from weasyprint import HTML
 
     return HTML(string=html, base_url=base_url).write_pdf()

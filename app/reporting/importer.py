@@ -16,6 +16,9 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 
+from defusedxml import DefusedXmlException
+from openpyxl import load_workbook
+
 from .. import csvkit
 from ..extensions import db
 from ..timeutil import utcnow
@@ -190,8 +193,6 @@ def _read_xlsx(data):
     """The first sheet, streamed: openpyxl's read-only mode, the sheet's own claimed dimension ignored (it
     is what made openpyxl pad rows to XFD), at most MAX_COLUMNS + 1 cells a row and MAX_ROWS + 1 rows.
     XML is parsed by defusedxml (openpyxl uses it when installed), so entity tricks are refused."""
-    from defusedxml import DefusedXmlException
-    from openpyxl import load_workbook
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:

@@ -3,10 +3,11 @@
 import pytest
 
 from app.assets.models import CommunityAsset
-from app.assets.services import create_nomination, london_today
+from app.assets.services import london_today
 from app.extensions import db
 
 from ..conftest import TEST_PASSWORD
+from ..factories.assets import make_nomination
 
 pytestmark = pytest.mark.browser
 
@@ -27,18 +28,11 @@ def register(wards):
     )
     db.session.add(asset)
     db.session.commit()
-    nomination = create_nomination(
-        received_on=london_today(),
+    nomination = make_nomination(
         body_name="Friends",
-        body_type="charity",
         body_number="123",
-        local_connection="Local",
-        body_address="Addr",
-        contact_name="C",
-        contact_email="c@example.org",
         site_name="Pavilion",
         site_address="Park Road",
-        site_postcode=None,
         boundary_description="Railings",
         reasons="Used weekly",
     )

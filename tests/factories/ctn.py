@@ -1,6 +1,8 @@
-"""Communities Together Network factories: members."""
+"""Communities Together Network factories: members and meetings."""
 
-from app.ctn.models import CONFIRMED, Member, email_key
+from datetime import timedelta
+
+from app.ctn.models import CONFIRMED, Meeting, Member, email_key
 from app.extensions import db
 from app.timeutil import utcnow
 
@@ -45,3 +47,22 @@ def make_members(count, prefix="member", sector="vcfs"):
     db.session.add_all(members)
     db.session.commit()
     return members
+
+
+def make_meeting(capacity=None, **fields):
+    """A two-hour open meeting ten days from now (not published unless told); name only what the test is
+    about."""
+    start = utcnow().replace(microsecond=0) + timedelta(days=10)
+    values = {
+        "title": "Summer open meeting",
+        "theme": "Emergency planning",
+        "starts_at": start,
+        "ends_at": start + timedelta(hours=2),
+        "venue_name": "Unitas Youth Zone",
+        "capacity": capacity,
+        **fields,
+    }
+    meeting = Meeting(**values)
+    db.session.add(meeting)
+    db.session.commit()
+    return meeting
