@@ -4,9 +4,10 @@ to-do lists (changes to moderate, problems reported, listings not checked for 6 
 from flask import url_for
 from sqlalchemy import text
 
+from ..datacache import cached
 from ..extensions import db
 from ..main.sections import HomeSection, register_home_section
-from ..places.models import Postcode
+from ..places.models import WARD_SET_2022, Postcode
 from ..places.ward_contents import WardContent, register_ward_content, ward_column
 from ..reporting.live import SourceUnavailable, end_of, register_source, tables_exist
 from ..security import GROUP_EDITOR, STRATEGY_OFFICER
@@ -15,42 +16,157 @@ from . import (
     services,
     tasks,  # noqa: F401  (registers the directory's tasks)
 )
-from .models import Location, Organisation
+from .models import Location, Organisation, Service, service_areas
+from .search import borough_name, serves_wards_label
 
 # --- Ward contents ------------------------------------------------------------------------------
 
 
-def _organisations_query():
-    return (
-        db.select(Organisation, Location)
-        .join(Location, Location.organisation_id == Organisation.id)
-        .join(Postcode, Postcode.postcode == Location.postcode)
-        .where(Organisation.published.is_(True), Organisation.status != "inactive", Location.confidential.is_(False))
-    )
+def _public(query):
+    return query.where(Organisation.published.is_(True), Organisation.status != "inactive")
+
+
+def _located_in(ward_set):
+    """(select of (organisation id, ward code) for public addresses, ward column) in either ward set. A
+    location's 2022 ward is stored with it (set when it is placed); the 2002 ward comes from its postcode."""
+    if ward_set == WARD_SET_2022:
+        column = Location.ward_code
+        query = db.select(Location.organisation_id, column)
+    else:
+        column = ward_column(ward_set)
+        query = db.select(Location.organisation_id, column).join(Postcode, Postcode.postcode == Location.postcode)
+    return query.where(Location.confidential.is_(False), column.is_not(None)), column
 
 
 def organisations_by_ward(ward_set):
-    column = ward_column(ward_set)
-    query = _organisations_query().with_only_columns(column, db.func.count(db.distinct(Organisation.id)))
-    return {code: count for code, count in db.session.execute(query.group_by(column)) if code}
+    located, column = _located_in(ward_set)
+    query = _public(
+        located.with_only_columns(column, db.func.count(db.distinct(Location.organisation_id))).join(
+            Organisation, Organisation.id == Location.organisation_id
+        )
+    ).group_by(column)
+    return {code: count for code, count in db.session.execute(query) if code}
 
 
-def organisations_in_ward(ward):
-    column = ward_column(ward.ward_set)
-    seen, items = set(), []
-    for organisation, location in db.session.execute(
-        _organisations_query().where(column == ward.code).order_by(db.text("organisation.name"))
-    ):
-        if organisation.id not in seen:
-            seen.add(organisation.id)
-            items.append(
-                (organisation.name, url_for("directory.listing", slug=organisation.slug), location.one_line_address)
+def organisations_in_ward(ward, offset=0, limit=None):
+    """One page of the organisations with a public address in the ward, by name, with that address.
+
+    Two statements whatever the page size: the page of ids, then their addresses in the ward."""
+    located, column = _located_in(ward.ward_set)
+    ids = _public(
+        db.select(Organisation.id).where(
+            Organisation.id.in_(located.with_only_columns(Location.organisation_id).where(column == ward.code))
+        )
+    )
+    page = db.session.execute(
+        ids.with_only_columns(Organisation.id, Organisation.name, Organisation.slug)
+        .order_by(Organisation.name, Organisation.id)
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    addresses = {}
+    located_rows = db.session.scalars(
+        db.select(Location)
+        .where(Location.organisation_id.in_([row.id for row in page]), Location.confidential.is_(False))
+        .order_by(Location.id)
+    )
+    for location in located_rows:
+        in_ward = location.ward_code == ward.code or ward.ward_set != WARD_SET_2022
+        if in_ward:
+            addresses.setdefault(location.organisation_id, location.one_line_address)
+    return [(row.name, url_for("directory.listing", slug=row.slug), addresses.get(row.id)) for row in page]
+
+
+def _serving_query(ward_code=None):
+    """Organisations with a service for the ward's people (its area names the ward) and no public address in
+    that ward (those are listed as in the ward already), as (ward code, organisation id) pairs."""
+    located = db.select(Location.id).where(
+        Location.organisation_id == Service.organisation_id,
+        Location.ward_code == service_areas.c.ward_code,
+        Location.confidential.is_(False),
+    )
+    query = _public(
+        db.select(service_areas.c.ward_code, Service.organisation_id)
+        .join(Service, Service.id == service_areas.c.service_id)
+        .join(Organisation, Organisation.id == Service.organisation_id)
+        .where(Service.area_scope == "wards", ~located.exists())
+    )
+    if ward_code is not None:
+        query = query.where(service_areas.c.ward_code == ward_code)
+    return query
+
+
+def serving_by_ward(ward_set):
+    """Organisations serving each ward from elsewhere (service areas are 2022 wards)."""
+    if ward_set != WARD_SET_2022:
+        return {}
+    pairs = _serving_query().subquery()
+    rows = db.session.execute(
+        db.select(pairs.c.ward_code, db.func.count(db.distinct(pairs.c.organisation_id))).group_by(pairs.c.ward_code)
+    )
+    return dict(rows.all())
+
+
+def serving_in_ward(ward, offset=0, limit=None):
+    """One page of the organisations that serve the ward from elsewhere, labelled as search results are."""
+    if ward.ward_set != WARD_SET_2022:
+        return []
+    ids = _serving_query(ward.code).with_only_columns(Service.organisation_id).distinct()
+    page = db.session.execute(
+        db.select(Organisation.name, Organisation.slug)
+        .where(Organisation.id.in_(ids))
+        .order_by(Organisation.name, Organisation.id)
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    label = serves_wards_label([ward.name])
+    return [(row.name, url_for("directory.listing", slug=row.slug), label) for row in page]
+
+
+def borough_wide_count():
+    """Published organisations with a service for the whole borough (the same for every ward)."""
+    return db.session.scalar(
+        _public(
+            db.select(db.func.count(Organisation.id)).where(
+                Organisation.id.in_(db.select(Service.organisation_id).where(Service.area_scope == "borough"))
             )
-    return items
+        )
+    )
+
+
+_borough_wide_count = cached("borough-wide organisations", ("directory",))(borough_wide_count)
+
+
+def borough_wide_line(ward):
+    """'N organisations serve all of Barnet', linked to the directory search for the ward (which lists them)."""
+    count = _borough_wide_count()
+    if not count:
+        return None
+    noun = "organisation serves" if count == 1 else "organisations serve"
+    return (
+        f"{count:,} {noun} all of {borough_name()}, {ward.name} included",
+        url_for("directory.index", ward=ward.code) if ward.ward_set == WARD_SET_2022 else url_for("directory.index"),
+    )
 
 
 register_ward_content(
-    WardContent("organisations", "Community organisations", organisations_by_ward, organisations_in_ward)
+    WardContent(
+        "organisations",
+        "Community organisations",
+        organisations_by_ward,
+        organisations_in_ward,
+        page_in_ward=organisations_in_ward,
+    )
+)
+register_ward_content(
+    WardContent(
+        "serving",
+        "Organisations serving the ward from elsewhere",
+        serving_by_ward,
+        serving_in_ward,
+        page_in_ward=serving_in_ward,
+        more=borough_wide_line,
+    )
 )
 
 
