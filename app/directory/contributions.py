@@ -235,11 +235,18 @@ def problems_reported(user):
     ]
 
 
-def listings_not_checked(user):
+def listings_not_checked(user, limit=500):
     return [
         TodoItem(f"listing-{organisation.id}", organisation.name, url_for("directory.listing", slug=organisation.slug))
-        for organisation in db.session.scalars(services.stale_query().limit(500))
+        for organisation in db.session.scalars(services.stale_query().limit(limit))
     ]
+
+
+def listings_not_checked_preview(user, n):
+    """How many listings are not checked for 6 months, and the first n (for /account)."""
+    stale = services.stale_query().order_by(None).subquery()
+    total = db.session.scalar(db.select(db.func.count()).select_from(stale))
+    return total, listings_not_checked(user, limit=n) if total else []
 
 
 def own_listings_not_checked(user):
@@ -284,6 +291,7 @@ register_todo(
         "directory.needs_checking",
         "Their groups are reminded by e-mail once a month",
         notify="digest",
+        preview=listings_not_checked_preview,
     )
 )
 register_todo(
