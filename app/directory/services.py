@@ -21,6 +21,7 @@ from sqlalchemy.orm import selectinload
 
 from ..auth.models import User
 from ..auth.services import invite_user
+from ..datacache import cached
 from ..extensions import db
 from ..mailer import send_email
 from ..places.models import Ward
@@ -797,6 +798,7 @@ def resolve_problem(report, user_id):
     db.session.commit()
 
 
+@cached("published organisations", ("directory",))
 def published_organisation_count():
     """Published organisations that are not closed: the ones a resident can find in the directory (the
     directory page's figure and the home page's)."""

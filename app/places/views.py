@@ -98,7 +98,14 @@ def ward(code):
         if not content.lists_items:
             items = []
         elif content.page_in_ward:
-            items = content.page_in_ward(ward, (page - 1) * size, size) if totals[content.key] else []
+            items = []
+            if totals[content.key]:
+                # The page's items too, under the same versions as the counts they must agree with.
+                key = datacache.cache_key("ward page items", datacache.SCOPES, (content.key, ward.code, page, size))
+                items = datacache.get_or_make(
+                    key,
+                    lambda content=content: content.page_in_ward(ward, (page - 1) * size, size),
+                )
         else:
             items = content.items_in_ward(ward)
             totals[content.key] = len(items)
