@@ -1,7 +1,7 @@
 """Every public page kind and API endpoint next to the plain page, over HTTP against gunicorn (issue 16, target 1).
 
     .venv/bin/python -m bench.pages [--organisations 20000] [--rounds 60] [--database-url URL] [--keep | --reuse DIR]
-    scripts/with-postgres .venv/bin/python -m bench.pages --database-url "$DATABASE_URL"
+    scripts/with-postgres sh -c '.venv/bin/python -m bench.pages --database-url "$TEST_DATABASE_URL"'
 
 One client, as a browser would ask (Accept-Encoding: gzip). The kinds are requested in rounds, one request of
 each kind per round, so a noisy moment on a shared machine falls on all of them alike; each kind's p95 is
