@@ -38,32 +38,48 @@ def _located_in(ward_set):
     return query.where(Location.confidential.is_(False), column.is_not(None)), column
 
 
-def organisations_by_ward(ward_set):
+def _ordered_by_ward(query):
+    """{ward code: [organisation id, ...] by name} from rows of (ward code, organisation id, name)."""
+    found, seen = {}, set()
+    for code, organisation_id, _name in db.session.execute(query):
+        if (code, organisation_id) not in seen:
+            seen.add((code, organisation_id))
+            found.setdefault(code, []).append(organisation_id)
+    return found
+
+
+@cached("organisations located by ward", ("directory", "places"))
+def _located_ids_by_ward(ward_set):
+    """Every ward's organisations with a public address there, in name order, in one query per version of
+    the data: a ward page is then a slice of its list, and its count the list's length, so the two agree and
+    neither costs a query that grows with the directory (issue 16)."""
     located, column = _located_in(ward_set)
     query = _public(
-        located.with_only_columns(column, db.func.count(db.distinct(Location.organisation_id))).join(
-            Organisation, Organisation.id == Location.organisation_id
+        located.with_only_columns(column, Organisation.id, Organisation.name)
+        .join(Organisation, Organisation.id == Location.organisation_id)
+        .order_by(column, Organisation.name, Organisation.id)
+    )
+    return _ordered_by_ward(query)
+
+
+def organisations_by_ward(ward_set):
+    return {code: len(ids) for code, ids in _located_ids_by_ward(ward_set).items()}
+
+
+def _page_of(ids, offset, limit):
+    ids = ids[offset : None if limit is None else offset + limit]
+    rows = {
+        row.id: row
+        for row in db.session.execute(
+            db.select(Organisation.id, Organisation.name, Organisation.slug).where(Organisation.id.in_(ids))
         )
-    ).group_by(column)
-    return {code: count for code, count in db.session.execute(query) if code}
+    }
+    return [rows[i] for i in ids if i in rows]
 
 
 def organisations_in_ward(ward, offset=0, limit=None):
-    """One page of the organisations with a public address in the ward, by name, with that address.
-
-    Two statements whatever the page size: the page of ids, then their addresses in the ward."""
-    located, column = _located_in(ward.ward_set)
-    ids = _public(
-        db.select(Organisation.id).where(
-            Organisation.id.in_(located.with_only_columns(Location.organisation_id).where(column == ward.code))
-        )
-    )
-    page = db.session.execute(
-        ids.with_only_columns(Organisation.id, Organisation.name, Organisation.slug)
-        .order_by(Organisation.name, Organisation.id)
-        .offset(offset)
-        .limit(limit)
-    ).all()
+    """One page of the organisations with a public address in the ward, by name, with that address."""
+    page = _page_of(_located_ids_by_ward(ward.ward_set).get(ward.code, []), offset, limit)
     addresses = {}
     located_rows = db.session.scalars(
         db.select(Location)
@@ -71,55 +87,42 @@ def organisations_in_ward(ward, offset=0, limit=None):
         .order_by(Location.id)
     )
     for location in located_rows:
-        in_ward = location.ward_code == ward.code or ward.ward_set != WARD_SET_2022
-        if in_ward:
+        if location.ward_code == ward.code or ward.ward_set != WARD_SET_2022:
             addresses.setdefault(location.organisation_id, location.one_line_address)
     return [(row.name, url_for("directory.listing", slug=row.slug), addresses.get(row.id)) for row in page]
 
 
-def _serving_query(ward_code=None):
-    """Organisations with a service for the ward's people (its area names the ward) and no public address in
-    that ward (those are listed as in the ward already), as (ward code, organisation id) pairs."""
+@cached("organisations serving wards", ("directory", "places"))
+def _serving_ids_by_ward():
+    """Organisations with a service for a ward's people (its area names the ward) and no public address in
+    that ward (those are listed as in the ward already), by ward and name (service areas are 2022 wards)."""
     located = db.select(Location.id).where(
         Location.organisation_id == Service.organisation_id,
         Location.ward_code == service_areas.c.ward_code,
         Location.confidential.is_(False),
     )
     query = _public(
-        db.select(service_areas.c.ward_code, Service.organisation_id)
+        db.select(service_areas.c.ward_code, Organisation.id, Organisation.name)
         .join(Service, Service.id == service_areas.c.service_id)
         .join(Organisation, Organisation.id == Service.organisation_id)
         .where(Service.area_scope == "wards", ~located.exists())
+        .order_by(service_areas.c.ward_code, Organisation.name, Organisation.id)
     )
-    if ward_code is not None:
-        query = query.where(service_areas.c.ward_code == ward_code)
-    return query
+    return _ordered_by_ward(query)
 
 
 def serving_by_ward(ward_set):
-    """Organisations serving each ward from elsewhere (service areas are 2022 wards)."""
     if ward_set != WARD_SET_2022:
         return {}
-    pairs = _serving_query().subquery()
-    rows = db.session.execute(
-        db.select(pairs.c.ward_code, db.func.count(db.distinct(pairs.c.organisation_id))).group_by(pairs.c.ward_code)
-    )
-    return dict(rows.all())
+    return {code: len(ids) for code, ids in _serving_ids_by_ward().items()}
 
 
 def serving_in_ward(ward, offset=0, limit=None):
     """One page of the organisations that serve the ward from elsewhere, labelled as search results are."""
     if ward.ward_set != WARD_SET_2022:
         return []
-    ids = _serving_query(ward.code).with_only_columns(Service.organisation_id).distinct()
-    page = db.session.execute(
-        db.select(Organisation.name, Organisation.slug)
-        .where(Organisation.id.in_(ids))
-        .order_by(Organisation.name, Organisation.id)
-        .offset(offset)
-        .limit(limit)
-    ).all()
     label = serves_wards_label([ward.name])
+    page = _page_of(_serving_ids_by_ward().get(ward.code, []), offset, limit)
     return [(row.name, url_for("directory.listing", slug=row.slug), label) for row in page]
 
 
