@@ -104,8 +104,15 @@ def terms_for_keys(keys):
 
 
 def term_choices(taxonomy_code):
+    """[(key, name)] of a taxonomy's terms, for forms (a fresh list: callers may add to it)."""
+    return list(_term_choices(taxonomy_code))
+
+
+@cached("term choices", ("directory",))
+def _term_choices(taxonomy_code):
+    # Every search form asks for these; cached under the directory's data version (app/datacache.py).
     taxonomy = db.session.scalar(db.select(Taxonomy).where(Taxonomy.code == taxonomy_code))
-    return [(f"{taxonomy_code}/{term.code}", term.name) for term in (taxonomy.terms if taxonomy else [])]
+    return tuple((f"{taxonomy_code}/{term.code}", term.name) for term in (taxonomy.terms if taxonomy else []))
 
 
 # --- Snapshots ---------------------------------------------------------------------------------
