@@ -64,6 +64,28 @@ def directory():
     )
 
 
+@datacache.cached("directory points with wards", ("directory", "places"))
+def _points_with_wards():
+    """Every public point with its location's 2022 ward, by name: one query per version of the data, from
+    which each ward's points are picked (a ward's own query would sort thousands of rows each time)."""
+    query = (
+        db.select(Location.lat, Location.lon, Organisation.name, Organisation.slug, Location.ward_code)
+        .join(Organisation, Organisation.id == Location.organisation_id)
+        .where(Organisation.published.is_(True), Organisation.status != "inactive")
+        .where(Location.confidential.is_(False), Location.lat.is_not(None))
+        .order_by(Organisation.name)
+    )
+    return [
+        (round(lat, 5), round(lon, 5), name, slug, ward) for lat, lon, name, slug, ward in db.session.execute(query)
+    ]
+
+
+def _ward_points(ward, category):
+    if ward.ward_set == WARD_SET_2022 and not category:
+        return [[lat, lon, name, slug] for lat, lon, name, slug, code in _points_with_wards() if code == ward.code]
+    return directory_points(category, ward)
+
+
 @bp.route("/directory/points.json")
 @public
 def directory_points_json():
@@ -75,7 +97,7 @@ def directory_points_json():
         lambda: {
             "fields": ["lat", "lon", "name", "slug"],
             "listing_url": url_for("directory.listing", slug="SLUG"),
-            "points": directory_points(category, ward),
+            "points": _ward_points(ward, category) if ward else directory_points(category),
         },
     )
 
