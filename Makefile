@@ -79,7 +79,7 @@ system-deps:
 	@PYTHON=$(PYTHON) scripts/install-system-deps test
 
 # Every benchmark in turn, or some: make bench BENCHES="maps bulletins" BENCH_ARGS="--help"
-BENCHES ?= directory_search maps load bulletins
+BENCHES ?= directory_search pages maps load bulletins
 bench: setup $(VENV)/.installed-bench  ## Install what the benchmarks need (aiosmtpd) and run them
 	@for name in $(BENCHES); do echo "== bench/$$name.py"; $(BIN)/python -m bench.$$name $(BENCH_ARGS) || exit 1; done
 

@@ -83,6 +83,13 @@ class Config:
         '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
     )
 
+    # Cached public figures, lists and map points (app/datacache.py): keyed on versions in the database, so
+    # never stale after a write; kept at most this many seconds (0 turns the cache off) and entries per worker.
+    DATA_CACHE_SECONDS = _int("DATA_CACHE_SECONDS", 300)
+    DATA_CACHE_ENTRIES = _int("DATA_CACHE_ENTRIES", 256)
+    # Items per page on a ward's page (its organisations, and the services that serve the ward).
+    WARD_PAGE_SIZE = _int("WARD_PAGE_SIZE", 50)
+
     # Where "report a problem" and other directory notices go, besides the group's own editors.
     DIRECTORY_TEAM_EMAIL = os.environ.get("DIRECTORY_TEAM_EMAIL", "community@barnet.example")
 

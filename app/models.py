@@ -17,6 +17,7 @@ from .ctn.models import (  # noqa: F401
     Suppression,
     ThemePlanEntry,
 )
+from .datacache import DataVersion  # noqa: F401
 from .directory.import_models import DirectoryImport  # noqa: F401
 from .directory.models import (  # noqa: F401
     Closure,

@@ -38,6 +38,9 @@ class TodoSource:
     # slow-moving lists, such as listings turning six months old, that would be noise one by one), or
     # "never" (a group editor's own list: groups are reminded by the module's own e-mails).
     notify: str = "always"
+    # For a source that can hold thousands (listings not checked for 6 months): preview(user, n) ->
+    # (how many wait, the first n items), so /account counts in the database instead of loading them all.
+    preview: Callable | None = None
 
     def url(self):
         return url_for(self.endpoint)
@@ -61,6 +64,24 @@ def sources_for(user):
     if user is None or not getattr(user, "is_authenticated", False):
         return []
     return [s for s in _SOURCES.values() if user.role in s.roles or user.role == ADMIN]
+
+
+PREVIEW_ITEMS = 5
+
+
+def todo_preview(user, n=PREVIEW_ITEMS):
+    """[(source, first n items, how many wait)] for every source with something waiting on `user`: the
+    to-do list on /account, which shows a count and the first few of each."""
+    found = []
+    for source in sources_for(user):
+        if source.preview is not None:
+            total, items = source.preview(user, n)
+        else:
+            items = source.items(user)
+            total, items = len(items), items[:n]
+        if total:
+            found.append((source, items, total))
+    return found
 
 
 def todo_for(user):

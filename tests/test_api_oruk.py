@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import event
 
+from app import datacache
 from app.extensions import db
 
 from .conftest import ORUK_DIR
@@ -503,6 +504,10 @@ def test_paging_is_done_by_the_database_without_a_query_per_item(app, client, di
     db.session.commit()
 
     def queries(url):
+        # Counted afresh each time: the page's total is cached under the data version (app/datacache.py),
+        # which costs one small read of the versions per request.
+        with app.app_context():
+            datacache.forget()
         statements = []
 
         def count(conn, cursor, statement, *args):
@@ -515,10 +520,10 @@ def test_paging_is_done_by_the_database_without_a_query_per_item(app, client, di
             event.remove(db.engine, "before_cursor_execute", count)
         return len(statements)
 
-    assert queries(f"{API}/services?per_page=50") == queries(f"{API}/services?per_page=1") <= 2
+    assert queries(f"{API}/services?per_page=50") == queries(f"{API}/services?per_page=1") <= 3
     get_json(client, f"{API}/services?search=warm")  # the search vocabulary is read once, not once a request
-    assert queries(f"{API}/services?per_page=50&search=gardening") <= 2
-    assert queries(f"{API}/service_at_locations?per_page=50") <= 2
+    assert queries(f"{API}/services?per_page=50&search=gardening") <= 3
+    assert queries(f"{API}/service_at_locations?per_page=50") <= 3
     assert queries(f"{API}/service_at_locations?postcode=EN5 4AG&proximity=5000") <= 4
     assert queries(f"{API}/services/{directory.meals}") <= 10
 

@@ -18,7 +18,7 @@ def which_app():
 
 def test_each_module_registers_its_ward_contents_sources_tasks_and_demo_data(app):
     # In the order of app/modules.py: that is the order of the ward page's sections.
-    assert [c.key for c in contents()] == ["organisations", "assets", "signatories", "meetings", "members"]
+    assert [c.key for c in contents()] == ["organisations", "serving", "assets", "signatories", "meetings", "members"]
     assert {"ctn_meetings_held", "directory_category_count", "directory_organisations"} <= set(SOURCES)
     assert {
         "bulletins.send",

@@ -15,7 +15,7 @@ from ..security import (
     signed_in,
 )
 from ..templating import work_for_current_user
-from ..todo import todo_for
+from ..todo import todo_preview
 from . import services
 from .forms import (
     ChangePasswordForm,
@@ -141,7 +141,7 @@ def account():
         "auth/account.html",
         sign_out_form=ConfirmForm(),
         work=work_for_current_user(),
-        todo=todo_for(current_user),
+        todo=todo_preview(current_user),
     )
 
 

@@ -4,9 +4,10 @@ to-do lists (changes to moderate, problems reported, listings not checked for 6 
 from flask import url_for
 from sqlalchemy import text
 
+from ..datacache import cached
 from ..extensions import db
 from ..main.sections import HomeSection, register_home_section
-from ..places.models import Postcode
+from ..places.models import WARD_SET_2022, Postcode
 from ..places.ward_contents import WardContent, register_ward_content, ward_column
 from ..reporting.live import SourceUnavailable, end_of, register_source, tables_exist
 from ..security import GROUP_EDITOR, STRATEGY_OFFICER
@@ -15,42 +16,160 @@ from . import (
     services,
     tasks,  # noqa: F401  (registers the directory's tasks)
 )
-from .models import Location, Organisation
+from .models import Location, Organisation, Service, service_areas
+from .search import borough_name, serves_wards_label
 
 # --- Ward contents ------------------------------------------------------------------------------
 
 
-def _organisations_query():
-    return (
-        db.select(Organisation, Location)
-        .join(Location, Location.organisation_id == Organisation.id)
-        .join(Postcode, Postcode.postcode == Location.postcode)
-        .where(Organisation.published.is_(True), Organisation.status != "inactive", Location.confidential.is_(False))
+def _public(query):
+    return query.where(Organisation.published.is_(True), Organisation.status != "inactive")
+
+
+def _located_in(ward_set):
+    """(select of (organisation id, ward code) for public addresses, ward column) in either ward set. A
+    location's 2022 ward is stored with it (set when it is placed); the 2002 ward comes from its postcode."""
+    if ward_set == WARD_SET_2022:
+        column = Location.ward_code
+        query = db.select(Location.organisation_id, column)
+    else:
+        column = ward_column(ward_set)
+        query = db.select(Location.organisation_id, column).join(Postcode, Postcode.postcode == Location.postcode)
+    return query.where(Location.confidential.is_(False), column.is_not(None)), column
+
+
+def _ordered_by_ward(query):
+    """{ward code: [organisation id, ...] by name} from rows of (ward code, organisation id, name)."""
+    found, seen = {}, set()
+    for code, organisation_id, _name in db.session.execute(query):
+        if (code, organisation_id) not in seen:
+            seen.add((code, organisation_id))
+            found.setdefault(code, []).append(organisation_id)
+    return found
+
+
+@cached("organisations located by ward", ("directory", "places"))
+def _located_ids_by_ward(ward_set):
+    """Every ward's organisations with a public address there, in name order, in one query per version of
+    the data: a ward page is then a slice of its list, and its count the list's length, so the two agree and
+    neither costs a query that grows with the directory (issue 16)."""
+    located, column = _located_in(ward_set)
+    query = _public(
+        located.with_only_columns(column, Organisation.id, Organisation.name)
+        .join(Organisation, Organisation.id == Location.organisation_id)
+        .order_by(column, Organisation.name, Organisation.id)
     )
+    return _ordered_by_ward(query)
 
 
 def organisations_by_ward(ward_set):
-    column = ward_column(ward_set)
-    query = _organisations_query().with_only_columns(column, db.func.count(db.distinct(Organisation.id)))
-    return {code: count for code, count in db.session.execute(query.group_by(column)) if code}
+    return {code: len(ids) for code, ids in _located_ids_by_ward(ward_set).items()}
 
 
-def organisations_in_ward(ward):
-    column = ward_column(ward.ward_set)
-    seen, items = set(), []
-    for organisation, location in db.session.execute(
-        _organisations_query().where(column == ward.code).order_by(db.text("organisation.name"))
-    ):
-        if organisation.id not in seen:
-            seen.add(organisation.id)
-            items.append(
-                (organisation.name, url_for("directory.listing", slug=organisation.slug), location.one_line_address)
+def _page_of(ids, offset, limit):
+    ids = ids[offset : None if limit is None else offset + limit]
+    rows = {
+        row.id: row
+        for row in db.session.execute(
+            db.select(Organisation.id, Organisation.name, Organisation.slug).where(Organisation.id.in_(ids))
+        )
+    }
+    return [rows[i] for i in ids if i in rows]
+
+
+def organisations_in_ward(ward, offset=0, limit=None):
+    """One page of the organisations with a public address in the ward, by name, with that address."""
+    page = _page_of(_located_ids_by_ward(ward.ward_set).get(ward.code, []), offset, limit)
+    addresses = {}
+    located_rows = db.session.scalars(
+        db.select(Location)
+        .where(Location.organisation_id.in_([row.id for row in page]), Location.confidential.is_(False))
+        .order_by(Location.id)
+    )
+    for location in located_rows:
+        if location.ward_code == ward.code or ward.ward_set != WARD_SET_2022:
+            addresses.setdefault(location.organisation_id, location.one_line_address)
+    return [(row.name, url_for("directory.listing", slug=row.slug), addresses.get(row.id)) for row in page]
+
+
+@cached("organisations serving wards", ("directory", "places"))
+def _serving_ids_by_ward():
+    """Organisations with a service for a ward's people (its area names the ward) and no public address in
+    that ward (those are listed as in the ward already), by ward and name (service areas are 2022 wards)."""
+    located = db.select(Location.id).where(
+        Location.organisation_id == Service.organisation_id,
+        Location.ward_code == service_areas.c.ward_code,
+        Location.confidential.is_(False),
+    )
+    query = _public(
+        db.select(service_areas.c.ward_code, Organisation.id, Organisation.name)
+        .join(Service, Service.id == service_areas.c.service_id)
+        .join(Organisation, Organisation.id == Service.organisation_id)
+        .where(Service.area_scope == "wards", ~located.exists())
+        .order_by(service_areas.c.ward_code, Organisation.name, Organisation.id)
+    )
+    return _ordered_by_ward(query)
+
+
+def serving_by_ward(ward_set):
+    if ward_set != WARD_SET_2022:
+        return {}
+    return {code: len(ids) for code, ids in _serving_ids_by_ward().items()}
+
+
+def serving_in_ward(ward, offset=0, limit=None):
+    """One page of the organisations that serve the ward from elsewhere, labelled as search results are."""
+    if ward.ward_set != WARD_SET_2022:
+        return []
+    label = serves_wards_label([ward.name])
+    page = _page_of(_serving_ids_by_ward().get(ward.code, []), offset, limit)
+    return [(row.name, url_for("directory.listing", slug=row.slug), label) for row in page]
+
+
+def borough_wide_count():
+    """Published organisations with a service for the whole borough (the same for every ward)."""
+    return db.session.scalar(
+        _public(
+            db.select(db.func.count(Organisation.id)).where(
+                Organisation.id.in_(db.select(Service.organisation_id).where(Service.area_scope == "borough"))
             )
-    return items
+        )
+    )
+
+
+_borough_wide_count = cached("borough-wide organisations", ("directory",))(borough_wide_count)
+
+
+def borough_wide_line(ward):
+    """'N organisations serve all of Barnet', linked to the directory search for the ward (which lists them)."""
+    count = _borough_wide_count()
+    if not count:
+        return None
+    noun = "organisation serves" if count == 1 else "organisations serve"
+    return (
+        f"{count:,} {noun} all of {borough_name()}, {ward.name} included",
+        url_for("directory.index", ward=ward.code) if ward.ward_set == WARD_SET_2022 else url_for("directory.index"),
+    )
 
 
 register_ward_content(
-    WardContent("organisations", "Community organisations", organisations_by_ward, organisations_in_ward)
+    WardContent(
+        "organisations",
+        "Community organisations",
+        organisations_by_ward,
+        organisations_in_ward,
+        page_in_ward=organisations_in_ward,
+    )
+)
+register_ward_content(
+    WardContent(
+        "serving",
+        "Organisations serving the ward from elsewhere",
+        serving_by_ward,
+        serving_in_ward,
+        page_in_ward=serving_in_ward,
+        more=borough_wide_line,
+    )
 )
 
 
@@ -119,11 +238,18 @@ def problems_reported(user):
     ]
 
 
-def listings_not_checked(user):
+def listings_not_checked(user, limit=500):
     return [
         TodoItem(f"listing-{organisation.id}", organisation.name, url_for("directory.listing", slug=organisation.slug))
-        for organisation in db.session.scalars(services.stale_query().limit(500))
+        for organisation in db.session.scalars(services.stale_query().limit(limit))
     ]
+
+
+def listings_not_checked_preview(user, n):
+    """How many listings are not checked for 6 months, and the first n (for /account)."""
+    stale = services.stale_query().order_by(None).subquery()
+    total = db.session.scalar(db.select(db.func.count()).select_from(stale))
+    return total, listings_not_checked(user, limit=n) if total else []
 
 
 def own_listings_not_checked(user):
@@ -168,6 +294,7 @@ register_todo(
         "directory.needs_checking",
         "Their groups are reminded by e-mail once a month",
         notify="digest",
+        preview=listings_not_checked_preview,
     )
 )
 register_todo(

@@ -17,9 +17,11 @@ from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import selectinload
 
 from ..auth.models import User
 from ..auth.services import invite_user
+from ..datacache import cached
 from ..extensions import db
 from ..mailer import send_email
 from ..places.models import Ward
@@ -103,8 +105,15 @@ def terms_for_keys(keys):
 
 
 def term_choices(taxonomy_code):
+    """[(key, name)] of a taxonomy's terms, for forms (a fresh list: callers may add to it)."""
+    return list(_term_choices(taxonomy_code))
+
+
+@cached("term choices", ("directory",))
+def _term_choices(taxonomy_code):
+    # Every search form asks for these; cached under the directory's data version (app/datacache.py).
     taxonomy = db.session.scalar(db.select(Taxonomy).where(Taxonomy.code == taxonomy_code))
-    return [(f"{taxonomy_code}/{term.code}", term.name) for term in (taxonomy.terms if taxonomy else [])]
+    return tuple((f"{taxonomy_code}/{term.code}", term.name) for term in (taxonomy.terms if taxonomy else []))
 
 
 # --- Snapshots ---------------------------------------------------------------------------------
@@ -700,8 +709,12 @@ def stale_organisations_of(user, now=None):
 
 
 def pending_changes():
+    """Changes waiting for an officer, oldest first, with their organisations (loaded in one more query)."""
     return db.session.scalars(
-        db.select(ListingChange).where(ListingChange.status == "pending").order_by(ListingChange.submitted_at)
+        db.select(ListingChange)
+        .options(selectinload(ListingChange.organisation))
+        .where(ListingChange.status == "pending")
+        .order_by(ListingChange.submitted_at)
     ).all()
 
 
@@ -809,6 +822,7 @@ def resolve_problem(report, user_id):
     db.session.commit()
 
 
+@cached("published organisations", ("directory",))
 def published_organisation_count():
     """Published organisations that are not closed: the ones a resident can find in the directory (the
     directory page's figure and the home page's)."""

@@ -1,6 +1,7 @@
 from flask import Blueprint, jsonify, render_template, url_for
 from sqlalchemy import text
 
+from .. import datacache
 from ..extensions import db
 from ..places.services import ward_count
 from ..security import public
@@ -31,9 +32,14 @@ register_home_section(
 @bp.route("/")
 @public
 def home():
-    # (title, link, figure, text), as the modules registered them (app/main/sections.py).
+    # (title, link, figure, text), as the modules registered them (app/main/sections.py). The figures are
+    # cached under the versions of the public data (app/datacache.py): a write shows on the next view.
+    figures = datacache.get_or_make(
+        datacache.cache_key("home figures", datacache.SCOPES),
+        lambda: {section.endpoint: section.count() for section in home_sections() if section.count},
+    )
     sections = [
-        (section.title, url_for(section.endpoint), section.count() if section.count else None, section.text)
+        (section.title, url_for(section.endpoint), figures.get(section.endpoint), section.text)
         for section in home_sections()
     ]
     return render_template("main/home.html", sections=sections)

@@ -7,6 +7,8 @@ are never embedded one `folium.Marker` at a time: a small module (static/maps/po
 compact JSON and adds them to a cluster layer, so a map of 20,000 organisations stays a small page.
 """
 
+import functools
+import json
 import math
 from dataclasses import dataclass
 
@@ -54,6 +56,23 @@ def new_map(config, location=BARNET_CENTRE, zoom=11):
     if tiles:
         folium.TileLayer(tiles=tiles, attr=config["MAP_TILE_ATTRIBUTION"], name="Map", max_zoom=19).add_to(fmap)
     return fmap
+
+
+# A centre no real map uses, replaced in the rendered script by the wanted one.
+_SENTINEL = (12.345678, -98.765432)
+
+
+@functools.lru_cache(maxsize=16)
+def _rendered_at_sentinel(tiles, attribution, zoom):
+    return render(new_map({"MAP_TILE_URL": tiles, "MAP_TILE_ATTRIBUTION": attribution}, location=_SENTINEL, zoom=zoom))
+
+
+def render_centred(config, location, zoom=15):
+    """render(new_map(config, location, zoom)) without folium's cost on every page: a plain map (tiles, no
+    layers) is rendered once per worker and zoom, and only its centre changes (a listing's small map)."""
+    template = _rendered_at_sentinel(config.get("MAP_TILE_URL") or "", config.get("MAP_TILE_ATTRIBUTION") or "", zoom)
+    centre = json.dumps([float(location[0]), float(location[1])])
+    return RenderedMap(name=template.name, script=template.script.replace(json.dumps(list(_SENTINEL)), centre, 1))
 
 
 def render(fmap):

@@ -1,8 +1,9 @@
 import json
 
 import folium
-from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 
+from .. import datacache
 from ..assets.models import CATEGORIES, CommunityAsset
 from ..assets.services import mapped_asset_count
 from ..directory.models import Location, Organisation
@@ -18,7 +19,9 @@ bp = Blueprint("maps", __name__, url_prefix="/maps")
 
 
 def directory_points(category="", ward=None):
-    """[lat, lon, name, slug] of every public address of a published, not inactive organisation."""
+    """[lat, lon, name, slug] of every public address of a published, not inactive organisation.
+
+    A location's 2022 ward is stored with it; a 2002 ward's points go through the postcode table."""
     query = (
         db.select(Location.lat, Location.lon, Organisation.name, Organisation.slug)
         .join(Organisation, Organisation.id == Location.organisation_id)
@@ -26,7 +29,9 @@ def directory_points(category="", ward=None):
         .where(Location.confidential.is_(False), Location.lat.is_not(None))
         .order_by(Organisation.name)
     )
-    if ward is not None:
+    if ward is not None and ward.ward_set == WARD_SET_2022:
+        query = query.where(Location.ward_code == ward.code)
+    elif ward is not None:
         query = query.join(Postcode, Postcode.postcode == Location.postcode).where(
             ward_column(ward.ward_set) == ward.code
         )
@@ -42,8 +47,10 @@ def directory():
     category = request.args.get("category", "")
     if category and category not in dict(categories):
         category = ""
-    fmap = services.new_map(current_app.config)
-    rendered = services.render(fmap)
+    # The map itself has no data (its points are fetched): rendered once per worker and version of places.
+    rendered = datacache.get_or_make(
+        datacache.cache_key("empty map", ("places",)), lambda: services.render(services.new_map(current_app.config))
+    )
     counts = content("organisations").count_by_ward(WARD_SET_2022)
     wards = db.session.scalars(db.select(Ward).where(Ward.ward_set == WARD_SET_2022).order_by(Ward.name)).all()
     return render_template(
@@ -57,16 +64,42 @@ def directory():
     )
 
 
+@datacache.cached("directory points with wards", ("directory", "places"))
+def _points_with_wards():
+    """Every public point with its location's 2022 ward, by name: one query per version of the data, from
+    which each ward's points are picked (a ward's own query would sort thousands of rows each time)."""
+    query = (
+        db.select(Location.lat, Location.lon, Organisation.name, Organisation.slug, Location.ward_code)
+        .join(Organisation, Organisation.id == Location.organisation_id)
+        .where(Organisation.published.is_(True), Organisation.status != "inactive")
+        .where(Location.confidential.is_(False), Location.lat.is_not(None))
+        .order_by(Organisation.name)
+    )
+    return [
+        (round(lat, 5), round(lon, 5), name, slug, ward) for lat, lon, name, slug, ward in db.session.execute(query)
+    ]
+
+
+def _ward_points(ward, category):
+    if ward.ward_set == WARD_SET_2022 and not category:
+        return [[lat, lon, name, slug] for lat, lon, name, slug, code in _points_with_wards() if code == ward.code]
+    return directory_points(category, ward)
+
+
 @bp.route("/directory/points.json")
 @public
 def directory_points_json():
     ward = db.session.get(Ward, request.args["ward"]) if request.args.get("ward") else None
-    points = directory_points(request.args.get("category", ""), ward)
-    response = jsonify(
-        fields=["lat", "lon", "name", "slug"], listing_url=url_for("directory.listing", slug="SLUG"), points=points
+    category = request.args.get("category", "")
+    key = datacache.cache_key("directory points", ("directory", "places"), (category, ward.code if ward else None))
+    return datacache.json_response(
+        key,
+        lambda: {
+            "fields": ["lat", "lon", "name", "slug"],
+            "listing_url": url_for("directory.listing", slug="SLUG"),
+            "points": _ward_points(ward, category) if ward else directory_points(category),
+        },
     )
-    response.headers["Cache-Control"] = "public, max-age=60"
-    return response
 
 
 @bp.route("/assets")
@@ -75,7 +108,9 @@ def assets():
     category = request.args.get("category", "")
     if category not in CATEGORIES:
         category = ""
-    rendered = services.render(services.new_map(current_app.config))
+    rendered = datacache.get_or_make(
+        datacache.cache_key("empty map", ("places",)), lambda: services.render(services.new_map(current_app.config))
+    )
     query = db.select(CommunityAsset).where(CommunityAsset.published.is_(True)).order_by(CommunityAsset.name)
     if category:
         query = query.where(CommunityAsset.category == category)
@@ -96,43 +131,39 @@ def asset_points_json():
     query = db.select(CommunityAsset.lat, CommunityAsset.lon, CommunityAsset.name, CommunityAsset.id).where(
         CommunityAsset.published.is_(True), CommunityAsset.lat.is_not(None)
     )
-    if request.args.get("category"):
-        query = query.where(CommunityAsset.category == request.args["category"])
-    points = [[round(lat, 5), round(lon, 5), name, asset_id] for lat, lon, name, asset_id in db.session.execute(query)]
-    response = jsonify(
-        fields=["lat", "lon", "name", "id"],
-        listing_url=url_for("assets.asset", asset_id=0).replace("/0", "/SLUG"),
-        points=points,
-    )
-    response.headers["Cache-Control"] = "public, max-age=60"
-    return response
+    category = request.args.get("category", "")
+    if category:
+        query = query.where(CommunityAsset.category == category)
+
+    def payload():
+        points = db.session.execute(query)
+        return {
+            "fields": ["lat", "lon", "name", "id"],
+            "listing_url": url_for("assets.asset", asset_id=0).replace("/0", "/SLUG"),
+            "points": [[round(lat, 5), round(lon, 5), name, asset_id] for lat, lon, name, asset_id in points],
+        }
+
+    return datacache.json_response(datacache.cache_key("asset points", ("assets",), (category,)), payload)
 
 
-@bp.route("/wards")
-@public
-def wards():
-    ward_set = request.args.get("set", WARD_SET_2022)
-    measure = request.args.get("measure", "organisations")
-    # Anything a module registers in the ward contents (app/places/ward_contents.py) can be mapped.
-    available = {content.key: (content.label, content.count_by_ward) for content in contents()}
-    if ward_set not in WARD_SETS or measure not in available:
-        abort(404)
-    label, count_function = available[measure]
-    counts = count_function(ward_set)
-    ward_rows = db.session.scalars(db.select(Ward).where(Ward.ward_set == ward_set).order_by(Ward.name)).all()
+def _choropleth(ward_set, label, counts, ward_rows):
+    """(rendered map, mode, colour classes) for the counts: boundaries when imported, else circles."""
     classes = services.classify([counts.get(w.code, 0) for w in ward_rows])
+    boundaries = dict(
+        db.session.execute(db.select(Ward.code, Ward.boundary_geojson).where(Ward.ward_set == ward_set)).all()
+    )
     fmap = services.new_map(current_app.config)
     # Quarter zoom steps let fit_bounds fill the frame with the borough instead of the next whole level out
     # (only here: the cluster layers of the point maps work in whole zoom levels).
     fmap.options["zoomSnap"] = 0.25
-    with_boundaries = [w for w in ward_rows if w.boundary_geojson]
+    with_boundaries = [w for w in ward_rows if boundaries.get(w.code)]
     if with_boundaries:
         collection = {
             "type": "FeatureCollection",
             "features": [
                 {
                     "type": "Feature",
-                    "geometry": json.loads(w.boundary_geojson),
+                    "geometry": json.loads(boundaries[w.code]),
                     "properties": {
                         "ward": w.name,
                         "code": w.code,
@@ -155,7 +186,7 @@ def wards():
             highlight_function=lambda feature: {"weight": 3},
             tooltip=folium.GeoJsonTooltip(fields=["ward", "count"], aliases=["Ward", label]),
         ).add_to(fmap)
-        fmap.fit_bounds(services.bounds_of([json.loads(w.boundary_geojson) for w in with_boundaries]), padding=(8, 8))
+        fmap.fit_bounds(services.bounds_of([json.loads(boundaries[w.code]) for w in with_boundaries]), padding=(8, 8))
         mode = "boundaries"
     else:
         centres = services.ward_centres(ward_set)
@@ -179,9 +210,31 @@ def wards():
                 tooltip=f"{w.name}: {count}",
             ).add_to(fmap)
         mode = "circles" if centres else "none"
+    return services.render(fmap), mode, classes
+
+
+@bp.route("/wards")
+@public
+def wards():
+    ward_set = request.args.get("set", WARD_SET_2022)
+    measure = request.args.get("measure", "organisations")
+    # Anything a module registers in the ward contents (app/places/ward_contents.py) can be mapped.
+    available = {content.key: (content.label, content.count_by_ward) for content in contents()}
+    if ward_set not in WARD_SETS or measure not in available:
+        abort(404)
+    label, count_function = available[measure]
+    counts = count_function(ward_set)
+    ward_rows = db.session.scalars(
+        db.select(Ward).options(db.defer(Ward.boundary_geojson)).where(Ward.ward_set == ward_set).order_by(Ward.name)
+    ).all()
+    # Drawing every ward's boundary with folium takes long: once per worker and version of the public data.
+    rendered, mode, classes = datacache.get_or_make(
+        datacache.cache_key("choropleth", datacache.SCOPES, (ward_set, measure)),
+        lambda: _choropleth(ward_set, label, counts, ward_rows),
+    )
     return render_template(
         "maps/wards.html",
-        map=services.render(fmap),
+        map=rendered,
         mode=mode,
         wards=ward_rows,
         counts=counts,

@@ -1,13 +1,16 @@
 import json
+import math
+from dataclasses import dataclass
 
 import folium
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
+from .. import datacache
 from ..extensions import db
 from ..maps import services as maps
 from ..security import public
-from .models import WARD_SET_2002, WARD_SET_2022, WARD_SETS, Postcode, Ward
-from .ward_contents import contents
+from .models import WARD_SET_2002, WARD_SET_2022, WARD_SETS, Ward
+from .ward_contents import contents, ward_column
 
 bp = Blueprint("places", __name__)
 
@@ -19,13 +22,16 @@ def wards():
     ward_set = request.args.get("set", WARD_SET_2022)
     if ward_set not in WARD_SETS:
         ward_set = WARD_SET_2022
-    postcode_column = Postcode.ward_code if ward_set == WARD_SET_2022 else Postcode.ward_code_2002
-    postcode_counts = dict(
-        db.session.execute(db.select(postcode_column, db.func.count()).group_by(postcode_column)).all()
+    postcode_column = ward_column(ward_set)
+    postcode_counts = datacache.get_or_make(
+        datacache.cache_key("postcodes by ward", ("places",), (ward_set,)),
+        lambda: dict(db.session.execute(db.select(postcode_column, db.func.count()).group_by(postcode_column)).all()),
     )
     kinds = contents()
     counts = {content.key: content.count_by_ward(ward_set) for content in kinds}
-    rows = db.session.scalars(db.select(Ward).where(Ward.ward_set == ward_set).order_by(Ward.name)).all()
+    rows = db.session.scalars(
+        db.select(Ward).options(db.defer(Ward.boundary_geojson)).where(Ward.ward_set == ward_set).order_by(Ward.name)
+    ).all()
     return render_template(
         "places/wards.html",
         wards=rows,
@@ -37,41 +43,84 @@ def wards():
     )
 
 
+def _ward_map(ward):
+    """The ward's outline map, rendered once per version of the places data (folium is slow to render)."""
+    if not ward.boundary_geojson:
+        return None
+    fmap = maps.new_map(current_app.config)
+    geometry = json.loads(ward.boundary_geojson)
+    folium.GeoJson(
+        {"type": "Feature", "geometry": geometry, "properties": {"ward": ward.name}},
+        style_function=lambda feature: {
+            "fillColor": "#1d70b8",
+            "color": "#0b0c0c",
+            "weight": 2,
+            "fillOpacity": 0.1,
+        },
+    ).add_to(fmap)
+    fmap.fit_bounds(maps.bounds_of([geometry]))
+    return maps.render(fmap)
+
+
+@dataclass
+class WardSection:
+    content: object
+    items: list
+    total: int  # everything in the ward, over all pages
+    more: tuple | None = None  # (text, url) under the list
+
+
+def _page_number(pages):
+    try:
+        page = int(request.args.get("page", 1))
+    except ValueError:
+        page = 1
+    return max(1, min(page, pages))
+
+
 @bp.route("/wards/<code>")
 @public
 def ward(code):
     ward = db.session.get(Ward, code)
     if ward is None:
         abort(404)
-    postcode_column = Postcode.ward_code if ward.ward_set == WARD_SET_2022 else Postcode.ward_code_2002
-    postcode_count = db.session.scalar(db.select(db.func.count()).where(postcode_column == ward.code))
-    sections = [(content, content.items_in_ward(ward)) for content in contents()]
-    counts = {
-        content.key: content.count_by_ward(ward.ward_set).get(ward.code, 0)
-        for content in contents()
-        if not content.lists_items
-    }
-    rendered_map = None
-    if ward.boundary_geojson:
-        fmap = maps.new_map(current_app.config)
-        geometry = json.loads(ward.boundary_geojson)
-        folium.GeoJson(
-            {"type": "Feature", "geometry": geometry, "properties": {"ward": ward.name}},
-            style_function=lambda feature: {
-                "fillColor": "#1d70b8",
-                "color": "#0b0c0c",
-                "weight": 2,
-                "fillOpacity": 0.1,
-            },
-        ).add_to(fmap)
-        fmap.fit_bounds(maps.bounds_of([geometry]))
-        rendered_map = maps.render(fmap)
+    postcode_count = datacache.get_or_make(
+        datacache.cache_key("ward postcodes", ("places",), (ward.code,)),
+        lambda: db.session.scalar(db.select(db.func.count()).where(ward_column(ward.ward_set) == ward.code)),
+    )
+    size = current_app.config["WARD_PAGE_SIZE"]
+    totals = {content.key: content.count_by_ward(ward.ward_set).get(ward.code, 0) for content in contents()}
+    # Long lists (the directory's) go page by page, all on the same ?page=; the rest are listed whole.
+    pages = max([1] + [math.ceil(totals[c.key] / size) for c in contents() if c.page_in_ward])
+    page = _page_number(pages)
+    sections = []
+    for content in contents():
+        if not content.lists_items:
+            items = []
+        elif content.page_in_ward:
+            items = []
+            if totals[content.key]:
+                # The page's items too, under the same versions as the counts they must agree with.
+                key = datacache.cache_key("ward page items", datacache.SCOPES, (content.key, ward.code, page, size))
+                items = datacache.get_or_make(
+                    key,
+                    lambda content=content: content.page_in_ward(ward, (page - 1) * size, size),
+                )
+        else:
+            items = content.items_in_ward(ward)
+            totals[content.key] = len(items)
+        sections.append(WardSection(content, items, totals[content.key], content.more(ward) if content.more else None))
+    rendered_map = datacache.get_or_make(
+        datacache.cache_key("ward map", ("places",), (ward.code,)), lambda: _ward_map(ward)
+    )
     return render_template(
         "places/ward.html",
         ward=ward,
         postcode_count=postcode_count,
         sections=sections,
-        counts=counts,
+        page=page,
+        pages=pages,
+        page_size=size,
         map=rendered_map,
         points_url=url_for("maps.directory_points_json", ward=ward.code),
         other_set=WARD_SET_2002 if ward.ward_set == WARD_SET_2022 else WARD_SET_2022,

@@ -4,12 +4,19 @@ on a ward's page. Each module registers its own kinds of content in its `contrib
     register_ward_content(WardContent("assets", "Community assets", assets_by_ward, assets_in_ward))
 
 `count_by_ward(ward_set)` gives {ward code: count}; `items_in_ward(ward)` gives [(name, url or None, detail)].
+Content that can be long (the directory's) gives `page_in_ward(ward, offset, limit)` instead, the same items
+one page at a time, and its `count_by_ward` is then the total the ward page pages through.
 Contents are listed in the order they are registered (the order of the modules in app/modules.py).
+
+Counts per ward are cached (app/datacache.py) under the versions of every scope of public data, so the
+borough overview, the choropleth and the ward pages never count afresh per request and never show
+figures older than the last write.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..datacache import SCOPES, cached
 from ..extensions import db
 from .models import Postcode
 
@@ -21,6 +28,8 @@ class WardContent:
     count_by_ward: Callable  # (ward_set) -> {ward code: count}
     items_in_ward: Callable  # (ward) -> [(name, url or None, detail)]
     lists_items: bool = True  # people (CTN members) are counted on ward pages, never listed
+    page_in_ward: Callable | None = None  # (ward, offset, limit) -> items, for content too long for one page
+    more: Callable | None = None  # (ward) -> (text, url) or None: a line under the list (borough-wide services)
 
 
 _CONTENTS: dict[str, WardContent] = {}
@@ -28,6 +37,7 @@ _CONTENTS: dict[str, WardContent] = {}
 
 def register_ward_content(content):
     """Add a kind of ward content (registering a key again replaces it)."""
+    content.count_by_ward = cached(f"ward counts: {content.key}", SCOPES)(content.count_by_ward)
     _CONTENTS[content.key] = content
     return content
 

@@ -1,0 +1,132 @@
+"""Cached pages never show a stale listing (issue 16): after an officer approves a change, the home page's
+count, the ward page, the borough overview and the map points show it at once, also in a second web worker
+whose cache was warm (two apps on one database stand for two gunicorn workers: each keeps its own cache)."""
+
+import gzip
+
+import pytest
+from flask import g
+
+from app import create_app
+from app.directory import services
+
+from .conftest import DATABASE_URL, GEO_DIR, post_form, sign_in
+from .factories.directory import add_postcodes, listing, make_listing
+from .html import parse
+
+HENDON = "E05013643"
+
+
+@pytest.fixture
+def second_worker(app):
+    other = create_app(
+        "testing", SQLALCHEMY_DATABASE_URI=DATABASE_URL, GEO_DATA_DIR=str(GEO_DIR), PUBLIC_BASE_URL="http://portal.test"
+    )
+    other.test_client_class = app.test_client_class
+    yield other.test_client()
+    with other.app_context():
+        from app.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def hendon(app, wards, taxonomies):
+    add_postcodes()
+    make_listing("Hendon Youth Club", categories=["Youth"], postcode="NW4 4BG")
+
+
+def _home_directory_count(client):
+    page = parse(client.get("/"))
+    link = page.select_one('h2 a[href="/directory/"]')
+    return int(link.find_parent("h2").find_next("span", attrs={"data-count": True}).get_text().replace(",", ""))
+
+
+def _ward_names(client):
+    page = parse(client.get(f"/wards/{HENDON}"))
+    return [a.get_text() for a in page.select("ul.govuk-list a")]
+
+
+def _point_names(client, path="/maps/directory/points.json"):
+    return sorted(point[2] for point in client.get(path).get_json()["points"])
+
+
+def _overview_count(client):
+    page = parse(client.get("/wards"))
+    row = page.find("a", string="Hendon").find_parent("tr")
+    return int(row.find_all("td")[0].get_text().replace(",", ""))
+
+
+def test_an_approved_registration_shows_at_once_in_both_workers(client, second_worker, hendon, make_user):
+    officer = make_user("strategy_officer")
+    for worker in (client, second_worker):  # both caches warm with the old state
+        assert _home_directory_count(worker) == 1
+        assert _ward_names(worker) == ["Hendon Youth Club"]
+        assert _point_names(worker) == ["Hendon Youth Club"]
+        assert _point_names(worker, f"/maps/directory/points.json?ward={HENDON}") == ["Hendon Youth Club"]
+        assert _overview_count(worker) == 1
+    change = services.submit_registration(
+        listing("Hendon Food Bank", postcode="NW4 4BG"), {"name": "Ann", "email": "ann@example.org", "role": ""}
+    )
+    sign_in(client, officer.email)
+    response = post_form(client, f"/directory/moderation/{change.id}", {"decision": "approve", "reason": ""})
+    assert response.status_code == 302
+
+    for worker in (client, second_worker):
+        assert _home_directory_count(worker) == 2
+        assert _ward_names(worker) == ["Hendon Food Bank", "Hendon Youth Club"]
+        assert _point_names(worker) == ["Hendon Food Bank", "Hendon Youth Club"]
+        assert _point_names(worker, f"/maps/directory/points.json?ward={HENDON}") == [
+            "Hendon Food Bank",
+            "Hendon Youth Club",
+        ]
+        assert _overview_count(worker) == 1 + 1
+
+
+def test_an_approved_edit_moves_a_listing_out_of_the_ward_at_once(client, second_worker, hendon, make_user):
+    officer = make_user("strategy_officer")
+    group = make_listing("Hendon Lunch Club", postcode="NW4 4BG")
+    for worker in (client, second_worker):
+        assert _ward_names(worker) == ["Hendon Lunch Club", "Hendon Youth Club"]
+    edited = services.snapshot(group)
+    edited["organisation"]["name"] = "Colindale Lunch Club"
+    edited["locations"][0]["postcode"] = "NW9 4EW"
+    change = services.save_edit(group, edited, officer, group.version, 0)
+    services.approve(change, officer)
+
+    for worker in (client, second_worker):
+        assert _ward_names(worker) == ["Hendon Youth Club"]
+        assert "Colindale Lunch Club" in _point_names(worker)
+        assert _point_names(worker, f"/maps/directory/points.json?ward={HENDON}") == ["Hendon Youth Club"]
+
+
+def test_map_points_answer_304_until_the_data_changes_and_come_compressed(client, hendon):
+    first = client.get("/maps/directory/points.json", headers={"Accept-Encoding": "gzip"})
+    assert first.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in first.headers["Vary"]
+    assert first.headers["Cache-Control"] == "public, no-cache"  # kept, but always asked again
+    names = [point[2] for point in __import__("json").loads(gzip.decompress(first.data))["points"]]
+    assert names == ["Hendon Youth Club"]
+    etag = first.headers["ETag"]
+    again = client.get("/maps/directory/points.json", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and not again.data
+
+    make_listing("Hendon Food Bank", postcode="NW4 4BG")
+    changed = client.get("/maps/directory/points.json", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    assert "Content-Encoding" not in changed.headers  # this client did not ask for gzip
+    assert sorted(point[2] for point in changed.get_json()["points"]) == ["Hendon Food Bank", "Hendon Youth Club"]
+
+
+def test_a_bulk_write_through_the_session_also_moves_the_version(app, hendon):
+    """Imports and the benchmark's generator insert rows in bulk (no ORM objects): the version moves too."""
+    from app import datacache
+    from app.directory.models import Organisation
+    from app.extensions import db
+
+    before = datacache.versions()["directory"]
+    db.session.execute(db.update(Organisation).values(description="Changed in bulk."))
+    db.session.commit()
+    g.pop("data_versions")  # read once per request: this test is one long request
+    assert datacache.versions()["directory"] != before
