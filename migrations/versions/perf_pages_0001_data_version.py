@@ -2,7 +2,7 @@
 every write moves on, so cached figures, lists and map points are keyed on it and never show a stale listing
 
 Revision ID: perf_pages_0001
-Revises: res_search_0002
+Revises: editor_0001
 Create Date: 2026-11-30 09:50:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "perf_pages_0001"
-down_revision = "res_search_0002"
+down_revision = "editor_0001"
 branch_labels = None
 depends_on = None
 
