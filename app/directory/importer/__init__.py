@@ -38,7 +38,7 @@ from .common import (
     ImportReport,
 )
 from .duplicates import NAME_NOISE, NAME_SIMILARITY, DuplicateFinder, name_key, similar_names
-from .export import export_csv, export_row, export_service_areas, exported_organisations, problems_csv, write_export
+from .export import export_csv, export_rows, export_service_areas, exported_organisations, problems_csv, write_export
 from .hours import DAY_ABBREVIATIONS, DAYS, HOURS_RE, format_opening_hours, parse_opening_hours
 from .jobs import (
     PROGRESS_EVERY_SECONDS,
@@ -109,7 +109,7 @@ __all__ = [
     "cancel",
     "forget_stale_checks",
     "exported_organisations",
-    "export_row",
+    "export_rows",
     "export_service_areas",
     "write_export",
     "export_csv",
