@@ -23,7 +23,6 @@ from .rows import Row, build_row
 # The columns that say a row has a service or an address (a "no" in confidential says neither).
 _SERVICE_CONTENT = tuple(c for c in SERVICE_COLUMNS if c not in ("service_id", "service_status"))
 _LOCATION_CONTENT = ("location_name", "address_1", "address_2", "postcode", "accessibility", "accessibility_notes")
-_WHAT = {"organisation": "organisation", "service": "service", "location": "location"}
 
 
 def as_uuid(value):
@@ -56,8 +55,8 @@ class Part:
                     (
                         line,
                         column,
-                        f"The {column.replace('_', ' ')} is not the same as on line {self.lines[column]} for the "
-                        f"same {_WHAT[self.kind]}{which}: give it once, or the same on each of its rows",
+                        f"The {column} differs from line {self.lines[column]}, for the same {self.kind}{which}: "
+                        "give it once, or the same on each of its rows",
                     )
                 )
 
