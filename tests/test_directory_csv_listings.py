@@ -15,8 +15,11 @@ import pytest
 from app.directory import importer, services
 from app.directory.models import ListingVersion, Location, Organisation, Service
 from app.extensions import db
+from seed.loader import load_demo_organisations
 
+from .conftest import post_form
 from .factories.directory import add_postcodes, listing
+from .html import parse, summary_list, table_rows, text
 
 COLUMNS = importer.COLUMNS
 ORG_ID = "0b5e7a5c-6a55-4f4e-9a57-2f7f1f0c0a01"
@@ -102,8 +105,6 @@ def test_export_has_a_row_for_each_service_at_each_location(client, directory):
 
 def test_export_imported_into_an_empty_directory_exports_the_same(app, client, directory):
     """The demo data and a listing with several services and places, exported, imported, exported again."""
-    from seed.loader import load_demo_organisations
-
     load_demo_organisations()
     two_service_hub()
     first = client.get("/directory/export.csv").get_data(as_text=True)
@@ -249,3 +250,26 @@ def test_several_opening_times_a_day(text, hours):
     assert problems_found == []
     assert sorted((h["weekday"], h["opens_at"], h["closes_at"]) for h in parsed) == sorted(hours)
     assert importer.parse_opening_hours(importer.format_opening_hours(parsed))[0] == parsed
+
+
+def test_the_import_page_explains_the_layout_and_the_report_counts_listings(client, signed_in_as, directory):
+    signed_in_as("strategy_officer")
+    page = parse(client.get("/directory/import/"))
+    assert [row[0] for row in table_rows(page, "Columns: its services")][:2] == ["service_id", "service_name"]
+    assert [row[0] for row in table_rows(page, "Columns: its places (addresses)")][0] == "location_id"
+    assert table_rows(page, "An organisation with two services and two places")[1][6] == "St Mary’s church"
+
+    rows = [
+        {"organisation_id": "A", "name": "Good Group", "service_name": "Lunch", "postcode": "NW4 4BG"}
+        | {"address_1": "1 High Street"},
+        {"organisation_id": "A", "service_name": "Bingo"},
+        {"organisation_id": "B", "name": "Bad Group", "email": "nope"},
+    ]
+    data = {"file": (io.BytesIO(csv_bytes(rows)), "hub.csv")}
+    response = post_form(client, "/directory/import/", data, content_type="multipart/form-data")
+    page = parse(client.get(response.headers["Location"]))
+    facts = summary_list(page)
+    assert facts["Rows in the file"] == "3" and facts["Organisations in the file"] == "2"
+    assert facts["Listings ready to import"] == "1"
+    assert "Import the 1 good listing and skip the 1 row with problems" in text(page.main)
+    assert organisation_count() == 1  # the signed-in editor's own group only
