@@ -273,3 +273,13 @@ def test_the_import_page_explains_the_layout_and_the_report_counts_listings(clie
     assert facts["Listings ready to import"] == "1"
     assert "Import the 1 good listing and skip the 1 row with problems" in text(page.main)
     assert organisation_count() == 1  # the signed-in editor's own group only
+
+
+def test_confidential_is_checked_on_a_row_without_an_address(directory):
+    rows = [
+        {"name": "Safe Haven", "service_name": "Helpline", "confidential": "yes"},  # a hidden address: no place
+        {"name": "Odd Group", "confidential": "maybe"},
+    ]
+    report = importer.run_import(csv_bytes(rows), dry_run=True)
+    assert problems(report) == [(3, "confidential", "error", "Enter yes or no")]
+    assert [r["line"] for r in report.ready] == [2]

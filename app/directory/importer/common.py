@@ -56,7 +56,7 @@ MULTILINE_COLUMNS = ("description", "service_description", "fees", "opening_hour
 COLUMN_HELP = {
     "organisation_id": "Which rows are one organisation: the same on each of its rows. The export gives the "
     "directory's own ID; for a new organisation make one up, like ORG1, or leave it empty if it has one row",
-    "name": "Name of the organisation (needed on its first row)",
+    "name": "Name of the organisation (needed: on every row, or on one of the rows with its organisation_id)",
     "description": "What the organisation does",
     "kind": "Type: "
     + ", ".join(KIND_LABELS.values())

@@ -69,7 +69,7 @@ class Group:
     lines: list = field(default_factory=list)
     services: dict = field(default_factory=dict)  # key -> Part, in the order they first appear
     locations: dict = field(default_factory=dict)
-    rows: list = field(default_factory=list)  # (line, service key or None, location key or None)
+    rows: list = field(default_factory=list)  # (line, service key, location key (or None), confidential)
     problems: list = field(default_factory=list)  # (line, column, problem)
 
 
@@ -114,7 +114,8 @@ def group_rows(rows):
             group.locations.setdefault(location_key, Part("location", location_id)).merge(
                 line, values, LOCATION_COLUMNS, group.problems
             )
-        group.rows.append((line, service_key, location_key))
+        # A row without an address may still say confidential (a service at a hidden address): checked too.
+        group.rows.append((line, service_key, location_key, values.get("confidential", "")))
     return list(groups.values())
 
 
@@ -136,11 +137,11 @@ def build_listing(group, vocabulary):
         problem(line, column, text)
     services, locations = {}, {}
     service_places = {key: [] for key in group.services}
-    for line, service_key, location_key in group.rows:
+    for line, service_key, location_key, confidential in group.rows:
         values = {
             **group.organisation.values,
             **(group.services[service_key].values if service_key else {}),
-            **(group.locations[location_key].values if location_key else {}),
+            **(group.locations[location_key].values if location_key else {"confidential": confidential}),
         }
         row = build_row(line, values, vocabulary)
         for item in row.problems:
