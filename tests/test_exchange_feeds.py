@@ -249,7 +249,7 @@ def test_a_refresh_updates_what_changed_and_keeps_what_was_changed_here(remote, 
     report = feeds.run(feed, dry_run=False)
     db.session.commit()
     record = next(r for r in report.records if r["name"] == "Enfield Food Share")
-    assert record["outcome"] == "updated" and record["problems"] == ["Changed: Service 1: Description"]
+    assert record["outcome"] == "updated" and record["problems"] == ["Changed: Service: Food parcels: Description"]
     org = db.session.scalar(db.select(Organisation).where(Organisation.name == "Enfield Food Share"))
     assert org.services[0].description == "Now open on Fridays too."
     assert len(org.services) == 2  # refreshed in place, not duplicated

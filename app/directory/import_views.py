@@ -63,7 +63,11 @@ def _render_upload(form, status=200):
         "directory/import_upload.html",
         form=form,
         recent=recent,
-        columns=importer.COLUMNS,
+        column_groups=(
+            ("The organisation", importer.ORGANISATION_COLUMNS),
+            ("Its services", importer.SERVICE_COLUMNS),
+            ("Its places (addresses)", importer.LOCATION_COLUMNS),
+        ),
         column_help=importer.COLUMN_HELP,
         categories=[name for _, name in services.term_choices("category")],
         accessibility=[name for _, name in services.term_choices("accessibility")],
@@ -124,8 +128,11 @@ def _render_job(job, form=None):
     if job.state == "checked" and form is None:
         form = ConfirmImportForm()
     if form is not None:
+        # Rows of one organisation are one listing: then the good ones are counted as listings.
+        several = report.total_listings and report.total_listings != report.total_rows
+        good = ("listing" if len(report.ready) == 1 else "listings") if several else _rows(len(report.ready))
         form.skip_bad_rows.label.text = (
-            f"Import the {len(report.ready)} good {_rows(len(report.ready))} and skip the "
+            f"Import the {len(report.ready)} good {good} and skip the "
             f"{len(report.bad_lines)} {_rows(len(report.bad_lines))} with problems"
         )
         form.submit.label.text = f"Import {len(report.ready)} {'listing' if len(report.ready) == 1 else 'listings'}"

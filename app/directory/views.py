@@ -232,8 +232,7 @@ def history(slug):
     changes = []
     for newer, older in zip(versions, versions[1:] + [None], strict=False):
         old = json.loads(older.snapshot) if older else {}
-        rows = [row for row in services.compare(old, json.loads(newer.snapshot)) if row[3]]
-        changes.append((newer, rows))
+        changes.append((newer, services.compare(old, json.loads(newer.snapshot))))
     return render_template("directory/history.html", org=organisation, changes=changes)
 
 

@@ -3,23 +3,30 @@
 No request is needed here: the web pages (import_views.py), the background task and `flask directory
 import/export` all use these functions.
 
+The file has one row per service at a place (docs/directory-csv.md): the organisation's columns repeated on
+each of its rows, and organisation_id, service_id and location_id saying which rows belong together. Files of
+the old layout (one row per organisation, no ID columns) are read as before.
+
 Import, in two steps:
 1. *checking*: the file is read (UTF-8, with or without a byte order mark; a header row naming the columns),
-   every row is built into a listing snapshot (the shape of `services.snapshot`) and checked with the
-   listing form's rules, and duplicates are looked for: the same charity number or legacy ID as an existing
-   listing or an earlier row, or a nearly identical name at the same postcode. Each problem is reported as
-   (line, column, problem). Nothing is written.
-2. *saving* (not in a dry run): the rows are created with `services.create_organisation`, all in the
-   caller's one transaction, which the caller commits. If any row has a problem nothing is written, unless
-   the officer chose to import the good rows and skip the rest. Between rows the import asks
-   `should_abort()`; when it says yes, everything is rolled back.
+   the rows are grouped into listings (grouping), every row is built into a snapshot with the values of its
+   organisation, service and location and checked with the listing form's rules (rows), and each listing's
+   snapshot (the shape of `services.snapshot`) is put together and looked for among duplicates: the same
+   charity number, legacy ID or uuid as an existing listing or an earlier one, or a nearly identical name at
+   the same postcode. Each problem is reported as (line, column, problem). Nothing is written.
+2. *saving* (not in a dry run): the listings are created with `services.create_organisation` (keeping the
+   file's uuids), all in the caller's one transaction, which the caller commits. If any row has a problem
+   nothing is written, unless the officer chose to import the good listings and skip the rest; a listing
+   with a bad row is skipped whole. Between listings the import asks `should_abort()`; when it says yes,
+   everything is rolled back.
 
-Export writes the same columns, so an export can be imported again; confidential addresses are left out,
-and cells that a spreadsheet would run as a formula are made plain text.
+Export writes the same columns, so an export can be imported again (into an empty directory it exports
+again as the same file); confidential addresses are left out, and cells that a spreadsheet would run as a
+formula are made plain text.
 
 The parts, one module each: common (columns, the report), reading, hours (opening hours), rows (checking a
-row), duplicates, run (an import), jobs (background imports from the web), export. This package names what
-callers use, so `from app.directory import importer` and `importer.run_import(...)` keep working; a test
+row), grouping (rows into listings), duplicates, run (an import), jobs (background imports from the web),
+export. This package names what callers use, so `from app.directory import importer` and `importer.run_import(...)` keep working; a test
 that changes a module's setting patches that module (`importer.jobs.PROGRESS_EVERY_SECONDS`).
 """
 
@@ -28,17 +35,22 @@ from .common import (
     COLUMNS,
     EXAMPLE_HEADER,
     FIELD_NAMES,
+    ID_COLUMNS,
+    LOCATION_COLUMNS,
     MAX_AGE,
     MAX_LENGTHS,
     MULTILINE_COLUMNS,
     NO,
+    ORGANISATION_COLUMNS,
     REQUIRED_COLUMNS,
+    SERVICE_COLUMNS,
     YES,
     FileRefused,
     ImportReport,
 )
 from .duplicates import NAME_NOISE, NAME_SIMILARITY, DuplicateFinder, name_key, similar_names
-from .export import export_csv, export_row, export_service_areas, exported_organisations, problems_csv, write_export
+from .export import export_csv, export_rows, export_service_areas, exported_organisations, problems_csv, write_export
+from .grouping import Group, IdChecker, Part, as_uuid, build_listing, group_rows
 from .hours import DAY_ABBREVIATIONS, DAYS, HOURS_RE, format_opening_hours, parse_opening_hours
 from .jobs import (
     PROGRESS_EVERY_SECONDS,
@@ -58,7 +70,7 @@ from .jobs import (
 )
 from .reading import CsvFile, normalise_column, read_csv
 from .rows import Row, Vocabulary, _form_rule, build_row, parse_age
-from .run import ImportAborted, check_rows, run_import
+from .run import ImportAborted, check_rows, create_listing, run_import
 
 __all__ = [
     "cancel_checked",
@@ -66,6 +78,10 @@ __all__ = [
     "queue_import",
     "stop_job",
     "COLUMNS",
+    "ORGANISATION_COLUMNS",
+    "SERVICE_COLUMNS",
+    "LOCATION_COLUMNS",
+    "ID_COLUMNS",
     "REQUIRED_COLUMNS",
     "MULTILINE_COLUMNS",
     "COLUMN_HELP",
@@ -95,8 +111,15 @@ __all__ = [
     "name_key",
     "similar_names",
     "DuplicateFinder",
+    "Group",
+    "Part",
+    "IdChecker",
+    "as_uuid",
+    "group_rows",
+    "build_listing",
     "ImportAborted",
     "check_rows",
+    "create_listing",
     "run_import",
     "PROGRESS_EVERY_SECONDS",
     "upload_folder",
@@ -109,7 +132,7 @@ __all__ = [
     "cancel",
     "forget_stale_checks",
     "exported_organisations",
-    "export_row",
+    "export_rows",
     "export_service_areas",
     "write_export",
     "export_csv",

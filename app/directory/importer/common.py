@@ -5,7 +5,12 @@ from dataclasses import asdict, dataclass, field
 
 from ..models import KIND_LABELS
 
-COLUMNS = (
+# One row per service at a location (see docs/directory-csv.md). The organisation's columns are repeated on each
+# of its rows, a service's on each of its locations' rows, and the *_id columns say which rows belong together.
+# A file of the old layout (one row per organisation, without the *_id columns) is still read: each row is
+# then one listing, with at most one service and one address.
+ORGANISATION_COLUMNS = (
+    "organisation_id",
     "name",
     "description",
     "kind",
@@ -15,26 +20,43 @@ COLUMNS = (
     "phone",
     "charity_number",
     "company_number",
+    "legacy_id",
+)
+SERVICE_COLUMNS = (
+    "service_id",
     "service_name",
     "service_description",
+    "service_status",
+    "service_url",
+    "service_email",
+    "service_phone",
+    "fees",
     "categories",
+    "minimum_age",
+    "maximum_age",
+    "service_areas",
+    "opening_hours",
+)
+LOCATION_COLUMNS = (
+    "location_id",
+    "location_name",
     "address_1",
     "address_2",
     "city",
     "postcode",
     "confidential",
     "accessibility",
-    "opening_hours",
-    "minimum_age",
-    "maximum_age",
-    "legacy_id",
-    "service_areas",
+    "accessibility_notes",
 )
+COLUMNS = ORGANISATION_COLUMNS + SERVICE_COLUMNS + LOCATION_COLUMNS
+ID_COLUMNS = ("organisation_id", "service_id", "location_id")
 REQUIRED_COLUMNS = ("name",)
 # Columns that may hold line breaks (the rest are one line, as on the listing form).
-MULTILINE_COLUMNS = ("description", "service_description", "opening_hours")
+MULTILINE_COLUMNS = ("description", "service_description", "fees", "opening_hours", "accessibility_notes")
 COLUMN_HELP = {
-    "name": "Name of the organisation (needed on every row)",
+    "organisation_id": "Which rows are one organisation: the same on each of its rows. The export gives the "
+    "directory's own ID; for a new organisation make one up, like ORG1, or leave it empty if it has one row",
+    "name": "Name of the organisation (needed: on every row, or on one of the rows with its organisation_id)",
     "description": "What the organisation does",
     "kind": "Type: "
     + ", ".join(KIND_LABELS.values())
@@ -45,25 +67,41 @@ COLUMN_HELP = {
     "phone": "Phone number, like 020 8359 2000",
     "charity_number": "Registered charity number, like 1012345",
     "company_number": "Companies House number, like 01234567",
-    "service_name": "Name of the main service or activity (the organisation's name if empty)",
+    "legacy_id": "The record's number in the old directory",
+    "service_id": "Which rows are one service (one row for each place it is offered): the same on each of its "
+    "rows. For a new service make one up, like S1, or leave it empty: rows with the same service name are then "
+    "one service",
+    "service_name": "Name of the service or activity (the organisation's name if empty)",
     "service_description": "What the service offers",
+    "service_status": "Active, Temporarily closed or Inactive (the organisation's status if empty)",
+    "service_url": "The service's own web page, starting with https://",
+    "service_email": "The service's own email address",
+    "service_phone": "The service's own phone number",
+    "fees": "What it costs, like Free, or £2 a session",
     "categories": "Directory categories, separated by semicolons, like Food; Youth",
+    "minimum_age": "Youngest age the service is for, in whole years from 0 to 120 (empty if none)",
+    "maximum_age": "Oldest age the service is for, in whole years from 0 to 120 (empty if none)",
+    "service_areas": "Where the service helps people beyond its address: all of Barnet, online or by phone, or ward "
+    "names separated by semicolons, like West Hendon; Burnt Oak (empty if only at its address)",
+    "opening_hours": "Days and 24-hour times separated by semicolons, several times a day separated by commas, "
+    "like Mon 09:00-12:00, 13:00-17:00; Wed 10:00-14:00 (or Mon-Fri 09:00-17:00)",
+    "location_id": "Which rows are one address: the same on each of its rows. For a new address make one up, "
+    "like L1, or leave it empty: rows with the same address are then one place",
+    "location_name": "Name of the place, like Hendon Library",
     "address_1": "First line of the address",
     "address_2": "Second line of the address",
     "city": "Town or city (London if empty)",
     "postcode": "Postcode, like NW4 4BG",
     "confidential": "yes to hide the address from the public (a refuge or a home address), otherwise no",
     "accessibility": "Accessibility of the address, separated by semicolons, like Step-free access; Hearing loop",
-    "opening_hours": "Days and 24-hour times separated by semicolons, like Mon 09:00-17:00; Wed 10:00-14:00 (or Mon-Fri 09:00-17:00)",
-    "minimum_age": "Youngest age the service is for, in whole years from 0 to 120 (empty if none)",
-    "maximum_age": "Oldest age the service is for, in whole years from 0 to 120 (empty if none)",
-    "legacy_id": "The record's number in the old directory",
-    "service_areas": "Where the service helps people beyond its address: all of Barnet, online or by phone, or ward "
-    "names separated by semicolons, like West Hendon; Burnt Oak (empty if only at its address)",
+    "accessibility_notes": "More about access, like Ramp at the side door",
 }
 BOROUGH_WORDS = {"borough", "all of barnet", "whole borough", "borough-wide", "borough wide", "barnet", "all"}
 REMOTE_WORDS = {"online", "by phone", "phone", "online or by phone", "remote", "online only", "phone only"}
 MAX_LENGTHS = {
+    "organisation_id": 64,
+    "service_id": 64,
+    "location_id": 64,
     "name": 255,
     "description": 5000,
     "email": 254,
@@ -71,12 +109,21 @@ MAX_LENGTHS = {
     "phone": 40,
     "service_name": 255,
     "service_description": 5000,
+    "service_url": 500,
+    "service_email": 254,
+    "service_phone": 40,
+    "fees": 5000,
+    "location_name": 255,
     "address_1": 255,
     "address_2": 255,
     "city": 100,
     "legacy_id": 64,
+    "accessibility_notes": 5000,
 }
 FIELD_NAMES = {
+    "organisation_id": "The organisation ID",
+    "service_id": "The service ID",
+    "location_id": "The location ID",
     "name": "The name",
     "description": "The description",
     "email": "The email address",
@@ -84,6 +131,12 @@ FIELD_NAMES = {
     "phone": "The phone number",
     "service_name": "The service name",
     "service_description": "The service description",
+    "service_url": "The service's web address",
+    "service_email": "The service's email address",
+    "service_phone": "The service's phone number",
+    "fees": "The costs",
+    "location_name": "The name of the place",
+    "accessibility_notes": "The accessibility notes",
     "address_1": "Address line 1",
     "address_2": "Address line 2",
     "city": "The town or city",
@@ -115,6 +168,7 @@ class ImportReport:
     file_problem: str | None = None
     column_notes: list = field(default_factory=list)
     total_rows: int = 0
+    total_listings: int = 0  # rows of one organisation are one listing
     ready: list = field(default_factory=list)  # {"line", "name", "postcode"}: rows that can be (or were) created
     problems: list = field(default_factory=list)  # {"line", "name", "field", "problem", "kind", "listing"}
     created: list = field(default_factory=list)  # {"line", "name", "slug"}
@@ -134,9 +188,14 @@ class ImportReport:
     def summary(self):
         if self.file_problem:
             return f"The file cannot be imported: {self.file_problem}"
+        rows = f"{self.total_rows} {_plural(self.total_rows, 'row')}"
+        ready = "ready to import"
+        if self.total_listings and self.total_listings != self.total_rows:
+            rows += f" for {self.total_listings} {_plural(self.total_listings, 'listing')}"
+            ready = f"{_plural(len(self.ready), 'listing')} ready to import"
         counts = (
-            f"{self.total_rows} {_plural(self.total_rows, 'row')}: {len(self.ready)} ready to import, "
-            f"{len(self.error_lines)} with errors, {len(self.duplicate_lines)} {_plural(len(self.duplicate_lines), 'duplicate')}."
+            f"{rows}: {len(self.ready)} {ready}, {len(self.error_lines)} with errors, "
+            f"{len(self.duplicate_lines)} {_plural(len(self.duplicate_lines), 'duplicate')}."
         )
         outcome = {
             "checked": "This was a check only: nothing was written.",

@@ -1,4 +1,5 @@
-"""CSV export of the public directory, in the import's columns, and of an import's problems."""
+"""CSV export of the public directory, in the import's columns (one row per service at a location), and of an
+import's problems."""
 
 import io
 
@@ -21,6 +22,7 @@ def exported_organisations():
             selectinload(Organisation.services).selectinload(Service.terms).selectinload(TaxonomyTerm.taxonomy),
             selectinload(Organisation.services).selectinload(Service.schedules),
             selectinload(Organisation.services).selectinload(Service.areas),
+            selectinload(Organisation.services).selectinload(Service.service_at_locations),
             selectinload(Organisation.locations).selectinload(Location.accessibility),
         )
     ).all()
@@ -36,19 +38,18 @@ def export_service_areas(service):
     return "; ".join(ward.name for ward in service.areas)
 
 
-def export_row(organisation):
-    service = organisation.services[0] if organisation.services else None
-    location = organisation.public_locations[0] if organisation.public_locations else None
-    hidden = location is None and any(loc.confidential for loc in organisation.locations)
-    hours = (
+def _hours(service):
+    return format_opening_hours(
         [
             {"weekday": s.weekday, "opens_at": s.opens_at.strftime("%H:%M"), "closes_at": s.closes_at.strftime("%H:%M")}
-            for s in sorted(service.schedules, key=lambda s: (s.weekday, s.opens_at))
+            for s in service.schedules
         ]
-        if service
-        else []
     )
-    row = {
+
+
+def _organisation_values(organisation):
+    return {
+        "organisation_id": organisation.uuid,
         "name": organisation.name,
         "description": organisation.description,
         "kind": organisation.kind,
@@ -58,22 +59,72 @@ def export_row(organisation):
         "phone": organisation.phone,
         "charity_number": organisation.charity_number,
         "company_number": organisation.company_number,
-        "service_name": service.name if service else "",
-        "service_description": service.description if service else "",
-        "categories": "; ".join(t.name for t in service.terms if t.taxonomy.code == "category") if service else "",
-        "address_1": location.address_1 if location else "",
-        "address_2": location.address_2 if location else "",
-        "city": location.city if location else "",
-        "postcode": location.postcode if location else "",
-        "confidential": "yes" if hidden else "no",
-        "accessibility": "; ".join(t.name for t in location.accessibility) if location else "",
-        "opening_hours": format_opening_hours(hours),
-        "minimum_age": service.minimum_age if service else None,
-        "maximum_age": service.maximum_age if service else None,
         "legacy_id": organisation.legacy_id,
-        "service_areas": export_service_areas(service),
     }
-    return [row[column] for column in COLUMNS]
+
+
+def _service_values(service):
+    return {
+        "service_id": service.uuid,
+        "service_name": service.name,
+        "service_description": service.description,
+        "service_status": service.status,
+        "service_url": service.url,
+        "service_email": service.email,
+        "service_phone": service.phone,
+        "fees": service.fees_description,
+        "categories": "; ".join(t.name for t in service.terms if t.taxonomy.code == "category"),
+        "minimum_age": service.minimum_age,
+        "maximum_age": service.maximum_age,
+        "service_areas": export_service_areas(service),
+        "opening_hours": _hours(service),
+    }
+
+
+def _location_values(location):
+    return {
+        "location_id": location.uuid,
+        "location_name": location.name,
+        "address_1": location.address_1,
+        "address_2": location.address_2,
+        "city": location.city,
+        "postcode": location.postcode,
+        "confidential": "no",
+        "accessibility": "; ".join(t.name for t in location.accessibility),
+        "accessibility_notes": location.accessibility_notes,
+    }
+
+
+def export_rows(organisation):
+    """The organisation's rows: one per service at each public location, then one per public location no
+    service is at; one row of the organisation alone when it has neither. An address hidden from the
+    public is left out: a service found only there says confidential "yes" with no address."""
+    public = [location for location in organisation.locations if not location.confidential]
+    at = {service.id: [sal.location for sal in service.service_at_locations] for service in organisation.services}
+    # Locations in the order the rows first name them, so that an import makes them in that order and an
+    # export of the import is the same file.
+    order = []
+    for service in organisation.services:
+        order += [loc for loc in public if loc in at[service.id] and loc not in order]
+    order += [loc for loc in public if loc not in order]
+    org = _organisation_values(organisation)
+    rows = []
+    for service in organisation.services:
+        places = [loc for loc in order if loc in at[service.id]]
+        hidden = any(loc.confidential for loc in at[service.id])
+        for location in places or [None]:
+            rows.append(
+                org
+                | _service_values(service)
+                | (_location_values(location) if location else {"confidential": "yes" if hidden else "no"})
+            )
+    served = {loc for service in organisation.services for loc in at[service.id]}
+    for location in order:
+        if location not in served:
+            rows.append(org | _location_values(location))
+    if not rows:
+        rows.append(org | {"confidential": "yes" if organisation.locations else "no"})
+    return [[row.get(column, "") for column in COLUMNS] for row in rows]
 
 
 def write_export(stream):
@@ -82,7 +133,8 @@ def write_export(stream):
     writer.writerow(COLUMNS)
     count = 0
     for organisation in exported_organisations():
-        writer.writerow(export_row(organisation))
+        for row in export_rows(organisation):
+            writer.writerow(row)
         count += 1
     return count
 

@@ -12,7 +12,18 @@ from ...places.services import normalise_postcode
 from .. import services
 from ..forms import validate_postcode
 from ..models import KIND_LABELS, STATUS_LABELS, Taxonomy, TaxonomyTerm
-from .common import BOROUGH_WORDS, COLUMNS, FIELD_NAMES, MAX_AGE, MAX_LENGTHS, MULTILINE_COLUMNS, NO, REMOTE_WORDS, YES
+from .common import (
+    BOROUGH_WORDS,
+    COLUMNS,
+    FIELD_NAMES,
+    MAX_AGE,
+    MAX_LENGTHS,
+    MULTILINE_COLUMNS,
+    NO,
+    REMOTE_WORDS,
+    SERVICE_COLUMNS,
+    YES,
+)
 from .hours import parse_opening_hours
 
 
@@ -22,6 +33,8 @@ class Row:
     values: dict
     problems: list = field(default_factory=list)
     data: dict | None = None  # the listing snapshot, when the row's values are valid
+    lines: list = field(default_factory=list)  # a listing of several rows: all of them (grouping.build_listing)
+    ids: dict = field(default_factory=dict)  # and the IDs the file gave its organisation, services and locations
 
     @property
     def name(self):
@@ -158,10 +171,16 @@ def build_row(line, values, vocabulary):
     status = vocabulary.statuses.get(v["status"].lower(), None) if v["status"] else "active"
     if status is None:
         row.problem("status", "Enter the status: Active, Temporarily closed or Inactive")
+    service_status = vocabulary.statuses.get(v["service_status"].lower(), None) if v["service_status"] else status
+    if v["service_status"] and service_status is None:
+        row.problem("service_status", "Enter the service's status: Active, Temporarily closed or Inactive")
     for column, rule in (
         ("email", _email_rule),
         ("website", validate_url),
         ("phone", validate_phone),
+        ("service_email", _email_rule),
+        ("service_url", validate_url),
+        ("service_phone", validate_phone),
         ("postcode", validate_postcode),
     ):
         if v[column] and len(v[column]) <= MAX_LENGTHS.get(column, 10):
@@ -195,9 +214,12 @@ def build_row(line, values, vocabulary):
     confidential = v["confidential"].lower()
     if confidential not in YES | NO:
         row.problem("confidential", "Enter yes or no")
-    has_address = bool(v["address_1"] or v["postcode"])
-    if v["postcode"] and not v["address_1"]:
+    has_address = bool(v["address_1"] or v["postcode"] or v["location_name"])
+    # A named place may be given by its postcode alone ("Hendon Library, NW4 4BG"), as the demo listings are.
+    if v["postcode"] and not v["address_1"] and not v["location_name"]:
         row.problem("address_1", "Enter the first line of the address, or remove the postcode")
+    if v["location_name"] and not v["postcode"] and not v["address_1"]:
+        row.problem("postcode", "Enter the postcode of the place")
     if v["address_1"] and not v["postcode"]:
         row.problem("postcode", "Enter the postcode of the address")
     if v["address_2"] and not v["address_1"]:
@@ -206,15 +228,16 @@ def build_row(line, values, vocabulary):
         row.problem(
             "accessibility", "Accessibility describes an address: add the address, or leave accessibility empty"
         )
+    if v["accessibility_notes"] and not has_address:
+        row.problem(
+            "accessibility_notes",
+            "Accessibility notes describe an address: add the address, or leave the notes empty",
+        )
     if row.problems:
         return row
 
     has_service = bool(
-        v["service_name"]
-        or v["service_description"]
-        or categories
-        or hours
-        or area_scope
+        any(v[column] for column in SERVICE_COLUMNS if column not in ("service_id", "service_status"))
         or any(age is not None for age in ages.values())
     )
     row.data = {
@@ -233,11 +256,11 @@ def build_row(line, values, vocabulary):
             {
                 "name": v["service_name"] or v["name"],
                 "description": v["service_description"],
-                "url": None,
-                "email": None,
-                "phone": None,
-                "status": status,
-                "fees_description": None,
+                "url": v["service_url"] or None,
+                "email": v["service_email"].lower() or None,
+                "phone": v["service_phone"] or None,
+                "status": service_status,
+                "fees_description": v["fees"] or None,
                 **ages,
                 "terms": categories,
                 "area_scope": area_scope,
@@ -250,14 +273,14 @@ def build_row(line, values, vocabulary):
         else [],
         "locations": [
             {
-                "name": "",
+                "name": v["location_name"],
                 "address_1": v["address_1"],
                 "address_2": v["address_2"] or None,
                 "city": v["city"] or "London",
                 "postcode": normalise_postcode(v["postcode"]),
                 "confidential": confidential in YES,
                 "accessibility": accessibility,
-                "accessibility_notes": None,
+                "accessibility_notes": v["accessibility_notes"] or None,
             }
         ]
         if has_address
