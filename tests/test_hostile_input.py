@@ -83,8 +83,7 @@ START_PAGES = [
 CRAWL_LIMIT = 400
 
 
-@pytest.fixture
-def demo_portal(app, make_user):
+def load_demo_portal():
     from seed.loader import load_demo_organisations, load_taxonomies, load_wards, module_demo_loaders
 
     from .directory_helpers import add_postcodes
@@ -100,6 +99,12 @@ def demo_portal(app, make_user):
 
     create_period(2019, 3)
     db.session.commit()
+
+
+@pytest.fixture
+def demo_portal(app, make_user, prepared):
+    """The demo data (loaded once a run, then copied back for each test) and an administrator."""
+    prepared("demo portal", load_demo_portal)
     return make_user("admin", email="fuzz-admin@example.org")
 
 
