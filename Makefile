@@ -12,7 +12,7 @@ PORT ?= 5000
 PUBLIC_HOST = $(if $(filter 0.0.0.0 :: [::],$(HOST)),localhost,$(if $(findstring :,$(HOST)),[$(HOST)],$(HOST)))
 PUBLIC_BASE_URL ?= http://$(PUBLIC_HOST):$(PORT)
 
-.PHONY: run test lint test-sqlite test-postgres bench setup setup-test assets db system-deps system-deps-run clean
+.PHONY: run test lint test-suites test-sqlite test-postgres bench setup setup-test assets db system-deps system-deps-run clean
 
 run: setup db  ## Set up and serve the portal on SQLite with the file mail outbox and demo data
 	@echo "Serving on $(PUBLIC_BASE_URL)/ ; demo sign-in details: instance/demo-accounts.txt ; mail: instance/outbox/"
@@ -23,10 +23,15 @@ run: setup db  ## Set up and serve the portal on SQLite with the file mail outbo
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
-test: setup-test  ## Install everything the tests need, check the code with ruff, run the suite on SQLite, then on PostgreSQL
+test: setup-test  ## Install everything the tests need, check the code with ruff, run the suite on SQLite and on PostgreSQL
 	$(MAKE) lint
-	$(MAKE) test-sqlite
-	$(MAKE) test-postgres
+	$(MAKE) test-suites
+
+# The two suites at the same time (one core each on a two-core machine), each line labelled with its database;
+# fails if either fails. `make test-sqlite` or `make test-postgres` runs one alone.
+test-suites:
+	scripts/side-by-side sqlite '$(MAKE) --no-print-directory test-sqlite' \
+		postgres '$(MAKE) --no-print-directory test-postgres'
 
 lint:  ## ruff: lint and format check (settings in pyproject.toml)
 	$(BIN)/ruff check .

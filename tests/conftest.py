@@ -1,5 +1,6 @@
 """Shared fixtures: one migrated database per run (SQLite file, or PostgreSQL via TEST_DATABASE_URL),
-emptied after every test, and helpers to sign in and post forms with their CSRF token."""
+emptied after every test; prepared data (the demo data) loaded once a run and copied back for later tests;
+and helpers to sign in and post forms with their CSRF token."""
 
 import os
 import re
@@ -80,6 +81,62 @@ def _empty_all_tables():
     with db.engine.begin() as connection:
         for table in reversed(db.metadata.sorted_tables):
             connection.execute(table.delete())
+
+
+def _all_rows(connection):
+    return [(table, connection.execute(table.select()).mappings().all()) for table in db.metadata.sorted_tables]
+
+
+# Snapshots of prepared data, by name: taken the first time a test loads it, put back after that.
+_SNAPSHOTS = {}
+
+
+@pytest.fixture
+def prepared(app):
+    """prepared(name, load): the rows `load()` writes into an empty database, loaded by the first test that
+    asks and copied back (same rows, same ids) for every later one, which is far quicker than loading them
+    again (the demo data makes hundreds of listings, members and revisions). The database is emptied after
+    every test, so each test still starts from exactly what `load()` makes; a test that already wrote rows
+    of its own before asking gets a real `load()`."""
+
+    def prepare(name, load):
+        db.session.commit()
+        with db.engine.connect() as connection:
+            empty = not any(
+                connection.execute(db.select(1).select_from(table).limit(1)).first()
+                for table in db.metadata.sorted_tables
+            )
+        if not empty:
+            load()
+        elif name in _SNAPSHOTS:
+            _restore(_SNAPSHOTS[name])
+        else:
+            load()
+            db.session.commit()
+            with db.engine.connect() as connection:
+                _SNAPSHOTS[name] = [(table, rows) for table, rows in _all_rows(connection) if rows]
+
+    return prepare
+
+
+def _restore(snapshot):
+    db.session.rollback()
+    with db.engine.begin() as connection:
+        for table, rows in snapshot:
+            connection.execute(table.insert(), [dict(row) for row in rows])
+        if IS_POSTGRES:
+            # The rows came back with their ids: new rows must be numbered after them (deleting rows leaves a
+            # sequence where it was, but a restored backup, as in test_backup.py, sets it back).
+            for table, _ in snapshot:
+                column = table.autoincrement_column
+                if column is not None:
+                    connection.execute(
+                        db.text(
+                            f"SELECT setval(pg_get_serial_sequence('{table.name}', '{column.name}'), "
+                            f"(SELECT max({column.name}) FROM {table.name}))"
+                        )
+                    )
+    db.session.expire_all()
 
 
 @pytest.fixture(autouse=True)
