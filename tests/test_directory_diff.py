@@ -197,13 +197,24 @@ def test_history_shows_each_version_by_section(hub, client, make_user):
 
 
 def test_a_part_the_comparison_does_not_know_yet_is_still_shown(hub):
-    """The editor may add keys to a service (holiday closures): they are compared, not dropped or a 500."""
+    """A key added to a service later is compared, not dropped or a 500."""
     old = services.snapshot(hub)
     new = copy.deepcopy(old)
-    new["services"][0]["holiday_closures"] = [{"starts_on": "2026-12-24", "ends_on": "2026-12-27"}]
+    new["services"][0]["transport_links"] = [{"bus_route": "113", "stop": "Hendon Central"}]
     [section] = services.compare(old, new).changed
     assert [(row.label, row.old, row.new) for row in section.changed_rows] == [
-        ("Holiday closures", "", "starts on 2026-12-24, ends on 2026-12-27")
+        ("Transport links", "", "bus route 113, stop Hendon Central")
     ]
     del old["services"][0]["hours"]  # a missing key is an empty one
     assert services.compare(old, new).sections
+
+
+def test_holiday_closures_are_shown_as_dates(hub, officer_client):
+    data = services.snapshot(hub)
+    data["services"][0]["closures"] = [
+        {"starts_on": "2027-05-03", "ends_on": "2027-05-03", "note": None},
+        {"starts_on": "2026-12-24", "ends_on": "2027-01-02", "note": "Christmas"},
+    ]
+    tag, rows = cards(review(officer_client, propose(hub, data)))["Service: Food parcels"]
+    assert tag == "Changed"
+    assert rows == [["Holiday closures", "", "24 December 2026 to 2 January 2027 (Christmas); 3 May 2027"]]

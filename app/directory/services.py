@@ -469,7 +469,7 @@ def _ward_names(codes):
 ABOUT_FIELDS = ("name", "description", "kind", "status", "charity_number", "company_number")
 CONTACT_FIELDS = ("email", "website", "phone")
 # Snapshot keys described by the rows below, or not for people (uuid; a service's locations are shown by address).
-_KNOWN_SERVICE_KEYS = {*SERVICE_FIELDS, "uuid", "terms", "area_scope", "areas", "hours", "locations"}
+_KNOWN_SERVICE_KEYS = {*SERVICE_FIELDS, "uuid", "terms", "area_scope", "areas", "hours", "locations", "closures"}
 _KNOWN_LOCATION_KEYS = {*LOCATION_FIELDS, "uuid", "accessibility"}
 
 
@@ -557,6 +557,19 @@ def _hours_by_day(hours):
     return {WEEKDAY_NAMES[day]: ", ".join(slots) for day, slots in sorted(days.items())}
 
 
+def _closures_text(closures):
+    """'24 December 2026 to 2 January 2027 (Christmas); 1 May 2027', in date order."""
+    parts = []
+    for closure in sorted(closures or [], key=lambda c: (c.get("starts_on") or "", c.get("ends_on") or "")):
+        try:
+            starts, ends = date.fromisoformat(closure["starts_on"]), date.fromisoformat(closure["ends_on"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        when = f"{starts:%-d %B %Y}" if starts == ends else f"{starts:%-d %B %Y} to {ends:%-d %B %Y}"
+        parts.append(f"{when} ({closure['note']})" if closure.get("note") else when)
+    return "; ".join(parts)
+
+
 def location_title(location, position):
     """How a location is named to people: its name, else its first line and postcode."""
     address = ", ".join(part for part in (location.get("address_1"), location.get("postcode")) if part)
@@ -588,6 +601,7 @@ def _service_rows(service, location_names):
         location_names[i] for i in service.get("locations") or [] if isinstance(i, int) and 0 <= i < len(location_names)
     )
     rows |= {f"Opening hours: {day}": slots for day, slots in _hours_by_day(service.get("hours")).items()}
+    rows["Holiday closures"] = _closures_text(service.get("closures"))
     rows |= _other_rows(service, _KNOWN_SERVICE_KEYS)
     return rows
 
