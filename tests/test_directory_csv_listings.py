@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from app.directory import importer, services
+from app.directory import diff, importer, services
 from app.directory.models import ListingVersion, Location, Organisation, Service
 from app.extensions import db
 from seed.loader import load_demo_organisations
@@ -126,7 +126,7 @@ def test_export_imported_into_an_empty_directory_exports_the_same(app, client, d
     hub = db.session.scalar(db.select(Organisation).where(Organisation.name == "Hendon Community Hub"))
     [version] = db.session.scalars(db.select(ListingVersion).where(ListingVersion.organisation_id == hub.id))
     assert version.summary.startswith("Imported from the legacy directory (lines ")
-    assert services.compare(json.loads(version.snapshot), services.snapshot(hub)).changed == []
+    assert diff.compare(json.loads(version.snapshot), services.snapshot(hub)).changed == []
 
 
 def test_rows_made_in_a_spreadsheet_with_made_up_ids_are_one_listing(directory):

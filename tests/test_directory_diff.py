@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from app.directory import services
+from app.directory import diff, services
 from app.directory.models import ListingChange, ListingVersion
 from app.extensions import db
 
@@ -78,7 +78,7 @@ def test_removing_the_first_of_two_services_is_one_removal(hub):
     old = services.snapshot(hub)
     new = copy.deepcopy(old)
     del new["services"][0]
-    comparison = services.compare(old, new)
+    comparison = diff.compare(old, new)
     assert [(s.title, s.status) for s in comparison.changed] == [("Service: Food parcels", "removed")]
     assert ("Service: Advice sessions", "unchanged") in [(s.title, s.status) for s in comparison.sections]
 
@@ -90,8 +90,8 @@ def test_reordering_services_and_locations_is_no_change(hub):
     new["locations"].reverse()
     for service in new["services"]:
         service["locations"] = [1 - i for i in service["locations"]]
-    assert services.compare(old, new).changed == []
-    assert services.changed_labels(old, new) == []
+    assert diff.compare(old, new).changed == []
+    assert diff.changed_labels(old, new) == []
 
 
 def test_a_new_service_is_shown_as_new(hub, officer_client):
@@ -201,12 +201,12 @@ def test_a_part_the_comparison_does_not_know_yet_is_still_shown(hub):
     old = services.snapshot(hub)
     new = copy.deepcopy(old)
     new["services"][0]["transport_links"] = [{"bus_route": "113", "stop": "Hendon Central"}]
-    [section] = services.compare(old, new).changed
+    [section] = diff.compare(old, new).changed
     assert [(row.label, row.old, row.new) for row in section.changed_rows] == [
         ("Transport links", "", "bus route 113, stop Hendon Central")
     ]
     del old["services"][0]["hours"]  # a missing key is an empty one
-    assert services.compare(old, new).sections
+    assert diff.compare(old, new).sections
 
 
 def test_holiday_closures_are_shown_as_dates(hub, officer_client):

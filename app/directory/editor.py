@@ -20,7 +20,7 @@ from ..places.models import WARD_SET_2022, Ward
 from ..places.services import normalise_postcode
 from ..ratelimit import limit_posts
 from ..security import GROUP_EDITOR, STRATEGY_OFFICER, public, roles_required
-from . import cards, drafts, services
+from . import cards, diff, drafts, services, taxonomy
 from .forms import (
     AboutForm,
     ContactDetailsForm,
@@ -212,14 +212,14 @@ def service_page(journey, n=None):
     locations = journey.data.get("locations", [])
     form = ServiceForm()
     form.require_place = journey.registering
-    for field, taxonomy in TERM_FIELDS:
-        getattr(form, field).choices = services.term_choices(taxonomy)
+    for field, taxonomy_code in TERM_FIELDS:
+        getattr(form, field).choices = taxonomy.term_choices(taxonomy_code)
     form.areas.choices = _ward_choices()
     form.locations.choices = [(str(i), _place_name(loc)) for i, loc in enumerate(locations)]
     if request.method == "GET" and service:
         form.name.data, form.description.data = service.get("name"), service.get("description")
-        for field, taxonomy in TERM_FIELDS:
-            getattr(form, field).data = [t for t in service.get("terms", []) if t.startswith(taxonomy + "/")]
+        for field, taxonomy_code in TERM_FIELDS:
+            getattr(form, field).data = [t for t in service.get("terms", []) if t.startswith(taxonomy_code + "/")]
         form.fees_description.data = service.get("fees_description")
         form.minimum_age.data, form.maximum_age.data = service.get("minimum_age"), service.get("maximum_age")
         form.areas.data = service.get("areas", [])
@@ -293,7 +293,7 @@ def location_page(journey, n=None):
     location_list = journey.data.setdefault("locations", [])
     location = _item(location_list, n) if n is not None else {}
     form = LocationForm()
-    form.accessibility.choices = services.term_choices("accessibility")
+    form.accessibility.choices = taxonomy.term_choices("accessibility")
     if request.method == "GET" and location:
         for field in ("name", "address_1", "address_2", "city", "postcode", "accessibility_notes"):
             getattr(form, field).data = location.get(field)
@@ -398,8 +398,8 @@ def _summary(data):
     """What the draft says, in words, for the summary lists."""
     org = data.get("organisation", {})
     names = {}
-    for taxonomy in ("category", "beneficiary", "faith", "language", "accessibility"):
-        names.update(dict(services.term_choices(taxonomy)))
+    for taxonomy_code in ("category", "beneficiary", "faith", "language", "accessibility"):
+        names.update(dict(taxonomy.term_choices(taxonomy_code)))
     wards = dict(_ward_choices())
     locations = data.get("locations", [])
     return {
@@ -439,7 +439,7 @@ def _send_edit(journey, message):
         drafts.send_edit(journey.draft, current_user, journey.officer, message)
     except services.EditConflict as conflict:
         db.session.rollback()
-        rows = services.compare(conflict.theirs, journey.data)
+        rows = diff.compare(conflict.theirs, journey.data)
         return (
             render_template(
                 "directory/conflict.html",

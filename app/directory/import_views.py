@@ -16,7 +16,7 @@ from ..extensions import db
 from ..forms import ConfirmForm, Form, GovukCheckboxField, GovukFileField, GovukSubmitField
 from ..security import STRATEGY_OFFICER, public, roles_required
 from ..timeutil import utcnow
-from . import importer, services, tasks
+from . import importer, tasks, taxonomy
 from .import_models import DirectoryImport
 
 import_bp = Blueprint("directory_import", __name__, url_prefix="/directory/import")
@@ -69,8 +69,8 @@ def _render_upload(form, status=200):
             ("Its places (addresses)", importer.LOCATION_COLUMNS),
         ),
         column_help=importer.COLUMN_HELP,
-        categories=[name for _, name in services.term_choices("category")],
-        accessibility=[name for _, name in services.term_choices("accessibility")],
+        categories=[name for _, name in taxonomy.term_choices("category")],
+        accessibility=[name for _, name in taxonomy.term_choices("accessibility")],
         size_limit=_size_limit(),
     ), status
 

@@ -403,3 +403,29 @@ class SearchWord(db.Model):
 
     word: Mapped[str] = mapped_column(db.String(60), primary_key=True)
     documents: Mapped[int] = mapped_column(default=0)
+
+
+# The columns a listing snapshot carries for each part (services.snapshot writes them, diff.compare shows them).
+ORGANISATION_FIELDS = (
+    "name",
+    "description",
+    "kind",
+    "status",
+    "email",
+    "website",
+    "phone",
+    "charity_number",
+    "company_number",
+)
+SERVICE_FIELDS = (
+    "name",
+    "description",
+    "url",
+    "email",
+    "phone",
+    "status",
+    "fees_description",
+    "minimum_age",
+    "maximum_age",
+)
+LOCATION_FIELDS = ("name", "address_1", "address_2", "city", "postcode", "confidential", "accessibility_notes")

@@ -13,7 +13,7 @@ from ..places.services import normalise_postcode
 from ..ratelimit import limit_posts
 from ..security import GROUP_EDITOR, STRATEGY_OFFICER, public, roles_required
 from ..timeutil import utcnow
-from . import cards, drafts, services, vocabulary_views
+from . import cards, diff, drafts, services, taxonomy, vocabulary_views
 from . import search as directory_search
 from .forms import ClaimForm, DecisionForm, PinForm, ProblemForm, SearchForm
 from .models import ListingChange, ListingVersion, Location, Organisation, ProblemReport
@@ -45,9 +45,9 @@ def _ward_choices():
 @public
 def index():
     form = SearchForm(request.args)
-    form.category.choices = [("", "Any category")] + services.term_choices("category")
+    form.category.choices = [("", "Any category")] + taxonomy.term_choices("category")
     form.ward.choices = [("", "Any ward")] + _ward_choices()
-    form.accessibility.choices = services.term_choices("accessibility")
+    form.accessibility.choices = taxonomy.term_choices("accessibility")
     searched = any(request.args.get(key) for key in ("q", "category", "ward", "accessibility", "open_now", "postcode"))
     results = None
     if searched and form.validate():
@@ -85,7 +85,7 @@ def index():
     no_results_help = None
     if results is not None and results.total == 0:
         no_results_help = {
-            "categories": services.term_choices("category"),
+            "categories": taxonomy.term_choices("category"),
             "borough_wide": directory_search.borough_wide(),
             "borough": directory_search.borough_name(),
         }
@@ -232,7 +232,7 @@ def history(slug):
     changes = []
     for newer, older in zip(versions, versions[1:] + [None], strict=False):
         old = json.loads(older.snapshot) if older else {}
-        changes.append((newer, services.compare(old, json.loads(newer.snapshot))))
+        changes.append((newer, diff.compare(old, json.loads(newer.snapshot))))
     return render_template("directory/history.html", org=organisation, changes=changes)
 
 
@@ -275,7 +275,7 @@ def review(change_id):
             form.decision.errors.append(problem)
     published = services.snapshot(change.organisation) if change.organisation and change.kind == "edit" else {}
     proposed = payload if change.kind == "edit" else payload.get("listing", {})
-    rows = services.compare(published, proposed) if change.kind != "claim" else []
+    rows = diff.compare(published, proposed) if change.kind != "claim" else []
     stale = change.kind == "edit" and change.organisation.version != change.base_version
     # Anyone can type any address into a claim or registration: the officer sees when it is an existing
     # account's, whose owner may not have sent it (approving ties the listing to that account).

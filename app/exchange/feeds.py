@@ -30,7 +30,7 @@ import requests
 from flask import current_app
 from wtforms.validators import Email
 
-from ..directory import importer, services
+from ..directory import diff, importer, services
 from ..directory.models import WEEKDAYS
 from ..extensions import db
 from ..forms import validate_url
@@ -423,10 +423,13 @@ def _entry(remote_id, name, outcome, problems=(), notes=(), listing=None):
 
 
 def _with_ids(new, old):
-    """`new` snapshot with the existing listing's service and location uuids, so a refresh edits in place."""
+    """`new` snapshot with the existing listing's service and location uuids, so a refresh edits in place.
+    Open Referral feeds carry no holiday closures: a service keeps the ones entered here."""
     for items in ("services", "locations"):
         for new_item, old_item in zip(new[items], old[items], strict=False):
             new_item["uuid"] = old_item.get("uuid")
+            if items == "services" and "closures" not in new_item:
+                new_item["closures"] = old_item.get("closures", [])
     return new
 
 
@@ -537,7 +540,7 @@ def _refresh(feed, record, row, notes, dry_run, user, now):
         return _entry(record.remote_id, name, "unchanged", notes=notes, listing=organisation.slug)
     if dry_run:
         return _entry(record.remote_id, name, "would update", notes=notes, listing=organisation.slug)
-    changed = services.changed_labels(current, new)
+    changed = diff.changed_labels(current, new)
     services.publish(organisation, new, user, summary=f"Refreshed from the feed {feed.name}")
     record.imported_version, record.last_refreshed_at = organisation.version, now
     return _entry(

@@ -8,7 +8,7 @@ from ..assets.models import CATEGORIES, CommunityAsset
 from ..assets.services import mapped_asset_count
 from ..directory.models import Location, Organisation
 from ..directory.search import has_term
-from ..directory.services import term_choices
+from ..directory.taxonomy import term_choices
 from ..extensions import db
 from ..places.models import WARD_SET_2022, WARD_SETS, Postcode, Ward
 from ..places.ward_contents import content, contents, ward_column

@@ -1,6 +1,6 @@
 """Directory factories: real Barnet postcodes with their wards, and listings built through the services."""
 
-from app.directory import services
+from app.directory import services, taxonomy
 from app.extensions import db
 from app.places.models import Postcode
 
@@ -55,7 +55,7 @@ def listing(
                 "fees_description": None,
                 "minimum_age": None,
                 "maximum_age": None,
-                "terms": [f"category/{services.term_code(c)}" for c in categories],
+                "terms": [f"category/{taxonomy.term_code(c)}" for c in categories],
                 "areas": list(areas),
                 "hours": list(hours),
                 "locations": [0] if postcode else [],
@@ -69,7 +69,7 @@ def listing(
                 "city": "London",
                 "postcode": postcode,
                 "confidential": confidential,
-                "accessibility": [f"accessibility/{services.term_code(a)}" for a in accessibility],
+                "accessibility": [f"accessibility/{taxonomy.term_code(a)}" for a in accessibility],
                 "accessibility_notes": None,
             }
         ]
