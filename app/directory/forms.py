@@ -113,7 +113,8 @@ class ListingForm(Form):
         validators=[Optional(), max_length(10, message="Enter a real postcode, like NW4 4BG"), validate_postcode],
     )
     confidential = GovukCheckboxField("Hide this address from the public (for example a refuge or a home address)")
-    accessibility = GovukCheckboxesField("Accessibility", validators=[Optional()])
+    # A checkbox group's legend is its question (GOV.UK pattern), not a bare name.
+    accessibility = GovukCheckboxesField("What access needs should the place meet?", validators=[Optional()])
     accessibility_notes = GovukTextareaField("Anything else about access", validators=[Optional(), max_length(2000)])
 
     message = GovukTextareaField("Note for the council (optional)", validators=[Optional(), max_length(2000)])
@@ -282,7 +283,8 @@ class SearchForm(Form):
     q = GovukTextInputField("Search by words", validators=[Optional(), max_length(200, thing="Search words")])
     category = GovukSelectField("Category", validators=[Optional()])
     ward = GovukSelectField("Ward", validators=[Optional()])
-    accessibility = GovukCheckboxesField("Accessibility", validators=[Optional()])
+    # A checkbox group's legend is its question (GOV.UK pattern), not a bare name.
+    accessibility = GovukCheckboxesField("What access needs should the place meet?", validators=[Optional()])
     open_now = GovukCheckboxField("Open now")
     postcode = GovukTextInputField(
         "Near postcode",

@@ -59,6 +59,16 @@ class Organisation(db.Model):
     """A voluntary, community or faith sector organisation, or a partner body."""
 
     __tablename__ = "organisation"
+    # The few organisations no public search shows, so a search can leave them out without reading the rows
+    # of everything it matched (app/directory/search.py HIDDEN is the same expression).
+    __table_args__ = (
+        db.Index(
+            "ix_organisation_hidden",
+            "id",
+            sqlite_where=db.text("NOT (published IS 1 AND status != 'inactive')"),
+            postgresql_where=db.text("NOT (published IS true AND status <> 'inactive')"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(db.String(36), unique=True, default=new_uuid)
