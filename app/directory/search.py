@@ -46,11 +46,9 @@ PER_PAGE = 20
 WORD_RE = re.compile(r"\w+", re.UNICODE)
 # Column weights: name, services and categories, all the text.
 FTS_WEIGHTS = (10.0, 4.0, 1.0)
-PG_VECTOR_SQL = (
-    "(setweight(to_tsvector('english'::regconfig, organisation.search_name), 'A') || "
-    "setweight(to_tsvector('english'::regconfig, organisation.search_keywords), 'B') || "
-    "setweight(to_tsvector('english'::regconfig, organisation.search_text), 'C'))"
-)
+# PostgreSQL: the weighted vector (name A, services and categories B, all the text C), stored in a generated
+# column with a GIN index (migration perf_search_0002), so ranking never runs to_tsvector on a match.
+PG_VECTOR_SQL = "organisation.search_vector"
 # How each result is placed, in the order a place search lists them.
 NEARBY, IN_WARD, SERVES_WARD, SERVES_BOROUGH, REMOTE = "nearby", "in-ward", "serves-ward", "serves-borough", "remote"
 
