@@ -20,13 +20,15 @@ Run it against PostgreSQL with the throwaway server of scripts/with-postgres:
 
 import argparse
 import json
+import os
 import random
+import tempfile
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 
-from .common import GEO_DIR, gunicorn, prepared_database, summary
+from .common import GEO_DIR, ROOT, gunicorn, prepared_database, summary
 from .dataset import WORDS, load_postcodes
 
 WARDS_2022 = [f"E050136{n}" for n in range(28, 52)]
@@ -114,6 +116,19 @@ def timed(base, paths, warm_up):
     return latencies, errors
 
 
+def reused_database(url):
+    """Upgrade a database an earlier run generated (generating 100,000 organisations takes minutes)."""
+    instance = tempfile.mkdtemp(prefix="portal-bench-")
+    os.environ.update(PORTAL_INSTANCE_DIR=instance, DATABASE_URL=url)
+    from flask_migrate import upgrade
+
+    from app import create_app
+
+    with create_app("development", SQLALCHEMY_DATABASE_URI=url, LOG_LEVEL="WARNING").app_context():
+        upgrade(directory=str(ROOT / "migrations"), revision="heads")
+    return instance
+
+
 def q(words):
     return urllib.parse.quote_plus(words)
 
@@ -149,12 +164,20 @@ def main():
     parser.add_argument("--organisations", type=int, default=20_000)
     parser.add_argument("--requests", type=int, default=150)
     parser.add_argument("--database-url", help="PostgreSQL URL to benchmark instead of a new SQLite file")
+    parser.add_argument(
+        "--reuse",
+        metavar="URL",
+        help="a database an earlier run generated (sqlite:///... or postgresql+psycopg://...): upgraded and used as is",
+    )
     parser.add_argument("--kinds", help="comma-separated kinds to measure (default: all)")
     parser.add_argument("--warm-up", type=int, default=10, help="requests of each kind before timing (default 10)")
     args = parser.parse_args()
 
     print(f"Directory search benchmark: {args.organisations:,} organisations, {args.requests} requests per kind")
-    url, instance = prepared_database(args.organisations, args.database_url)
+    if args.reuse:
+        url, instance = args.reuse, reused_database(args.reuse)
+    else:
+        url, instance = prepared_database(args.organisations, args.database_url)
     from app import create_app
 
     app = create_app("development", SQLALCHEMY_DATABASE_URI=url, LOG_LEVEL="WARNING")
