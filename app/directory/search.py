@@ -434,8 +434,17 @@ def _run(query, word_match, origin, results):
         )
         order.insert(0, place_rank)
     start = (query.page - 1) * query.per_page
-    page_ids = list(db.session.scalars(matches.listing().order_by(*order).limit(query.per_page).offset(start)))
-    if len(page_ids) < query.per_page and (page_ids or query.page == 1):
+    listing = matches.listing().order_by(*order).limit(query.per_page).offset(start)
+    # PostgreSQL reads every match's row to rank it: it counts them in the same pass. SQLite counts from the
+    # FTS index alone, which costs less than a window over the ranked rows.
+    counted = db.engine.dialect.name == "postgresql"
+    if counted:
+        listing = listing.add_columns(db.func.count().over())
+    rows = db.session.execute(listing).all()
+    page_ids = [row[0] for row in rows]
+    if counted and rows:
+        results.total = rows[0][1]
+    elif len(page_ids) < query.per_page and (page_ids or query.page == 1):
         results.total = start + len(page_ids)  # the last page (or none at all): no need to count
     else:
         results.total = db.session.scalar(matches.select(db.func.count()))
