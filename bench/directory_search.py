@@ -201,11 +201,15 @@ def main():
             bare = summary(time_bare(app, [words for _, words in pairs], warm))
             figures = summary(latencies) | {"errors": errors, "bare_p95_ms": bare["p95_ms"]}
             figures["ratio"] = round(figures["p95_ms"] / max(bare["p95_ms"], 0.001), 2)
+            # Against the plain page too: where the bare query takes less than the plain page (few matches, or
+            # a small directory), this is the part of the ratio no search code can remove.
+            figures["plain_ratio"] = round(figures["p95_ms"] / max(results["plain page"]["p95_ms"], 0.001), 2)
             results[kind] = figures
             verdict = "meets" if figures["ratio"] <= 2 else "MISSES"
             print(
                 f"  {kind:26} p95 {figures['p95_ms']:7.1f} ms   bare query p95 {bare['p95_ms']:7.1f} ms   "
-                f"ratio {figures['ratio']:6.2f}   (median {figures['median_ms']:.1f} ms, errors {errors}; "
+                f"ratio {figures['ratio']:6.2f}   x plain page {figures['plain_ratio']:5.1f}   "
+                f"(median {figures['median_ms']:.1f} ms, errors {errors}; "
                 f"{verdict} the 2x target)"
             )
     print(json.dumps({"organisations": args.organisations, "database": url.split(":")[0], "results": results}))

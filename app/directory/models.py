@@ -135,6 +135,8 @@ class Organisation(db.Model):
 
 class Service(db.Model):
     __tablename__ = "service"
+    # Searches list the organisations serving an area from this index alone (no service rows read).
+    __table_args__ = (db.Index("ix_service_scope_organisation", "area_scope", "organisation_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(db.String(36), unique=True, default=new_uuid)
@@ -163,7 +165,12 @@ class Service(db.Model):
 
 class Location(db.Model):
     __tablename__ = "location"
-    __table_args__ = (db.Index("ix_location_lat_lon", "lat", "lon"),)
+    __table_args__ = (
+        db.Index("ix_location_lat_lon", "lat", "lon"),
+        # Searches by ward and by distance read the organisation ids from these indexes alone.
+        db.Index("ix_location_ward_organisation", "ward_code", "confidential", "organisation_id"),
+        db.Index("ix_location_position", "lat", "lon", "confidential", "organisation_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(db.String(36), unique=True, default=new_uuid)

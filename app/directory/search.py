@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 from rapidfuzz.distance import OSA
 from sqlalchemy import case, literal_column, table, text
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 
 from ..extensions import db
 from ..places.models import Ward
@@ -535,8 +535,12 @@ def _results(page_ids, miles, ward_codes=(), located_ward=None):
             db.select(Organisation)
             .where(Organisation.id.in_(page_ids))
             .options(
+                # A result card needs neither the words kept for searching nor the wards' boundaries.
+                defer(Organisation.search_name),
+                defer(Organisation.search_keywords),
+                defer(Organisation.search_text),
                 selectinload(Organisation.services).selectinload(Service.terms).selectinload(TaxonomyTerm.taxonomy),
-                selectinload(Organisation.services).selectinload(Service.areas),
+                selectinload(Organisation.services).selectinload(Service.areas).load_only(Ward.code, Ward.name),
                 selectinload(Organisation.services).selectinload(Service.schedules),
                 selectinload(Organisation.locations),
             )
