@@ -414,7 +414,8 @@ class SearchForm(Form):
     q = GovukTextInputField("Search by words", validators=[Optional(), max_length(200, thing="Search words")])
     category = GovukSelectField("Category", validators=[Optional()])
     ward = GovukSelectField("Ward", validators=[Optional()])
-    accessibility = GovukCheckboxesField("Accessibility", validators=[Optional()])
+    # A checkbox group's legend is its question (GOV.UK pattern), not a bare name.
+    accessibility = GovukCheckboxesField("What access needs should the place meet?", validators=[Optional()])
     open_now = GovukCheckboxField("Open now")
     postcode = GovukTextInputField(
         "Near postcode",

@@ -59,6 +59,16 @@ class Organisation(db.Model):
     """A voluntary, community or faith sector organisation, or a partner body."""
 
     __tablename__ = "organisation"
+    # The few organisations no public search shows, so a search can leave them out without reading the rows
+    # of everything it matched (app/directory/search.py HIDDEN is the same expression).
+    __table_args__ = (
+        db.Index(
+            "ix_organisation_hidden",
+            "id",
+            sqlite_where=db.text("NOT (published IS 1 AND status != 'inactive')"),
+            postgresql_where=db.text("NOT (published IS true AND status <> 'inactive')"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(db.String(36), unique=True, default=new_uuid)
@@ -125,6 +135,8 @@ class Organisation(db.Model):
 
 class Service(db.Model):
     __tablename__ = "service"
+    # Searches list the organisations serving an area from this index alone (no service rows read).
+    __table_args__ = (db.Index("ix_service_scope_organisation", "area_scope", "organisation_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(db.String(36), unique=True, default=new_uuid)
@@ -156,7 +168,12 @@ class Service(db.Model):
 
 class Location(db.Model):
     __tablename__ = "location"
-    __table_args__ = (db.Index("ix_location_lat_lon", "lat", "lon"),)
+    __table_args__ = (
+        db.Index("ix_location_lat_lon", "lat", "lon"),
+        # Searches by ward and by distance read the organisation ids from these indexes alone.
+        db.Index("ix_location_ward_organisation", "ward_code", "confidential", "organisation_id"),
+        db.Index("ix_location_position", "lat", "lon", "confidential", "organisation_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(db.String(36), unique=True, default=new_uuid)

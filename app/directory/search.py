@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 from rapidfuzz.distance import OSA
 from sqlalchemy import case, literal_column, table, text
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 
 from ..extensions import db
 from ..places.models import Ward
@@ -47,11 +47,9 @@ PER_PAGE = 20
 WORD_RE = re.compile(r"\w+", re.UNICODE)
 # Column weights: name, services and categories, all the text.
 FTS_WEIGHTS = (10.0, 4.0, 1.0)
-PG_VECTOR_SQL = (
-    "(setweight(to_tsvector('english'::regconfig, organisation.search_name), 'A') || "
-    "setweight(to_tsvector('english'::regconfig, organisation.search_keywords), 'B') || "
-    "setweight(to_tsvector('english'::regconfig, organisation.search_text), 'C'))"
-)
+# PostgreSQL: the weighted vector (name A, services and categories B, all the text C), stored in a generated
+# column with a GIN index (migration perf_search_0002), so ranking never runs to_tsvector on a match.
+PG_VECTOR_SQL = "organisation.search_vector"
 # How each result is placed, in the order a place search lists them.
 NEARBY, IN_WARD, SERVES_WARD, SERVES_BOROUGH, REMOTE = "nearby", "in-ward", "serves-ward", "serves-borough", "remote"
 
@@ -154,31 +152,38 @@ def tsquery_expression(groups, any_words=False):
 
 
 def _groups_filter(groups, any_words=False):
+    """The organisations matching the word groups: (subquery of org_id and rank, order-by for relevance, best
+    first, subquery of org_id alone). SQLite reads the FTS5 index alone (bm25 with column weights), never
+    the organisation rows; PostgreSQL uses the GIN-indexed vector and ts_rank over it. Counting and testing
+    ids use the subquery without the rank, so nothing is ranked that is not listed."""
     if db.engine.dialect.name == "postgresql":
         vector = literal_column(PG_VECTOR_SQL)
         tsquery = db.func.to_tsquery(literal_column("'english'::regconfig"), tsquery_expression(groups, any_words))
-        return vector.op("@@")(tsquery), db.func.ts_rank(vector, tsquery).desc(), None
+        ranked = db.select(Organisation.id.label("org_id"), db.func.ts_rank(vector, tsquery).label("rank"))
+        ids = db.select(Organisation.id.label("org_id"))
+        ranked, ids = (q.where(vector.op("@@")(tsquery)).subquery() for q in (ranked, ids))
+        return ranked, ranked.c.rank.desc(), ids
     weights = ", ".join(str(w) for w in FTS_WEIGHTS)
-    fts = (
-        db.select(
-            literal_column("rowid").label("org_id"), literal_column(f"bm25(organisation_fts, {weights})").label("rank")
-        )
-        .select_from(table("organisation_fts"))
-        .where(text("organisation_fts MATCH :match").bindparams(match=fts_expression(groups, any_words)))
-        .subquery()
-    )
-    return None, fts.c.rank.asc(), fts
+    # "+rowid": the id as a value, not the table's key, so SQLite never tries to look the id filters up in
+    # the FTS table instead of matching (which FTS5 refuses: "unable to use function MATCH").
+    org_id = literal_column("+rowid").label("org_id")
+    match = text("organisation_fts MATCH :match").bindparams(match=fts_expression(groups, any_words))
+    ranked = db.select(org_id, literal_column(f"bm25(organisation_fts, {weights})").label("rank"))
+    ids = db.select(org_id)
+    ranked, ids = (q.select_from(table("organisation_fts")).where(match).subquery() for q in (ranked, ids))
+    return ranked, ranked.c.rank.asc(), ids
 
 
 def word_filter(query_words, any_words=False):
-    """How to match organisations by words on the database in use: (where-clause or None, order-by for the
-    ranking, subquery to join on org_id or None). PostgreSQL filters with a clause; SQLite joins the FTS5
-    match. Used by the directory search and the Open Referral API; the vocabulary's synonyms apply. Words
-    with nothing searchable in them (single letters, punctuation) filter nothing: (None, None, None)."""
+    """How to match organisations by words on the database in use: (None, order-by for the ranking,
+    subquery of org_id and rank to join or test ids against). Used by the directory search and the Open
+    Referral API; the vocabulary's synonyms apply. Words with nothing searchable in them (single letters,
+    punctuation) filter nothing: (None, None, None)."""
     groups = vocabulary.groups_for(query_words)
     if not groups:
         return None, None, None
-    return _groups_filter(groups, any_words)
+    _ranked, order, ids = _groups_filter(groups, any_words)
+    return None, order, ids
 
 
 # --- Filters -----------------------------------------------------------------------------------------
@@ -196,18 +201,36 @@ def has_term(key):
     )
 
 
-# Place tests as uncorrelated IN (subquery): the database builds each list of organisation ids once a query,
-# instead of probing services or locations again for every candidate row.
+# Every filter is a test of the organisation id against an uncorrelated IN (subquery): the database builds each
+# list once a query (from an index), and a word search never has to read the organisation rows of its matches.
 
 
-def _located_in_ward(ward_code):
-    return Organisation.id.in_(
-        db.select(Location.organisation_id).where(Location.ward_code == ward_code, Location.confidential.is_(False))
+def hidden_organisations():
+    """Ids of the organisations no public search shows (unpublished or inactive): a short list read from the
+    partial index ix_organisation_hidden (the same expression, so the database can use it)."""
+    return db.select(Organisation.id).where(HIDDEN)
+
+
+HIDDEN = db.not_(db.and_(Organisation.published.is_(True), Organisation.status != literal_column("'inactive'")))
+
+
+def _with_term(key):
+    taxonomy_code, _, code = key.partition("/")
+    return (
+        db.select(Service.organisation_id)
+        .join(service_terms, service_terms.c.service_id == Service.id)
+        .join(TaxonomyTerm, TaxonomyTerm.id == service_terms.c.taxonomy_term_id)
+        .join(Taxonomy, Taxonomy.id == TaxonomyTerm.taxonomy_id)
+        .where(TaxonomyTerm.code == code, Taxonomy.code == taxonomy_code)
     )
 
 
+def _located_in_ward(ward_code):
+    return db.select(Location.organisation_id).where(Location.ward_code == ward_code, Location.confidential.is_(False))
+
+
 def _serves_ward(ward_codes):
-    return Organisation.id.in_(
+    return (
         db.select(Service.organisation_id)
         .join(service_areas, service_areas.c.service_id == Service.id)
         .where(Service.area_scope == "wards", service_areas.c.ward_code.in_(ward_codes))
@@ -215,52 +238,85 @@ def _serves_ward(ward_codes):
 
 
 def _has_scope(*scopes):
-    return Organisation.id.in_(db.select(Service.organisation_id).where(Service.area_scope.in_(scopes)))
+    return db.select(Service.organisation_id).where(Service.area_scope.in_(scopes))
 
 
-def _filters(query):
-    clauses = [Organisation.published.is_(True), Organisation.status != "inactive"]
-    if query.category:
-        clauses.append(has_term(query.category))
-    if query.ward:
-        clauses.append(
-            db.or_(_located_in_ward(query.ward), _serves_ward([query.ward]), _has_scope("borough", "remote"))
-        )
-    for key in query.accessibility:
-        _, _, code = key.partition("/")
-        clauses.append(
-            db.exists()
-            .where(Location.organisation_id == Organisation.id, Location.confidential.is_(False))
-            .where(location_accessibility.c.location_id == Location.id)
-            .where(location_accessibility.c.taxonomy_term_id == TaxonomyTerm.id)
-            .where(TaxonomyTerm.code == code, TaxonomyTerm.taxonomy_id == Taxonomy.id, Taxonomy.code == "accessibility")
-        )
-    if query.open_now:
-        now = to_london(utcnow())
-        clauses.append(
-            db.exists()
-            .where(Service.organisation_id == Organisation.id, Schedule.service_id == Service.id)
-            .where(Schedule.weekday == now.weekday(), Schedule.opens_at <= now.time(), Schedule.closes_at > now.time())
-            .where(
-                ~db.exists().where(
-                    Closure.service_id == Service.id, Closure.starts_on <= now.date(), Closure.ends_on >= now.date()
-                )
+def _with_access(key):
+    _, _, code = key.partition("/")
+    return (
+        db.select(Location.organisation_id)
+        .join(location_accessibility, location_accessibility.c.location_id == Location.id)
+        .join(TaxonomyTerm, TaxonomyTerm.id == location_accessibility.c.taxonomy_term_id)
+        .join(Taxonomy, Taxonomy.id == TaxonomyTerm.taxonomy_id)
+        .where(Location.confidential.is_(False), TaxonomyTerm.code == code, Taxonomy.code == "accessibility")
+    )
+
+
+def _open_now():
+    now = to_london(utcnow())
+    return (
+        db.select(Service.organisation_id)
+        .join(Schedule, Schedule.service_id == Service.id)
+        .where(Schedule.weekday == now.weekday(), Schedule.opens_at <= now.time(), Schedule.closes_at > now.time())
+        .where(
+            # A holiday closure today closes the service whatever its weekly times say.
+            ~db.exists().where(
+                Closure.service_id == Service.id, Closure.starts_on <= now.date(), Closure.ends_on >= now.date()
             )
         )
+    )
+
+
+def _filters(query, org_id):
+    """Where-clauses on `org_id` (the column holding an organisation id) for the query's filters."""
+    clauses = [org_id.not_in(hidden_organisations())]
+    if query.category:
+        clauses.append(org_id.in_(_with_term(query.category)))
+    if query.ward:
+        clauses.append(
+            db.or_(
+                org_id.in_(_located_in_ward(query.ward)),
+                org_id.in_(_serves_ward([query.ward])),
+                org_id.in_(_has_scope("borough", "remote")),
+            )
+        )
+    for key in query.accessibility:
+        clauses.append(org_id.in_(_with_access(key)))
+    if query.open_now:
+        clauses.append(org_id.in_(_open_now()))
     return clauses
 
 
-def _base(clauses, word_match):
-    word_clause, order, fts = word_match if word_match else (None, None, None)
-    base = db.select(Organisation.id)
-    if fts is not None:
-        base = base.join(fts, fts.c.org_id == Organisation.id)
-    base = base.where(*clauses, *([word_clause] if word_clause is not None else []))
-    return base, order
+@dataclass
+class _Matches:
+    """The organisations a search looks at: `ranked` (a subquery of org_id and, for words, rank) to list a
+    page from, `ids` (of org_id alone) to count or test against, the where-clauses on org_id for the filters
+    (`clauses(org_id)`), and the order for relevance (the rank, then the id for words; the name without)."""
+
+    ranked: object
+    ids: object
+    clauses: object
+    relevance: list
+
+    def listing(self):
+        return db.select(self.ranked.c.org_id).where(*self.clauses(self.ranked.c.org_id))
+
+    def select(self, *columns):
+        """Columns (default: the id) over the matches, for counts and lists of ids."""
+        return (
+            db.select(*(columns or (self.ids.c.org_id,))).select_from(self.ids).where(*self.clauses(self.ids.c.org_id))
+        )
 
 
-def _count(base):
-    return db.session.scalar(db.select(db.func.count()).select_from(base.subquery()))
+def _matches(query, word_match):
+    def clauses(org_id):
+        return _filters(query, org_id)
+
+    if word_match is None:
+        ranked = db.select(Organisation.id.label("org_id"), Organisation.name.label("name")).subquery()
+        return _Matches(ranked, ranked, clauses, [ranked.c.name, ranked.c.org_id])
+    ranked, order, ids = word_match
+    return _Matches(ranked, ids, clauses, [order, ranked.c.org_id])
 
 
 # --- Spelling -------------------------------------------------------------------------------------------
@@ -326,7 +382,6 @@ def corrected_words(words):
 
 def search(query):
     """Run a directory search; raises UnknownPostcode when the postcode cannot be placed."""
-    clauses = _filters(query)
     words = (query.words or "").strip()
     results = SearchResults(items=[], total=0, page=query.page, per_page=query.per_page, words=words)
 
@@ -342,18 +397,18 @@ def search(query):
 
     groups = vocabulary.groups_for(words) if words and vocabulary.tokens(words) else []
     if not groups:
-        _run(query, clauses, None, origin, results)
+        _run(query, None, origin, results)
         return results
 
     results.also_searched = [" ".join(alt) for _typed, alts in groups for alt in alts[1:]]
-    _run(query, clauses, _groups_filter(groups), origin, results)
+    _run(query, _groups_filter(groups), origin, results)
     if results.total:
         return results
     # Nothing has all the words: first try the words spelt as the directory spells them.
     better = corrected_words(words)
     if better:
         better_groups = vocabulary.groups_for(better)
-        _run(query, clauses, _groups_filter(better_groups), origin, results)
+        _run(query, _groups_filter(better_groups), origin, results)
         if results.total:
             results.corrected = better
             results.also_searched = [" ".join(alt) for _typed, alts in better_groups for alt in alts[1:]]
@@ -362,68 +417,119 @@ def search(query):
         results.corrected = better
     # Then any of the words, with a note.
     if len(groups) > 1:
-        _run(query, clauses, _groups_filter(groups, any_words=True), origin, results)
+        _run(query, _groups_filter(groups, any_words=True), origin, results)
         results.any_words = results.total > 0
     if not results.total:
         results.corrected = None
     return results
 
 
-def _run(query, clauses, word_match, origin, results):
-    base, order = _base(clauses, word_match)
-    relevance = [order] if order is not None else []
+def _run(query, word_match, origin, results):
+    """One search of the matches (word_match: from _groups_filter, or None for no words) into `results`."""
+    matches = _matches(query, word_match)
     if origin is not None:
-        _run_from_postcode(query, base, relevance, origin, results)
-    elif query.ward:
+        _run_from_postcode(query, matches, origin, results)
+        return
+    order = list(matches.relevance)
+    if query.ward:
+        org_id = matches.ranked.c.org_id
         place_rank = case(
-            (_located_in_ward(query.ward), 0), (_serves_ward([query.ward]), 1), (_has_scope("borough"), 2), else_=3
+            (org_id.in_(_located_in_ward(query.ward)), 0),
+            (org_id.in_(_serves_ward([query.ward])), 1),
+            (org_id.in_(_has_scope("borough")), 2),
+            else_=3,
         )
-        results.total = _count(base)
-        ordered = base.order_by(place_rank, *relevance, Organisation.name)
-        page_ids = list(db.session.scalars(ordered.limit(query.per_page).offset((query.page - 1) * query.per_page)))
+        order.insert(0, place_rank)
+    start = (query.page - 1) * query.per_page
+    listing = matches.listing().order_by(*order).limit(query.per_page).offset(start)
+    # PostgreSQL reads every match's row to rank it: it counts them in the same pass. SQLite counts from the
+    # FTS index alone, which costs less than a window over the ranked rows.
+    counted = db.engine.dialect.name == "postgresql"
+    if counted:
+        listing = listing.add_columns(db.func.count().over())
+    rows = db.session.execute(listing).all()
+    page_ids = [row[0] for row in rows]
+    if counted and rows:
+        results.total = rows[0][1]
+    elif len(page_ids) < query.per_page and (page_ids or query.page == 1):
+        results.total = start + len(page_ids)  # the last page (or none at all): no need to count
+    else:
+        results.total = db.session.scalar(matches.select(db.func.count()))
+    if query.ward:
         results.items = _results(page_ids, {}, ward_codes=[query.ward], located_ward=query.ward)
     else:
-        results.total = _count(base)
-        ordered = base.order_by(*relevance, Organisation.name)
-        page_ids = list(db.session.scalars(ordered.limit(query.per_page).offset((query.page - 1) * query.per_page)))
         results.items = _results(page_ids, {})
 
 
-def _run_from_postcode(query, base, relevance, origin, results):
+def _run_from_postcode(query, matches, origin, results):
     """Nearby addresses (nearest first), then services for the postcode's ward, the whole borough, and online or
-    by phone (each by relevance), as one list; the matches with neither are counted as unplaced."""
-    nearby, miles = _by_distance(base, origin, query.distance_miles)
+    by phone (each by relevance), as one list; the matches with neither are counted as unplaced.
+
+    Three statements whatever the size of the directory: the nearby addresses (a bounding box on the position
+    index, then the circle), one page of the others (those without a nearby address), and the counts."""
+    nearby_ids, miles = _by_distance(matches, origin, query.distance_miles)
     wards = [code for code in (origin.ward_code, getattr(origin, "ward_code_2002", None)) if code]
-    serves_ward, borough = _serves_ward(wards), _has_scope("borough")
-    segment = case((serves_ward, 1), (borough, 2), else_=3)
-    ordered, seen = list(nearby), set(nearby)
-    area_serving = base.where(db.or_(serves_ward, _has_scope("borough", "remote")))
-    for org_id in db.session.scalars(area_serving.order_by(segment, *relevance, Organisation.name)):
-        if org_id not in seen:
-            seen.add(org_id)
-            ordered.append(org_id)
-    results.total, results.nearby = len(ordered), len(nearby)
-    page_ids = ordered[(query.page - 1) * query.per_page : query.page * query.per_page]
-    results.unplaced = _count(base.where(Organisation.placed.is_(False)))
+
+    def area_serving(org_id):
+        return db.and_(
+            db.or_(org_id.in_(_serves_ward(wards)), org_id.in_(_has_scope("borough", "remote"))),
+            org_id.not_in(_near_locations(origin, query.distance_miles)),
+        )
+
+    start, stop = (query.page - 1) * query.per_page, query.page * query.per_page
+    page_ids = nearby_ids[start:stop]
+    if len(page_ids) < query.per_page:
+        org_id = matches.ranked.c.org_id
+        segment = case((org_id.in_(_serves_ward(wards)), 1), (org_id.in_(_has_scope("borough")), 2), else_=3)
+        page_ids += db.session.scalars(
+            matches.listing()
+            .where(area_serving(org_id))
+            .order_by(segment, *matches.relevance)
+            .limit(query.per_page - len(page_ids))
+            .offset(max(0, start - len(nearby_ids)))
+        )
+    org_id = matches.ids.c.org_id
+    unplaced = org_id.in_(db.select(Organisation.id).where(Organisation.placed.is_(False)))
+    areas, results.unplaced = db.session.execute(
+        matches.select(db.func.count().filter(area_serving(org_id)), db.func.count().filter(unplaced))
+    ).one()
+    results.total, results.nearby = len(nearby_ids) + areas, len(nearby_ids)
     results.items = _results(page_ids, miles, ward_codes=wards)
 
 
-def _by_distance(base, origin, radius):
+def _circle(origin, radius):
+    """Where-clauses on Location for a public position within `radius` miles of the origin: the bounding box
+    (which the position index answers), then the circle, on a flat projection (at a few miles it differs from
+    the great-circle distance by far less than a metre)."""
     south, north, west, east = bounding_box(origin.lat, origin.lon, radius)
+    degree = EARTH_RADIUS_MILES * math.pi / 180  # miles in a degree of latitude
+    across = math.cos(math.radians(origin.lat))
+    dlat, dlon = Location.lat - origin.lat, (Location.lon - origin.lon) * across
+    return (
+        Location.confidential.is_(False),
+        Location.lat.between(south, north),
+        Location.lon.between(west, east),
+        dlat * dlat + dlon * dlon <= (radius / degree) ** 2,
+    )
+
+
+def _near_locations(origin, radius):
+    return db.select(Location.organisation_id).where(*_circle(origin, radius))
+
+
+def _by_distance(matches, origin, radius):
+    """The matches with a public address within `radius` miles, nearest first, and their distances."""
     rows = db.session.execute(
         db.select(Location.organisation_id, Location.lat, Location.lon).where(
-            Location.organisation_id.in_(base.scalar_subquery()),
-            Location.confidential.is_(False),
-            Location.lat.between(south, north),
-            Location.lon.between(west, east),
+            *_circle(origin, radius), Location.organisation_id.in_(matches.select())
         )
     )
     nearest = {}
     for org_id, lat, lon in rows:
         miles = miles_between(origin.lat, origin.lon, lat, lon)
-        if miles <= radius and miles < nearest.get(org_id, math.inf):
+        if miles < nearest.get(org_id, math.inf):
             nearest[org_id] = miles
-    ids = sorted(nearest, key=lambda org_id: nearest[org_id])
+    ids = sorted(nearest, key=lambda org_id: (nearest[org_id], org_id))
     return ids, nearest
 
 
@@ -436,8 +542,12 @@ def _results(page_ids, miles, ward_codes=(), located_ward=None):
             db.select(Organisation)
             .where(Organisation.id.in_(page_ids))
             .options(
+                # A result card needs neither the words kept for searching nor the wards' boundaries.
+                defer(Organisation.search_name),
+                defer(Organisation.search_keywords),
+                defer(Organisation.search_text),
                 selectinload(Organisation.services).selectinload(Service.terms).selectinload(TaxonomyTerm.taxonomy),
-                selectinload(Organisation.services).selectinload(Service.areas),
+                selectinload(Organisation.services).selectinload(Service.areas).load_only(Ward.code, Ward.name),
                 selectinload(Organisation.services).selectinload(Service.schedules),
                 selectinload(Organisation.services).selectinload(Service.closures),
                 selectinload(Organisation.locations),
@@ -506,17 +616,18 @@ def open_now(organisation, now=None):
 def serving_ward(ward_code, category="", limit=50):
     """Results for organisations without a point in a ward that help people there (the ward's own services,
     then borough-wide, then online or by phone), labelled: for a ward's map or page beside its points."""
-    clauses = [Organisation.published.is_(True), Organisation.status != "inactive"]
+    org_id = Organisation.id
+    clauses = [org_id.not_in(hidden_organisations())]
     if category:
-        clauses.append(has_term(category))
-    rank = case((_serves_ward([ward_code]), 1), (_has_scope("borough"), 2), else_=3)
+        clauses.append(org_id.in_(_with_term(category)))
+    rank = case((org_id.in_(_serves_ward([ward_code])), 1), (org_id.in_(_has_scope("borough")), 2), else_=3)
     ids = list(
         db.session.scalars(
-            db.select(Organisation.id)
+            db.select(org_id)
             .where(
                 *clauses,
-                ~_located_in_ward(ward_code),
-                db.or_(_serves_ward([ward_code]), _has_scope("borough", "remote")),
+                org_id.not_in(_located_in_ward(ward_code)),
+                db.or_(org_id.in_(_serves_ward([ward_code])), org_id.in_(_has_scope("borough", "remote"))),
             )
             .order_by(rank, Organisation.name)
             .limit(limit)
@@ -530,7 +641,7 @@ def borough_wide(limit=5):
     return list(
         db.session.scalars(
             db.select(Organisation)
-            .where(Organisation.published.is_(True), Organisation.status != "inactive", _has_scope("borough"))
+            .where(Organisation.id.in_(_has_scope("borough")), Organisation.id.not_in(hidden_organisations()))
             .order_by(Organisation.name)
             .limit(limit)
         )

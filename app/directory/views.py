@@ -1,3 +1,4 @@
+import functools
 import json
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -29,6 +30,14 @@ def _published_or_404(slug):
     if organisation is None or not organisation.published:
         abort(404)
     return organisation
+
+
+@functools.lru_cache(maxsize=4)
+def _results_map(tile_url, tile_attribution):
+    """The results map's element and script: the same for every search (the points go in the element's data),
+    so folium builds it once a process, not once a request."""
+    config = {"MAP_TILE_URL": tile_url, "MAP_TILE_ATTRIBUTION": tile_attribution}
+    return map_services.render(map_services.new_map(config))
 
 
 def _ward_choices():
@@ -75,10 +84,15 @@ def index():
     args = {key: value for key, value in request.args.items(multi=True) if key != "page"}
     result_cards = [cards.card(item) for item in results.items] if results else []
     results_map = points = None
+    off_map = []
     if result_cards:
         points = cards.map_points(c.organisation for c in result_cards)
         if points:
-            results_map = map_services.render(map_services.new_map(current_app.config))
+            results_map = _results_map(
+                current_app.config.get("MAP_TILE_URL"), current_app.config["MAP_TILE_ATTRIBUTION"]
+            )
+            # Beside the map, in words: the results it cannot show, with the area each one serves.
+            off_map = [c for c in result_cards if not cards.map_points([c.organisation])]
     filters_applied = sum(1 for key in ("category", "ward", "open_now", "postcode") if request.args.get(key)) + len(
         form.accessibility.data or []
     )
@@ -97,6 +111,7 @@ def index():
         cards=result_cards,
         results_map=results_map,
         points=points,
+        off_map=off_map,
         searched=searched,
         describe_miles=directory_search.describe_miles,
         page_args=args,

@@ -1,0 +1,146 @@
+"""Searches stay fast as the directory grows (issue 16): the number of SQL statements a search page or the
+API's word search sends does not grow with the number of organisations, and the work that made them fast
+(one word match, hidden listings left out from an index, the map built once) changes nothing a resident
+sees. The timings themselves come from bench/directory_search.py, not from tests.
+
+perf-pages writes a shared statement counter (tests/statement_count.py); it was not on main when this was
+written, so this file has its own small one."""
+
+import re
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from app.directory import search as directory_search
+from app.directory import services
+from app.directory.models import Organisation
+from app.extensions import db
+from bench.dataset import generate
+from seed.loader import load_search_vocabulary
+
+from .factories.directory import add_postcodes, listing, make_listing
+from .html import parse
+
+SEARCHES = [
+    "/directory/?q=food",
+    "/directory/?q=music&ward=E05013630",
+    "/directory/?q=food&postcode=NW9+4EW&distance=1",
+    "/directory/?postcode=NW9+4EW&distance=5",
+    "/directory/?q=youth+club",
+    "/directory/?q=gardning",
+    "/directory/?q=zzq1+xqj",
+    "/directory/?q=food&category=category/food&accessibility=accessibility/step-free-access&open_now=y",
+    "/api/oruk/v3/services?search=food",
+]
+
+
+@contextmanager
+def counting_statements():
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+def statements_for(client, path):
+    client.get(path)  # warm: the vocabulary and the process's caches
+    with counting_statements() as statements:
+        response = client.get(path)
+    assert response.status_code == 200, path
+    return len(statements)
+
+
+@pytest.fixture
+def generated(app, wards, taxonomies):
+    add_postcodes()
+    load_search_vocabulary()
+
+
+def test_search_statements_do_not_grow_with_the_directory(client, generated):
+    generate(20, directory_search.current_app.config["GEO_DATA_DIR"])
+    small = {path: statements_for(client, path) for path in SEARCHES}
+    generate(180, directory_search.current_app.config["GEO_DATA_DIR"])
+    assert db.session.scalar(db.select(db.func.count(Organisation.id))) == 200
+    large = {path: statements_for(client, path) for path in SEARCHES}
+    for path in SEARCHES:
+        # At most one more: with fewer matches than fill a page, the page itself gives the count.
+        assert large[path] <= small[path] + 1, (path, small[path], large[path])
+    # And few: a word search is the match, the count and loading one page of results (not one a result).
+    assert large["/directory/?q=food"] <= 16, large
+
+
+def make_borough_wide(name, **kwargs):
+    data = listing(name, **kwargs)
+    data["services"][0]["area_scope"] = "borough"
+    organisation = services.create_organisation(data, None, published=True)
+    db.session.commit()
+    return organisation
+
+
+@pytest.fixture
+def directory(app, wards, taxonomies):
+    add_postcodes()
+    return {
+        "food": make_listing("Colindale Food Bank", description="Free food parcels", postcode="NW9 4EW"),
+        "borough": make_borough_wide("Barnet Food Phone Line", description="Food parcels delivered"),
+        "draft": make_listing("Unapproved Food Group", description="food", published=False, postcode="NW9 4EW"),
+        "closed": make_listing("Old Food Club", description="food", status="inactive", postcode="NW9 4EW"),
+    }
+
+
+def test_hidden_listings_stay_out_of_every_kind_of_search(client, directory):
+    for query in (
+        directory_search.SearchQuery(words="food"),
+        directory_search.SearchQuery(words="food", postcode="NW9 4EW"),
+        directory_search.SearchQuery(postcode="NW9 4EW"),
+        directory_search.SearchQuery(words="food", ward="E05013632"),
+        directory_search.SearchQuery(words="foood"),  # corrected to "food"
+    ):
+        results = directory_search.search(query)
+        names = {r.organisation.name for r in results.items}
+        assert names == {"Colindale Food Bank", "Barnet Food Phone Line"}, query
+        assert results.total == 2
+
+
+def test_the_map_says_in_words_which_results_it_cannot_show(client, directory):
+    page = parse(client.get("/directory/?q=food"))
+    results_map = page.select_one("#results-map")
+    assert results_map is not None
+    off_map = results_map.select_one(".portal-off-map")
+    assert off_map is not None, "the area-serving result is named beside the map"
+    items = [re.sub(r"\s+", " ", li.get_text(" ", strip=True)) for li in off_map.select("li")]
+    assert items == ["Barnet Food Phone Line : Serves all of Barnet"]
+    assert "Colindale Food Bank" in results_map.select_one("[data-points]")["data-points"]
+
+
+def test_the_access_filter_asks_a_question(client, directory):
+    page = parse(client.get("/directory/"))
+    legends = [legend.get_text(strip=True) for legend in page.select("legend")]
+    assert "What access needs should the place meet?" in legends
+
+
+def test_paging_counts_past_the_first_page(client, app, wards, taxonomies):
+    add_postcodes()
+    for n in range(23):
+        make_listing(f"Hendon Lunch Club {n:02}", description="Hot lunches", postcode="NW4 4BG")
+    first = directory_search.search(directory_search.SearchQuery(words="lunch"))
+    second = directory_search.search(directory_search.SearchQuery(words="lunch", page=2))
+    past = directory_search.search(directory_search.SearchQuery(words="lunch", page=3))
+    assert (first.total, len(first.items)) == (23, 20)
+    assert (second.total, len(second.items)) == (23, 3)
+    assert (past.total, len(past.items)) == (23, 0)
+    seen = [r.organisation.name for r in first.items + second.items]
+    assert sorted(seen) == [f"Hendon Lunch Club {n:02}" for n in range(23)]
+    # Postcode search pages the same way: nearby first, nothing twice.
+    near = [
+        directory_search.search(directory_search.SearchQuery(words="lunch", postcode="NW4 4BG", page=p)) for p in (1, 2)
+    ]
+    assert [n.total for n in near] == [23, 23]
+    assert len({r.organisation.name for n in near for r in n.items}) == 23
