@@ -6,9 +6,16 @@ import threading
 from collections import Counter
 
 from app.bulletins import content, services
-from app.bulletins.message import delivery_id_from_token, unsubscribe_token
+from app.bulletins.message import (
+    PREFERENCES_PLACEHOLDER,
+    UNSUBSCRIBE_PLACEHOLDER,
+    _b64,
+    _EncodedPart,
+    delivery_id_from_token,
+    unsubscribe_token,
+)
 from app.bulletins.models import D_SENT, BulletinDelivery
-from app.bulletins.sender import Sender, classify, retry_delay
+from app.bulletins.sender import Sender, SmtpTransport, classify, retry_delay
 from app.extensions import db
 
 from .bulletins_helpers import bulletin_config, sink  # noqa: F401
@@ -63,6 +70,38 @@ def test_unsubscribe_tokens_are_signed_per_delivery(app):
     number, _, signature = token.partition(".")
     assert delivery_id_from_token(f"43.{signature}") is None
     assert delivery_id_from_token("42.") is None and delivery_id_from_token("abc") is None
+
+
+def test_a_part_encoded_ahead_of_its_links_is_the_whole_part_encoded():
+    """The bulletin's body is base64-encoded once up to the per-recipient links; every message must still carry
+    exactly the encoding of its own whole text, wherever the links fall and whatever characters surround them."""
+    links = ("https://portal.example/bulletins/unsubscribe/42.abc", "https://portal.example/ctn/preferences/tök")
+    for head in (0, 1, 56, 57, 58, 113, 114, 1000):
+        for filler in ("a", "é", "€"):
+            text = (
+                filler * head
+                + f"Preferences: {PREFERENCES_PLACEHOLDER}\nUnsubscribe: {UNSUBSCRIBE_PLACEHOLDER}\n"
+                + filler * (head % 7)
+            )
+            expected = _b64(text.replace(UNSUBSCRIBE_PLACEHOLDER, links[0]).replace(PREFERENCES_PLACEHOLDER, links[1]))
+            assert _EncodedPart(text).encode(*links) == expected, (head, filler)
+    assert _EncodedPart("no links at all " * 9).encode(*links) == _b64("no links at all " * 9)
+
+
+def test_the_step_by_step_smtp_send_waits_before_the_message_and_keeps_leading_dots(app, sink):
+    """The sender's SMTP exchange pauses between DATA's 354 and the message (to finish the previous message's
+    commit): the server must not have the message before the pause, and must get it unchanged after."""
+    transport = SmtpTransport(app)
+    seen_before = []
+    data = b"Subject: dots\r\n\r\n.a line starting with a dot\r\n..two dots\r\n.\r\nend\r\n"
+    transport.send(
+        "portal@barnet.example", "reader@example.org", data, before_body=lambda: seen_before.append(len(sink.messages))
+    )
+    transport.close()
+    assert seen_before == [0]
+    assert sink.recipients() == ["reader@example.org"]
+    _, message = sink.messages[0]
+    assert message.get_content().replace("\r\n", "\n") == ".a line starting with a dot\n..two dots\n.\nend\n"
 
 
 def test_without_smtp_the_messages_go_to_the_file_outbox(app, bulletin_config, tmp_path):
