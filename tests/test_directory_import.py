@@ -871,6 +871,39 @@ def test_progress_is_recorded_while_rows_are_checked(app, directory, monkeypatch
     assert latest_job().state == "imported" and organisation_count() == 5
 
 
+def test_a_large_file_is_read_as_it_goes_and_its_progress_moves_from_the_first_rows(app, directory, monkeypatch):
+    """A large upload is never held whole: the rows are checked as the file is read, so the officer's progress
+    bar shows the whole count from the start and moves while most of the file is still unread."""
+    rows_read = []
+    real_iter_rows = importer.reading.csvkit.iter_rows
+
+    def counting_iter_rows(text, **options):  # every reading of the file, old or new, comes through here
+        rows_read.append(0)
+        for row in real_iter_rows(text, **options):
+            rows_read[-1] += 1
+            yield row
+
+    seen = []
+    real_update = importer.JobProgress.update
+
+    def watching_update(self, **values):
+        real_update(self, **values)
+        seen.append((values["step"], values["rows_done"], values["rows_total"], rows_read[-1] if rows_read else 0))
+
+    monkeypatch.setattr(importer.reading.csvkit, "iter_rows", counting_iter_rows)
+    monkeypatch.setattr(importer.JobProgress, "update", watching_update)
+    monkeypatch.setattr(importer.jobs, "PROGRESS_EVERY_SECONDS", 0)
+    total = 600
+    data = csv_bytes([good_row(f"Group {n}", charity_number=str(1100000 + n)) for n in range(total)])
+    importer.process_job(queued_job(app, data, mode="check").id)
+
+    checking = [(done, read) for step, done, of, read in seen if step == "checking" and of == total]
+    assert [done for done, _ in checking] == list(range(1, total + 1))  # every row counted, in order
+    # When the first row has been checked, the file has been counted once and only a row or two read again.
+    assert checking[0][1] <= 3
+    assert latest_job().state == "checked" and latest_job().rows_done == total
+
+
 def test_an_import_stopped_before_it_starts_writes_nothing(app, directory):
     job = queued_job(app, csv_bytes([good_row("Group")]), mode="import", abort_requested=True)
     assert importer.process_job(job.id) == "aborted"

@@ -13,36 +13,55 @@ class ImportAborted(Exception):
     pass
 
 
-def check_rows(csv_file, progress=None, should_abort=None):
-    """Every row built and checked (and compared for duplicates); writes nothing."""
+def _built(csv_file, vocabulary, line, cells):
+    values = {
+        column: csvkit.unguard(cell.strip())
+        for column, cell in zip(csv_file.columns, cells, strict=False)
+        if column in COLUMNS
+    }
+    row = build_row(line, values, vocabulary)
+    width = len(csv_file.columns)
+    if len(cells) > width:
+        row.problem(
+            "",
+            f"This row has {len(cells)} cells but the header row has {width} columns: check for a stray "
+            "comma, or a value that needs double quotation marks",
+        )
+        row.data = None
+    return row
+
+
+def checked_rows(csv_file, progress=None, should_abort=None):
+    """Each row built and checked (and compared for duplicates), one at a time as the file is read; writes
+    nothing. Only the duplicate finder's keys are kept from row to row."""
     vocabulary = Vocabulary()
     duplicates = DuplicateFinder()
-    width = len(csv_file.columns)
-    rows = []
     total = len(csv_file.rows)
     with db.session.no_autoflush:
         for done, (line, cells) in enumerate(csv_file.rows, start=1):
             if should_abort and should_abort():
                 raise ImportAborted()
-            values = {
-                column: csvkit.unguard(cell.strip())
-                for column, cell in zip(csv_file.columns, cells, strict=False)
-                if column in COLUMNS
-            }
-            row = build_row(line, values, vocabulary)
-            if len(cells) > width:
-                row.problem(
-                    "",
-                    f"This row has {len(cells)} cells but the header row has {width} columns: check for a stray "
-                    "comma, or a value that needs double quotation marks",
-                )
-                row.data = None
+            row = _built(csv_file, vocabulary, line, cells)
             if row.data is not None:
                 duplicates.check(row)
-            rows.append(row)
+            yield row
             if progress:
                 progress("checking", done, total)
-    return rows
+
+
+def check_rows(csv_file, progress=None, should_abort=None):
+    """`checked_rows` as a list (for a caller that wants every row at once)."""
+    return list(checked_rows(csv_file, progress, should_abort))
+
+
+def _good_rows(csv_file, lines):
+    """The rows on `lines` (the ones the check passed), built again from a second reading of the file: the
+    checked rows are not kept in memory between the check and the saving. Building a row is pure (the same
+    values give the same listing), so each is what was checked."""
+    vocabulary = Vocabulary()
+    for line, cells in csv_file.rows:
+        if line in lines:
+            yield _built(csv_file, vocabulary, line, cells)
 
 
 def run_import(data, user=None, *, dry_run=True, skip_bad_rows=False, filename="", progress=None, should_abort=None):
@@ -60,10 +79,13 @@ def run_import(data, user=None, *, dry_run=True, skip_bad_rows=False, filename="
     report.column_notes = csv_file.column_notes
     report.total_rows = len(csv_file.rows)
     try:
-        rows = check_rows(csv_file, progress, should_abort)
-        good = [row for row in rows if not row.problems]
-        report.problems = [problem for row in rows for problem in row.problems]
-        report.ready = [{"line": row.line, "name": row.name, "postcode": _postcode(row)} for row in good]
+        good = set()  # the lines of rows without problems
+        for row in checked_rows(csv_file, progress, should_abort):
+            if row.problems:
+                report.problems.extend(row.problems)
+            else:
+                good.add(row.line)
+                report.ready.append({"line": row.line, "name": row.name, "postcode": _postcode(row)})
         if dry_run:
             report.outcome = "checked"
             return report
@@ -72,7 +94,7 @@ def run_import(data, user=None, *, dry_run=True, skip_bad_rows=False, filename="
             return report
         if progress:
             progress("saving", 0, len(good))
-        for done, row in enumerate(good, start=1):
+        for done, row in enumerate(_good_rows(csv_file, good), start=1):
             if should_abort and should_abort():
                 raise ImportAborted()
             organisation = services.create_organisation(
