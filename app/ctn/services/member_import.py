@@ -25,6 +25,8 @@ from .joining import MemberDetails, _apply_details, send_confirmation
 from .registrations import london_to_utc
 from .suppression import address_hash, address_problem, record_consent
 
+# New members are written (flushed, not committed) this many at a time, so memory holds one chunk of them.
+IMPORT_FLUSH_EVERY = 500
 IMPORT_COLUMNS = ("name", "email", "organisation", "sector", "interests", "ward", "job_title", "joined")
 SECTOR_ALIASES = {
     "vcfs": "vcfs",
@@ -163,7 +165,7 @@ def import_members(raw, filename, status, consent_wording, skip_bad_rows=False, 
     if report.problems and not skip_bad_rows:
         return report
     source = f"{SOURCE_IMPORT}: {filename}"[:120]
-    created = []
+    created_ids, chunk = [], []
     for item in good:
         member = Member(email=item.details.email.strip(), email_key=email_key(item.details.email), source=source)
         member.interest_rows = []
@@ -176,14 +178,28 @@ def import_members(raw, filename, status, consent_wording, skip_bad_rows=False, 
         else:
             member.status = PENDING
             record_consent(member, "given", source, consent_wording)
-        created.append(member)
-    db.session.commit()
-    report.imported = len(created)
+        chunk.append(member)
+        if len(chunk) >= IMPORT_FLUSH_EVERY:
+            created_ids.extend(_flushed(chunk))
+    created_ids.extend(_flushed(chunk))
+    db.session.commit()  # one transaction: all the rows or none
+    report.imported = len(created_ids)
     report.written = True
     if status != CONFIRMED:
-        for member in created:
-            send_confirmation(member)
+        for start in range(0, len(created_ids), IMPORT_FLUSH_EVERY):
+            ids = created_ids[start : start + IMPORT_FLUSH_EVERY]
+            for member in db.session.scalars(db.select(Member).where(Member.id.in_(ids)).order_by(Member.id)).all():
+                send_confirmation(member)
     return report
+
+
+def _flushed(chunk):
+    """Write a chunk of new members (inside the import's transaction) and let them go: the session keeps no
+    strong hold on flushed rows, so a 20,000-row import holds one chunk of members at a time."""
+    db.session.flush()
+    ids = [member.id for member in chunk]
+    chunk.clear()
+    return ids
 
 
 def _check_row(number, cells, headers, wards, organisations, existing, suppressed, seen, good, report):
