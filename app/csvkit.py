@@ -63,10 +63,12 @@ def decode(data):
 
 
 def iter_rows(text, strict=True, keep_blank=False):
-    """(line number, [cells]) for each row of `text` (already decoded), the header row included, blank rows
+    """(line number, [cells]) for each row of `text` (already decoded; or an iterable of its lines, as a text
+    file opened with newline="" gives them), the header row included, blank rows
     left out (kept with `keep_blank`); the line is the file's line on which the row starts (a quoted value
     may span several). Every way the csv module can fail becomes a CsvFileError naming the line."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=strict)
+    lines = io.StringIO(text, newline="") if isinstance(text, str) else text
+    reader = csv.reader(lines, strict=strict)
     next_line = 1
     try:
         for cells in reader:
@@ -96,6 +98,48 @@ def read_rows(text, strict=True, keep_blank=False):
 def read(data, strict=True, keep_blank=False):
     """`decode` then `read_rows`: bytes in, [(line, cells)] out."""
     return read_rows(decode(data), strict=strict, keep_blank=keep_blank)
+
+
+def iter_file(stream, strict=True, keep_blank=False):
+    """`iter_rows` for a binary file object, read as it goes (for large uploads: the file is never held in
+    memory whole). The same checks and messages as `decode` and `iter_rows`, raised when the reading
+    reaches them: a workbook or UTF-16 file at once, a line in another encoding or with a NUL at that line."""
+    start = stream.read(4)
+    stream.seek(0)
+    if start.startswith(b"PK\x03\x04") or start.startswith(b"\xd0\xcf\x11\xe0"):
+        raise CsvFileError(f"This is a spreadsheet workbook, not a CSV file. {SAVE_AS}")
+    if start.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise CsvFileError(f"The file is not UTF-8 text (it may be UTF-16 or a binary file). {SAVE_UTF8}")
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    lines = _checked_lines(text)
+    try:
+        yield from iter_rows(lines, strict=strict, keep_blank=keep_blank)
+    except UnicodeDecodeError:
+        stream.seek(0)
+        line = _first_undecodable_line(stream)
+        raise CsvFileError(
+            f"The file is not UTF-8 text: line {line} has characters in another encoding. {SAVE_UTF8}", line
+        ) from None
+    finally:
+        text.detach()  # the caller's file stays open (and theirs to close)
+
+
+def _checked_lines(text):
+    for number, line in enumerate(text, start=1):
+        if "\x00" in line:
+            # (what `decode` says of a NUL byte anywhere in an upload)
+            raise CsvFileError(f"The file is not UTF-8 text (it may be UTF-16 or a binary file). {SAVE_UTF8}", number)
+        yield line
+
+
+def _first_undecodable_line(stream):
+    """The line of a binary stream where UTF-8 decoding first fails (only when reading has already failed)."""
+    for number, raw in enumerate(stream, start=1):
+        try:
+            raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError:
+            return number
+    return 1
 
 
 def unguard(value):

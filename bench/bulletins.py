@@ -6,13 +6,14 @@ The sink is aiosmtpd's `Sink` handler (accepts and discards) in its own process 
 bare smtplib loop on one reused connection sending the very same messages (built beforehand, so building them
 is not counted there). Our figure is `run_sender` end to end: the bulletin lease, claiming rows in batches,
 checking each recipient again at send time, building each message, the SMTP exchange and one committed
-'sent' row per message.
+'sent' row per message (committed while the next message's envelope goes out, see app/bulletins/sender.py).
 
 Fairness on a shared machine: the recipients are split into slices (one bulletin each) and the two loops take
 turns slice by slice (bare loop, our sender, bare loop, ...), so a burst of other work on the machine hits both
 alike; each run of our sender also pays its own start-up (rendering, SMTP connection) on every slice. Then
 one whole 10,000-recipient bulletin is sent by our sender alone, for the plain figure.
-Target (issue 6): at least 70% of the ceiling.
+Target (issue 16): at least 85% of the ceiling, on SQLite and on PostgreSQL (`--database-url`; for a
+throwaway server: scripts/with-postgres sh -c '.venv/bin/python -m bench.bulletins --database-url "$TEST_DATABASE_URL"').
 """
 
 import argparse
@@ -24,6 +25,8 @@ import sys
 import time
 
 from .common import free_port, prepared_database
+
+TARGET = 0.85  # issue 16: our sender reaches at least 85% of the bare smtplib loop
 
 
 def start_sink():
@@ -186,7 +189,8 @@ def main():
                 f"  our sender (lease, claim, check, build, send, commit): {ours_rate:7.0f} messages/s ({ours_total:.1f} s)"
             )
             print(
-                f"  ours / ceiling: {share:.0%} ({'meets' if share >= 0.7 else 'MISSES'} the 70% target); "
+                f"  ours / ceiling on {url.split(':')[0].split('+')[0]}: {share:.0%} "
+                f"({'meets' if share >= TARGET else 'MISSES'} the {TARGET:.0%} target); "
                 f"per slice: median {statistics.median(shares):.0%}, lowest {min(shares):.0%}, highest {max(shares):.0%}"
             )
 

@@ -57,7 +57,8 @@ def prepared_database(organisations, database_url=None):
 
 
 @contextmanager
-def gunicorn(database_url, instance, workers=2):
+def gunicorn(database_url, instance, workers=2, env=None):
+    """gunicorn serving the portal on loopback; `env` adds settings (for example raised rate limits)."""
     port = free_port()
     env = {
         **os.environ,
@@ -65,6 +66,7 @@ def gunicorn(database_url, instance, workers=2):
         "PORTAL_INSTANCE_DIR": instance,
         "LOG_LEVEL": "WARNING",
         "LOGIN_IP_RATE_LIMIT": "100000 per minute",
+        **(env or {}),
     }
     process = subprocess.Popen(
         [
@@ -100,7 +102,11 @@ def gunicorn(database_url, instance, workers=2):
         yield base
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # workers still busy with requests: stop them hard
+            process.kill()
+            process.wait()
 
 
 def time_requests(base, paths):

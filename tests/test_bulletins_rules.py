@@ -6,7 +6,14 @@ import threading
 from collections import Counter
 
 from app.bulletins import content, services
-from app.bulletins.message import delivery_id_from_token, unsubscribe_token
+from app.bulletins.message import (
+    PREFERENCES_PLACEHOLDER,
+    UNSUBSCRIBE_PLACEHOLDER,
+    _b64,
+    _EncodedPart,
+    delivery_id_from_token,
+    unsubscribe_token,
+)
 from app.bulletins.models import D_SENT, BulletinDelivery
 from app.bulletins.sender import Sender, classify, retry_delay
 from app.extensions import db
@@ -63,6 +70,22 @@ def test_unsubscribe_tokens_are_signed_per_delivery(app):
     number, _, signature = token.partition(".")
     assert delivery_id_from_token(f"43.{signature}") is None
     assert delivery_id_from_token("42.") is None and delivery_id_from_token("abc") is None
+
+
+def test_a_part_encoded_ahead_of_its_links_is_the_whole_part_encoded():
+    """The bulletin's body is base64-encoded once up to the per-recipient links; every message must still carry
+    exactly the encoding of its own whole text, wherever the links fall and whatever characters surround them."""
+    links = ("https://portal.example/bulletins/unsubscribe/42.abc", "https://portal.example/ctn/preferences/tök")
+    for head in (0, 1, 56, 57, 58, 113, 114, 1000):
+        for filler in ("a", "é", "€"):
+            text = (
+                filler * head
+                + f"Preferences: {PREFERENCES_PLACEHOLDER}\nUnsubscribe: {UNSUBSCRIBE_PLACEHOLDER}\n"
+                + filler * (head % 7)
+            )
+            expected = _b64(text.replace(UNSUBSCRIBE_PLACEHOLDER, links[0]).replace(PREFERENCES_PLACEHOLDER, links[1]))
+            assert _EncodedPart(text).encode(*links) == expected, (head, filler)
+    assert _EncodedPart("no links at all " * 9).encode(*links) == _b64("no links at all " * 9)
 
 
 def test_without_smtp_the_messages_go_to_the_file_outbox(app, bulletin_config, tmp_path):

@@ -70,7 +70,7 @@ def import_listings(file, dry_run, skip_bad_rows):
     bars = _ProgressBars()
     try:
         report = importer.run_import(
-            Path(file).read_bytes(),
+            Path(file),  # read as it goes, never loaded whole
             None,
             dry_run=dry_run,
             skip_bad_rows=skip_bad_rows,

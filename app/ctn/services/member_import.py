@@ -1,5 +1,6 @@
 """CSV import of the existing CTN membership list."""
 
+import io
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
@@ -24,6 +25,8 @@ from .joining import MemberDetails, _apply_details, send_confirmation
 from .registrations import london_to_utc
 from .suppression import address_hash, address_problem, record_consent
 
+# New members are written (flushed, not committed) this many at a time, so memory holds one chunk of them.
+IMPORT_FLUSH_EVERY = 500
 IMPORT_COLUMNS = ("name", "email", "organisation", "sector", "interests", "ward", "job_title", "joined")
 SECTOR_ALIASES = {
     "vcfs": "vcfs",
@@ -123,15 +126,17 @@ def import_members(raw, filename, status, consent_wording, skip_bad_rows=False, 
     gets a confirmation e-mail).
     """
     report = MemberImportReport()
+    # The file is read a row at a time (an upload's stream, or bytes), never held whole.
+    lines = csvkit.iter_file(io.BytesIO(raw) if isinstance(raw, (bytes, bytearray)) else raw)
     try:
-        lines = csvkit.read(raw)
+        first = next(lines, None)
     except csvkit.CsvFileError as exc:
         report.problems.append((exc.line or 0, "file", str(exc)))
         return report
-    if not lines:
+    if first is None:
         report.problems.append((0, "file", "The file is empty"))
         return report
-    headers = {(h or "").strip().lower().replace(" ", "_"): index for index, h in enumerate(lines[0][1])}
+    headers = {(h or "").strip().lower().replace(" ", "_"): index for index, h in enumerate(first[1])}
     missing = [c for c in ("name", "email", "sector") if c not in headers]
     if missing:
         report.problems.append((1, "header", f"The first row must name the columns; missing: {', '.join(missing)}"))
@@ -148,82 +153,19 @@ def import_members(raw, filename, status, consent_wording, skip_bad_rows=False, 
     suppressed = set(db.session.scalars(db.select(Suppression.email_hash)))
     seen = {}
     good = []
-    for count, (number, cells) in enumerate(lines[1:], start=1):
-        if count > max_rows:
-            report.problems.append((number, "file", f"The file has more than {max_rows} rows"))
-            break
-        row = [csvkit.unguard(cell.strip()) for cell in cells]
-
-        def get(column, row=row):
-            index = headers.get(column)
-            return row[index] if index is not None and index < len(row) else ""
-
-        report.rows += 1
-        row_problems = []
-        name, email = get("name"), get("email")
-        broken = [column for column in headers if column in IMPORT_COLUMNS and control_characters(get(column))]
-        row_problems.extend(
-            f"{column}: must be on one line: remove line breaks and control characters" for column in broken
-        )
-        if not name:
-            row_problems.append("name: Enter the person's name")
-        elif len(name) > 120:
-            row_problems.append("name: Name must be 120 characters or fewer")
-        problem = address_problem(email)
-        if problem:
-            row_problems.append(f"email: {problem}")
-        sector = parse_sector(get("sector"))
-        if sector is None:
-            row_problems.append(
-                f"sector: '{get('sector')}' is not a sector; use one of {', '.join(SECTOR_SHORT.values())}"
-                if get("sector")
-                else "sector: Enter the sector"
-            )
-        interests, unknown = parse_interests(get("interests"))
-        if unknown:
-            row_problems.append(f"interests: not known: {', '.join(unknown)}")
-        ward_text = get("ward")
-        ward_code = wards.get(ward_text.lower()) if ward_text else None
-        if ward_text and ward_code is None:
-            row_problems.append(f"ward: '{ward_text}' is not a Barnet ward (2022 wards)")
-        joined = None
-        if get("joined"):
-            joined = parse_date(get("joined"))
-            if joined is None:
-                row_problems.append("joined: Enter the date as YYYY-MM-DD or DD/MM/YYYY")
-        organisation = get("organisation")
-        if len(organisation) > 255:
-            row_problems.append("organisation: must be 255 characters or fewer")
-        if row_problems:
-            report.problems.extend((number, p.split(":", 1)[0], p.split(": ", 1)[1]) for p in row_problems)
-            continue
-        key = email_key(email)
-        if key in seen:
-            report.skipped.append((number, f"same email address as line {seen[key]}"))
-            continue
-        seen[key] = number
-        if key in existing:
-            report.skipped.append((number, "already on the CTN list"))
-            continue
-        if address_hash(email) in suppressed:
-            report.skipped.append((number, "on the suppression list (unsubscribed, bounced or erased)"))
-            continue
-        org_id = organisations.get(organisation.lower()) if organisation else None
-        details = MemberDetails(
-            name=name,
-            email=email,
-            sector=sector,
-            organisation_id=org_id,
-            organisation_name="" if org_id else organisation,
-            job_title=get("job_title")[:120],
-            ward_code=ward_code,
-            interests=interests,
-        )
-        good.append(ImportRow(number, details, joined))
+    try:
+        for count, (number, cells) in enumerate(lines, start=1):
+            if count > max_rows:
+                report.problems.append((number, "file", f"The file has more than {max_rows} rows"))
+                break
+            _check_row(number, cells, headers, wards, organisations, existing, suppressed, seen, good, report)
+    except csvkit.CsvFileError as exc:
+        report.problems.append((exc.line or 0, "file", str(exc)))
+        return report
     if report.problems and not skip_bad_rows:
         return report
     source = f"{SOURCE_IMPORT}: {filename}"[:120]
-    created = []
+    created_ids, chunk = [], []
     for item in good:
         member = Member(email=item.details.email.strip(), email_key=email_key(item.details.email), source=source)
         member.interest_rows = []
@@ -236,11 +178,97 @@ def import_members(raw, filename, status, consent_wording, skip_bad_rows=False, 
         else:
             member.status = PENDING
             record_consent(member, "given", source, consent_wording)
-        created.append(member)
-    db.session.commit()
-    report.imported = len(created)
+        chunk.append(member)
+        if len(chunk) >= IMPORT_FLUSH_EVERY:
+            created_ids.extend(_flushed(chunk))
+    created_ids.extend(_flushed(chunk))
+    db.session.commit()  # one transaction: all the rows or none
+    report.imported = len(created_ids)
     report.written = True
     if status != CONFIRMED:
-        for member in created:
-            send_confirmation(member)
+        for start in range(0, len(created_ids), IMPORT_FLUSH_EVERY):
+            ids = created_ids[start : start + IMPORT_FLUSH_EVERY]
+            for member in db.session.scalars(db.select(Member).where(Member.id.in_(ids)).order_by(Member.id)).all():
+                send_confirmation(member)
     return report
+
+
+def _flushed(chunk):
+    """Write a chunk of new members (inside the import's transaction) and let them go: the session keeps no
+    strong hold on flushed rows, so a 20,000-row import holds one chunk of members at a time."""
+    db.session.flush()
+    ids = [member.id for member in chunk]
+    chunk.clear()
+    return ids
+
+
+def _check_row(number, cells, headers, wards, organisations, existing, suppressed, seen, good, report):
+    """Check one row of the member import: its problems go into `report`, a good row into `good`."""
+    row = [csvkit.unguard(cell.strip()) for cell in cells]
+
+    def get(column, row=row):
+        index = headers.get(column)
+        return row[index] if index is not None and index < len(row) else ""
+
+    report.rows += 1
+    row_problems = []
+    name, email = get("name"), get("email")
+    broken = [column for column in headers if column in IMPORT_COLUMNS and control_characters(get(column))]
+    row_problems.extend(
+        f"{column}: must be on one line: remove line breaks and control characters" for column in broken
+    )
+    if not name:
+        row_problems.append("name: Enter the person's name")
+    elif len(name) > 120:
+        row_problems.append("name: Name must be 120 characters or fewer")
+    problem = address_problem(email)
+    if problem:
+        row_problems.append(f"email: {problem}")
+    sector = parse_sector(get("sector"))
+    if sector is None:
+        row_problems.append(
+            f"sector: '{get('sector')}' is not a sector; use one of {', '.join(SECTOR_SHORT.values())}"
+            if get("sector")
+            else "sector: Enter the sector"
+        )
+    interests, unknown = parse_interests(get("interests"))
+    if unknown:
+        row_problems.append(f"interests: not known: {', '.join(unknown)}")
+    ward_text = get("ward")
+    ward_code = wards.get(ward_text.lower()) if ward_text else None
+    if ward_text and ward_code is None:
+        row_problems.append(f"ward: '{ward_text}' is not a Barnet ward (2022 wards)")
+    joined = None
+    if get("joined"):
+        joined = parse_date(get("joined"))
+        if joined is None:
+            row_problems.append("joined: Enter the date as YYYY-MM-DD or DD/MM/YYYY")
+    organisation = get("organisation")
+    if len(organisation) > 255:
+        row_problems.append("organisation: must be 255 characters or fewer")
+    if row_problems:
+        report.problems.extend((number, p.split(":", 1)[0], p.split(": ", 1)[1]) for p in row_problems)
+        return
+    key = email_key(email)
+    if key in seen:
+        report.skipped.append((number, f"same email address as line {seen[key]}"))
+        return
+    seen[key] = number
+    if key in existing:
+        report.skipped.append((number, "already on the CTN list"))
+        return
+    if address_hash(email) in suppressed:
+        report.skipped.append((number, "on the suppression list (unsubscribed, bounced or erased)"))
+        return
+    org_id = organisations.get(organisation.lower()) if organisation else None
+    details = MemberDetails(
+        name=name,
+        email=email,
+        sector=sector,
+        organisation_id=org_id,
+        organisation_name="" if org_id else organisation,
+        job_title=get("job_title")[:120],
+        ward_code=ward_code,
+        interests=interests,
+    )
+    good.append(ImportRow(number, details, joined))

@@ -297,7 +297,7 @@ def import_members():
     if form.validate_on_submit():
         upload = form.file.data
         report = services.import_members(
-            upload.read(),
+            upload.stream,  # read a row at a time
             upload.filename,
             CONFIRMED if form.status.data == "confirmed" else PENDING,
             form.consent_wording.data.strip(),

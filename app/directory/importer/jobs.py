@@ -90,7 +90,7 @@ def process_job(job_id):
             if not job.stored_name or not path.exists():
                 raise FileNotFoundError("The uploaded file is no longer there: upload it again.")
             report = run_import(
-                path.read_bytes(),
+                path,  # read as it goes, never loaded whole
                 job.created_by,
                 dry_run=job.mode == "check",
                 skip_bad_rows=job.skip_bad_rows,

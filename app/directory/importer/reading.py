@@ -1,7 +1,9 @@
 """Reading the import file: UTF-8 CSV with a header row naming the columns."""
 
+import io
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from ... import csvkit
 from .common import COLUMNS, EXAMPLE_HEADER, REQUIRED_COLUMNS, FileRefused
@@ -10,8 +12,26 @@ from .common import COLUMNS, EXAMPLE_HEADER, REQUIRED_COLUMNS, FileRefused
 @dataclass
 class CsvFile:
     columns: list  # the header, normalised; None for a column without a name
-    rows: list  # (line number, [cells])
+    rows: "CsvRows"  # (line number, [cells]) for each data row, read from the file as they are iterated
     column_notes: list
+
+
+class CsvRows:
+    """The data rows of an import file. Iterating reads the file again from the start, a row at a time, so
+    a 100,000-row file is never held in memory; `len()` is the count from the first reading."""
+
+    def __init__(self, opener, count):
+        self.opener = opener
+        self.count = count
+
+    def __len__(self):
+        return self.count
+
+    def __iter__(self):
+        with self.opener() as stream:
+            rows = csvkit.iter_file(stream)
+            next(rows, None)  # the header row
+            yield from rows
 
 
 def normalise_column(name):
@@ -19,15 +39,32 @@ def normalise_column(name):
 
 
 def read_csv(data):
-    """Decode and split a CSV file; raises FileRefused with a message an officer can act on."""
-    if not data or not data.strip():
-        raise FileRefused("The file is empty.")
+    """Check a CSV file (bytes, or the path of a file, which is then read as it goes rather than loaded) and
+    its header row; raises FileRefused with a message an officer can act on. The whole file is read once
+    here, so a file that cannot be read is refused before any row is checked."""
+    if isinstance(data, (str, Path)):
+        path = Path(data)
+
+        def opener():
+            return path.open("rb")
+    else:
+
+        def opener():
+            return io.BytesIO(data or b"")
+
+    header, count = None, 0
     try:
-        lines = csvkit.read(data)
+        with opener() as stream:
+            for _, cells in csvkit.iter_file(stream):
+                if header is None:
+                    header = cells
+                else:
+                    count += 1
     except csvkit.CsvFileError as exc:
         raise FileRefused(str(exc)) from None
-    header = lines[0][1] if lines else None
-    rows = lines[1:]
+    if header is None:
+        raise FileRefused("The file is empty.")
+    rows = CsvRows(opener, count)
     if not header or not any(cell.strip() for cell in header):
         raise FileRefused(f"The first row must be a header row naming the columns, for example: {EXAMPLE_HEADER}")
     columns = [normalise_column(cell) or None for cell in header]
