@@ -98,6 +98,8 @@ def shape(path):
     """Pages of one kind share a shape: /directory/a-group/edit and /directory/b-group/edit are one."""
     route, _, query = path.partition("?")
     route = re.sub(r"/[^/]*[0-9-][^/]*", "/X", route)
+    # What comes before /edit names a record (a listing's slug may be one plain word: /directory/grow/edit).
+    route = re.sub(r"/[^/]+(?=/edit(/|$))", "/X", route)
     return route + ("?" + "&".join(sorted(part.split("=")[0] for part in query.split("&"))) if query else "")
 
 

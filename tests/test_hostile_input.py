@@ -150,6 +150,9 @@ def plausible(name, default):
 def fill_one(form, target, payload):
     """The form filled in plausibly, with `payload` in the field `target` only."""
     data = {name: plausible(name, value) for name, value in form.fields.items()}
+    for name in set(form.text_fields):
+        if form.text_fields.count(name) == 3:  # a GOV.UK date: day, month and year inputs share one name
+            data[name] = ["1", "6", "2020"]
     data[target] = payload
     for name, options in form.choices.items():
         if options:
