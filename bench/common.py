@@ -57,8 +57,10 @@ def prepared_database(organisations, database_url=None):
 
 
 @contextmanager
-def gunicorn(database_url, instance, workers=2, env=None):
-    """gunicorn serving the portal on loopback; `env` adds settings (for example raised rate limits)."""
+def gunicorn(database_url, instance, workers=2, env=None, start_within=60, stop_within=30):
+    """gunicorn serving the portal on loopback; `env` adds settings (for example raised rate limits). It must
+    answer /healthz within `start_within` seconds; at the end it has `stop_within` seconds to stop before it is
+    killed (on a busy machine a graceful stop can take long)."""
     port = free_port()
     env = {
         **os.environ,
@@ -90,7 +92,7 @@ def gunicorn(database_url, instance, workers=2, env=None):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + start_within
         while True:
             try:
                 urllib.request.urlopen(base + "/healthz", timeout=5).read()
@@ -103,21 +105,22 @@ def gunicorn(database_url, instance, workers=2, env=None):
     finally:
         process.terminate()
         try:
-            process.wait(timeout=30)
+            process.wait(timeout=stop_within)
         except subprocess.TimeoutExpired:  # workers still busy with requests: stop them hard
             process.kill()
             process.wait()
 
 
-def time_requests(base, paths):
-    """Request each path once (after a warm-up round); returns (latencies in ms, error count)."""
-    for path in paths[:10]:
-        urllib.request.urlopen(base + path, timeout=10).read()
+def time_requests(base, paths, warm_up=10, timeout=10):
+    """Request each path once, after requesting the first `warm_up` of them; returns (latencies in ms, error
+    count)."""
+    for path in paths[:warm_up]:
+        urllib.request.urlopen(base + path, timeout=timeout).read()
     latencies, errors = [], 0
     for path in paths:
         started = time.perf_counter()
         try:
-            with urllib.request.urlopen(base + path, timeout=10) as response:
+            with urllib.request.urlopen(base + path, timeout=timeout) as response:
                 response.read()
         except urllib.error.HTTPError:
             errors += 1

@@ -28,7 +28,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from .common import GEO_DIR, ROOT, gunicorn, prepared_database, summary
+from .common import GEO_DIR, ROOT, gunicorn, prepared_database, summary, time_requests
 from .dataset import WORDS, load_postcodes
 
 WARDS_2022 = [f"E050136{n}" for n in range(28, 52)]
@@ -100,20 +100,9 @@ def time_bare(app, words_list, warm_up=10):
 
 
 def timed(base, paths, warm_up):
-    """Request each path once after `warm_up` of them; (latencies in ms, error count). A long timeout: on
-    PostgreSQL at 100,000 organisations a ranked search takes seconds on a busy machine."""
-    for path in paths[:warm_up]:
-        urllib.request.urlopen(base + path, timeout=300).read()
-    latencies, errors = [], 0
-    for path in paths:
-        started = time.perf_counter()
-        try:
-            with urllib.request.urlopen(base + path, timeout=300) as response:
-                response.read()
-        except urllib.error.HTTPError:
-            errors += 1
-        latencies.append((time.perf_counter() - started) * 1000)
-    return latencies, errors
+    """common.time_requests with a long timeout: on PostgreSQL at 100,000 organisations a ranked search takes
+    seconds on a busy machine."""
+    return time_requests(base, paths, warm_up=warm_up, timeout=300)
 
 
 def reused_database(url):

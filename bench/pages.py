@@ -16,13 +16,9 @@ import os
 import random
 import shutil
 import sqlite3
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
-from contextlib import contextmanager
-from pathlib import Path
 
 from . import common
 from .common import prepared_database, summary
@@ -43,38 +39,6 @@ def _get(base, path):
     except OSError:  # a timeout or a dropped connection: counted as a failure of its kind, never fatal
         status = 599
     return (time.perf_counter() - started) * 1000, status
-
-
-@contextmanager
-def gunicorn(database_url, instance, workers=2):
-    """As bench.common.gunicorn, with a stop that cannot hang the run: on a busy machine gunicorn's graceful
-    stop can take longer than common's 10 s, so here it is given 60 s and then killed."""
-    port = common.free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "PORTAL_INSTANCE_DIR": instance,
-        "LOG_LEVEL": "WARNING",
-        "LOGIN_IP_RATE_LIMIT": "100000 per minute",
-    }
-    command = [str(Path(sys.executable).parent / "gunicorn"), "-w", str(workers), "-k", "gthread", "--threads", "4"]
-    command += ["--backlog", "512", "-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"]
-    process = subprocess.Popen(command, cwd=common.ROOT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while _get(base, "/healthz")[1] != 200:
-            if time.monotonic() > deadline:
-                raise RuntimeError("gunicorn did not answer /healthz within 120 s")
-            time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def kinds(organisations, ward_codes, ward_codes_2002, rng):
@@ -173,7 +137,8 @@ def main():
     latencies = {kind: [] for kind in table}
     statuses = {kind: {} for kind in table}
     try:
-        with gunicorn(url, instance) as base:
+        # A graceful stop can take long on a busy machine: 60 s, then it is killed.
+        with common.gunicorn(url, instance, start_within=120, stop_within=60) as base:
             for kind, path in table.items():  # warm-up: each worker's first request of each kind
                 took = max(_get(base, path(n))[0] for n in range(4))
                 print(f"  warm-up {kind:26} slowest {took:7.1f} ms", flush=True)
