@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from ..extensions import csrf, db
-from ..places.models import WARD_SET_2022, Ward
+from ..places.services import ward_choices
 from ..security import STRATEGY_OFFICER, public, roles_required
 from ..timeutil import to_london, utcnow
 from . import services
@@ -249,12 +249,7 @@ def audience(bulletin_id):
     if (response := _editable_or_redirect(bulletin)) is not None:
         return response
     form = AudienceForm()
-    form.ward_codes.choices = [
-        (code, name)
-        for code, name in db.session.execute(
-            select(Ward.code, Ward.name).where(Ward.ward_set == WARD_SET_2022).order_by(Ward.name)
-        )
-    ]
+    form.ward_codes.choices = ward_choices()
     if request.method == "GET":
         form.sectors.data, form.interests.data, form.ward_codes.data = (
             bulletin.sectors,

@@ -134,15 +134,16 @@ def _other_rows(item, known):
     }
 
 
-def _hours_by_day(hours):
-    """{weekday name: '09:00 to 12:00, 13:00 to 17:00'}, for the days that have opening slots."""
+def hours_by_day(hours, joiner=", "):
+    """{weekday name: '09:00 to 12:00, 13:00 to 17:00'} (slots joined by `joiner`), for the days that have
+    opening slots, in weekday order."""
     days = {}
     for slot in sorted(hours or [], key=lambda h: (h.get("weekday", 0), h.get("opens_at") or "")):
         weekday = slot.get("weekday")
         if not isinstance(weekday, int) or not 0 <= weekday < len(WEEKDAY_NAMES):
             continue
         days.setdefault(weekday, []).append(f"{slot.get('opens_at')} to {slot.get('closes_at')}")
-    return {WEEKDAY_NAMES[day]: ", ".join(slots) for day, slots in sorted(days.items())}
+    return {WEEKDAY_NAMES[day]: joiner.join(slots) for day, slots in sorted(days.items())}
 
 
 def _closures_text(closures):
@@ -188,7 +189,7 @@ def _service_rows(service, location_names):
     rows["Locations"] = "; ".join(
         location_names[i] for i in service.get("locations") or [] if isinstance(i, int) and 0 <= i < len(location_names)
     )
-    rows |= {f"Opening hours: {day}": slots for day, slots in _hours_by_day(service.get("hours")).items()}
+    rows |= {f"Opening hours: {day}": slots for day, slots in hours_by_day(service.get("hours")).items()}
     rows["Holiday closures"] = _closures_text(service.get("closures"))
     rows |= _other_rows(service, _KNOWN_SERVICE_KEYS)
     return rows

@@ -16,8 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..forms import ConfirmForm
-from ..places.models import WARD_SET_2022, Ward
-from ..places.services import normalise_postcode
+from ..places.services import normalise_postcode, ward_choices
 from ..ratelimit import limit_posts
 from ..security import GROUP_EDITOR, STRATEGY_OFFICER, public, roles_required
 from . import cards, diff, drafts, services, taxonomy
@@ -30,7 +29,7 @@ from .forms import (
     YourDetailsForm,
     hours_form,
 )
-from .models import AREA_SCOPE_LABELS, KIND_LABELS, STATUS_LABELS, WEEKDAY_NAMES, Organisation
+from .models import AREA_SCOPE_LABELS, KIND_LABELS, STATUS_LABELS, Organisation
 
 listing_editor = Blueprint("listing_editor", __name__, url_prefix="/directory/<slug>/edit")
 registration = Blueprint("registration", __name__, url_prefix="/directory/register")
@@ -105,13 +104,6 @@ def _registration_journey(item_page=False):
             abort(404)
         abort(redirect(url_for("registration.start")))
     return Journey("registration", None, False, draft, drafts.data_of(draft), drafts.contact_of(draft))
-
-
-def _ward_choices():
-    return [
-        (w.code, w.name)
-        for w in db.session.scalars(db.select(Ward).where(Ward.ward_set == WARD_SET_2022).order_by(Ward.name))
-    ]
 
 
 def _clean(value):
@@ -214,7 +206,7 @@ def service_page(journey, n=None):
     form.require_place = journey.registering
     for field, taxonomy_code in TERM_FIELDS:
         getattr(form, field).choices = taxonomy.term_choices(taxonomy_code)
-    form.areas.choices = _ward_choices()
+    form.areas.choices = ward_choices()
     form.locations.choices = [(str(i), _place_name(loc)) for i, loc in enumerate(locations)]
     if request.method == "GET" and service:
         form.name.data, form.description.data = service.get("name"), service.get("description")
@@ -368,10 +360,7 @@ def _place_name(location):
 
 
 def _hours_lines(hours):
-    by_day = {}
-    for slot in sorted(hours, key=lambda h: (h["weekday"], h["opens_at"])):
-        by_day.setdefault(slot["weekday"], []).append(f"{slot['opens_at']} to {slot['closes_at']}")
-    return [f"{WEEKDAY_NAMES[day]}: {' and '.join(times)}" for day, times in sorted(by_day.items())]
+    return [f"{day}: {times}" for day, times in diff.hours_by_day(hours, " and ").items()]
 
 
 @dataclass
@@ -400,7 +389,7 @@ def _summary(data):
     names = {}
     for taxonomy_code in ("category", "beneficiary", "faith", "language", "accessibility"):
         names.update(dict(taxonomy.term_choices(taxonomy_code)))
-    wards = dict(_ward_choices())
+    wards = dict(ward_choices())
     locations = data.get("locations", [])
     return {
         "org": org,

@@ -9,8 +9,7 @@ from ..auth.models import User
 from ..extensions import db
 from ..forms import ConfirmForm
 from ..maps import services as map_services
-from ..places.models import WARD_SET_2022, Ward
-from ..places.services import normalise_postcode
+from ..places.services import normalise_postcode, ward_choices
 from ..ratelimit import limit_posts
 from ..security import GROUP_EDITOR, STRATEGY_OFFICER, public, roles_required
 from ..timeutil import utcnow
@@ -40,13 +39,6 @@ def _results_map(tile_url, tile_attribution):
     return map_services.render(map_services.new_map(config))
 
 
-def _ward_choices():
-    return [
-        (w.code, w.name)
-        for w in db.session.scalars(db.select(Ward).where(Ward.ward_set == WARD_SET_2022).order_by(Ward.name))
-    ]
-
-
 # --- Residents: search and listings ------------------------------------------------------------
 
 
@@ -55,7 +47,7 @@ def _ward_choices():
 def index():
     form = SearchForm(request.args)
     form.category.choices = [("", "Any category")] + taxonomy.term_choices("category")
-    form.ward.choices = [("", "Any ward")] + _ward_choices()
+    form.ward.choices = [("", "Any ward")] + ward_choices()
     form.accessibility.choices = taxonomy.term_choices("accessibility")
     searched = any(request.args.get(key) for key in ("q", "category", "ward", "accessibility", "open_now", "postcode"))
     results = None

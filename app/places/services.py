@@ -30,6 +30,16 @@ WGS84_CRS_NAMES = {
 }
 
 
+def ward_choices():
+    """[(code, name)] of the current (2022) wards in name order, for a form's ward question."""
+    return [
+        tuple(row)
+        for row in db.session.execute(
+            db.select(Ward.code, Ward.name).where(Ward.ward_set == WARD_SET_2022).order_by(Ward.name)
+        )
+    ]
+
+
 def normalise_postcode(value):
     """'nw44bg' -> 'NW4 4BG'; None when it is not a postcode."""
     compact = re.sub(r"\s+", "", value or "").upper()

@@ -12,7 +12,7 @@ from werkzeug.routing import BuildError
 
 from ...directory.models import Organisation
 from ...extensions import db
-from ...places.models import WARD_SET_2022, Ward
+from ...places.services import ward_choices
 from ...timeutil import LONDON, to_london
 from .. import services
 
@@ -46,8 +46,7 @@ def _organisation_choices(blank="Not listed, or none"):
 
 
 def _ward_choices():
-    rows = db.session.execute(db.select(Ward.code, Ward.name).where(Ward.ward_set == WARD_SET_2022).order_by(Ward.name))
-    return [("", "Not in Barnet, or prefer not to say")] + [(row.code, row.name) for row in rows]
+    return [("", "Not in Barnet, or prefer not to say"), *ward_choices()]
 
 
 def _today():
