@@ -291,3 +291,13 @@ def test_confirming_a_listing_and_reminders_for_stale_ones(app, client, editor, 
     sign_in(client, editor.email)
     assert post_form(client, f"/directory/{food_bank.slug}/confirm", {}, form_url="/directory/mine").status_code == 302
     assert food_bank.name not in officer_client.get("/directory/needs-checking").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("name", ["Moderation", "Register", "Import", "Mine", "Needs checking"])
+def test_a_group_named_like_a_directory_page_gets_a_listing_of_its_own(app, client, wards, taxonomies, name):
+    # Before, "Moderation" got the slug "moderation" and its listing could never be shown: /directory/moderation
+    # is the officers' moderation queue.
+    organisation = make_listing(name)
+    assert organisation.slug == f"{services.term_code(name)}-2"
+    page = parse(client.get(f"/directory/{organisation.slug}").get_data(as_text=True))
+    assert text(page.select_one("h1")) == name

@@ -341,10 +341,26 @@ def publish(organisation, data, user, change=None, summary="Listing updated"):
     return organisation
 
 
+def fixed_directory_paths():
+    """The first path segments under /directory/ that belong to pages rather than listings ("mine",
+    "moderation", "register", "import"...), read from the app's routes so that a new page is covered too.
+    A group called "Moderation" must not get a listing its own page can never show."""
+    segments = set()
+    for rule in current_app.url_map.iter_rules():
+        parts = rule.rule.split("/")
+        if len(parts) > 2 and parts[1] == "directory" and parts[2] and "<" not in parts[2]:
+            segments.add(parts[2])
+    return segments
+
+
 def unique_slug(name, exclude_id=None):
     base = term_code(name)[:240] or "organisation"
+    reserved = fixed_directory_paths()
     slug, n = base, 2
     while True:
+        if slug in reserved:
+            slug, n = f"{base}-{n}", n + 1
+            continue
         query = db.select(Organisation.id).where(Organisation.slug == slug)
         if exclude_id:
             query = query.where(Organisation.id != exclude_id)
