@@ -247,3 +247,22 @@ def test_the_daily_job_reminds_each_stale_listings_editors_once(app, make_user, 
     queue_verification_reminders.call_local()
     assert len(outbox) == 1
     assert db.session.get(Organisation, organisation.id).verification_reminder_sent_at is not None
+
+
+def test_an_invited_editor_who_never_chose_a_password_is_reminded_with_a_way_in(
+    app, client, make_user, organisation, outbox
+):
+    organisation.published = True
+    organisation.last_verified_at = datetime(2020, 1, 1)
+    db.session.commit()
+    editor = make_user("group_editor", organisations=[organisation])
+    editor.password_hash = None  # invited, never accepted
+    db.session.commit()
+    from app.directory.tasks import queue_verification_reminders
+
+    queue_verification_reminders.call_local()
+    [message] = outbox
+    assert "You have not yet set up your account" in message.body
+    [link] = [word for word in message.body.split() if "/invitation/" in word]
+    page = client.get(link.replace("http://portal.test", ""))
+    assert page.status_code == 200 and 'type="password"' in page.get_data(as_text=True)

@@ -198,11 +198,15 @@ def invite_user(email, name, role, organisations, invited_by):
     return user
 
 
-def send_invitation(user):
-    user.session_version = new_session_version()  # the previous invitation's link stops working
+def new_invitation_link(user):
+    """A fresh link to choose a password (the previous invitation's link stops working)."""
+    user.session_version = new_session_version()
     db.session.flush()
-    token = make_token(user, PURPOSE_INVITATION)
-    link = absolute_url("auth.accept_invitation", token=token)
+    return absolute_url("auth.accept_invitation", token=make_token(user, PURPOSE_INVITATION))
+
+
+def send_invitation(user):
+    link = new_invitation_link(user)
     days = current_app.config["INVITATION_MAX_AGE"] // 86400
     send_email(
         "invitation",

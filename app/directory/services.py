@@ -19,7 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
 
 from ..auth.models import User
-from ..auth.services import invite_user
+from ..auth.services import invite_user, new_invitation_link
 from ..datacache import cached
 from ..extensions import db
 from ..mailer import send_email
@@ -647,6 +647,9 @@ def send_verification_reminder(organisation_id):
     sent = 0
     for user in organisation.editors:
         if user.active:
+            # An editor who was invited but never chose a password could not sign in to act on the reminder:
+            # theirs carries a fresh invitation link.
+            invitation_link = new_invitation_link(user) if user.password_hash is None else None
             send_email(
                 "verification_reminder",
                 user.email,
@@ -654,6 +657,8 @@ def send_verification_reminder(organisation_id):
                 organisation=organisation,
                 user=user,
                 months=STALE_AFTER_DAYS // 30,
+                invitation_link=invitation_link,
+                invitation_days=current_app.config["INVITATION_MAX_AGE"] // 86400,
             )
             sent += 1
     organisation.verification_reminder_sent_at = utcnow()
