@@ -589,3 +589,18 @@ def test_member_emails_never_appear_on_public_pages(client, app, organisation, o
         body = client.get(url).get_data(as_text=True).lower()
         assert not [email for email in emails if email.lower() in body], url
         assert "secret person" not in body
+
+
+def test_an_import_with_bad_rows_lists_them_in_the_error_summary_linked_to_the_table(client, signed_in_as):
+    signed_in_as("strategy_officer")
+    rows = "".join(f"Person {n},not-an-address-{n},VCFS\n" for n in range(12))
+    data = {
+        "file": (io.BytesIO(f"name,email,sector\n{rows}".encode()), "list.csv"),
+        "status": "confirmed",
+        "consent_wording": "Paper list",
+    }
+    page = parse(post_form(client, "/ctn/manage/members/import", data, content_type="multipart/form-data"))
+    links = page.select(".govuk-error-summary__list a")
+    assert len(links) == 10 and links[0].get_text().startswith("Line 2, email")
+    assert all(page.select_one(link["href"]) is not None for link in links)  # each opens its row in the table
+    assert "And 2 more in the table below." in page_text(page)
