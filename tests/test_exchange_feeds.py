@@ -408,3 +408,19 @@ def test_a_remote_directory_is_read_in_pieces_never_past_the_limits(remote, ours
     assert notes == ["Only the first 2 pages were read"]
     assert sum(len(group) for _, group in groups) == 4 and unreadable == []
     assert copy.deepcopy(groups)[0][0] == ORG_A
+
+
+def test_a_feed_service_open_twice_a_day_keeps_both_openings():
+    # Before, the second opening on a day was dropped with "the directory holds one opening time a day" (no
+    # longer true: the directory keeps several times a day).
+    weekly = {"freq": "WEEKLY", "byday": "MO"}
+    service = {
+        "schedules": [
+            {**weekly, "opens_at": "09:30", "closes_at": "12:00"},
+            {**weekly, "opens_at": "14:00", "closes_at": "16:30"},
+            {**weekly, "opens_at": "11:00", "closes_at": "15:00"},  # overlaps both
+        ]
+    }
+    notes = []
+    assert feeds._hours(service, notes) == "Mon 09:30-12:00, 14:00-16:30"
+    assert notes == ["An opening on Monday that overlaps another that day was left out"]

@@ -16,6 +16,7 @@ FEED_ALLOW_PRIVATE_ADDRESSES is set, as tests on loopback do) no address on a pr
 link-local network, so a feed cannot point the portal at the council's own internal services.
 """
 
+import calendar
 import ipaddress
 import json
 import logging
@@ -288,15 +289,20 @@ def _hours(service, notes):
                 notes.append(f"“{day[:10]}” is not a day; that opening was left out")
                 continue
             weekday = WEEKDAYS.index(day)
-            if weekday in hours:
-                notes.append(f"A second opening on {day} was left out: the directory holds one opening time a day")
-                continue
-            hours[weekday] = {
+            slot = {
                 "weekday": weekday,
                 "opens_at": f"{int(opens[1]):02d}:{opens[2]}",
                 "closes_at": f"{int(closes[1]):02d}:{closes[2]}",
             }
-    return importer.format_opening_hours([hours[day] for day in sorted(hours)])
+            # Several openings a day are kept ("10:00-12:00, 14:00-16:00"); one that overlaps another is not.
+            same_day = hours.setdefault(weekday, [])
+            if any(
+                slot["opens_at"] < other["closes_at"] and other["opens_at"] < slot["closes_at"] for other in same_day
+            ):
+                notes.append(f"An opening on {calendar.day_name[weekday]} that overlaps another that day was left out")
+                continue
+            same_day.append(slot)
+    return importer.format_opening_hours([slot for day in sorted(hours) for slot in hours[day]])
 
 
 def _categories(service, vocabulary, notes):
