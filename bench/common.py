@@ -1,5 +1,6 @@
 """Shared benchmark plumbing: a fresh database with the reference data, a gunicorn server, timings."""
 
+import math
 import os
 import socket
 import statistics
@@ -128,9 +129,18 @@ def time_requests(base, paths, warm_up=10, timeout=10):
     return latencies, errors
 
 
+def percentile(values, share):
+    """The nearest-rank percentile: the smallest value with at least `share` of the values at or below it
+    (of 2 values, the p95 is the larger; of 150, the 143rd)."""
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    return ordered[min(len(ordered), math.ceil(len(ordered) * share)) - 1]
+
+
 def summary(latencies):
     ordered = sorted(latencies)
-    p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
+    p95 = percentile(ordered, 0.95)
     return {
         "median_ms": round(statistics.median(ordered), 1),
         "p95_ms": round(p95, 1),
