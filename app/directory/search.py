@@ -21,13 +21,12 @@ from dataclasses import dataclass, field
 from flask import current_app
 from rapidfuzz.distance import OSA
 from sqlalchemy import case, literal_column, table, text
-from sqlalchemy.orm import defer, selectinload
 
 from ..extensions import db
 from ..places.models import Ward
 from ..places.services import lookup_postcode, normalise_postcode
 from ..timeutil import to_london, utcnow
-from . import vocabulary
+from . import card_facts, vocabulary
 from .models import (
     Closure,
     Location,
@@ -75,7 +74,8 @@ class SearchQuery:
 class Result:
     """One search result, with the facts a result card shows.
 
-    organisation: the Organisation (services, terms and locations loaded);
+    organisation: what its card shows (card_facts.CardOrganisation: the Organisation's public facts, with its
+        services' areas, hours and categories, and its public addresses);
     miles: distance from the searched postcode to its nearest public address, or None;
     place: how it relates to the place searched: NEARBY, IN_WARD, SERVES_WARD, SERVES_BOROUGH, REMOTE or None;
     serves: the label for where it helps people ("Serves all of Barnet", "Serves West Hendon ward",
@@ -83,7 +83,7 @@ class Result:
     open_now: True / False by its opening hours now, None when it gives no hours.
     Unpacks as (organisation, miles), as results did before."""
 
-    organisation: Organisation
+    organisation: card_facts.CardOrganisation
     miles: float | None = None
     place: str | None = None
     serves: str | None = None
@@ -536,25 +536,10 @@ def _by_distance(matches, origin, radius):
 def _results(page_ids, miles, ward_codes=(), located_ward=None):
     if not page_ids:
         return []
-    organisations = {
-        org.id: org
-        for org in db.session.scalars(
-            db.select(Organisation)
-            .where(Organisation.id.in_(page_ids))
-            .options(
-                # A result card needs neither the words kept for searching nor the wards' boundaries.
-                defer(Organisation.search_name),
-                defer(Organisation.search_keywords),
-                defer(Organisation.search_text),
-                selectinload(Organisation.services).selectinload(Service.terms).selectinload(TaxonomyTerm.taxonomy),
-                selectinload(Organisation.services).selectinload(Service.areas).load_only(Ward.code, Ward.name),
-                selectinload(Organisation.services).selectinload(Service.schedules),
-                selectinload(Organisation.services).selectinload(Service.closures),
-                selectinload(Organisation.locations),
-            )
-        )
-    }
     now = to_london(utcnow())
+    # What the cards show, as plain rows (card_facts.py): building ORM objects for a page of results cost more
+    # than finding them.
+    organisations = card_facts.load(page_ids, now.date())
     items = []
     for org_id in page_ids:
         org = organisations.get(org_id)
