@@ -157,8 +157,15 @@ def _groups_filter(groups, any_words=False):
     the organisation rows; PostgreSQL uses the GIN-indexed vector and ts_rank over it. Counting and testing
     ids use the subquery without the rank, so nothing is ranked that is not listed."""
     if db.engine.dialect.name == "postgresql":
+        return _expression_filter(tsquery_expression(groups, any_words))
+    return _expression_filter(fts_expression(groups, any_words))
+
+
+def _expression_filter(expression):
+    """_groups_filter for a query already written for the database in use (FTS5 query or tsquery)."""
+    if db.engine.dialect.name == "postgresql":
         vector = literal_column(PG_VECTOR_SQL)
-        tsquery = db.func.to_tsquery(literal_column("'english'::regconfig"), tsquery_expression(groups, any_words))
+        tsquery = db.func.to_tsquery(literal_column("'english'::regconfig"), expression)
         ranked = db.select(Organisation.id.label("org_id"), db.func.ts_rank(vector, tsquery).label("rank"))
         ids = db.select(Organisation.id.label("org_id"))
         ranked, ids = (q.where(vector.op("@@")(tsquery)).subquery() for q in (ranked, ids))
@@ -167,11 +174,24 @@ def _groups_filter(groups, any_words=False):
     # "+rowid": the id as a value, not the table's key, so SQLite never tries to look the id filters up in
     # the FTS table instead of matching (which FTS5 refuses: "unable to use function MATCH").
     org_id = literal_column("+rowid").label("org_id")
-    match = text("organisation_fts MATCH :match").bindparams(match=fts_expression(groups, any_words))
+    match = text("organisation_fts MATCH :match").bindparams(match=expression)
     ranked = db.select(org_id, literal_column(f"bm25(organisation_fts, {weights})").label("rank"))
     ids = db.select(org_id)
     ranked, ids = (q.select_from(table("organisation_fts")).where(match).subquery() for q in (ranked, ids))
     return ranked, ranked.c.rank.asc(), ids
+
+
+def _tiers(groups, any_words=False):
+    """(the words as typed, the vocabulary's other words only) as database queries, or None when the
+    vocabulary added no other words. Every listing the search finds is in exactly one of the two."""
+    if all(len(alternatives) == 1 for _typed, alternatives in groups):
+        return None
+    typed = [(words, alternatives[:1]) for words, alternatives in groups]
+    if db.engine.dialect.name == "postgresql":
+        full, own = tsquery_expression(groups, any_words), tsquery_expression(typed, any_words)
+        return own, f"({full}) & !({own})"
+    full, own = fts_expression(groups, any_words), fts_expression(typed, any_words)
+    return own, f"({full}) NOT ({own})"
 
 
 def word_filter(query_words, any_words=False):
@@ -401,14 +421,14 @@ def search(query):
         return results
 
     results.also_searched = [" ".join(alt) for _typed, alts in groups for alt in alts[1:]]
-    _run(query, _groups_filter(groups), origin, results)
+    _run(query, _groups_filter(groups), origin, results, _tiers(groups))
     if results.total:
         return results
     # Nothing has all the words: first try the words spelt as the directory spells them.
     better = corrected_words(words)
     if better:
         better_groups = vocabulary.groups_for(better)
-        _run(query, _groups_filter(better_groups), origin, results)
+        _run(query, _groups_filter(better_groups), origin, results, _tiers(better_groups))
         if results.total:
             results.corrected = better
             results.also_searched = [" ".join(alt) for _typed, alts in better_groups for alt in alts[1:]]
@@ -417,19 +437,29 @@ def search(query):
         results.corrected = better
     # Then any of the words, with a note.
     if len(groups) > 1:
-        _run(query, _groups_filter(groups, any_words=True), origin, results)
+        _run(query, _groups_filter(groups, any_words=True), origin, results, _tiers(groups, any_words=True))
         results.any_words = results.total > 0
     if not results.total:
         results.corrected = None
     return results
 
 
-def _run(query, word_match, origin, results):
-    """One search of the matches (word_match: from _groups_filter, or None for no words) into `results`."""
+def _run(query, word_match, origin, results, tiers=None):
+    """One search of the matches (word_match: from _groups_filter, or None for no words) into `results`;
+    `tiers` (from _tiers) lets a search whose other words find a great many listings rank only the page."""
     matches = _matches(query, word_match)
     if origin is not None:
         _run_from_postcode(query, matches, origin, results)
         return
+    start = (query.page - 1) * query.per_page
+    total = None
+    if tiers is not None and not query.ward:
+        # Counting reads the index alone and costs little beside ranking every match.
+        total = db.session.scalar(matches.select(db.func.count()))
+        if total > current_app.config["SEARCH_RANK_ALL_UP_TO"]:
+            results.total = total
+            results.items = _results(_tiered_page(query, tiers, total), {})
+            return
     order = list(matches.relevance)
     if query.ward:
         org_id = matches.ranked.c.org_id
@@ -440,16 +470,17 @@ def _run(query, word_match, origin, results):
             else_=3,
         )
         order.insert(0, place_rank)
-    start = (query.page - 1) * query.per_page
     listing = matches.listing().order_by(*order).limit(query.per_page).offset(start)
     # PostgreSQL reads every match's row to rank it: it counts them in the same pass. SQLite counts from the
     # FTS index alone, which costs less than a window over the ranked rows.
-    counted = db.engine.dialect.name == "postgresql"
+    counted = db.engine.dialect.name == "postgresql" and total is None
     if counted:
         listing = listing.add_columns(db.func.count().over())
     rows = db.session.execute(listing).all()
     page_ids = [row[0] for row in rows]
-    if counted and rows:
+    if total is not None:
+        results.total = total
+    elif counted and rows:
         results.total = rows[0][1]
     elif len(page_ids) < query.per_page and (page_ids or query.page == 1):
         results.total = start + len(page_ids)  # the last page (or none at all): no need to count
@@ -459,6 +490,64 @@ def _run(query, word_match, origin, results):
         results.items = _results(page_ids, {}, ward_codes=[query.ward], located_ward=query.ward)
     else:
         results.items = _results(page_ids, {})
+
+
+def _tiered_page(query, tiers, total):
+    """The ids of one page of a search whose vocabulary found more than SEARCH_RANK_ALL_UP_TO listings: first
+    the listings with the words as typed, ranked (as many as a bare search for those words ranks), then those
+    found only by the other words, ranked within blocks of SEARCH_RANK_BLOCK listings, newest block first.
+    Each block is found by id from the index and only the block is ranked, so a page costs about the same
+    however many listings an everyday word finds."""
+    own_expression, others_expression = tiers
+    own = _matches(query, _expression_filter(own_expression))
+    start, wanted = (query.page - 1) * query.per_page, query.per_page
+    own_listing = own.listing().order_by(*own.relevance).limit(wanted)
+    if start == 0:
+        # The first page: a short page of the words as typed is all of them, so no count is needed.
+        page_ids = list(db.session.scalars(own_listing))
+        if len(page_ids) == wanted:
+            return page_ids
+        own_total = len(page_ids)
+    else:
+        own_total = db.session.scalar(own.select(db.func.count()))
+        page_ids = list(db.session.scalars(own_listing.offset(start))) if start < own_total else []
+    block = max(1, current_app.config["SEARCH_RANK_BLOCK"])
+    offset = max(0, start - own_total)
+    while len(page_ids) < wanted and offset < total - own_total:
+        number, within = divmod(offset, block)
+        found = _ranked_block(others_expression, query, block, number, within, wanted - len(page_ids))
+        if found is None:
+            break
+        page_ids += found
+        offset = (number + 1) * block
+    return page_ids
+
+
+def _ranked_block(expression, query, block, number, within, limit):
+    """Ids `within` to `within + limit` of block `number` (blocks of `block` matches of `expression` by id,
+    newest first, after the query's filters), ranked; None past the last block. The block's ids are read
+    from the index in id order, which stops after the block, and only the block is ranked."""
+    if db.engine.dialect.name == "postgresql":
+        org_id = Organisation.id
+        vector = literal_column(PG_VECTOR_SQL)
+        tsquery = db.func.to_tsquery(literal_column("'english'::regconfig"), expression)
+        match = vector.op("@@")(tsquery)
+        by_id, rank = org_id.desc(), db.func.ts_rank(vector, tsquery).desc()
+        source = db.select(org_id)
+    else:
+        # The id as a value for the filters (see _expression_filter), the table's own rowid for order and range,
+        # which FTS5 answers from its index.
+        org_id, rowid = literal_column("+rowid"), literal_column("rowid")
+        match = text("organisation_fts MATCH :match").bindparams(match=expression)
+        by_id = rowid.desc()
+        rank = literal_column(f"bm25(organisation_fts, {', '.join(str(w) for w in FTS_WEIGHTS)})")
+        source = db.select(org_id).select_from(table("organisation_fts"))
+    where = [match, *_filters(query, org_id)]
+    ids = list(db.session.scalars(source.where(*where).order_by(by_id).limit(block).offset(number * block)))
+    if not ids:
+        return None
+    in_block = (org_id if db.engine.dialect.name == "postgresql" else rowid).between(min(ids), max(ids))
+    return list(db.session.scalars(source.where(*where, in_block).order_by(rank, org_id).limit(limit).offset(within)))
 
 
 def _run_from_postcode(query, matches, origin, results):
