@@ -22,6 +22,7 @@ from flask import current_app
 from rapidfuzz.distance import OSA
 from sqlalchemy import case, literal_column, table, text
 
+from ..datacache import cached
 from ..extensions import db
 from ..places.models import Ward
 from ..places.services import lookup_postcode, normalise_postcode
@@ -710,11 +711,20 @@ def serving_ward(ward_code, category="", limit=50):
     return _results(ids, {}, ward_codes=[ward_code])
 
 
+@dataclass(frozen=True)
+class ListingLink:
+    name: str
+    slug: str
+
+
+@cached("borough-wide examples", ("directory",))
 def borough_wide(limit=5):
-    """A few services that help people anywhere in the borough, for a search that found nothing."""
-    return list(
-        db.session.scalars(
-            db.select(Organisation)
+    """A few services that help people anywhere in the borough, for a search that found nothing (names and
+    slugs: the same for every such search, so kept under the directory's data version)."""
+    return tuple(
+        ListingLink(name, slug)
+        for name, slug in db.session.execute(
+            db.select(Organisation.name, Organisation.slug)
             .where(Organisation.id.in_(_has_scope("borough")), Organisation.id.not_in(hidden_organisations()))
             .order_by(Organisation.name)
             .limit(limit)
