@@ -318,6 +318,7 @@ class _Matches:
     ids: object
     clauses: object
     relevance: list
+    words: bool = True  # False: no words, every organisation matches
 
     def listing(self):
         return db.select(self.ranked.c.org_id).where(*self.clauses(self.ranked.c.org_id))
@@ -335,7 +336,7 @@ def _matches(query, word_match):
 
     if word_match is None:
         ranked = db.select(Organisation.id.label("org_id"), Organisation.name.label("name")).subquery()
-        return _Matches(ranked, ranked, clauses, [ranked.c.name, ranked.c.org_id])
+        return _Matches(ranked, ranked, clauses, [ranked.c.name, ranked.c.org_id], words=False)
     ranked, order, ids = word_match
     return _Matches(ranked, ids, clauses, [order, ranked.c.org_id])
 
@@ -578,11 +579,30 @@ def _run_from_postcode(query, matches, origin, results):
             .limit(query.per_page - len(page_ids))
             .offset(max(0, start - len(nearby_ids)))
         )
-    org_id = matches.ids.c.org_id
-    unplaced = org_id.in_(db.select(Organisation.id).where(Organisation.placed.is_(False)))
-    areas, results.unplaced = db.session.execute(
-        matches.select(db.func.count().filter(area_serving(org_id)), db.func.count().filter(unplaced))
-    ).one()
+    if matches.words:
+        org_id = matches.ids.c.org_id
+        unplaced = org_id.in_(db.select(Organisation.id).where(Organisation.placed.is_(False)))
+        areas, results.unplaced = db.session.execute(
+            matches.select(db.func.count().filter(area_serving(org_id)), db.func.count().filter(unplaced))
+        ).one()
+    else:
+        # No words: every organisation matches, so count from the lists of those serving the area and of the
+        # unplaced (both read from indexes) rather than testing every organisation in the directory.
+        serving = db.union(_serves_ward(wards), _has_scope("borough", "remote")).subquery()
+        serving_id = serving.c[0]
+        near = _near_locations(origin, query.distance_miles)
+        areas_count = (
+            db.select(db.func.count())
+            .select_from(serving)
+            .where(serving_id.not_in(near), *matches.clauses(serving_id))
+            .scalar_subquery()
+        )
+        unplaced_count = (
+            db.select(db.func.count(Organisation.id))
+            .where(Organisation.placed.is_(False), *matches.clauses(Organisation.id))
+            .scalar_subquery()
+        )
+        areas, results.unplaced = db.session.execute(db.select(areas_count, unplaced_count)).one()
     results.total, results.nearby = len(nearby_ids) + areas, len(nearby_ids)
     results.items = _results(page_ids, miles, ward_codes=wards)
 
