@@ -572,10 +572,13 @@ def _run_from_postcode(query, matches, origin, results):
     if len(page_ids) < query.per_page:
         org_id = matches.ranked.c.org_id
         segment = case((org_id.in_(_serves_ward(wards)), 1), (org_id.in_(_has_scope("borough")), 2), else_=3)
+        others = matches.listing().where(area_serving(org_id))
+        if not matches.words:
+            # The same test as one list of ids, which the database can look the organisations up by, instead of
+            # reading every organisation in the directory.
+            others = others.where(org_id.in_(db.union(_serves_ward(wards), _has_scope("borough", "remote"))))
         page_ids += db.session.scalars(
-            matches.listing()
-            .where(area_serving(org_id))
-            .order_by(segment, *matches.relevance)
+            others.order_by(segment, *matches.relevance)
             .limit(query.per_page - len(page_ids))
             .offset(max(0, start - len(nearby_ids)))
         )
