@@ -25,7 +25,7 @@ from sqlalchemy import case, literal_column, table, text
 from ..datacache import cached
 from ..extensions import db
 from ..places.models import Ward
-from ..places.services import lookup_postcode, normalise_postcode
+from ..places.services import lookup_postcode, normalise_postcode, ward_choices
 from ..timeutil import to_london, utcnow
 from . import card_facts, vocabulary
 from .models import (
@@ -112,6 +112,17 @@ class SearchResults:
     @property
     def pages(self):
         return max(1, math.ceil(self.total / self.per_page))
+
+
+def ward_filter_choices():
+    """[(code, name)] of the wards for the search form's ward filter (a fresh list: callers may add to it)."""
+    return list(_ward_filter_choices())
+
+
+@cached("ward choices", ("places",))
+def _ward_filter_choices():
+    # Every search form asks for these; cached under the places data version (app/datacache.py).
+    return tuple(ward_choices())
 
 
 def borough_name():
