@@ -7,6 +7,9 @@ Words. The resident's words become groups of alternatives through the officers' 
 misspelt word is corrected from the directory's own words ("Did you mean"), and then any group may match,
 with a note. Ranking weighs the name most, then services and categories, then all the text: SQLite's FTS5
 bm25 with column weights (porter stemming), PostgreSQL's ts_rank over setweight vectors (English stemming).
+When the vocabulary's other words find more than SEARCH_RANK_ALL_UP_TO listings (an everyday word such as
+"food"), the listings with the words as typed come first and the rest are ranked a block at a time, so no page
+ranks the whole directory (_tiered_page).
 
 Places. A postcode search lists the services with an address nearby (nearest first), then those that help
 people in the postcode's ward, anywhere in the borough, or online / by phone, each labelled ("Serves all of
