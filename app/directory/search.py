@@ -570,9 +570,11 @@ def _run_from_postcode(query, matches, origin, results):
     """Nearby addresses (nearest first), then services for the postcode's ward, the whole borough, and online or
     by phone (each by relevance), as one list; the matches with neither are counted as unplaced.
 
-    Three statements whatever the size of the directory: the nearby addresses (a bounding box on the position
-    index, then the circle), one page of the others (those without a nearby address), and the counts."""
-    nearby_ids, miles = _by_distance(matches, origin, query.distance_miles)
+    Three statements whatever the size of the directory: one page of the nearby addresses with their count (a
+    bounding box on the position index, then the circle, measured and sorted by the database), one page of the
+    others (those without a nearby address), and the counts."""
+    start = (query.page - 1) * query.per_page
+    page_ids, miles, nearby = _nearest(matches, origin, query.distance_miles, start, query.per_page)
     wards = [code for code in (origin.ward_code, getattr(origin, "ward_code_2002", None)) if code]
 
     def area_serving(org_id):
@@ -581,8 +583,6 @@ def _run_from_postcode(query, matches, origin, results):
             org_id.not_in(_near_locations(origin, query.distance_miles)),
         )
 
-    start, stop = (query.page - 1) * query.per_page, query.page * query.per_page
-    page_ids = nearby_ids[start:stop]
     if len(page_ids) < query.per_page:
         org_id = matches.ranked.c.org_id
         segment = case((org_id.in_(_serves_ward(wards)), 1), (org_id.in_(_has_scope("borough")), 2), else_=3)
@@ -594,7 +594,7 @@ def _run_from_postcode(query, matches, origin, results):
         page_ids += db.session.scalars(
             others.order_by(segment, *matches.relevance)
             .limit(query.per_page - len(page_ids))
-            .offset(max(0, start - len(nearby_ids)))
+            .offset(max(0, start - nearby))
         )
     if matches.words:
         org_id = matches.ids.c.org_id
@@ -620,23 +620,28 @@ def _run_from_postcode(query, matches, origin, results):
             .scalar_subquery()
         )
         areas, results.unplaced = db.session.execute(db.select(areas_count, unplaced_count)).one()
-    results.total, results.nearby = len(nearby_ids) + areas, len(nearby_ids)
+    results.total, results.nearby = nearby + areas, nearby
     results.items = _results(page_ids, miles, ward_codes=wards)
+
+
+def _flat_distance(origin):
+    """The squared distance of a Location from the origin in degrees of latitude, on a flat projection (at a few
+    miles it differs from the great-circle distance by far less than a metre), and miles in one degree."""
+    across = math.cos(math.radians(origin.lat))
+    dlat, dlon = Location.lat - origin.lat, (Location.lon - origin.lon) * across
+    return dlat * dlat + dlon * dlon, EARTH_RADIUS_MILES * math.pi / 180
 
 
 def _circle(origin, radius):
     """Where-clauses on Location for a public position within `radius` miles of the origin: the bounding box
-    (which the position index answers), then the circle, on a flat projection (at a few miles it differs from
-    the great-circle distance by far less than a metre)."""
+    (which the position index answers), then the circle."""
     south, north, west, east = bounding_box(origin.lat, origin.lon, radius)
-    degree = EARTH_RADIUS_MILES * math.pi / 180  # miles in a degree of latitude
-    across = math.cos(math.radians(origin.lat))
-    dlat, dlon = Location.lat - origin.lat, (Location.lon - origin.lon) * across
+    squared, degree = _flat_distance(origin)
     return (
         Location.confidential.is_(False),
         Location.lat.between(south, north),
         Location.lon.between(west, east),
-        dlat * dlat + dlon * dlon <= (radius / degree) ** 2,
+        squared <= (radius / degree) ** 2,
     )
 
 
@@ -644,20 +649,38 @@ def _near_locations(origin, radius):
     return db.select(Location.organisation_id).where(*_circle(origin, radius))
 
 
-def _by_distance(matches, origin, radius):
-    """The matches with a public address within `radius` miles, nearest first, and their distances."""
-    rows = db.session.execute(
-        db.select(Location.organisation_id, Location.lat, Location.lon).where(
-            *_circle(origin, radius), Location.organisation_id.in_(matches.select())
-        )
+def _nearest(matches, origin, radius, start, limit):
+    """(ids, {id: miles}, how many in all) of the matches with a public address within `radius` miles, nearest
+    first, from `start`, at most `limit`: the database measures, sorts and counts them, and sends one page."""
+    squared, degree = _flat_distance(origin)
+    # SQLite: "+" makes the organisation a value, not a key, so the circle is read from the position index
+    # rather than each matching organisation's addresses looked up one by one.
+    owner = (
+        Location.organisation_id
+        if db.engine.dialect.name == "postgresql"
+        else literal_column("+location.organisation_id")
     )
-    nearest = {}
-    for org_id, lat, lon in rows:
-        miles = miles_between(origin.lat, origin.lon, lat, lon)
-        if miles < nearest.get(org_id, math.inf):
-            nearest[org_id] = miles
-    ids = sorted(nearest, key=lambda org_id: (nearest[org_id], org_id))
-    return ids, nearest
+    # Without words every organisation matches: test the filters on the address's organisation directly.
+    in_matches = [owner.in_(matches.select())] if matches.words else matches.clauses(owner)
+    nearest = (
+        db.select(Location.organisation_id.label("org_id"), db.func.min(squared).label("squared"))
+        .where(*_circle(origin, radius), *in_matches)
+        .group_by(Location.organisation_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        db.select(nearest.c.org_id, nearest.c.squared, db.func.count().over())
+        .order_by(nearest.c.squared, nearest.c.org_id)
+        .limit(limit)
+        .offset(start)
+    ).all()
+    if rows:
+        total = rows[0][2]
+    elif start == 0:
+        total = 0
+    else:  # a page past the nearby ones: count them
+        total = db.session.scalar(db.select(db.func.count()).select_from(nearest))
+    return [row[0] for row in rows], {row[0]: math.sqrt(max(row[1], 0.0)) * degree for row in rows}, total
 
 
 def _results(page_ids, miles, ward_codes=(), located_ward=None):
