@@ -87,6 +87,11 @@ class Config:
     # never stale after a write; kept at most this many seconds (0 turns the cache off) and entries per worker.
     DATA_CACHE_SECONDS = _int("DATA_CACHE_SECONDS", 300)
     DATA_CACHE_ENTRIES = _int("DATA_CACHE_ENTRIES", 256)
+    # Directory search: when the vocabulary's other words find more listings than this, the listings with the
+    # words as typed come first (ranked), then the others ranked in blocks of SEARCH_RANK_BLOCK (newest block
+    # first), so an everyday word never ranks the whole directory for one page (issue 16).
+    SEARCH_RANK_ALL_UP_TO = _int("SEARCH_RANK_ALL_UP_TO", 1000)
+    SEARCH_RANK_BLOCK = _int("SEARCH_RANK_BLOCK", 500)
     # Items per page on a ward's page (its organisations, and the services that serve the ward).
     WARD_PAGE_SIZE = _int("WARD_PAGE_SIZE", 50)
 

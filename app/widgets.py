@@ -1,8 +1,13 @@
 """Small fixes to govuk-frontend-wtf widgets; the forms kit (`app/forms.py`) puts them on its field classes."""
 
+import threading
+from collections import OrderedDict
+
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput as _GovCheckboxesInput
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSelect, GovTextInput
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput as _GovDateInput
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput as _GovRadioInput
+from markupsafe import Markup
 
 
 class QuestionLegend:
@@ -44,3 +49,60 @@ class GovDateInput(QuestionLegend, _GovDateInput):
         if field.raw_data is not None and len(field.raw_data) != 3:
             field.raw_data = (list(field.raw_data) + ["", "", ""])[:3] if len(field.raw_data) < 3 else ["", "", ""]
         return super().map_gov_params(field, **kwargs)
+
+
+class RenderedOnce:
+    """A widget that keeps the HTML it rendered for each set of macro parameters (a small per-process LRU).
+
+    A GOV.UK macro's output depends on its parameters alone, and rendering one (a select of 24 wards, a group
+    of checkboxes) through render_template costs more than a page's database work: the directory search form
+    renders seven on every search, nearly always with the same parameters (issue 16)."""
+
+    size = 256
+    _lock = threading.Lock()
+    _rendered = OrderedDict()
+
+    def render(self, params):
+        key = (self.template, _frozen(params))
+        try:
+            hash(key)
+        except TypeError:  # a parameter that cannot be a key: render it every time
+            return super().render(params)
+        with self._lock:
+            html = self._rendered.get(key)
+            if html is not None:
+                self._rendered.move_to_end(key)
+                return html
+        html = super().render(params)
+        with self._lock:
+            self._rendered[key] = html
+            while len(self._rendered) > self.size:
+                self._rendered.popitem(last=False)
+        return html
+
+
+def _frozen(value):
+    """A hashable copy of macro parameters; Markup kept apart from text, which the macros would escape."""
+    if isinstance(value, dict):
+        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(v) for v in value)
+    if isinstance(value, Markup):
+        return ("markup", str(value))
+    return value
+
+
+class OnceSelect(RenderedOnce, GovSelect):
+    pass
+
+
+class OnceTextInput(RenderedOnce, GovTextInput):
+    pass
+
+
+class OnceCheckbox(RenderedOnce, GovCheckboxInput):
+    pass
+
+
+class OnceCheckboxes(RenderedOnce, GovCheckboxesInput):
+    pass

@@ -13,6 +13,7 @@ from app.directory import cards
 from app.extensions import db
 
 from .directory_helpers import add_postcodes, make_listing
+from .html import error_messages, parse
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -169,3 +170,26 @@ def test_a_printed_listing_leaves_out_maps_and_navigation():
     built = ROOT / "static" / "vendor" / "portal.css"
     if built.exists():
         assert "@media print" in built.read_text()
+
+
+def test_the_search_form_shows_each_searchs_own_values_and_errors(client, listings):
+    """The form's fields keep their rendered HTML per set of values (issue 16): a later search never shows an
+    earlier one's words, choices or error."""
+
+    def form(path):
+        page = parse(client.get(path))
+        return (
+            page.select_one("#q")["value"] if page.select_one("#q").has_attr("value") else "",
+            page.select_one("#postcode")["value"] if page.select_one("#postcode").has_attr("value") else "",
+            [o["value"] for o in page.select("#ward option[selected]")],
+            [i["value"] for i in page.select("input[name=accessibility][checked]")],
+            error_messages(page),
+        )
+
+    bad = "/directory/?q=food&postcode=ZZ1+1ZZ"
+    assert form(bad) == ("food", "ZZ1 1ZZ", [], [], [form(bad)[4][0]])
+    assert "postcode" in form(bad)[4][0].lower()
+    good = "/directory/?q=youth&ward=E05013643&accessibility=accessibility/step-free-access"
+    assert form(good) == ("youth", "", ["E05013643"], ["accessibility/step-free-access"], [])
+    assert form("/directory/?q=parcels") == ("parcels", "", [], [], [])
+    assert form(bad)[4] and form(good)[4] == []

@@ -130,3 +130,25 @@ def test_a_bulk_write_through_the_session_also_moves_the_version(app, hendon):
     db.session.commit()
     g.pop("data_versions")  # read once per request: this test is one long request
     assert datacache.versions()["directory"] != before
+
+
+def _borough_wide_examples(client):
+    page = parse(client.get("/directory/?q=zzqx"))
+    return [a.get_text() for a in page.select("#search-borough-wide a")]
+
+
+def test_a_search_that_finds_nothing_shows_an_approved_borough_wide_service_at_once(
+    client, second_worker, hendon, make_user
+):
+    """The no-results help's borough-wide examples are cached under the directory's data version."""
+    officer = make_user("strategy_officer")
+    for worker in (client, second_worker):
+        assert _borough_wide_examples(worker) == []
+    data = listing("Barnet Advice Line", postcode=None)
+    data["services"][0]["area_scope"] = "borough"
+    change = services.submit_registration(data, {"name": "Ann", "email": "ann@example.org", "role": ""})
+    sign_in(client, officer.email)
+    response = post_form(client, f"/directory/moderation/{change.id}", {"decision": "approve", "reason": ""})
+    assert response.status_code == 302
+    for worker in (client, second_worker):
+        assert _borough_wide_examples(worker) == ["Barnet Advice Line"]

@@ -144,3 +144,33 @@ def test_paging_counts_past_the_first_page(client, app, wards, taxonomies):
     ]
     assert [n.total for n in near] == [23, 23]
     assert len({r.organisation.name for n in near for r in n.items}) == 23
+
+
+def test_an_everyday_word_that_finds_a_great_many_lists_the_words_typed_first_and_pages_through_all(
+    app, wards, taxonomies
+):
+    """Past SEARCH_RANK_ALL_UP_TO matches, the listings with the word as typed come first (ranked), then those
+    only the vocabulary's other words find, ranked block by block: every listing once, none hidden."""
+    load_search_vocabulary()
+    typed = [make_listing(f"Foodbank {n}", description="A foodbank") for n in range(3)]
+    # The oldest of the others has the other words in its name: ranking all at once puts it near the top; in
+    # blocks (newest first) it waits for its block, the last.
+    others = [make_listing("Food Parcels Direct", description="Food parcels delivered")]
+    others += [make_listing(f"Friday Pantry {n}", description="Food parcels every Friday") for n in range(6)]
+    make_listing("Unapproved Pantry", description="Food parcels", published=False)
+    app.config.update(SEARCH_RANK_ALL_UP_TO=4, SEARCH_RANK_BLOCK=3)
+    pages = [
+        directory_search.search(directory_search.SearchQuery(words="foodbank", page=p, per_page=4))
+        for p in (1, 2, 3, 4)
+    ]
+    assert [p.total for p in pages] == [10, 10, 10, 10]
+    seen = [r.organisation.name for p in pages for r in p.items]
+    assert sorted(seen[:3]) == sorted(o.name for o in typed)
+    assert sorted(seen) == sorted(o.name for o in typed + others)  # each once, the unapproved one never
+    assert [len(p.items) for p in pages] == [4, 4, 2, 0]
+    # The same listings as ranking them all at once would find.
+    app.config.update(SEARCH_RANK_ALL_UP_TO=1000)
+    everything = directory_search.search(directory_search.SearchQuery(words="foodbank", per_page=20))
+    assert sorted(r.organisation.name for r in everything.items) == sorted(seen)
+    assert [r.organisation.name for r in everything.items].index("Food Parcels Direct") <= 3
+    assert seen.index("Food Parcels Direct") == 9

@@ -21,6 +21,7 @@ from ..forms import (
     validate_url,
 )
 from ..places.services import normalise_postcode
+from ..widgets import OnceCheckbox, OnceCheckboxes, OnceSelect, OnceTextInput
 from .models import KIND_LABELS, STATUS_LABELS, WEEKDAY_NAMES
 from .services import normalise_charity_number, normalise_company_number
 from .vocabulary import MAX_TERM_LENGTH, MAX_TERMS, parse_terms
@@ -411,21 +412,28 @@ class SearchForm(Form):
     class Meta:
         csrf = False  # a GET search form
 
-    q = GovukTextInputField("Search by words", validators=[Optional(), max_length(200, thing="Search words")])
-    category = GovukSelectField("Category", validators=[Optional()])
-    ward = GovukSelectField("Ward", validators=[Optional()])
+    # Rendered once per set of values and kept (app/widgets.py RenderedOnce): every search renders this form.
+    q = GovukTextInputField(
+        "Search by words", validators=[Optional(), max_length(200, thing="Search words")], widget=OnceTextInput()
+    )
+    category = GovukSelectField("Category", validators=[Optional()], widget=OnceSelect())
+    ward = GovukSelectField("Ward", validators=[Optional()], widget=OnceSelect())
     # A checkbox group's legend is its question (GOV.UK pattern), not a bare name.
-    accessibility = GovukCheckboxesField("What access needs should the place meet?", validators=[Optional()])
-    open_now = GovukCheckboxField("Open now")
+    accessibility = GovukCheckboxesField(
+        "What access needs should the place meet?", validators=[Optional()], widget=OnceCheckboxes()
+    )
+    open_now = GovukCheckboxField("Open now", widget=OnceCheckbox())
     postcode = GovukTextInputField(
         "Near postcode",
         validators=[Optional(), max_length(10, message="Enter a real postcode, like NW4 4BG"), validate_postcode],
+        widget=OnceTextInput(),
     )
     distance = GovukSelectField(
         "Within",
         default="1",
         choices=[("0.5", "half a mile"), ("1", "1 mile"), ("2", "2 miles"), ("5", "5 miles")],
         validators=[Optional()],
+        widget=OnceSelect(),
     )
     submit = GovukSubmitField("Search")
 

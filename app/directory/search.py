@@ -7,6 +7,9 @@ Words. The resident's words become groups of alternatives through the officers' 
 misspelt word is corrected from the directory's own words ("Did you mean"), and then any group may match,
 with a note. Ranking weighs the name most, then services and categories, then all the text: SQLite's FTS5
 bm25 with column weights (porter stemming), PostgreSQL's ts_rank over setweight vectors (English stemming).
+When the vocabulary's other words find more than SEARCH_RANK_ALL_UP_TO listings (an everyday word such as
+"food"), the listings with the words as typed come first and the rest are ranked a block at a time, so no page
+ranks the whole directory (_tiered_page).
 
 Places. A postcode search lists the services with an address nearby (nearest first), then those that help
 people in the postcode's ward, anywhere in the borough, or online / by phone, each labelled ("Serves all of
@@ -21,13 +24,13 @@ from dataclasses import dataclass, field
 from flask import current_app
 from rapidfuzz.distance import OSA
 from sqlalchemy import case, literal_column, table, text
-from sqlalchemy.orm import defer, selectinload
 
+from ..datacache import cached
 from ..extensions import db
 from ..places.models import Ward
-from ..places.services import lookup_postcode, normalise_postcode
+from ..places.services import lookup_postcode, normalise_postcode, ward_choices
 from ..timeutil import to_london, utcnow
-from . import vocabulary
+from . import card_facts, vocabulary
 from .models import (
     Closure,
     Location,
@@ -75,7 +78,8 @@ class SearchQuery:
 class Result:
     """One search result, with the facts a result card shows.
 
-    organisation: the Organisation (services, terms and locations loaded);
+    organisation: what its card shows (card_facts.CardOrganisation: the Organisation's public facts, with its
+        services' areas, hours and categories, and its public addresses);
     miles: distance from the searched postcode to its nearest public address, or None;
     place: how it relates to the place searched: NEARBY, IN_WARD, SERVES_WARD, SERVES_BOROUGH, REMOTE or None;
     serves: the label for where it helps people ("Serves all of Barnet", "Serves West Hendon ward",
@@ -83,7 +87,7 @@ class Result:
     open_now: True / False by its opening hours now, None when it gives no hours.
     Unpacks as (organisation, miles), as results did before."""
 
-    organisation: Organisation
+    organisation: card_facts.CardOrganisation
     miles: float | None = None
     place: str | None = None
     serves: str | None = None
@@ -111,6 +115,17 @@ class SearchResults:
     @property
     def pages(self):
         return max(1, math.ceil(self.total / self.per_page))
+
+
+def ward_filter_choices():
+    """[(code, name)] of the wards for the search form's ward filter (a fresh list: callers may add to it)."""
+    return list(_ward_filter_choices())
+
+
+@cached("ward choices", ("places",))
+def _ward_filter_choices():
+    # Every search form asks for these; cached under the places data version (app/datacache.py).
+    return tuple(ward_choices())
 
 
 def borough_name():
@@ -157,8 +172,15 @@ def _groups_filter(groups, any_words=False):
     the organisation rows; PostgreSQL uses the GIN-indexed vector and ts_rank over it. Counting and testing
     ids use the subquery without the rank, so nothing is ranked that is not listed."""
     if db.engine.dialect.name == "postgresql":
+        return _expression_filter(tsquery_expression(groups, any_words))
+    return _expression_filter(fts_expression(groups, any_words))
+
+
+def _expression_filter(expression):
+    """_groups_filter for a query already written for the database in use (FTS5 query or tsquery)."""
+    if db.engine.dialect.name == "postgresql":
         vector = literal_column(PG_VECTOR_SQL)
-        tsquery = db.func.to_tsquery(literal_column("'english'::regconfig"), tsquery_expression(groups, any_words))
+        tsquery = db.func.to_tsquery(literal_column("'english'::regconfig"), expression)
         ranked = db.select(Organisation.id.label("org_id"), db.func.ts_rank(vector, tsquery).label("rank"))
         ids = db.select(Organisation.id.label("org_id"))
         ranked, ids = (q.where(vector.op("@@")(tsquery)).subquery() for q in (ranked, ids))
@@ -167,11 +189,24 @@ def _groups_filter(groups, any_words=False):
     # "+rowid": the id as a value, not the table's key, so SQLite never tries to look the id filters up in
     # the FTS table instead of matching (which FTS5 refuses: "unable to use function MATCH").
     org_id = literal_column("+rowid").label("org_id")
-    match = text("organisation_fts MATCH :match").bindparams(match=fts_expression(groups, any_words))
+    match = text("organisation_fts MATCH :match").bindparams(match=expression)
     ranked = db.select(org_id, literal_column(f"bm25(organisation_fts, {weights})").label("rank"))
     ids = db.select(org_id)
     ranked, ids = (q.select_from(table("organisation_fts")).where(match).subquery() for q in (ranked, ids))
     return ranked, ranked.c.rank.asc(), ids
+
+
+def _tiers(groups, any_words=False):
+    """(the words as typed, the vocabulary's other words only) as database queries, or None when the
+    vocabulary added no other words. Every listing the search finds is in exactly one of the two."""
+    if all(len(alternatives) == 1 for _typed, alternatives in groups):
+        return None
+    typed = [(words, alternatives[:1]) for words, alternatives in groups]
+    if db.engine.dialect.name == "postgresql":
+        full, own = tsquery_expression(groups, any_words), tsquery_expression(typed, any_words)
+        return own, f"({full}) & !({own})"
+    full, own = fts_expression(groups, any_words), fts_expression(typed, any_words)
+    return own, f"({full}) NOT ({own})"
 
 
 def word_filter(query_words, any_words=False):
@@ -297,6 +332,7 @@ class _Matches:
     ids: object
     clauses: object
     relevance: list
+    words: bool = True  # False: no words, every organisation matches
 
     def listing(self):
         return db.select(self.ranked.c.org_id).where(*self.clauses(self.ranked.c.org_id))
@@ -314,7 +350,7 @@ def _matches(query, word_match):
 
     if word_match is None:
         ranked = db.select(Organisation.id.label("org_id"), Organisation.name.label("name")).subquery()
-        return _Matches(ranked, ranked, clauses, [ranked.c.name, ranked.c.org_id])
+        return _Matches(ranked, ranked, clauses, [ranked.c.name, ranked.c.org_id], words=False)
     ranked, order, ids = word_match
     return _Matches(ranked, ids, clauses, [order, ranked.c.org_id])
 
@@ -401,14 +437,14 @@ def search(query):
         return results
 
     results.also_searched = [" ".join(alt) for _typed, alts in groups for alt in alts[1:]]
-    _run(query, _groups_filter(groups), origin, results)
+    _run(query, _groups_filter(groups), origin, results, _tiers(groups))
     if results.total:
         return results
     # Nothing has all the words: first try the words spelt as the directory spells them.
     better = corrected_words(words)
     if better:
         better_groups = vocabulary.groups_for(better)
-        _run(query, _groups_filter(better_groups), origin, results)
+        _run(query, _groups_filter(better_groups), origin, results, _tiers(better_groups))
         if results.total:
             results.corrected = better
             results.also_searched = [" ".join(alt) for _typed, alts in better_groups for alt in alts[1:]]
@@ -417,19 +453,29 @@ def search(query):
         results.corrected = better
     # Then any of the words, with a note.
     if len(groups) > 1:
-        _run(query, _groups_filter(groups, any_words=True), origin, results)
+        _run(query, _groups_filter(groups, any_words=True), origin, results, _tiers(groups, any_words=True))
         results.any_words = results.total > 0
     if not results.total:
         results.corrected = None
     return results
 
 
-def _run(query, word_match, origin, results):
-    """One search of the matches (word_match: from _groups_filter, or None for no words) into `results`."""
+def _run(query, word_match, origin, results, tiers=None):
+    """One search of the matches (word_match: from _groups_filter, or None for no words) into `results`;
+    `tiers` (from _tiers) lets a search whose other words find a great many listings rank only the page."""
     matches = _matches(query, word_match)
     if origin is not None:
         _run_from_postcode(query, matches, origin, results)
         return
+    start = (query.page - 1) * query.per_page
+    total = None
+    if tiers is not None and not query.ward:
+        # Counting reads the index alone and costs little beside ranking every match.
+        total = db.session.scalar(matches.select(db.func.count()))
+        if total > current_app.config["SEARCH_RANK_ALL_UP_TO"]:
+            results.total = total
+            results.items = _results(_tiered_page(query, tiers, total), {})
+            return
     order = list(matches.relevance)
     if query.ward:
         org_id = matches.ranked.c.org_id
@@ -440,16 +486,17 @@ def _run(query, word_match, origin, results):
             else_=3,
         )
         order.insert(0, place_rank)
-    start = (query.page - 1) * query.per_page
     listing = matches.listing().order_by(*order).limit(query.per_page).offset(start)
     # PostgreSQL reads every match's row to rank it: it counts them in the same pass. SQLite counts from the
     # FTS index alone, which costs less than a window over the ranked rows.
-    counted = db.engine.dialect.name == "postgresql"
+    counted = db.engine.dialect.name == "postgresql" and total is None
     if counted:
         listing = listing.add_columns(db.func.count().over())
     rows = db.session.execute(listing).all()
     page_ids = [row[0] for row in rows]
-    if counted and rows:
+    if total is not None:
+        results.total = total
+    elif counted and rows:
         results.total = rows[0][1]
     elif len(page_ids) < query.per_page and (page_ids or query.page == 1):
         results.total = start + len(page_ids)  # the last page (or none at all): no need to count
@@ -461,13 +508,73 @@ def _run(query, word_match, origin, results):
         results.items = _results(page_ids, {})
 
 
+def _tiered_page(query, tiers, total):
+    """The ids of one page of a search whose vocabulary found more than SEARCH_RANK_ALL_UP_TO listings: first
+    the listings with the words as typed, ranked (as many as a bare search for those words ranks), then those
+    found only by the other words, ranked within blocks of SEARCH_RANK_BLOCK listings, newest block first.
+    Each block is found by id from the index and only the block is ranked, so a page costs about the same
+    however many listings an everyday word finds."""
+    own_expression, others_expression = tiers
+    own = _matches(query, _expression_filter(own_expression))
+    start, wanted = (query.page - 1) * query.per_page, query.per_page
+    own_listing = own.listing().order_by(*own.relevance).limit(wanted)
+    if start == 0:
+        # The first page: a short page of the words as typed is all of them, so no count is needed.
+        page_ids = list(db.session.scalars(own_listing))
+        if len(page_ids) == wanted:
+            return page_ids
+        own_total = len(page_ids)
+    else:
+        own_total = db.session.scalar(own.select(db.func.count()))
+        page_ids = list(db.session.scalars(own_listing.offset(start))) if start < own_total else []
+    block = max(1, current_app.config["SEARCH_RANK_BLOCK"])
+    offset = max(0, start - own_total)
+    while len(page_ids) < wanted and offset < total - own_total:
+        number, within = divmod(offset, block)
+        found = _ranked_block(others_expression, query, block, number, within, wanted - len(page_ids))
+        if found is None:
+            break
+        page_ids += found
+        offset = (number + 1) * block
+    return page_ids
+
+
+def _ranked_block(expression, query, block, number, within, limit):
+    """Ids `within` to `within + limit` of block `number` (blocks of `block` matches of `expression` by id,
+    newest first, after the query's filters), ranked; None past the last block. The block's ids are read
+    from the index in id order, which stops after the block, and only the block is ranked."""
+    if db.engine.dialect.name == "postgresql":
+        org_id = Organisation.id
+        vector = literal_column(PG_VECTOR_SQL)
+        tsquery = db.func.to_tsquery(literal_column("'english'::regconfig"), expression)
+        match = vector.op("@@")(tsquery)
+        by_id, rank = org_id.desc(), db.func.ts_rank(vector, tsquery).desc()
+        source = db.select(org_id)
+    else:
+        # The id as a value for the filters (see _expression_filter), the table's own rowid for order and range,
+        # which FTS5 answers from its index.
+        org_id, rowid = literal_column("+rowid"), literal_column("rowid")
+        match = text("organisation_fts MATCH :match").bindparams(match=expression)
+        by_id = rowid.desc()
+        rank = literal_column(f"bm25(organisation_fts, {', '.join(str(w) for w in FTS_WEIGHTS)})")
+        source = db.select(org_id).select_from(table("organisation_fts"))
+    where = [match, *_filters(query, org_id)]
+    ids = list(db.session.scalars(source.where(*where).order_by(by_id).limit(block).offset(number * block)))
+    if not ids:
+        return None
+    in_block = (org_id if db.engine.dialect.name == "postgresql" else rowid).between(min(ids), max(ids))
+    return list(db.session.scalars(source.where(*where, in_block).order_by(rank, org_id).limit(limit).offset(within)))
+
+
 def _run_from_postcode(query, matches, origin, results):
     """Nearby addresses (nearest first), then services for the postcode's ward, the whole borough, and online or
     by phone (each by relevance), as one list; the matches with neither are counted as unplaced.
 
-    Three statements whatever the size of the directory: the nearby addresses (a bounding box on the position
-    index, then the circle), one page of the others (those without a nearby address), and the counts."""
-    nearby_ids, miles = _by_distance(matches, origin, query.distance_miles)
+    Three statements whatever the size of the directory: one page of the nearby addresses with their count (a
+    bounding box on the position index, then the circle, measured and sorted by the database), one page of the
+    others (those without a nearby address), and the counts."""
+    start = (query.page - 1) * query.per_page
+    page_ids, miles, nearby = _nearest(matches, origin, query.distance_miles, start, query.per_page)
     wards = [code for code in (origin.ward_code, getattr(origin, "ward_code_2002", None)) if code]
 
     def area_serving(org_id):
@@ -476,40 +583,65 @@ def _run_from_postcode(query, matches, origin, results):
             org_id.not_in(_near_locations(origin, query.distance_miles)),
         )
 
-    start, stop = (query.page - 1) * query.per_page, query.page * query.per_page
-    page_ids = nearby_ids[start:stop]
     if len(page_ids) < query.per_page:
         org_id = matches.ranked.c.org_id
         segment = case((org_id.in_(_serves_ward(wards)), 1), (org_id.in_(_has_scope("borough")), 2), else_=3)
+        others = matches.listing().where(area_serving(org_id))
+        if not matches.words:
+            # The same test as one list of ids, which the database can look the organisations up by, instead of
+            # reading every organisation in the directory.
+            others = others.where(org_id.in_(db.union(_serves_ward(wards), _has_scope("borough", "remote"))))
         page_ids += db.session.scalars(
-            matches.listing()
-            .where(area_serving(org_id))
-            .order_by(segment, *matches.relevance)
+            others.order_by(segment, *matches.relevance)
             .limit(query.per_page - len(page_ids))
-            .offset(max(0, start - len(nearby_ids)))
+            .offset(max(0, start - nearby))
         )
-    org_id = matches.ids.c.org_id
-    unplaced = org_id.in_(db.select(Organisation.id).where(Organisation.placed.is_(False)))
-    areas, results.unplaced = db.session.execute(
-        matches.select(db.func.count().filter(area_serving(org_id)), db.func.count().filter(unplaced))
-    ).one()
-    results.total, results.nearby = len(nearby_ids) + areas, len(nearby_ids)
+    if matches.words:
+        org_id = matches.ids.c.org_id
+        unplaced = org_id.in_(db.select(Organisation.id).where(Organisation.placed.is_(False)))
+        areas, results.unplaced = db.session.execute(
+            matches.select(db.func.count().filter(area_serving(org_id)), db.func.count().filter(unplaced))
+        ).one()
+    else:
+        # No words: every organisation matches, so count from the lists of those serving the area and of the
+        # unplaced (both read from indexes) rather than testing every organisation in the directory.
+        serving = db.union(_serves_ward(wards), _has_scope("borough", "remote")).subquery()
+        serving_id = serving.c[0]
+        near = _near_locations(origin, query.distance_miles)
+        areas_count = (
+            db.select(db.func.count())
+            .select_from(serving)
+            .where(serving_id.not_in(near), *matches.clauses(serving_id))
+            .scalar_subquery()
+        )
+        unplaced_count = (
+            db.select(db.func.count(Organisation.id))
+            .where(Organisation.placed.is_(False), *matches.clauses(Organisation.id))
+            .scalar_subquery()
+        )
+        areas, results.unplaced = db.session.execute(db.select(areas_count, unplaced_count)).one()
+    results.total, results.nearby = nearby + areas, nearby
     results.items = _results(page_ids, miles, ward_codes=wards)
+
+
+def _flat_distance(origin):
+    """The squared distance of a Location from the origin in degrees of latitude, on a flat projection (at a few
+    miles it differs from the great-circle distance by far less than a metre), and miles in one degree."""
+    across = math.cos(math.radians(origin.lat))
+    dlat, dlon = Location.lat - origin.lat, (Location.lon - origin.lon) * across
+    return dlat * dlat + dlon * dlon, EARTH_RADIUS_MILES * math.pi / 180
 
 
 def _circle(origin, radius):
     """Where-clauses on Location for a public position within `radius` miles of the origin: the bounding box
-    (which the position index answers), then the circle, on a flat projection (at a few miles it differs from
-    the great-circle distance by far less than a metre)."""
+    (which the position index answers), then the circle."""
     south, north, west, east = bounding_box(origin.lat, origin.lon, radius)
-    degree = EARTH_RADIUS_MILES * math.pi / 180  # miles in a degree of latitude
-    across = math.cos(math.radians(origin.lat))
-    dlat, dlon = Location.lat - origin.lat, (Location.lon - origin.lon) * across
+    squared, degree = _flat_distance(origin)
     return (
         Location.confidential.is_(False),
         Location.lat.between(south, north),
         Location.lon.between(west, east),
-        dlat * dlat + dlon * dlon <= (radius / degree) ** 2,
+        squared <= (radius / degree) ** 2,
     )
 
 
@@ -517,44 +649,47 @@ def _near_locations(origin, radius):
     return db.select(Location.organisation_id).where(*_circle(origin, radius))
 
 
-def _by_distance(matches, origin, radius):
-    """The matches with a public address within `radius` miles, nearest first, and their distances."""
-    rows = db.session.execute(
-        db.select(Location.organisation_id, Location.lat, Location.lon).where(
-            *_circle(origin, radius), Location.organisation_id.in_(matches.select())
-        )
+def _nearest(matches, origin, radius, start, limit):
+    """(ids, {id: miles}, how many in all) of the matches with a public address within `radius` miles, nearest
+    first, from `start`, at most `limit`: the database measures, sorts and counts them, and sends one page."""
+    squared, degree = _flat_distance(origin)
+    # SQLite: "+" makes the organisation a value, not a key, so the circle is read from the position index
+    # rather than each matching organisation's addresses looked up one by one.
+    owner = (
+        Location.organisation_id
+        if db.engine.dialect.name == "postgresql"
+        else literal_column("+location.organisation_id")
     )
-    nearest = {}
-    for org_id, lat, lon in rows:
-        miles = miles_between(origin.lat, origin.lon, lat, lon)
-        if miles < nearest.get(org_id, math.inf):
-            nearest[org_id] = miles
-    ids = sorted(nearest, key=lambda org_id: (nearest[org_id], org_id))
-    return ids, nearest
+    # Without words every organisation matches: test the filters on the address's organisation directly.
+    in_matches = [owner.in_(matches.select())] if matches.words else matches.clauses(owner)
+    nearest = (
+        db.select(Location.organisation_id.label("org_id"), db.func.min(squared).label("squared"))
+        .where(*_circle(origin, radius), *in_matches)
+        .group_by(Location.organisation_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        db.select(nearest.c.org_id, nearest.c.squared, db.func.count().over())
+        .order_by(nearest.c.squared, nearest.c.org_id)
+        .limit(limit)
+        .offset(start)
+    ).all()
+    if rows:
+        total = rows[0][2]
+    elif start == 0:
+        total = 0
+    else:  # a page past the nearby ones: count them
+        total = db.session.scalar(db.select(db.func.count()).select_from(nearest))
+    return [row[0] for row in rows], {row[0]: math.sqrt(max(row[1], 0.0)) * degree for row in rows}, total
 
 
 def _results(page_ids, miles, ward_codes=(), located_ward=None):
     if not page_ids:
         return []
-    organisations = {
-        org.id: org
-        for org in db.session.scalars(
-            db.select(Organisation)
-            .where(Organisation.id.in_(page_ids))
-            .options(
-                # A result card needs neither the words kept for searching nor the wards' boundaries.
-                defer(Organisation.search_name),
-                defer(Organisation.search_keywords),
-                defer(Organisation.search_text),
-                selectinload(Organisation.services).selectinload(Service.terms).selectinload(TaxonomyTerm.taxonomy),
-                selectinload(Organisation.services).selectinload(Service.areas).load_only(Ward.code, Ward.name),
-                selectinload(Organisation.services).selectinload(Service.schedules),
-                selectinload(Organisation.services).selectinload(Service.closures),
-                selectinload(Organisation.locations),
-            )
-        )
-    }
     now = to_london(utcnow())
+    # What the cards show, as plain rows (card_facts.py): building ORM objects for a page of results cost more
+    # than finding them.
+    organisations = card_facts.load(page_ids, now.date())
     items = []
     for org_id in page_ids:
         org = organisations.get(org_id)
@@ -636,11 +771,20 @@ def serving_ward(ward_code, category="", limit=50):
     return _results(ids, {}, ward_codes=[ward_code])
 
 
+@dataclass(frozen=True)
+class ListingLink:
+    name: str
+    slug: str
+
+
+@cached("borough-wide examples", ("directory",))
 def borough_wide(limit=5):
-    """A few services that help people anywhere in the borough, for a search that found nothing."""
-    return list(
-        db.session.scalars(
-            db.select(Organisation)
+    """A few services that help people anywhere in the borough, for a search that found nothing (names and
+    slugs: the same for every such search, so kept under the directory's data version)."""
+    return tuple(
+        ListingLink(name, slug)
+        for name, slug in db.session.execute(
+            db.select(Organisation.name, Organisation.slug)
             .where(Organisation.id.in_(_has_scope("borough")), Organisation.id.not_in(hidden_organisations()))
             .order_by(Organisation.name)
             .limit(limit)

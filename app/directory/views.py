@@ -9,7 +9,7 @@ from ..auth.models import User
 from ..extensions import db
 from ..forms import ConfirmForm
 from ..maps import services as map_services
-from ..places.services import normalise_postcode, ward_choices
+from ..places.services import normalise_postcode
 from ..ratelimit import limit_posts
 from ..security import GROUP_EDITOR, STRATEGY_OFFICER, public, roles_required
 from ..timeutil import utcnow
@@ -47,7 +47,7 @@ def _results_map(tile_url, tile_attribution):
 def index():
     form = SearchForm(request.args)
     form.category.choices = [("", "Any category")] + taxonomy.term_choices("category")
-    form.ward.choices = [("", "Any ward")] + ward_choices()
+    form.ward.choices = [("", "Any ward")] + directory_search.ward_filter_choices()
     form.accessibility.choices = taxonomy.term_choices("accessibility")
     searched = any(request.args.get(key) for key in ("q", "category", "ward", "accessibility", "open_now", "postcode"))
     results = None
