@@ -130,3 +130,37 @@ def test_a_bulk_write_through_the_session_also_moves_the_version(app, hendon):
     db.session.commit()
     g.pop("data_versions")  # read once per request: this test is one long request
     assert datacache.versions()["directory"] != before
+
+
+def _api_places(client, query=""):
+    """(total_items, [service name, ...]) of the Open Referral list of services at locations."""
+    body = client.get(f"/api/oruk/v3/service_at_locations?per_page=1{query}").get_json()
+    names = []
+    for page in range(1, body["total_pages"] + 1):
+        names += [
+            item["service"]["name"].removesuffix(" service")  # the factory names a group's service after it
+            for item in client.get(f"/api/oruk/v3/service_at_locations?per_page=1&page={page}{query}").get_json()[
+                "contents"
+            ]
+        ]
+    return body["total_items"], sorted(names)
+
+
+def test_the_api_list_of_services_at_locations_follows_an_approval_at_once(client, second_worker, hendon, make_user):
+    """The list's order of ids is kept per worker (app/api/services.py); an approval moves it on in both."""
+    officer = make_user("strategy_officer")
+    group = make_listing("Hendon Lunch Club", postcode="NW4 4BG")
+    for worker in (client, second_worker):
+        assert _api_places(worker) == (2, ["Hendon Lunch Club", "Hendon Youth Club"])
+    change = services.submit_registration(
+        listing("Hendon Food Bank", postcode="NW4 4BG"), {"name": "Ann", "email": "ann@example.org", "role": ""}
+    )
+    services.approve(change, officer)
+    for worker in (client, second_worker):
+        assert _api_places(worker) == (3, ["Hendon Food Bank", "Hendon Lunch Club", "Hendon Youth Club"])
+
+    edited = services.snapshot(group)
+    edited["locations"][0]["confidential"] = True  # a refuge's address: never in the public API
+    services.approve(services.save_edit(group, edited, officer, group.version, 0), officer)
+    for worker in (client, second_worker):
+        assert _api_places(worker) == (2, ["Hendon Food Bank", "Hendon Youth Club"])

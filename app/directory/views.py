@@ -115,7 +115,9 @@ def index():
 @bp.route("/<slug>")
 @public
 def listing(slug):
-    organisation = _published_or_404(slug)
+    organisation = services.listing_by_slug(slug)
+    if organisation is None or not organisation.published:
+        abort(404)
     officer = current_user.is_authenticated and current_user.moderates_listings
     can_edit = current_user.is_authenticated and current_user.can_edit_organisation(organisation)
     places = organisation.locations if officer else organisation.public_locations
