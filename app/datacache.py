@@ -54,6 +54,8 @@ TABLE_SCOPES = {
     "ctn_member": "ctn",
     "ctn_departed_member": "ctn",
     "ctn_meeting": "ctn",
+    "ctn_steering_seat": "ctn",
+    "ctn_theme_plan": "ctn",
 }
 SCOPES = tuple(sorted(set(TABLE_SCOPES.values())))
 _PENDING = "datacache_scopes"
