@@ -81,7 +81,8 @@ def _page_number(pages):
 @bp.route("/wards/<code>")
 @public
 def ward(code):
-    ward = db.session.get(Ward, code)
+    # The boundary (large) is read only when the ward's map is drawn, once per version of the places data.
+    ward = db.session.scalar(db.select(Ward).options(db.defer(Ward.boundary_geojson)).where(Ward.code == code))
     if ward is None:
         abort(404)
     postcode_count = datacache.get_or_make(
@@ -107,7 +108,10 @@ def ward(code):
                     lambda content=content: content.page_in_ward(ward, (page - 1) * size, size),
                 )
         else:
-            items = content.items_in_ward(ward)
+            # Short lists (assets, signatories, meetings), kept like the counts: a ward page read from the
+            # cache sends no query per kind of content.
+            key = datacache.cache_key("ward items", datacache.SCOPES, (content.key, ward.code))
+            items = datacache.get_or_make(key, lambda content=content: content.items_in_ward(ward))
             totals[content.key] = len(items)
         sections.append(WardSection(content, items, totals[content.key], content.more(ward) if content.more else None))
     rendered_map = datacache.get_or_make(
