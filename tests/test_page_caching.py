@@ -266,3 +266,21 @@ def test_a_ward_pages_short_lists_follow_a_published_asset_at_once(client, secon
     db.session.commit()
     for worker in (client, second_worker):
         assert _ward_section(worker, "Community assets") == ("Community assets (2)", ["Hendon Hall", "Hendon Library"])
+
+
+def test_api_lists_answer_304_until_the_directory_changes(client, hendon):
+    """An aggregator polling the Open Referral lists gets 304 while nothing changed, the new list after any
+    public write, CORS on both, and never a kept answer for a word search."""
+    path = "/api/oruk/v3/services?per_page=5"
+    first = client.get(path)
+    assert first.status_code == 200 and first.headers["Access-Control-Allow-Origin"] == "*"
+    etag = first.headers["ETag"]
+    again = client.get(path, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and not again.data
+    assert again.headers["Access-Control-Allow-Origin"] == "*"
+    assert client.get("/api/oruk/v3/services?per_page=5&page=2", headers={"If-None-Match": etag}).status_code == 200
+
+    make_listing("Hendon Food Bank", postcode="NW4 4BG")
+    changed = client.get(path, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.get_json()["total_items"] == 2
+    assert "ETag" not in client.get("/api/oruk/v3/services?search=food").headers
