@@ -140,30 +140,3 @@ def test_the_counter_sees_a_page_that_asks_once_per_organisation(client, directo
         for organisation in db.session.scalars(db.select(Organisation)).all():
             organisation.services[0].name  # noqa: B018  (lazy load, one statement each)
     assert counted.total == 1 + 5
-
-
-def _wide_listing(name, services_and_places):
-    """A listing with this many services, each at its own place, each with hours, a category and an area."""
-    data = listing(
-        name,
-        categories=["Food"],
-        postcode=POSTCODE_LIST[0],
-        hours=[{"weekday": 1, "opens_at": "09:00", "closes_at": "17:00"}],
-    )
-    service, place = data["services"][0], data["locations"][0]
-    data["services"], data["locations"] = [], []
-    for n in range(services_and_places):
-        data["services"].append(service | {"name": f"{name} service {n}", "locations": [n], "areas": [HENDON]})
-        data["locations"].append(place | {"name": f"{name} base {n}"})
-    return data
-
-
-def test_a_listing_page_sends_as_many_statements_for_five_services_and_places_as_for_one(client, directory_of):
-    """The listing page loads its services, hours, closures, categories, areas and places together, not one
-    service or place at a time as the template meets them (each is a round trip on PostgreSQL)."""
-    directory_of(1)
-    services.create_organisation(_wide_listing("One Place", 1), directory_of.officer, published=True)
-    services.create_organisation(_wide_listing("Five Places", 5), directory_of.officer, published=True)
-    db.session.commit()
-    counts = counts_for(client, ["/directory/one-place", "/directory/five-places"])
-    assert counts["/directory/five-places"] == counts["/directory/one-place"], counts

@@ -16,7 +16,7 @@ from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import defer, joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from ..auth.models import User
 from ..auth.services import invite_user
@@ -43,7 +43,6 @@ from .models import (
     SearchWord,
     Service,
     ServiceAtLocation,
-    TaxonomyTerm,
 )
 from .taxonomy import term_code, term_key, terms_for_keys
 
@@ -677,36 +676,6 @@ def resolve_problem(report, user_id):
     report.resolved_at = utcnow()
     report.resolved_by_id = user_id
     db.session.commit()
-
-
-def listing_options():
-    """Loader options for everything a listing page shows, so the page costs a fixed handful of statements
-    rather than one per relationship as the template meets it (issue 16: PostgreSQL charges a round trip
-    each). The services and their opening hours come with the organisation (one row per opening time: a
-    chain, never a cross product); the other lists come one statement each for all services or places. A
-    ward's boundary is not read: the page shows ward names only."""
-    ward_without_boundary = defer(Ward.boundary_geojson)
-    return (
-        joinedload(Organisation.services).options(
-            joinedload(Service.schedules),
-            selectinload(Service.closures),
-            selectinload(Service.terms).joinedload(TaxonomyTerm.taxonomy),
-            selectinload(Service.areas).options(ward_without_boundary),
-        ),
-        selectinload(Organisation.locations).options(
-            joinedload(Location.ward).options(ward_without_boundary),
-            selectinload(Location.accessibility).joinedload(TaxonomyTerm.taxonomy),
-        ),
-    )
-
-
-def listing_by_slug(slug):
-    """The organisation with this slug, loaded for its listing page (listing_options), or None."""
-    return (
-        db.session.scalars(db.select(Organisation).where(Organisation.slug == slug).options(*listing_options()))
-        .unique()
-        .one_or_none()
-    )
 
 
 @cached("published organisations", ("directory",))
