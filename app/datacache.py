@@ -223,7 +223,9 @@ def forget():
 
 def _encode(payload):
     body = json.dumps(payload, separators=(",", ":")).encode()
-    return body, gzip.compress(body, compresslevel=6)
+    # Level 1: a ward's points at 100,000 organisations (400 kB) compress in half the time of level 6, to a
+    # body under a tenth larger; the body is compressed once per worker and version, on a request's time.
+    return body, gzip.compress(body, compresslevel=1)
 
 
 def json_response(key, make):
