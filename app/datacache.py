@@ -54,6 +54,8 @@ TABLE_SCOPES = {
     "ctn_member": "ctn",
     "ctn_departed_member": "ctn",
     "ctn_meeting": "ctn",
+    "ctn_steering_seat": "ctn",
+    "ctn_theme_plan": "ctn",
 }
 SCOPES = tuple(sorted(set(TABLE_SCOPES.values())))
 _PENDING = "datacache_scopes"
@@ -221,7 +223,9 @@ def forget():
 
 def _encode(payload):
     body = json.dumps(payload, separators=(",", ":")).encode()
-    return body, gzip.compress(body, compresslevel=6)
+    # Level 1: a ward's points at 100,000 organisations (400 kB) compress in half the time of level 6, to a
+    # body under a tenth larger; the body is compressed once per worker and version, on a request's time.
+    return body, gzip.compress(body, compresslevel=1)
 
 
 def json_response(key, make):

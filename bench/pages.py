@@ -7,7 +7,8 @@ One client, as a browser would ask (Accept-Encoding: gzip). The kinds are reques
 each kind per round, so a noisy moment on a shared machine falls on all of them alike; each kind's p95 is
 compared with the plain page's (`/accessibility`) p95 in the same run. Target: no more than 3 times.
 Searches are measured by bench/directory_search.py. `--keep` leaves the generated SQLite database and prints
-its folder; `--reuse DIR` times against it again without generating (for iterating on the code).
+its folder; `--reuse DIR` times against it again without generating (for iterating on the code), and
+`--reuse URL` does the same with a PostgreSQL database a run generated before (one you keep running).
 """
 
 import argparse
@@ -16,6 +17,7 @@ import os
 import random
 import shutil
 import sqlite3
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -115,12 +117,19 @@ def main():
     parser.add_argument("--rounds", type=int, default=60, help="requests per kind (150 for the README's figures)")
     parser.add_argument("--database-url", help="PostgreSQL URL to benchmark instead of a new SQLite file")
     parser.add_argument("--keep", action="store_true", help="keep the generated SQLite database")
-    parser.add_argument("--reuse", help="an instance folder kept by --keep: time against it without generating")
+    parser.add_argument(
+        "--reuse",
+        help="an instance folder kept by --keep, or the URL of a PostgreSQL database generated before (with the same"
+        " --organisations): time against it without generating",
+    )
     parser.add_argument("--only", nargs="*", help="time only these kinds (and the plain page)")
     args = parser.parse_args()
 
     print(f"Public pages benchmark: {args.organisations:,} organisations, {args.rounds} requests per kind")
-    if args.reuse:
+    if args.reuse and "://" in args.reuse:
+        url, instance = args.reuse, tempfile.mkdtemp(prefix="portal-bench-")
+        os.environ["PORTAL_INSTANCE_DIR"] = instance
+    elif args.reuse:
         instance = args.reuse
         url = f"sqlite:///{instance}/bench.sqlite3"
         os.environ["PORTAL_INSTANCE_DIR"] = instance
@@ -148,7 +157,8 @@ def main():
                     latencies[kind].append(took)
                     statuses[kind][status] = statuses[kind].get(status, 0) + 1
     finally:
-        if not args.keep and not args.reuse and url.startswith("sqlite"):
+        # The instance folder (and a SQLite database in it) goes, unless kept or given by --reuse DIR.
+        if not args.keep and not (args.reuse and instance == args.reuse):
             shutil.rmtree(instance, ignore_errors=True)
     results = {kind: summary(values) | {"statuses": statuses[kind]} for kind, values in latencies.items()}
     plain = results[PLAIN]["p95_ms"]

@@ -152,3 +152,157 @@ def test_a_search_that_finds_nothing_shows_an_approved_borough_wide_service_at_o
     assert response.status_code == 302
     for worker in (client, second_worker):
         assert _borough_wide_examples(worker) == ["Barnet Advice Line"]
+
+
+def _api_places(client, query=""):
+    """(total_items, [service name, ...]) of the Open Referral list of services at locations."""
+    body = client.get(f"/api/oruk/v3/service_at_locations?per_page=1{query}").get_json()
+    names = []
+    for page in range(1, body["total_pages"] + 1):
+        names += [
+            item["service"]["name"].removesuffix(" service")  # the factory names a group's service after it
+            for item in client.get(f"/api/oruk/v3/service_at_locations?per_page=1&page={page}{query}").get_json()[
+                "contents"
+            ]
+        ]
+    return body["total_items"], sorted(names)
+
+
+def test_the_api_list_of_services_at_locations_follows_an_approval_at_once(client, second_worker, hendon, make_user):
+    """The list's order of ids is kept per worker (app/api/services.py); an approval moves it on in both."""
+    officer = make_user("strategy_officer")
+    group = make_listing("Hendon Lunch Club", postcode="NW4 4BG")
+    for worker in (client, second_worker):
+        assert _api_places(worker) == (2, ["Hendon Lunch Club", "Hendon Youth Club"])
+    change = services.submit_registration(
+        listing("Hendon Food Bank", postcode="NW4 4BG"), {"name": "Ann", "email": "ann@example.org", "role": ""}
+    )
+    services.approve(change, officer)
+    for worker in (client, second_worker):
+        assert _api_places(worker) == (3, ["Hendon Food Bank", "Hendon Lunch Club", "Hendon Youth Club"])
+
+    edited = services.snapshot(group)
+    edited["locations"][0]["confidential"] = True  # a refuge's address: never in the public API
+    services.approve(services.save_edit(group, edited, officer, group.version, 0), officer)
+    for worker in (client, second_worker):
+        assert _api_places(worker) == (2, ["Hendon Food Bank", "Hendon Youth Club"])
+
+
+def _front_page_form(client):
+    return parse(client.get("/directory/")).select_one("form.portal-search")
+
+
+def test_the_directory_front_page_form_is_kept_per_version_and_follows_a_ward_change(
+    app, client, second_worker, hendon
+):
+    """The front page's search form is rendered once per version of the directory and the wards: the kept copy
+    is the form as rendered afresh, and a ward renamed shows in both workers' ward lists at once."""
+    from app.extensions import db
+    from app.places.models import Ward
+
+    for worker in (client, second_worker):
+        options = [o.get_text() for o in _front_page_form(worker).select("select[name=ward] option")]
+        assert "Hendon" in options
+    kept = str(_front_page_form(client))
+    app.config["DATA_CACHE_SECONDS"] = 0  # nothing kept: rendered in full
+    assert str(_front_page_form(client)) == kept
+    app.config["DATA_CACHE_SECONDS"] = 300
+
+    db.session.get(Ward, HENDON).name = "Hendon and Brent Cross"
+    db.session.commit()
+    for worker in (client, second_worker):
+        options = [o.get_text() for o in _front_page_form(worker).select("select[name=ward] option")]
+        assert "Hendon and Brent Cross" in options and "Hendon" not in options
+
+
+def _ctn_front_page(client):
+    """(next meetings' titles, Steering Group seats, the member figure) on the CTN's front page."""
+    page = parse(client.get("/ctn/"))
+    heading = page.find("h2", string="Next meetings")
+    meetings = [a.get_text() for a in heading.find_next("ul").select("a")] if heading.find_next("ul") else []
+    seats = [" ".join(td.get_text().split()) for td in page.select("table td:first-child")]
+    return meetings, seats, int(page.select_one("[data-count]").get_text().replace(",", ""))
+
+
+def test_the_ctn_front_page_follows_meetings_seats_and_members_at_once(app, client, second_worker):
+    """The CTN front page is kept per version of the network's data: a meeting published, a seat added and a
+    member joining show at once in both workers, and a meeting drops off when it is over even while kept."""
+    from datetime import timedelta
+
+    from freezegun import freeze_time
+
+    from app.ctn.models import SteeringSeat
+    from app.extensions import db
+    from app.timeutil import utcnow
+
+    from .factories.ctn import make_meeting, make_member
+
+    make_meeting(title="Spring open meeting", published=True)
+    for worker in (client, second_worker):
+        assert _ctn_front_page(worker) == (["Spring open meeting"], [], 0)
+
+    later = make_meeting(title="Summer open meeting", published=True, starts_at=utcnow() + timedelta(days=40))
+    later.ends_at = later.starts_at + timedelta(hours=2)
+    db.session.add(SteeringSeat(title="Barnet Multi-Faith Forum", role="core_member", position=1))
+    make_member()
+    for worker in (client, second_worker):
+        assert _ctn_front_page(worker) == (
+            ["Spring open meeting", "Summer open meeting"],
+            ["Barnet Multi-Faith Forum"],
+            1,
+        )
+
+    # Kept longer than the jump in time below (freezegun's monotonic clock jumps to the epoch's seconds).
+    for worker_app in (app, second_worker.application):
+        worker_app.config["DATA_CACHE_SECONDS"] = 10**12
+    with freeze_time(utcnow() + timedelta(days=20)):  # the spring meeting is over; nothing was written
+        for worker in (client, second_worker):
+            assert _ctn_front_page(worker)[0] == ["Summer open meeting"]
+
+
+def _ward_section(client, label):
+    page = parse(client.get(f"/wards/{HENDON}"))
+    heading = next(h for h in page.select("h2") if h.get_text().startswith(label))
+    return heading.get_text(), [a.get_text() for a in heading.find_next("ul").select("a")]
+
+
+def test_a_ward_pages_short_lists_follow_a_published_asset_at_once(client, second_worker, hendon):
+    """A ward page's lists of assets, signatories and meetings are kept with its counts (per version of all
+    public data): publishing an asset shows it on the ward page at once in both workers."""
+    from app.assets.models import CommunityAsset
+    from app.extensions import db
+
+    def asset(name, published):
+        return CommunityAsset(
+            name=name, category="Spaces", kind="library", owner="council", address="The Burroughs",
+            postcode="NW4 4BG", published=published,
+        )  # fmt: skip
+
+    library = asset("Hendon Library", published=True)
+    hall = asset("Hendon Hall", published=False)
+    db.session.add_all([library, hall])
+    db.session.commit()
+    for worker in (client, second_worker):
+        assert _ward_section(worker, "Community assets") == ("Community assets (1)", ["Hendon Library"])
+    hall.published = True
+    db.session.commit()
+    for worker in (client, second_worker):
+        assert _ward_section(worker, "Community assets") == ("Community assets (2)", ["Hendon Hall", "Hendon Library"])
+
+
+def test_api_lists_answer_304_until_the_directory_changes(client, hendon):
+    """An aggregator polling the Open Referral lists gets 304 while nothing changed, the new list after any
+    public write, CORS on both, and never a kept answer for a word search."""
+    path = "/api/oruk/v3/services?per_page=5"
+    first = client.get(path)
+    assert first.status_code == 200 and first.headers["Access-Control-Allow-Origin"] == "*"
+    etag = first.headers["ETag"]
+    again = client.get(path, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and not again.data
+    assert again.headers["Access-Control-Allow-Origin"] == "*"
+    assert client.get("/api/oruk/v3/services?per_page=5&page=2", headers={"If-None-Match": etag}).status_code == 200
+
+    make_listing("Hendon Food Bank", postcode="NW4 4BG")
+    changed = client.get(path, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.get_json()["total_items"] == 2
+    assert "ETag" not in client.get("/api/oruk/v3/services?search=food").headers

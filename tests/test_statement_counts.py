@@ -117,7 +117,9 @@ def test_public_pages_and_api_send_as_many_statements_for_200_organisations_as_f
     small = counts_for(client, PUBLIC)
     directory_of(200)
     large = counts_for(client, PUBLIC)
-    grew = {path: (small[path], large[path]) for path in PUBLIC if large[path] != small[path]}
+    # Fewer is allowed: a list that is empty on a page sends no statement (a ward's page 2 with 200
+    # organisations has no one left serving it from elsewhere; with 20 it is page 1 again, and has).
+    grew = {path: (small[path], large[path]) for path in PUBLIC if large[path] > small[path]}
     assert not grew, f"statements with 20 and with 200 organisations: {grew}"
 
 

@@ -8,10 +8,11 @@ published too), so nothing here can leak a refuge's address or a listing that wa
 
 import math
 import re
+from array import array
 from dataclasses import dataclass
 from datetime import time
 
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import contains_eager, defer, joinedload, selectinload
 
 from .. import datacache
 from ..directory import search as directory_search
@@ -30,6 +31,7 @@ from ..directory.models import (
     service_terms,
 )
 from ..extensions import db
+from ..places.models import Ward
 from ..places.services import lookup_postcode, normalise_postcode
 
 PER_PAGE = 50
@@ -370,12 +372,13 @@ def list_services(filters, page, per_page):
     return _page(count, items, page, per_page)
 
 
-def _service_detail_options():
-    """Loader options, relative to a Service, for what a full HSDS service shows (not its places)."""
+def _service_detail_options(schedules=selectinload):
+    """Loader options, relative to a Service, for what a full HSDS service shows (not its places). A
+    service area's ward boundary is not read (the API names wards only)."""
     return (
-        selectinload(Service.schedules),
+        schedules(Service.schedules),
         selectinload(Service.closures),
-        selectinload(Service.areas),
+        selectinload(Service.areas).options(defer(Ward.boundary_geojson)),
         selectinload(Service.terms).joinedload(TaxonomyTerm.taxonomy),
     )
 
@@ -389,17 +392,22 @@ def get_service(service_id):
     service_id = clean_id(service_id)
     if not service_id:
         return None
-    return db.session.scalar(
-        db.select(Service)
-        .join(Service.organisation)
-        .where(Service.uuid == service_id, Organisation.published.is_(True))
-        .options(
-            contains_eager(Service.organisation),
-            *_service_detail_options(),
-            selectinload(Service.service_at_locations)
-            .joinedload(ServiceAtLocation.location)
-            .options(*_location_detail_options()),
+    # One service: its opening times come in the same statement (one row each), a round trip saved.
+    return (
+        db.session.scalars(
+            db.select(Service)
+            .join(Service.organisation)
+            .where(Service.uuid == service_id, Organisation.published.is_(True))
+            .options(
+                contains_eager(Service.organisation),
+                *_service_detail_options(schedules=joinedload),
+                selectinload(Service.service_at_locations)
+                .joinedload(ServiceAtLocation.location)
+                .options(*_location_detail_options()),
+            )
         )
+        .unique()
+        .first()
     )
 
 
@@ -519,14 +527,39 @@ def list_service_at_locations(filters, page, per_page):
     order = [ServiceAtLocation.id]
     if filters.origin is not None:
         order = [_flat_distance(filters.origin), *order]
-    count = _service_at_location_select(db.func.count(ServiceAtLocation.id)).where(*clauses)
-    items = (
-        _service_at_location_select(ServiceAtLocation)
-        .where(*clauses)
-        .options(*_service_at_location_options())
-        .order_by(*order)
-    )
-    return _page(count, items, page, per_page)
+    ids = _ordered_ids(_service_at_location_select(ServiceAtLocation.id).where(*clauses).order_by(*order))
+    result = Page(items=[], total=len(ids), number=page, per_page=per_page)
+    result.items = _load_service_at_locations(ids[result.offset : result.offset + per_page], clauses)
+    return result
+
+
+def _ordered_ids(query):
+    """The ids `query` selects, in its order, kept under the directory's data version (app/datacache.py).
+
+    Every public service at a public place must be joined and sorted before any page of them is known
+    (PostgreSQL cannot tell how few rows `location.organisation_id = service.organisation_id` leaves, so it
+    never walks the index in order): that costs far more than the page itself, so it is done once per
+    version of the directory and each page is then a slice. Kept as a compact array (8 bytes an id)."""
+    compiled = query.compile()
+    args = (str(compiled), repr(sorted(compiled.params.items())))
+    key = datacache.cache_key("api ordered ids", ("directory",), args)
+    return datacache.get_or_make(key, lambda: array("q", db.session.scalars(query)))
+
+
+def _load_service_at_locations(page_ids, clauses):
+    """The services at locations with these ids, in that order (the clauses again: never a row that is
+    no longer public, whatever the list said)."""
+    if not len(page_ids):
+        return []
+    loaded = {
+        sal.id: sal
+        for sal in db.session.scalars(
+            _service_at_location_select(ServiceAtLocation)
+            .where(ServiceAtLocation.id.in_(list(page_ids)), *clauses)
+            .options(*_service_at_location_options())
+        ).unique()
+    }
+    return [loaded[sal_id] for sal_id in page_ids if sal_id in loaded]
 
 
 def _flat_distance(origin):
@@ -552,16 +585,7 @@ def _within(clauses, origin, proximity, page, per_page):
     )
     result = Page(items=[], total=len(ranked), number=page, per_page=per_page)
     page_ids = [sal_id for _, sal_id in ranked[result.offset : result.offset + per_page]]
-    if page_ids:
-        loaded = {
-            sal.id: sal
-            for sal in db.session.scalars(
-                _service_at_location_select(ServiceAtLocation)
-                .where(ServiceAtLocation.id.in_(page_ids), *clauses)
-                .options(*_service_at_location_options())
-            ).unique()
-        }
-        result.items = [loaded[sal_id] for sal_id in page_ids if sal_id in loaded]
+    result.items = _load_service_at_locations(page_ids, clauses)
     return result
 
 

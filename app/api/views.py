@@ -2,6 +2,7 @@
 
 from flask import Blueprint, current_app, jsonify, request, url_for
 
+from .. import datacache
 from ..errors import render_error
 from ..security import public
 from . import hsds, openapi, services
@@ -29,6 +30,17 @@ def allow_any_origin(response):
 @bp.errorhandler(services.InvalidParameter)
 def invalid_parameter(exc):
     return render_error(400, str(exc))
+
+
+def _kept_json(name, make):
+    """A list's JSON kept per query string and per version of the directory and the places (postcodes): an
+    ETag (a client that asks again after no write gets 304) and gzip, as app/datacache.py makes them. The
+    parameters are checked before this is called, so an error is never kept. A word search is not kept: its
+    matches also follow the search vocabulary, which officers edit outside these versions."""
+    if request.args.get("search"):
+        return jsonify(make())
+    args = tuple(sorted(request.args.items(multi=True)))
+    return datacache.json_response(datacache.cache_key(f"api {name}", ("directory", "places"), args), make)
 
 
 def _not_found(what, value):
@@ -60,8 +72,10 @@ def openapi_document():
 @public
 def service_list():
     page, per_page = services.paging(request.args)
-    result = services.list_services(services.parse_filters(request.args), page, per_page)
-    return jsonify(hsds.page_envelope(result, hsds.service))
+    filters = services.parse_filters(request.args)
+    return _kept_json(
+        "services", lambda: hsds.page_envelope(services.list_services(filters, page, per_page), hsds.service)
+    )
 
 
 @bp.route("/services/<id>")
@@ -78,8 +92,12 @@ def service(id):
 def service_at_location_list():
     page, per_page = services.paging(request.args)
     filters = services.parse_filters(request.args, place=True)
-    result = services.list_service_at_locations(filters, page, per_page)
-    return jsonify(hsds.page_envelope(result, hsds.service_at_location))
+    return _kept_json(
+        "service_at_locations",
+        lambda: hsds.page_envelope(
+            services.list_service_at_locations(filters, page, per_page), hsds.service_at_location
+        ),
+    )
 
 
 @bp.route("/service_at_locations/<id>")
@@ -95,7 +113,7 @@ def service_at_location(id):
 @public
 def taxonomy_list():
     page, per_page = services.paging(request.args)
-    return jsonify(hsds.page_envelope(services.list_taxonomies(page, per_page), hsds.taxonomy))
+    return _kept_json("taxonomies", lambda: hsds.page_envelope(services.list_taxonomies(page, per_page), hsds.taxonomy))
 
 
 @bp.route("/taxonomies/<id>")
@@ -112,7 +130,10 @@ def taxonomy(id):
 def taxonomy_term_list():
     page, per_page = services.paging(request.args)
     taxonomy_id = services.optional_id(request.args, "taxonomy_id")
-    return jsonify(hsds.page_envelope(services.list_taxonomy_terms(page, per_page, taxonomy_id), hsds.taxonomy_term))
+    return _kept_json(
+        "taxonomy_terms",
+        lambda: hsds.page_envelope(services.list_taxonomy_terms(page, per_page, taxonomy_id), hsds.taxonomy_term),
+    )
 
 
 @bp.route("/taxonomy_terms/<id>")

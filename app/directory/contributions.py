@@ -68,6 +68,8 @@ def organisations_by_ward(ward_set):
 
 def _page_of(ids, offset, limit):
     ids = ids[offset : None if limit is None else offset + limit]
+    if not ids:
+        return []
     rows = {
         row.id: row
         for row in db.session.execute(
@@ -78,18 +80,34 @@ def _page_of(ids, offset, limit):
 
 
 def organisations_in_ward(ward, offset=0, limit=None):
-    """One page of the organisations with a public address in the ward, by name, with that address."""
-    page = _page_of(_located_ids_by_ward(ward.ward_set).get(ward.code, []), offset, limit)
-    addresses = {}
-    located_rows = db.session.scalars(
-        db.select(Location)
-        .where(Location.organisation_id.in_([row.id for row in page]), Location.confidential.is_(False))
+    """One page of the organisations with a public address in the ward, by name, with that address: one
+    statement for the page's organisations and their public addresses together."""
+    ids = _located_ids_by_ward(ward.ward_set).get(ward.code, [])[offset : None if limit is None else offset + limit]
+    if not ids:
+        return []
+    rows = db.session.execute(
+        db.select(
+            Organisation.id,
+            Organisation.name,
+            Organisation.slug,
+            Location.id.label("location_id"),
+            Location.ward_code,
+            Location.address_1,
+            Location.address_2,
+            Location.city,
+            Location.postcode,
+        )
+        .outerjoin(Location, (Location.organisation_id == Organisation.id) & Location.confidential.is_(False))
+        .where(Organisation.id.in_(ids))
         .order_by(Location.id)
     )
-    for location in located_rows:
-        if location.ward_code == ward.code or ward.ward_set != WARD_SET_2022:
-            addresses.setdefault(location.organisation_id, location.one_line_address)
-    return [(row.name, url_for("directory.listing", slug=row.slug), addresses.get(row.id)) for row in page]
+    names, addresses = {}, {}
+    for row in rows:
+        names[row.id] = (row.name, row.slug)
+        if row.location_id is not None and (row.ward_code == ward.code or ward.ward_set != WARD_SET_2022):
+            address = ", ".join(part for part in (row.address_1, row.address_2, row.city, row.postcode) if part)
+            addresses.setdefault(row.id, address)
+    return [(names[i][0], url_for("directory.listing", slug=names[i][1]), addresses.get(i)) for i in ids if i in names]
 
 
 @cached("organisations serving wards", ("directory", "places"))

@@ -3,8 +3,10 @@ import json
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy.orm import selectinload
 
+from .. import datacache
 from ..auth.models import User
 from ..extensions import db
 from ..forms import ConfirmForm
@@ -95,9 +97,18 @@ def index():
             "borough_wide": directory_search.borough_wide(),
             "borough": directory_search.borough_name(),
         }
+    search_form = None
+    if not request.args:
+        # The front page's form is the same for everyone until a category or ward changes, and GOV.UK's
+        # field macros cost most of the page's time: rendered once per version of the data (issue 16).
+        search_form = datacache.get_or_make(
+            datacache.cache_key("directory front page form", ("directory", "places")),
+            lambda: Markup(render_template("directory/_search_form.html", form=form, results=None, filters_applied=0)),
+        )
     return render_template(
         "directory/index.html",
         form=form,
+        search_form=search_form,
         no_results_help=no_results_help,
         results=results,
         cards=result_cards,
@@ -115,6 +126,8 @@ def index():
 @bp.route("/<slug>")
 @public
 def listing(slug):
+    # Relationships load lazily, one small statement each: measured, that is faster than eager loader
+    # options for the usual listing (one service, one place) on SQLite and on PostgreSQL alike (issue 16).
     organisation = _published_or_404(slug)
     officer = current_user.is_authenticated and current_user.moderates_listings
     can_edit = current_user.is_authenticated and current_user.can_edit_organisation(organisation)

@@ -64,10 +64,11 @@ def directory():
     )
 
 
-@datacache.cached("directory points with wards", ("directory", "places"))
-def _points_with_wards():
-    """Every public point with its location's 2022 ward, by name: one query per version of the data, from
-    which each ward's points are picked (a ward's own query would sort thousands of rows each time)."""
+@datacache.cached("directory points by ward", ("directory", "places"))
+def _points_by_ward():
+    """Every public point, by its location's 2022 ward and then by name: one query and one pass per version
+    of the data, so a ward's points are a lookup (a ward's own query would sort thousands of rows each time,
+    and picking them from the whole list costs a pass over every point for each ward)."""
     query = (
         db.select(Location.lat, Location.lon, Organisation.name, Organisation.slug, Location.ward_code)
         .join(Organisation, Organisation.id == Location.organisation_id)
@@ -75,21 +76,26 @@ def _points_with_wards():
         .where(Location.confidential.is_(False), Location.lat.is_not(None))
         .order_by(Organisation.name)
     )
-    return [
-        (round(lat, 5), round(lon, 5), name, slug, ward) for lat, lon, name, slug, ward in db.session.execute(query)
-    ]
+    by_ward = {}
+    for lat, lon, name, slug, ward in db.session.execute(query):
+        by_ward.setdefault(ward, []).append([round(lat, 5), round(lon, 5), name, slug])
+    return by_ward
 
 
 def _ward_points(ward, category):
     if ward.ward_set == WARD_SET_2022 and not category:
-        return [[lat, lon, name, slug] for lat, lon, name, slug, code in _points_with_wards() if code == ward.code]
+        return _points_by_ward().get(ward.code, [])
     return directory_points(category, ward)
 
 
 @bp.route("/directory/points.json")
 @public
 def directory_points_json():
-    ward = db.session.get(Ward, request.args["ward"]) if request.args.get("ward") else None
+    ward = None
+    if request.args.get("ward"):  # its code and set only: not its boundary (large)
+        ward = db.session.scalar(
+            db.select(Ward).options(db.defer(Ward.boundary_geojson)).where(Ward.code == request.args["ward"])
+        )
     category = request.args.get("category", "")
     key = datacache.cache_key("directory points", ("directory", "places"), (category, ward.code if ward else None))
     return datacache.json_response(

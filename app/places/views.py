@@ -15,6 +15,15 @@ from .ward_contents import contents, ward_column
 bp = Blueprint("places", __name__)
 
 
+def _postcodes_by_ward(ward_set):
+    """{ward code: live postcodes in it}: one query for every ward, once per version of the places data."""
+    column = ward_column(ward_set)
+    return datacache.get_or_make(
+        datacache.cache_key("postcodes by ward", ("places",), (ward_set,)),
+        lambda: dict(db.session.execute(db.select(column, db.func.count()).group_by(column)).all()),
+    )
+
+
 @bp.route("/wards")
 @public
 def wards():
@@ -22,11 +31,7 @@ def wards():
     ward_set = request.args.get("set", WARD_SET_2022)
     if ward_set not in WARD_SETS:
         ward_set = WARD_SET_2022
-    postcode_column = ward_column(ward_set)
-    postcode_counts = datacache.get_or_make(
-        datacache.cache_key("postcodes by ward", ("places",), (ward_set,)),
-        lambda: dict(db.session.execute(db.select(postcode_column, db.func.count()).group_by(postcode_column)).all()),
-    )
+    postcode_counts = _postcodes_by_ward(ward_set)
     kinds = contents()
     counts = {content.key: content.count_by_ward(ward_set) for content in kinds}
     rows = db.session.scalars(
@@ -81,13 +86,11 @@ def _page_number(pages):
 @bp.route("/wards/<code>")
 @public
 def ward(code):
-    ward = db.session.get(Ward, code)
+    # The boundary (large) is read only when the ward's map is drawn, once per version of the places data.
+    ward = db.session.scalar(db.select(Ward).options(db.defer(Ward.boundary_geojson)).where(Ward.code == code))
     if ward is None:
         abort(404)
-    postcode_count = datacache.get_or_make(
-        datacache.cache_key("ward postcodes", ("places",), (ward.code,)),
-        lambda: db.session.scalar(db.select(db.func.count()).where(ward_column(ward.ward_set) == ward.code)),
-    )
+    postcode_count = _postcodes_by_ward(ward.ward_set).get(ward.code, 0)
     size = current_app.config["WARD_PAGE_SIZE"]
     totals = {content.key: content.count_by_ward(ward.ward_set).get(ward.code, 0) for content in contents()}
     # Long lists (the directory's) go page by page, all on the same ?page=; the rest are listed whole.
@@ -106,9 +109,14 @@ def ward(code):
                     key,
                     lambda content=content: content.page_in_ward(ward, (page - 1) * size, size),
                 )
-        else:
-            items = content.items_in_ward(ward)
+        elif totals[content.key]:
+            # Short lists (assets, signatories, meetings), kept like the counts: a ward page read from the
+            # cache sends no query per kind of content, and none at all for a kind its count says is empty.
+            key = datacache.cache_key("ward items", datacache.SCOPES, (content.key, ward.code))
+            items = datacache.get_or_make(key, lambda content=content: content.items_in_ward(ward))
             totals[content.key] = len(items)
+        else:
+            items = []
         sections.append(WardSection(content, items, totals[content.key], content.more(ward) if content.more else None))
     rendered_map = datacache.get_or_make(
         datacache.cache_key("ward map", ("places",), (ward.code,)), lambda: _ward_map(ward)

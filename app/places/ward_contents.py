@@ -3,7 +3,8 @@ on a ward's page. Each module registers its own kinds of content in its `contrib
 
     register_ward_content(WardContent("assets", "Community assets", assets_by_ward, assets_in_ward))
 
-`count_by_ward(ward_set)` gives {ward code: count}; `items_in_ward(ward)` gives [(name, url or None, detail)].
+`count_by_ward(ward_set)` gives {ward code: count}; `items_in_ward(ward)` gives [(name, url or None, detail)],
+and must list what the count counts (a ward page does not ask for the items of a kind counted 0 there).
 Content that can be long (the directory's) gives `page_in_ward(ward, offset, limit)` instead, the same items
 one page at a time, and its `count_by_ward` is then the total the ward page pages through.
 Contents are listed in the order they are registered (the order of the modules in app/modules.py).

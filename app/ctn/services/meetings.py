@@ -3,10 +3,15 @@
 from dataclasses import dataclass
 from datetime import date, time
 
+from sqlalchemy.orm import joinedload
+
 from ...assets.models import CommunityAsset
+from ...datacache import cached
 from ...extensions import db
 from ...places.services import normalise_postcode
-from ..models import SEASONS, AgendaItem, Meeting, MeetingAction, ThemePlanEntry
+from ...timeutil import utcnow
+from ..models import CANCELLED, SEASONS, AgendaItem, Meeting, MeetingAction, SteeringSeat, ThemePlanEntry
+from .membership_figures import member_count
 from .registrations import london_to_utc, promote_after_capacity_change, ward_for_postcode
 
 
@@ -144,3 +149,83 @@ def save_theme_plan(year, themes, agreed_on):
         elif entry is not None:
             db.session.delete(entry)
     db.session.commit()
+
+
+# --- The network's front page ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ThemeFacts:
+    season: str
+    theme: str
+
+
+@dataclass(frozen=True)
+class SeatFacts:
+    title: str
+    role_label: str
+    organisation: object  # OrganisationFacts or None
+
+
+@dataclass(frozen=True)
+class OrganisationFacts:
+    name: str
+    slug: str
+    published: bool
+
+
+@dataclass(frozen=True)
+class MeetingFacts:
+    id: int
+    title: str
+    starts_at: object
+    ends_at: object
+    venue_name: str | None
+
+
+@dataclass(frozen=True)
+class FrontPage:
+    plan_year: int | None
+    plan: tuple  # ThemeFacts in season order
+    seats: tuple  # SeatFacts, in the Steering Group's order
+    meetings: tuple  # MeetingFacts: every published meeting not cancelled and not over when read, soonest first
+    members: int
+
+    def upcoming(self, now, limit=4):
+        """The next meetings not over at `now` (a meeting ends while the facts are kept)."""
+        return [meeting for meeting in self.meetings if meeting.ends_at >= now][:limit]
+
+
+@cached("ctn front page", ("ctn", "directory"))
+def front_page():
+    """What the CTN's front page shows, as plain values kept under the versions of the network's data and
+    the directory (a seat names an organisation): four statements once per version, not per view (issue 16).
+    Membership counts also depend on the clock: the cache keeps them no longer than DATA_CACHE_SECONDS, as
+    for the home page's figure."""
+    plan_year = db.session.scalar(db.select(db.func.max(ThemePlanEntry.year)))
+    seats = db.session.scalars(
+        db.select(SteeringSeat)
+        .options(joinedload(SteeringSeat.organisation))
+        .order_by(SteeringSeat.position, SteeringSeat.id)
+    ).all()
+    meetings = db.session.scalars(
+        db.select(Meeting)
+        .where(Meeting.published.is_(True), Meeting.ends_at >= utcnow(), Meeting.status != CANCELLED)
+        .order_by(Meeting.starts_at)
+    ).all()
+    return FrontPage(
+        plan_year=plan_year,
+        plan=tuple(ThemeFacts(entry.season, entry.theme) for entry in theme_plan(plan_year)) if plan_year else (),
+        seats=tuple(
+            SeatFacts(
+                seat.title,
+                seat.role_label,
+                OrganisationFacts(seat.organisation.name, seat.organisation.slug, seat.organisation.published)
+                if seat.organisation
+                else None,
+            )
+            for seat in seats
+        ),
+        meetings=tuple(MeetingFacts(m.id, m.title, m.starts_at, m.ends_at, m.venue_name) for m in meetings),
+        members=member_count(),
+    )

@@ -27,13 +27,10 @@ from ..forms import (
     RegisterForm,
 )
 from ..models import (
-    CANCELLED,
     CANCELLED_REGISTRATION,
     CONFIRMED,
     SOURCE_PREFERENCES,
     Meeting,
-    SteeringSeat,
-    ThemePlanEntry,
 )
 from .common import _export_response, _organisation_choices, _ward_choices, bp
 
@@ -65,33 +62,20 @@ def _public_meeting_or_404(meeting_id):
     return meeting
 
 
-def _upcoming_public_meetings():
-    return db.session.scalars(
-        db.select(Meeting)
-        .where(Meeting.published.is_(True), Meeting.ends_at >= utcnow(), Meeting.status != CANCELLED)
-        .order_by(Meeting.starts_at)
-    ).all()
-
-
-def _latest_theme_plan_year():
-    return db.session.scalar(db.select(db.func.max(ThemePlanEntry.year)))
-
-
 # --- Public pages -------------------------------------------------------------------------------
 
 
 @bp.route("/")
 @public
 def index():
-    plan_year = _latest_theme_plan_year()
-    seats = db.session.scalars(db.select(SteeringSeat).order_by(SteeringSeat.position, SteeringSeat.id)).all()
+    facts = services.front_page()
     return render_template(
         "ctn/index.html",
-        upcoming=_upcoming_public_meetings()[:4],
-        plan_year=plan_year,
-        plan=services.theme_plan(plan_year) if plan_year else [],
-        seats=seats,
-        members=services.member_count(),
+        upcoming=facts.upcoming(utcnow()),
+        plan_year=facts.plan_year,
+        plan=facts.plan,
+        seats=facts.seats,
+        members=facts.members,
     )
 
 
