@@ -352,6 +352,24 @@ class OrganisationChooser:
             self.organisation_choice.data = None
         return result.organisation_id, result.organisation_name
 
+    def choose_listing(self, resolve, required=None, unknown=", or leave it empty"):
+        """For an answer that must be a listing in the directory (a covenant pledge, a Steering Group seat):
+        its id, 0 for none, or None with the message on the page. `required` is the message for an empty
+        answer (None: empty means none); `unknown` ends the message for a name no listing has."""
+        organisation = self.choose_organisation(resolve)
+        if organisation is None:
+            return None
+        organisation_id, typed = organisation
+        if organisation_id:
+            return organisation_id
+        if not typed and not required:
+            return 0
+        if typed and self.organisation_choice.data == NOT_LISTED and not required:
+            return 0
+        message = f"No listing in the community directory is called ‘{typed}’: check the name{unknown}"
+        self.organisation_name.errors = [message if typed else required]
+        return None
+
 
 # --- Forms -----------------------------------------------------------------------------------------------
 

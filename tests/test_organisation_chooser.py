@@ -238,7 +238,7 @@ def test_a_seat_refuses_a_name_no_listing_has(client, signed_in_as, listings):
     url = "/ctn/manage/steering-group"
     data = {"title": "Youth seat", "role": "core_member", "member_id": "0"}
     page = parse(post_form(client, url, {**data, "organisation_name": "Nowhere Society"}))
-    assert "No listing in the directory is called ‘Nowhere Society’" in field_error(page, "organisation_name")
+    assert "No listing in the community directory is called ‘Nowhere Society’" in field_error(page, "organisation_name")
     assert db.session.scalar(db.select(SteeringSeat).where(SteeringSeat.title == "Youth seat")) is None
     post_form(client, url, {**data, "organisation_name": "Hendon Youth Club"})
     seat = db.session.scalar(db.select(SteeringSeat).where(SteeringSeat.title == "Youth seat"))
@@ -276,3 +276,19 @@ def test_the_join_page_and_suggestions_cost_the_same_for_200_organisations_as_fo
     assert large_bytes == small_bytes
     assert large_statements == small_statements
     assert large_suggestions[1] == small_suggestions[1] and large_suggestions[0] == 10
+
+
+def test_the_covenant_pledge_names_a_listing_and_a_renewal_link_fills_it_in(client, listings):
+    forum = make_listing("Barnet Multi Faith Forum")
+    sent = form_data(parse(client.get(f"/covenant/sign?organisation={forum.id}")))
+    assert (sent["organisation_name"], sent["organisation_id"]) == ("Barnet Multi Faith Forum", str(forum.id))
+    hidden = listings["hidden"]
+    sent = form_data(parse(client.get(f"/covenant/sign?organisation={hidden.id}")))
+    assert (sent["organisation_name"], sent["organisation_id"]) == ("", "")
+    page = parse(post_form(client, "/covenant/sign", {"organisation_name": "St Nowhere's Chapel"}))
+    assert field_error(page, "organisation_name") == (
+        "No listing in the community directory is called ‘St Nowhere's Chapel’: check the name, or ask the "
+        "Strategy Team to add your organisation to the community directory first"
+    )
+    page = parse(post_form(client, "/covenant/sign", {"organisation_name": "barnet community"}))
+    assert "My organisation is not listed" in page_text(page)

@@ -159,6 +159,11 @@ def published_listing(organisation_id):
     return Listing(row.id, row.name) if row else None
 
 
+def any_published_listing():
+    """Whether the public directory has any listing at all (one row read, however large it is)."""
+    return db.session.scalar(db.select(Organisation.id).where(db.not_(HIDDEN)).limit(1)) is not None
+
+
 def choose_organisation(typed, chosen_id=None, chosen_listing=None, not_listed=False):
     """Resolve a person's answer about their organisation.
 

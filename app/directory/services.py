@@ -46,6 +46,7 @@ from .models import (
 )
 from .names import (  # noqa: F401 (the organisation chooser's rules, named here for other modules)
     OrganisationChoice,
+    any_published_listing,
     choose_organisation,
     organisation_suggestions,
     published_listing,

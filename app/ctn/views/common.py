@@ -35,14 +35,16 @@ def london_time(value):
     return local.strftime("%-I:%M%p").lower().replace(":00", "") if local else ""
 
 
-def _validated_with_organisation(form):
+def _validated_with_organisation(form, listing_only=False):
     """validate_on_submit for a form with the organisation chooser: on a valid POST whose organisation is
-    settled, (organisation_id, organisation_name); otherwise None, with the messages on the form. The
-    organisation is resolved on every POST, so a page sent back for another field keeps what was chosen."""
+    settled, (organisation_id, organisation_name), or with `listing_only` the listing's id (0 for none);
+    otherwise None, with the messages on the form. The organisation is resolved on every POST, so a page
+    sent back for another field keeps what was chosen."""
     if not form.is_submitted():
         return None
     valid = form.validate()
-    organisation = form.choose_organisation(directory_services.choose_organisation)
+    resolve = directory_services.choose_organisation
+    organisation = form.choose_listing(resolve) if listing_only else form.choose_organisation(resolve)
     return organisation if valid and organisation is not None else None
 
 

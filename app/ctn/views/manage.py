@@ -16,7 +16,6 @@ from ... import csvkit
 from ...assets.services import meeting_venues
 from ...directory.models import Organisation
 from ...extensions import db
-from ...forms import NOT_LISTED
 from ...security import STRATEGY_OFFICER, roles_required
 from ...timeutil import to_london, utcnow
 from .. import charts, services
@@ -567,16 +566,7 @@ def _seat_form(seat=None):
 def _seat_organisation(form):
     """The listing a seat's form names, 0 for none, or None (with the message on the form) when it is not
     settled. A seat links to a listing or to nothing, so a name no listing has is refused, not kept."""
-    organisation = _validated_with_organisation(form)
-    if organisation is None:
-        return None
-    organisation_id, typed = organisation
-    if organisation_id is None and typed and form.organisation_choice.data != NOT_LISTED:
-        form.organisation_name.errors = [
-            f"No listing in the directory is called ‘{typed}’: check the name, or leave it empty"
-        ]
-        return None
-    return organisation_id or 0
+    return _validated_with_organisation(form, listing_only=True)
 
 
 def _seat_details(form, organisation_id):
