@@ -6,6 +6,7 @@ listings brings the page back with them as radios and "My organisation is not li
 import pytest
 
 from app import datacache
+from app.assets.models import CommunityAsset
 from app.ctn.models import Member, SteeringSeat
 from app.directory import services as directory_services
 from app.extensions import db
@@ -15,6 +16,7 @@ from .factories.ctn import make_member
 from .factories.directory import make_listing
 from .html import error_messages, field_error, form_data, page_text, parse
 from .statement_count import count_statements
+from .test_assets_register import asset_data
 from .test_ctn_membership import join
 from .test_statement_counts import directory_of  # noqa: F401 (a fixture)
 
@@ -292,3 +294,19 @@ def test_the_covenant_pledge_names_a_listing_and_a_renewal_link_fills_it_in(clie
     )
     page = parse(post_form(client, "/covenant/sign", {"organisation_name": "barnet community"}))
     assert "My organisation is not listed" in page_text(page)
+
+
+def test_an_officer_names_the_organisation_that_runs_an_asset(client, signed_in_as, listings):
+    signed_in_as("strategy_officer")
+    data = {**asset_data(postcode=""), "organisation_name": "Nowhere Society"}
+    page = parse(post_form(client, "/assets-register/new", data))
+    assert "No listing in the community directory is called ‘Nowhere Society’" in field_error(page, "organisation_name")
+    page = parse(post_form(client, "/assets-register/new", {**data, "organisation_name": "hendon youth"}))
+    assert "None of these" in page_text(page)
+    chosen = listings["Hendon Youth Club"]
+    response = post_form(client, "/assets-register/new", {**form_data(page), "organisation_choice": str(chosen.id)})
+    assert response.status_code == 302
+    asset = db.session.scalar(db.select(CommunityAsset))
+    assert asset.organisation_id == chosen.id
+    sent = form_data(parse(client.get(f"/assets-register/{asset.id}/edit")))
+    assert (sent["organisation_name"], sent["organisation_id"]) == ("Hendon Youth Club", str(chosen.id))
