@@ -7,6 +7,7 @@ import pytest
 
 from app import datacache
 from app.assets.models import CommunityAsset
+from app.auth.models import User
 from app.ctn.models import Member, SteeringSeat
 from app.directory import services as directory_services
 from app.extensions import db
@@ -310,3 +311,26 @@ def test_an_officer_names_the_organisation_that_runs_an_asset(client, signed_in_
     assert asset.organisation_id == chosen.id
     sent = form_data(parse(client.get(f"/assets-register/{asset.id}/edit")))
     assert (sent["organisation_name"], sent["organisation_id"]) == ("Hendon Youth Club", str(chosen.id))
+
+
+def test_an_officer_invites_a_group_editor_by_typing_the_organisation(client, signed_in_as, listings, outbox):
+    signed_in_as("strategy_officer")
+    page = parse(client.get("/people/invite"))
+    assert page.select("input[name=organisations]") == []  # no box per organisation in the directory
+    data = {"name": "Asha Patel", "email": "asha@example.org", "role": "group_editor"}
+    response = post_form(client, "/people/invite", {**data, "organisation_name": "Friends of Montrose Park"})
+    assert response.status_code == 302
+    invited = User.by_email("asha@example.org")
+    assert [org.name for org in invited.organisations] == ["Friends of Montrose Park"]
+
+
+def test_a_person_page_lists_only_their_organisations_and_adds_one_by_name(client, signed_in_as, make_user, listings):
+    signed_in_as("admin")
+    editor = make_user("group_editor", organisations=[listings["Hendon Youth Club"]])
+    url = f"/people/{editor.id}"
+    page = parse(client.get(url))
+    assert [box["value"] for box in page.select("input[name=organisations]")] == [str(listings["Hendon Youth Club"].id)]
+    sent = {**form_data(page), "organisation_name": "colindale communities trust"}
+    assert post_form(client, url, sent).status_code == 302
+    db.session.refresh(editor)
+    assert sorted(org.name for org in editor.organisations) == ["Colindale Communities Trust", "Hendon Youth Club"]
