@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import literal_column, table, text
 
-from ..datacache import cached
 from ..extensions import db
 from .models import Organisation, SearchWord
 from .search import HIDDEN
@@ -133,18 +132,12 @@ def _suggest(typed, limit):
     return [Listing(row.id, row.name) for row in db.session.execute(query)]
 
 
-@cached("organisation suggestions", scopes=("directory",))
-def _cached_suggestions(key, limit):
-    return _suggest(key, limit)
-
-
 def organisation_suggestions(typed, limit=SUGGESTIONS):
     """Published listings whose names match what has been typed so far, best first (names starting with it,
-    then by rank), at most `limit`. Kept per directory version, so an approved change shows at once."""
-    key = " ".join(_words(typed))
-    if not key:
-        return []
-    return _cached_suggestions(key, limit)
+    then by rank), at most `limit`. Not kept in app/datacache.py: every keystroke is a new key, and they
+    would push the cached pages' figures and map points out of its small shared store; the query reads at
+    most SCAN_LIMIT index entries anyway."""
+    return _suggest(typed, limit)
 
 
 def published_listing(organisation_id):

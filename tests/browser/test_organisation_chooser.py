@@ -95,3 +95,17 @@ def test_a_name_typed_without_picking_that_matches_several_asks_which(live_serve
     member = services.member_by_email(f"typist{width}@example.org")
     db.session.refresh(member)
     assert member.organisation_id == listings["Barnet Community Centre"].id
+
+
+def test_a_suggestion_shows_a_name_as_text_never_as_markup(live_server, page, listings, check_page):
+    make_listing('Mill Hill <b>Bold</b> <img src=x onerror="window.hacked=1"> Club')
+    page.goto(live_server + "/ctn/join")
+    wait_until(page, "document.querySelector('.autocomplete__wrapper') !== null")
+    box = page.get_by_label("Organisation (optional)")
+    box.press_sequentially("mill hill bo", delay=40)
+    option = page.locator("#organisation_name__listbox").get_by_role("option").filter(has_text="Mill Hill")
+    option.wait_for()
+    assert option.inner_text() == 'Mill Hill <b>Bold</b> <img src=x onerror="window.hacked=1"> Club'
+    assert page.locator("#organisation_name__listbox b, #organisation_name__listbox img").count() == 0
+    assert page.evaluate("window.hacked === undefined")
+    check_page()
