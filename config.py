@@ -122,6 +122,8 @@ class Config:
     MEETING_BOOKING_RATE_LIMIT = os.environ.get("MEETING_BOOKING_RATE_LIMIT", "4 per day")
     # Posts on e-mailed links (choose a password, confirm, preferences, cancel a booking), per address.
     LINK_FORM_RATE_LIMIT = os.environ.get("LINK_FORM_RATE_LIMIT", "30 per hour")
+    # The organisation chooser's suggestions (one request per pause in typing), per client address.
+    SUGGESTIONS_RATE_LIMIT = os.environ.get("SUGGESTIONS_RATE_LIMIT", "120 per minute;2000 per hour")
 
     # Folder holding the ONS/OS reference files (ward boundaries, postcodes) for `flask geo`.
     GEO_DATA_DIR = os.environ.get("GEO_DATA_DIR", str(BASE_DIR.parent / "shared" / "geo"))

@@ -35,6 +35,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import (
     BooleanField,
     Field,
+    HiddenField,
     PasswordField,
     RadioField,
     SelectField,
@@ -43,7 +44,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import Email, Length, StopValidation, ValidationError
+from wtforms.validators import Email, Length, Optional, StopValidation, ValidationError
 
 from .places.services import normalise_postcode
 from .text import control_characters, one_line, whole_number
@@ -281,6 +282,93 @@ class GovukTimeField(GovukTextInputField):
     def post_validate(self, form, validation_stopped):
         if not validation_stopped and (self.data or "").strip() and self.clock() is None:
             self.errors.append(f"Enter {self.label.text.lower()} as a 24-hour time, like 18:30")
+
+
+class HiddenIdField(HiddenField):
+    """A record's id carried in the page: a whole number, or None for anything else (never an error: the
+    view checks the id means something before it uses it)."""
+
+    def process_formdata(self, valuelist):
+        self.data = whole_number((valuelist[0] or "").strip(), max_digits=12) if valuelist else None
+
+    def _value(self):
+        return str(self.data) if self.data else ""
+
+
+# --- The organisation chooser ------------------------------------------------------------------------------
+
+# The radio that keeps the typed name as an organisation that is not in the directory.
+NOT_LISTED = "not-listed"
+
+
+def organisation_chooser_fields(label, hint="", question="Which organisation do you mean?"):
+    """The three fields of the shared organisation chooser, for a form that inherits `OrganisationChooser`:
+
+        organisation_name, organisation_id, organisation_choice = organisation_chooser_fields("Organisation")
+
+    (in the class body, so they keep their place among the form's fields); templates render them with
+    `components/organisation_chooser.html`. `question` heads the radios shown when a name matches several."""
+    return (
+        GovukTextInputField(label, description=hint, validators=[Optional(), max_length(255, thing="Organisation")]),
+        HiddenIdField(label),
+        GovukRadiosField(question, choices=[], validate_choice=False),
+    )
+
+
+class OrganisationChooser:
+    """The shared organisation chooser (issue 16): a page never lists the whole directory. The person types
+    the name (`organisation_name`); with JavaScript, a suggestion from the directory fills in
+    `organisation_id`; without it, or when the name was typed without picking one, `choose_organisation`
+    matches the name when the form is sent and, if several listings match, the page asks which with them as
+    radios (`organisation_choice`) and "My organisation is not listed" (`organisation_not_listed`)."""
+
+    organisation_not_listed = "My organisation is not listed"
+
+    def choose_organisation(self, resolve):
+        """The answer as (organisation_id, organisation_name) through `resolve` (the directory's
+        services.choose_organisation), or None when the person must pick from the radios this fills in (with
+        the message on the page). Call it after validating, on every POST, so that the page keeps the answer
+        when other fields send it back."""
+        choice = self.organisation_choice.data or ""
+        result = resolve(
+            self.organisation_name.data,
+            chosen_id=self.organisation_id.data,
+            chosen_listing=None if choice == NOT_LISTED else choice,
+            not_listed=choice == NOT_LISTED,
+        )
+        self.organisation_choice.choices = []
+        if result.needs_choice:
+            self.organisation_id.data = None
+            self.organisation_choice.choices = [(str(each.id), each.name) for each in result.candidates]
+            self.organisation_choice.choices.append((NOT_LISTED, self.organisation_not_listed))
+            self.organisation_choice.data = None
+            self.organisation_choice.errors = [
+                f"Select the organisation you mean, or select ‘{self.organisation_not_listed}’"
+            ]
+            return None
+        self.organisation_id.data = result.organisation_id
+        if result.organisation_id:
+            self.organisation_name.data = result.listing_name
+            self.organisation_choice.data = None
+        return result.organisation_id, result.organisation_name
+
+    def choose_listing(self, resolve, required=None, unknown=", or leave it empty"):
+        """For an answer that must be a listing in the directory (a covenant pledge, a Steering Group seat):
+        its id, 0 for none, or None with the message on the page. `required` is the message for an empty
+        answer (None: empty means none); `unknown` ends the message for a name no listing has."""
+        organisation = self.choose_organisation(resolve)
+        if organisation is None:
+            return None
+        organisation_id, typed = organisation
+        if organisation_id:
+            return organisation_id
+        if not typed and not required:
+            return 0
+        if typed and self.organisation_choice.data == NOT_LISTED and not required:
+            return 0
+        message = f"No listing in the community directory is called ‘{typed}’: check the name{unknown}"
+        self.organisation_name.errors = [message if typed else required]
+        return None
 
 
 # --- Forms -----------------------------------------------------------------------------------------------

@@ -32,4 +32,8 @@ for (const file of ["leaflet.js", "leaflet.css", "images"]) {
 for (const file of ["leaflet.markercluster.js", "MarkerCluster.css", "MarkerCluster.Default.css"]) {
   cpSync(join(modules, "leaflet.markercluster", "dist", file), join(out, "leaflet", file));
 }
+// GOV.UK's accessible-autocomplete, for the organisation chooser (static/directory/organisation-chooser.js).
+for (const file of ["accessible-autocomplete.min.js", "accessible-autocomplete.min.css"]) {
+  cpSync(join(modules, "accessible-autocomplete", "dist", file), join(out, "accessible-autocomplete", file));
+}
 console.log(`static/vendor built: portal.css ${css.css.length} bytes`);

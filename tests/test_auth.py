@@ -183,7 +183,8 @@ def test_officer_invites_a_group_editor_who_sets_a_password(client, signed_in_as
 def test_group_editor_invitation_needs_an_organisation(client, signed_in_as):
     signed_in_as("strategy_officer")
     page = post_form(client, "/people/invite", {"name": "X", "email": "x@example.org", "role": "group_editor"})
-    assert field_error(parse(page), "organisations") == "Select at least one organisation for a group editor"
+    # No organisations chosen yet, so the message is on the box for one's name (the organisation chooser).
+    assert field_error(parse(page), "organisation_name") == "Enter the name of the organisation a group editor edits"
 
 
 def test_only_administrators_may_give_officer_roles(client, signed_in_as):

@@ -27,7 +27,8 @@ def _fixed_day():
 def pledge_data(org, **overrides):
     signed = TODAY - timedelta(days=10)
     data = {
-        "organisation": str(org.id),
+        "organisation_name": org.name,
+        "organisation_id": str(org.id),
         "faith": "interfaith",
         "signatory_name": "Priya Shah",
         "signatory_role": "Chair",
@@ -107,7 +108,7 @@ def test_pledge_form_errors_are_clear(client, organisation):
     future = TODAY + timedelta(days=3)
     data = pledge_data(
         organisation,
-        **{"organisation": "0"},
+        organisation_name="",
         faith="other",
         faith_other="",
         signatory_name="",
@@ -117,7 +118,7 @@ def test_pledge_form_errors_are_clear(client, organisation):
     )
     page = parse(post_form(client, "/covenant/sign", data))
     assert error_messages(page) == [
-        "Select your organisation",
+        "Enter the name of your organisation",
         "Enter the name of the faith or belief",
         "Enter the name of the person signing",
         "Date signed must be today or in the past",

@@ -210,7 +210,13 @@ def test_agenda_items_with_speakers_and_directory_organisations(client, signed_i
         client,
         base + "/agenda",
         "agenda",
-        {"title": "Faith and food security", "speaker": "A. Speaker", "organisation_id": str(organisation.id)},
+        # The organisation chooser sends the name as typed and, when a suggestion was picked, its listing's id.
+        {
+            "title": "Faith and food security",
+            "speaker": "A. Speaker",
+            "organisation_name": organisation.name,
+            "organisation_id": str(organisation.id),
+        },
     )
     page = parse(client.get(f"/ctn/meetings/{meeting.id}"))
     assert "Faith and food security" in page_text(page) and "A. Speaker" in page_text(page)

@@ -109,6 +109,8 @@ def demo_portal(app, make_user, prepared):
 
 
 PLAUSIBLE = [  # (part of a field name, a value that passes that field's checks)
+    # The organisation chooser: some forms take only a listing's name (one in the demo directory).
+    ("organisation_name", "Barnet Multi Faith Forum"),
     ("email", "someone@example.org"),
     ("postcode", "NW4 4BG"),
     ("website", "https://www.example.org"),

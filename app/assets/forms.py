@@ -12,9 +12,11 @@ from ..forms import (
     GovukSubmitField,
     GovukTextareaField,
     GovukTextInputField,
+    OrganisationChooser,
     Required,
     max_length,
     not_in_future,
+    organisation_chooser_fields,
     postcode_format,
     required_when,
 )
@@ -24,7 +26,7 @@ from .services import MIN_UNINCORPORATED_MEMBERS, eligibility_problems
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
-class AssetForm(Form):
+class AssetForm(OrganisationChooser, Form):
     name = GovukTextInputField("Name", validators=[Required(thing="the name of the asset"), max_length(200)])
     category = GovukRadiosField(
         "Category",
@@ -77,7 +79,11 @@ class AssetForm(Form):
         "Booking web page (optional)",
         validators=[Optional(), max_length(500), URL(message="Enter a web address starting with https://")],
     )
-    organisation = GovukSelectField("Organisation that runs it (optional)", coerce=int)
+    # The organisation chooser: a listing in the directory, or none (never a list of the whole directory).
+    organisation_not_listed = "None of these"
+    organisation_name, organisation_id, organisation_choice = organisation_chooser_fields(
+        "Organisation that runs it (optional)", hint="Start typing the name of its listing in the community directory."
+    )
     published = GovukCheckboxField("Show on the public register", default=True)
     submit = GovukSubmitField("Save asset")
 

@@ -5,7 +5,7 @@ import json
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from ..directory.models import Organisation
+from ..directory import services as directory_services
 from ..extensions import db
 from ..places.models import WARD_SET_2022, Ward
 from ..ratelimit import limit_posts
@@ -144,12 +144,16 @@ def asset(asset_id):
     return render_template("assets/asset.html", asset=item, nominations=nominations, manager=_is_manager())
 
 
-def _organisation_choices():
-    rows = db.session.execute(db.select(Organisation.id, Organisation.name).order_by(Organisation.name))
-    return [(0, "None")] + [(row.id, row.name) for row in rows]
+def _validated_asset_form(form):
+    """validate_on_submit, and the listing the organisation chooser names (0 for none), or None."""
+    if not form.is_submitted():
+        return None
+    valid = form.validate()
+    organisation_id = form.choose_listing(directory_services.choose_organisation)
+    return organisation_id if valid else None
 
 
-def _save_asset(form, item=None):
+def _save_asset(form, organisation_id, item=None):
     item, place = services.save_asset(
         item,
         form.postcode.data,
@@ -165,7 +169,7 @@ def _save_asset(form, item=None):
         bookable=form.bookable.data == "yes",
         booking_details=form.booking_details.data,
         booking_url=form.booking_url.data,
-        organisation_id=form.organisation.data or None,
+        organisation_id=organisation_id or None,
         published=form.published.data,
     )
     if place.postcode and not place.found:
@@ -180,11 +184,11 @@ def _save_asset(form, item=None):
 @roles_required(STRATEGY_OFFICER)
 def new_asset():
     form = AssetForm()
-    form.organisation.choices = _organisation_choices()
     if request.method == "GET":
         form.category.data = "Spaces"
-    if form.validate_on_submit():
-        item = _save_asset(form)
+    organisation_id = _validated_asset_form(form)
+    if organisation_id is not None:
+        item = _save_asset(form, organisation_id)
         flash(f"Added {item.name} to the register", "success")
         return redirect(url_for("assets.asset", asset_id=item.id))
     return render_template("assets/edit.html", form=form, asset=None)
@@ -195,12 +199,16 @@ def new_asset():
 def edit_asset(asset_id):
     item = db.get_or_404(CommunityAsset, asset_id)
     form = AssetForm(obj=item if request.method == "GET" else None)
-    form.organisation.choices = _organisation_choices()
     if request.method == "GET":
         form.bookable.data = "yes" if item.bookable else "no"
-        form.organisation.data = item.organisation_id or 0
-    if form.validate_on_submit():
-        _save_asset(form, item)
+        listing = directory_services.published_listing(item.organisation_id) if item.organisation_id else None
+        if listing is not None:
+            form.organisation_id.data, form.organisation_name.data = listing.id, listing.name
+        elif item.organisation is not None:
+            form.organisation_name.data = item.organisation.name
+    organisation_id = _validated_asset_form(form)
+    if organisation_id is not None:
+        _save_asset(form, organisation_id, item)
         flash(f"Saved changes to {item.name}", "success")
         return redirect(url_for("assets.asset", asset_id=item.id))
     return render_template("assets/edit.html", form=form, asset=item)

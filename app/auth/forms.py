@@ -10,8 +10,10 @@ from ..forms import (
     GovukRadiosField,
     GovukSubmitField,
     GovukTextInputField,
+    OrganisationChooser,
     Required,
     max_length,
+    organisation_chooser_fields,
 )
 from ..security import ROLE_LABELS
 from .models import TODO_EMAIL_CHOICES
@@ -68,7 +70,17 @@ def role_choices(allowed_roles):
     return [(role, ROLE_LABELS[role]) for role in allowed_roles]
 
 
-class InviteUserForm(Form):
+ADD_ORGANISATION = "Add an organisation this person may edit"
+ADD_ORGANISATION_HINT = "Start typing the name of its listing in the community directory."
+NEEDS_ORGANISATION = "Select at least one organisation for a group editor"
+
+
+class InviteUserForm(OrganisationChooser, Form):
+    """Invite someone. A group editor's organisations are the ones ticked (those already chosen) and the one
+    named in the organisation chooser: the page never lists the whole directory (issue 16)."""
+
+    organisation_not_listed = "None of these"
+
     name = GovukTextInputField(
         "Full name",
         validators=[Required(thing="the person's name"), max_length(120)],
@@ -83,22 +95,30 @@ class InviteUserForm(Form):
         coerce=int,
         description="Needed for group editors. Officers can edit every listing.",
     )
+    organisation_name, organisation_id, organisation_choice = organisation_chooser_fields(
+        ADD_ORGANISATION, hint=ADD_ORGANISATION_HINT
+    )
     submit = GovukSubmitField("Send invitation")
 
     def validate_organisations(self, field):
-        if self.role.data == "group_editor" and not field.data:
-            raise ValidationError("Select at least one organisation for a group editor")
+        if self.role.data == "group_editor" and not field.data and not (self.organisation_name.data or "").strip():
+            raise ValidationError(NEEDS_ORGANISATION)
 
 
-class EditUserForm(Form):
+class EditUserForm(OrganisationChooser, Form):
+    organisation_not_listed = "None of these"
+
     role = GovukRadiosField("Role", validators=[Required(thing="a role")])
     organisations = GovukCheckboxesField("Organisations this person may edit", coerce=int)
+    organisation_name, organisation_id, organisation_choice = organisation_chooser_fields(
+        ADD_ORGANISATION, hint=ADD_ORGANISATION_HINT
+    )
     active = GovukCheckboxField("Account is active (can sign in)")
     submit = GovukSubmitField("Save changes")
 
     def validate_organisations(self, field):
-        if self.role.data == "group_editor" and not field.data:
-            raise ValidationError("Select at least one organisation for a group editor")
+        if self.role.data == "group_editor" and not field.data and not (self.organisation_name.data or "").strip():
+            raise ValidationError(NEEDS_ORGANISATION)
 
 
 class TodoEmailsForm(Form):

@@ -1,8 +1,10 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
 
+from ..directory import services as directory_services
 from ..directory.models import Organisation
 from ..extensions import db, limiter, login_manager
+from ..forms import whole_number
 from ..ratelimit import limit_posts, per_form_address
 from ..security import (
     ADMIN,
@@ -18,6 +20,7 @@ from ..templating import work_for_current_user
 from ..todo import todo_preview
 from . import services
 from .forms import (
+    NEEDS_ORGANISATION,
     ChangePasswordForm,
     ConfirmForm,
     EditUserForm,
@@ -181,9 +184,51 @@ def _assignable_roles():
     return ROLES if current_user.is_admin else (GROUP_EDITOR,)
 
 
-def _organisation_choices():
-    rows = db.session.execute(db.select(Organisation.id, Organisation.name).order_by(Organisation.name))
+NAME_NEEDED = "Enter the name of the organisation a group editor edits"
+# At most this many organisations are offered as ticked boxes (those a person edits, or an officer chose).
+MAX_ORGANISATIONS_SHOWN = 200
+
+
+def _organisation_choices(ids=()):
+    """The organisations a person edits or an officer has chosen, as ticked boxes: never the whole directory
+    (issue 16); more are added one at a time through the organisation chooser."""
+    wanted = set(ids)
+    wanted.update(whole_number(value) for value in request.form.getlist("organisations"))
+    wanted = sorted(i for i in wanted if i)[:MAX_ORGANISATIONS_SHOWN]
+    if not wanted:
+        return []
+    rows = db.session.execute(
+        db.select(Organisation.id, Organisation.name).where(Organisation.id.in_(wanted)).order_by(Organisation.name)
+    )
     return [(row.id, row.name) for row in rows]
+
+
+def _chosen_organisations(form):
+    """On a valid POST: the organisations ticked and the one named in the chooser (added to the boxes, so the
+    page shows it ticked if it comes back); otherwise None, with the messages on the form."""
+    if not form.is_submitted():
+        return None
+    valid = form.validate()
+    if form.organisations.errors and not form.organisations.choices:
+        # No boxes on the page to carry the message: it goes to the box for the organisation's name.
+        form.organisations.errors = []
+        form.organisation_name.errors = [NAME_NEEDED]
+    added = form.choose_listing(directory_services.choose_organisation)
+    if added is None or not valid:
+        return None
+    ids = list(form.organisations.data or [])
+    if added and added not in ids:
+        ids.append(added)
+        form.organisations.choices = _organisation_choices(ids)
+        form.organisations.data = ids
+        form.organisation_id.data, form.organisation_name.data = None, ""
+    if form.role.data == GROUP_EDITOR and not ids:
+        if form.organisations.choices:
+            form.organisations.errors = [NEEDS_ORGANISATION]
+        else:
+            form.organisation_name.errors = [NAME_NEEDED]
+        return None
+    return db.session.scalars(db.select(Organisation).where(Organisation.id.in_(ids))).all() if ids else []
 
 
 def _may_manage(user):
@@ -205,13 +250,11 @@ def invite():
     form.organisations.choices = _organisation_choices()
     if len(form.role.choices) == 1 and not form.role.data:
         form.role.data = form.role.choices[0][0]
-    if form.validate_on_submit():
+    chosen = _chosen_organisations(form)
+    if chosen is not None:
         if User.by_email(form.email.data):
             form.email.errors.append("Someone with this email address already has an account")
         else:
-            chosen = db.session.scalars(
-                db.select(Organisation).where(Organisation.id.in_(form.organisations.data))
-            ).all()
             user = services.invite_user(
                 form.email.data, form.name.data, form.role.data, chosen, invited_by=current_user
             )
@@ -228,16 +271,14 @@ def edit_person(user_id):
         abort(403)
     form = EditUserForm(obj=user if request.method == "GET" else None)
     form.role.choices = role_choices(_assignable_roles())
-    form.organisations.choices = _organisation_choices()
+    form.organisations.choices = _organisation_choices([org.id for org in user.organisations])
     if request.method == "GET":
         form.organisations.data = [org.id for org in user.organisations]
-    if form.validate_on_submit():
+    chosen = _chosen_organisations(form)
+    if chosen is not None:
         if user.id == current_user.id and (form.role.data != ADMIN or not form.active.data):
             form.role.errors.append("You cannot remove your own administrator role or deactivate yourself")
         else:
-            chosen = db.session.scalars(
-                db.select(Organisation).where(Organisation.id.in_(form.organisations.data))
-            ).all()
             services.update_person(user, form.role.data, form.active.data, chosen)
             flash(f"Saved changes to {user.name}", "success")
             return redirect(url_for("auth.people"))

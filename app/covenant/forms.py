@@ -9,13 +9,14 @@ from ..forms import (
     GovukDateField,
     GovukEmailField,
     GovukRadiosField,
-    GovukSelectField,
     GovukSubmitField,
     GovukTextareaField,
     GovukTextInputField,
+    OrganisationChooser,
     Required,
     max_length,
     not_in_future,
+    organisation_chooser_fields,
     postcode_format,
     required_when,
 )
@@ -30,11 +31,9 @@ def signed_after_adoption(form, field):
         raise ValidationError("Date signed must be on or after 28 July 2015, when the council adopted the covenant")
 
 
-class PledgeForm(Form):
-    organisation = GovukSelectField(
-        "Organisation",
-        coerce=int,
-        description="Your faith organisation as it appears in the community directory.",
+class PledgeForm(OrganisationChooser, Form):
+    organisation_name, organisation_id, organisation_choice = organisation_chooser_fields(
+        "Organisation", hint="Your faith organisation's name as it appears in the community directory."
     )
     faith = GovukRadiosField(
         "Faith or belief",
@@ -85,10 +84,6 @@ class PledgeForm(Form):
         validators=[Required(message="Confirm that you sign up to the covenant")],
     )
     submit = GovukSubmitField("Send pledge")
-
-    def validate_organisation(self, field):
-        if not field.data:
-            raise ValidationError("Select your organisation")
 
 
 class PledgeDecisionForm(ActionForm):

@@ -4,6 +4,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 
 from ..assets.services import csv_text, place_for_postcode
+from ..directory import services as directory_services
 from ..directory.models import Organisation
 from ..extensions import db
 from ..forms import whole_number
@@ -65,12 +66,8 @@ def signatories_csv():
     )
 
 
-def _organisation_choices():
-    query = db.select(Organisation.id, Organisation.name).order_by(Organisation.name)
-    published = getattr(Organisation, "published", None)
-    if published is not None:
-        query = query.where(published.is_(True))
-    return [(0, "Select your organisation")] + [(row.id, row.name) for row in db.session.execute(query)]
+# The covenant is signed by organisations in the community directory: the answer must be a listing.
+NOT_IN_DIRECTORY = ", or ask the Strategy Team to add your organisation to the community directory first"
 
 
 @bp.route("/sign", methods=["GET", "POST"])
@@ -78,15 +75,24 @@ def _organisation_choices():
 @public
 def sign():
     form = PledgeForm()
-    form.organisation.choices = _organisation_choices()
     if request.method == "GET":
-        wanted = whole_number(request.args.get("organisation"))
-        if wanted is not None and any(value == wanted for value, _ in form.organisation.choices):
-            form.organisation.data = wanted
-    if form.validate_on_submit():
+        # A renewal reminder links here with the organisation filled in.
+        listing = directory_services.published_listing(whole_number(request.args.get("organisation")))
+        if listing is not None:
+            form.organisation_id.data, form.organisation_name.data = listing.id, listing.name
+    organisation_id = None
+    if form.is_submitted():
+        valid = form.validate()
+        organisation_id = form.choose_listing(
+            directory_services.choose_organisation,
+            required="Enter the name of your organisation",
+            unknown=NOT_IN_DIRECTORY,
+        )
+        organisation_id = organisation_id if valid else None
+    if organisation_id:
         place = place_for_postcode(form.postcode.data)
         pledge = services.submit_pledge(
-            organisation=db.session.get(Organisation, form.organisation.data),
+            organisation=db.session.get(Organisation, organisation_id),
             faith=form.faith.data,
             faith_other=form.faith_other.data,
             signatory_name=form.signatory_name.data,
@@ -99,7 +105,7 @@ def sign():
         )
         session["covenant_pledge"] = pledge.id
         return redirect(url_for("covenant.pledge_sent"))
-    return render_template("covenant/sign.html", form=form)
+    return render_template("covenant/sign.html", form=form, any_listing=directory_services.any_published_listing())
 
 
 @bp.route("/sign/sent")

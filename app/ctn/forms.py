@@ -14,29 +14,26 @@ from ..forms import (
     GovukTextareaField,
     GovukTextInputField,
     GovukTimeField,
+    OrganisationChooser,
     Required,
     max_length,
+    organisation_chooser_fields,
     parse_clock,
 )
 from ..places.services import normalise_postcode  # (placed here to merge cleanly beside app/forms.py; ruff sorts it)
 from .models import INTERESTS, MEETING_KINDS, MEETING_STATUSES, SECTORS, STEERING_ROLES
 
 
-class MemberDetailsForm(Form):
+class MemberDetailsForm(OrganisationChooser, Form):
     name = GovukTextInputField(
         "Full name",
         validators=[Required(thing="your full name"), max_length(120, thing="Name")],
     )
     email = GovukEmailField("Email address", validators=[Required(thing="your email address")])
-    organisation_id = GovukSelectField(
-        "Organisation",
-        coerce=int,
-        description="Choose your organisation if it is in the community directory.",
-        validate_choice=True,
-    )
-    organisation_name = GovukTextInputField(
-        "Organisation, if it is not in the list (optional)",
-        validators=[Optional(), max_length(255, thing="Organisation")],
+    organisation_name, organisation_id, organisation_choice = organisation_chooser_fields(
+        "Organisation (optional)",
+        hint="The group, charity, faith group, business or public body you are part of. If it is in the "
+        "community directory, we link you to its listing.",
     )
     job_title = GovukTextInputField(
         "Job title or role (optional)",
@@ -57,10 +54,6 @@ class MemberDetailsForm(Form):
         choices=list(INTERESTS.items()),
         description="We use this to send you what matters to you. Select all that apply.",
     )
-
-    def validate_organisation_id(self, field):
-        if field.data is None:
-            field.data = 0
 
 
 class JoinForm(MemberDetailsForm):
@@ -216,16 +209,17 @@ class MeetingForm(Form):
             raise ValidationError("Enter the venue, or online joining details")
 
 
-class AgendaItemForm(Form):
+class AgendaItemForm(OrganisationChooser, Form):
+    organisation_not_listed = "The organisation is not listed"
+
     title = GovukTextInputField(
         "Agenda item",
         validators=[Required(thing="the agenda item"), max_length(300, thing="Agenda item")],
     )
     speaker = GovukTextInputField("Speaker (optional)", validators=[Optional(), max_length(200)])
-    organisation_id = GovukSelectField("Speaker's organisation in the directory (optional)", coerce=int)
-    organisation_name = GovukTextInputField(
-        "Speaker's organisation, if not in the directory (optional)",
-        validators=[Optional(), max_length(255)],
+    organisation_name, organisation_id, organisation_choice = organisation_chooser_fields(
+        "Speaker's organisation (optional)",
+        hint="If it is in the community directory, the agenda links to its listing.",
     )
     submit = GovukSubmitField("Add to the agenda")
 
@@ -280,16 +274,16 @@ class ThemePlanForm(Form):
             raise ValidationError("Enter at least one theme")
 
 
-class OfficerMemberForm(Form):
+class OfficerMemberForm(OrganisationChooser, Form):
     """An officer corrects one member's details (never their address, status or consent record)."""
+
+    organisation_not_listed = "The organisation is not listed"
 
     name = GovukTextInputField(
         "Full name", validators=[Required(thing="the member's full name"), max_length(120, thing="Name")]
     )
-    organisation_id = GovukSelectField("Organisation in the directory", coerce=int, validate_choice=True)
-    organisation_name = GovukTextInputField(
-        "Organisation, if it is not in the directory (optional)",
-        validators=[Optional(), max_length(255, thing="Organisation")],
+    organisation_name, organisation_id, organisation_choice = organisation_chooser_fields(
+        "Organisation (optional)", hint="If it is in the community directory, the member is linked to its listing."
     )
     job_title = GovukTextInputField(
         "Job title or role (optional)", validators=[Optional(), max_length(120, thing="Job title")]
@@ -307,12 +301,8 @@ class OfficerMemberForm(Form):
     )
     submit = GovukSubmitField("Save changes")
 
-    def validate_organisation_id(self, field):
-        if field.data is None:
-            field.data = 0
 
-
-class SteeringSeatForm(Form):
+class SteeringSeatForm(OrganisationChooser, Form):
     """One seat on the CTN Steering Group (002_6240a75a79bed02c.txt section 2.4.1)."""
 
     title = GovukTextInputField(
@@ -325,7 +315,11 @@ class SteeringSeatForm(Form):
         choices=list(STEERING_ROLES.items()),
         validators=[Required(message="Select the seat's role")],
     )
-    organisation_id = GovukSelectField("Organisation in the directory (optional)", coerce=int, validate_choice=True)
+    # A seat links to a listing or to nothing: a name that matches no listing is refused (see the view).
+    organisation_not_listed = "None of these"
+    organisation_name, organisation_id, organisation_choice = organisation_chooser_fields(
+        "Organisation in the directory (optional)", hint="Start typing the name of its listing."
+    )
     member_id = GovukSelectField(
         "Who represents it (optional)",
         coerce=int,
@@ -333,10 +327,6 @@ class SteeringSeatForm(Form):
         validate_choice=True,
     )
     submit = GovukSubmitField("Save seat")
-
-    def validate_organisation_id(self, field):
-        if field.data is None:
-            field.data = 0
 
     def validate_member_id(self, field):
         if field.data is None:

@@ -44,6 +44,13 @@ from .models import (
     Service,
     ServiceAtLocation,
 )
+from .names import (  # noqa: F401 (the organisation chooser's rules, named here for other modules)
+    OrganisationChoice,
+    any_published_listing,
+    choose_organisation,
+    organisation_suggestions,
+    published_listing,
+)
 from .taxonomy import term_code, term_key, terms_for_keys
 
 STALE_AFTER_DAYS = 183  # "not verified for 6 months"

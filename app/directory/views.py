@@ -1,18 +1,18 @@
 import functools
 import json
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.orm import selectinload
 
 from .. import datacache
 from ..auth.models import User
-from ..extensions import db
+from ..extensions import db, limiter
 from ..forms import ConfirmForm
 from ..maps import services as map_services
 from ..places.services import normalise_postcode
-from ..ratelimit import limit_posts
+from ..ratelimit import client_address, limit_posts
 from ..security import GROUP_EDITOR, STRATEGY_OFFICER, public, roles_required
 from ..timeutil import utcnow
 from . import cards, diff, drafts, services, taxonomy, vocabulary_views
@@ -121,6 +121,17 @@ def index():
         filters_applied=filters_applied,
         organisation_count=services.published_organisation_count() if not searched else None,
     )
+
+
+@bp.route("/organisation-names.json")
+@limiter.limit(lambda: current_app.config["SUGGESTIONS_RATE_LIMIT"], key_func=client_address)
+@public
+def organisation_names():
+    """Suggestions for the organisation chooser (accessible-autocomplete): published listings whose names
+    match `q` as typed so far, at most 10, as [{"id", "name"}]. The dot keeps it clear of listing slugs."""
+    typed = request.args.get("q", "")[:200]
+    listings = services.organisation_suggestions(typed)
+    return jsonify([{"id": listing.id, "name": listing.name} for listing in listings])
 
 
 @bp.route("/<slug>")

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from app.covenant.models import CovenantPledge
+from app.directory import services as directory_services
 from app.extensions import db
 
 from ..conftest import TEST_PASSWORD
@@ -39,11 +40,19 @@ def test_public_covenant_pages_are_accessible(live_server, page, pledge, path, c
 
 
 def test_pledge_in_the_browser_then_officer_page(live_server, page, organisation, make_user, pledge, check_page):
+    directory_services.set_search_fields(organisation)  # as every listing written through the directory has
+    db.session.commit()
     page.goto(live_server + "/covenant/sign")
     page.get_by_role("button", name="Send pledge").click()
     page.locator(".govuk-error-summary").wait_for()
     check_page()
-    page.get_by_label("Organisation", exact=True).select_option(str(organisation.id))
+    # Type a few letters and pick the suggestion with the keyboard (the organisation chooser, issue 16).
+    box = page.get_by_label("Organisation", exact=True)
+    box.press_sequentially("multi fa", delay=40)
+    page.locator("#organisation_name__listbox").get_by_role("option", name=organisation.name).wait_for()
+    box.press("ArrowDown")  # moves the focus to the first suggestion
+    page.keyboard.press("Enter")
+    assert box.input_value() == organisation.name
     page.get_by_label("Jewish").check()
     page.get_by_label("Name of the person signing").fill("Ruth Cohen")
     page.get_by_label("Their role in the organisation").fill("Secretary")

@@ -10,8 +10,7 @@ from flask import (
 )
 from werkzeug.routing import BuildError
 
-from ...directory.models import Organisation
-from ...extensions import db
+from ...directory import services as directory_services
 from ...places.services import ward_choices
 from ...timeutil import LONDON, to_london
 from .. import services
@@ -36,13 +35,24 @@ def london_time(value):
     return local.strftime("%-I:%M%p").lower().replace(":00", "") if local else ""
 
 
-def _organisation_choices(blank="Not listed, or none"):
-    rows = db.session.execute(
-        db.select(Organisation.id, Organisation.name)
-        .where(Organisation.published.is_(True))
-        .order_by(Organisation.name)
-    )
-    return [(0, blank)] + [(row.id, row.name) for row in rows]
+def _validated_with_organisation(form, listing_only=False):
+    """validate_on_submit for a form with the organisation chooser: on a valid POST whose organisation is
+    settled, (organisation_id, organisation_name), or with `listing_only` the listing's id (0 for none);
+    otherwise None, with the messages on the form. The organisation is resolved on every POST, so a page
+    sent back for another field keeps what was chosen."""
+    if not form.is_submitted():
+        return None
+    valid = form.validate()
+    resolve = directory_services.choose_organisation
+    organisation = form.choose_listing(resolve) if listing_only else form.choose_organisation(resolve)
+    return organisation if valid and organisation is not None else None
+
+
+def _organisation_for_display(form, organisation_id, organisation_name):
+    """Fill the chooser of a form shown for the first time with a record's organisation."""
+    listing = directory_services.published_listing(organisation_id) if organisation_id else None
+    form.organisation_id.data = listing.id if listing else None
+    form.organisation_name.data = listing.name if listing else organisation_name or ""
 
 
 def _ward_choices():

@@ -51,7 +51,14 @@ from ..models import (
     Registration,
     SteeringSeat,
 )
-from .common import _export_response, _organisation_choices, _today, _ward_choices, bp
+from .common import (
+    _export_response,
+    _organisation_for_display,
+    _today,
+    _validated_with_organisation,
+    _ward_choices,
+    bp,
+)
 
 MANAGERS = (STRATEGY_OFFICER,)
 
@@ -208,18 +215,18 @@ def member(member_id):
 def member_edit(member_id):
     member = db.get_or_404(Member, member_id)
     form = OfficerMemberForm(obj=member if request.method == "GET" else None)
-    form.organisation_id.choices = _organisation_choices("Not in the directory, or none")
     form.ward_code.choices = _ward_choices()
     if request.method == "GET":
-        form.organisation_id.data = member.organisation_id or 0
+        _organisation_for_display(form, member.organisation_id, member.organisation_display)
         form.ward_code.data = member.ward_code or ""
         form.interests.data = member.interests
-    if form.validate_on_submit():
+    organisation = _validated_with_organisation(form)
+    if organisation is not None:
         edit = services.OfficerMemberEdit(
             name=form.name.data,
             sector=form.sector.data,
-            organisation_id=form.organisation_id.data or None,
-            organisation_name=form.organisation_name.data or "",
+            organisation_id=organisation[0],
+            organisation_name=organisation[1],
             job_title=form.job_title.data or "",
             ward_code=form.ward_code.data or None,
             interests=tuple(form.interests.data or ()),
@@ -229,7 +236,7 @@ def member_edit(member_id):
         except services.EditRefused as exc:
             message = str(exc)
             field = (
-                form.organisation_id
+                form.organisation_name
                 if "organisation" in message
                 else form.ward_code
                 if "ward" in message
@@ -381,9 +388,7 @@ def edit_meeting(meeting_id):
 
 
 def _agenda_form():
-    form = AgendaItemForm(prefix="agenda")
-    form.organisation_id.choices = _organisation_choices("Not in the directory")
-    return form
+    return AgendaItemForm(prefix="agenda")
 
 
 def _attendance_form(meeting, formdata=None):
@@ -431,14 +436,15 @@ def _blank_action_form():
 def add_agenda_item(meeting_id):
     meeting = db.get_or_404(Meeting, meeting_id)
     form = _agenda_form()
-    if not form.validate_on_submit():
+    organisation = _validated_with_organisation(form)
+    if organisation is None:
         return _render_manage_meeting(meeting, agenda_form=form, form=form), 400
     services.add_agenda_item(
         meeting,
         title=form.title.data,
         speaker=form.speaker.data,
-        organisation_id=form.organisation_id.data or None,
-        organisation_name=form.organisation_name.data,
+        organisation_id=organisation[0],
+        organisation_name=organisation[1],
     )
     flash("Agenda item added", "success")
     return redirect(url_for("ctn.manage_meeting", meeting_id=meeting.id) + "#agenda")
@@ -542,7 +548,6 @@ def themes():
 
 def _seat_form(seat=None):
     form = SteeringSeatForm(obj=seat if request.method == "GET" else None)
-    form.organisation_id.choices = _organisation_choices("None")
     members = db.session.execute(
         db.select(Member.id, Member.name, Member.organisation_name)
         .where((Member.status == CONFIRMED) | (Member.id == (seat.member_id if seat and seat.member_id else 0)))
@@ -552,23 +557,32 @@ def _seat_form(seat=None):
         (row.id, f"{row.name}, {row.organisation_name}" if row.organisation_name else row.name) for row in members
     ]
     if request.method == "GET" and seat is not None:
-        form.organisation_id.data = seat.organisation_id or 0
+        name = seat.organisation.name if seat.organisation else ""
+        _organisation_for_display(form, seat.organisation_id, name)
         form.member_id.data = seat.member_id or 0
     return form
 
 
-def _seat_details(form):
+def _seat_organisation(form):
+    """The listing a seat's form names, 0 for none, or None (with the message on the form) when it is not
+    settled. A seat links to a listing or to nothing, so a name no listing has is refused, not kept."""
+    return _validated_with_organisation(form, listing_only=True)
+
+
+def _seat_details(form, organisation_id):
     return services.SeatDetails(
         title=form.title.data,
         role=form.role.data,
-        organisation_id=form.organisation_id.data or None,
+        organisation_id=organisation_id or None,
         member_id=form.member_id.data or None,
     )
 
 
 def _refused(form, exc):
     message = str(exc)
-    field = form.member_id if "member" in message else form.organisation_id if "organisation" in message else form.role
+    field = (
+        form.member_id if "member" in message else form.organisation_name if "organisation" in message else form.role
+    )
     field.errors = list(field.errors) + [message]
 
 
@@ -576,9 +590,10 @@ def _refused(form, exc):
 @roles_required(*MANAGERS)
 def steering_group():
     form = _seat_form()
-    if form.validate_on_submit():
+    organisation_id = _seat_organisation(form)
+    if organisation_id is not None:
         try:
-            seat = services.add_seat(_seat_details(form))
+            seat = services.add_seat(_seat_details(form, organisation_id))
         except services.EditRefused as exc:
             _refused(form, exc)
         else:
@@ -594,9 +609,10 @@ def steering_group():
 def seat_edit(seat_id):
     seat = db.get_or_404(SteeringSeat, seat_id)
     form = _seat_form(seat)
-    if form.validate_on_submit():
+    organisation_id = _seat_organisation(form)
+    if organisation_id is not None:
         try:
-            services.edit_seat(seat, _seat_details(form))
+            services.edit_seat(seat, _seat_details(form, organisation_id))
         except services.EditRefused as exc:
             _refused(form, exc)
         else:

@@ -32,23 +32,29 @@ from ..models import (
     SOURCE_PREFERENCES,
     Meeting,
 )
-from .common import _export_response, _organisation_choices, _ward_choices, bp
+from .common import (
+    _export_response,
+    _organisation_for_display,
+    _validated_with_organisation,
+    _ward_choices,
+    bp,
+)
 
 
 def _details_form(form_class, **kwargs):
     form = form_class(**kwargs)
-    form.organisation_id.choices = _organisation_choices()
     form.ward_code.choices = _ward_choices()
     return form
 
 
-def _details_from(form):
+def _details_from(form, organisation):
+    organisation_id, organisation_name = organisation
     return services.MemberDetails(
         name=form.name.data,
         email=form.email.data,
         sector=form.sector.data,
-        organisation_id=form.organisation_id.data or None,
-        organisation_name=form.organisation_name.data or "",
+        organisation_id=organisation_id,
+        organisation_name=organisation_name,
         job_title=form.job_title.data or "",
         ward_code=form.ward_code.data or None,
         interests=form.interests.data or [],
@@ -85,8 +91,9 @@ def index():
 @public
 def join():
     form = _details_form(JoinForm)
-    if form.validate_on_submit():
-        services.request_membership(_details_from(form), wording=services.JOIN_CONSENT_WORDING)
+    organisation = _validated_with_organisation(form)
+    if organisation is not None:
+        services.request_membership(_details_from(form, organisation), wording=services.JOIN_CONSENT_WORDING)
         return redirect(url_for("ctn.check_email"))
     return render_template("ctn/join.html", form=form, wording=services.JOIN_CONSENT_WORDING)
 
@@ -130,12 +137,13 @@ def preferences(prefs_token):
     member = _member_for_prefs_or_404(prefs_token)
     form = _details_form(PreferencesForm, obj=member if request.method == "GET" else None)
     if request.method == "GET":
-        form.organisation_id.data = member.organisation_id or 0
+        _organisation_for_display(form, member.organisation_id, member.organisation_display)
         form.interests.data = member.interests
         form.ward_code.data = member.ward_code or ""
-    if form.validate_on_submit():
+    organisation = _validated_with_organisation(form)
+    if organisation is not None:
         try:
-            changed = services.update_preferences(member, _details_from(form), SOURCE_PREFERENCES)
+            changed = services.update_preferences(member, _details_from(form, organisation), SOURCE_PREFERENCES)
         except ValueError as exc:
             form.email.errors.append(str(exc))
         else:
