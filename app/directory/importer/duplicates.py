@@ -23,7 +23,8 @@ def similar_names(a, b):
 
 class DuplicateFinder:
     """Existing listings (published or not) and the rows accepted so far, by charity number, legacy ID and
-    (name, postcode)."""
+    (name, postcode). A listing of the file is kept as a (name, line) pair, and its name compared in the
+    reduced form when it is needed: this is most of what a large import keeps of each listing it checked."""
 
     def __init__(self):
         self.charity, self.legacy, self.by_postcode = {}, {}, {}
@@ -52,7 +53,10 @@ class DuplicateFinder:
         if legacy_id:
             self.legacy.setdefault(legacy_id, listing)
         for postcode in postcodes:
-            self.by_postcode.setdefault(postcode, []).append((name_key(name), listing))
+            # (the file's own pair, or the reduced name and an existing listing)
+            self.by_postcode.setdefault(postcode, []).append(
+                listing if isinstance(listing, tuple) else (name_key(name), listing)
+            )
 
     def check(self, row):
         data = row.data
@@ -72,7 +76,8 @@ class DuplicateFinder:
             )
         key = name_key(org["name"])
         for postcode in sorted(postcodes):
-            for other_key, other in self.by_postcode.get(postcode, []):
+            for entry in self.by_postcode.get(postcode, []):
+                other_key, other = (name_key(entry[0]), entry) if isinstance(entry[1], int) else entry
                 if similar_names(key, other_key):
                     row.problem(
                         "name",
@@ -82,16 +87,17 @@ class DuplicateFinder:
                     )
                     break
         if not row.problems:
-            self._add({"name": org["name"], "line": row.line}, org["charity_number"], legacy_id, org["name"], postcodes)
+            self._add((org["name"], row.line), org["charity_number"], legacy_id, org["name"], postcodes)
 
 
 def _describe(other):
-    if "line" in other:
-        return f"line {other['line']} ({other['name']})"
+    if isinstance(other, tuple):
+        name, line = other
+        return f"line {line} ({name})"
     return f"the existing listing {other['name']}"
 
 
 def _link(other):
-    if "line" in other or not other.get("published"):
+    if isinstance(other, tuple) or not other.get("published"):
         return None
     return {"name": other["name"], "slug": other["slug"]}
