@@ -27,6 +27,13 @@ def iter_listings(csv_file, progress=None, should_abort=None):
     (None when it has problems, each reported on its own line)."""
     vocabulary = Vocabulary()
     duplicates = DuplicateFinder()
+    try:
+        yield from _checked_listings(csv_file, progress, should_abort, vocabulary, duplicates)
+    finally:
+        duplicates.close()
+
+
+def _checked_listings(csv_file, progress, should_abort, vocabulary, duplicates):
     ids = IdChecker()
     width = len(csv_file.columns)
     total = len(csv_file.rows)
