@@ -12,6 +12,7 @@ Each row is then checked by `build_row` with the values of its organisation, ser
 listing's snapshot is put together from the checked rows.
 """
 
+import sqlite3
 import uuid
 from dataclasses import dataclass, field
 
@@ -178,10 +179,21 @@ class IdChecker:
     """IDs across the file and the directory: a service or location ID belongs to one organisation of the
     file, and an ID the export wrote that is already in the directory means the listing is there already.
     The directory is asked about each listing's uuids as it is checked (one query, only when it has some),
-    so nothing of the whole file is kept but the service and location IDs seen so far."""
+    so nothing of the whole file is kept but the service and location IDs seen so far, and those on disk."""
 
     def __init__(self):
-        self.owner = {}  # (kind, id) -> first line of the organisation that has it
+        # (kind, id) -> first line of the organisation that has it, in SQLite's private temporary database
+        # (on disk beyond a small cache): a large file has as many service and location IDs as rows.
+        self.owners = sqlite3.connect("")
+        self.owners.execute("CREATE TABLE owner (kind TEXT, ident TEXT, line INTEGER, PRIMARY KEY (kind, ident))")
+
+    def close(self):
+        self.owners.close()
+
+    def owner(self, kind, ident, line):
+        """The first line of the organisation that has this service or location ID (`line`'s if it is the first)."""
+        self.owners.execute("INSERT OR IGNORE INTO owner VALUES (?, ?, ?)", (kind, ident, line))
+        return self.owners.execute("SELECT line FROM owner WHERE kind = ? AND ident = ?", (kind, ident)).fetchone()[0]
 
     @staticmethod
     def existing(group):
@@ -230,7 +242,7 @@ class IdChecker:
                     listing.data = None
                 if kind == "organisation":
                     continue
-                owner = self.owner.setdefault((kind, part.ident.lower()), group.lines[0])
+                owner = self.owner(kind, part.ident.lower(), group.lines[0])
                 if owner != group.lines[0]:
                     listing.problems.append(
                         {

@@ -26,15 +26,15 @@ def iter_listings(csv_file, progress=None, should_abort=None):
     Yields one importer Row per listing: `line` its first line, `lines` all of them, `data` its snapshot
     (None when it has problems, each reported on its own line)."""
     vocabulary = Vocabulary()
-    duplicates = DuplicateFinder()
+    duplicates, ids = DuplicateFinder(), IdChecker()
     try:
-        yield from _checked_listings(csv_file, progress, should_abort, vocabulary, duplicates)
+        yield from _checked_listings(csv_file, progress, should_abort, vocabulary, duplicates, ids)
     finally:
         duplicates.close()
+        ids.close()
 
 
-def _checked_listings(csv_file, progress, should_abort, vocabulary, duplicates):
-    ids = IdChecker()
+def _checked_listings(csv_file, progress, should_abort, vocabulary, duplicates, ids):
     width = len(csv_file.columns)
     total = len(csv_file.rows)
     done = 0
