@@ -10,6 +10,8 @@ in the caller's one transaction: the batches are flushed, never committed.
 import json
 from collections import Counter
 
+from sqlalchemy.orm import defer
+
 from ...extensions import db
 from ...places.models import Postcode, Ward
 from ...places.services import normalise_postcode
@@ -33,7 +35,9 @@ class ImportLookups(services.Lookups):
             f"{taxonomy}/{term.code}": term
             for term, taxonomy in db.session.execute(db.select(TaxonomyTerm, Taxonomy.code).join(Taxonomy))
         }
-        self.ward_by_code = {ward.code: ward for ward in db.session.scalars(db.select(Ward))}
+        # (without their boundaries, which the import never reads)
+        wards = db.session.scalars(db.select(Ward).options(defer(Ward.boundary_geojson)))
+        self.ward_by_code = {ward.code: ward for ward in wards}
         self.postcodes = {}
         self.words = Counter()
 
