@@ -100,10 +100,11 @@ def read(data, strict=True, keep_blank=False):
     return read_rows(decode(data), strict=strict, keep_blank=keep_blank)
 
 
-def iter_file(stream, strict=True, keep_blank=False):
+def iter_file(stream, strict=True, keep_blank=False, offsets=False):
     """`iter_rows` for a binary file object, read as it goes (for large uploads: the file is never held in
     memory whole). The same checks and messages as `decode` and `iter_rows`, raised when the reading
-    reaches them: a workbook or UTF-16 file at once, a line in another encoding or with a NUL at that line."""
+    reaches them: a workbook or UTF-16 file at once, a line in another encoding or with a NUL at that line.
+    With `offsets`, each row is (line, cells, byte offset of the row's start), for `read_row_at`."""
     start = stream.read(4)
     stream.seek(0)
     if start.startswith(b"PK\x03\x04") or start.startswith(b"\xd0\xcf\x11\xe0"):
@@ -113,7 +114,14 @@ def iter_file(stream, strict=True, keep_blank=False):
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     lines = _checked_lines(text)
     try:
-        yield from iter_rows(lines, strict=strict, keep_blank=keep_blank)
+        if offsets:
+            tracked = _LineOffsets(lines, 3 if start.startswith(b"\xef\xbb\xbf") else 0)
+            for line, cells in iter_rows(tracked, strict=strict, keep_blank=True):
+                offset = tracked.row_start()
+                if keep_blank or any(cell.strip() for cell in cells):
+                    yield line, cells, offset
+        else:
+            yield from iter_rows(lines, strict=strict, keep_blank=keep_blank)
     except UnicodeDecodeError:
         stream.seek(0)
         line = _first_undecodable_line(stream)
@@ -122,6 +130,36 @@ def iter_file(stream, strict=True, keep_blank=False):
         ) from None
     finally:
         text.detach()  # the caller's file stays open (and theirs to close)
+
+
+class _LineOffsets:
+    """The lines of a file as the csv module reads them, noting the byte offset where each row starts (a
+    row may span several lines). With newline="" the lines keep their own line endings, so a line's UTF-8
+    length is its length in the file."""
+
+    def __init__(self, lines, offset):
+        self.lines, self.offset, self.start = lines, offset, None
+
+    def __iter__(self):
+        for line in self.lines:
+            if self.start is None:
+                self.start = self.offset
+            self.offset += len(line.encode("utf-8"))
+            yield line
+
+    def row_start(self):
+        start, self.start = self.start, None
+        return start
+
+
+def read_row_at(stream, offset, strict=True):
+    """The cells of the row that starts at byte `offset` of a binary file checked by `iter_file` (offsets=True)."""
+    stream.seek(offset)
+    text = io.TextIOWrapper(stream, encoding="utf-8", newline="")
+    try:
+        return next(csv.reader(text, strict=strict), [])
+    finally:
+        text.detach()
 
 
 def _checked_lines(text):

@@ -157,6 +157,34 @@ def test_rows_made_in_a_spreadsheet_with_made_up_ids_are_one_listing(directory):
     ]
 
 
+def test_scattered_rows_are_read_back_one_listing_at_a_time(directory, monkeypatch):
+    """An organisation's rows may be anywhere in the file; the check reads each listing's rows back from the
+    file by their offsets when it comes to that listing, never the whole file's cells at once."""
+    rows = [
+        {"organisation_id": "A", "name": "Alpha Lunch Club", "service_name": "Lunch", "description": "Line\nbreaks"},
+        {"organisation_id": "B", "name": "Beta Choir", "service_name": "Singing"},
+        {"name": "Gamma Allotments"},  # no organisation_id: a listing by itself
+        {"organisation_id": "b", "service_name": "Concerts"},
+        {"organisation_id": "A", "service_name": "Bingo"},
+    ]
+    reads = []
+    real_read = importer.reading.csvkit.read_row_at
+
+    def counting_read(stream, offset, *args):
+        reads.append(offset)
+        return real_read(stream, offset, *args)
+
+    monkeypatch.setattr(importer.reading.csvkit, "read_row_at", counting_read)
+    listings = importer.iter_listings(importer.read_csv(csv_bytes(rows)))
+    first = next(listings)
+    assert (first.name, first.lines, len(reads)) == ("Alpha Lunch Club", [2, 7], 2)  # (line 2 has 2 lines)
+    assert [s["name"] for s in first.data["services"]] == ["Lunch", "Bingo"]
+    assert first.data["organisation"]["description"] == "Line\nbreaks"
+    rest = list(listings)
+    assert [(r.name, r.lines) for r in rest] == [("Beta Choir", [4, 6]), ("Gamma Allotments", [5])]
+    assert len(reads) == 5 and all(not r.problems for r in [first, *rest])
+
+
 def test_a_listing_with_a_bad_row_is_not_imported_and_every_line_says_why(directory):
     rows = [
         {"organisation_id": "A", "name": "Good Group", "address_1": "1 High Street", "postcode": "NW4 4BG"},

@@ -443,6 +443,25 @@ def test_near_identical_names(a, b, same):
     assert importer.similar_names(importer.name_key(a), importer.name_key(b)) is same
 
 
+def test_the_report_names_the_first_listings_and_counts_them_all(app, client, officer, monkeypatch):
+    """A 100,000-row import does not keep (or store) a list of every listing: the report names the first
+    ones and counts the rest, and the page says how many more there are."""
+    monkeypatch.setattr(importer.common, "REPORT_KEEPS", 2)
+    data = csv_bytes([good_row(name, address_1="", postcode="") for name in ("Alpha Club", "Beta Choir", "Gamma Hub")])
+    report = importer.run_import(data)
+    assert [r["name"] for r in report.ready] == ["Alpha Club", "Beta Choir"] and report.ready_count == 3
+    assert report.summary().startswith("3 rows: 3 ready to import, 0 with errors, 0 duplicates.")
+    job = queued_job(app, data)
+    importer.process_job(job.id)
+    page = client.get(f"/directory/import/{job.id}").get_data(as_text=True)
+    assert "The 3 rows ready to import" in page and "And 1 more." in page and "Import 3 listings" in page
+    importer.queue_import(latest_job(), skip_bad_rows=False)
+    importer.process_job(job.id)
+    assert latest_job().rows_done == 3 and organisation_count() == 3
+    page = client.get(f"/directory/import/{job.id}").get_data(as_text=True)
+    assert "And 1 more." in page
+
+
 # --- All or nothing ----------------------------------------------------------------------------
 
 
@@ -463,16 +482,16 @@ def test_a_real_run_writes_nothing_when_any_row_has_a_problem(directory):
 
 
 def test_an_error_while_saving_rolls_back_every_row(directory, monkeypatch):
-    real_create = services.create_organisation
+    real_write = services.write_snapshot
     calls = []
 
-    def failing_create(data, user, **kwargs):
+    def failing_write(organisation, data, *args):
         calls.append(data)
         if len(calls) == 3:
             raise RuntimeError("disk full")
-        return real_create(data, user, **kwargs)
+        return real_write(organisation, data, *args)
 
-    monkeypatch.setattr(services, "create_organisation", failing_create)
+    monkeypatch.setattr(services, "write_snapshot", failing_write)
     data = csv_bytes([good_row(f"Group {n}", postcode="N12 0GA") for n in range(5)])
     with pytest.raises(RuntimeError):
         importer.run_import(data, dry_run=False)
@@ -868,15 +887,70 @@ def test_progress_is_recorded_while_rows_are_checked(app, directory, monkeypatch
     job = queued_job(app, csv_bytes([good_row(f"Group {n}", postcode="N12 0GA") for n in range(5)]), mode="import")
     importer.process_job(job.id)
     assert ("checking", 1, 5) in seen and ("checking", 5, 5) in seen and ("saving", 0, 5) in seen
-    if IS_POSTGRES:  # SQLite has one writer: while the import's transaction saves, progress waits for the end.
-        assert ("saving", 3, 5) in seen
+    if IS_POSTGRES:  # SQLite has one writer: the job's row waits for the end (the page reads the progress file).
+        assert ("saving", 5, 5) in seen
     assert latest_job().state == "imported" and organisation_count() == 5
+
+
+def test_the_status_page_sees_the_save_advance_while_the_transaction_is_open(app, client, officer, monkeypatch):
+    """Another request (the officer's progress bar) sees the listings saved so far, batch by batch, while
+    the import's one transaction is still open: on SQLite too, where that transaction holds the only write
+    lock and the job's row cannot be written until it ends."""
+    monkeypatch.setattr(importer.jobs, "PROGRESS_EVERY_SECONDS", 0)
+    seen = []
+    real_progress = importer.JobProgress.__call__
+
+    def ask_the_status_page(self, step, done, total):
+        real_progress(self, step, done, total)
+        if step == "saving":
+            status = client.get(f"/directory/import/{self.job_id}/status").get_json()
+            seen.append((status["rows_done"], status["text"]))
+
+    monkeypatch.setattr(importer.JobProgress, "__call__", ask_the_status_page)
+    total = 2 * importer.BATCH + 50
+    data = csv_bytes([good_row(f"Group {n}", address_1="", postcode="") for n in range(total)])
+    job = queued_job(app, data, mode="import")
+    assert importer.process_job(job.id) == "imported"
+    batch = importer.BATCH
+    assert seen == [
+        (0, f"Saving {total} listings"),
+        (batch, f"Saved {batch} of {total} listings ({batch * 100 // total}%)"),
+        (2 * batch, f"Saved {2 * batch} of {total} listings ({2 * batch * 100 // total}%)"),
+        (total, f"Saved {total} of {total} listings (100%)"),
+    ]
+    assert organisation_count() == total
+    assert stored_files(app) == []  # the progress file went with the upload
+
+
+def test_stop_during_the_save_on_sqlite_reaches_the_import(app, client, officer, monkeypatch):
+    """The Stop button pressed while listings are saved stops the import and nothing is kept, on SQLite
+    too, where the job's row cannot be written then (the page asked for it through the upload folder)."""
+    pressed = []
+    real_progress = importer.JobProgress.__call__
+
+    def press_stop(self, step, done, total):
+        real_progress(self, step, done, total)
+        if step == "saving" and done and not pressed:
+            pressed.append(done)
+            page = post_form(
+                client,
+                f"/directory/import/{self.job_id}/stop",
+                {},
+                form_url=f"/directory/import/{self.job_id}",
+                follow_redirects=True,
+            ).get_data(as_text=True)
+            assert "Stopping the import. Nothing will be written." in page
+
+    monkeypatch.setattr(importer.JobProgress, "__call__", press_stop)
+    data = csv_bytes([good_row(f"Group {n}", address_1="", postcode="") for n in range(150)])
+    job = queued_job(app, data, mode="import")
+    assert importer.process_job(job.id) == "aborted"
+    assert pressed == [importer.BATCH] and nothing_written() and stored_files(app) == []
 
 
 def test_a_large_files_progress_moves_row_by_row_from_the_first_rows(app, directory, monkeypatch):
     """The officer's progress bar shows the whole count from the start and moves with every listing checked.
-    (The file is read from disk, not kept in the job; the rows of each organisation are grouped before they
-    are checked, so the cells are held while checking: see README, Benchmarks, Imports.)"""
+    (The file is read from disk, not kept in the job, and each listing's rows are read back when it is checked.)"""
     seen = []
     real_update = importer.JobProgress.update
 
@@ -971,18 +1045,18 @@ def test_aborting_while_listings_are_saved_rolls_every_one_back(app, big_file, m
         real_progress(self, step, done, total)
         if step == "saving" and done:
             saved.append(done)
-            if done == 100 and IS_POSTGRES:
+            if IS_POSTGRES:
                 # PostgreSQL: the Stop button's update lands while the import's transaction is open.
                 importer.request_abort(db.session.get(DirectoryImport, self.job_id))
 
-    def abort_after_100(self):
+    def abort_after_the_first_batch(self):
         # SQLite allows one writer at a time, so the flag is raised here, as if the button had been pressed.
-        return (len(saved) >= 100 and not IS_POSTGRES) or real_abort(self)
+        return (bool(saved) and not IS_POSTGRES) or real_abort(self)
 
     monkeypatch.setattr(importer.JobProgress, "__call__", count_saved)
-    monkeypatch.setattr(importer.JobProgress, "abort_requested", abort_after_100)
+    monkeypatch.setattr(importer.JobProgress, "abort_requested", abort_after_the_first_batch)
     assert importer.process_job(job.id) == "aborted"
-    assert len(saved) == 100  # a hundred listings had been created in the transaction...
+    assert saved == [importer.BATCH]  # a batch of listings had been created in the transaction...
     assert nothing_written()  # ...and none of them was kept
     assert db.session.scalar(db.select(db.func.count(Location.id))) == 0
     job = latest_job()
@@ -990,7 +1064,7 @@ def test_aborting_while_listings_are_saved_rolls_every_one_back(app, big_file, m
 
 
 def test_a_failing_import_is_reported_and_writes_nothing(app, directory, monkeypatch):
-    monkeypatch.setattr(services, "create_organisation", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("boom")))
+    monkeypatch.setattr(services, "write_snapshot", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("boom")))
     job = queued_job(app, csv_bytes([good_row("Group")]), mode="import")
     assert importer.process_job(job.id) == "failed"
     job = latest_job()

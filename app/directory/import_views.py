@@ -98,17 +98,18 @@ def too_large(exc):
     return _render_upload(form, 413)
 
 
-def _progress_text(job):
+def _progress_text(job, progress):
     if job.abort_requested:
         return "Stopping: nothing will be written"
     if job.state == "queued":
         return "Waiting to start"
-    if job.step == "checking" and job.rows_total:
-        return f"Checked {job.rows_done} of {job.rows_total} rows ({job.percent}%)"
-    if job.step == "saving" and job.rows_total and not job.rows_done:
-        return f"Saving {job.rows_total} {'listing' if job.rows_total == 1 else 'listings'}"
-    if job.step == "saving" and job.rows_total:
-        return f"Saved {job.rows_done} of {job.rows_total} listings ({job.percent}%)"
+    done, total, percent = progress.rows_done, progress.rows_total, progress.percent
+    if progress.step == "checking" and total:
+        return f"Checked {done} of {total} rows ({percent}%)"
+    if progress.step == "saving" and total and not done:
+        return f"Saving {total} {'listing' if total == 1 else 'listings'}"
+    if progress.step == "saving" and total:
+        return f"Saved {done} of {total} listings ({percent}%)"
     return "Reading the file"
 
 
@@ -121,8 +122,13 @@ def job(job_id):
 def _render_job(job, form=None):
     """The progress page while the import runs; afterwards its report (and, after a check, the choice)."""
     if job.active:
+        progress = importer.live_progress(job)
         return render_template(
-            "directory/import_progress.html", job=job, text=_progress_text(job), stop_form=ConfirmForm()
+            "directory/import_progress.html",
+            job=job,
+            progress=progress,
+            text=_progress_text(job, progress),
+            stop_form=ConfirmForm(),
         )
     report = importer.ImportReport.from_json(job.report)
     if job.state == "checked" and form is None:
@@ -130,12 +136,13 @@ def _render_job(job, form=None):
     if form is not None:
         # Rows of one organisation are one listing: then the good ones are counted as listings.
         several = report.total_listings and report.total_listings != report.total_rows
-        good = ("listing" if len(report.ready) == 1 else "listings") if several else _rows(len(report.ready))
+        ready = report.ready_count
+        good = ("listing" if ready == 1 else "listings") if several else _rows(ready)
         form.skip_bad_rows.label.text = (
-            f"Import the {len(report.ready)} good {good} and skip the "
-            f"{len(report.bad_lines)} {_rows(len(report.bad_lines))} with problems"
+            f"Import the {ready} good {good} and skip the {len(report.bad_lines)} {_rows(len(report.bad_lines))} "
+            "with problems"
         )
-        form.submit.label.text = f"Import {len(report.ready)} {'listing' if len(report.ready) == 1 else 'listings'}"
+        form.submit.label.text = f"Import {ready} {'listing' if ready == 1 else 'listings'}"
     return render_template(
         "directory/import_report.html",
         job=job,
@@ -158,14 +165,15 @@ def status(job_id):
     job = db.session.get(DirectoryImport, job_id)
     if job is None:
         return jsonify(error="No such import"), 404
+    progress = importer.live_progress(job)
     return jsonify(
         state=job.state,
         mode=job.mode,
-        step=job.step,
-        rows_done=job.rows_done,
-        rows_total=job.rows_total,
-        percent=job.percent,
-        text=_progress_text(job),
+        step=progress.step,
+        rows_done=progress.rows_done,
+        rows_total=progress.rows_total,
+        percent=progress.percent,
+        text=_progress_text(job, progress),
         finished=not job.active,
         url=url_for(".job", job_id=job.id),
     )
@@ -207,9 +215,10 @@ def stop(job_id):
         else:
             flash("The import had already finished, so it could not be stopped.", "info")
     except OperationalError:
-        # SQLite has one writer: while the import saves its rows, nothing else can be written.
+        # SQLite has one writer: while the import saves its listings the job's row cannot be written, but
+        # the import reads the stop request request_abort left in its upload folder.
         db.session.rollback()
-        flash("The import is saving its last rows and can no longer be stopped. It will finish in a moment.", "info")
+        flash("Stopping the import. Nothing will be written.", "success")
     return redirect(url_for(".job", job_id=job_id))
 
 

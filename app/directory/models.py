@@ -23,6 +23,13 @@ def new_uuid():
     return str(uuid.uuid4())
 
 
+def _uuid_column():
+    # The uuid, made here rather than by the database, is also the "insert sentinel": with it SQLAlchemy
+    # inserts many new rows in one statement and still matches each to the id the database gave it (SQLite
+    # cannot say which new id belongs to which row otherwise, so rows would go one statement each).
+    return db.Column(db.String(36), unique=True, nullable=False, default=new_uuid, insert_sentinel=True)
+
+
 KIND_LABELS = {
     "vcfs": "Voluntary or community group",
     "faith": "Faith organisation",
@@ -71,7 +78,7 @@ class Organisation(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    uuid: Mapped[str] = mapped_column(db.String(36), unique=True, default=new_uuid)
+    uuid: Mapped[str] = _uuid_column()
     name: Mapped[str] = mapped_column(db.String(255))
     slug: Mapped[str] = mapped_column(db.String(255), unique=True)
     description: Mapped[str] = mapped_column(db.Text, default="")
@@ -139,7 +146,7 @@ class Service(db.Model):
     __table_args__ = (db.Index("ix_service_scope_organisation", "area_scope", "organisation_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    uuid: Mapped[str] = mapped_column(db.String(36), unique=True, default=new_uuid)
+    uuid: Mapped[str] = _uuid_column()
     organisation_id: Mapped[int] = mapped_column(db.ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(db.String(255))
     description: Mapped[str] = mapped_column(db.Text, default="")
@@ -176,7 +183,7 @@ class Location(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    uuid: Mapped[str] = mapped_column(db.String(36), unique=True, default=new_uuid)
+    uuid: Mapped[str] = _uuid_column()
     organisation_id: Mapped[int] = mapped_column(db.ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(db.String(255), default="")
     address_1: Mapped[str] = mapped_column(db.String(255), default="")
@@ -208,7 +215,7 @@ class ServiceAtLocation(db.Model):
     __table_args__ = (db.UniqueConstraint("service_id", "location_id", name="uq_service_at_location_pair"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    uuid: Mapped[str] = mapped_column(db.String(36), unique=True, default=new_uuid)
+    uuid: Mapped[str] = _uuid_column()
     service_id: Mapped[int] = mapped_column(db.ForeignKey("service.id", ondelete="CASCADE"), index=True)
     location_id: Mapped[int] = mapped_column(db.ForeignKey("location.id", ondelete="CASCADE"), index=True)
 
@@ -226,7 +233,7 @@ class Schedule(db.Model):
     __tablename__ = "schedule"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    uuid: Mapped[str] = mapped_column(db.String(36), unique=True, default=new_uuid)
+    uuid: Mapped[str] = _uuid_column()
     service_id: Mapped[int] = mapped_column(db.ForeignKey("service.id", ondelete="CASCADE"), index=True)
     weekday: Mapped[int]  # 0 = Monday
     opens_at: Mapped[time]

@@ -155,13 +155,30 @@ def _apply_fields(target, data, fields):
             setattr(target, field, data[field])
 
 
-def write_snapshot(organisation, data):
+class Lookups:
+    """How write_snapshot finds terms, wards and postcodes and counts the directory's words: a query or an
+    upsert each time. The CSV import passes its own, which looks them up once and counts words per batch."""
+
+    def terms(self, keys):
+        return terms_for_keys(keys)
+
+    def wards(self, codes):
+        return db.session.scalars(db.select(Ward).where(Ward.code.in_(codes))).all() if codes else []
+
+    def postcode(self, value):
+        return lookup_postcode(value)
+
+    def count_words(self, words, step):
+        count_words(words, step)
+
+
+def write_snapshot(organisation, data, lookups=None):
     """Make the tables say what `data` says: update, add and remove services and locations by uuid."""
     with db.session.no_autoflush:
-        _write_snapshot(organisation, data)
+        _write_snapshot(organisation, data, lookups or Lookups())
 
 
-def _write_snapshot(organisation, data):
+def _write_snapshot(organisation, data, lookups):
     _apply_fields(organisation, data.get("organisation", {}), ORGANISATION_FIELDS)
 
     existing_locations = {location.uuid: location for location in organisation.locations}
@@ -176,8 +193,8 @@ def _write_snapshot(organisation, data):
         _apply_fields(location, item, LOCATION_FIELDS)
         location.postcode = normalise_postcode(location.postcode) or location.postcode
         if not (location.position_source == "manual" and location.postcode == old_postcode):
-            geocode(location)
-        location.accessibility = terms_for_keys(item.get("accessibility", []))
+            geocode(location, lookups)
+        location.accessibility = lookups.terms(item.get("accessibility", []))
         locations.append(location)
     for stale in existing_locations.values():
         organisation.locations.remove(stale)
@@ -189,9 +206,8 @@ def _write_snapshot(organisation, data):
             service = Service()
             organisation.services.append(service)
         _apply_fields(service, item, SERVICE_FIELDS)
-        service.terms = terms_for_keys(item.get("terms", []))
-        codes = item.get("areas", [])
-        service.areas = db.session.scalars(db.select(Ward).where(Ward.code.in_(codes))).all() if codes else []
+        service.terms = lookups.terms(item.get("terms", []))
+        service.areas = lookups.wards(item.get("areas", []))
         scope = item.get("area_scope")
         service.area_scope = scope if scope in AREA_SCOPES else ("wards" if service.areas else None)
         if service.area_scope != "wards":
@@ -216,12 +232,12 @@ def _write_snapshot(organisation, data):
         service.service_at_locations = kept + [ServiceAtLocation(location=loc) for loc in wanted if loc not in have]
     for stale in existing_services.values():
         organisation.services.remove(stale)
-    set_search_fields(organisation)
+    set_search_fields(organisation, lookups)
 
 
-def geocode(location):
+def geocode(location, lookups=None):
     """Position and ward from the local postcode table; a confidential address keeps only its ward."""
-    found = lookup_postcode(location.postcode) if location.postcode else None
+    found = (lookups or Lookups()).postcode(location.postcode) if location.postcode else None
     if found is None:
         location.lat = location.lon = location.ward_code = location.position_source = None
         return False
@@ -277,17 +293,18 @@ def search_words(text):
     return {word.lower() for word in SEARCH_WORD_RE.findall(text or "")}
 
 
-def set_search_fields(organisation):
+def set_search_fields(organisation, lookups=None):
     """Write the listing's search fields (the full-text index follows by trigger) and keep the table of the
     directory's words (for "Did you mean") in step with the change."""
+    lookups = lookups or Lookups()
     old = search_words(organisation.search_text) if organisation.id else set()
     organisation.search_name = organisation.name or ""
     organisation.search_keywords = search_keywords_for(organisation)
     organisation.search_text = search_text_for(organisation)
     organisation.placed = is_placed(organisation)
     new = search_words(organisation.search_text)
-    count_words(new - old, +1)
-    count_words(old - new, -1)
+    lookups.count_words(new - old, +1)
+    lookups.count_words(old - new, -1)
 
 
 def count_words(words, step):
@@ -301,6 +318,18 @@ def count_words(words, step):
         index_elements=["word"], set_={"documents": SearchWord.documents + step}
     )
     db.session.execute(statement)
+
+
+def add_word_counts(counts):
+    """Add each {word: n} (n > 0: listings added) to the words' counts, in upserts of a few thousand words."""
+    insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    rows = [{"word": word, "documents": n} for word, n in sorted(counts.items()) if n > 0]
+    for start in range(0, len(rows), 5000):
+        statement = insert(SearchWord).values(rows[start : start + 5000])
+        statement = statement.on_conflict_do_update(
+            index_elements=["word"], set_={"documents": SearchWord.documents + statement.excluded.documents}
+        )
+        db.session.execute(statement)
 
 
 @event.listens_for(Organisation, "after_delete")

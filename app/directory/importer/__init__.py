@@ -8,14 +8,15 @@ each of its rows, and organisation_id, service_id and location_id saying which r
 the old layout (one row per organisation, no ID columns) are read as before.
 
 Import, in two steps:
-1. *checking*: the file is read (UTF-8, with or without a byte order mark; a header row naming the columns),
-   the rows are grouped into listings (grouping), every row is built into a snapshot with the values of its
+1. *checking*: the file is read (UTF-8, with or without a byte order mark; a header row naming the columns)
+   into a small index of each row's line, byte offset and listing (reading); each listing's rows are then read
+   back by offset and grouped (grouping), every row is built into a snapshot with the values of its
    organisation, service and location and checked with the listing form's rules (rows), and each listing's
    snapshot (the shape of `services.snapshot`) is put together and looked for among duplicates: the same
    charity number, legacy ID or uuid as an existing listing or an earlier one, or a nearly identical name at
    the same postcode. Each problem is reported as (line, column, problem). Nothing is written.
-2. *saving* (not in a dry run): the listings are created with `services.create_organisation` (keeping the
-   file's uuids), all in the caller's one transaction, which the caller commits. If any row has a problem
+2. *saving* (not in a dry run): the listings are created with `services.write_snapshot` in batches
+   (saving; keeping the file's uuids), all in the caller's one transaction, which the caller commits. If any row has a problem
    nothing is written, unless the officer chose to import the good listings and skip the rest; a listing
    with a bad row is skipped whole. Between listings the import asks `should_abort()`; when it says yes,
    everything is rolled back.
@@ -25,9 +26,10 @@ again as the same file); confidential addresses are left out, and cells that a s
 formula are made plain text.
 
 The parts, one module each: common (columns, the report), reading, hours (opening hours), rows (checking a
-row), grouping (rows into listings), duplicates, run (an import), jobs (background imports from the web),
-export. This package names what callers use, so `from app.directory import importer` and `importer.run_import(...)` keep working; a test
-that changes a module's setting patches that module (`importer.jobs.PROGRESS_EVERY_SECONDS`).
+row), grouping (rows into listings), duplicates, run (an import), saving (writing listings in batches),
+jobs (background imports from the web, and their progress), export. This package names what callers use,
+so `from app.directory import importer` and `importer.run_import(...)` keep working; a test that changes a
+module's setting patches that module (`importer.jobs.PROGRESS_EVERY_SECONDS`).
 """
 
 from .common import (
@@ -55,10 +57,14 @@ from .hours import DAY_ABBREVIATIONS, DAYS, HOURS_RE, format_opening_hours, pars
 from .jobs import (
     PROGRESS_EVERY_SECONDS,
     JobProgress,
+    Progress,
     cancel,
     cancel_checked,
     finish_job,
+    forget_progress,
     forget_stale_checks,
+    last_heard,
+    live_progress,
     process_job,
     queue_check,
     queue_import,
@@ -70,7 +76,8 @@ from .jobs import (
 )
 from .reading import CsvFile, normalise_column, read_csv
 from .rows import Row, Vocabulary, _form_rule, build_row, parse_age
-from .run import ImportAborted, check_rows, create_listing, run_import
+from .run import ImportAborted, check_rows, iter_listings, run_import
+from .saving import BATCH, ImportLookups, save_batch, unique_slugs
 
 __all__ = [
     "cancel_checked",
@@ -119,12 +126,20 @@ __all__ = [
     "build_listing",
     "ImportAborted",
     "check_rows",
-    "create_listing",
+    "iter_listings",
+    "BATCH",
+    "ImportLookups",
+    "save_batch",
+    "unique_slugs",
     "run_import",
     "PROGRESS_EVERY_SECONDS",
     "upload_folder",
     "remove_upload",
     "JobProgress",
+    "Progress",
+    "live_progress",
+    "last_heard",
+    "forget_progress",
     "start_job",
     "process_job",
     "finish_job",

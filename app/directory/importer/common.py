@@ -151,6 +151,10 @@ EXAMPLE_HEADER = "name,description,postcode"
 
 MAX_AGE = 120  # as the listing form
 
+# The report keeps the first rows ready (or created) by name, and the count of all: the report pages show
+# 500 of them, and a 100,000-row import must not hold (or store) a list of every listing it made.
+REPORT_KEEPS = 1000
+
 
 class FileRefused(Exception):
     """The file cannot be imported at all (not UTF-8 CSV, no header, required column missing)."""
@@ -172,6 +176,19 @@ class ImportReport:
     ready: list = field(default_factory=list)  # {"line", "name", "postcode"}: rows that can be (or were) created
     problems: list = field(default_factory=list)  # {"line", "name", "field", "problem", "kind", "listing"}
     created: list = field(default_factory=list)  # {"line", "name", "slug"}
+    # ready and created hold the first REPORT_KEEPS; these count them all
+    ready_count: int = 0
+    created_count: int = 0
+
+    def add_ready(self, item):
+        self.ready_count += 1
+        if len(self.ready) < REPORT_KEEPS:
+            self.ready.append(item)
+
+    def add_created(self, item):
+        self.created_count += 1
+        if len(self.created) < REPORT_KEEPS:
+            self.created.append(item)
 
     @property
     def bad_lines(self):
@@ -192,14 +209,14 @@ class ImportReport:
         ready = "ready to import"
         if self.total_listings and self.total_listings != self.total_rows:
             rows += f" for {self.total_listings} {_plural(self.total_listings, 'listing')}"
-            ready = f"{_plural(len(self.ready), 'listing')} ready to import"
+            ready = f"{_plural(self.ready_count, 'listing')} ready to import"
         counts = (
-            f"{rows}: {len(self.ready)} {ready}, {len(self.error_lines)} with errors, "
+            f"{rows}: {self.ready_count} {ready}, {len(self.error_lines)} with errors, "
             f"{len(self.duplicate_lines)} {_plural(len(self.duplicate_lines), 'duplicate')}."
         )
         outcome = {
             "checked": "This was a check only: nothing was written.",
-            "imported": f"Imported {len(self.created)} {_plural(len(self.created), 'listing')}"
+            "imported": f"Imported {self.created_count} {_plural(self.created_count, 'listing')}"
             + (
                 f" and skipped {len(self.bad_lines)} {_plural(len(self.bad_lines), 'row')} with problems."
                 if self.bad_lines
@@ -216,7 +233,13 @@ class ImportReport:
 
     @classmethod
     def from_json(cls, text):
-        return cls(**json.loads(text)) if text else cls()
+        if not text:
+            return cls()
+        data = json.loads(text)
+        # (reports stored before the counts were kept held every row)
+        data.setdefault("ready_count", len(data.get("ready", [])))
+        data.setdefault("created_count", len(data.get("created", [])))
+        return cls(**data)
 
 
 def _plural(count, word):

@@ -12,6 +12,7 @@ Each row is then checked by `build_row` with the values of its organisation, ser
 listing's snapshot is put together from the checked rows.
 """
 
+import sqlite3
 import uuid
 from dataclasses import dataclass, field
 
@@ -176,29 +177,46 @@ def build_listing(group, vocabulary):
 
 class IdChecker:
     """IDs across the file and the directory: a service or location ID belongs to one organisation of the
-    file, and an ID the export wrote that is already in the directory means the listing is there already."""
+    file, and an ID the export wrote that is already in the directory means the listing is there already.
+    The directory is asked about each listing's uuids as it is checked (one query, only when it has some),
+    so nothing of the whole file is kept but the service and location IDs seen so far, and those on disk."""
 
-    def __init__(self, groups):
-        self.owner = {}  # (kind, id) -> first line of the organisation that has it
+    def __init__(self):
+        # (kind, id) -> first line of the organisation that has it, in SQLite's private temporary database
+        # (on disk beyond a small cache): a large file has as many service and location IDs as rows.
+        self.owners = sqlite3.connect("")
+        self.owners.execute("CREATE TABLE owner (kind TEXT, ident TEXT, line INTEGER, PRIMARY KEY (kind, ident))")
+
+    def close(self):
+        self.owners.close()
+
+    def owner(self, kind, ident, line):
+        """The first line of the organisation that has this service or location ID (`line`'s if it is the first)."""
+        self.owners.execute("INSERT OR IGNORE INTO owner VALUES (?, ?, ?)", (kind, ident, line))
+        return self.owners.execute("SELECT line FROM owner WHERE kind = ? AND ident = ?", (kind, ident)).fetchone()[0]
+
+    @staticmethod
+    def existing(group):
+        """{(kind, uuid): name of the listing that has it} for the group's uuids already in the directory."""
         wanted = {"organisation": set(), "service": set(), "location": set()}
-        for group in groups:
-            for part in [group.organisation, *group.services.values(), *group.locations.values()]:
-                if as_uuid(part.ident):
-                    wanted[part.kind].add(as_uuid(part.ident))
-        self.existing = {}
+        for part in [group.organisation, *group.services.values(), *group.locations.values()]:
+            if as_uuid(part.ident):
+                wanted[part.kind].add(as_uuid(part.ident))
+        queries = []
         for kind, model in (("organisation", Organisation), ("service", Service), ("location", Location)):
             if not wanted[kind]:
                 continue
-            if model is Organisation:
-                query = db.select(Organisation.uuid, Organisation.name)
-            else:
-                query = db.select(model.uuid, Organisation.name).join(
-                    Organisation, Organisation.id == model.organisation_id
-                )
-            found = db.session.execute(query.where(model.uuid.in_(wanted[kind])))
-            self.existing |= {(kind, ident): name for ident, name in found}
+            query = db.select(db.literal(kind), model.uuid, Organisation.name)
+            if model is not Organisation:
+                query = query.join(Organisation, Organisation.id == model.organisation_id)
+            queries.append(query.where(model.uuid.in_(wanted[kind])))
+        if not queries:
+            return {}
+        query = queries[0] if len(queries) == 1 else db.union_all(*queries)
+        return {(kind, ident): name for kind, ident, name in db.session.execute(query)}
 
     def check(self, group, listing):
+        existing = self.existing(group)
         for kind, parts in (
             ("organisation", [group.organisation]),
             ("service", group.services.values()),
@@ -209,14 +227,14 @@ class IdChecker:
                     continue
                 line = min(part.lines.values(), default=group.lines[0])
                 canonical = as_uuid(part.ident)
-                if canonical and (kind, canonical) in self.existing:
+                if canonical and (kind, canonical) in existing:
                     listing.problems.append(
                         {
                             "line": line,
                             "name": listing.name,
                             "field": f"{kind}_id",
                             "problem": f"This {kind} is already in the directory (in the listing "
-                            f"{self.existing[(kind, canonical)]}): it may have been imported already",
+                            f"{existing[(kind, canonical)]}): it may have been imported already",
                             "kind": "duplicate",
                             "listing": None,
                         }
@@ -224,7 +242,7 @@ class IdChecker:
                     listing.data = None
                 if kind == "organisation":
                     continue
-                owner = self.owner.setdefault((kind, part.ident.lower()), group.lines[0])
+                owner = self.owner(kind, part.ident.lower(), group.lines[0])
                 if owner != group.lines[0]:
                     listing.problems.append(
                         {

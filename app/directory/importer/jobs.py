@@ -1,9 +1,12 @@
 """Background imports from the web: the uploaded file, the job's progress, cancelling, and old checks."""
 
+import json
 import logging
+import os
 import time
 import uuid
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
@@ -32,35 +35,103 @@ def remove_upload(job):
         job.stored_name = None
 
 
+@dataclass
+class Progress:
+    """Where a running import has got to, as the officer's page shows it."""
+
+    step: str
+    rows_done: int
+    rows_total: int
+
+    @property
+    def percent(self):
+        return min(100, int(self.rows_done * 100 / self.rows_total)) if self.rows_total else 0
+
+
+def _progress_path(job_id):
+    return upload_folder() / f"import-{job_id}.progress.json"
+
+
+def _abort_path(job_id):
+    return upload_folder() / f"import-{job_id}.abort"
+
+
+def forget_progress(job_id):
+    _progress_path(job_id).unlink(missing_ok=True)
+    _abort_path(job_id).unlink(missing_ok=True)
+
+
+def live_progress(job):
+    """The progress of an import: while it runs, from its progress file (written whatever the database is
+    doing: on SQLite the job's row cannot be written while the import's transaction saves listings), else
+    from the job's row."""
+    if job.state == "running":
+        try:
+            data = json.loads(_progress_path(job.id).read_text(encoding="utf-8"))
+            return Progress(data["step"], data["rows_done"], data["rows_total"])
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # not written yet (or a half-written file on a filesystem without atomic rename)
+    return Progress(job.step or "", job.rows_done or 0, job.rows_total or 0)
+
+
+def last_heard(job):
+    """When the worker running `job` last reported progress (its row or its progress file)."""
+    try:
+        written = datetime.fromtimestamp(_progress_path(job.id).stat().st_mtime, UTC).replace(tzinfo=None)
+    except OSError:
+        return job.updated_at
+    return max(job.updated_at, written) if job.updated_at else written
+
+
 class JobProgress:
-    """Progress and the abort flag, read and written on their own short connections, so the officer's page
-    sees them while the import's own transaction is still open (and so they survive its rollback)."""
+    """Progress and the abort flag of a running import. Progress goes to a small file in the upload folder
+    (replaced whole, so a reader never sees half of it) and to the job's row on its own short connection,
+    so the officer's page sees it while the import's own transaction is still open (and it survives its
+    rollback). The abort flag is read from a file the Stop button leaves there, and from the job's row."""
 
     def __init__(self, job_id):
         self.job_id = job_id
         self.last = 0.0
         self.sqlite = db.engine.dialect.name == "sqlite"
+        self.path = _progress_path(job_id)
+        self.abort_file = _abort_path(job_id)
+        self.last_asked, self.aborted = 0.0, False
 
     def update(self, **values):
         with db.engine.begin() as connection:
             connection.execute(db.update(DirectoryImport).where(DirectoryImport.id == self.job_id).values(**values))
 
+    def write_file(self, **values):
+        partial = self.path.with_name(self.path.name + ".part")
+        partial.write_text(json.dumps(values), encoding="utf-8")
+        os.replace(partial, self.path)
+
     def __call__(self, step, done, total):
         now = time.monotonic()
         if done not in (0, 1, total) and now - self.last < PROGRESS_EVERY_SECONDS:
             return
-        # SQLite has one writer: once the import's transaction has saved a row, progress cannot be written
-        # until it ends (a few seconds for the legacy directory's 300 rows).
+        self.last = now
+        self.write_file(step=step, rows_done=done, rows_total=total)
+        # SQLite has one writer: once the import's transaction has saved a row, the job's row cannot be
+        # written until it ends; the page reads the file meanwhile.
         if step == "saving" and done and self.sqlite:
             return
-        self.last = now
         self.update(step=step, rows_done=done, rows_total=total)
 
     def abort_requested(self):
-        with db.engine.connect() as connection:
-            return bool(
-                connection.scalar(db.select(DirectoryImport.abort_requested).where(DirectoryImport.id == self.job_id))
-            )
+        if self.aborted or self.abort_file.exists():
+            return True
+        # The job's row too (a Stop pressed where the file could not be left), every PROGRESS_EVERY_SECONDS.
+        now = time.monotonic()
+        if now - self.last_asked >= PROGRESS_EVERY_SECONDS:
+            self.last_asked = now
+            with db.engine.connect() as connection:
+                self.aborted = bool(
+                    connection.scalar(
+                        db.select(DirectoryImport.abort_requested).where(DirectoryImport.id == self.job_id)
+                    )
+                )
+        return self.aborted
 
 
 def start_job(job_id):
@@ -100,6 +171,7 @@ def process_job(job_id):
             )
         finish_job(job, report)
         db.session.commit()
+        forget_progress(job_id)
     except Exception as exc:  # noqa: BLE001 - whatever happened, the officer must see that nothing was written
         db.session.rollback()
         log.exception("directory import failed", extra={"import_id": job_id})
@@ -113,6 +185,7 @@ def process_job(job_id):
         job.finished_at = utcnow()
         remove_upload(job)
         db.session.commit()
+        forget_progress(job_id)
     return job.state
 
 
@@ -131,11 +204,16 @@ def finish_job(job, report):
         job.finished_at = utcnow()
         remove_upload(job)
     job.rows_total = report.total_rows
-    job.rows_done = len(report.created) if report.outcome == "imported" else report.total_rows
+    job.rows_done = report.created_count if report.outcome == "imported" else report.total_rows
 
 
 def request_abort(job):
-    """Ask a queued or running import to stop. Returns what happened: stopped, asked, or finished."""
+    """Ask a queued or running import to stop. Returns what happened: stopped, asked, or finished.
+
+    The running import sees the file left in the upload folder even when the job's row cannot be written
+    (SQLite, while the import's transaction saves listings: then this raises OperationalError)."""
+    if job.state == "running":
+        _abort_path(job.id).touch()
     with db.engine.begin() as connection:
         stopped = connection.execute(
             db.update(DirectoryImport)
@@ -208,6 +286,8 @@ def queue_import(job, skip_bad_rows):
         )
     ).rowcount
     db.session.commit()
+    if claimed:
+        forget_progress(job.id)
     return bool(claimed)
 
 
@@ -220,12 +300,13 @@ def stop_job(job, stalled_after):
         remove_upload(job)
         job.message = "Stopped before it started: nothing was written."
         db.session.commit()
-    elif outcome == "asked" and job.updated_at < utcnow() - stalled_after:
+    elif outcome == "asked" and last_heard(job) < utcnow() - stalled_after:
         # Nothing has been heard from the worker for a long time: it has gone, and its transaction with it.
         job.state, job.finished_at = "aborted", utcnow()
         job.message = "The import stopped responding, so it was ended. Nothing was written."
         remove_upload(job)
         db.session.commit()
+        forget_progress(job.id)
     return outcome
 
 

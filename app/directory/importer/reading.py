@@ -1,7 +1,14 @@
-"""Reading the import file: UTF-8 CSV with a header row naming the columns."""
+"""Reading the import file: UTF-8 CSV with a header row naming the columns.
+
+The file is read once here, a row at a time, keeping only a small index: each data row's line number, the
+byte offset where it starts, and which listing it belongs to (rows with the same organisation_id are one
+listing, wherever they are in the file). The checks then read each listing's rows back by their offsets,
+so only one listing's cells are ever in memory, however large the file.
+"""
 
 import io
 import re
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,14 +25,18 @@ class CsvFile:
 
 class CsvRows:
     """The data rows of an import file. Iterating reads the file again from the start, a row at a time, so
-    a 100,000-row file is never held in memory; `len()` is the count from the first reading."""
+    a 100,000-row file is never held in memory; `len()` is the count from the first reading. `groups()`
+    gives the rows of each listing, in the order each listing first appears."""
 
-    def __init__(self, opener, count):
+    def __init__(self, opener, lines, offsets, group_of_row, group_count):
         self.opener = opener
-        self.count = count
+        self.lines = lines  # array: the line number of each data row, in file order
+        self.offsets = offsets  # array: the byte offset where each data row starts
+        self.group_of_row = group_of_row  # array: the listing (numbered from 0 as first seen) of each row
+        self.group_count = group_count
 
     def __len__(self):
-        return self.count
+        return len(self.lines)
 
     def __iter__(self):
         with self.opener() as stream:
@@ -33,15 +44,40 @@ class CsvRows:
             next(rows, None)  # the header row
             yield from rows
 
+    def groups(self):
+        """[(line, cells)] for each listing, in the order each first appears, read back from the file by offset."""
+        # A counting sort of the row numbers by listing (file order kept within each), in arrays: a few bytes a row.
+        starts = array("l", [0]) * (self.group_count + 1)
+        for group in self.group_of_row:
+            starts[group + 1] += 1
+        for group in range(self.group_count):
+            starts[group + 1] += starts[group]
+        order, fill = array("l", [0]) * len(self.lines), array("l", starts)
+        for row, group in enumerate(self.group_of_row):
+            order[fill[group]] = row
+            fill[group] += 1
+        del fill
+        with self.opener() as stream:
+            for group in range(self.group_count):
+                rows = order[starts[group] : starts[group + 1]]
+                yield [(self.lines[row], csvkit.read_row_at(stream, self.offsets[row])) for row in rows]
+
 
 def normalise_column(name):
     return re.sub(r"[\s\-]+", "_", (name or "").strip().lower())
 
 
+def _group_key(cells, position):
+    """The organisation_id of a row as grouping compares it (see grouping.group_rows), or "" for none."""
+    if position is None or position >= len(cells):
+        return ""
+    return csvkit.unguard(cells[position].strip()).strip().lower()
+
+
 def read_csv(data):
     """Check a CSV file (bytes, or the path of a file, which is then read as it goes rather than loaded) and
     its header row; raises FileRefused with a message an officer can act on. The whole file is read once
-    here, so a file that cannot be read is refused before any row is checked."""
+    here (building the index of its rows), so a file that cannot be read is refused before any row is checked."""
     if isinstance(data, (str, Path)):
         path = Path(data)
 
@@ -52,19 +88,35 @@ def read_csv(data):
         def opener():
             return io.BytesIO(data or b"")
 
-    header, count = None, 0
+    header, position = None, None
+    lines, offsets, group_of_row = array("l"), array("q"), array("l")
+    keys = {}  # organisation_id -> listing number; only while reading
+    groups = 0
     try:
         with opener() as stream:
-            for _, cells in csvkit.iter_file(stream):
+            for line, cells, offset in csvkit.iter_file(stream, offsets=True):
                 if header is None:
                     header = cells
+                    names = [normalise_column(cell) for cell in cells]
+                    position = names.index("organisation_id") if "organisation_id" in names else None
+                    continue
+                key = _group_key(cells, position)
+                if key:
+                    group = keys.get(key)
+                    if group is None:
+                        group = keys[key] = groups
+                        groups += 1
                 else:
-                    count += 1
+                    group, groups = groups, groups + 1
+                lines.append(line)
+                offsets.append(offset)
+                group_of_row.append(group)
     except csvkit.CsvFileError as exc:
         raise FileRefused(str(exc)) from None
+    del keys
     if header is None:
         raise FileRefused("The file is empty.")
-    rows = CsvRows(opener, count)
+    rows = CsvRows(opener, lines, offsets, group_of_row, groups)
     if not header or not any(cell.strip() for cell in header):
         raise FileRefused(f"The first row must be a header row naming the columns, for example: {EXAMPLE_HEADER}")
     columns = [normalise_column(cell) or None for cell in header]

@@ -1,15 +1,16 @@
-"""Running an import: checking every row and grouping them into listings, then (not in a dry run) saving
-the listings in the caller's transaction."""
+"""Running an import: checking every listing's rows, then (not in a dry run) saving the listings in the
+caller's transaction, in batches (saving.py)."""
 
+import itertools
 import json
+import tempfile
 
 from ... import csvkit
 from ...extensions import db
-from .. import services
-from ..models import ListingVersion
+from . import saving
 from .common import COLUMNS, FileRefused, ImportReport
 from .duplicates import DuplicateFinder
-from .grouping import IdChecker, as_uuid, build_listing, group_rows
+from .grouping import IdChecker, build_listing, group_rows
 from .reading import read_csv
 from .rows import Vocabulary
 
@@ -18,36 +19,44 @@ class ImportAborted(Exception):
     pass
 
 
-def check_rows(csv_file, progress=None, should_abort=None):
-    """Every row checked and grouped into listings (and compared for duplicates); writes nothing.
+def iter_listings(csv_file, progress=None, should_abort=None):
+    """Every row checked and grouped into listings (and compared for duplicates), a listing at a time: its
+    rows are read back from the file by their offsets, so only one listing's cells are in memory. Writes nothing.
 
-    Returns one importer Row per listing: `line` its first line, `lines` all of them, `data` its snapshot
+    Yields one importer Row per listing: `line` its first line, `lines` all of them, `data` its snapshot
     (None when it has problems, each reported on its own line)."""
     vocabulary = Vocabulary()
-    duplicates = DuplicateFinder()
+    duplicates, ids = DuplicateFinder(), IdChecker()
+    try:
+        yield from _checked_listings(csv_file, progress, should_abort, vocabulary, duplicates, ids)
+    finally:
+        duplicates.close()
+        ids.close()
+
+
+def _checked_listings(csv_file, progress, should_abort, vocabulary, duplicates, ids):
     width = len(csv_file.columns)
     total = len(csv_file.rows)
-    rows, too_wide = [], {}
-    for line, cells in csv_file.rows:
-        rows.append(
-            (
-                line,
-                {
-                    column: csvkit.unguard(cell.strip())
-                    for column, cell in zip(csv_file.columns, cells, strict=False)
-                    if column in COLUMNS
-                },
+    done = 0
+    for rows in csv_file.rows.groups():
+        if should_abort and should_abort():
+            raise ImportAborted()
+        values, too_wide = [], {}
+        for line, cells in rows:
+            values.append(
+                (
+                    line,
+                    {
+                        column: csvkit.unguard(cell.strip())
+                        for column, cell in zip(csv_file.columns, cells, strict=False)
+                        if column in COLUMNS
+                    },
+                )
             )
-        )
-        if len(cells) > width:
-            too_wide[line] = len(cells)
-    groups = group_rows(rows)
-    ids = IdChecker(groups)
-    listings, done = [], 0
-    with db.session.no_autoflush:
-        for group in groups:
-            if should_abort and should_abort():
-                raise ImportAborted()
+            if len(cells) > width:
+                too_wide[line] = len(cells)
+        (group,) = group_rows(values)  # the rows of one organisation_id (or one row without one)
+        with db.session.no_autoflush:
             listing = build_listing(group, vocabulary)
             for line in group.lines:
                 if line in too_wide:
@@ -66,12 +75,16 @@ def check_rows(csv_file, progress=None, should_abort=None):
             ids.check(group, listing)
             if listing.data is not None:
                 duplicates.check(listing)
-            _mark_the_other_rows(listing)
-            listings.append(listing)
-            done += len(group.lines)
-            if progress:
-                progress("checking", done, total)
-    return listings
+        _mark_the_other_rows(listing)
+        yield listing
+        done += len(group.lines)
+        if progress:
+            progress("checking", done, total)
+
+
+def check_rows(csv_file, progress=None, should_abort=None):
+    """`iter_listings` as a list (for small files and tests: a large import never holds them all)."""
+    return list(iter_listings(csv_file, progress, should_abort))
 
 
 def _mark_the_other_rows(listing):
@@ -93,42 +106,13 @@ def _mark_the_other_rows(listing):
         )
 
 
-def create_listing(listing, user):
-    """Create one checked listing, keeping the IDs the export gave its organisation, services and locations."""
-    lines = listing.lines or [listing.line]
-    where = f"line {lines[0]}" if len(lines) == 1 else f"lines {', '.join(str(n) for n in lines)}"
-    organisation = services.create_organisation(
-        listing.data, user, summary=f"Imported from the legacy directory ({where})"[:255]
-    )
-    ids = listing.ids
-    if any(as_uuid(i) for i in [ids.get("organisation"), *ids.get("services", []), *ids.get("locations", [])]):
-        # The services and locations were created in the snapshot's order; the version written with them
-        # is written again, so that the history holds the same IDs.
-        if ids.get("organisation"):
-            organisation.uuid = ids["organisation"]
-        for item, ident in zip(organisation.services, ids.get("services", []), strict=False):
-            item.uuid = as_uuid(ident) or item.uuid
-        for item, ident in zip(organisation.locations, ids.get("locations", []), strict=False):
-            item.uuid = as_uuid(ident) or item.uuid
-        db.session.flush()
-        version = db.session.scalar(
-            db.select(ListingVersion).where(
-                ListingVersion.organisation_id == organisation.id, ListingVersion.version == organisation.version
-            )
-        )
-        version.snapshot = json.dumps(services.snapshot(organisation))
-    organisation.legacy_id = listing.values.get("legacy_id") or None
-    # The old directory's records were last checked years ago: they are due a check now.
-    organisation.last_verified_at = None
-    db.session.flush()
-    return organisation
-
-
 def run_import(data, user=None, *, dry_run=True, skip_bad_rows=False, filename="", progress=None, should_abort=None):
     """Check (and unless `dry_run`, create) the listings in CSV `data`; returns an ImportReport.
 
-    Created listings are left in the session for the caller to commit, so that an import is one
-    transaction; on an abort, a refusal or any error, the session is rolled back and nothing is written.
+    The listings are checked one at a time; those ready to save wait in a temporary file (one line of
+    JSON each), so memory does not grow with the file. Created listings are left in the session for the
+    caller to commit, so that an import is one transaction; on an abort, a refusal or any error, the
+    session is rolled back and nothing is written.
     """
     report = ImportReport(filename=filename, dry_run=dry_run, skip_bad_rows=skip_bad_rows)
     try:
@@ -138,40 +122,61 @@ def run_import(data, user=None, *, dry_run=True, skip_bad_rows=False, filename="
         return report
     report.column_notes = csv_file.column_notes
     report.total_rows = len(csv_file.rows)
-    try:
-        rows = check_rows(csv_file, progress, should_abort)
-        good = [row for row in rows if not row.problems]
-        report.problems = [problem for row in rows for problem in row.problems]
-        report.total_listings = len(rows)
-        report.ready = [
-            {"line": row.line, "name": row.name, "postcode": _postcode(row), "rows": len(row.lines)} for row in good
-        ]
-        if dry_run:
-            report.outcome = "checked"
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
+        try:
+            for listing in iter_listings(csv_file, progress, should_abort):
+                report.total_listings += 1
+                report.problems.extend(listing.problems)
+                if not listing.problems:
+                    report.add_ready(
+                        {
+                            "line": listing.line,
+                            "name": listing.name,
+                            "postcode": _postcode(listing),
+                            "rows": len(listing.lines),
+                        }
+                    )
+                    if not dry_run:
+                        spool.write(saving.spooled(listing) + "\n")
+            if dry_run:
+                report.outcome = "checked"
+                return report
+            if report.problems and not skip_bad_rows:
+                report.outcome = "refused"
+                return report
+            spool.seek(0)
+            _save(spool, user, report, progress, should_abort)
+        except ImportAborted:
+            db.session.rollback()
+            report.outcome, report.created, report.created_count = "aborted", [], 0
             return report
-        if report.problems and not skip_bad_rows:
-            report.outcome = "refused"
-            return report
-        if progress:
-            progress("saving", 0, len(good))
-        for done, row in enumerate(good, start=1):
-            if should_abort and should_abort():
-                raise ImportAborted()
-            organisation = create_listing(row, user)
-            report.created.append({"line": row.line, "name": organisation.name, "slug": organisation.slug})
-            if progress:
-                progress("saving", done, len(good))
-        if should_abort and should_abort():
-            raise ImportAborted()
-    except ImportAborted:
-        db.session.rollback()
-        report.outcome, report.created = "aborted", []
-        return report
-    except BaseException:
-        db.session.rollback()
-        raise
+        except BaseException:
+            db.session.rollback()
+            raise
     report.outcome = "imported"
     return report
+
+
+def _save(spool, user, report, progress, should_abort):
+    total = report.ready_count
+    if progress:
+        progress("saving", 0, total)
+    lookups = saving.ImportLookups()
+    batch = []
+    for text in itertools.chain(spool, [None]):
+        if text is not None:
+            batch.append(json.loads(text))
+        if batch and (text is None or len(batch) == saving.BATCH):
+            if should_abort and should_abort():
+                raise ImportAborted()
+            for organisation, item in zip(saving.save_batch(batch, user, lookups), batch, strict=True):
+                report.add_created({"line": item["lines"][0], "name": organisation.name, "slug": organisation.slug})
+                db.session.expunge(organisation)  # written: the session need not keep it
+            batch = []
+            if progress:
+                progress("saving", report.created_count, total)
+    if should_abort and should_abort():
+        raise ImportAborted()
 
 
 def _postcode(row):
