@@ -40,6 +40,7 @@ TABLE_SCOPES = {
     "location": "directory",
     "service_at_location": "directory",
     "schedule": "directory",
+    "closure": "directory",  # holiday closures: in the API's schedules and "open now"
     "service_taxonomy_term": "directory",
     "location_accessibility_term": "directory",
     "service_area": "directory",

@@ -306,3 +306,20 @@ def test_api_lists_answer_304_until_the_directory_changes(client, hendon):
     changed = client.get(path, headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.get_json()["total_items"] == 2
     assert "ETag" not in client.get("/api/oruk/v3/services?search=food").headers
+
+
+def test_a_holiday_closure_alone_moves_the_directory_version(app, hendon):
+    """Closures are in the Open Referral API's schedules, whose lists are kept per directory version: a
+    closure added on its own must move it (before, the closure table was not one of the directory's)."""
+    from datetime import date
+
+    from app import datacache
+    from app.directory.models import Closure, Service
+    from app.extensions import db
+
+    before = datacache.versions()["directory"]
+    service = db.session.scalar(db.select(Service))
+    db.session.add(Closure(service_id=service.id, starts_on=date(2026, 12, 24), ends_on=date(2027, 1, 2)))
+    db.session.commit()
+    g.pop("data_versions")  # read once per request: this test is one long request
+    assert datacache.versions()["directory"] != before
