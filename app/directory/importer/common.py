@@ -3,25 +3,14 @@
 import json
 from dataclasses import asdict, dataclass, field
 
-from ..models import KIND_LABELS
+from ..models import KIND_LABELS, ORGANISATION_FIELDS
 
 # One row per service at a location (see docs/directory-csv.md). The organisation's columns are repeated on each
 # of its rows, a service's on each of its locations' rows, and the *_id columns say which rows belong together.
 # A file of the old layout (one row per organisation, without the *_id columns) is still read: each row is
 # then one listing, with at most one service and one address.
-ORGANISATION_COLUMNS = (
-    "organisation_id",
-    "name",
-    "description",
-    "kind",
-    "status",
-    "email",
-    "website",
-    "phone",
-    "charity_number",
-    "company_number",
-    "legacy_id",
-)
+# The organisation's columns are the snapshot's organisation fields, between its ID and the old directory's.
+ORGANISATION_COLUMNS = ("organisation_id", *ORGANISATION_FIELDS, "legacy_id")
 SERVICE_COLUMNS = (
     "service_id",
     "service_name",
