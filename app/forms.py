@@ -352,6 +352,23 @@ class OrganisationChooser:
             self.organisation_choice.data = None
         return result.organisation_id, result.organisation_name
 
+    def validate_choosing(self, resolve, listing=False, **listing_options):
+        """validate_on_submit for a form with the chooser: on a valid POST whose organisation is settled, the
+        answer of `choose_organisation` (or, with `listing`, of `choose_listing` with `listing_options`);
+        otherwise None, with the messages on the form. The organisation is resolved on every POST, so a page
+        sent back for another field keeps what was chosen."""
+        if not self.is_submitted():
+            return None
+        valid = self.validate()
+        answer = self.choose_listing(resolve, **listing_options) if listing else self.choose_organisation(resolve)
+        return answer if valid else None
+
+    def show_organisation(self, listing, name=""):
+        """Fill the chooser of a form shown for the first time with a record's listing (a published one), or
+        else with the organisation's name as the record has it."""
+        self.organisation_id.data = listing.id if listing else None
+        self.organisation_name.data = listing.name if listing else name or ""
+
     def choose_listing(self, resolve, required=None, unknown=", or leave it empty"):
         """For an answer that must be a listing in the directory (a covenant pledge, a Steering Group seat):
         its id, 0 for none, or None with the message on the page. `required` is the message for an empty

@@ -144,15 +144,6 @@ def asset(asset_id):
     return render_template("assets/asset.html", asset=item, nominations=nominations, manager=_is_manager())
 
 
-def _validated_asset_form(form):
-    """validate_on_submit, and the listing the organisation chooser names (0 for none), or None."""
-    if not form.is_submitted():
-        return None
-    valid = form.validate()
-    organisation_id = form.choose_listing(directory_services.choose_organisation)
-    return organisation_id if valid else None
-
-
 def _save_asset(form, organisation_id, item=None):
     item, place = services.save_asset(
         item,
@@ -186,7 +177,7 @@ def new_asset():
     form = AssetForm()
     if request.method == "GET":
         form.category.data = "Spaces"
-    organisation_id = _validated_asset_form(form)
+    organisation_id = form.validate_choosing(directory_services.choose_organisation, listing=True)
     if organisation_id is not None:
         item = _save_asset(form, organisation_id)
         flash(f"Added {item.name} to the register", "success")
@@ -201,12 +192,11 @@ def edit_asset(asset_id):
     form = AssetForm(obj=item if request.method == "GET" else None)
     if request.method == "GET":
         form.bookable.data = "yes" if item.bookable else "no"
-        listing = directory_services.published_listing(item.organisation_id) if item.organisation_id else None
-        if listing is not None:
-            form.organisation_id.data, form.organisation_name.data = listing.id, listing.name
-        elif item.organisation is not None:
-            form.organisation_name.data = item.organisation.name
-    organisation_id = _validated_asset_form(form)
+        form.show_organisation(
+            directory_services.published_listing(item.organisation_id),
+            item.organisation.name if item.organisation else "",
+        )
+    organisation_id = form.validate_choosing(directory_services.choose_organisation, listing=True)
     if organisation_id is not None:
         _save_asset(form, organisation_id, item)
         flash(f"Saved changes to {item.name}", "success")

@@ -77,18 +77,13 @@ def sign():
     form = PledgeForm()
     if request.method == "GET":
         # A renewal reminder links here with the organisation filled in.
-        listing = directory_services.published_listing(whole_number(request.args.get("organisation")))
-        if listing is not None:
-            form.organisation_id.data, form.organisation_name.data = listing.id, listing.name
-    organisation_id = None
-    if form.is_submitted():
-        valid = form.validate()
-        organisation_id = form.choose_listing(
-            directory_services.choose_organisation,
-            required="Enter the name of your organisation",
-            unknown=NOT_IN_DIRECTORY,
-        )
-        organisation_id = organisation_id if valid else None
+        form.show_organisation(directory_services.published_listing(whole_number(request.args.get("organisation"))))
+    organisation_id = form.validate_choosing(
+        directory_services.choose_organisation,
+        listing=True,
+        required="Enter the name of your organisation",
+        unknown=NOT_IN_DIRECTORY,
+    )
     if organisation_id:
         place = place_for_postcode(form.postcode.data)
         pledge = services.submit_pledge(

@@ -36,23 +36,15 @@ def london_time(value):
 
 
 def _validated_with_organisation(form, listing_only=False):
-    """validate_on_submit for a form with the organisation chooser: on a valid POST whose organisation is
-    settled, (organisation_id, organisation_name), or with `listing_only` the listing's id (0 for none);
-    otherwise None, with the messages on the form. The organisation is resolved on every POST, so a page
-    sent back for another field keeps what was chosen."""
-    if not form.is_submitted():
-        return None
-    valid = form.validate()
-    resolve = directory_services.choose_organisation
-    organisation = form.choose_listing(resolve) if listing_only else form.choose_organisation(resolve)
-    return organisation if valid and organisation is not None else None
+    """validate_on_submit for a form with the organisation chooser, resolved against the directory:
+    (organisation_id, organisation_name), or with `listing_only` the listing's id (0 for none); None when
+    the page must come back."""
+    return form.validate_choosing(directory_services.choose_organisation, listing=listing_only)
 
 
 def _organisation_for_display(form, organisation_id, organisation_name):
     """Fill the chooser of a form shown for the first time with a record's organisation."""
-    listing = directory_services.published_listing(organisation_id) if organisation_id else None
-    form.organisation_id.data = listing.id if listing else None
-    form.organisation_name.data = listing.name if listing else organisation_name or ""
+    form.show_organisation(directory_services.published_listing(organisation_id), organisation_name)
 
 
 def _ward_choices():
