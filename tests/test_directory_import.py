@@ -1293,3 +1293,15 @@ def test_one_line_columns_refuse_line_breaks_as_the_form_does(directory):
     assert "must be on one line" in problems[("Hendon\r\nBcc: x@example.org", "name")]
     assert "must be on one line" in problems[("Bell Group", "city")]
     assert not any(name == "Fine Group" for name, _ in problems)
+
+
+def test_an_imported_group_named_like_a_directory_page_gets_a_listing_of_its_own(app, directory, client):
+    # The import made its own slugs and took "moderation", the officers' moderation queue's path.
+    report = importer.run_import(csv_bytes([good_row("Moderation"), good_row("Register")]), dry_run=False)
+    db.session.commit()
+    assert report.created_count == 2
+    slugs = set(
+        db.session.scalars(db.select(Organisation.slug).where(Organisation.name.in_(["Moderation", "Register"])))
+    )
+    assert slugs == {"moderation-2", "register-2"}
+    assert "Moderation" in client.get("/directory/moderation-2").get_data(as_text=True)

@@ -6,6 +6,7 @@ officer's approval `publish`es it into the tables, raises Organisation.version a
 snapshot as a ListingVersion, so history and diffs come from comparing snapshots.
 """
 
+import functools
 import json
 import re
 from collections import Counter
@@ -377,37 +378,42 @@ def publish(organisation, data, user, change=None, summary="Listing updated"):
     return organisation
 
 
+@functools.lru_cache(maxsize=8)  # one url_map per app; tests make many apps
+def _fixed_paths(url_map):
+    segments = set()
+    for rule in url_map.iter_rules():
+        parts = rule.rule.split("/")
+        if len(parts) > 2 and parts[1] == "directory" and parts[2] and "<" not in parts[2]:
+            segments.add(parts[2])
+    return frozenset(segments)
+
+
 def fixed_directory_paths():
     """The first path segments under /directory/ that belong to pages rather than listings ("mine",
     "moderation", "register", "import"...), read from the app's routes so that a new page is covered too.
     A group called "Moderation" must not get a listing its own page can never show."""
-    segments = set()
-    for rule in current_app.url_map.iter_rules():
-        parts = rule.rule.split("/")
-        if len(parts) > 2 and parts[1] == "directory" and parts[2] and "<" not in parts[2]:
-            segments.add(parts[2])
-    return segments
+    return _fixed_paths(current_app.url_map)  # the routes are fixed once the app is made
 
 
-def unique_slug(name, exclude_id=None):
-    base = term_code(name)[:240] or "organisation"
-    reserved = fixed_directory_paths()
-    slug, n = base, 2
-    while True:
-        if slug in reserved:
+def unique_slugs(names):
+    """A slug for each name, free in the directory, among each other and of the fixed /directory/ paths (one
+    statement for the plain slugs, however many names: the import saves listings in batches)."""
+    bases = [term_code(name)[:240] or "organisation" for name in names]
+    taken = set(fixed_directory_paths())
+    taken.update(db.session.scalars(db.select(Organisation.slug).where(Organisation.slug.in_(set(bases)))))
+    slugs = []
+    for base in bases:
+        slug, n = base, 2
+        while slug in taken or (slug != base and db.session.scalar(db.select(Organisation.id).filter_by(slug=slug))):
             slug, n = f"{base}-{n}", n + 1
-            continue
-        query = db.select(Organisation.id).where(Organisation.slug == slug)
-        if exclude_id:
-            query = query.where(Organisation.id != exclude_id)
-        if db.session.scalar(query) is None:
-            return slug
-        slug, n = f"{base}-{n}", n + 1
+        taken.add(slug)
+        slugs.append(slug)
+    return slugs
 
 
 def create_organisation(data, user, summary="Listing created", change=None, published=True):
     organisation = Organisation(
-        name=data["organisation"]["name"], slug=unique_slug(data["organisation"]["name"]), version=0
+        name=data["organisation"]["name"], slug=unique_slugs([data["organisation"]["name"]])[0], version=0
     )
     db.session.add(organisation)
     publish(organisation, data, user, change=change, summary=summary)

@@ -77,7 +77,7 @@ from .jobs import (
 from .reading import CsvFile, normalise_column, read_csv
 from .rows import Row, Vocabulary, _form_rule, build_row, parse_age
 from .run import ImportAborted, check_rows, iter_listings, run_import
-from .saving import BATCH, ImportLookups, save_batch, unique_slugs
+from .saving import BATCH, ImportLookups, save_batch
 
 __all__ = [
     "cancel_checked",
@@ -130,7 +130,6 @@ __all__ = [
     "BATCH",
     "ImportLookups",
     "save_batch",
-    "unique_slugs",
     "run_import",
     "PROGRESS_EVERY_SECONDS",
     "upload_folder",

@@ -18,7 +18,6 @@ from ...places.services import normalise_postcode
 from ...timeutil import utcnow
 from .. import services
 from ..models import ListingVersion, Organisation, Taxonomy, TaxonomyTerm
-from ..taxonomy import term_code
 from .grouping import as_uuid
 
 # Listings written per flush: large enough that the statements per listing are a small fraction, small
@@ -70,27 +69,13 @@ class ImportLookups(services.Lookups):
         self.words.clear()
 
 
-def unique_slugs(names):
-    """A slug for each name (as `services.unique_slug`), free in the directory and among each other."""
-    bases = [term_code(name)[:240] or "organisation" for name in names]
-    taken = set(db.session.scalars(db.select(Organisation.slug).where(Organisation.slug.in_(set(bases)))))
-    slugs = []
-    for base in bases:
-        slug, n = base, 2
-        while slug in taken or (slug != base and db.session.scalar(db.select(Organisation.id).filter_by(slug=slug))):
-            slug, n = f"{base}-{n}", n + 1
-        taken.add(slug)
-        slugs.append(slug)
-    return slugs
-
-
 def save_batch(batch, user, lookups):
     """Create the batch's listings (dicts of `spooled`); returns their Organisations, flushed."""
     lookups.prefetch_postcodes(loc["postcode"] for item in batch for loc in item["data"]["locations"])
     organisations = []
     with db.session.no_autoflush:
         for item, slug in zip(
-            batch, unique_slugs([item["data"]["organisation"]["name"] for item in batch]), strict=True
+            batch, services.unique_slugs([item["data"]["organisation"]["name"] for item in batch]), strict=True
         ):
             data = item["data"]
             for service in data["services"]:
