@@ -132,14 +132,6 @@ def borough_name():
     return current_app.config["COUNCIL_NAME"].replace("London Borough of ", "")
 
 
-def miles_between(lat1, lon1, lat2, lon2):
-    """Great-circle distance (haversine)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_MILES * math.asin(math.sqrt(a))
-
-
 def bounding_box(lat, lon, miles):
     dlat = miles / 69.0
     dlon = miles / (69.0 * max(math.cos(math.radians(lat)), 0.01))
