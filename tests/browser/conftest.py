@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from werkzeug.serving import make_server
 
 from ..conftest import ROOT, free_port
@@ -96,14 +97,27 @@ def check_page(page):
 
 
 def run_axe(page):
-    """WCAG 2.2 A and AA violations on the current page (axe-core loaded from our own static files)."""
-    page.add_script_tag(url="/static/vendor/axe.min.js")
-    result = page.evaluate(
-        """async () => await axe.run(document, {
-            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa']},
-            resultTypes: ['violations'],
-        })"""
-    )
+    """WCAG 2.2 A and AA violations on the current page (axe-core loaded from our own static files).
+
+    A test often calls this straight after a click that follows a link: the new document may have been
+    committed with no <head> yet, or the old one may be torn down while the script is added. Wait for the
+    page to load and try again, a few times, rather than fail on the race (seen in CI on PostgreSQL).
+    """
+    for attempt in range(4):
+        page.wait_for_load_state("load")
+        try:
+            page.add_script_tag(url="/static/vendor/axe.min.js")
+            result = page.evaluate(
+                """async () => await axe.run(document, {
+                    runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa']},
+                    resultTypes: ['violations'],
+                })"""
+            )
+            break
+        except PlaywrightError:
+            if attempt == 3:
+                raise
+            time.sleep(0.1)
     return [
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
         for v in result["violations"]

@@ -109,6 +109,7 @@ def test_officer_journey_enter_submit_with_warnings_approve_reopen(live_server, 
     second.get_by_role("button", name="Approve and publish").click()
     assert "is approved and published" in _text(second)
     second.get_by_role("link", name="Reopen for correction").click()
+    second.wait_for_url("**/2019-20-Q3/reopen")
     assert run_axe(second) == []
     second.get_by_role("button", name="Reopen for correction").click()
     assert "Enter why the approved report needs to be reopened" in _text(second)
