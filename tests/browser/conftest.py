@@ -86,6 +86,7 @@ def check_page(page):
 
     def check(note=""):
         where = f"{note} ({page.url})" if note else page.url
+        page.wait_for_load_state("load")  # a click's navigation may have only just committed the new document
         assert page.locator("h1").count() == 1, f"not one h1 on {where}"
         assert "govuk-frontend-supported" in page.evaluate("document.body.className"), (
             f"GOV.UK Frontend did not start on {where}"
