@@ -339,7 +339,7 @@ class OrganisationChooser:
         self.organisation_choice.choices = []
         if result.needs_choice:
             self.organisation_id.data = None
-            self.organisation_choice.choices = [(str(each.id), each.name) for each in result.candidates]
+            self.organisation_choice.choices = [(str(each.id), each.label) for each in result.candidates]
             self.organisation_choice.choices.append((NOT_LISTED, self.organisation_not_listed))
             self.organisation_choice.data = None
             self.organisation_choice.errors = [

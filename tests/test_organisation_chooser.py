@@ -334,3 +334,70 @@ def test_a_person_page_lists_only_their_organisations_and_adds_one_by_name(clien
     assert post_form(client, url, sent).status_code == 302
     db.session.refresh(editor)
     assert sorted(org.name for org in editor.organisations) == ["Colindale Communities Trust", "Hendon Youth Club"]
+
+
+# --- Officers' forms: listings that are not published -----------------------------------------------------
+
+
+def hidden_suggestions(client, typed):
+    response = client.get("/directory/organisation-names.json", query_string={"q": typed, "hidden": "1"})
+    return {item["name"]: item["label"] for item in response.get_json()}
+
+
+@pytest.mark.parametrize("role", [None, "performance_officer", "group_editor"])
+def test_hidden_listings_are_suggested_to_nobody_but_listing_moderators(client, signed_in_as, listings, role):
+    if role:
+        signed_in_as(role)
+    assert "Barnet Community Secret Shelter" not in hidden_suggestions(client, "barnet community")
+
+
+def test_officers_may_ask_for_hidden_listings_and_see_them_labelled(client, signed_in_as, listings):
+    signed_in_as("strategy_officer")
+    found = hidden_suggestions(client, "barnet community")
+    assert found["Barnet Community Secret Shelter"] == "Barnet Community Secret Shelter (not published)"
+    assert found["Barnet Community Closed Club"] == "Barnet Community Closed Club (not published)"
+    assert found["Barnet Community Centre"] == "Barnet Community Centre"
+    # Without hidden=1 (the public's forms) an officer sees what the public sees.
+    assert "Barnet Community Secret Shelter" not in suggestions(client, "barnet community")
+
+
+def test_an_officer_links_an_asset_to_a_listing_not_yet_published_and_keeps_it_on_saving(
+    client, signed_in_as, listings
+):
+    signed_in_as("strategy_officer")
+    page = parse(client.get("/assets-register/new"))
+    assert "hidden=1" in page.select_one("[data-organisation-chooser]")["data-organisation-chooser"]
+    hidden = listings["hidden"]
+    data = {**asset_data(postcode=""), "organisation_name": "Barnet Community Secret Shelter"}
+    assert post_form(client, "/assets-register/new", data).status_code == 302
+    asset = db.session.scalar(db.select(CommunityAsset))
+    assert asset.organisation_id == hidden.id
+    # Saved again unchanged, the asset keeps its link (it used to be refused: "No listing ... is called").
+    url = f"/assets-register/{asset.id}/edit"
+    sent = form_data(parse(client.get(url)))
+    assert (sent["organisation_name"], sent["organisation_id"]) == ("Barnet Community Secret Shelter", str(hidden.id))
+    assert post_form(client, url, sent).status_code == 302
+    db.session.refresh(asset)
+    assert asset.organisation_id == hidden.id
+    # Several matches: the radios say which listing the public cannot see.
+    page = parse(post_form(client, "/assets-register/new", {**data, "organisation_name": "barnet community"}))
+    labels = [
+        label.get_text(" ", strip=True) for label in page.select("#organisation_choice label, .govuk-radios label")
+    ]
+    assert "Barnet Community Secret Shelter (not published)" in labels
+    assert "Barnet Community Centre" in labels
+
+
+def test_an_officer_invites_the_editor_of_a_new_group_whose_listing_awaits_moderation(
+    client, signed_in_as, listings, outbox
+):
+    signed_in_as("strategy_officer")
+    data = {"name": "Sam Okafor", "email": "sam@example.org", "role": "group_editor"}
+    response = post_form(client, "/people/invite", {**data, "organisation_name": "Barnet Community Secret Shelter"})
+    assert response.status_code == 302
+    assert [org.name for org in User.by_email("sam@example.org").organisations] == ["Barnet Community Secret Shelter"]
+
+
+def test_public_forms_still_never_link_a_hidden_listing(client, outbox, listings):
+    page = parse(post_form(client, "/covenant/sign", {"organisation_name": "Barnet Community Secret Shelter"}))
+    assert "Barnet Community Secret Shelter (not published)" not in page_text(page)

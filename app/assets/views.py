@@ -177,7 +177,7 @@ def new_asset():
     form = AssetForm()
     if request.method == "GET":
         form.category.data = "Spaces"
-    organisation_id = form.validate_choosing(directory_services.choose_organisation, listing=True)
+    organisation_id = form.validate_choosing(directory_services.choose_any_listing, listing=True)
     if organisation_id is not None:
         item = _save_asset(form, organisation_id)
         flash(f"Added {item.name} to the register", "success")
@@ -193,10 +193,10 @@ def edit_asset(asset_id):
     if request.method == "GET":
         form.bookable.data = "yes" if item.bookable else "no"
         form.show_organisation(
-            directory_services.published_listing(item.organisation_id),
+            directory_services.listing_by_id(item.organisation_id, include_hidden=True),
             item.organisation.name if item.organisation else "",
         )
-    organisation_id = form.validate_choosing(directory_services.choose_organisation, listing=True)
+    organisation_id = form.validate_choosing(directory_services.choose_any_listing, listing=True)
     if organisation_id is not None:
         _save_asset(form, organisation_id, item)
         flash(f"Saved changes to {item.name}", "success")

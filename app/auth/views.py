@@ -213,7 +213,13 @@ def _chosen_organisations(form):
         # No boxes on the page to carry the message: it goes to the box for the organisation's name.
         form.organisations.errors = []
         form.organisation_name.errors = [NAME_NEEDED]
-    added = form.choose_listing(directory_services.choose_organisation)
+    # Officers who moderate listings may link an editor to a listing that is not published yet (a new group's).
+    resolve = (
+        directory_services.choose_any_listing
+        if current_user.moderates_listings
+        else directory_services.choose_organisation
+    )
+    added = form.choose_listing(resolve)
     if added is None or not valid:
         return None
     ids = list(form.organisations.data or [])

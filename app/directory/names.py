@@ -7,7 +7,9 @@ suggestions endpoint as they type; without it, the form's answer is matched here
 Both read the full-text index's name column only (FTS5 on SQLite, the weight-A part of the tsvector on
 PostgreSQL), every word must match, and the last word may be unfinished. No query reads more than
 SCAN_LIMIT matches, whatever the size of the directory. Hidden listings (unpublished or inactive) are never
-suggested or chosen.
+suggested or chosen on the public's forms; officers' forms (a community asset's organisation, a group editor's
+listings) ask with `include_hidden`, because they link records to listings that are not published yet or any
+more, and such a listing is named "(not published)" wherever it is offered.
 """
 
 import re
@@ -30,10 +32,19 @@ SUGGESTIONS = 10
 CANDIDATES = 20
 
 
+HIDDEN_LABEL = " (not published)"
+
+
 @dataclass(frozen=True)
 class Listing:
     id: int
     name: str
+    hidden: bool = False
+
+    @property
+    def label(self):
+        """The name as a list of choices shows it: officers see which listings the public cannot."""
+        return self.name + HIDDEN_LABEL if self.hidden else self.name
 
 
 @dataclass
@@ -110,7 +121,7 @@ def _matching(words):
     ), False
 
 
-def _suggest(typed, limit):
+def _suggest(typed, limit, include_hidden=False):
     words = _words(typed)
     found = _matching(words)
     if found is None:
@@ -118,9 +129,9 @@ def _suggest(typed, limit):
     matches, higher_is_better = found
     starts = db.func.lower(Organisation.name).startswith(" ".join(words), autoescape=True)
     query = (
-        db.select(Organisation.id, Organisation.name)
+        db.select(Organisation.id, Organisation.name, HIDDEN.label("hidden"))
         .join(matches, matches.c.org_id == Organisation.id)
-        .where(db.not_(HIDDEN))
+        .where(db.true() if include_hidden else db.not_(HIDDEN))
         .order_by(
             starts.desc(),
             matches.c.rank.desc() if higher_is_better else matches.c.rank.asc(),
@@ -129,27 +140,34 @@ def _suggest(typed, limit):
         )
         .limit(limit)
     )
-    return [Listing(row.id, row.name) for row in db.session.execute(query)]
+    return [Listing(row.id, row.name, bool(row.hidden)) for row in db.session.execute(query)]
 
 
-def organisation_suggestions(typed, limit=SUGGESTIONS):
-    """Published listings whose names match what has been typed so far, best first (names starting with it,
-    then by rank), at most `limit`. Not kept in app/datacache.py: every keystroke is a new key, and they
-    would push the cached pages' figures and map points out of its small shared store; the query reads at
-    most SCAN_LIMIT index entries anyway."""
-    return _suggest(typed, limit)
+def organisation_suggestions(typed, limit=SUGGESTIONS, include_hidden=False):
+    """Published listings (with `include_hidden`, any listing) whose names match what has been typed so far,
+    best first (names starting with it, then by rank), at most `limit`. Not kept in app/datacache.py: every
+    keystroke is a new key, and they would push the cached pages' figures and map points out of its small
+    shared store; the query reads at most SCAN_LIMIT index entries anyway."""
+    return _suggest(typed, limit, include_hidden)
 
 
-def published_listing(organisation_id):
-    """The listing with this id if the public may see it, else None."""
+def listing_by_id(organisation_id, include_hidden=False):
+    """The listing with this id if the public may see it (with `include_hidden`, any listing), else None."""
     try:
         organisation_id = int(organisation_id)
     except (TypeError, ValueError):
         return None
     row = db.session.execute(
-        db.select(Organisation.id, Organisation.name).where(Organisation.id == organisation_id, db.not_(HIDDEN))
+        db.select(Organisation.id, Organisation.name, HIDDEN.label("hidden")).where(
+            Organisation.id == organisation_id, db.true() if include_hidden else db.not_(HIDDEN)
+        )
     ).first()
-    return Listing(row.id, row.name) if row else None
+    return Listing(row.id, row.name, bool(row.hidden)) if row else None
+
+
+def published_listing(organisation_id):
+    """The listing with this id if the public may see it, else None."""
+    return listing_by_id(organisation_id)
 
 
 def any_published_listing():
@@ -157,8 +175,9 @@ def any_published_listing():
     return db.session.scalar(db.select(Organisation.id).where(db.not_(HIDDEN)).limit(1)) is not None
 
 
-def choose_organisation(typed, chosen_id=None, chosen_listing=None, not_listed=False):
-    """Resolve a person's answer about their organisation.
+def choose_organisation(typed, chosen_id=None, chosen_listing=None, not_listed=False, include_hidden=False):
+    """Resolve a person's answer about their organisation (among published listings; with `include_hidden`,
+    among every listing: officers' forms).
 
     `typed` is the name in the text box; `chosen_id` the listing a suggestion filled in (JavaScript) or the
     page held already; `chosen_listing` the radio picked when the page asked "which of these?", or
@@ -171,13 +190,18 @@ def choose_organisation(typed, chosen_id=None, chosen_listing=None, not_listed=F
     if not_listed:
         return OrganisationChoice(organisation_name=name)
     for wanted, must_match in ((chosen_listing, False), (chosen_id, True)):
-        listing = published_listing(wanted) if wanted else None
+        listing = listing_by_id(wanted, include_hidden) if wanted else None
         if listing is not None and (not must_match or same_name(listing.name, name)):
             return OrganisationChoice(organisation_id=listing.id, listing_name=listing.name)
-    candidates = _suggest(name, CANDIDATES)
+    candidates = _suggest(name, CANDIDATES, include_hidden)
     exact = [listing for listing in candidates if same_name(listing.name, name)]
     if len(exact) == 1:
         return OrganisationChoice(organisation_id=exact[0].id, listing_name=exact[0].name)
     if candidates:
         return OrganisationChoice(organisation_name=name, candidates=candidates)
     return OrganisationChoice(organisation_name=name)
+
+
+def choose_any_listing(typed, **answer):
+    """choose_organisation among every listing, published or not: for officers' forms."""
+    return choose_organisation(typed, include_hidden=True, **answer)

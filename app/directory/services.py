@@ -48,7 +48,9 @@ from .models import (
 from .names import (  # noqa: F401 (the organisation chooser's rules, named here for other modules)
     OrganisationChoice,
     any_published_listing,
+    choose_any_listing,
     choose_organisation,
+    listing_by_id,
     organisation_suggestions,
     published_listing,
 )

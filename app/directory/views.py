@@ -127,11 +127,16 @@ def index():
 @limiter.limit(lambda: current_app.config["SUGGESTIONS_RATE_LIMIT"], key_func=client_address)
 @public
 def organisation_names():
-    """Suggestions for the organisation chooser (accessible-autocomplete): published listings whose names
+    """Suggestions for the organisation chooser (accessible-autocomplete): published listings (for officers
+    who moderate listings and ask with hidden=1, any listing, labelled "(not published)") whose names
     match `q` as typed so far, at most 10, as [{"id", "name"}]. The dot keeps it clear of listing slugs."""
     typed = request.args.get("q", "")[:200]
-    listings = services.organisation_suggestions(typed)
-    return jsonify([{"id": listing.id, "name": listing.name} for listing in listings])
+    # Officers' forms ask for every listing (hidden=1); anyone else gets published listings whatever they ask.
+    include_hidden = (
+        request.args.get("hidden") == "1" and current_user.is_authenticated and current_user.moderates_listings
+    )
+    listings = services.organisation_suggestions(typed, include_hidden=include_hidden)
+    return jsonify([{"id": listing.id, "name": listing.name, "label": listing.label} for listing in listings])
 
 
 @bp.route("/<slug>")

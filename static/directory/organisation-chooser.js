@@ -19,7 +19,9 @@ function suggestionsFrom(url) {
     timer = setTimeout(async () => {
       let listings = [];
       try {
-        const response = await fetch(`${url}?q=${encodeURIComponent(query)}`, {
+        const address = new URL(url, window.location.href);
+        address.searchParams.set("q", query);
+        const response = await fetch(address, {
           headers: { Accept: "application/json" },
         });
         if (response.ok) listings = await response.json();
@@ -54,7 +56,8 @@ for (const chooser of document.querySelectorAll("[data-organisation-chooser]")) 
     tNoResults: () => "No organisation in the directory has that name: you can still send the form",
     templates: {
       inputValue: (listing) => (listing ? listing.name : ""),
-      suggestion: (listing) => (listing ? (typeof listing === "string" ? escapeHtml(listing) : escapeHtml(listing.name)) : ""),
+      suggestion: (listing) =>
+        listing ? escapeHtml(typeof listing === "string" ? listing : listing.label || listing.name) : "",
     },
     onConfirm: (listing) => {
       if (listing) hidden.value = String(listing.id);

@@ -8,6 +8,7 @@ import pytest
 from app.ctn import services
 from app.extensions import db
 
+from ..conftest import TEST_PASSWORD
 from ..factories.directory import make_listing
 from .conftest import wait_until
 
@@ -109,3 +110,27 @@ def test_a_suggestion_shows_a_name_as_text_never_as_markup(live_server, page, li
     assert page.locator("#organisation_name__listbox b, #organisation_name__listbox img").count() == 0
     assert page.evaluate("window.hacked === undefined")
     check_page()
+
+
+def test_an_officer_is_offered_a_listing_not_yet_published_labelled_as_such(live_server, page, listings, make_user):
+    officer = make_user("strategy_officer")
+    page.goto(live_server + "/sign-in")
+    page.get_by_label("Email address").fill(officer.email)
+    page.get_by_label("Password", exact=True).fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/account")
+    page.goto(live_server + "/assets-register/new")
+    wait_until(page, "document.querySelector('.autocomplete__wrapper') !== null")
+    box = page.locator("#organisation_name")
+    box.click()
+    box.press_sequentially("barn comm", delay=40)
+    options = page.locator("#organisation_name__listbox").get_by_role("option")
+    options.filter(has_text="not published").wait_for()
+    assert sorted(options.all_inner_texts()) == [
+        "Barnet Community Centre",
+        "Barnet Community Food Bank",
+        "Barnet Community Secret Shelter (not published)",
+    ]
+    options.filter(has_text="not published").click()
+    # The box holds the listing's name (what the server matches), not the label.
+    assert box.input_value() == "Barnet Community Secret Shelter"
