@@ -33,7 +33,9 @@ SQLITE_FTS = [
         INSERT INTO organisation_fts(rowid, {COLUMNS}) VALUES (new.id, new.search_name, new.search_keywords, new.search_text); END""",
     "INSERT INTO organisation_fts(organisation_fts) VALUES ('rebuild')",
 ]
-# Must be the expression app/directory/search.py queries, or PostgreSQL will not use the index.
+# The expression app/directory/search.py queried when this revision was written (an expression index must match
+# the query's expression). Since perf_search_0002 the same expression is a stored generated column,
+# organisation.search_vector, with its own GIN index, and search.py reads that column instead.
 POSTGRES_VECTOR = (
     "(setweight(to_tsvector('english'::regconfig, search_name), 'A') || "
     "setweight(to_tsvector('english'::regconfig, search_keywords), 'B') || "
