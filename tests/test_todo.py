@@ -266,3 +266,32 @@ def test_an_invited_editor_who_never_chose_a_password_is_reminded_with_a_way_in(
     [link] = [word for word in message.body.split() if "/invitation/" in word]
     page = client.get(link.replace("http://portal.test", ""))
     assert page.status_code == 200 and 'type="password"' in page.get_data(as_text=True)
+
+
+def test_the_count_of_listings_not_checked_follows_a_check_and_the_clock(client, make_user):
+    """The count is kept between requests (it reads every published listing), so it must still move the
+    moment a listing is checked and when another listing passes six months."""
+    from freezegun import freeze_time
+
+    from .factories.directory import make_listing
+
+    def stale_count():
+        page = parse(client.get("/account"))
+        headings = [h for h in page.select("#to-do ~ h3") if "Listings not checked for 6 months" in h.get_text()]
+        if not headings:  # nothing to do: the heading is not shown
+            return 0
+        return int(headings[0].select_one(".govuk-tag").get_text(strip=True).replace(",", ""))
+
+    with freeze_time(utcnow().replace(microsecond=0)) as clock:
+        now = utcnow()
+        old, recent = make_listing("Old Checked Group"), make_listing("Recently Checked Group")
+        old.last_verified_at = now - timedelta(days=200)
+        # Six months run out for this one a minute from now.
+        recent.last_verified_at = now - timedelta(days=directory.STALE_AFTER_DAYS) + timedelta(seconds=60)
+        db.session.commit()
+        sign_in(client, make_user("strategy_officer").email)
+        assert stale_count() == 1
+        directory.confirm_still_right(old, None)
+        assert stale_count() == 0
+        clock.tick(timedelta(minutes=2))
+        assert stale_count() == 1

@@ -11,6 +11,7 @@ from ..places.models import WARD_SET_2022, Postcode
 from ..places.ward_contents import WardContent, register_ward_content, ward_column
 from ..reporting.live import SourceUnavailable, end_of, register_source, tables_exist
 from ..security import GROUP_EDITOR, STRATEGY_OFFICER
+from ..timeutil import utcnow
 from ..todo import TodoItem, TodoSource, register_todo
 from . import (
     services,
@@ -256,18 +257,40 @@ def problems_reported(user):
     ]
 
 
-def listings_not_checked(user, limit=500):
+def listings_not_checked(user, limit=500, now=None):
     return [
-        TodoItem(f"listing-{organisation.id}", organisation.name, url_for("directory.listing", slug=organisation.slug))
-        for organisation in db.session.scalars(services.stale_query().limit(limit))
+        TodoItem(f"listing-{organisation_id}", name, url_for("directory.listing", slug=slug))
+        for organisation_id, name, slug in _stale_first(limit, now)
     ]
+
+
+def _stale_first(limit, now):
+    query = services.stale_query(now).with_only_columns(Organisation.id, Organisation.name, Organisation.slug)
+    return [tuple(row) for row in db.session.execute(query.limit(limit))]
+
+
+# Counting and ordering the listings not checked means reading every published listing (issue 16): both are
+# kept per version of the directory and per minute of the clock (six months run out minute by minute), so
+# an officer's /account does that work once a minute at most.
+@cached("listings not checked", ("directory",))
+def _stale_count(now):
+    stale = services.stale_query(now).order_by(None).subquery()
+    return db.session.scalar(db.select(db.func.count()).select_from(stale))
+
+
+_kept_stale_first = cached("first listings not checked", ("directory",))(_stale_first)
 
 
 def listings_not_checked_preview(user, n):
     """How many listings are not checked for 6 months, and the first n (for /account)."""
-    stale = services.stale_query().order_by(None).subquery()
-    total = db.session.scalar(db.select(db.func.count()).select_from(stale))
-    return total, listings_not_checked(user, limit=n) if total else []
+    minute = utcnow().replace(second=0, microsecond=0)
+    total = _stale_count(minute)
+    if not total:
+        return 0, []
+    return total, [
+        TodoItem(f"listing-{organisation_id}", name, url_for("directory.listing", slug=slug))
+        for organisation_id, name, slug in _kept_stale_first(n, minute)
+    ]
 
 
 def own_listings_not_checked(user):
