@@ -295,3 +295,38 @@ def test_the_count_of_listings_not_checked_follows_a_check_and_the_clock(client,
         assert stale_count() == 0
         clock.tick(timedelta(minutes=2))
         assert stale_count() == 1
+
+
+def test_a_long_queue_is_counted_and_its_oldest_shown_first(client, make_user):
+    """/account shows how many changes and problem reports wait and the five oldest of each, and the page
+    costs the same number of statements with 12 waiting as with 2 (a queue is counted, not loaded)."""
+    from .factories.directory import make_listing
+    from .statement_count import count_statements
+
+    listings = [make_listing(f"Queue Group {n:02d}") for n in range(12)]
+    sign_in(client, make_user("strategy_officer").email)
+
+    def wait(number):
+        for organisation in listings[:number]:
+            _claim(organisation)
+            _problem(organisation)
+
+    def account():
+        return client.get("/account")
+
+    wait(2)
+    account()  # figures kept between requests are in place for both counts
+    with count_statements() as few:
+        account()
+    for organisation in listings[2:]:
+        _claim(organisation)
+        _problem(organisation)
+    with count_statements() as many:
+        page = parse(account())
+    assert many.total == few.total, many.statements
+    for heading in ("Listing changes to moderate", "Problems reported with listings"):
+        h3 = next(h for h in page.select("#to-do ~ h3") if heading in h.get_text())
+        assert h3.select_one(".govuk-tag").get_text(strip=True) == "12"
+        items = [a.get_text(" ", strip=True) for a in h3.find_next_sibling("ul").select("a")]
+        assert items[0].startswith(("Claim of Queue Group 00", "Queue Group 00")), items
+        assert len(items) == 6 and items[-1].startswith("7 more"), items

@@ -232,9 +232,9 @@ def directory_category_count(period_start, period_end, argument=None):
 _CHANGE_WORDS = {"register": "New listing", "edit": "Changes to", "claim": "Claim of"}
 
 
-def changes_to_moderate(user):
+def changes_to_moderate(user, limit=None):
     items = []
-    for change in services.pending_changes():
+    for change in services.pending_changes(limit):
         name = change.organisation.name if change.organisation else services.proposed_name(change)
         items.append(
             TodoItem(
@@ -246,15 +246,26 @@ def changes_to_moderate(user):
     return items
 
 
-def problems_reported(user):
+def changes_preview(user, n):
+    """How many changes wait, and the first n (for /account: a queue of hundreds is counted, not loaded)."""
+    total = services.pending_change_count()
+    return total, changes_to_moderate(user, n) if total else []
+
+
+def problems_reported(user, limit=None):
     return [
         TodoItem(
             f"problem-{report.id}",
             f"{report.organisation.name}, reported {report.created_at:%-d %B %Y}",
             url_for("directory.problems") + f"#problem-{report.id}",
         )
-        for report in services.open_problem_reports()
+        for report in services.open_problem_reports(limit)
     ]
+
+
+def problems_preview(user, n):
+    total = services.open_problem_count()
+    return total, problems_reported(user, n) if total else []
 
 
 def listings_not_checked(user, limit=500, now=None):
@@ -314,6 +325,7 @@ register_todo(
         changes_to_moderate,
         "directory.moderation",
         "New listings, changes and claims from groups",
+        preview=changes_preview,
     )
 )
 register_todo(
@@ -324,6 +336,7 @@ register_todo(
         problems_reported,
         "directory.problems",
         "Residents' reports about listings",
+        preview=problems_preview,
     )
 )
 register_todo(

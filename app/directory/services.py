@@ -624,14 +624,20 @@ def stale_organisations_of(user, now=None):
     return db.session.scalars(stale_query(now).where(Organisation.id.in_(ids))).all()
 
 
-def pending_changes():
-    """Changes waiting for an officer, oldest first, with their organisations (loaded in one more query)."""
+def pending_changes(limit=None):
+    """Changes waiting for an officer, oldest first (the first `limit`), with their organisations (loaded in
+    one more query)."""
     return db.session.scalars(
         db.select(ListingChange)
         .options(selectinload(ListingChange.organisation))
         .where(ListingChange.status == "pending")
-        .order_by(ListingChange.submitted_at)
+        .order_by(ListingChange.submitted_at, ListingChange.id)
+        .limit(limit)
     ).all()
+
+
+def pending_change_count():
+    return db.session.scalar(db.select(db.func.count()).where(ListingChange.status == "pending"))
 
 
 def proposed_name(change):
@@ -640,10 +646,18 @@ def proposed_name(change):
     return ((payload.get("listing") or {}).get("organisation") or {}).get("name") or "an unnamed group"
 
 
-def open_problem_reports():
+def open_problem_reports(limit=None):
     return db.session.scalars(
-        db.select(ProblemReport).where(ProblemReport.resolved_at.is_(None)).order_by(ProblemReport.created_at)
+        db.select(ProblemReport)
+        .options(selectinload(ProblemReport.organisation))
+        .where(ProblemReport.resolved_at.is_(None))
+        .order_by(ProblemReport.created_at, ProblemReport.id)
+        .limit(limit)
     ).all()
+
+
+def open_problem_count():
+    return db.session.scalar(db.select(db.func.count()).where(ProblemReport.resolved_at.is_(None)))
 
 
 def organisations_due_a_reminder(now=None):
