@@ -6,7 +6,8 @@ The sink is aiosmtpd's `Sink` handler (accepts and discards) in its own process 
 bare smtplib loop on one reused connection sending the very same messages (built beforehand, so building them
 is not counted there). Our figure is `run_sender` end to end: the bulletin lease, claiming rows in batches,
 checking each recipient again at send time, building each message, the SMTP exchange and one committed
-'sent' row per message (committed while the next message's envelope goes out, see app/bulletins/sender.py).
+'sent' row per message (committed while the next message's MAIL FROM is answered, and the next message
+built while its RCPT TO is, both before its DATA: see app/bulletins/sender.py).
 
 Fairness on a shared machine: the recipients are split into slices (one bulletin each) and the two loops take
 turns slice by slice (bare loop, our sender, bare loop, ...), so a burst of other work on the machine hits both
