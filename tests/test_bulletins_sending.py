@@ -419,6 +419,18 @@ def test_a_message_sent_step_by_step_fails_exactly_as_sendmail_does(app, sink, c
     assert "to@example.org" not in sink.recipients()
 
 
+def test_lines_starting_with_a_dot_arrive_as_written_either_way(app, sink):
+    transport = sender_module.SmtpTransport(app)
+    body = b"Subject: dots\r\n\r\n.first\r\nmiddle\r\n..two\r\n.\r\nlast"
+    transport.send("from@example.org", "a@example.org", body)
+    transport.send("from@example.org", "b@example.org", body, (lambda: None,))
+    transport.send("from@example.org", "c@example.org", b"Subject: none\r\n\r\nno dots. at all.\r\n", (lambda: None,))
+    transport.close()
+    plain, stepwise, undotted = (message.get_content() for _, message in sink.messages)
+    assert plain == stepwise and plain.splitlines() == [".first", "middle", "..two", ".", "last"]
+    assert undotted.splitlines() == ["no dots. at all."]
+
+
 def test_the_work_done_during_the_replies_happens_before_data(app, sink):
     """Each callable runs while a reply is awaited, all before DATA; on a refused recipient the ones after
     the refusal do not run, and a failing one drops the connection (its reply is still owed)."""

@@ -63,6 +63,7 @@ The BULLETIN_* settings and their defaults are in config.py.
 
 import logging
 import os
+import re
 import smtplib
 import socket
 import time
@@ -119,6 +120,9 @@ class RecordingFailed(Exception):
     """A message the server accepted could not be recorded as 'sent': the send stops there, so no message
     is ever sent while an earlier one is unrecorded. (Not an SMTP or OS error, so never taken for a failed
     delivery of the next message.)"""
+
+
+LEADING_DOT = re.compile(rb"(?m)^\.")  # smtplib's own pattern for dots to double (RFC 5321 4.5.2)
 
 
 class SmtpTransport:
@@ -185,10 +189,26 @@ class SmtpTransport:
             raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
         while meanwhile:
             self._run(connection, meanwhile)
-        code, reply = connection.data(data)
+        code, reply = self._data(connection, data)
         if code != 250:
             self._abandon(connection, code)
             raise smtplib.SMTPDataError(code, reply)
+
+    @staticmethod
+    def _data(connection, data):
+        """smtplib's `data` for a message in bytes, without its pass over the whole message to double the
+        dots that start lines when no line starts with one (a base64 bulletin has none): the same bytes
+        go to the server, for a fraction of the work."""
+        connection.putcmd("data")
+        code, reply = connection.getreply()
+        if code != 354:
+            raise smtplib.SMTPDataError(code, reply)
+        if data.startswith(b".") or b"\n." in data:
+            data = LEADING_DOT.sub(b"..", data)
+        if not data.endswith(b"\r\n"):
+            data += b"\r\n"
+        connection.send(data + b".\r\n")
+        return connection.getreply()
 
     def _run(self, connection, meanwhile):
         if not meanwhile:
