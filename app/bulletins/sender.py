@@ -140,6 +140,7 @@ class SmtpTransport:
         self.use_ssl = bool(config["MAIL_USE_SSL"])
         self.timeout = config["MAIL_TIMEOUT"]
         self.connection = None
+        self._quoted_from = (None, "")
 
     def open(self):
         cls = smtplib.SMTP_SSL if self.use_ssl else smtplib.SMTP
@@ -175,7 +176,9 @@ class SmtpTransport:
         replies handled the same way, same exceptions), with the caller's work done during the round trips."""
         connection.ehlo_or_helo_if_needed()
         size = f" size={len(data)}" if connection.does_esmtp and connection.has_extn("size") else ""
-        connection.putcmd("mail", f"from:{smtplib.quoteaddr(envelope_from)}{size}")
+        if self._quoted_from[0] != envelope_from:  # the same for every message: parsed once
+            self._quoted_from = (envelope_from, smtplib.quoteaddr(envelope_from))
+        connection.putcmd("mail", f"from:{self._quoted_from[1]}{size}")
         self._run(connection, meanwhile)
         code, reply = connection.getreply()
         if code != 250:
