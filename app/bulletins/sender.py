@@ -421,13 +421,24 @@ class Sender:
         self.conn.commit()
         return list(ids)
 
-    def _recipients(self, ids):
+    def _recipients(self, bulletin_id, ids):
+        """The claimed rows with their members as they are now, and which addresses are suppressed. The rows
+        are read as 'this sender's claims in the range of ids' (four parameters, one statement shape the
+        database prepares once) rather than as a list of a hundred ids, which costs 2-3 ms a batch to send
+        and plan on PostgreSQL; a row another sender took over meanwhile is left to it."""
+        claimed = set(ids)
         rows = self.conn.execute(
             select(D.id, D.attempts, Member.id, Member.name, Member.email, Member.status, Member.preferences_token)
             .select_from(BulletinDelivery.__table__.outerjoin(Member.__table__, Member.id == D.member_id))
-            .where(D.id.in_(ids))
+            .where(
+                D.bulletin_id == bulletin_id,
+                D.id.between(min(ids), max(ids)),
+                D.claimed_by == self.worker_id,
+                D.state == D_SENDING,
+            )
             .order_by(D.id)
         ).all()
+        rows = [row for row in rows if row[0] in claimed]
         hashes = {row[4]: address_hash(row[4]) for row in rows if row[4]}
         suppressed = (
             set(
@@ -544,7 +555,7 @@ class Sender:
         """Check and send one claimed batch. False if the mail server cannot be reached (the rest of the
         batch is released and `result` says when to try again). Every accepted message is recorded as
         'sent' before this returns."""
-        rows, hashes, suppressed = self._recipients(ids)
+        rows, hashes, suppressed = self._recipients(bulletin_id, ids)
         to_send = []
         for delivery_id, attempts, member_id, name, address, status, prefs_token in rows:
             if (
