@@ -342,6 +342,29 @@ def test_no_message_is_accepted_while_the_one_before_it_is_unrecorded(app, sink,
     assert states(bulletin) == {D_SENT: 9}
 
 
+def test_the_sender_never_pauses_for_the_rate_limit_with_a_message_unrecorded(app, sink, bulletin_config, monkeypatch):
+    """A rate-limit pause would otherwise stretch the window in which a crash resends a message."""
+    bulletin_config(BULLETIN_RATE_PER_SECOND=40)
+    make_members(4)
+    bulletin = make_bulletin()
+    services.start_sending(bulletin, enqueue=False)
+    engine = db.engine
+    unrecorded_while_pausing = []
+    real_sleep = time.sleep
+
+    def sleep(seconds):
+        with engine.connect() as connection:
+            recorded = connection.scalar(
+                db.select(db.func.count()).select_from(BulletinDelivery).where(BulletinDelivery.state == D_SENT)
+            )
+        unrecorded_while_pausing.append(len(sink.messages) - recorded)
+        real_sleep(seconds)
+
+    monkeypatch.setattr(sender_module.time, "sleep", sleep)
+    assert run_sender(bulletin.id).sent == 4
+    assert len(unrecorded_while_pausing) >= 3 and set(unrecorded_while_pausing) == {0}
+
+
 @pytest.mark.parametrize("error", [OSError(28, "No space left on device"), RuntimeError("database went away")])
 def test_a_sent_row_that_cannot_be_recorded_stops_the_send_before_the_next_message(app, sink, monkeypatch, error):
     """If recording an accepted message fails, nothing more is sent (not even a message whose envelope is
