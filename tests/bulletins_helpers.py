@@ -14,13 +14,26 @@ from .conftest import free_port
 
 class Sink:
     """An SMTP server that records what it accepts. `rcpt_replies[address]` is a list of replies to give
-    to that recipient's next RCPT commands, in order (e.g. ["451 4.3.0 Try later"]); then it accepts."""
+    to that recipient's next RCPT commands, in order (e.g. ["451 4.3.0 Try later"]); then it accepts.
+    `mail_replies` and `data_replies` are lists of replies to the next MAIL FROM and end of DATA commands.
+    `before_accepting(envelope)`, if set, is called at the end of DATA before the message is accepted."""
 
     def __init__(self):
         self.messages = []  # (recipients, parsed message)
         self.rcpt_replies = {}
+        self.mail_replies = []
+        self.data_replies = []
+        self.before_accepting = None
         self.rcpt_log = []  # (address, reply)
         self.lock = threading.Lock()
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        with self.lock:
+            reply = self.mail_replies.pop(0) if self.mail_replies else "250 OK"
+        if reply.startswith("250"):
+            envelope.mail_from = address
+            envelope.mail_options.extend(mail_options)
+        return reply
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         with self.lock:
@@ -32,6 +45,12 @@ class Sink:
         return reply
 
     async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            reply = self.data_replies.pop(0) if self.data_replies else "250 OK"
+        if not reply.startswith("250"):
+            return reply
+        if self.before_accepting is not None:
+            self.before_accepting(envelope)
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
             self.messages.append((list(envelope.rcpt_tos), message))

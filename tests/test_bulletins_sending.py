@@ -5,12 +5,15 @@ suppression checks, segments, scheduling, emergencies first, and exactly-once ac
 import os
 import random
 import signal
+import smtplib
 import subprocess
 import sys
 import time
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
+
+import pytest
 
 from app.bulletins import sender as sender_module
 from app.bulletins import services, tasks
@@ -307,6 +310,177 @@ def test_a_second_sender_does_not_take_over_a_live_one(app, sink):
         assert run_sender(bulletin.id).status == "busy"
         first.release(bulletin.id)
     assert run_sender(bulletin.id).sent == 2
+
+
+# --- Recording each message before the next is accepted --------------------------------------------------
+
+
+def test_no_message_is_accepted_while_the_one_before_it_is_unrecorded(app, sink, bulletin_config):
+    """The sender records a message as 'sent' while the next one's envelope goes out, but always before the
+    server can accept the next one (at the end of its DATA): so a crash can resend at most one message."""
+    bulletin_config(BULLETIN_BATCH_SIZE=4)
+    make_members(9)
+    bulletin = make_bulletin()
+    services.start_sending(bulletin, enqueue=False)
+    engine = db.engine
+    unrecorded_at_acceptance = []
+
+    def count_unrecorded(envelope):
+        with engine.connect() as connection:
+            recorded = connection.scalar(
+                db.select(db.func.count())
+                .select_from(BulletinDelivery)
+                .where(BulletinDelivery.bulletin_id == bulletin.id, BulletinDelivery.state == D_SENT)
+            )
+        unrecorded_at_acceptance.append(len(sink.messages) - recorded)
+
+    sink.before_accepting = count_unrecorded
+    result = run_sender(bulletin.id)
+
+    assert result.status == "done" and result.sent == 9
+    assert unrecorded_at_acceptance == [0] * 9
+    assert states(bulletin) == {D_SENT: 9}
+
+
+def test_the_sender_never_pauses_for_the_rate_limit_with_a_message_unrecorded(app, sink, bulletin_config, monkeypatch):
+    """A rate-limit pause would otherwise stretch the window in which a crash resends a message."""
+    bulletin_config(BULLETIN_RATE_PER_SECOND=40)
+    make_members(4)
+    bulletin = make_bulletin()
+    services.start_sending(bulletin, enqueue=False)
+    engine = db.engine
+    unrecorded_while_pausing = []
+    real_sleep = time.sleep
+
+    def sleep(seconds):
+        with engine.connect() as connection:
+            recorded = connection.scalar(
+                db.select(db.func.count()).select_from(BulletinDelivery).where(BulletinDelivery.state == D_SENT)
+            )
+        unrecorded_while_pausing.append(len(sink.messages) - recorded)
+        real_sleep(seconds)
+
+    monkeypatch.setattr(sender_module.time, "sleep", sleep)
+    assert run_sender(bulletin.id).sent == 4
+    assert len(unrecorded_while_pausing) >= 3 and set(unrecorded_while_pausing) == {0}
+
+
+@pytest.mark.parametrize("error", [OSError(28, "No space left on device"), RuntimeError("database went away")])
+def test_a_sent_row_that_cannot_be_recorded_stops_the_send_before_the_next_message(app, sink, monkeypatch, error):
+    """If recording an accepted message fails, nothing more is sent (not even a message whose envelope is
+    already out); the unrecorded one is sent again on resume, with the same Message-ID."""
+    members = make_members(6)
+    bulletin = make_bulletin()
+    services.start_sending(bulletin, enqueue=False)
+    original = sender_module.Sender._mark_sent
+    calls = 0
+
+    def failing_third(self, delivery_id, attempts):
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise error
+        original(self, delivery_id, attempts)
+
+    monkeypatch.setattr(sender_module.Sender, "_mark_sent", failing_third)
+    with pytest.raises(sender_module.RecordingFailed) as stopped:
+        run_sender(bulletin.id)
+    assert stopped.value.__cause__ is error
+
+    assert len(sink.messages) == 3  # the third was accepted; the fourth never was
+    counts = states(bulletin)
+    assert counts[D_SENT] == 2 and counts[D_SENDING] >= 1 and sum(counts.values()) == 6
+    monkeypatch.setattr(sender_module.Sender, "_mark_sent", original)
+    db.session.execute(db.update(BulletinDelivery).values(lease_until=utcnow() - timedelta(seconds=1)))
+    db.session.commit()
+
+    assert run_sender(bulletin.id).status == "done"
+    third = members[2].email
+    assert Counter(sink.recipients()) == Counter({m.email: 2 if m.email == third else 1 for m in members})
+    copies = sink.by_recipient(third)
+    assert copies[0]["Message-ID"] == copies[1]["Message-ID"]
+
+
+REFUSALS = [
+    ("mail", "451 4.3.2 System busy"),
+    ("mail", "553 5.1.8 Sender address rejected"),
+    ("mail", "421 4.3.2 Closing"),
+    ("rcpt", "450 4.2.1 Mailbox busy"),
+    ("rcpt", "550 5.1.1 No such user"),
+    ("rcpt", "421 4.3.2 Closing"),
+    ("data", "452 4.3.1 Out of storage"),
+    ("data", "554 5.7.1 Content rejected"),
+    ("data", "550 5.1.1 No such user"),
+    ("data", "421 4.3.2 Closing"),
+]
+
+
+@pytest.mark.parametrize(("command", "reply"), REFUSALS)
+def test_a_message_sent_step_by_step_fails_exactly_as_sendmail_does(app, sink, command, reply):
+    """The sender's step-by-step exchange (with its work done during the replies) raises what smtplib's
+    sendmail raises for the same refusal, so every refusal is classified as before; the connection is then
+    in the same state (usable, or closed for a 421)."""
+    outcomes = []
+    for meanwhile in ((), (lambda: None, lambda: None)):
+        transport = sender_module.SmtpTransport(app)
+        if command == "rcpt":
+            sink.rcpt_replies = {"to@example.org": [reply]}
+        else:
+            getattr(sink, f"{command}_replies").append(reply)
+        with pytest.raises(smtplib.SMTPException) as refused:
+            transport.send("from@example.org", "to@example.org", b"Subject: test\r\n\r\nHello\r\n", meanwhile)
+        try:
+            transport.send("from@example.org", "next@example.org", b"Subject: next\r\n\r\nHello\r\n")
+            after = "usable"
+        except smtplib.SMTPServerDisconnected:
+            after = "closed"
+        finally:
+            transport.close()
+        exc = refused.value
+        outcomes.append((type(exc), sender_module.classify(exc), after))
+    assert outcomes[0] == outcomes[1]
+    assert "to@example.org" not in sink.recipients()
+
+
+def test_lines_starting_with_a_dot_arrive_as_written_either_way(app, sink):
+    transport = sender_module.SmtpTransport(app)
+    body = b"Subject: dots\r\n\r\n.first\r\nmiddle\r\n..two\r\n.\r\nlast"
+    transport.send("from@example.org", "a@example.org", body)
+    transport.send("from@example.org", "b@example.org", body, (lambda: None,))
+    transport.send("from@example.org", "c@example.org", b"Subject: none\r\n\r\nno dots. at all.\r\n", (lambda: None,))
+    transport.close()
+    plain, stepwise, undotted = (message.get_content() for _, message in sink.messages)
+    assert plain == stepwise and plain.splitlines() == [".first", "middle", "..two", ".", "last"]
+    assert undotted.splitlines() == ["no dots. at all."]
+
+
+def test_the_work_done_during_the_replies_happens_before_data(app, sink):
+    """Each callable runs while a reply is awaited, all before DATA; on a refused recipient the ones after
+    the refusal do not run, and a failing one drops the connection (its reply is still owed)."""
+    transport = sender_module.SmtpTransport(app)
+    seen = []
+
+    def note(what):
+        return lambda: seen.append((what, len(sink.messages)))
+
+    transport.send("from@example.org", "a@example.org", b"Subject: a\r\n\r\nA\r\n", (note(1), note(2), note(3)))
+    assert seen == [(1, 0), (2, 0), (3, 0)] and len(sink.messages) == 1
+
+    seen.clear()
+    sink.rcpt_replies = {"b@example.org": ["550 5.1.1 No such user"]}
+    with pytest.raises(smtplib.SMTPRecipientsRefused):
+        transport.send("from@example.org", "b@example.org", b"Subject: b\r\n\r\nB\r\n", (note(1), note(2), note(3)))
+    assert seen == [(1, 1), (2, 1)]
+
+    def fail():
+        raise RuntimeError("no")
+
+    with pytest.raises(RuntimeError):
+        transport.send("from@example.org", "c@example.org", b"Subject: c\r\n\r\nC\r\n", (fail,))
+    assert transport.connection is None
+    transport.send("from@example.org", "d@example.org", b"Subject: d\r\n\r\nD\r\n")
+    transport.close()
+    assert sink.recipients() == ["a@example.org", "d@example.org"]
 
 
 # --- A real process killed mid-run ------------------------------------------------------------------------
