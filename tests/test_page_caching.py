@@ -400,3 +400,41 @@ def test_a_repeated_search_is_kept_and_only_its_cards_are_read(client, hendon):
     make_listing("Hendon Youth Theatre", postcode="NW4 4BG")
     again = search(SearchQuery(words="youth", ward=HENDON))
     assert not again.kept and again.total == 2
+
+
+def test_a_kept_search_shows_an_edited_listing_and_works_out_open_now_on_every_request(
+    app, client, second_worker, hendon, make_user
+):
+    """A kept search keeps its cards' facts too (per version of the directory and wards): an approved change
+    of name shows at once in both workers, and "open now" follows the clock on the same kept page."""
+    from datetime import datetime, timedelta
+
+    from freezegun import freeze_time
+
+    from app.timeutil import LONDON
+
+    officer = make_user("strategy_officer")
+    group = make_listing(
+        "Hendon Lunch Club", postcode="NW4 4BG", hours=[{"weekday": 0, "opens_at": "10:00", "closes_at": "14:00"}]
+    )
+
+    def card(worker):
+        page = parse(worker.get("/directory/?q=lunch"))
+        return [a.get_text() for a in page.select("li.portal-card h3 a")], page.select_one(".portal-opening").get_text()
+
+    for worker_app in (app, second_worker.application):
+        worker_app.config["DATA_CACHE_SECONDS"] = 10**12  # freezegun's monotonic clock jumps (as above)
+    monday = datetime(2026, 11, 30, 11, 0, tzinfo=LONDON)
+    with freeze_time(monday):
+        for worker in (client, second_worker):
+            assert card(worker) == (["Hendon Lunch Club"], "Open now, until 14:00")
+    with freeze_time(monday + timedelta(hours=4)):
+        for worker in (client, second_worker):
+            assert card(worker) == (["Hendon Lunch Club"], "Closed now, opens Monday 7 December at 10:00")
+
+    edited = services.snapshot(group)
+    edited["organisation"]["name"] = "Hendon Lunch and Social Club"
+    services.approve(services.save_edit(group, edited, officer, group.version, 0), officer)
+    with freeze_time(monday):
+        for worker in (client, second_worker):
+            assert card(worker) == (["Hendon Lunch and Social Club"], "Open now, until 14:00")

@@ -757,8 +757,10 @@ def _results(page_ids, miles, ward_codes=(), located_ward=None):
         return []
     now = to_london(utcnow())
     # What the cards show, as plain rows (card_facts.py): building ORM objects for a page of results cost more
-    # than finding them.
-    organisations = card_facts.load(page_ids, now.date())
+    # than finding them. Kept per version of the directory and the wards, like the search (never changed
+    # once read); whether each is open now is worked out below, on every request.
+    key = datacache.cache_key("card facts", ("directory", "places"), (tuple(page_ids), now.date()))
+    organisations = datacache.get_or_make(key, lambda: card_facts.load(page_ids, now.date()), store="searches")
     items = []
     for org_id in page_ids:
         org = organisations.get(org_id)
