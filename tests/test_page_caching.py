@@ -438,3 +438,30 @@ def test_a_kept_search_shows_an_edited_listing_and_works_out_open_now_on_every_r
     with freeze_time(monday):
         for worker in (client, second_worker):
             assert card(worker) == (["Hendon Lunch and Social Club"], "Open now, until 14:00")
+
+
+def test_a_searched_pages_form_is_kept_as_rendered_afresh_and_follows_a_ward_change(app, client, second_worker, hendon):
+    """A search's form (the resident's words and filters filled in) is kept per search and per version of the
+    directory and the wards: the kept copy is the form as rendered afresh, and a ward renamed shows at once."""
+    from app.extensions import db
+    from app.places.models import Ward
+
+    path = f"/directory/?q=youth&ward={HENDON}&accessibility=accessibility/step-free-access&page=1"
+
+    def form(worker):
+        return parse(worker.get(path)).select_one("form.portal-search")
+
+    kept = str(form(client))
+    assert str(form(client)) == kept
+    app.config["DATA_CACHE_SECONDS"] = 0  # nothing kept: rendered in full
+    assert str(form(client)) == kept
+    app.config["DATA_CACHE_SECONDS"] = 300
+    assert form(client).select_one("select[name=ward] option[selected]").get_text() == "Hendon"
+    assert form(client).select_one("input[name=q]")["value"] == "youth"
+    other = parse(client.get(path.replace("q=youth", "q=food"))).select_one("form.portal-search")
+    assert other.select_one("input[name=q]")["value"] == "food"  # each search its own form
+
+    db.session.get(Ward, HENDON).name = "Hendon and Brent Cross"
+    db.session.commit()
+    for worker in (client, second_worker):
+        assert form(worker).select_one("select[name=ward] option[selected]").get_text() == "Hendon and Brent Cross"

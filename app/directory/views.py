@@ -109,12 +109,19 @@ def index():
             "borough": directory_search.borough_name(),
         }
     search_form = None
-    if not request.args:
-        # The front page's form is the same for everyone until a category or ward changes, and GOV.UK's
-        # field macros cost most of the page's time: rendered once per version of the data (issue 16).
+    if not request.args or (results is not None and not form.errors):
+        # The form is the same for everyone who asks the same (until a category or ward changes), and GOV.UK's
+        # field macros cost most of the front page's time and a tenth of a kept search's: rendered once per
+        # version of the data and per search, the front page's in the main store (issue 16).
+        asked = tuple(sorted((key, value) for key, value in request.args.items(multi=True) if key != "page"))
         search_form = datacache.get_or_make(
-            datacache.cache_key("directory front page form", ("directory", "places")),
-            lambda: Markup(render_template("directory/_search_form.html", form=form, results=None, filters_applied=0)),
+            datacache.cache_key("directory search form", ("directory", "places"), (asked, filters_applied)),
+            lambda: Markup(
+                render_template(
+                    "directory/_search_form.html", form=form, results=results, filters_applied=filters_applied
+                )
+            ),
+            store="searches" if request.args else "data",
         )
     response = make_response(
         render_template(
