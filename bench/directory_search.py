@@ -19,7 +19,8 @@ paths are requested twice, and the server says for each directory page whether t
 ("cold": the first time that worker saw the query since the data last changed) or kept ("warm"), in a
 Server-Timing header the bench turns on (SEARCH_TIMING_HEADER). Cold and warm are printed apart, each with its
 ratio to the same bare query; "all" mixes them as residents would meet them. Pages that say neither (the API,
-or code without the cache) count as cold.
+or code without the cache) count as cold. `--cold` keeps no search at all (SEARCH_CACHE_ENTRIES=0), so every
+request of a kind with few distinct searches (everyday words, misspelt words) is a cold one.
 
 Run it against PostgreSQL with the throwaway server of scripts/with-postgres:
     scripts/with-postgres sh -c '.venv/bin/python -m bench.directory_search --database-url "$TEST_DATABASE_URL"'
@@ -186,9 +187,13 @@ def main():
     )
     parser.add_argument("--kinds", help="comma-separated kinds to measure (default: all)")
     parser.add_argument("--warm-up", type=int, default=10, help="requests of each kind before timing (default 10)")
+    parser.add_argument("--cold", action="store_true", help="keep no search: every request ranked afresh")
     args = parser.parse_args()
 
-    print(f"Directory search benchmark: {args.organisations:,} organisations, {args.requests} requests per kind")
+    print(
+        f"Directory search benchmark: {args.organisations:,} organisations, {args.requests} requests per kind"
+        + (", no search kept" if args.cold else "")
+    )
     if args.reuse:
         url, instance = args.reuse, reused_database(args.reuse)
     else:
@@ -202,7 +207,8 @@ def main():
         wanted = [k.strip() for k in args.kinds.split(",")]
         kinds = {k: v for k, v in kinds.items() if k in wanted}
     results = {}
-    with gunicorn(url, instance, env={"SEARCH_TIMING_HEADER": "1"}) as base:
+    server_env = {"SEARCH_TIMING_HEADER": "1"} | ({"SEARCH_CACHE_ENTRIES": "0"} if args.cold else {})
+    with gunicorn(url, instance, env=server_env) as base:
         plain, _ = timed(base, ["/accessibility"] * args.requests, args.warm_up)
         warm = args.warm_up
         results["plain page"] = summary(plain)
