@@ -15,6 +15,12 @@ Places. A postcode search lists the services with an address nearby (nearest fir
 people in the postcode's ward, anywhere in the borough, or online / by phone, each labelled ("Serves all of
 Barnet"); listings with neither an address nor an area are counted and said, not dropped silently. A ward
 search works the same way.
+
+Kept searches. What ranking and counting a search produce (the page's ids, the count, "Did you mean") and the
+facts its cards show are kept in each worker under the versions of the directory, the places and the
+officers' vocabulary (app/datacache.py, SEARCH_SCOPES): a repeated search reads only the versions, and the
+first search after an approval or a vocabulary edit is made afresh. Whether a result is open now is worked
+out on every request, and a search filtered to what is open now is never kept.
 """
 
 import math
@@ -123,7 +129,7 @@ class SearchResults:
 @dataclass
 class _Found:
     """What ranking and counting a search produce, without the cards: kept per version of the data it reads
-    (the directory, the places, the vocabulary), so a repeated search runs only the cards' statements."""
+    (the directory, the places, the vocabulary), so a repeated search ranks and counts nothing."""
 
     ids: list = field(default_factory=list)  # the page's organisation ids, in order
     miles: dict = field(default_factory=dict)  # {id: miles from the postcode} for those with an address nearby
@@ -459,15 +465,11 @@ def search(query):
         key = datacache.cache_key("directory search", SEARCH_SCOPES, _key_of(query))
         found = datacache.get_or_make(key, make, store="searches")
         results.kept = not made
-    results.total, results.more, results.nearby, results.unplaced = (
-        found.total,
-        found.more,
-        found.nearby,
-        found.unplaced,
-    )
+    results.total, results.more = found.total, found.more
+    results.nearby, results.unplaced = found.nearby, found.unplaced
     results.corrected, results.any_words = found.corrected, found.any_words
     results.also_searched = list(found.also_searched)
-    # The cards are read afresh every time: whether each is open now depends on the clock.
+    # Whether each result is open now depends on the clock: worked out on every request (_results).
     if origin is not None:
         wards = [code for code in (origin.ward_code, getattr(origin, "ward_code_2002", None)) if code]
         results.items = _results(found.ids, found.miles, ward_codes=wards)
@@ -578,9 +580,9 @@ def _run(query, word_match, origin, results, tiers=None):
 
 def _tiered_page(query, tiers, total):
     """The ids of one page of a search whose vocabulary found more than SEARCH_RANK_ALL_UP_TO listings (`total`
-    of them, or None when they were not all counted): first
-    the listings with the words as typed, ranked (as many as a bare search for those words ranks), then those
-    found only by the other words, ranked within blocks of SEARCH_RANK_BLOCK listings, newest block first.
+    of them, or None when counting stopped short): first the listings with the words as typed, ranked (as many
+    as a bare search for those words ranks), then those found only by the other words, ranked within blocks of
+    SEARCH_RANK_BLOCK listings, newest block first.
     Each block is found by id from the index and only the block is ranked, so a page costs about the same
     however many listings an everyday word finds."""
     own_expression, others_expression = tiers
