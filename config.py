@@ -87,6 +87,13 @@ class Config:
     # never stale after a write; kept at most this many seconds (0 turns the cache off) and entries per worker.
     DATA_CACHE_SECONDS = _int("DATA_CACHE_SECONDS", 300)
     DATA_CACHE_ENTRIES = _int("DATA_CACHE_ENTRIES", 256)
+    # Directory searches kept the same way (the ids of a page of results, the count, "Did you mean", and the
+    # facts the page's cards show), in a store of their own of this many entries per worker (a page of cards'
+    # facts holds about 36 kB, so 1,000 entries stay under 40 MB a worker; 0 keeps none).
+    SEARCH_CACHE_ENTRIES = _int("SEARCH_CACHE_ENTRIES", 1000)
+    # Benchmarks only: a Server-Timing header saying whether a search was kept or ranked afresh. Off in
+    # production, where it would tell anyone whether somebody else had made the same search lately.
+    SEARCH_TIMING_HEADER = _bool("SEARCH_TIMING_HEADER", False)
     # Directory search: when the vocabulary's other words find more listings than this, the listings with the
     # words as typed come first (ranked), then the others ranked in blocks of SEARCH_RANK_BLOCK (newest block
     # first), so an everyday word never ranks the whole directory for one page (issue 16).

@@ -25,7 +25,7 @@ import threading
 import time
 from collections import OrderedDict
 
-from flask import current_app, g, has_app_context, request
+from flask import current_app, g, has_app_context, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -46,6 +46,8 @@ TABLE_SCOPES = {
     "service_area": "directory",
     "taxonomy": "directory",
     "taxonomy_term": "directory",
+    "search_word": "directory",  # the directory's words, which "Did you mean" draws on
+    "search_synonym": "vocabulary",  # the strategy officers' search vocabulary (synonyms)
     "ward": "places",
     "postcode": "places",
     "community_asset": "assets",
@@ -125,6 +127,9 @@ def _bump_before_commit(session):
     pending = session.info.pop(_PENDING, None)
     if pending:
         bump(pending, connection=session.connection())
+        if has_app_context():
+            # What this context read before its own write is out of date: read the versions again.
+            g.pop("data_versions", None)
 
 
 @event.listens_for(Session, "after_rollback")
@@ -133,10 +138,17 @@ def _forget_rolled_back(session):
 
 
 def versions():
-    """{scope: version} as committed now; read once per request."""
+    """{scope: version} as committed now; read once per request (and at every call outside one: a task
+    worker's or a command's app context lasts for many writes)."""
+    if not has_request_context():
+        return _read_versions()
     if "data_versions" not in g:
-        g.data_versions = dict(db.session.execute(db.select(DataVersion.scope, DataVersion.version)).all())
+        g.data_versions = _read_versions()
     return g.data_versions
+
+
+def _read_versions():
+    return dict(db.session.execute(db.select(DataVersion.scope, DataVersion.version)).all())
 
 
 class _Store:
@@ -165,10 +177,16 @@ class _Store:
             self.items.clear()
 
 
-def _store():
-    store = current_app.extensions.get("datacache")
+# Each store's size setting. Searches have their own, so many residents' searches never push the figures and
+# map points every page needs out of the main store.
+STORES = {"data": "DATA_CACHE_ENTRIES", "searches": "SEARCH_CACHE_ENTRIES"}
+
+
+def _store(name="data"):
+    stores = current_app.extensions.setdefault("datacache", {})
+    store = stores.get(name)
     if store is None:
-        store = current_app.extensions["datacache"] = _Store(current_app.config["DATA_CACHE_ENTRIES"])
+        store = stores[name] = _Store(current_app.config[STORES[name]])
     return store
 
 
@@ -204,11 +222,11 @@ def cached(name, scopes):
     return decorate
 
 
-def get_or_make(key, make):
-    """The value stored under `key` (from cache_key), made by make() when missing."""
-    if not current_app.config["DATA_CACHE_SECONDS"]:
+def get_or_make(key, make, store="data"):
+    """The value stored under `key` (from cache_key), made by make() when missing; `store` names one of STORES."""
+    if not current_app.config["DATA_CACHE_SECONDS"] or not current_app.config[STORES[store]]:
         return make()
-    store = _store()
+    store = _store(store)
     found = store.get(key, current_app.config["DATA_CACHE_SECONDS"])
     if found is not None:
         return found[1]
@@ -218,8 +236,9 @@ def get_or_make(key, make):
 
 
 def forget():
-    """Empty this process's cache (tests)."""
-    _store().clear()
+    """Empty this process's caches (tests)."""
+    for name in STORES:
+        _store(name).clear()
 
 
 def _encode(payload):

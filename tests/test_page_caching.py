@@ -5,7 +5,6 @@ whose cache was warm (two apps on one database stand for two gunicorn workers: e
 import gzip
 
 import pytest
-from flask import g
 
 from app import create_app
 from app.directory import services
@@ -128,7 +127,6 @@ def test_a_bulk_write_through_the_session_also_moves_the_version(app, hendon):
     before = datacache.versions()["directory"]
     db.session.execute(db.update(Organisation).values(description="Changed in bulk."))
     db.session.commit()
-    g.pop("data_versions")  # read once per request: this test is one long request
     assert datacache.versions()["directory"] != before
 
 
@@ -321,5 +319,149 @@ def test_a_holiday_closure_alone_moves_the_directory_version(app, hendon):
     service = db.session.scalar(db.select(Service))
     db.session.add(Closure(service_id=service.id, starts_on=date(2026, 12, 24), ends_on=date(2027, 1, 2)))
     db.session.commit()
-    g.pop("data_versions")  # read once per request: this test is one long request
     assert datacache.versions()["directory"] != before
+
+
+def _search_names(client, query):
+    page = parse(client.get(f"/directory/?{query}"))
+    return [a.get_text() for a in page.select("li.portal-card h3 a")]
+
+
+def test_an_officers_synonym_edit_changes_the_next_search_at_once_in_both_workers(
+    client, second_worker, wards, taxonomies, make_user
+):
+    """Searches are kept per version of the data they read (app/directory/search.py): the officers' vocabulary
+    is one, so a synonym added or taken out shows in both workers' next search although both had kept it."""
+    from app.directory.models import SearchSynonym
+    from app.extensions import db
+
+    make_listing("Mill Hill Chess", description="Board games every week", postcode=None)
+    for worker in (client, second_worker):
+        assert _search_names(worker, "q=draughts") == []
+        assert _search_names(worker, "q=draughts") == []  # kept
+    sign_in(client, make_user("strategy_officer").email)
+    response = post_form(client, "/directory/vocabulary/new", {"terms": "draughts, checkers", "related": "chess"})
+    assert response.status_code == 302
+    for worker in (client, second_worker):
+        assert _search_names(worker, "q=draughts") == ["Mill Hill Chess"]
+
+    entry = db.session.scalar(db.select(SearchSynonym))
+    response = post_form(
+        client, f"/directory/vocabulary/{entry.id}/edit", {"terms": "draughts, checkers", "related": ""}
+    )
+    assert response.status_code == 302
+    for worker in (client, second_worker):
+        assert _search_names(worker, "q=draughts") == []
+
+
+def test_an_approval_shows_in_kept_searches_at_once_in_both_workers(client, second_worker, hendon, make_user):
+    """A search by words, by words and ward, and by postcode, each kept in both workers, shows a listing an
+    officer approves on the next search; a search that had to correct the spelling finds it as typed."""
+    officer = make_user("strategy_officer")
+    searches = ("q=food", f"q=food&ward={HENDON}", "q=food&postcode=NW4+4BG&distance=1", "q=youth&postcode=NW4+4BG")
+    for worker in (client, second_worker):
+        for query in searches:
+            assert "Hendon Food Bank" not in _search_names(worker, query)
+            assert "Hendon Food Bank" not in _search_names(worker, query)  # kept
+        assert _search_names(worker, "q=youth+clubb") == ["Hendon Youth Club"]  # "Did you mean" club
+    change = services.submit_registration(
+        listing("Hendon Food Bank", postcode="NW4 4BG"), {"name": "Ann", "email": "ann@example.org", "role": ""}
+    )
+    sign_in(client, officer.email)
+    response = post_form(client, f"/directory/moderation/{change.id}", {"decision": "approve", "reason": ""})
+    assert response.status_code == 302
+    for worker in (client, second_worker):
+        for query in searches[:3]:
+            assert _search_names(worker, query) == ["Hendon Food Bank"], query
+
+    group = services.create_organisation(listing("Hendon Youth Clubb", postcode="NW4 4BG"), officer)
+    from app.extensions import db
+
+    db.session.commit()
+    for worker in (client, second_worker):
+        assert _search_names(worker, "q=youth+clubb") == [group.name]  # as typed now
+
+
+def test_a_repeated_search_is_kept_and_only_its_cards_are_read(client, hendon):
+    """The second time, the ranking and counting statements are not sent again (the page is the same)."""
+    from app.directory.search import SearchQuery, search
+
+    from .statement_count import count_statements
+
+    path = f"/directory/?q=youth&ward={HENDON}"
+    with count_statements() as first:
+        page = parse(client.get(path)).select_one("#results-list")
+    with count_statements() as again:
+        assert parse(client.get(path)).select_one("#results-list") == page
+    assert again.total < first.total
+    assert not any("organisation_fts" in s or "search_vector" in s for s in again.statements), again.statements
+    # Outside a request (a task, a command) the versions are read at every search, so a write shows at once.
+    assert search(SearchQuery(words="youth", ward=HENDON)).kept
+    make_listing("Hendon Youth Theatre", postcode="NW4 4BG")
+    again = search(SearchQuery(words="youth", ward=HENDON))
+    assert not again.kept and again.total == 2
+
+
+def test_a_kept_search_shows_an_edited_listing_and_works_out_open_now_on_every_request(
+    app, client, second_worker, hendon, make_user
+):
+    """A kept search keeps its cards' facts too (per version of the directory and wards): an approved change
+    of name shows at once in both workers, and "open now" follows the clock on the same kept page."""
+    from datetime import datetime, timedelta
+
+    from freezegun import freeze_time
+
+    from app.timeutil import LONDON
+
+    officer = make_user("strategy_officer")
+    group = make_listing(
+        "Hendon Lunch Club", postcode="NW4 4BG", hours=[{"weekday": 0, "opens_at": "10:00", "closes_at": "14:00"}]
+    )
+
+    def card(worker):
+        page = parse(worker.get("/directory/?q=lunch"))
+        return [a.get_text() for a in page.select("li.portal-card h3 a")], page.select_one(".portal-opening").get_text()
+
+    for worker_app in (app, second_worker.application):
+        worker_app.config["DATA_CACHE_SECONDS"] = 10**12  # freezegun's monotonic clock jumps (as above)
+    monday = datetime(2026, 11, 30, 11, 0, tzinfo=LONDON)
+    with freeze_time(monday):
+        for worker in (client, second_worker):
+            assert card(worker) == (["Hendon Lunch Club"], "Open now, until 14:00")
+    with freeze_time(monday + timedelta(hours=4)):
+        for worker in (client, second_worker):
+            assert card(worker) == (["Hendon Lunch Club"], "Closed now, opens Monday 7 December at 10:00")
+
+    edited = services.snapshot(group)
+    edited["organisation"]["name"] = "Hendon Lunch and Social Club"
+    services.approve(services.save_edit(group, edited, officer, group.version, 0), officer)
+    with freeze_time(monday):
+        for worker in (client, second_worker):
+            assert card(worker) == (["Hendon Lunch and Social Club"], "Open now, until 14:00")
+
+
+def test_a_searched_pages_form_is_kept_as_rendered_afresh_and_follows_a_ward_change(app, client, second_worker, hendon):
+    """A search's form (the resident's words and filters filled in) is kept per search and per version of the
+    directory and the wards: the kept copy is the form as rendered afresh, and a ward renamed shows at once."""
+    from app.extensions import db
+    from app.places.models import Ward
+
+    path = f"/directory/?q=youth&ward={HENDON}&accessibility=accessibility/step-free-access&page=1"
+
+    def form(worker):
+        return parse(worker.get(path)).select_one("form.portal-search")
+
+    kept = str(form(client))
+    assert str(form(client)) == kept
+    app.config["DATA_CACHE_SECONDS"] = 0  # nothing kept: rendered in full
+    assert str(form(client)) == kept
+    app.config["DATA_CACHE_SECONDS"] = 300
+    assert form(client).select_one("select[name=ward] option[selected]").get_text() == "Hendon"
+    assert form(client).select_one("input[name=q]")["value"] == "youth"
+    other = parse(client.get(path.replace("q=youth", "q=food"))).select_one("form.portal-search")
+    assert other.select_one("input[name=q]")["value"] == "food"  # each search its own form
+
+    db.session.get(Ward, HENDON).name = "Hendon and Brent Cross"
+    db.session.commit()
+    for worker in (client, second_worker):
+        assert form(worker).select_one("select[name=ward] option[selected]").get_text() == "Hendon and Brent Cross"

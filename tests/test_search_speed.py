@@ -163,7 +163,8 @@ def test_an_everyday_word_that_finds_a_great_many_lists_the_words_typed_first_an
         directory_search.search(directory_search.SearchQuery(words="foodbank", page=p, per_page=4))
         for p in (1, 2, 3, 4)
     ]
-    assert [p.total for p in pages] == [10, 10, 10, 10]
+    # Page 1 counts no further than the next page needs (8): "more than 8"; later pages count all 10.
+    assert [(p.total, p.more) for p in pages] == [(8, True), (10, False), (10, False), (10, False)]
     seen = [r.organisation.name for p in pages for r in p.items]
     assert sorted(seen[:3]) == sorted(o.name for o in typed)
     assert sorted(seen) == sorted(o.name for o in typed + others)  # each once, the unapproved one never
@@ -174,3 +175,31 @@ def test_an_everyday_word_that_finds_a_great_many_lists_the_words_typed_first_an
     assert sorted(r.organisation.name for r in everything.items) == sorted(seen)
     assert [r.organisation.name for r in everything.items].index("Food Parcels Direct") <= 3
     assert seen.index("Food Parcels Direct") == 9
+
+
+def test_a_search_that_finds_a_great_many_counts_only_so_far_and_says_so_truthfully(client, app, wards, taxonomies):
+    """Past SEARCH_RANK_ALL_UP_TO matches of an everyday word, counting stops at what choosing the ranking and
+    offering the next page need: the heading says "More than N results", the next page is always offered while
+    there may be more, and paging through reaches every listing once, the last page with the exact count."""
+    load_search_vocabulary()
+    names = [make_listing(f"Friday Pantry {n:02}", description="Food parcels every Friday").name for n in range(45)]
+    names += [make_listing("Barnet Foodbank", description="A foodbank").name]
+    app.config.update(SEARCH_RANK_ALL_UP_TO=4, SEARCH_RANK_BLOCK=10)
+    try:
+        first = parse(client.get("/directory/?q=foodbank"))
+        assert first.select_one("#results-heading").get_text(strip=True) == "More than 40 results"
+        seen, page, headings = [], first, []
+        while True:
+            seen += [a.get_text() for a in page.select("li.portal-card h3 a")]
+            headings.append(page.select_one("#results-heading").get_text(strip=True))
+            following = page.select_one(".govuk-pagination__next a")
+            if following is None:
+                break
+            page = parse(client.get(following["href"]))
+        assert seen[0] == "Barnet Foodbank"  # the word as typed first
+        assert sorted(seen) == sorted(names)  # every listing once
+        assert headings == ["More than 40 results", "46 results", "46 results"]
+        last = directory_search.search(directory_search.SearchQuery(words="foodbank", page=3))
+        assert (last.total, last.more, len(last.items)) == (46, False, 6)
+    finally:
+        app.config.update(SEARCH_RANK_ALL_UP_TO=1000, SEARCH_RANK_BLOCK=500)

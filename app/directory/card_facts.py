@@ -8,9 +8,12 @@ only what is public: an organisation's confidential addresses are not read at al
 only the categories (all a card shows).
 """
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, time
 from types import SimpleNamespace
+
+from sqlalchemy import bindparam
 
 from ..extensions import db
 from ..places.models import Ward
@@ -103,15 +106,14 @@ class CardOrganisation:
         return self.locations
 
 
-def load(organisation_ids, today):
-    """{id: CardOrganisation} for these organisations; closures that ended before `today` (a London date) are
-    left out (no card shows them)."""
-    ids = list(organisation_ids)
-    if not ids:
-        return {}
-    organisations = {}
+@functools.cache
+def _statements():
+    """The four statements, built once a process with the ids and the date as parameters: building and
+    looking up a statement cost SQLAlchemy more than running it (3.4 ms a page of 20 at 20,000, of which
+    0.4 ms in the database)."""
+    ids, service_ids = bindparam("ids", expanding=True), bindparam("service_ids", expanding=True)
     # The organisations with their public addresses (one row per address, or one with none).
-    rows = db.session.execute(
+    organisations = (
         db.select(
             Organisation.id,
             Organisation.slug,
@@ -128,19 +130,10 @@ def load(organisation_ids, today):
         .where(Organisation.id.in_(ids))
         .order_by(Organisation.id, Location.id)
     )
-    for org_id, slug, name, status, description, phone, location_id, lat, lon, ward_code in rows:
-        organisation = organisations.get(org_id)
-        if organisation is None:
-            organisation = organisations[org_id] = CardOrganisation(
-                org_id, slug, name, status, description or "", phone
-            )
-        if location_id is not None:
-            organisation.locations.append(CardLocation(location_id, lat, lon, ward_code))
-
     # Their services, each with its categories and the wards it serves (one row per pair, or one with none:
     # a service has a few of each, so this costs less than a statement of its own).
     category_taxonomy = db.select(Taxonomy.id).where(Taxonomy.code == "category").scalar_subquery()
-    rows = db.session.execute(
+    services = (
         db.select(Service.id, Service.organisation_id, Service.area_scope, TaxonomyTerm.name, Ward.code, Ward.name)
         .outerjoin(service_terms, service_terms.c.service_id == Service.id)
         .outerjoin(
@@ -152,8 +145,39 @@ def load(organisation_ids, today):
         .where(Service.organisation_id.in_(ids))
         .order_by(Service.id, TaxonomyTerm.name, Ward.name)
     )
+    schedules = db.select(Schedule.service_id, Schedule.weekday, Schedule.opens_at, Schedule.closes_at).where(
+        Schedule.service_id.in_(service_ids)
+    )
+    closures = (
+        db.select(Closure.service_id, Closure.starts_on, Closure.ends_on, Closure.note)
+        .where(Closure.service_id.in_(service_ids), Closure.ends_on >= bindparam("today", type_=db.Date))
+        .order_by(Closure.starts_on)
+    )
+    return organisations, services, schedules, closures
+
+
+def load(organisation_ids, today):
+    """{id: CardOrganisation} for these organisations; closures that ended before `today` (a London date) are
+    left out (no card shows them)."""
+    ids = list(organisation_ids)
+    if not ids:
+        return {}
+    organisations_statement, services_statement, schedules_statement, closures_statement = _statements()
+    organisations = {}
+    rows = db.session.execute(organisations_statement, {"ids": ids})
+    for org_id, slug, name, status, description, phone, location_id, lat, lon, ward_code in rows:
+        organisation = organisations.get(org_id)
+        if organisation is None:
+            organisation = organisations[org_id] = CardOrganisation(
+                org_id, slug, name, status, description or "", phone
+            )
+        if location_id is not None:
+            organisation.locations.append(CardLocation(location_id, lat, lon, ward_code))
+
     services = {}
-    for service_id, org_id, area_scope, term_name, ward_code, ward_name in rows:
+    for service_id, org_id, area_scope, term_name, ward_code, ward_name in db.session.execute(
+        services_statement, {"ids": ids}
+    ):
         service = services.get(service_id)
         if service is None:
             service = services[service_id] = CardService(service_id, area_scope)
@@ -166,16 +190,8 @@ def load(organisation_ids, today):
         return organisations
 
     service_ids = list(services)
-    for row in db.session.execute(
-        db.select(Schedule.service_id, Schedule.weekday, Schedule.opens_at, Schedule.closes_at).where(
-            Schedule.service_id.in_(service_ids)
-        )
-    ):
+    for row in db.session.execute(schedules_statement, {"service_ids": service_ids}):
         services[row[0]].schedules.append(CardSchedule(*row))
-    for row in db.session.execute(
-        db.select(Closure.service_id, Closure.starts_on, Closure.ends_on, Closure.note)
-        .where(Closure.service_id.in_(service_ids), Closure.ends_on >= today)
-        .order_by(Closure.starts_on)
-    ):
+    for row in db.session.execute(closures_statement, {"service_ids": service_ids, "today": today}):
         services[row[0]].closures.append(CardClosure(*row))
     return organisations

@@ -15,6 +15,12 @@ Places. A postcode search lists the services with an address nearby (nearest fir
 people in the postcode's ward, anywhere in the borough, or online / by phone, each labelled ("Serves all of
 Barnet"); listings with neither an address nor an area are counted and said, not dropped silently. A ward
 search works the same way.
+
+Kept searches. What ranking and counting a search produce (the page's ids, the count, "Did you mean") and the
+facts its cards show are kept in each worker under the versions of the directory, the places and the
+officers' vocabulary (app/datacache.py, SEARCH_SCOPES): a repeated search reads only the versions, and the
+first search after an approval or a vocabulary edit is made afresh. Whether a result is open now is worked
+out on every request, and a search filtered to what is open now is never kept.
 """
 
 import math
@@ -25,6 +31,7 @@ from flask import current_app
 from rapidfuzz.distance import OSA
 from sqlalchemy import case, literal_column, table, text
 
+from .. import datacache
 from ..datacache import cached
 from ..extensions import db
 from ..places.models import Ward
@@ -111,10 +118,33 @@ class SearchResults:
     unplaced: int = 0  # matches left out of a place search for having neither an address nor an area
     nearby: int = 0  # in a postcode search, how many of `total` have an address within the distance
     ward_name: str | None = None
+    more: bool = False  # `total` is a lower bound: there are more than that many (counting stopped there)
+    kept: bool = False  # the ranking and counting were kept from an earlier search (app/datacache.py)
 
     @property
     def pages(self):
         return max(1, math.ceil(self.total / self.per_page))
+
+
+@dataclass
+class _Found:
+    """What ranking and counting a search produce, without the cards: kept per version of the data it reads
+    (the directory, the places, the vocabulary), so a repeated search ranks and counts nothing."""
+
+    ids: list = field(default_factory=list)  # the page's organisation ids, in order
+    miles: dict = field(default_factory=dict)  # {id: miles from the postcode} for those with an address nearby
+    total: int = 0
+    more: bool = False
+    nearby: int = 0
+    unplaced: int = 0
+    corrected: str | None = None
+    any_words: bool = False
+    also_searched: list = field(default_factory=list)
+
+
+# What a search's results depend on besides the query: listings and the words table, wards and postcodes, and
+# the officers' vocabulary. "Open now" depends on the clock too: those searches are never kept.
+SEARCH_SCOPES = ("directory", "places", "vocabulary")
 
 
 def ward_filter_choices():
@@ -423,37 +453,81 @@ def search(query):
         ward = db.session.get(Ward, query.ward)
         results.ward_name = ward.name if ward else None
 
+    if query.open_now:
+        found, results.kept = _find(query, words, origin), False
+    else:
+        made = []
+
+        def make():
+            made.append(True)
+            return _find(query, words, origin)
+
+        key = datacache.cache_key("directory search", SEARCH_SCOPES, _key_of(query))
+        found = datacache.get_or_make(key, make, store="searches")
+        results.kept = not made
+    results.total, results.more = found.total, found.more
+    results.nearby, results.unplaced = found.nearby, found.unplaced
+    results.corrected, results.any_words = found.corrected, found.any_words
+    results.also_searched = list(found.also_searched)
+    # Whether each result is open now depends on the clock: worked out on every request (_results).
+    if origin is not None:
+        wards = [code for code in (origin.ward_code, getattr(origin, "ward_code_2002", None)) if code]
+        results.items = _results(found.ids, found.miles, ward_codes=wards)
+    elif query.ward:
+        results.items = _results(found.ids, found.miles, ward_codes=[query.ward], located_ward=query.ward)
+    else:
+        results.items = _results(found.ids, found.miles)
+    return results
+
+
+def _key_of(query):
+    """The query as what its results depend on: the words as the search reads them (vocabulary.tokens)."""
+    return (
+        tuple(vocabulary.tokens(query.words)[: vocabulary.MAX_WORDS]),
+        query.category,
+        query.ward,
+        tuple(sorted(set(query.accessibility))),
+        query.postcode,
+        query.distance_miles if query.postcode else None,
+        query.page,
+        query.per_page,
+    )
+
+
+def _find(query, words, origin):
+    """Rank and count a search (_Found): the words, then their spelling corrected, then any of them."""
+    found = _Found()
     groups = vocabulary.groups_for(words) if words and vocabulary.tokens(words) else []
     if not groups:
-        _run(query, None, origin, results)
-        return results
+        _run(query, None, origin, found)
+        return found
 
-    results.also_searched = [" ".join(alt) for _typed, alts in groups for alt in alts[1:]]
-    _run(query, _groups_filter(groups), origin, results, _tiers(groups))
-    if results.total:
-        return results
+    found.also_searched = [" ".join(alt) for _typed, alts in groups for alt in alts[1:]]
+    _run(query, _groups_filter(groups), origin, found, _tiers(groups))
+    if found.total:
+        return found
     # Nothing has all the words: first try the words spelt as the directory spells them.
     better = corrected_words(words)
     if better:
         better_groups = vocabulary.groups_for(better)
-        _run(query, _groups_filter(better_groups), origin, results, _tiers(better_groups))
-        if results.total:
-            results.corrected = better
-            results.also_searched = [" ".join(alt) for _typed, alts in better_groups for alt in alts[1:]]
-            return results
+        _run(query, _groups_filter(better_groups), origin, found, _tiers(better_groups))
+        if found.total:
+            found.corrected = better
+            found.also_searched = [" ".join(alt) for _typed, alts in better_groups for alt in alts[1:]]
+            return found
         groups = better_groups
-        results.corrected = better
+        found.corrected = better
     # Then any of the words, with a note.
     if len(groups) > 1:
-        _run(query, _groups_filter(groups, any_words=True), origin, results, _tiers(groups, any_words=True))
-        results.any_words = results.total > 0
-    if not results.total:
-        results.corrected = None
-    return results
+        _run(query, _groups_filter(groups, any_words=True), origin, found, _tiers(groups, any_words=True))
+        found.any_words = found.total > 0
+    if not found.total:
+        found.corrected = None
+    return found
 
 
 def _run(query, word_match, origin, results, tiers=None):
-    """One search of the matches (word_match: from _groups_filter, or None for no words) into `results`;
+    """One search of the matches (word_match: from _groups_filter, or None for no words) into `results` (_Found);
     `tiers` (from _tiers) lets a search whose other words find a great many listings rank only the page."""
     matches = _matches(query, word_match)
     if origin is not None:
@@ -462,12 +536,19 @@ def _run(query, word_match, origin, results, tiers=None):
     start = (query.page - 1) * query.per_page
     total = None
     if tiers is not None and not query.ward:
-        # Counting reads the index alone and costs little beside ranking every match.
-        total = db.session.scalar(matches.select(db.func.count()))
-        if total > current_app.config["SEARCH_RANK_ALL_UP_TO"]:
-            results.total = total
-            results.items = _results(_tiered_page(query, tiers, total), {})
+        # An everyday word can find most of the directory: count no further than needed to choose how to rank
+        # and to offer the next page ("More than 1,000 results"). PostgreSQL reads a row for every match it
+        # counts, so counting 12,000 took longer than ranking a page.
+        cap = current_app.config["SEARCH_RANK_ALL_UP_TO"]
+        enough = max(cap, (query.page + 1) * query.per_page)
+        counted = db.session.scalar(
+            db.select(db.func.count()).select_from(matches.select().limit(enough + 1).subquery())
+        )
+        if counted > cap:
+            results.total, results.more = min(counted, enough), counted > enough
+            results.ids, results.miles = _tiered_page(query, tiers, None if results.more else counted), {}
             return
+        total = counted
     order = list(matches.relevance)
     if query.ward:
         org_id = matches.ranked.c.org_id
@@ -494,16 +575,14 @@ def _run(query, word_match, origin, results, tiers=None):
         results.total = start + len(page_ids)  # the last page (or none at all): no need to count
     else:
         results.total = db.session.scalar(matches.select(db.func.count()))
-    if query.ward:
-        results.items = _results(page_ids, {}, ward_codes=[query.ward], located_ward=query.ward)
-    else:
-        results.items = _results(page_ids, {})
+    results.ids, results.miles = page_ids, {}
 
 
 def _tiered_page(query, tiers, total):
-    """The ids of one page of a search whose vocabulary found more than SEARCH_RANK_ALL_UP_TO listings: first
-    the listings with the words as typed, ranked (as many as a bare search for those words ranks), then those
-    found only by the other words, ranked within blocks of SEARCH_RANK_BLOCK listings, newest block first.
+    """The ids of one page of a search whose vocabulary found more than SEARCH_RANK_ALL_UP_TO listings (`total`
+    of them, or None when counting stopped short): first the listings with the words as typed, ranked (as many
+    as a bare search for those words ranks), then those found only by the other words, ranked within blocks of
+    SEARCH_RANK_BLOCK listings, newest block first.
     Each block is found by id from the index and only the block is ranked, so a page costs about the same
     however many listings an everyday word finds."""
     own_expression, others_expression = tiers
@@ -521,7 +600,7 @@ def _tiered_page(query, tiers, total):
         page_ids = list(db.session.scalars(own_listing.offset(start))) if start < own_total else []
     block = max(1, current_app.config["SEARCH_RANK_BLOCK"])
     offset = max(0, start - own_total)
-    while len(page_ids) < wanted and offset < total - own_total:
+    while len(page_ids) < wanted and (total is None or offset < total - own_total):
         number, within = divmod(offset, block)
         found = _ranked_block(others_expression, query, block, number, within, wanted - len(page_ids))
         if found is None:
@@ -613,7 +692,7 @@ def _run_from_postcode(query, matches, origin, results):
         )
         areas, results.unplaced = db.session.execute(db.select(areas_count, unplaced_count)).one()
     results.total, results.nearby = nearby + areas, nearby
-    results.items = _results(page_ids, miles, ward_codes=wards)
+    results.ids, results.miles = page_ids, miles
 
 
 def _flat_distance(origin):
@@ -680,8 +759,10 @@ def _results(page_ids, miles, ward_codes=(), located_ward=None):
         return []
     now = to_london(utcnow())
     # What the cards show, as plain rows (card_facts.py): building ORM objects for a page of results cost more
-    # than finding them.
-    organisations = card_facts.load(page_ids, now.date())
+    # than finding them. Kept per version of the directory and the wards, like the search (never changed
+    # once read); whether each is open now is worked out below, on every request.
+    key = datacache.cache_key("card facts", ("directory", "places"), (tuple(page_ids), now.date()))
+    organisations = datacache.get_or_make(key, lambda: card_facts.load(page_ids, now.date()), store="searches")
     items = []
     for org_id in page_ids:
         org = organisations.get(org_id)

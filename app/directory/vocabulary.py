@@ -8,8 +8,8 @@ in-memory table, rebuilt only when the vocabulary changes; it never reads the di
 
 import re
 import threading
-import time
 
+from .. import datacache
 from ..extensions import db
 from ..timeutil import utcnow
 from .models import SearchSynonym
@@ -149,10 +149,8 @@ DEFAULT_VOCABULARY = [
 ]
 
 _cache_lock = threading.Lock()
-_cache = {"stamp": None, "index": {}, "longest": 1, "checked": 0.0}
-# How long a web process trusts its copy before asking whether the vocabulary changed (an officer's edit is
-# seen at once by the process that saved it, and by the others within this many seconds).
-RECHECK_SECONDS = 30
+_UNBUILT = object()
+_cache = {"stamp": _UNBUILT, "index": {}, "longest": 1}
 
 
 def tokens(text):
@@ -183,22 +181,15 @@ def parse_terms(text):
     return terms
 
 
-def _stamp():
-    return db.session.execute(
-        db.select(db.func.count(SearchSynonym.id), db.func.max(SearchSynonym.updated_at), db.func.max(SearchSynonym.id))
-    ).one()
-
-
 def _index():
-    """{phrase key: set of alternative phrases (token tuples)}, rebuilt when the vocabulary changes (a small
-    query at most every RECHECK_SECONDS to tell)."""
-    with _cache_lock:
-        if _cache["stamp"] is not None and time.monotonic() - _cache["checked"] < RECHECK_SECONDS:
-            return _cache["index"], _cache["longest"]
-    stamp = tuple(_stamp())
+    """{phrase key: set of alternative phrases (token tuples)}, rebuilt when the vocabulary changes: every
+    edit moves the "vocabulary" data version (app/datacache.py), which each request reads anyway, so every
+    web process uses an officer's edit from its next search on (and the searches kept under the old version
+    are never used again)."""
+    # None until the first edit since versions were kept (every edit goes through the session, which moves it).
+    stamp = datacache.versions().get("vocabulary")
     with _cache_lock:
         if _cache["stamp"] == stamp:
-            _cache["checked"] = time.monotonic()
             return _cache["index"], _cache["longest"]
     index = {}
     for entry in db.session.scalars(db.select(SearchSynonym)):
@@ -209,13 +200,13 @@ def _index():
                 index.setdefault(tuple(normal_word(t) for t in term), set()).update(a for a in alternatives if a)
     longest = max((len(key) for key in index), default=1)
     with _cache_lock:
-        _cache.update(stamp=stamp, index=index, longest=longest, checked=time.monotonic())
+        _cache.update(stamp=stamp, index=index, longest=longest)
     return index, longest
 
 
 def forget_cache():
     with _cache_lock:
-        _cache["stamp"] = None
+        _cache["stamp"] = _UNBUILT
 
 
 def groups_for(words):
