@@ -193,3 +193,24 @@ def test_the_search_form_shows_each_searchs_own_values_and_errors(client, listin
     assert form(good) == ("youth", "", ["E05013643"], ["accessibility/step-free-access"], [])
     assert form("/directory/?q=parcels") == ("parcels", "", [], [], [])
     assert form(bad)[4] and form(good)[4] == []
+
+
+def test_paging_keeps_every_access_need_chosen(client, wards, taxonomies):
+    """Two access needs ticked: page 2 must still ask for both (its link was built from one value of each
+    parameter only, so page 2 counted the groups that meet either need)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    add_postcodes()
+    for n in range(21):
+        make_listing(f"Access Group {n:02d}", postcode="NW4 4BG", accessibility=["Step-free access", "Hearing loop"])
+    for n in range(5):
+        make_listing(f"Access Group Step {n}", postcode="NW4 4BG", accessibility=["Step-free access"])
+        make_listing(f"Access Group Loop {n}", postcode="NW4 4BG", accessibility=["Hearing loop"])
+    db.session.commit()
+    needs = ["accessibility/step-free-access", "accessibility/hearing-loop"]
+    page = parse(client.get("/directory/", query_string={"q": "access group", "accessibility": needs}))
+    assert error_messages(page) == [] and "21 results" in page.get_text(" ")
+    next_link = page.select_one(".govuk-pagination__next a")["href"]
+    sent = parse_qs(urlsplit(next_link).query)
+    assert sorted(sent["accessibility"]) == sorted(needs) and sent["page"] == ["2"]
+    assert "21 results" in parse(client.get(next_link)).get_text(" ")

@@ -86,7 +86,8 @@ def index():
             form.postcode.errors.append(
                 f"We cannot find the postcode {exc} in {current_app.config['COUNCIL_NAME'].replace('London Borough of ', '')}. Check it, or search without a postcode"  # noqa: E501
             )
-    args = {key: value for key, value in request.args.items(multi=True) if key != "page"}
+    # Every value of a repeated parameter (several access needs), so page links and suggestions keep them all.
+    args = {key: values if len(values) > 1 else values[0] for key, values in request.args.lists() if key != "page"}
     result_cards = [cards.card(item) for item in results.items] if results else []
     results_map = points = None
     off_map = []
