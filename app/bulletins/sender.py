@@ -112,10 +112,6 @@ def retry_delay(attempts):
 # --- Transports ------------------------------------------------------------------------------------
 
 
-class TemporaryFailure(Exception):
-    pass
-
-
 class RecordingFailed(Exception):
     """A message the server accepted could not be recorded as 'sent': the send stops there, so no message
     is ever sent while an earlier one is unrecorded. (Not an SMTP or OS error, so never taken for a failed
