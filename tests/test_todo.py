@@ -330,3 +330,27 @@ def test_a_long_queue_is_counted_and_its_oldest_shown_first(client, make_user):
         items = [a.get_text(" ", strip=True) for a in h3.find_next_sibling("ul").select("a")]
         assert items[0].startswith(("Claim of Queue Group 00", "Queue Group 00")), items
         assert len(items) == 6 and items[-1].startswith("7 more"), items
+
+
+def test_the_moderation_queue_goes_a_page_at_a_time_oldest_first(client, make_user, monkeypatch):
+    from app.directory import views as directory_views
+
+    from .factories.directory import make_listing
+
+    monkeypatch.setattr(directory_views, "MODERATION_PAGE_SIZE", 5)
+    for n in range(12):
+        _claim(make_listing(f"Queue Group {n:02d}"))
+    sign_in(client, make_user("strategy_officer").email)
+
+    def listed(page):
+        html = parse(client.get("/directory/moderation", query_string={"page": page}))
+        return html, [a.get_text(strip=True) for a in html.select("table th[scope=row] a")]
+
+    first, names = listed(1)
+    assert names == [f"Queue Group {n:02d}" for n in range(5)]
+    assert "12 waiting, oldest first (page 1 of 3)" in first.get_text(" ")
+    assert first.select_one(".govuk-pagination__next a")["href"].endswith("page=2")
+    assert listed(3)[1] == ["Queue Group 10", "Queue Group 11"]
+    # Past the end, or not a number: the nearest page, never an error.
+    assert listed(9)[1] == ["Queue Group 10", "Queue Group 11"]
+    assert listed("²")[1] == names

@@ -624,15 +624,16 @@ def stale_organisations_of(user, now=None):
     return db.session.scalars(stale_query(now).where(Organisation.id.in_(ids))).all()
 
 
-def pending_changes(limit=None):
-    """Changes waiting for an officer, oldest first (the first `limit`), with their organisations (loaded in
-    one more query)."""
+def pending_changes(limit=None, offset=0):
+    """Changes waiting for an officer, oldest first (`limit` of them from `offset`), with their organisations
+    (loaded in one more query)."""
     return db.session.scalars(
         db.select(ListingChange)
         .options(selectinload(ListingChange.organisation))
         .where(ListingChange.status == "pending")
         .order_by(ListingChange.submitted_at, ListingChange.id)
         .limit(limit)
+        .offset(offset)
     ).all()
 
 

@@ -1,5 +1,6 @@
 import functools
 import json
+import math
 
 from flask import (
     Blueprint,
@@ -25,6 +26,7 @@ from ..maps import services as map_services
 from ..places.services import normalise_postcode
 from ..ratelimit import client_address, limit_posts
 from ..security import GROUP_EDITOR, STRATEGY_OFFICER, public, roles_required
+from ..text import whole_number
 from ..timeutil import utcnow
 from . import cards, diff, drafts, services, taxonomy, vocabulary_views
 from . import search as directory_search
@@ -300,10 +302,18 @@ def history(slug):
 # --- Officers: moderation, freshness, problems ------------------------------------------------------
 
 
+MODERATION_PAGE_SIZE = 50
+
+
 @bp.route("/moderation")
 @roles_required(*MODERATORS)
 def moderation():
-    pending = services.pending_changes()
+    # A page at a time: a queue can grow long (a claims campaign, a bulk registration drive).
+    total = services.pending_change_count()
+    per_page = MODERATION_PAGE_SIZE
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(1, whole_number(request.args.get("page")) or 1), pages)
+    pending = services.pending_changes(per_page, (page - 1) * per_page)
     recent = db.session.scalars(
         db.select(ListingChange)
         .options(selectinload(ListingChange.organisation), selectinload(ListingChange.decided_by))
@@ -311,7 +321,15 @@ def moderation():
         .order_by(ListingChange.decided_at.desc())
         .limit(20)
     ).all()
-    return render_template("directory/moderation.html", pending=pending, recent=recent, loads=json.loads)
+    return render_template(
+        "directory/moderation.html",
+        pending=pending,
+        total=total,
+        page=page,
+        pages=pages,
+        recent=recent if page == 1 else [],
+        loads=json.loads,
+    )
 
 
 @bp.route("/moderation/<int:change_id>", methods=["GET", "POST"])
