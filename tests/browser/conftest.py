@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from werkzeug.serving import make_server
 
-from ..conftest import ROOT, free_port
+from ..conftest import ROOT, TEST_PASSWORD, free_port
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 AXE = ROOT / "static" / "vendor" / "axe.min.js"
@@ -95,6 +95,16 @@ def check_page(page):
         assert page.console_problems == [], where
 
     return check
+
+
+def sign_in_page(page, live_server, email):
+    """Sign `email` in through the sign-in form (every test account's password is TEST_PASSWORD) and wait for
+    their account page."""
+    page.goto(live_server + "/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/account")
 
 
 def run_axe(page):

@@ -11,20 +11,16 @@ from app.bulletins.demo import load_demo
 from app.bulletins.models import D_SENT, Bulletin, BulletinDelivery
 from app.extensions import db
 
-from ..conftest import TEST_PASSWORD
 from ..factories.bulletins import make_bulletin
 from ..factories.ctn import make_members
+from .conftest import sign_in_page
 
 pytestmark = pytest.mark.browser
 
 
 def _sign_in(page, live_server, make_user):
     officer = make_user("strategy_officer")
-    page.goto(live_server + "/sign-in")
-    page.get_by_label("Email address").fill(officer.email)
-    page.get_by_label("Password", exact=True).fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/account")
+    sign_in_page(page, live_server, officer.email)
 
 
 def test_public_archive_and_bulletin_pages_are_accessible(live_server, page, organisation, check_page):

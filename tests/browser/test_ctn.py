@@ -10,7 +10,7 @@ from app.ctn.models import Meeting, Member
 from app.extensions import db
 from app.timeutil import utcnow
 
-from ..conftest import TEST_PASSWORD
+from .conftest import sign_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -78,11 +78,7 @@ def test_booking_page_and_confirmation_in_the_browser(live_server, page, ctn_dat
 
 def test_officer_dashboard_and_meeting_pages_are_accessible(live_server, page, make_user, ctn_data, check_page):
     officer = make_user("strategy_officer")
-    page.goto(live_server + "/sign-in")
-    page.get_by_label("Email address").fill(officer.email)
-    page.get_by_label("Password", exact=True).fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/account")
+    sign_in_page(page, live_server, officer.email)
     member = ctn_data["member"]
     for path in (
         "/ctn/manage?year=2019",

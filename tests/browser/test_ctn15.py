@@ -10,7 +10,7 @@ from app.ctn.models import Meeting
 from app.extensions import db
 from app.timeutil import utcnow
 
-from ..conftest import TEST_PASSWORD
+from .conftest import sign_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -57,11 +57,7 @@ def officer_page(live_server, page, make_user, app, organisation, wards):
     db.session.add(meeting)
     db.session.commit()
     officer = make_user("strategy_officer")
-    page.goto(live_server + "/sign-in")
-    page.get_by_label("Email address").fill(officer.email)
-    page.get_by_label("Password", exact=True).fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/account")
+    sign_in_page(page, live_server, officer.email)
     page.meeting = meeting
     return page
 

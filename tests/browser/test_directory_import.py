@@ -8,10 +8,9 @@ from app.directory.import_models import DirectoryImport
 from app.directory.models import Organisation
 from app.extensions import db
 
-from ..conftest import TEST_PASSWORD
 from ..factories.directory import add_postcodes
 from ..test_directory_import import csv_bytes, good_row
-from .conftest import run_axe
+from .conftest import run_axe, sign_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -28,11 +27,7 @@ MIXED_FILE = csv_bytes(
 def officer_page(live_server, page, make_user, wards, taxonomies):
     add_postcodes()
     officer = make_user("strategy_officer")
-    page.goto(live_server + "/sign-in")
-    page.get_by_label("Email address").fill(officer.email)
-    page.get_by_label("Password", exact=True).fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/account")
+    sign_in_page(page, live_server, officer.email)
     yield page
     for path in importer.upload_folder().iterdir():
         path.unlink()

@@ -6,10 +6,9 @@ import pytest
 from app.exchange.models import FeedRecord
 from app.extensions import db
 
-from ..conftest import TEST_PASSWORD
 from ..directory_helpers import make_listing
 from ..test_exchange_feeds import Feed_
-from .conftest import run_axe
+from .conftest import run_axe, sign_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -36,11 +35,7 @@ def test_an_officer_checks_a_feed_then_imports_it(app, live_server, page, make_u
     try:
         make_listing("Colindale Food Bank", postcode="NW9 4EW", categories=["Food"])
         officer = make_user("strategy_officer")
-        page.goto(live_server + "/sign-in")
-        page.get_by_label("Email address").fill(officer.email)
-        page.get_by_label("Password", exact=True).fill(TEST_PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url("**/account")
+        sign_in_page(page, live_server, officer.email)
 
         page.goto(live_server + "/directory/import/feeds")
         assert accessible(page)

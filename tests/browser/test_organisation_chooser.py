@@ -8,9 +8,8 @@ import pytest
 from app.ctn import services
 from app.extensions import db
 
-from ..conftest import TEST_PASSWORD
 from ..factories.directory import make_listing
-from .conftest import wait_until
+from .conftest import sign_in_page, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -114,11 +113,7 @@ def test_a_suggestion_shows_a_name_as_text_never_as_markup(live_server, page, li
 
 def test_an_officer_is_offered_a_listing_not_yet_published_labelled_as_such(live_server, page, listings, make_user):
     officer = make_user("strategy_officer")
-    page.goto(live_server + "/sign-in")
-    page.get_by_label("Email address").fill(officer.email)
-    page.get_by_label("Password", exact=True).fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/account")
+    sign_in_page(page, live_server, officer.email)
     page.goto(live_server + "/assets-register/new")
     wait_until(page, "document.querySelector('.autocomplete__wrapper') !== null")
     box = page.locator("#organisation_name")

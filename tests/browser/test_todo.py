@@ -11,18 +11,14 @@ from app.directory.models import ProblemReport
 from app.extensions import db
 from app.timeutil import utcnow
 
-from ..conftest import TEST_PASSWORD
+from .conftest import sign_in_page
 
 pytestmark = pytest.mark.browser
 WIDTHS = [1280, 375]
 
 
 def _sign_in(page, live_server, user):
-    page.goto(live_server + "/sign-in")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password", exact=True).fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/account")
+    sign_in_page(page, live_server, user.email)
 
 
 def _no_sideways_scroll(page, width):
