@@ -57,6 +57,14 @@ def _overview_count(client):
     return int(row.find_all("td")[0].get_text().replace(",", ""))
 
 
+def _registered_and_approved(client, officer, data):
+    """A group registers a listing and `officer` approves it on the moderation page (signed in on `client`)."""
+    change = services.submit_registration(data, {"name": "Ann", "email": "ann@example.org", "role": ""})
+    sign_in(client, officer.email)
+    response = post_form(client, f"/directory/moderation/{change.id}", {"decision": "approve", "reason": ""})
+    assert response.status_code == 302
+
+
 def test_an_approved_registration_shows_at_once_in_both_workers(client, second_worker, hendon, make_user):
     officer = make_user("strategy_officer")
     for worker in (client, second_worker):  # both caches warm with the old state
@@ -65,12 +73,7 @@ def test_an_approved_registration_shows_at_once_in_both_workers(client, second_w
         assert _point_names(worker) == ["Hendon Youth Club"]
         assert _point_names(worker, f"/maps/directory/points.json?ward={HENDON}") == ["Hendon Youth Club"]
         assert _overview_count(worker) == 1
-    change = services.submit_registration(
-        listing("Hendon Food Bank", postcode="NW4 4BG"), {"name": "Ann", "email": "ann@example.org", "role": ""}
-    )
-    sign_in(client, officer.email)
-    response = post_form(client, f"/directory/moderation/{change.id}", {"decision": "approve", "reason": ""})
-    assert response.status_code == 302
+    _registered_and_approved(client, officer, listing("Hendon Food Bank", postcode="NW4 4BG"))
 
     for worker in (client, second_worker):
         assert _home_directory_count(worker) == 2
@@ -144,10 +147,7 @@ def test_a_search_that_finds_nothing_shows_an_approved_borough_wide_service_at_o
         assert _borough_wide_examples(worker) == []
     data = listing("Barnet Advice Line", postcode=None)
     data["services"][0]["area_scope"] = "borough"
-    change = services.submit_registration(data, {"name": "Ann", "email": "ann@example.org", "role": ""})
-    sign_in(client, officer.email)
-    response = post_form(client, f"/directory/moderation/{change.id}", {"decision": "approve", "reason": ""})
-    assert response.status_code == 302
+    _registered_and_approved(client, officer, data)
     for worker in (client, second_worker):
         assert _borough_wide_examples(worker) == ["Barnet Advice Line"]
 
@@ -364,12 +364,7 @@ def test_an_approval_shows_in_kept_searches_at_once_in_both_workers(client, seco
             assert "Hendon Food Bank" not in _search_names(worker, query)
             assert "Hendon Food Bank" not in _search_names(worker, query)  # kept
         assert _search_names(worker, "q=youth+clubb") == ["Hendon Youth Club"]  # "Did you mean" club
-    change = services.submit_registration(
-        listing("Hendon Food Bank", postcode="NW4 4BG"), {"name": "Ann", "email": "ann@example.org", "role": ""}
-    )
-    sign_in(client, officer.email)
-    response = post_form(client, f"/directory/moderation/{change.id}", {"decision": "approve", "reason": ""})
-    assert response.status_code == 302
+    _registered_and_approved(client, officer, listing("Hendon Food Bank", postcode="NW4 4BG"))
     for worker in (client, second_worker):
         for query in searches[:3]:
             assert _search_names(worker, query) == ["Hendon Food Bank"], query
