@@ -46,6 +46,17 @@ class TodoSource:
         return url_for(self.endpoint)
 
 
+def counted_preview(count, items):
+    """A `preview` for a source that can count what waits (count()) and list only the first few
+    (items(user, limit)): the count, then the first n, loaded only when something waits."""
+
+    def preview(user, n):
+        total = count()
+        return total, items(user, n) if total else []
+
+    return preview
+
+
 _SOURCES = {}
 
 

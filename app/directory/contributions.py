@@ -12,7 +12,7 @@ from ..places.ward_contents import WardContent, register_ward_content, ward_colu
 from ..reporting.live import SourceUnavailable, end_of, register_source, tables_exist
 from ..security import GROUP_EDITOR, STRATEGY_OFFICER
 from ..timeutil import utcnow
-from ..todo import TodoItem, TodoSource, register_todo
+from ..todo import TodoItem, TodoSource, counted_preview, register_todo
 from . import (
     services,
     tasks,  # noqa: F401  (registers the directory's tasks)
@@ -246,12 +246,6 @@ def changes_to_moderate(user, limit=None):
     return items
 
 
-def changes_preview(user, n):
-    """How many changes wait, and the first n (for /account: a queue of hundreds is counted, not loaded)."""
-    total = services.pending_change_count()
-    return total, changes_to_moderate(user, n) if total else []
-
-
 def problems_reported(user, limit=None):
     return [
         TodoItem(
@@ -263,15 +257,14 @@ def problems_reported(user, limit=None):
     ]
 
 
-def problems_preview(user, n):
-    total = services.open_problem_count()
-    return total, problems_reported(user, n) if total else []
-
-
 def listings_not_checked(user, limit=500, now=None):
+    return _stale_items(_stale_first(limit, now))
+
+
+def _stale_items(rows):
     return [
         TodoItem(f"listing-{organisation_id}", name, url_for("directory.listing", slug=slug))
-        for organisation_id, name, slug in _stale_first(limit, now)
+        for organisation_id, name, slug in rows
     ]
 
 
@@ -298,10 +291,7 @@ def listings_not_checked_preview(user, n):
     total = _stale_count(minute)
     if not total:
         return 0, []
-    return total, [
-        TodoItem(f"listing-{organisation_id}", name, url_for("directory.listing", slug=slug))
-        for organisation_id, name, slug in _kept_stale_first(n, minute)
-    ]
+    return total, _stale_items(_kept_stale_first(n, minute))
 
 
 def own_listings_not_checked(user):
@@ -325,7 +315,8 @@ register_todo(
         changes_to_moderate,
         "directory.moderation",
         "New listings, changes and claims from groups",
-        preview=changes_preview,
+        # /account counts the queue and loads its oldest few, not the whole queue.
+        preview=counted_preview(services.pending_change_count, changes_to_moderate),
     )
 )
 register_todo(
@@ -336,7 +327,7 @@ register_todo(
         problems_reported,
         "directory.problems",
         "Residents' reports about listings",
-        preview=problems_preview,
+        preview=counted_preview(services.open_problem_count, problems_reported),
     )
 )
 register_todo(
