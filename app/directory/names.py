@@ -129,9 +129,8 @@ def _suggest(typed, limit, include_hidden=False):
     matches, higher_is_better = found
     starts = db.func.lower(Organisation.name).startswith(" ".join(words), autoescape=True)
     query = (
-        db.select(Organisation.id, Organisation.name, HIDDEN.label("hidden"))
+        _listings(include_hidden)
         .join(matches, matches.c.org_id == Organisation.id)
-        .where(db.true() if include_hidden else db.not_(HIDDEN))
         .order_by(
             starts.desc(),
             matches.c.rank.desc() if higher_is_better else matches.c.rank.asc(),
@@ -141,6 +140,12 @@ def _suggest(typed, limit, include_hidden=False):
         .limit(limit)
     )
     return [Listing(row.id, row.name, bool(row.hidden)) for row in db.session.execute(query)]
+
+
+def _listings(include_hidden):
+    """(id, name, hidden) of the listings the public may see, or with `include_hidden` of every listing."""
+    query = db.select(Organisation.id, Organisation.name, HIDDEN.label("hidden"))
+    return query if include_hidden else query.where(db.not_(HIDDEN))
 
 
 def organisation_suggestions(typed, limit=SUGGESTIONS, include_hidden=False):
@@ -157,11 +162,7 @@ def listing_by_id(organisation_id, include_hidden=False):
         organisation_id = int(organisation_id)
     except (TypeError, ValueError):
         return None
-    row = db.session.execute(
-        db.select(Organisation.id, Organisation.name, HIDDEN.label("hidden")).where(
-            Organisation.id == organisation_id, db.true() if include_hidden else db.not_(HIDDEN)
-        )
-    ).first()
+    row = db.session.execute(_listings(include_hidden).where(Organisation.id == organisation_id)).first()
     return Listing(row.id, row.name, bool(row.hidden)) if row else None
 
 
