@@ -330,3 +330,20 @@ def test_demo_bulletin_loads_once_and_shows_in_the_archive(client, organisation)
     for words in ("Together we are Barnet", "Free office furniture", "litter picking equipment", "OneStoneGrove"):
         assert words in page
     assert services.figures(bulletin.id).sent == 1
+
+
+def test_a_link_to_a_portal_page_opens_from_the_email_and_stays_a_path_on_the_web(client, sink):
+    """An officer links to one of the portal's pages by its path, as the demo bulletin does: in the e-mail (no
+    page to be relative to) it must be a whole address, in both parts; on the archive page it stays a path."""
+    make_member("Member", "m@example.org")
+    body = "Book on the [CTN meetings page](/ctn/meetings) or [write to us](mailto:ctn@example.org)."
+    bulletin = make_bulletin(items=[("news", "Meeting", body)])
+    services.start_sending(bulletin)
+    message = sink.messages[0][1]
+    html = message.get_body(preferencelist=("html",)).get_content()
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    assert 'href="http://portal.test/ctn/meetings"' in html and 'href="/ctn/meetings"' not in html
+    assert "(http://portal.test/ctn/meetings)" in text
+    assert 'href="mailto:ctn@example.org"' in html
+    page = client.get(f"/bulletins/{bulletin.id}").get_data(as_text=True)
+    assert 'href="/ctn/meetings"' in page

@@ -9,6 +9,7 @@ links lose their href), raw <script>/<style> are removed with their content. Pla
 import html
 import re
 from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
 
 import markdown as markdown_lib
 import nh3
@@ -32,8 +33,10 @@ EMAIL_STYLES = {
 }
 
 
-def markdown_to_html(text, for_email=False):
-    """Sanitised HTML for a Markdown fragment (safe to mark |safe in a template)."""
+def markdown_to_html(text, for_email=False, base_url=None):
+    """Sanitised HTML for a Markdown fragment (safe to mark |safe in a template). With `base_url` (e-mails,
+    which have no page for a link to be relative to), a link written as a path on the portal, such as
+    `[meetings](/ctn/meetings)`, is made absolute against it."""
     raw = markdown_lib.markdown(text or "", extensions=["sane_lists"], output_format="html")
     # Headings written with # or ## would compete with the page's own; they become h3/h4.
     raw = re.sub(r"<(/?)h[12]>", r"<\1h3>", raw)
@@ -46,7 +49,19 @@ def markdown_to_html(text, for_email=False):
         clean_content_tags={"script", "style"},
         link_rel="noopener noreferrer",
         set_tag_attribute_values=EMAIL_STYLES if for_email else WEB_CLASSES,
+        attribute_filter=_absolute_links(base_url) if base_url else None,
     )
+
+
+def _absolute_links(base_url):
+    base = base_url.rstrip("/") + "/"
+
+    def absolute(element, attribute, value):
+        if element == "a" and attribute == "href" and not urlsplit(value).scheme:
+            return urljoin(base, value)
+        return value
+
+    return absolute
 
 
 def safe_link(url):

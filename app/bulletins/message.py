@@ -81,11 +81,13 @@ def _render(template, **context):
 
 def bulletin_context(bulletin, for_email=True):
     """What the e-mail templates and the web pages show: sanitised HTML and text for each part."""
+    # An e-mail has no page for a link to be relative to: links to the portal's own pages are made absolute.
+    base_url = current_app.config["PUBLIC_BASE_URL"] if for_email else None
     sections = []
     for key, label, items in bulletin.items_by_section():
         rendered = []
         for item in items:
-            body_html = markdown_to_html(item.body, for_email=for_email)
+            body_html = markdown_to_html(item.body, for_email=for_email, base_url=base_url)
             rendered.append(
                 {
                     "title": _one_line(item.title),
@@ -95,7 +97,7 @@ def bulletin_context(bulletin, for_email=True):
                 }
             )
         sections.append({"key": key, "label": label, "entries": rendered})
-    intro_html = markdown_to_html(bulletin.introduction, for_email=for_email)
+    intro_html = markdown_to_html(bulletin.introduction, for_email=for_email, base_url=base_url)
     return {
         "bulletin": bulletin,
         "subject": _one_line(bulletin.subject),
