@@ -90,7 +90,8 @@ class User(db.Model):
         return self.role in LISTING_MODERATORS
 
     def can_edit_organisation(self, organisation):
-        return self.moderates_listings or organisation in self.organisations
+        # By id: the listing page passes plain rows (directory/listing_facts.py), not the model.
+        return self.moderates_listings or any(mine.id == organisation.id for mine in self.organisations)
 
     @classmethod
     def by_email(cls, email):

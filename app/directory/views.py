@@ -27,8 +27,8 @@ from ..places.services import normalise_postcode
 from ..ratelimit import client_address, limit_posts
 from ..security import GROUP_EDITOR, STRATEGY_OFFICER, public, roles_required
 from ..text import whole_number
-from ..timeutil import utcnow
-from . import cards, diff, drafts, services, taxonomy, vocabulary_views
+from ..timeutil import to_london, utcnow
+from . import cards, diff, drafts, listing_facts, services, taxonomy, vocabulary_views
 from . import search as directory_search
 from .forms import ClaimForm, DecisionForm, PinForm, ProblemForm, SearchForm
 from .models import ListingChange, ListingVersion, Location, Organisation, ProblemReport
@@ -169,9 +169,9 @@ def organisation_names():
 @bp.route("/<slug>")
 @public
 def listing(slug):
-    # Relationships load lazily, one small statement each: measured, that is faster than eager loader
-    # options for the usual listing (one service, one place) on SQLite and on PostgreSQL alike (issue 16).
-    organisation = _published_or_404(slug)
+    organisation = listing_facts.load(slug, to_london(utcnow()).date())
+    if organisation is None:
+        abort(404)
     officer = current_user.is_authenticated and current_user.moderates_listings
     can_edit = current_user.is_authenticated and current_user.can_edit_organisation(organisation)
     places = organisation.locations if officer else organisation.public_locations
