@@ -1,8 +1,10 @@
 """What the directory adds to the core: its organisations per ward, its live KPI sources, its tasks and its
 to-do lists (changes to moderate, problems reported, listings not checked for 6 months)."""
 
+import functools
+
 from flask import url_for
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 
 from ..datacache import cached
 from ..extensions import db
@@ -67,26 +69,14 @@ def organisations_by_ward(ward_set):
     return {code: len(ids) for code, ids in _located_ids_by_ward(ward_set).items()}
 
 
-def _page_of(ids, offset, limit):
-    ids = ids[offset : None if limit is None else offset + limit]
-    if not ids:
-        return []
-    rows = {
-        row.id: row
-        for row in db.session.execute(
-            db.select(Organisation.id, Organisation.name, Organisation.slug).where(Organisation.id.in_(ids))
-        )
-    }
-    return [rows[i] for i in ids if i in rows]
-
-
-def organisations_in_ward(ward, offset=0, limit=None):
-    """One page of the organisations with a public address in the ward, by name, with that address: one
-    statement for the page's organisations and their public addresses together."""
-    ids = _located_ids_by_ward(ward.ward_set).get(ward.code, [])[offset : None if limit is None else offset + limit]
-    if not ids:
-        return []
-    rows = db.session.execute(
+@functools.cache
+def _page_statements():
+    """The two statements of a ward page's lists, built once a process with the ids as a parameter (building
+    a statement costs SQLAlchemy about as much as running it): the names of a page of organisations, and the
+    same with their public addresses."""
+    ids = bindparam("ids", expanding=True)
+    names = db.select(Organisation.id, Organisation.name, Organisation.slug).where(Organisation.id.in_(ids))
+    with_addresses = (
         db.select(
             Organisation.id,
             Organisation.name,
@@ -102,6 +92,24 @@ def organisations_in_ward(ward, offset=0, limit=None):
         .where(Organisation.id.in_(ids))
         .order_by(Location.id)
     )
+    return names, with_addresses
+
+
+def _page_of(ids, offset, limit):
+    ids = ids[offset : None if limit is None else offset + limit]
+    if not ids:
+        return []
+    rows = {row.id: row for row in db.session.execute(_page_statements()[0], {"ids": ids})}
+    return [rows[i] for i in ids if i in rows]
+
+
+def organisations_in_ward(ward, offset=0, limit=None):
+    """One page of the organisations with a public address in the ward, by name, with that address: one
+    statement for the page's organisations and their public addresses together."""
+    ids = _located_ids_by_ward(ward.ward_set).get(ward.code, [])[offset : None if limit is None else offset + limit]
+    if not ids:
+        return []
+    rows = db.session.execute(_page_statements()[1], {"ids": ids})
     names, addresses = {}, {}
     for row in rows:
         names[row.id] = (row.name, row.slug)
