@@ -584,6 +584,8 @@ def test_postcode_and_proximity_give_the_nearest_first_within_the_distance(clien
     # Without a distance: everything, nearest first, places with no position last.
     found = near("postcode=EN5 4AG")
     assert set(found[:2]) == hall and found[2:] == [d.sal_benefits_shop, d.sal_benefits_east, d.sal_benefits_van]
+    # The order is kept per postcode (app/api/services.py): another postcode has its own.
+    assert near("postcode=EN4 8AA")[:3] == [d.sal_benefits_east, d.sal_benefits_shop, d.sal_debt_hall]
     # Paging goes on in distance order.
     body = get_json(client, f"{API}/service_at_locations?postcode=EN5 4AG&per_page=2&page=2")
     assert ids(body) == [d.sal_benefits_shop, d.sal_benefits_east] and body["total_items"] == 5

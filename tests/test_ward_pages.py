@@ -63,6 +63,11 @@ def test_a_ward_page_lists_those_in_the_ward_and_those_serving_it(client, hendon
     figures = summary_list(page)
     assert figures["Community organisations"] == "2"
     assert figures["Organisations serving the ward from elsewhere"] == "2"
+    # Each name links to its listing, which opens.
+    links = {a.get_text(strip=True): a["href"] for a in page.select("ul.govuk-list a.govuk-link")}
+    assert links["Hendon Youth Club"] == "/directory/hendon-youth-club"
+    assert links["Finchley Advice"] == "/directory/finchley-advice"
+    assert all(client.get(href).status_code == 200 for href in links.values())
     # The borough-wide count is the directory's own: its search for the ward lists that helpline.
     assert "Barnet Helpline" in client.get(f"/directory/?ward={HENDON}").get_data(as_text=True)
 

@@ -10,7 +10,7 @@ import functools
 import math
 import re
 from array import array
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import time
 
 from sqlalchemy import bindparam
@@ -330,18 +330,28 @@ class Page:
         return (self.number - 1) * self.per_page
 
 
-def _count(count_query):
-    """The query's count, cached under the directory's data version (app/datacache.py): counting every public
-    service at 100,000 organisations takes far longer than the page of items (issue 16)."""
-    compiled = count_query.compile()
-    args = (str(compiled), repr(sorted(compiled.params.items())))
-    key = datacache.cache_key("api count", ("directory",), args)
+def _filters_key(filters):
+    """What a list's where-clauses are made from, for the keys of what is kept: the filters, with the postcode
+    measured from named rather than its row. (Keys from the compiled statement cost more than the page.)"""
+    origin = filters.origin
+    return (
+        *(getattr(filters, field.name) for field in fields(Filters) if field.name != "origin"),
+        origin.postcode if origin is not None else None,
+    )
+
+
+def _count(count_query, key_args):
+    """The query's count, kept under the versions of the data it reads (app/datacache.py) and `key_args`,
+    which must name everything the query is made from: counting every public service at 100,000
+    organisations takes far longer than the page of items (issue 16)."""
+    key = datacache.cache_key("api count", directory_search.SEARCH_SCOPES, key_args)
     return datacache.get_or_make(key, lambda: db.session.scalar(count_query) or 0)
 
 
-def _page(count_query, items_query, page, per_page):
-    """One page of `items_query` (already ordered), counted with `count_query`; past the end, no items."""
-    result = Page(items=[], total=_count(count_query), number=page, per_page=per_page)
+def _page(count_query, key_args, items_query, page, per_page):
+    """One page of `items_query` (already ordered), counted with `count_query` (kept under `key_args`); past
+    the end, no items."""
+    result = Page(items=[], total=_count(count_query, key_args), number=page, per_page=per_page)
     if result.offset < result.total:
         # items_query: an ordered select, or a function of (limit, offset) giving the page's select.
         if callable(items_query):
@@ -371,7 +381,7 @@ def list_services(filters, page, per_page):
             .order_by(Service.id)
         )
 
-    return _page(count, items, page, per_page)
+    return _page(count, ("services", *_filters_key(filters)), items, page, per_page)
 
 
 def _service_detail_options(schedules=selectinload):
@@ -532,22 +542,23 @@ def list_service_at_locations(filters, page, per_page):
     order = [ServiceAtLocation.id]
     if filters.origin is not None:
         order = [_flat_distance(filters.origin), *order]
-    ids = _ordered_ids(_service_at_location_select(ServiceAtLocation.id).where(*clauses).order_by(*order))
+    ids = _ordered_ids(
+        _service_at_location_select(ServiceAtLocation.id).where(*clauses).order_by(*order), _filters_key(filters)
+    )
     result = Page(items=[], total=len(ids), number=page, per_page=per_page)
     result.items = _load_service_at_locations(ids[result.offset : result.offset + per_page], clauses)
     return result
 
 
-def _ordered_ids(query):
-    """The ids `query` selects, in its order, kept under the directory's data version (app/datacache.py).
+def _ordered_ids(query, key_args):
+    """The ids `query` selects, in its order, kept under the versions of the data it reads (app/datacache.py)
+    and `key_args`, which must name everything the query is made from.
 
     Every public service at a public place must be joined and sorted before any page of them is known
     (PostgreSQL cannot tell how few rows `location.organisation_id = service.organisation_id` leaves, so it
     never walks the index in order): that costs far more than the page itself, so it is done once per
     version of the directory and each page is then a slice. Kept as a compact array (8 bytes an id)."""
-    compiled = query.compile()
-    args = (str(compiled), repr(sorted(compiled.params.items())))
-    key = datacache.cache_key("api ordered ids", ("directory",), args)
+    key = datacache.cache_key("api ordered ids", directory_search.SEARCH_SCOPES, key_args)
     return datacache.get_or_make(key, lambda: array("q", db.session.scalars(query)))
 
 
@@ -616,7 +627,7 @@ def get_service_at_location(sal_id):
 def list_taxonomies(page, per_page):
     count = db.select(db.func.count(Taxonomy.id))
     items = db.select(Taxonomy).order_by(Taxonomy.name, Taxonomy.id)
-    return _page(count, items, page, per_page)
+    return _page(count, ("taxonomies",), items, page, per_page)
 
 
 def get_taxonomy(taxonomy_id):
@@ -638,7 +649,7 @@ def list_taxonomy_terms(page, per_page, taxonomy_id=None):
         .options(contains_eager(TaxonomyTerm.taxonomy))
         .order_by(Taxonomy.name, TaxonomyTerm.name, TaxonomyTerm.id)
     )
-    return _page(count, items, page, per_page)
+    return _page(count, ("taxonomy terms", taxonomy_id), items, page, per_page)
 
 
 def get_taxonomy_term(term_id):

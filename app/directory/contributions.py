@@ -2,6 +2,7 @@
 to-do lists (changes to moderate, problems reported, listings not checked for 6 months)."""
 
 import functools
+from urllib.parse import quote
 
 from flask import url_for
 from sqlalchemy import bindparam, text
@@ -69,6 +70,16 @@ def organisations_by_ward(ward_set):
     return {code: len(ids) for code, ids in _located_ids_by_ward(ward_set).items()}
 
 
+def _listing_link():
+    """slug -> the listing's address, as url_for gives it, for a list of many (a ward page has up to a hundred:
+    url_for for each cost more than the page's statement)."""
+    prefix = url_for("directory.listing", slug="-")[:-1]
+    return lambda slug: prefix + quote(slug, safe=_PATH_SEGMENT_SAFE)
+
+
+_PATH_SEGMENT_SAFE = "!$&'()*+,/:;=@"  # what url_for leaves as it is in a path segment (werkzeug's converter)
+
+
 @functools.cache
 def _page_statements():
     """The two statements of a ward page's lists, built once a process with the ids as a parameter (building
@@ -116,7 +127,8 @@ def organisations_in_ward(ward, offset=0, limit=None):
         if row.location_id is not None and (row.ward_code == ward.code or ward.ward_set != WARD_SET_2022):
             address = ", ".join(part for part in (row.address_1, row.address_2, row.city, row.postcode) if part)
             addresses.setdefault(row.id, address)
-    return [(names[i][0], url_for("directory.listing", slug=names[i][1]), addresses.get(i)) for i in ids if i in names]
+    link = _listing_link()
+    return [(names[i][0], link(names[i][1]), addresses.get(i)) for i in ids if i in names]
 
 
 @cached("organisations serving wards", ("directory", "places"))
@@ -150,7 +162,8 @@ def serving_in_ward(ward, offset=0, limit=None):
         return []
     label = serves_wards_label([ward.name])
     page = _page_of(_serving_ids_by_ward().get(ward.code, []), offset, limit)
-    return [(row.name, url_for("directory.listing", slug=row.slug), label) for row in page]
+    link = _listing_link()
+    return [(row.name, link(row.slug), label) for row in page]
 
 
 def borough_wide_count():
