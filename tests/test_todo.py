@@ -337,7 +337,7 @@ def test_the_moderation_queue_goes_a_page_at_a_time_oldest_first(client, make_us
 
     from .factories.directory import make_listing
 
-    monkeypatch.setattr(directory_views, "MODERATION_PAGE_SIZE", 5)
+    monkeypatch.setattr(directory_views, "OFFICER_PAGE_SIZE", 5)
     for n in range(12):
         _claim(make_listing(f"Queue Group {n:02d}"))
     sign_in(client, make_user("strategy_officer").email)
@@ -354,3 +354,30 @@ def test_the_moderation_queue_goes_a_page_at_a_time_oldest_first(client, make_us
     # Past the end, or not a number: the nearest page, never an error.
     assert listed(9)[1] == ["Queue Group 10", "Queue Group 11"]
     assert listed("²")[1] == names
+
+
+def test_listings_not_checked_go_a_page_at_a_time_with_their_true_count(client, make_user, monkeypatch):
+    """Half a directory can be due at once: the page says how many, oldest check first, and pages through all
+    of them (it listed the first 500 under a caption counting those 500)."""
+    from app.directory import views as directory_views
+
+    from .factories.directory import make_listing
+
+    monkeypatch.setattr(directory_views, "OFFICER_PAGE_SIZE", 5)
+    for n in range(12):
+        make_listing(f"Due Group {n:02d}").last_verified_at = utcnow() - timedelta(days=400 - n)
+    make_listing("Checked Group").last_verified_at = utcnow()
+    db.session.commit()
+    sign_in(client, make_user("strategy_officer").email)
+
+    def listed(page):
+        html = parse(client.get("/directory/needs-checking", query_string={"page": page}))
+        return html, [a.get_text(strip=True) for a in html.select("table th[scope=row] a")]
+
+    first, names = listed(1)
+    assert names == [f"Due Group {n:02d}" for n in range(5)]
+    assert first.select_one("caption").get_text(" ", strip=True).startswith("12 listings, 1 to 5 shown")
+    assert first.select_one(".govuk-pagination__next a")["href"].endswith("page=2")
+    assert listed(2)[1] == [f"Due Group {n:02d}" for n in range(5, 10)]
+    assert listed(3)[1] == ["Due Group 10", "Due Group 11"]
+    assert listed("x")[1] == names

@@ -306,6 +306,11 @@ def _stale_count(now):
 _kept_stale_first = cached("first listings not checked", ("directory",))(_stale_first)
 
 
+def listings_not_checked_count(minute):
+    """How many published listings are not checked for 6 months at `minute` (a time with no seconds)."""
+    return _stale_count(minute)
+
+
 def listings_not_checked_preview(user, n):
     """How many listings are not checked for 6 months, and the first n (for /account)."""
     minute = utcnow().replace(second=0, microsecond=0)

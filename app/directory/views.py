@@ -28,7 +28,7 @@ from ..ratelimit import client_address, limit_posts
 from ..security import GROUP_EDITOR, STRATEGY_OFFICER, public, roles_required
 from ..text import whole_number
 from ..timeutil import to_london, utcnow
-from . import cards, diff, drafts, listing_facts, services, taxonomy, vocabulary_views
+from . import cards, contributions, diff, drafts, listing_facts, services, taxonomy, vocabulary_views
 from . import search as directory_search
 from .forms import ClaimForm, DecisionForm, PinForm, ProblemForm, SearchForm
 from .models import ListingChange, ListingVersion, Location, Organisation, ProblemReport
@@ -302,18 +302,23 @@ def history(slug):
 # --- Officers: moderation, freshness, problems ------------------------------------------------------
 
 
-MODERATION_PAGE_SIZE = 50
+# Officers' long lists go a page at a time: a moderation queue can grow long (a claims campaign, a bulk
+# registration drive), and half the directory can be due for checking at once.
+OFFICER_PAGE_SIZE = 50
+
+
+def _page_number(total):
+    """(page asked for, within range; number of pages) of a list of `total` items."""
+    pages = max(1, math.ceil(total / OFFICER_PAGE_SIZE))
+    return min(max(1, whole_number(request.args.get("page")) or 1), pages), pages
 
 
 @bp.route("/moderation")
 @roles_required(*MODERATORS)
 def moderation():
-    # A page at a time: a queue can grow long (a claims campaign, a bulk registration drive).
     total = services.pending_change_count()
-    per_page = MODERATION_PAGE_SIZE
-    pages = max(1, math.ceil(total / per_page))
-    page = min(max(1, whole_number(request.args.get("page")) or 1), pages)
-    pending = services.pending_changes(per_page, (page - 1) * per_page)
+    page, pages = _page_number(total)
+    pending = services.pending_changes(OFFICER_PAGE_SIZE, (page - 1) * OFFICER_PAGE_SIZE)
     recent = db.session.scalars(
         db.select(ListingChange)
         .options(selectinload(ListingChange.organisation), selectinload(ListingChange.decided_by))
@@ -374,11 +379,26 @@ def review(change_id):
 @bp.route("/needs-checking")
 @roles_required(*MODERATORS)
 def needs_checking():
-    # The editors of every row in one query, not one query per row (issue 16).
+    # Counted as the officers' to-do list counts them (kept per minute and version of the directory); the
+    # page's listings for the same minute, with the editors of every row in one query (issue 16).
+    minute = utcnow().replace(second=0, microsecond=0)
+    total = contributions.listings_not_checked_count(minute)
+    page, pages = _page_number(total)
     organisations = db.session.scalars(
-        services.stale_query().options(selectinload(Organisation.editors)).limit(500)
+        services.stale_query(minute)
+        .order_by(Organisation.id)  # after the query's own order: a stable one to page through
+        .options(selectinload(Organisation.editors))
+        .limit(OFFICER_PAGE_SIZE)
+        .offset((page - 1) * OFFICER_PAGE_SIZE)
     ).all()
-    return render_template("directory/needs_checking.html", organisations=organisations, now=utcnow())
+    return render_template(
+        "directory/needs_checking.html",
+        organisations=organisations,
+        total=total,
+        page=page,
+        pages=pages,
+        page_size=OFFICER_PAGE_SIZE,
+    )
 
 
 @bp.route("/problems")
