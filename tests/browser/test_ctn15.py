@@ -1,6 +1,7 @@
 """Issue 15 items 5 and 6 in a real browser, at desktop width and at 375 px: the dashboard's chart labels are
 readable (apart, inside the chart, not tiny), and the meetings pages with their calendar links are accessible."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -124,3 +125,14 @@ def test_member_and_steering_group_editing_in_the_browser(live_server, officer_p
     seat = db.session.scalar(db.select(SteeringSeat).order_by(SteeringSeat.position.desc()))
     page.goto(live_server + f"/ctn/manage/steering-group/{seat.id}/edit")
     check_page(f"seat edit at {width}px")
+    # "Who represents it" narrows the network's members as the officer types (the select, enhanced).
+    who = page.get_by_label("Who represents it (optional)")
+    who.fill("Corrected")
+    option = page.get_by_role("option", name=re.compile("^Corrected Name"))
+    option.wait_for()
+    assert page.get_by_role("option").count() == 1
+    check_page(f"seat edit, member suggested, at {width}px")
+    option.click()
+    page.get_by_role("button", name="Save seat").click()
+    page.wait_for_url("**/ctn/manage/steering-group")
+    assert "Corrected Name" in page.locator(f"#seat-{seat.id}").inner_text()
