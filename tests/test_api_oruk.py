@@ -411,6 +411,34 @@ def test_a_full_service_carries_its_nested_data(client, directory, oruk):
     assert get_json(client, f"{API}/services/{d.meals}") == body
 
 
+def test_every_service_is_what_the_export_builds_from_the_models(client, directory):
+    """/services/{id} reads plain rows (app/api/service_facts.py); the bulk export builds the same record from
+    the models. Each published service must come out the same both ways, closures and all."""
+    from datetime import date, timedelta
+
+    from app.api import hsds
+    from app.api import services as api_services
+    from app.directory.models import Closure, Organisation, Service
+
+    meals = db.session.scalar(db.select(Service).where(Service.uuid == directory.meals))
+    meals.closures = [
+        Closure(starts_on=date.today() - timedelta(days=9), ends_on=date.today() - timedelta(days=2), note="Past"),
+        Closure(starts_on=date.today() + timedelta(days=5), ends_on=date.today() + timedelta(days=6), note="Ahead"),
+    ]
+    db.session.commit()
+    published = db.session.scalars(
+        db.select(Service).join(Service.organisation).where(Organisation.published.is_(True)).order_by(Service.id)
+    ).all()
+    assert len(published) >= 3
+    for service in published:
+        from_rows = get_json(client, f"{API}/services/{service.uuid}")
+        from_models = json.loads(
+            json.dumps(hsds.service_full(service, api_services.public_service_at_locations(service)))
+        )
+        assert from_rows == from_models, service.name
+    assert "Ahead" in json.dumps(get_json(client, f"{API}/services/{directory.meals}"))
+
+
 def test_a_service_is_as_closed_as_its_organisation(client, directory):
     body = get_json(client, f"{API}/services/{directory.benefits}")
     assert body["status"] == "temporarily closed"

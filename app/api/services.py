@@ -6,14 +6,12 @@ read, and a service is only ever shown at a location that is not confidential (a
 published too), so nothing here can leak a refuge's address or a listing that waits for approval.
 """
 
-import functools
 import math
 import re
 from array import array
 from dataclasses import dataclass, fields
 from datetime import time
 
-from sqlalchemy import bindparam
 from sqlalchemy.orm import contains_eager, defer, joinedload, selectinload
 
 from .. import datacache
@@ -399,36 +397,9 @@ def _location_detail_options():
     return (selectinload(Location.accessibility).joinedload(TaxonomyTerm.taxonomy),)
 
 
-@functools.cache
-def _one_service_statement():
-    """Built once a process with the id as a parameter: working out the cache key of a statement with this
-    many loader options cost SQLAlchemy more than running it (issue 16)."""
-    # One service: its opening times come in the same statement (one row each), a round trip saved.
-    return (
-        db.select(Service)
-        .join(Service.organisation)
-        .where(Service.uuid == bindparam("service_id"), Organisation.published.is_(True))
-        .options(
-            contains_eager(Service.organisation),
-            *_service_detail_options(schedules=joinedload),
-            selectinload(Service.service_at_locations)
-            .joinedload(ServiceAtLocation.location)
-            .options(*_location_detail_options()),
-        )
-    )
-
-
-def get_service(service_id):
-    """The published service with this id, with everything the full HSDS service shows, or None."""
-    service_id = clean_id(service_id)
-    if not service_id:
-        return None
-    return db.session.scalars(_one_service_statement(), {"service_id": service_id}).unique().first()
-
-
 def public_services_after(last_id, batch_size=200):
-    """The next `batch_size` published services after the id `last_id`, fully loaded as get_service loads
-    one, in id order: keyset paging, so the whole directory can be read a batch at a time."""
+    """The next `batch_size` published services after the id `last_id`, fully loaded (everything
+    hsds.service_full shows), in id order: keyset paging, so the whole directory can be read a batch at a time."""
     return list(
         db.session.scalars(
             db.select(Service)

@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 from .. import datacache
 from ..errors import render_error
 from ..security import public
-from . import hsds, openapi, services
+from . import hsds, openapi, service_facts, services
 
 PREFIX = "/api/oruk/v3"
 
@@ -81,10 +81,10 @@ def service_list():
 @bp.route("/services/<id>")
 @public
 def service(id):
-    row = services.get_service(id)
-    if row is None:
+    found = service_facts.load(services.clean_id(id))
+    if found is None:
         return _not_found("service", id)
-    return jsonify(hsds.service_full(row, services.public_service_at_locations(row)))
+    return jsonify(hsds.service_full(*found))
 
 
 @bp.route("/service_at_locations")
