@@ -412,8 +412,8 @@ def test_a_full_service_carries_its_nested_data(client, directory, oruk):
 
 
 def test_every_service_is_what_the_export_builds_from_the_models(client, directory):
-    """/services/{id} reads plain rows (app/api/service_facts.py); the bulk export builds the same record from
-    the models. Each published service must come out the same both ways, closures and all."""
+    """/services/{id} and the list of services at locations read plain rows (app/api/service_facts.py); the
+    bulk export builds the same records from the models. Each must come out the same both ways."""
     from datetime import date, timedelta
 
     from app.api import hsds
@@ -437,6 +437,14 @@ def test_every_service_is_what_the_export_builds_from_the_models(client, directo
         )
         assert from_rows == from_models, service.name
     assert "Ahead" in json.dumps(get_json(client, f"{API}/services/{directory.meals}"))
+    # The list of services at locations reads plain rows too: each item is the one built from the models.
+    from app.directory.models import ServiceAtLocation
+
+    listed = get_json(client, f"{API}/service_at_locations?per_page=50")["contents"]
+    assert len(listed) >= 4
+    for item in listed:
+        place = db.session.scalar(db.select(ServiceAtLocation).where(ServiceAtLocation.uuid == item["id"]))
+        assert item == json.loads(json.dumps(hsds.service_at_location(place))), item["id"]
 
 
 def test_a_service_is_as_closed_as_its_organisation(client, directory):

@@ -115,6 +115,20 @@ _ORGANISATION_COLUMNS = (
     Organisation.last_verified_at,
     Organisation.updated_at,
 )
+# What hsds.service (a list item) shows: the service's columns, then its organisation's.
+SERVICE_AND_ORGANISATION = (*_SERVICE_COLUMNS, *_ORGANISATION_COLUMNS)
+
+
+def service_of(values):
+    """A service with its organisation from the values of SERVICE_AND_ORGANISATION's columns."""
+    width = len(_SERVICE_COLUMNS)
+    service = SimpleNamespace(**{c.key: v for c, v in zip(_SERVICE_COLUMNS, values[:width], strict=True)})
+    service.organisation = SimpleNamespace(
+        **{c.key: v for c, v in zip(_ORGANISATION_COLUMNS, values[width:], strict=True)}
+    )
+    return service
+
+
 _TERM_COLUMNS = (
     TaxonomyTerm.uuid,
     TaxonomyTerm.name,
@@ -133,7 +147,7 @@ def _statements():
     service_id, location_ids = bindparam("service_id"), bindparam("location_ids", expanding=True)
     # The service and its organisation, with its weekly opening times (one row each, or one with none).
     service = (
-        db.select(*_SERVICE_COLUMNS, *_ORGANISATION_COLUMNS, *(getattr(Schedule, c) for c in FactSchedule.__slots__))
+        db.select(*SERVICE_AND_ORGANISATION, *(getattr(Schedule, c) for c in FactSchedule.__slots__))
         .join(Organisation, Organisation.id == Service.organisation_id)
         .outerjoin(Schedule, Schedule.service_id == Service.id)
         .where(Service.uuid == bindparam("uuid"), Organisation.published.is_(True))
@@ -195,18 +209,9 @@ def load(service_uuid):
     rows = db.session.execute(service_statement, {"uuid": service_uuid}).all()
     if not rows:
         return None
-    first = rows[0]
-    width, org_width = len(_SERVICE_COLUMNS), len(_ORGANISATION_COLUMNS)
-    service = SimpleNamespace(
-        **{column.key: value for column, value in zip(_SERVICE_COLUMNS, first[:width], strict=True)}
-    )
-    service.organisation = SimpleNamespace(
-        **{
-            column.key: value
-            for column, value in zip(_ORGANISATION_COLUMNS, first[width : width + org_width], strict=True)
-        }
-    )
-    service.schedules = [FactSchedule(*row[width + org_width :]) for row in rows if row[width + org_width] is not None]
+    width = len(SERVICE_AND_ORGANISATION)
+    service = service_of(rows[0][:width])
+    service.schedules = [FactSchedule(*row[width:]) for row in rows if row[width] is not None]
     parameters = {"service_id": service.id}
     service.closures = [FactClosure(*row) for row in db.session.execute(closures_statement, parameters)]
     service.areas = [
