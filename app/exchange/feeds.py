@@ -17,6 +17,7 @@ link-local network, so a feed cannot point the portal at the council's own inter
 """
 
 import calendar
+import functools
 import ipaddress
 import json
 import logging
@@ -25,10 +26,12 @@ import socket
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
+from types import SimpleNamespace
 from urllib.parse import urljoin, urlsplit
 
 import requests
 from flask import current_app
+from sqlalchemy import bindparam
 from wtforms.validators import Email
 
 from ..directory import diff, importer, services
@@ -643,13 +646,27 @@ def refresh_due_feeds(now=None):
     return queued
 
 
+@functools.cache
+def _source_statement():
+    # Built once a process, and plain columns rather than models: every listing page asks (issue 16).
+    return (
+        db.select(Feed.name, FeedRecord.first_imported_at, FeedRecord.last_refreshed_at)
+        .join(FeedRecord, FeedRecord.feed_id == Feed.id)
+        .where(FeedRecord.organisation_id == bindparam("organisation_id"))
+        .order_by(FeedRecord.id)
+        .limit(1)
+    )
+
+
 def source_of(organisation):
-    """(Feed, FeedRecord) the listing was imported from, or None."""
+    """(feed, record) the listing was imported from, or None: the feed's `name`, and when the record was
+    `first_imported_at` and `last_refreshed_at`."""
     if organisation is None or organisation.id is None:
         return None
-    found = db.session.execute(
-        db.select(Feed, FeedRecord)
-        .join(FeedRecord, FeedRecord.feed_id == Feed.id)
-        .where(FeedRecord.organisation_id == organisation.id)
-    ).first()
-    return tuple(found) if found else None
+    found = db.session.execute(_source_statement(), {"organisation_id": organisation.id}).first()
+    if found is None:
+        return None
+    name, first_imported_at, last_refreshed_at = found
+    return SimpleNamespace(name=name), SimpleNamespace(
+        first_imported_at=first_imported_at, last_refreshed_at=last_refreshed_at
+    )
