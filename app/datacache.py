@@ -241,23 +241,25 @@ def forget():
         _store(name).clear()
 
 
-def _encode(payload):
+def encode_json(payload):
+    """(JSON body, its gzip) of a payload, as json_response sends them."""
     body = json.dumps(payload, separators=(",", ":")).encode()
     # Level 1: a ward's points at 100,000 organisations (400 kB) compress in half the time of level 6, to a
     # body under a tenth larger; the body is compressed once per worker and version, on a request's time.
     return body, gzip.compress(body, compresslevel=1)
 
 
-def json_response(key, make):
+def json_response(key, make=None, encoded=None):
     """A JSON response for a cached payload: an ETag from the data versions (a conditional GET after no write
     gets 304 without the body being made or sent) and gzip for clients that accept it, compressed once.
 
-    `key` comes from cache_key(...) and `make()` returns the payload (lists and dicts)."""
+    `key` comes from cache_key(...) and `make()` returns the payload (lists and dicts); or `encoded` is the
+    payload already encoded by encode_json (kept by the caller under the same versions as `key`)."""
     etag = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
     if request.if_none_match.contains(etag):
         response = current_app.response_class(status=304)
     else:
-        body, compressed = get_or_make(("json", *key), lambda: _encode(make()))
+        body, compressed = encoded or get_or_make(("json", *key), lambda: encode_json(make()))
         response = current_app.response_class(body, mimetype="application/json")
         if "gzip" in request.accept_encodings:
             response.set_data(compressed)

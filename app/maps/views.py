@@ -64,11 +64,10 @@ def directory():
     )
 
 
-@datacache.cached("directory points by ward", ("directory", "places"))
 def _points_by_ward():
-    """Every public point, by its location's 2022 ward and then by name: one query and one pass per version
-    of the data, so a ward's points are a lookup (a ward's own query would sort thousands of rows each time,
-    and picking them from the whole list costs a pass over every point for each ward)."""
+    """Every public point, by its location's 2022 ward and then by name, in one query (a ward's own query
+    would sort thousands of rows each time, and picking them from the whole list costs a pass over every
+    point for each ward)."""
     query = (
         db.select(Location.lat, Location.lon, Organisation.name, Organisation.slug, Location.ward_code)
         .join(Organisation, Organisation.id == Location.organisation_id)
@@ -82,10 +81,20 @@ def _points_by_ward():
     return by_ward
 
 
-def _ward_points(ward, category):
-    if ward.ward_set == WARD_SET_2022 and not category:
-        return _points_by_ward().get(ward.code, [])
-    return directory_points(category, ward)
+def _points_payload(points):
+    return {
+        "fields": ["lat", "lon", "name", "slug"],
+        "listing_url": url_for("directory.listing", slug="SLUG"),
+        "points": points,
+    }
+
+
+@datacache.cached("directory points by 2022 ward, encoded", ("directory", "places"))
+def _ward_point_bodies():
+    """Each 2022 ward's points.json, encoded and compressed, all in one pass per version of the data: at
+    100,000 organisations a ward has 4,000 points, and encoding them on the ward's first request took several
+    times a plain page (issue 16). {ward code: (body, gzip body)}; a ward with no points is not in it."""
+    return {code: datacache.encode_json(_points_payload(points)) for code, points in _points_by_ward().items()}
 
 
 @bp.route("/directory/points.json")
@@ -98,13 +107,12 @@ def directory_points_json():
         )
     category = request.args.get("category", "")
     key = datacache.cache_key("directory points", ("directory", "places"), (category, ward.code if ward else None))
+    if ward is not None and ward.ward_set == WARD_SET_2022 and not category:
+        encoded = _ward_point_bodies().get(ward.code)
+        if encoded is not None:
+            return datacache.json_response(key, encoded=encoded)
     return datacache.json_response(
-        key,
-        lambda: {
-            "fields": ["lat", "lon", "name", "slug"],
-            "listing_url": url_for("directory.listing", slug="SLUG"),
-            "points": _ward_points(ward, category) if ward else directory_points(category),
-        },
+        key, lambda: _points_payload(directory_points(category, ward) if ward else directory_points(category))
     )
 
 
