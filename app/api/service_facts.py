@@ -16,12 +16,11 @@ from types import SimpleNamespace
 from sqlalchemy import bindparam
 
 from ..directory.models import (
-    WEEKDAY_NAMES,
-    WEEKDAYS,
     Closure,
     Location,
     Organisation,
     Schedule,
+    ScheduleDay,
     Service,
     ServiceAtLocation,
     Taxonomy,
@@ -35,20 +34,12 @@ from ..places.models import Ward
 
 
 @dataclass(frozen=True, slots=True)
-class FactSchedule:
+class FactSchedule(ScheduleDay):
     id: int
     uuid: str
     weekday: int
     opens_at: time
     closes_at: time
-
-    @property
-    def byday(self):
-        return WEEKDAYS[self.weekday]
-
-    @property
-    def weekday_name(self):
-        return WEEKDAY_NAMES[self.weekday]
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,10 +18,10 @@ from sqlalchemy import bindparam
 from ..extensions import db
 from ..places.models import Ward
 from .models import (
-    STATUS_LABELS,
     Closure,
     Location,
     Organisation,
+    OrganisationWords,
     Schedule,
     Service,
     Taxonomy,
@@ -87,7 +87,7 @@ class CardService:
 
 
 @dataclass(slots=True)
-class CardOrganisation:
+class CardOrganisation(OrganisationWords):
     id: int
     slug: str
     name: str
@@ -96,14 +96,6 @@ class CardOrganisation:
     phone: str | None
     services: list = field(default_factory=list)
     locations: list = field(default_factory=list)
-
-    @property
-    def status_label(self):
-        return STATUS_LABELS.get(self.status, self.status)
-
-    @property
-    def public_locations(self):
-        return self.locations
 
 
 @functools.cache

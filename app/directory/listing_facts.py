@@ -18,11 +18,11 @@ from ..extensions import db
 from ..places.models import Ward
 from .card_facts import CardClosure, CardSchedule, CardWard
 from .models import (
-    KIND_LABELS,
-    STATUS_LABELS,
+    AddressLine,
     Closure,
     Location,
     Organisation,
+    OrganisationWords,
     Schedule,
     Service,
     Taxonomy,
@@ -46,7 +46,7 @@ class ListingTerm:
 
 
 @dataclass(slots=True)
-class ListingLocation:
+class ListingLocation(AddressLine):
     id: int
     name: str
     address_1: str
@@ -64,10 +64,6 @@ class ListingLocation:
     @property
     def ward_code(self):
         return self.ward.code if self.ward else None
-
-    @property
-    def one_line_address(self):
-        return ", ".join(part for part in (self.address_1, self.address_2, self.city, self.postcode) if part)
 
 
 @dataclass(slots=True)
@@ -89,7 +85,7 @@ class ListingService:
 
 
 @dataclass(slots=True)
-class ListingOrganisation:
+class ListingOrganisation(OrganisationWords):
     id: int
     slug: str
     name: str
@@ -104,18 +100,6 @@ class ListingOrganisation:
     last_verified_at: datetime | None
     services: list = field(default_factory=list)
     locations: list = field(default_factory=list)
-
-    @property
-    def kind_label(self):
-        return KIND_LABELS.get(self.kind, self.kind)
-
-    @property
-    def status_label(self):
-        return STATUS_LABELS.get(self.status, self.status)
-
-    @property
-    def public_locations(self):
-        return [location for location in self.locations if not location.confidential]
 
 
 _ORGANISATION_COLUMNS = (

@@ -62,7 +62,26 @@ service_areas = db.Table(
 )
 
 
-class Organisation(db.Model):
+class OrganisationWords:
+    """What pages say of an organisation, for the model and for the plain rows some pages read instead
+    (card_facts.py, listing_facts.py): each has `status` and `locations`, and `kind` for kind_label."""
+
+    __slots__ = ()
+
+    @property
+    def kind_label(self):
+        return KIND_LABELS.get(self.kind, self.kind)
+
+    @property
+    def status_label(self):
+        return STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def public_locations(self):
+        return [loc for loc in self.locations if not loc.confidential]
+
+
+class Organisation(OrganisationWords, db.Model):
     """A voluntary, community or faith sector organisation, or a partner body."""
 
     __tablename__ = "organisation"
@@ -117,18 +136,6 @@ class Organisation(db.Model):
     )
 
     @property
-    def kind_label(self):
-        return KIND_LABELS.get(self.kind, self.kind)
-
-    @property
-    def status_label(self):
-        return STATUS_LABELS.get(self.status, self.status)
-
-    @property
-    def public_locations(self):
-        return [loc for loc in self.locations if not loc.confidential]
-
-    @property
     def serves_label(self):
         """Where it helps people, for residents: "Serves all of Barnet", "Serves West Hendon ward",
         "Online or by phone", or None when it is found at its address only."""
@@ -173,7 +180,17 @@ class Service(db.Model):
     )
 
 
-class Location(db.Model):
+class AddressLine:
+    """An address on one line, for the model and for the plain rows the listing page reads (listing_facts.py)."""
+
+    __slots__ = ()
+
+    @property
+    def one_line_address(self):
+        return ", ".join(part for part in (self.address_1, self.address_2, self.city, self.postcode) if part)
+
+
+class Location(AddressLine, db.Model):
     __tablename__ = "location"
     __table_args__ = (
         db.Index("ix_location_lat_lon", "lat", "lon"),
@@ -205,10 +222,6 @@ class Location(db.Model):
     accessibility = relationship("TaxonomyTerm", secondary=location_accessibility, order_by="TaxonomyTerm.name")
     service_at_locations = relationship("ServiceAtLocation", back_populates="location", cascade="all, delete-orphan")
 
-    @property
-    def one_line_address(self):
-        return ", ".join(part for part in (self.address_1, self.address_2, self.city, self.postcode) if part)
-
 
 class ServiceAtLocation(db.Model):
     __tablename__ = "service_at_location"
@@ -227,7 +240,22 @@ WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-class Schedule(db.Model):
+class ScheduleDay:
+    """A weekly opening's day as HSDS writes it and as people read it, for the model and for the plain rows
+    the API reads instead (api/service_facts.py): each has `weekday`, 0 = Monday."""
+
+    __slots__ = ()
+
+    @property
+    def byday(self):
+        return WEEKDAYS[self.weekday]
+
+    @property
+    def weekday_name(self):
+        return WEEKDAY_NAMES[self.weekday]
+
+
+class Schedule(ScheduleDay, db.Model):
     """Opening hours: one row per weekday the service is open (HSDS schedule, weekly)."""
 
     __tablename__ = "schedule"
@@ -240,14 +268,6 @@ class Schedule(db.Model):
     closes_at: Mapped[time]
 
     service = relationship("Service", back_populates="schedules")
-
-    @property
-    def byday(self):
-        return WEEKDAYS[self.weekday]
-
-    @property
-    def weekday_name(self):
-        return WEEKDAY_NAMES[self.weekday]
 
 
 class Closure(db.Model):
