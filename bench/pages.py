@@ -92,17 +92,28 @@ def _service_uuid(n):
     return _UUIDS[n % len(_UUIDS)]
 
 
+def _connect(url):
+    if url.startswith("sqlite"):
+        return sqlite3.connect(url.removeprefix("sqlite:///"))
+    import psycopg  # only for PostgreSQL runs
+
+    return psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"))
+
+
+def _organisation_count(url):
+    connection = _connect(url)
+    try:
+        return connection.execute("SELECT count(*) FROM organisation").fetchone()[0]
+    finally:
+        connection.close()
+
+
 def _read_ids(url, rng, organisations):
     """Ward codes of both sets and a sample of service ids, read straight from the database."""
     query_wards = "SELECT code, ward_set FROM ward ORDER BY code"
     query_services = "SELECT uuid FROM service WHERE id IN ({})"
     ids = ",".join(str(rng.randint(1, organisations)) for _ in range(200))
-    if url.startswith("sqlite"):
-        connection = sqlite3.connect(url.removeprefix("sqlite:///"))
-    else:
-        import psycopg  # only for PostgreSQL runs
-
-        connection = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"))
+    connection = _connect(url)
     try:
         wards = connection.execute(query_wards).fetchall()
         uuids = [row[0] for row in connection.execute(query_services.format(ids)).fetchall()]
@@ -119,13 +130,12 @@ def main():
     parser.add_argument("--keep", action="store_true", help="keep the generated SQLite database")
     parser.add_argument(
         "--reuse",
-        help="an instance folder kept by --keep, or the URL of a PostgreSQL database generated before (with the same"
-        " --organisations): time against it without generating",
+        help="an instance folder kept by --keep, or the URL of a PostgreSQL database generated before: time against"
+        " it without generating (how many organisations it holds is read from it)",
     )
     parser.add_argument("--only", nargs="*", help="time only these kinds (and the plain page)")
     args = parser.parse_args()
 
-    print(f"Public pages benchmark: {args.organisations:,} organisations, {args.rounds} requests per kind")
     if args.reuse and "://" in args.reuse:
         url, instance = args.reuse, tempfile.mkdtemp(prefix="portal-bench-")
         os.environ["PORTAL_INSTANCE_DIR"] = instance
@@ -137,6 +147,9 @@ def main():
         url, instance = prepared_database(args.organisations, args.database_url)
         if args.keep:
             print(f"  database in {instance} (use --reuse {instance})", flush=True)
+    if args.reuse:
+        args.organisations = _organisation_count(url)
+    print(f"Public pages benchmark: {args.organisations:,} organisations, {args.rounds} requests per kind")
     rng = random.Random(16)
     ward_codes, ward_codes_2002, uuids = _read_ids(url, rng, args.organisations)
     _UUIDS.extend(uuids)
