@@ -6,6 +6,7 @@ for (const select of document.querySelectorAll("select[data-member-chooser]")) {
   if (!window.accessibleAutocomplete) break;
   const describedBy = select.getAttribute("aria-describedby");
   const id = select.id;
+  const name = select.labels.length ? select.labels[0].textContent.trim() : "";
   window.accessibleAutocomplete.enhanceSelectElement({
     selectElement: select,
     showAllValues: true,
@@ -13,6 +14,8 @@ for (const select of document.querySelectorAll("select[data-member-chooser]")) {
     confirmOnBlur: false, // never pick for the officer: what they did not choose is left as it was
     tNoResults: () => "No confirmed member has that name",
   });
+  // The select, hidden now, keeps its name: its label belongs to the new box.
+  if (name) select.setAttribute("aria-label", name);
   const enhanced = document.getElementById(id);
   if (enhanced && describedBy) {
     // Keep the hint and any error message read out with the box, as they were with the select.

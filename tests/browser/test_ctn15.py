@@ -126,7 +126,7 @@ def test_member_and_steering_group_editing_in_the_browser(live_server, officer_p
     page.goto(live_server + f"/ctn/manage/steering-group/{seat.id}/edit")
     check_page(f"seat edit at {width}px")
     # "Who represents it" narrows the network's members as the officer types (the select, enhanced).
-    who = page.get_by_label("Who represents it (optional)")
+    who = page.get_by_role("combobox", name="Who represents it (optional)")
     who.fill("Corrected")
     option = page.get_by_role("option", name=re.compile("^Corrected Name"))
     option.wait_for()
