@@ -332,6 +332,12 @@ def test_a_long_queue_is_counted_and_its_oldest_shown_first(client, make_user):
         assert len(items) == 6 and items[-1].startswith("7 more"), items
 
 
+def _listed_on(client, path, page):
+    """(the page, the names in its table) of an officer's list shown a page at a time."""
+    html = parse(client.get(path, query_string={"page": page}))
+    return html, [a.get_text(strip=True) for a in html.select("table th[scope=row] a")]
+
+
 def test_the_moderation_queue_goes_a_page_at_a_time_oldest_first(client, make_user, monkeypatch):
     from app.directory import views as directory_views
 
@@ -343,8 +349,7 @@ def test_the_moderation_queue_goes_a_page_at_a_time_oldest_first(client, make_us
     sign_in(client, make_user("strategy_officer").email)
 
     def listed(page):
-        html = parse(client.get("/directory/moderation", query_string={"page": page}))
-        return html, [a.get_text(strip=True) for a in html.select("table th[scope=row] a")]
+        return _listed_on(client, "/directory/moderation", page)
 
     first, names = listed(1)
     assert names == [f"Queue Group {n:02d}" for n in range(5)]
@@ -371,8 +376,7 @@ def test_listings_not_checked_go_a_page_at_a_time_with_their_true_count(client, 
     sign_in(client, make_user("strategy_officer").email)
 
     def listed(page):
-        html = parse(client.get("/directory/needs-checking", query_string={"page": page}))
-        return html, [a.get_text(strip=True) for a in html.select("table th[scope=row] a")]
+        return _listed_on(client, "/directory/needs-checking", page)
 
     first, names = listed(1)
     assert names == [f"Due Group {n:02d}" for n in range(5)]
