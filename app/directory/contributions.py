@@ -283,10 +283,8 @@ def listings_not_checked(user, limit=500, now=None):
 
 
 def _stale_items(rows):
-    return [
-        TodoItem(f"listing-{organisation_id}", name, url_for("directory.listing", slug=slug))
-        for organisation_id, name, slug in rows
-    ]
+    link = _listing_link()
+    return [TodoItem(f"listing-{organisation_id}", name, link(slug)) for organisation_id, name, slug in rows]
 
 
 def _stale_first(limit, now):
@@ -298,7 +296,8 @@ def _stale_first(limit, now):
 # kept per version of the directory and per minute of the clock (six months run out minute by minute), so
 # an officer's /account does that work once a minute at most.
 @cached("listings not checked", ("directory",))
-def _stale_count(now):
+def listings_not_checked_count(now):
+    """How many published listings are not checked for 6 months at `now` (a minute: a time with no seconds)."""
     stale = services.stale_query(now).order_by(None).subquery()
     return db.session.scalar(db.select(db.func.count()).select_from(stale))
 
@@ -306,15 +305,10 @@ def _stale_count(now):
 _kept_stale_first = cached("first listings not checked", ("directory",))(_stale_first)
 
 
-def listings_not_checked_count(minute):
-    """How many published listings are not checked for 6 months at `minute` (a time with no seconds)."""
-    return _stale_count(minute)
-
-
 def listings_not_checked_preview(user, n):
     """How many listings are not checked for 6 months, and the first n (for /account)."""
     minute = utcnow().replace(second=0, microsecond=0)
-    total = _stale_count(minute)
+    total = listings_not_checked_count(minute)
     if not total:
         return 0, []
     return total, _stale_items(_kept_stale_first(n, minute))
