@@ -154,7 +154,7 @@ def load(organisation_ids, today):
     ids = list(organisation_ids)
     if not ids:
         return {}
-    organisations_statement, services_statement, schedules_statement, closures_statement = _statements()
+    organisations_statement, services_statement, _, _ = _statements()
     organisations = {}
     rows = db.session.execute(organisations_statement, {"ids": ids})
     for org_id, slug, name, status, description, phone, location_id, lat, lon, ward_code in rows:
@@ -181,9 +181,17 @@ def load(organisation_ids, today):
     if not services:
         return organisations
 
+    load_hours(services, today)
+    return organisations
+
+
+def load_hours(services, today):
+    """Each of these services' weekly opening times and its closures that have not ended by `today` (a London
+    date), appended to its `schedules` and `closures`; `services` is {id: service}. The listing page reads
+    them this way too (listing_facts.py)."""
+    _, _, schedules_statement, closures_statement = _statements()
     service_ids = list(services)
     for row in db.session.execute(schedules_statement, {"service_ids": service_ids}):
         services[row[0]].schedules.append(CardSchedule(*row))
     for row in db.session.execute(closures_statement, {"service_ids": service_ids, "today": today}):
         services[row[0]].closures.append(CardClosure(*row))
-    return organisations

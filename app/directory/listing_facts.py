@@ -2,9 +2,9 @@
 no identity map, no lazy loads. The page loaded lazily took eleven statements; eager loader options cut them to
 seven but built as many objects and measured no faster, so the cost was the ORM's, not the database's.
 
-The objects have the attribute names of the models they stand for (as in card_facts.py, whose ward, schedule and
-closure records they share), so the listing template and cards.py read them as they read the models. An
-address hidden from the public (a refuge, a home) is read as the models are (officers see it, and the public
+The objects have the attribute names of the models they stand for (as in card_facts.py, whose ward records
+and reading of opening hours and closures they share), so the listing template and cards.py read them as they
+read the models. An address hidden from the public (a refuge, a home) is read as the models are (officers see it, and the public
 page says that the address is not published), and only `public_locations` go on the public page and its map.
 """
 
@@ -16,14 +16,13 @@ from sqlalchemy import bindparam
 
 from ..extensions import db
 from ..places.models import Ward
-from .card_facts import CardClosure, CardSchedule, CardWard
+from . import card_facts
+from .card_facts import CardWard
 from .models import (
     AddressLine,
-    Closure,
     Location,
     Organisation,
     OrganisationWords,
-    Schedule,
     Service,
     Taxonomy,
     TaxonomyTerm,
@@ -175,21 +174,13 @@ def _statements():
         .where(service_areas.c.service_id.in_(service_ids))
         .order_by(Ward.name)
     )
-    schedules = db.select(Schedule.service_id, Schedule.weekday, Schedule.opens_at, Schedule.closes_at).where(
-        Schedule.service_id.in_(service_ids)
-    )
-    closures = (
-        db.select(Closure.service_id, Closure.starts_on, Closure.ends_on, Closure.note)
-        .where(Closure.service_id.in_(service_ids), Closure.ends_on >= bindparam("today", type_=db.Date))
-        .order_by(Closure.starts_on)
-    )
-    return organisation, services, areas, schedules, closures
+    return organisation, services, areas
 
 
 def load(slug, today):
     """The published listing called `slug` as a ListingOrganisation, or None. Closures that ended before
     `today` (a London date) are left out: the page shows none of them."""
-    organisation_statement, services_statement, areas_statement, schedules_statement, closures_statement = _statements()
+    organisation_statement, services_statement, areas_statement = _statements()
     organisation = None
     locations = {}
     rows = db.session.execute(organisation_statement, {"slug": slug})
@@ -223,11 +214,7 @@ def load(slug, today):
         if term_name is not None:
             service.terms.append(ListingTerm(term_name, ListingTaxonomy(taxonomy_code, taxonomy_name)))
     if services:
-        parameters = {"service_ids": list(services)}
-        for service_id, code, name in db.session.execute(areas_statement, parameters):
+        for service_id, code, name in db.session.execute(areas_statement, {"service_ids": list(services)}):
             services[service_id].areas.append(CardWard(code, name))
-        for row in db.session.execute(schedules_statement, parameters):
-            services[row[0]].schedules.append(CardSchedule(*row))
-        for row in db.session.execute(closures_statement, {**parameters, "today": today}):
-            services[row[0]].closures.append(CardClosure(*row))
+        card_facts.load_hours(services, today)
     return organisation
