@@ -2,19 +2,21 @@
 hsds.service_full: no ORM objects, no loader options. Loaded as models it took as many statements, but building
 the objects and working out the loaders' statements cost twice what the database did.
 
-The objects have the attribute names of the models they stand for, so hsds.py reads them as it reads the
-models (the lists and the bulk export still pass models). Only what may be public is read: the service of a
-published organisation, and its places that are not confidential and belong to its own organisation (as
-services.public_service_at_locations chooses them).
+The objects have the attribute names of the models they stand for (a closure and a ward are the search
+cards' records, directory/card_facts.py), so hsds.py reads them as it reads the models (the bulk export still
+passes models). Only what may be public is read: the service of a published organisation, and its places
+that are not confidential and belong to its own organisation (as services.public_service_at_locations chooses
+them).
 """
 
 import functools
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import time
 from types import SimpleNamespace
 
 from sqlalchemy import bindparam
 
+from ..directory.card_facts import CardClosure, CardWard
 from ..directory.models import (
     Closure,
     Location,
@@ -40,13 +42,6 @@ class FactSchedule(ScheduleDay):
     weekday: int
     opens_at: time
     closes_at: time
-
-
-@dataclass(frozen=True, slots=True)
-class FactClosure:
-    starts_on: date
-    ends_on: date
-    note: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +140,7 @@ def _statements():
         .order_by(Schedule.id)
     )
     closures = (
-        db.select(Closure.starts_on, Closure.ends_on, Closure.note)
+        db.select(Closure.service_id, Closure.starts_on, Closure.ends_on, Closure.note)
         .where(Closure.service_id == service_id)
         .order_by(Closure.starts_on, Closure.id)
     )
@@ -204,10 +199,8 @@ def load(service_uuid):
     service = service_of(rows[0][:width])
     service.schedules = [FactSchedule(*row[width:]) for row in rows if row[width] is not None]
     parameters = {"service_id": service.id}
-    service.closures = [FactClosure(*row) for row in db.session.execute(closures_statement, parameters)]
-    service.areas = [
-        SimpleNamespace(code=code, name=name) for code, name in db.session.execute(areas_statement, parameters)
-    ]
+    service.closures = [CardClosure(*row) for row in db.session.execute(closures_statement, parameters)]
+    service.areas = [CardWard(*row) for row in db.session.execute(areas_statement, parameters)]
     service.terms = [_term(row) for row in db.session.execute(terms_statement, parameters)]
     places = [
         FactPlace(row[0], FactLocation(*row[1:]))
