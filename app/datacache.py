@@ -253,13 +253,14 @@ def json_response(key, make=None, encoded=None):
     """A JSON response for a cached payload: an ETag from the data versions (a conditional GET after no write
     gets 304 without the body being made or sent) and gzip for clients that accept it, compressed once.
 
-    `key` comes from cache_key(...) and `make()` returns the payload (lists and dicts); or `encoded` is the
-    payload already encoded by encode_json (kept by the caller under the same versions as `key`)."""
+    `key` comes from cache_key(...) and `make()` returns the payload (lists and dicts); or `encoded()` returns
+    it already encoded by encode_json (kept by the caller under the same versions as `key`). Neither is
+    called for a 304."""
     etag = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
     if request.if_none_match.contains(etag):
         response = current_app.response_class(status=304)
     else:
-        body, compressed = encoded or get_or_make(("json", *key), lambda: encode_json(make()))
+        body, compressed = encoded() if encoded else get_or_make(("json", *key), lambda: encode_json(make()))
         response = current_app.response_class(body, mimetype="application/json")
         if "gzip" in request.accept_encodings:
             response.set_data(compressed)

@@ -49,6 +49,24 @@ def test_points_are_compact_and_leave_out_hidden_places(client, places):
     assert [point[2] for point in in_hendon["points"]] == ["Hendon Youth Club"]
 
 
+def test_a_wards_points_answer_a_conditional_get_without_reading_any_point(client, places):
+    """Every ward's points are encoded together (app/maps/views.py): a 304 must not build them."""
+    from app import datacache
+
+    from .statement_count import count_statements
+
+    first = client.get("/maps/directory/points.json?ward=E05013643")
+    datacache.forget()  # a worker that has not built them
+    with count_statements() as counted:
+        again = client.get(
+            "/maps/directory/points.json?ward=E05013643", headers={"If-None-Match": first.headers["ETag"]}
+        )
+    assert again.status_code == 304
+    assert not any("location" in statement.lower() for statement in counted.statements), counted.statements
+    # A ward with no points answers an empty list.
+    assert client.get("/maps/directory/points.json?ward=E05013630").get_json()["points"] == []
+
+
 def test_choropleth_shades_ward_boundaries_with_a_key_and_a_table(client, places, boundaries):
     html = client.get("/maps/wards").get_data(as_text=True)
     script = html[html.index("L.map(") :]

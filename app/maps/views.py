@@ -108,12 +108,12 @@ def directory_points_json():
     category = request.args.get("category", "")
     key = datacache.cache_key("directory points", ("directory", "places"), (category, ward.code if ward else None))
     if ward is not None and ward.ward_set == WARD_SET_2022 and not category:
-        encoded = _ward_point_bodies().get(ward.code)
-        if encoded is not None:
-            return datacache.json_response(key, encoded=encoded)
-    return datacache.json_response(
-        key, lambda: _points_payload(directory_points(category, ward) if ward else directory_points(category))
-    )
+        # Looked up only when the body is sent (a conditional GET after no change builds nothing).
+        return datacache.json_response(
+            key,
+            encoded=lambda: _ward_point_bodies().get(ward.code) or datacache.encode_json(_points_payload([])),
+        )
+    return datacache.json_response(key, lambda: _points_payload(directory_points(category, ward)))
 
 
 @bp.route("/assets")
