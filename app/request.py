@@ -8,6 +8,8 @@ and a path containing one is a 404 (see `reject_nul_paths`).
 from flask import Request, abort, request
 from werkzeug.datastructures import ImmutableMultiDict, iter_multi_items
 
+from .text import whole_number
+
 
 def _clean(value):
     return value.replace("\x00", "") if isinstance(value, str) else value
@@ -22,6 +24,12 @@ class NulFreeMultiDict(ImmutableMultiDict):
 
 class PortalRequest(Request):
     parameter_storage_class = NulFreeMultiDict
+
+
+def page_asked(pages):
+    """The page of a list shown a page at a time that the request asks for (?page=), from 1 to `pages`: a value
+    that is not a whole number in ASCII digits asks for page 1, one past the end for the last page."""
+    return min(max(1, whole_number(request.args.get("page")) or 1), max(1, pages))
 
 
 def reject_nul_paths():

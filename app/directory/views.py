@@ -25,8 +25,8 @@ from ..forms import ConfirmForm
 from ..maps import services as map_services
 from ..places.services import normalise_postcode
 from ..ratelimit import client_address, limit_posts
+from ..request import page_asked
 from ..security import GROUP_EDITOR, STRATEGY_OFFICER, public, roles_required
-from ..text import whole_number
 from ..timeutil import to_london, utcnow
 from . import cards, contributions, diff, drafts, listing_facts, services, taxonomy, vocabulary_views
 from . import search as directory_search
@@ -310,7 +310,7 @@ OFFICER_PAGE_SIZE = 50
 def _page_number(total):
     """(page asked for, within range; number of pages) of a list of `total` items."""
     pages = max(1, math.ceil(total / OFFICER_PAGE_SIZE))
-    return min(max(1, whole_number(request.args.get("page")) or 1), pages), pages
+    return page_asked(pages), pages
 
 
 @bp.route("/moderation")

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, current_app, render_template, request, url_f
 from .. import datacache
 from ..extensions import db
 from ..maps import services as maps
+from ..request import page_asked
 from ..security import public
 from .models import WARD_SET_2002, WARD_SET_2022, WARD_SETS, Ward
 from .ward_contents import contents, ward_column
@@ -75,14 +76,6 @@ class WardSection:
     more: tuple | None = None  # (text, url) under the list
 
 
-def _page_number(pages):
-    try:
-        page = int(request.args.get("page", 1))
-    except ValueError:
-        page = 1
-    return max(1, min(page, pages))
-
-
 @bp.route("/wards/<code>")
 @public
 def ward(code):
@@ -95,7 +88,7 @@ def ward(code):
     totals = {content.key: content.count_by_ward(ward.ward_set).get(ward.code, 0) for content in contents()}
     # Long lists (the directory's) go page by page, all on the same ?page=; the rest are listed whole.
     pages = max([1] + [math.ceil(totals[c.key] / size) for c in contents() if c.page_in_ward])
-    page = _page_number(pages)
+    page = page_asked(pages)
     sections = []
     for content in contents():
         if not content.lists_items:
