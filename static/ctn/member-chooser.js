@@ -2,6 +2,8 @@
 // membership list runs to over a thousand people (000_0692e8566ba44968.txt:1505), too many to scroll through,
 // so the select becomes GOV.UK's accessible-autocomplete, which narrows the same options as the officer types.
 // The select stays in the form and is what is sent; without JavaScript it is used as it is.
+import { keepDescription } from "../js/autocomplete.js";
+
 for (const select of document.querySelectorAll("select[data-member-chooser]")) {
   if (!window.accessibleAutocomplete) break;
   const describedBy = select.getAttribute("aria-describedby");
@@ -16,10 +18,5 @@ for (const select of document.querySelectorAll("select[data-member-chooser]")) {
   });
   // The select, hidden now, keeps its name: its label belongs to the new box.
   if (name) select.setAttribute("aria-label", name);
-  const enhanced = document.getElementById(id);
-  if (enhanced && describedBy) {
-    // Keep the hint and any error message read out with the box, as they were with the select.
-    const own = enhanced.getAttribute("aria-describedby");
-    enhanced.setAttribute("aria-describedby", own ? `${describedBy} ${own}` : describedBy);
-  }
+  keepDescription(id, describedBy);
 }

@@ -2,6 +2,8 @@
 // box into GOV.UK's accessible-autocomplete, with suggestions from the directory as the person types.
 // Picking one fills in the hidden organisation_id; the server still checks the name (app/directory/names.py),
 // so a name typed without picking, or changed afterwards, is matched there, as it is without JavaScript.
+import { keepDescription } from "../js/autocomplete.js";
+
 const DELAY_MS = 150;
 
 function escapeHtml(text) {
@@ -63,10 +65,5 @@ for (const chooser of document.querySelectorAll("[data-organisation-chooser]")) 
       if (listing) hidden.value = String(listing.id);
     },
   });
-  const enhanced = document.getElementById(id);
-  if (enhanced && describedBy) {
-    // Keep the hint and any error message read out with the box, as they were before it was enhanced.
-    const own = enhanced.getAttribute("aria-describedby");
-    enhanced.setAttribute("aria-describedby", own ? `${describedBy} ${own}` : describedBy);
-  }
+  keepDescription(id, describedBy);
 }

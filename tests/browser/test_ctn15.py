@@ -127,6 +127,7 @@ def test_member_and_steering_group_editing_in_the_browser(live_server, officer_p
     check_page(f"seat edit at {width}px")
     # "Who represents it" narrows the network's members as the officer types (the select, enhanced).
     who = page.get_by_role("combobox", name="Who represents it (optional)")
+    assert "member_id-hint" in who.get_attribute("aria-describedby").split()  # its hint is read with it
     who.fill("Corrected")
     option = page.get_by_role("option", name=re.compile("^Corrected Name"))
     option.wait_for()

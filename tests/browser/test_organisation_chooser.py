@@ -46,6 +46,7 @@ def test_typing_a_few_letters_and_picking_a_suggestion_with_the_keyboard(
     _about_me(page, f"picker{width}@example.org")
 
     box = page.get_by_label("Organisation (optional)")
+    assert "organisation_name-hint" in box.get_attribute("aria-describedby").split()  # its hint is read with it
     box.click()
     box.press_sequentially("barn comm", delay=40)
     options = page.locator("#organisation_name__listbox").get_by_role("option")
