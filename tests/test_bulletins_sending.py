@@ -315,6 +315,22 @@ def test_a_second_sender_does_not_take_over_a_live_one(app, sink):
 # --- Recording each message before the next is accepted --------------------------------------------------
 
 
+def _committed_sent(bulletin_id):
+    """A function counting the bulletin's deliveries committed as 'sent', as another connection sees them;
+    made in the test, so that it runs anywhere (the mail server's thread has no app context)."""
+    engine = db.engine
+
+    def count():
+        with engine.connect() as connection:
+            return connection.scalar(
+                db.select(db.func.count())
+                .select_from(BulletinDelivery)
+                .where(BulletinDelivery.bulletin_id == bulletin_id, BulletinDelivery.state == D_SENT)
+            )
+
+    return count
+
+
 def test_no_message_is_accepted_while_the_one_before_it_is_unrecorded(app, sink, bulletin_config):
     """The sender records a message as 'sent' while the next one's envelope goes out, but always before the
     server can accept the next one (at the end of its DATA): so a crash can resend at most one message."""
@@ -322,17 +338,10 @@ def test_no_message_is_accepted_while_the_one_before_it_is_unrecorded(app, sink,
     make_members(9)
     bulletin = make_bulletin()
     services.start_sending(bulletin, enqueue=False)
-    engine = db.engine
-    unrecorded_at_acceptance = []
+    unrecorded_at_acceptance, committed_sent = [], _committed_sent(bulletin.id)
 
     def count_unrecorded(envelope):
-        with engine.connect() as connection:
-            recorded = connection.scalar(
-                db.select(db.func.count())
-                .select_from(BulletinDelivery)
-                .where(BulletinDelivery.bulletin_id == bulletin.id, BulletinDelivery.state == D_SENT)
-            )
-        unrecorded_at_acceptance.append(len(sink.messages) - recorded)
+        unrecorded_at_acceptance.append(len(sink.messages) - committed_sent())
 
     sink.before_accepting = count_unrecorded
     result = run_sender(bulletin.id)
@@ -348,16 +357,11 @@ def test_the_sender_never_pauses_for_the_rate_limit_with_a_message_unrecorded(ap
     make_members(4)
     bulletin = make_bulletin()
     services.start_sending(bulletin, enqueue=False)
-    engine = db.engine
-    unrecorded_while_pausing = []
+    unrecorded_while_pausing, committed_sent = [], _committed_sent(bulletin.id)
     real_sleep = time.sleep
 
     def sleep(seconds):
-        with engine.connect() as connection:
-            recorded = connection.scalar(
-                db.select(db.func.count()).select_from(BulletinDelivery).where(BulletinDelivery.state == D_SENT)
-            )
-        unrecorded_while_pausing.append(len(sink.messages) - recorded)
+        unrecorded_while_pausing.append(len(sink.messages) - committed_sent())
         real_sleep(seconds)
 
     monkeypatch.setattr(sender_module.time, "sleep", sleep)
