@@ -460,3 +460,30 @@ def test_a_searched_pages_form_is_kept_as_rendered_afresh_and_follows_a_ward_cha
     db.session.commit()
     for worker in (client, second_worker):
         assert form(worker).select_one("select[name=ward] option[selected]").get_text() == "Hendon and Brent Cross"
+
+
+def test_a_renamed_ward_shows_at_once_on_every_page_that_names_it(client, second_worker, hendon):
+    """Ward names are read once per version of the places data: a rename shows at once, in both workers, on
+    the ward's page, the borough overview, the choropleth's table and the directory map's ward list."""
+    from app.extensions import db
+    from app.places.models import Ward
+
+    def names(worker):
+        ward_page = parse(worker.get(f"/wards/{HENDON}")).select_one("h1").get_text(strip=True)
+        overview = [a.get_text() for a in parse(worker.get("/wards")).select("tbody th a")]
+        choropleth = [a.get_text() for a in parse(worker.get("/maps/wards")).select("tbody th a")]
+        directory_map = parse(worker.get("/maps/directory")).get_text(" ")
+        return ward_page, overview, choropleth, directory_map
+
+    for worker in (client, second_worker):
+        ward_page, overview, choropleth, _ = names(worker)
+        assert ward_page == "Hendon ward" and "Hendon" in overview and "Hendon" in choropleth
+
+    db.session.get(Ward, HENDON).name = "Hendon and Brent Cross"
+    db.session.commit()
+    for worker in (client, second_worker):
+        ward_page, overview, choropleth, directory_map = names(worker)
+        assert ward_page == "Hendon and Brent Cross ward"
+        assert "Hendon and Brent Cross" in overview and "Hendon" not in overview
+        assert "Hendon and Brent Cross" in choropleth and "Hendon" not in choropleth
+        assert "Hendon and Brent Cross" in directory_map

@@ -11,6 +11,7 @@ from ..directory.search import has_term
 from ..directory.taxonomy import term_choices
 from ..extensions import db
 from ..places.models import WARD_SET_2022, WARD_SETS, Postcode, Ward
+from ..places.services import ward_facts, wards_in_set
 from ..places.ward_contents import content, contents, ward_column
 from ..security import public
 from . import services
@@ -52,7 +53,7 @@ def directory():
         datacache.cache_key("empty map", ("places",)), lambda: services.render(services.new_map(current_app.config))
     )
     counts = content("organisations").count_by_ward(WARD_SET_2022)
-    wards = db.session.scalars(db.select(Ward).where(Ward.ward_set == WARD_SET_2022).order_by(Ward.name)).all()
+    wards = wards_in_set(WARD_SET_2022)
     return render_template(
         "maps/directory.html",
         map=rendered,
@@ -101,10 +102,8 @@ def _ward_point_bodies():
 @public
 def directory_points_json():
     ward = None
-    if request.args.get("ward"):  # its code and set only: not its boundary (large)
-        ward = db.session.scalar(
-            db.select(Ward).options(db.defer(Ward.boundary_geojson)).where(Ward.code == request.args["ward"])
-        )
+    if request.args.get("ward"):
+        ward = ward_facts(request.args["ward"])
     category = request.args.get("category", "")
     key = datacache.cache_key("directory points", ("directory", "places"), (category, ward.code if ward else None))
     if ward is not None and ward.ward_set == WARD_SET_2022 and not category:
@@ -238,9 +237,7 @@ def wards():
         abort(404)
     label, count_function = available[measure]
     counts = count_function(ward_set)
-    ward_rows = db.session.scalars(
-        db.select(Ward).options(db.defer(Ward.boundary_geojson)).where(Ward.ward_set == ward_set).order_by(Ward.name)
-    ).all()
+    ward_rows = wards_in_set(ward_set)
     # Drawing every ward's boundary with folium takes long: once per worker and version of the public data.
     rendered, mode, classes = datacache.get_or_make(
         datacache.cache_key("choropleth", datacache.SCOPES, (ward_set, measure)),

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 
-from .. import csvkit
+from .. import csvkit, datacache
 from ..extensions import db
 from ..text import whole_number
 from .models import WARD_SET_2022, WARD_SETS, Postcode, Ward
@@ -30,14 +30,41 @@ WGS84_CRS_NAMES = {
 }
 
 
+@dataclass(frozen=True)
+class WardFacts:
+    """A ward as pages show it: everything but its boundary (which is large and only maps draw)."""
+
+    code: str
+    name: str
+    ward_set: str
+    centroid_lat: float | None
+    centroid_lon: float | None
+
+    @property
+    def set_label(self):
+        return WARD_SETS[self.ward_set]
+
+
+@datacache.cached("wards", ("places",))
+def _wards_by_code():
+    """{code: WardFacts} of both ward sets in name order, read once per version of the places data."""
+    columns = (Ward.code, Ward.name, Ward.ward_set, Ward.centroid_lat, Ward.centroid_lon)
+    return {row.code: WardFacts(*row) for row in db.session.execute(db.select(*columns).order_by(Ward.name))}
+
+
+def ward_facts(code):
+    """The ward with this code (either set), or None."""
+    return _wards_by_code().get(code)
+
+
+def wards_in_set(ward_set):
+    """The wards of one set in name order."""
+    return [ward for ward in _wards_by_code().values() if ward.ward_set == ward_set]
+
+
 def ward_choices():
     """[(code, name)] of the current (2022) wards in name order, for a form's ward question."""
-    return [
-        tuple(row)
-        for row in db.session.execute(
-            db.select(Ward.code, Ward.name).where(Ward.ward_set == WARD_SET_2022).order_by(Ward.name)
-        )
-    ]
+    return [(ward.code, ward.name) for ward in wards_in_set(WARD_SET_2022)]
 
 
 def normalise_postcode(value):

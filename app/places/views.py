@@ -11,6 +11,7 @@ from ..maps import services as maps
 from ..request import page_asked
 from ..security import public
 from .models import WARD_SET_2002, WARD_SET_2022, WARD_SETS, Ward
+from .services import ward_facts, wards_in_set
 from .ward_contents import contents, ward_column
 
 bp = Blueprint("places", __name__)
@@ -35,12 +36,9 @@ def wards():
     postcode_counts = _postcodes_by_ward(ward_set)
     kinds = contents()
     counts = {content.key: content.count_by_ward(ward_set) for content in kinds}
-    rows = db.session.scalars(
-        db.select(Ward).options(db.defer(Ward.boundary_geojson)).where(Ward.ward_set == ward_set).order_by(Ward.name)
-    ).all()
     return render_template(
         "places/wards.html",
-        wards=rows,
+        wards=wards_in_set(ward_set),
         ward_set=ward_set,
         ward_sets=WARD_SETS,
         postcode_counts=postcode_counts,
@@ -51,10 +49,11 @@ def wards():
 
 def _ward_map(ward):
     """The ward's outline map, rendered once per version of the places data (folium is slow to render)."""
-    if not ward.boundary_geojson:
+    boundary = db.session.scalar(db.select(Ward.boundary_geojson).where(Ward.code == ward.code))
+    if not boundary:
         return None
     fmap = maps.new_map(current_app.config)
-    geometry = json.loads(ward.boundary_geojson)
+    geometry = json.loads(boundary)
     folium.GeoJson(
         {"type": "Feature", "geometry": geometry, "properties": {"ward": ward.name}},
         style_function=lambda feature: {
@@ -80,7 +79,7 @@ class WardSection:
 @public
 def ward(code):
     # The boundary (large) is read only when the ward's map is drawn, once per version of the places data.
-    ward = db.session.scalar(db.select(Ward).options(db.defer(Ward.boundary_geojson)).where(Ward.code == code))
+    ward = ward_facts(code)
     if ward is None:
         abort(404)
     postcode_count = _postcodes_by_ward(ward.ward_set).get(ward.code, 0)
