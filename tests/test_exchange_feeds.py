@@ -234,6 +234,11 @@ def test_an_import_creates_listings_that_say_where_they_came_from(client, remote
     page = client.get(f"/directory/{org.slug}").get_data(as_text=True)
     assert "This listing comes from Enfield Connected's directory (Open Referral UK feed), imported on" in page
     assert "comes from" not in client.get("/directory/colindale-food-bank").get_data(as_text=True)
+    # Where a listing came from is kept per version of the directory: a renamed feed shows at once.
+    feed.name = "Enfield Council"
+    db.session.commit()
+    page = client.get(f"/directory/{org.slug}").get_data(as_text=True)
+    assert "This listing comes from Enfield Council's directory" in page
 
 
 def test_a_refresh_updates_what_changed_and_keeps_what_was_changed_here(remote, ours):

@@ -1,11 +1,12 @@
-"""What a listing's public page shows, read as plain rows in five small queries (issue 16): no ORM objects,
-no identity map, no lazy loads. The page loaded lazily took eleven statements; eager loader options cut them to
-seven but built as many objects and measured no faster, so the cost was the ORM's, not the database's.
+"""What a listing's public page shows, read as plain rows in at most five small queries (issue 16): no ORM
+objects, no identity map, no lazy loads. The page loaded lazily took eleven statements; eager loader options cut
+them to seven but built as many objects and measured no faster, so the cost was the ORM's, not the database's.
 
 The objects have the attribute names of the models they stand for (as in card_facts.py, whose ward records
 and reading of opening hours and closures they share), so the listing template and cards.py read them as they
-read the models. An address hidden from the public (a refuge, a home) is read as the models are (officers see it, and the public
-page says that the address is not published), and only `public_locations` go on the public page and its map.
+read the models. An address hidden from the public (a refuge, a home) is read as the models are (officers see
+it, and the public page says that the address is not published), and only `public_locations` go on the public
+page and its map.
 """
 
 import functools
@@ -213,8 +214,11 @@ def load(slug, today):
             organisation.services.append(service)
         if term_name is not None:
             service.terms.append(ListingTerm(term_name, ListingTaxonomy(taxonomy_code, taxonomy_name)))
-    if services:
-        for service_id, code, name in db.session.execute(areas_statement, {"service_ids": list(services)}):
+    # Only a service for named wards has any (services.py clears the areas of any other).
+    serving_wards = [service.id for service in services.values() if service.area_scope == "wards"]
+    if serving_wards:
+        for service_id, code, name in db.session.execute(areas_statement, {"service_ids": serving_wards}):
             services[service_id].areas.append(CardWard(code, name))
+    if services:
         card_facts.load_hours(services, today)
     return organisation
