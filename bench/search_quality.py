@@ -27,13 +27,12 @@ def main():
     os.environ["PORTAL_INSTANCE_DIR"] = instance
     url = args.database_url or f"sqlite:///{instance}/quality.sqlite3"
     sys.path.insert(0, str(ROOT))
-    sys.path.insert(0, str(ROOT / "tests"))
     from flask_migrate import upgrade
-    from search_judgements import JUDGEMENTS, precision_at_5
 
     from app import create_app
     from app.directory.search import SearchQuery, search
     from seed import loader
+    from tests.search_judgements import JUDGEMENTS, precision_at_5
 
     app = create_app("development", SQLALCHEMY_DATABASE_URI=url, LOG_LEVEL="WARNING")
     with app.app_context():
