@@ -163,6 +163,21 @@ def test_when_nothing_has_all_the_words_any_of_them_with_a_note(client, app, war
     assert "No listing matched all of your words" in page
 
 
+def test_any_of_the_words_leaves_out_a_word_most_listings_use(client, app, wards, taxonomies):
+    """ "Toddler group" with no toddlers listed: "group" alone (in most listings) does not stand in for the
+    search as "some of your words"; the page offers what a search that found nothing offers."""
+    for n in range(directory_search.EVERYDAY_FROM - 1):
+        make_listing(f"Club {n}", description=f"A community group meeting on day {n}")
+    make_listing("Colindale Chess", description="Chess for beginners")
+    results = directory_search.search(SearchQuery(words="toddler group"))
+    assert results.total == 0 and not results.any_words
+    assert 'id="search-categories"' in client.get("/directory/?q=toddler+group").get_data(as_text=True)
+    # A word fewer than half of the listings use still carries the search, and "group" alone is searched as typed.
+    results = directory_search.search(SearchQuery(words="toddler chess"))
+    assert results.any_words and [item.organisation.name for item in results.items] == ["Colindale Chess"]
+    assert directory_search.search(SearchQuery(words="group")).total >= directory_search.EVERYDAY_FROM - 1
+
+
 def test_never_a_bare_zero_results(client, app, wards, taxonomies):
     org = make_listing("Borough Helpline", description="Help by phone")
     data = services.snapshot(org)

@@ -517,13 +517,43 @@ def _find(query, words, origin):
             return found
         groups = better_groups
         found.corrected = better
-    # Then any of the words, with a note.
-    if len(groups) > 1:
-        _run(query, _groups_filter(groups, any_words=True), origin, found, _tiers(groups, any_words=True))
+    # Then any of the words, with a note; but not a word most listings use on its own.
+    telling = _telling_groups(groups) if len(groups) > 1 else []
+    if telling:
+        _run(query, _groups_filter(telling, any_words=True), origin, found, _tiers(telling, any_words=True))
         found.any_words = found.total > 0
     if not found.total:
         found.corrected = None
     return found
+
+
+# Fewer public listings than this, and no word can be told to be everyday (in a directory of three, each word
+# of a listing is in a third of it).
+EVERYDAY_FROM = 20
+
+
+def _telling_groups(groups):
+    """The groups an any-words search may use: all but a word typed alone (no vocabulary alternatives) that
+    more than half of the public listings use. Found alone, "group" in "toddler group" would list most of the
+    directory as matching some of the words."""
+    singles = {typed: vocabulary.normal_word(typed) for typed, alternatives in groups if len(alternatives) == 1}
+    singles = {typed: folded for typed, folded in singles.items() if " " not in typed}
+    if not singles:
+        return groups
+    documents = dict(
+        db.session.execute(
+            db.select(SearchWord.word, SearchWord.documents).where(SearchWord.word.in_({*singles, *singles.values()}))
+        ).all()
+    )
+    listings = db.session.scalar(db.select(db.func.count(Organisation.id)).where(db.not_(HIDDEN)))
+    if listings < EVERYDAY_FROM:
+        return groups
+
+    def everyday(typed):
+        used_by = max(documents.get(typed, 0), documents.get(singles[typed], 0))
+        return used_by * 2 > listings
+
+    return [group for group in groups if not (group[0] in singles and everyday(group[0]))]
 
 
 def _run(query, word_match, origin, results, tiers=None):
