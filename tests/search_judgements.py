@@ -71,6 +71,15 @@ JUDGEMENTS = [
     ("art classes", ["Community Focus Inclusive Arts"]),
     ("computer skills", ["Community Network Group CIC", "Community Focus Inclusive Arts"]),
     ("gardening", ["GROW"]),
+    # Residents' own words, added with the vocabulary entries that answer them (rent, prayer, kids, dementia,
+    # cost of living, benefits): each listing judged from its description and categories as above.
+    ("help with rent", ["Metropolitan Thames Valley"]),
+    ("somewhere to pray", ["Barnet Multi Faith Forum"]),
+    ("things for kids", ["Young Barnet Foundation"]),
+    ("toddler group", ["Young Barnet Foundation"]),
+    ("dementia", ["Age UK Barnet"]),
+    ("universal credit", ["Barnet Citizens Advice"]),
+    ("cost of living", ["Barnet Food Hub"]),
     # Misspelt
     ("volunteerng", ["Volunteering Barnet"]),
     ("yuoth club", ["Unitas Youth Zone"]),
