@@ -84,16 +84,30 @@ DEFAULT_VOCABULARY = [
         ["food bank", "foodbank", "food parcels", "food parcel", "food help", "free food"],
         ["food", "meals", "surplus food"],
     ),
-    (["jobs", "job", "employment", "work", "employability", "careers"], ["training", "unemployed"]),
+    (
+        ["jobs", "job", "employment", "work", "employability", "careers", "cv", "job club", "interview skills"],
+        ["training", "unemployed"],
+    ),
     (["elderly", "older people", "old people", "pensioners", "seniors", "over 55", "over 60s"], ["older"]),
-    (["english classes", "english lessons", "esol", "learn english", "english language", "english courses"], []),
+    (
+        [
+            "english classes",
+            "english lessons",
+            "esol",
+            "learn english",
+            "english language",
+            "english courses",
+            "english for beginners",
+        ],
+        [],
+    ),
     (
         ["domestic abuse", "domestic violence", "abusive relationship", "abuse at home", "vawg"],
         ["idva", "refuge", "violence against women"],
     ),
     (["hate crime", "racism", "racist abuse", "homophobia", "hate incident"], ["hate crime reporting"]),
-    (["mental health", "depression", "anxiety", "wellbeing", "stress"], ["counselling"]),
-    (["counselling", "counseling", "therapy", "talking therapy"], ["mental health"]),
+    (["mental health", "depression", "depressed", "anxiety", "wellbeing", "stress"], ["counselling"]),
+    (["counselling", "counseling", "therapy", "talking therapy", "someone to talk to"], ["mental health"]),
     (["homeless", "homelessness", "rough sleeping", "sleeping rough", "nowhere to live"], ["housing"]),
     (
         [
@@ -168,6 +182,8 @@ DEFAULT_VOCABULARY = [
     (
         [
             "cost of living",
+            "bills",
+            "paying bills",
             "energy bills",
             "fuel poverty",
             "warm space",
@@ -185,11 +201,34 @@ DEFAULT_VOCABULARY = [
         ["older people", "wellbeing"],
     ),
     (["computer skills", "digital skills", "computers", "internet", "online skills", "digital inclusion"], ["digital"]),
-    (["police", "crime", "community safety", "safer neighbourhoods", "crime prevention"], ["neighbourhood watch"]),
+    (
+        [
+            "police",
+            "crime",
+            "community safety",
+            "safer neighbourhoods",
+            "crime prevention",
+            "anti social behaviour",
+            "asb",
+            "knife crime",
+            "gangs",
+            "scams",
+            "fraud",
+        ],
+        ["neighbourhood watch"],
+    ),
+    (
+        # Not "community centre": as one phrase it would find fewer than its two words do.
+        ["room hire", "hall hire", "venue hire", "meeting room", "meeting rooms"],
+        ["community spaces"],
+    ),
     (["victims", "victim", "victim support", "crime victims"], []),
     (["veterans", "ex forces", "armed forces", "military", "army", "cadets"], ["armed forces covenant"]),
     (["art", "arts", "crafts", "creative", "painting", "dance", "music"], []),
-    (["gardening", "garden", "allotment", "growing food", "farm", "environment", "green"], []),
+    (
+        ["gardening", "garden", "allotment", "growing food", "farm", "environment", "green", "litter picking"],
+        ["clean up"],
+    ),
     (["nhs", "health", "healthy", "doctor", "gp", "sexual health", "clinic"], ["health champions"]),
     (["college", "courses", "adult education", "education", "learning", "classes"], ["training", "skills"]),
     (["sewing", "tailoring", "dressmaking"], ["skills"]),
