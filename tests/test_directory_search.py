@@ -7,6 +7,7 @@ from app.directory import search as directory_search
 from app.directory.search import SearchQuery
 
 from .factories.directory import add_postcodes, make_listing
+from .html import parse
 
 
 @pytest.fixture
@@ -155,3 +156,34 @@ def test_unpublished_listing_is_not_found(client, directory):
 def test_listing_shows_hours_categories_and_ward(client, directory):
     page = client.get("/directory/colindale-food-bank").get_data(as_text=True)
     assert "Wednesday</th>" in page and "10:00 to 14:00" in page and "Food" in page and "Colindale North ward" in page
+
+
+def test_a_ward_named_in_the_words_is_searched_as_the_ward(client, directory):
+    """ "Food in Colindale North": the food listings in or serving that ward, not those that happen to say
+    "Colindale"; the page says so, shows the ward chosen in the form, and offers the words as typed."""
+    page = parse(client.get("/directory/?q=food+in+colindale+north"))
+    assert [a.get_text(strip=True) for a in page.select("main h3 a")] == ["Colindale Food Bank", "Finchley Food Share"]
+    note = page.select_one("#search-place-in-words")
+    assert "Colindale North ward" in note.get_text() and "for “food”" in note.get_text()
+    assert page.select_one("input[name=q]")["value"] == "food"
+    assert page.select_one("select[name=ward] option[selected]")["value"] == "E05013632"
+    as_typed = parse(client.get(note.a["href"]))
+    assert as_typed.select_one("#search-place-in-words") is None
+    assert as_typed.select_one("input[name=q]")["value"] == "food in colindale north"
+
+
+def test_the_longest_ward_name_wins_and_a_name_alone_lists_the_ward(directory):
+    place = directory_search.place_in_words("Food bank near West Hendon")
+    assert (place.words, place.ward_name) == ("food bank", "West Hendon")
+    assert directory_search.place_in_words("hendon").words == ""
+    assert directory_search.place_in_words("help near hendon").words == ""  # nothing but words to leave out
+    assert directory_search.place_in_words("hend youth") is None  # whole names only
+
+
+def test_words_naming_a_ward_with_nothing_there_are_searched_as_typed(client, directory):
+    """A listing named after a place it is not in ("West Finchley Choir" meets in Hendon) is still found by its
+    name: the ward has nothing that matches, so the words are searched as typed."""
+    make_listing("West Finchley Choir", description="Singing on Mondays", postcode="NW4 4BG")
+    page = parse(client.get("/directory/?q=west+finchley+choir"))
+    assert [a.get_text(strip=True) for a in page.select("main h3 a")] == ["West Finchley Choir"]
+    assert page.select_one("#search-place-in-words") is None

@@ -34,8 +34,8 @@ from sqlalchemy import case, literal_column, table, text
 from .. import datacache
 from ..datacache import cached
 from ..extensions import db
-from ..places.models import Ward
-from ..places.services import lookup_postcode, normalise_postcode, ward_choices
+from ..places.models import WARD_SET_2022
+from ..places.services import lookup_postcode, normalise_postcode, ward_choices, ward_facts, wards_in_set
 from ..timeutil import to_london, utcnow
 from . import card_facts, vocabulary
 from .models import (
@@ -118,6 +118,7 @@ class SearchResults:
     unplaced: int = 0  # matches left out of a place search for having neither an address nor an area
     nearby: int = 0  # in a postcode search, how many of `total` have an address within the distance
     ward_name: str | None = None
+    place_in_words: str = ""  # the words as typed when they named the ward searched in (place_in_words)
     more: bool = False  # `total` is a lower bound: there are more than that many (counting stopped there)
     kept: bool = False  # the ranking and counting were kept from an earlier search (app/datacache.py)
 
@@ -156,6 +157,39 @@ def ward_filter_choices():
 def _ward_filter_choices():
     # Every search form asks for these; cached under the places data version (app/datacache.py).
     return tuple(ward_choices())
+
+
+# Words that lead into a place: "youth club in Hendon", "food bank near West Hendon".
+_PLACE_LEAD_INS = frozenset(["in", "near", "around", "at", "nearby", "by"])
+
+
+@dataclass(frozen=True)
+class PlaceInWords:
+    words: str  # the other words, without the place and the word leading into it
+    ward_code: str
+    ward_name: str
+
+
+def place_in_words(words):
+    """The ward a resident's words name ("youth clubs in West Hendon": "youth clubs" in West Hendon), or None.
+    Only a current ward's whole name counts, the longest where names overlap ("West Hendon" before "Hendon");
+    a place the words name is searched as the ward, not as words no listing uses of itself."""
+    typed = vocabulary.tokens(words)[: vocabulary.MAX_WORDS]
+    names = {tuple(vocabulary.tokens(ward.name)): ward for ward in wards_in_set(WARD_SET_2022)}
+    longest = max((len(name) for name in names), default=0)
+    for start in range(len(typed)):
+        for size in range(min(longest, len(typed) - start), 0, -1):
+            ward = names.get(tuple(typed[start : start + size]))
+            if ward is None:
+                continue
+            before = typed[:start]
+            while before and before[-1] in _PLACE_LEAD_INS:
+                before.pop()
+            rest = before + typed[start + size :]
+            if all(word in vocabulary.STOP_WORDS for word in rest):
+                rest = []  # "help near Edgware": everything in Edgware
+            return PlaceInWords(" ".join(rest), ward.code, ward.name)
+    return None
 
 
 def borough_name():
@@ -450,7 +484,7 @@ def search(query):
             raise UnknownPostcode(normalise_postcode(query.postcode) or query.postcode)
         results.origin = origin
     if query.ward:
-        ward = db.session.get(Ward, query.ward)
+        ward = ward_facts(query.ward)
         results.ward_name = ward.name if ward else None
 
     if query.open_now:

@@ -1,6 +1,7 @@
 import functools
 import json
 import math
+from dataclasses import replace
 
 from flask import (
     Blueprint,
@@ -82,8 +83,21 @@ def index():
             distance_miles=float(form.distance.data) if form.distance.data in dict(form.distance.choices) else 1.0,
             page=page,
         )
+        # A ward named in the words ("youth clubs in Hendon") is searched as the ward, when that finds something
+        # and the resident has not chosen a ward, a postcode, or the words as typed (place=words).
+        place = None
+        if query.words and not query.ward and not query.postcode and request.args.get("place") != "words":
+            place = directory_search.place_in_words(query.words)
         try:
-            results = directory_search.search(query)
+            if place:
+                results = directory_search.search(replace(query, words=place.words, ward=place.ward_code))
+                if results.total:
+                    results.place_in_words = query.words
+                    form.q.data, form.ward.data = place.words, place.ward_code
+                else:
+                    results = None
+            if results is None:
+                results = directory_search.search(query)
         except directory_search.UnknownPostcode as exc:
             form.postcode.errors.append(
                 f"We cannot find the postcode {exc} in {current_app.config['COUNCIL_NAME'].replace('London Borough of ', '')}. Check it, or search without a postcode"  # noqa: E501
@@ -104,6 +118,8 @@ def index():
     filters_applied = sum(1 for key in ("category", "ward", "open_now", "postcode") if request.args.get(key)) + len(
         form.accessibility.data or []
     )
+    if results is not None and results.place_in_words:
+        filters_applied += 1  # the ward the words named, chosen in the form the page shows
     no_results_help = None
     if results is not None and results.total == 0:
         no_results_help = {
