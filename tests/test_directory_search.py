@@ -187,3 +187,12 @@ def test_words_naming_a_ward_with_nothing_there_are_searched_as_typed(client, di
     page = parse(client.get("/directory/?q=west+finchley+choir"))
     assert [a.get_text(strip=True) for a in page.select("main h3 a")] == ["West Finchley Choir"]
     assert page.select_one("#search-place-in-words") is None
+
+
+def test_a_postcode_in_the_words_is_searched_as_the_postcode(client, directory):
+    page = parse(client.get("/directory/?q=food+near+nw9+4ew"))
+    assert [a.get_text(strip=True) for a in page.select("main h3 a")][0] == "Colindale Food Bank"
+    assert "near NW9 4EW" in page.select_one("#search-place-in-words").get_text()
+    assert page.select_one("input[name=postcode]")["value"] == "NW9 4EW"
+    assert directory_search.place_in_words("youth club NW44BG").postcode == "NW4 4BG"
+    assert directory_search.place_in_words("food SW1A 1AA") is None  # not a postcode we can place

@@ -166,29 +166,38 @@ _PLACE_LEAD_INS = frozenset(["in", "near", "around", "at", "nearby", "by"])
 @dataclass(frozen=True)
 class PlaceInWords:
     words: str  # the other words, without the place and the word leading into it
-    ward_code: str
-    ward_name: str
+    ward_code: str = ""
+    ward_name: str = ""
+    postcode: str = ""  # a postcode we can place, as normalise_postcode writes it
 
 
 def place_in_words(words):
-    """The ward a resident's words name ("youth clubs in West Hendon": "youth clubs" in West Hendon), or None.
-    Only a current ward's whole name counts, the longest where names overlap ("West Hendon" before "Hendon");
-    a place the words name is searched as the ward, not as words no listing uses of itself."""
+    """The place a resident's words name, or None: a postcode we can place ("food bank NW4 4BG"), else a
+    current ward's whole name, the longest where names overlap ("youth clubs in West Hendon": "youth clubs" in
+    West Hendon, not Hendon). A place is searched as a place, not as words no listing uses of itself."""
     typed = vocabulary.tokens(words)[: vocabulary.MAX_WORDS]
+
+    def without(start, size, **place):
+        before = typed[:start]
+        while before and before[-1] in _PLACE_LEAD_INS:
+            before.pop()
+        rest = before + typed[start + size :]
+        if all(word in vocabulary.STOP_WORDS for word in rest):
+            rest = []  # "help near Edgware": everything in Edgware
+        return PlaceInWords(" ".join(rest), **place)
+
+    for start in range(len(typed)):
+        for size in (2, 1):  # "nw4 4bg" as typed, or "nw44bg"
+            candidate = start + size <= len(typed) and normalise_postcode("".join(typed[start : start + size]))
+            if candidate and lookup_postcode(candidate) is not None:
+                return without(start, size, postcode=candidate)
     names = {tuple(vocabulary.tokens(ward.name)): ward for ward in wards_in_set(WARD_SET_2022)}
     longest = max((len(name) for name in names), default=0)
     for start in range(len(typed)):
         for size in range(min(longest, len(typed) - start), 0, -1):
             ward = names.get(tuple(typed[start : start + size]))
-            if ward is None:
-                continue
-            before = typed[:start]
-            while before and before[-1] in _PLACE_LEAD_INS:
-                before.pop()
-            rest = before + typed[start + size :]
-            if all(word in vocabulary.STOP_WORDS for word in rest):
-                rest = []  # "help near Edgware": everything in Edgware
-            return PlaceInWords(" ".join(rest), ward.code, ward.name)
+            if ward is not None:
+                return without(start, size, ward_code=ward.code, ward_name=ward.name)
     return None
 
 

@@ -83,17 +83,18 @@ def index():
             distance_miles=float(form.distance.data) if form.distance.data in dict(form.distance.choices) else 1.0,
             page=page,
         )
-        # A ward named in the words ("youth clubs in Hendon") is searched as the ward, when that finds something
-        # and the resident has not chosen a ward, a postcode, or the words as typed (place=words).
+        # A place in the words ("youth clubs in Hendon", "food bank NW4 4BG") is searched as the place, when
+        # that finds something and the resident has not chosen a ward, a postcode, or the words as typed.
         place = None
         if query.words and not query.ward and not query.postcode and request.args.get("place") != "words":
             place = directory_search.place_in_words(query.words)
         try:
             if place:
-                results = directory_search.search(replace(query, words=place.words, ward=place.ward_code))
+                placed = replace(query, words=place.words, ward=place.ward_code, postcode=place.postcode)
+                results = directory_search.search(placed)
                 if results.total:
                     results.place_in_words = query.words
-                    form.q.data, form.ward.data = place.words, place.ward_code
+                    form.q.data, form.ward.data, form.postcode.data = place.words, place.ward_code, place.postcode
                 else:
                     results = None
             if results is None:
