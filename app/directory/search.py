@@ -35,7 +35,7 @@ from .. import datacache
 from ..datacache import cached
 from ..extensions import db
 from ..places.models import WARD_SET_2022
-from ..places.services import lookup_postcode, normalise_postcode, ward_choices, ward_facts, wards_in_set
+from ..places.services import lookup_postcode, normalise_postcode, ward_facts, wards_in_set
 from ..timeutil import to_london, utcnow
 from . import card_facts, vocabulary
 from .models import (
@@ -118,7 +118,7 @@ class SearchResults:
     unplaced: int = 0  # matches left out of a place search for having neither an address nor an area
     nearby: int = 0  # in a postcode search, how many of `total` have an address within the distance
     ward_name: str | None = None
-    place_in_words: str = ""  # the words as typed when they named the ward searched in (place_in_words)
+    place_in_words: str = ""  # the words as typed, when they named the ward or postcode searched (place_in_words)
     more: bool = False  # `total` is a lower bound: there are more than that many (counting stopped there)
     kept: bool = False  # the ranking and counting were kept from an earlier search (app/datacache.py)
 
@@ -146,17 +146,6 @@ class _Found:
 # What a search's results depend on besides the query: listings and the words table, wards and postcodes, and
 # the officers' vocabulary. "Open now" depends on the clock too: those searches are never kept.
 SEARCH_SCOPES = ("directory", "places", "vocabulary")
-
-
-def ward_filter_choices():
-    """[(code, name)] of the wards for the search form's ward filter (a fresh list: callers may add to it)."""
-    return list(_ward_filter_choices())
-
-
-@cached("ward choices", ("places",))
-def _ward_filter_choices():
-    # Every search form asks for these; cached under the places data version (app/datacache.py).
-    return tuple(ward_choices())
 
 
 # Words that lead into a place: "youth club in Hendon", "food bank near West Hendon".

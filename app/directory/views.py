@@ -24,7 +24,7 @@ from ..auth.models import User
 from ..extensions import db, limiter
 from ..forms import ConfirmForm
 from ..maps import services as map_services
-from ..places.services import normalise_postcode
+from ..places.services import normalise_postcode, ward_choices
 from ..ratelimit import client_address, limit_posts
 from ..request import page_asked
 from ..security import GROUP_EDITOR, STRATEGY_OFFICER, public, roles_required
@@ -63,7 +63,7 @@ def _results_map(tile_url, tile_attribution):
 def index():
     form = SearchForm(request.args)
     form.category.choices = [("", "Any category")] + taxonomy.term_choices("category")
-    form.ward.choices = [("", "Any ward")] + directory_search.ward_filter_choices()
+    form.ward.choices = [("", "Any ward")] + ward_choices()
     form.accessibility.choices = taxonomy.term_choices("accessibility")
     searched = any(request.args.get(key) for key in ("q", "category", "ward", "accessibility", "open_now", "postcode"))
     results = None
@@ -120,7 +120,7 @@ def index():
         form.accessibility.data or []
     )
     if results is not None and results.place_in_words:
-        filters_applied += 1  # the ward the words named, chosen in the form the page shows
+        filters_applied += 1  # the ward or postcode the words named, filled in on the form the page shows
     no_results_help = None
     if results is not None and results.total == 0:
         no_results_help = {
