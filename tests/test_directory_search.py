@@ -190,9 +190,14 @@ def test_words_naming_a_ward_with_nothing_there_are_searched_as_typed(client, di
 
 
 def test_a_postcode_in_the_words_is_searched_as_the_postcode(client, directory):
+    make_listing("Food Phone Line", description="Food advice by phone")  # neither an address nor an area
     page = parse(client.get("/directory/?q=food+near+nw9+4ew"))
     assert [a.get_text(strip=True) for a in page.select("main h3 a")][0] == "Colindale Food Bank"
     assert "near NW9 4EW" in page.select_one("#search-place-in-words").get_text()
     assert page.select_one("input[name=postcode]")["value"] == "NW9 4EW"
+    # The page's own links go on from the search as made: "without the postcode" is every match for "food".
+    everywhere = parse(client.get(page.select_one("#search-unplaced a")["href"]))
+    assert everywhere.select_one("#search-place-in-words") is None
+    assert "Food Phone Line" in [a.get_text(strip=True) for a in everywhere.select("main h3 a")]
     assert directory_search.place_in_words("youth club NW44BG").postcode == "NW4 4BG"
     assert directory_search.place_in_words("food SW1A 1AA") is None  # not a postcode we can place

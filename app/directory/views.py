@@ -105,6 +105,13 @@ def index():
             )
     # Every value of a repeated parameter (several access needs), so page links and suggestions keep them all.
     args = {key: values if len(values) > 1 else values[0] for key, values in request.args.lists() if key != "page"}
+    as_typed_url = None
+    if results is not None and results.place_in_words:
+        # The page's own links (pages, "without the postcode", "Did you mean") go on from the search as made,
+        # with its place chosen; one link goes back to the words as typed.
+        as_typed_url = url_for("directory.index", **dict(args, place="words"))
+        args = dict(args, q=form.q.data, ward=form.ward.data or None, postcode=form.postcode.data or None)
+        args = {key: value for key, value in args.items() if value is not None}
     result_cards = [cards.card(item) for item in results.items] if results else []
     results_map = points = None
     off_map = []
@@ -157,6 +164,7 @@ def index():
             searched=searched,
             describe_miles=directory_search.describe_miles,
             page_args=args,
+            as_typed_url=as_typed_url,
             filters_applied=filters_applied,
             organisation_count=services.published_organisation_count() if not searched else None,
         )
