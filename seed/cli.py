@@ -1,4 +1,4 @@
-"""`flask seed reference` and `flask seed demo`."""
+"""`flask seed reference`, `flask seed vocabulary` and `flask seed demo`."""
 
 from pathlib import Path
 
@@ -21,6 +21,21 @@ def reference():
         f"Wards ready ({added} added); directory vocabularies ready ({terms} terms added); "
         f"search vocabulary ready ({synonyms} entries added)."
     )
+
+
+@seed_cli.command("vocabulary")
+def vocabulary():
+    """Offer the starting search vocabulary's newer ideas to a vocabulary already in use (safe to run again):
+    entries for ideas it lacks are added; officers' own entries are left as they are."""
+    from app.directory.vocabulary import add_new_default_ideas
+
+    added, left = add_new_default_ideas()
+    click.echo(f"Search vocabulary: {added} new entries added.")
+    if left:
+        click.echo(
+            "Starting terms not added, because an entry for the same idea is kept at /directory/vocabulary "
+            "(add them there if you want them): " + ", ".join(left)
+        )
 
 
 @seed_cli.command("demo")

@@ -189,3 +189,24 @@ def test_never_a_bare_zero_results(client, app, wards, taxonomies):
     assert 'id="search-categories"' in page and "Food" in page  # categories to browse
     assert 'id="search-borough-wide"' in page and "Borough Helpline" in page  # services for everyone
     assert "tell us about it" in page and "/directory/register" in page  # a missing group
+
+
+def test_flask_seed_vocabulary_offers_new_ideas_and_leaves_officers_entries_alone(app, vocabulary):
+    """A vocabulary in use before the starting vocabulary learnt "dementia" and "rent": the command adds the
+    dementia entry, and names "rent" for the officers' housing entry instead of changing it."""
+    from app.directory.vocabulary import groups_for
+
+    housing = next(entry for entry in db.session.scalars(db.select(SearchSynonym)) if "housing" in entry.term_list)
+    housing.terms = "housing\\ntenancy\\nlandlord"  # as an officer left it
+    for entry in db.session.scalars(db.select(SearchSynonym)):
+        if "dementia" in entry.term_list:
+            db.session.delete(entry)
+    db.session.commit()
+
+    result = app.test_cli_runner().invoke(args=["seed", "vocabulary"])
+    assert result.exit_code == 0, result.output
+    assert "1 new entries added" in result.output and "rent arrears" in result.output
+    assert db.session.get(SearchSynonym, housing.id).terms == "housing\\ntenancy\\nlandlord"
+    assert ("alzheimers",) in groups_for("dementia")[0][1]  # the next search uses it
+    again = app.test_cli_runner().invoke(args=["seed", "vocabulary"])
+    assert "0 new entries added" in again.output

@@ -336,6 +336,28 @@ def ensure_default_vocabulary():
     return len(DEFAULT_VOCABULARY)
 
 
+def add_new_default_ideas():
+    """For a vocabulary already in use: add each entry of the starting vocabulary that shares no term with it
+    (an idea it lacks, such as "dementia" after the starting vocabulary learnt it). An entry officers keep
+    for the same idea is never changed (they may have removed a term on purpose): the starting vocabulary's
+    terms it lacks are returned for an officer to add on the web. Returns (entries added, [terms left])."""
+    known = set()
+    for entry in db.session.scalars(db.select(SearchSynonym)):
+        known.update(phrase_key(term) for term in (*entry.term_list, *entry.related_list))
+    added, left = 0, []
+    for terms, related in DEFAULT_VOCABULARY:
+        keys = {phrase_key(term) for term in terms}
+        if keys & known:
+            left += [term for term in terms if phrase_key(term) not in known]
+            continue
+        db.session.add(SearchSynonym(terms="\n".join(terms), related="\n".join(related)))
+        known.update(keys)
+        added += 1
+    db.session.commit()
+    forget_cache()
+    return added, left
+
+
 # --- Officers' edits (the pages are in vocabulary_views.py) -----------------------------------------------
 
 
