@@ -47,8 +47,6 @@ TABLE_SCOPES = {
     "taxonomy": "directory",
     "taxonomy_term": "directory",
     "search_word": "directory",  # the directory's words, which "Did you mean" draws on
-    "exchange_feed": "directory",  # a listing's page names the feed it came from
-    "exchange_feed_record": "directory",  # ... and when it was imported and last refreshed
     "search_synonym": "vocabulary",  # the strategy officers' search vocabulary (synonyms)
     "ward": "places",
     "postcode": "places",

@@ -17,6 +17,7 @@ link-local network, so a feed cannot point the portal at the council's own inter
 """
 
 import calendar
+import functools
 import ipaddress
 import json
 import logging
@@ -30,9 +31,9 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 from flask import current_app
+from sqlalchemy import bindparam
 from wtforms.validators import Email
 
-from .. import datacache
 from ..directory import diff, importer, services
 from ..directory.models import WEEKDAYS
 from ..extensions import db
@@ -645,17 +646,16 @@ def refresh_due_feeds(now=None):
     return queued
 
 
-@datacache.cached("listing sources", ("directory",))
-def _sources_by_organisation():
-    """{organisation id: (feed name, first imported, last refreshed)} of every imported listing, read once per
-    version of the directory (the feed tables move it): every listing page asks, and few listings have one."""
-    rows = db.session.execute(
-        db.select(FeedRecord.organisation_id, Feed.name, FeedRecord.first_imported_at, FeedRecord.last_refreshed_at)
-        .join(Feed, Feed.id == FeedRecord.feed_id)
-        .order_by(FeedRecord.id.desc())
+@functools.cache
+def _source_statement():
+    # Built once a process, and plain columns rather than models: every listing page asks (issue 16).
+    return (
+        db.select(Feed.name, FeedRecord.first_imported_at, FeedRecord.last_refreshed_at)
+        .join(FeedRecord, FeedRecord.feed_id == Feed.id)
+        .where(FeedRecord.organisation_id == bindparam("organisation_id"))
+        .order_by(FeedRecord.id)
+        .limit(1)
     )
-    # Newest first, so a listing on two records keeps its first feed's.
-    return {organisation_id: tuple(source) for organisation_id, *source in rows}
 
 
 def source_of(organisation):
@@ -663,7 +663,7 @@ def source_of(organisation):
     `first_imported_at` and `last_refreshed_at`."""
     if organisation is None or organisation.id is None:
         return None
-    found = _sources_by_organisation().get(organisation.id)
+    found = db.session.execute(_source_statement(), {"organisation_id": organisation.id}).first()
     if found is None:
         return None
     name, first_imported_at, last_refreshed_at = found
