@@ -1,4 +1,4 @@
-"""What a listing's public page shows, read as plain rows in at most five small queries (issue 16): no ORM
+"""What a listing's public page shows, read as plain rows in at most four small queries (issue 16): no ORM
 objects, no identity map, no lazy loads. The page loaded lazily took eleven statements; eager loader options cut
 them to seven but built as many objects and measured no faster, so the cost was the ORM's, not the database's.
 
