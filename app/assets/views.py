@@ -7,7 +7,8 @@ from flask_login import current_user
 
 from ..directory import services as directory_services
 from ..extensions import db
-from ..places.models import WARD_SET_2022, Ward
+from ..places.models import WARD_SET_2022
+from ..places.services import wards_in_set
 from ..ratelimit import limit_posts
 from ..security import STRATEGY_OFFICER, public, roles_required
 from . import services
@@ -53,10 +54,6 @@ def _filtered_assets(include_unpublished=False):
     return db.session.scalars(query).all(), filters
 
 
-def _wards():
-    return db.session.scalars(db.select(Ward).where(Ward.ward_set == WARD_SET_2022).order_by(Ward.name)).all()
-
-
 def _is_manager():
     return current_user.is_authenticated and current_user.role in (STRATEGY_OFFICER, "admin")
 
@@ -73,7 +70,7 @@ def index():
         categories=CATEGORIES,
         kinds=KINDS,
         owners=OWNERS,
-        wards=_wards(),
+        wards=wards_in_set(WARD_SET_2022),
         manager=manager,
         published_count=services.published_asset_count(),
     )
