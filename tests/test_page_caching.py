@@ -464,7 +464,8 @@ def test_a_searched_pages_form_is_kept_as_rendered_afresh_and_follows_a_ward_cha
 
 def test_a_renamed_ward_shows_at_once_on_every_page_that_names_it(client, second_worker, hendon):
     """Ward names are read once per version of the places data: a rename shows at once, in both workers, on
-    the ward's page, the borough overview, the choropleth's table and the directory map's ward list."""
+    the ward's page, the borough overview, the choropleth's table, the directory map's ward list and the assets
+    register's ward filter."""
     from app.extensions import db
     from app.places.models import Ward
 
@@ -473,17 +474,19 @@ def test_a_renamed_ward_shows_at_once_on_every_page_that_names_it(client, second
         overview = [a.get_text() for a in parse(worker.get("/wards")).select("tbody th a")]
         choropleth = [a.get_text() for a in parse(worker.get("/maps/wards")).select("tbody th a")]
         directory_map = parse(worker.get("/maps/directory")).get_text(" ")
-        return ward_page, overview, choropleth, directory_map
+        assets = [o.get_text() for o in parse(worker.get("/assets/")).select("select[name=ward] option")]
+        return ward_page, overview, choropleth, directory_map, assets
 
     for worker in (client, second_worker):
-        ward_page, overview, choropleth, _ = names(worker)
-        assert ward_page == "Hendon ward" and "Hendon" in overview and "Hendon" in choropleth
+        ward_page, overview, choropleth, _, assets = names(worker)
+        assert ward_page == "Hendon ward" and "Hendon" in overview and "Hendon" in choropleth and "Hendon" in assets
 
     db.session.get(Ward, HENDON).name = "Hendon and Brent Cross"
     db.session.commit()
     for worker in (client, second_worker):
-        ward_page, overview, choropleth, directory_map = names(worker)
+        ward_page, overview, choropleth, directory_map, assets = names(worker)
         assert ward_page == "Hendon and Brent Cross ward"
         assert "Hendon and Brent Cross" in overview and "Hendon" not in overview
         assert "Hendon and Brent Cross" in choropleth and "Hendon" not in choropleth
         assert "Hendon and Brent Cross" in directory_map
+        assert "Hendon and Brent Cross" in assets and "Hendon" not in assets
