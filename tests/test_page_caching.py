@@ -474,7 +474,7 @@ def test_a_renamed_ward_shows_at_once_on_every_page_that_names_it(client, second
         overview = [a.get_text() for a in parse(worker.get("/wards")).select("tbody th a")]
         choropleth = [a.get_text() for a in parse(worker.get("/maps/wards")).select("tbody th a")]
         directory_map = parse(worker.get("/maps/directory")).get_text(" ")
-        assets = [o.get_text() for o in parse(worker.get("/assets/")).select("select[name=ward] option")]
+        assets = [o.get_text() for o in parse(worker.get("/assets-register/")).select("select[name=ward] option")]
         return ward_page, overview, choropleth, directory_map, assets
 
     for worker in (client, second_worker):
