@@ -25,7 +25,7 @@ out on every request, and a search filtered to what is open now is never kept.
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from flask import current_app
 from rapidfuzz.distance import OSA
@@ -188,6 +188,19 @@ def place_in_words(words):
             if ward is not None:
                 return without(start, size, ward_code=ward.code, ward_name=ward.name)
     return None
+
+
+def search_naming_a_place(query):
+    """search(query), but a place its words name is searched as that place (place_in_words) when the query
+    has no ward or postcode of its own and the place has something that matches; otherwise the words as
+    typed, so a listing named after a place it is not in is still found. (results, PlaceInWords or None)."""
+    place = place_in_words(query.words) if query.words and not query.ward and not query.postcode else None
+    if place:
+        results = search(replace(query, words=place.words, ward=place.ward_code, postcode=place.postcode))
+        if results.total:
+            results.place_in_words = query.words
+            return results, place
+    return search(query), None
 
 
 def borough_name():

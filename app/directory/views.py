@@ -1,7 +1,6 @@
 import functools
 import json
 import math
-from dataclasses import replace
 
 from flask import (
     Blueprint,
@@ -83,22 +82,14 @@ def index():
             distance_miles=float(form.distance.data) if form.distance.data in dict(form.distance.choices) else 1.0,
             page=page,
         )
-        # A place in the words ("youth clubs in Hendon", "food bank NW4 4BG") is searched as the place, when
-        # that finds something and the resident has not chosen a ward, a postcode, or the words as typed.
-        place = None
-        if query.words and not query.ward and not query.postcode and request.args.get("place") != "words":
-            place = directory_search.place_in_words(query.words)
         try:
-            if place:
-                placed = replace(query, words=place.words, ward=place.ward_code, postcode=place.postcode)
-                results = directory_search.search(placed)
-                if results.total:
-                    results.place_in_words = query.words
-                    form.q.data, form.ward.data, form.postcode.data = place.words, place.ward_code, place.postcode
-                else:
-                    results = None
-            if results is None:
+            if request.args.get("place") == "words":  # "Search everywhere for … instead"
                 results = directory_search.search(query)
+            else:
+                # "youth clubs in Hendon": the form then shows the ward chosen and the other words.
+                results, place = directory_search.search_naming_a_place(query)
+                if place:
+                    form.q.data, form.ward.data, form.postcode.data = place.words, place.ward_code, place.postcode
         except directory_search.UnknownPostcode as exc:
             form.postcode.errors.append(
                 f"We cannot find the postcode {exc} in {current_app.config['COUNCIL_NAME'].replace('London Borough of ', '')}. Check it, or search without a postcode"  # noqa: E501
