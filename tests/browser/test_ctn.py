@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def ctn_data(app, organisation, wards):
     load_demo()
-    start = utcnow() + timedelta(days=14)
+    start = utcnow().replace(hour=17, minute=0, second=0, microsecond=0) + timedelta(days=14)  # ends the same day
     meeting = Meeting(
         title="Winter open meeting",
         theme="Food security",

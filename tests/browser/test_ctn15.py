@@ -46,7 +46,7 @@ def _labels_overlap_rotated(a, b):
 @pytest.fixture
 def officer_page(live_server, page, make_user, app, organisation, wards):
     load_demo()
-    start = utcnow() + timedelta(days=14)
+    start = utcnow().replace(hour=17, minute=0, second=0, microsecond=0) + timedelta(days=14)  # ends the same day
     meeting = Meeting(
         title="Winter open meeting",
         theme="Food security",

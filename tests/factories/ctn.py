@@ -50,9 +50,10 @@ def make_members(count, prefix="member", sector="vcfs"):
 
 
 def make_meeting(capacity=None, **fields):
-    """A two-hour open meeting ten days from now (not published unless told); name only what the test is
-    about."""
-    start = utcnow().replace(microsecond=0) + timedelta(days=10)
+    """A two-hour open meeting ten days from now, from 17:00 UTC (not published unless told); name only what
+    the test is about. A fixed hour: started at the hour of the run, a meeting made after 22:00 ended the next
+    day, and a test that sends its times back through the edit form failed as "ends before it starts"."""
+    start = utcnow().replace(hour=17, minute=0, second=0, microsecond=0) + timedelta(days=10)
     values = {
         "title": "Summer open meeting",
         "theme": "Emergency planning",
