@@ -384,11 +384,11 @@ def list_services(filters, page, per_page):
     return _page(count, ("services", *_filters_key(filters)), items, page, per_page)
 
 
-def _service_detail_options(schedules=selectinload):
+def _service_detail_options():
     """Loader options, relative to a Service, for what a full HSDS service shows (not its places). A
     service area's ward boundary is not read (the API names wards only)."""
     return (
-        schedules(Service.schedules),
+        selectinload(Service.schedules),
         selectinload(Service.closures),
         selectinload(Service.areas).options(defer(Ward.boundary_geojson)),
         selectinload(Service.terms).joinedload(TaxonomyTerm.taxonomy),
