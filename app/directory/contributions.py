@@ -20,7 +20,7 @@ from . import (
     services,
     tasks,  # noqa: F401  (registers the directory's tasks)
 )
-from .models import Location, Organisation, Service, service_areas
+from .models import Location, Organisation, Service, address_line, service_areas
 from .search import borough_name, serves_wards_label
 
 # --- Ward contents ------------------------------------------------------------------------------
@@ -125,8 +125,7 @@ def organisations_in_ward(ward, offset=0, limit=None):
     for row in rows:
         names[row.id] = (row.name, row.slug)
         if row.location_id is not None and (row.ward_code == ward.code or ward.ward_set != WARD_SET_2022):
-            address = ", ".join(part for part in (row.address_1, row.address_2, row.city, row.postcode) if part)
-            addresses.setdefault(row.id, address)
+            addresses.setdefault(row.id, address_line(row.address_1, row.address_2, row.city, row.postcode))
     link = _listing_link()
     return [(names[i][0], link(names[i][1]), addresses.get(i)) for i in ids if i in names]
 

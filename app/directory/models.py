@@ -180,6 +180,11 @@ class Service(db.Model):
     )
 
 
+def address_line(address_1, address_2, city, postcode):
+    """An address on one line: its parts that are given, separated by commas."""
+    return ", ".join(part for part in (address_1, address_2, city, postcode) if part)
+
+
 class AddressLine:
     """An address on one line, for the model and for the plain rows the listing page reads (listing_facts.py)."""
 
@@ -187,7 +192,7 @@ class AddressLine:
 
     @property
     def one_line_address(self):
-        return ", ".join(part for part in (self.address_1, self.address_2, self.city, self.postcode) if part)
+        return address_line(self.address_1, self.address_2, self.city, self.postcode)
 
 
 class Location(AddressLine, db.Model):
