@@ -38,6 +38,7 @@ from ..places.models import WARD_SET_2022
 from ..places.services import lookup_postcode, normalise_postcode, ward_facts, wards_in_set
 from ..timeutil import to_london, utcnow
 from . import card_facts, vocabulary
+from . import services as directory_services  # a module: it imports this one (via names.py)
 from .models import (
     Closure,
     Location,
@@ -590,7 +591,7 @@ def _telling_groups(groups):
             db.select(SearchWord.word, SearchWord.documents).where(SearchWord.word.in_({*singles, *singles.values()}))
         ).all()
     )
-    listings = db.session.scalar(db.select(db.func.count(Organisation.id)).where(db.not_(HIDDEN)))
+    listings = directory_services.published_organisation_count()  # the listings a search can find
     if listings < EVERYDAY_FROM:
         return groups
 
