@@ -329,11 +329,8 @@ def ensure_default_vocabulary():
     """Add the starting vocabulary to an empty one (safe to run again). Returns the number of entries added."""
     if db.session.scalar(db.select(db.func.count(SearchSynonym.id))):
         return 0
-    for terms, related in DEFAULT_VOCABULARY:
-        db.session.add(SearchSynonym(terms="\n".join(terms), related="\n".join(related)))
-    db.session.commit()
-    forget_cache()
-    return len(DEFAULT_VOCABULARY)
+    added, _left = add_new_default_ideas()  # to an empty vocabulary: every entry
+    return added
 
 
 def add_new_default_ideas():
